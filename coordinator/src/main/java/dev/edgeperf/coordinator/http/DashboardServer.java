@@ -1,0 +1,224 @@
+package dev.edgeperf.coordinator.http;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import dev.edgeperf.core.EdgeperfException;
+import dev.edgeperf.core.ErrorCategory;
+import io.javalin.Javalin;
+import io.javalin.http.Context;
+import io.javalin.http.HttpStatus;
+import io.javalin.http.staticfiles.Location;
+import io.javalin.json.JavalinJackson;
+import io.javalin.util.JavalinBindException;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import org.eclipse.jetty.util.thread.QueuedThreadPool;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * The coordinator's HTTP server (Javalin on Jetty), bound to one host only:
+ * <ul>
+ *   <li>{@code GET /api/agents}, {@code GET /api/campaigns}, {@code GET /api/results[?campaign=ID]}: the
+ *       {@link DashboardData} views as JSON (record component names, camelCase; times in Unix ms,
+ *       latencies in ms, throughput in samples/s);</li>
+ *   <li>{@code GET /health}: {@code {"status":"ok"}};</li>
+ *   <li>{@code GET /metrics}: Prometheus text format (HTTP request timers, JVM and process metrics);</li>
+ *   <li>{@code GET /}: the dashboard page, served from {@code /edgeperf-dashboard/} on the class path.</li>
+ * </ul>
+ * Every error is a JSON object {@code {"error": "..."}} with a 4xx/5xx status.
+ */
+public final class DashboardServer {
+    private static final Logger LOG = LoggerFactory.getLogger(DashboardServer.class);
+    /** Class-path folder of the static dashboard assets (packaged by the {@code dashboards} module). */
+    static final String ASSETS = "/edgeperf-dashboard";
+    private static final String MATCHED_NANOS = "edgeperf.startNanos";
+    /** Plenty for a dashboard polled every few seconds by a handful of people; Jetty's default is 250. */
+    private static final int MAX_THREADS = 16;
+
+    private final DashboardData data;
+    private final String bindHost;
+    private final int requestedPort;
+    private final HttpMetrics metrics;
+    private Javalin app;
+    private boolean stopped;
+
+    /**
+     * @param data     what the API serves; called on every request, so it must be thread-safe
+     * @param bindHost the only interface to listen on, e.g. {@code 127.0.0.1}
+     * @param port     TCP port, {@code 0} = any free port (see {@link #port()} after {@link #start()})
+     */
+    public DashboardServer(DashboardData data, String bindHost, int port) {
+        this(data, bindHost, port, HttpMetrics.newRegistry());
+    }
+
+    /** As above, exporting {@code registry} on {@code /metrics} so callers can add their own meters. */
+    public DashboardServer(DashboardData data, String bindHost, int port, PrometheusMeterRegistry registry) {
+        this.data = Objects.requireNonNull(data, "data is null");
+        this.bindHost = Objects.requireNonNull(bindHost, "bindHost is null");
+        if (bindHost.isBlank()) {
+            throw EdgeperfException.userError("HTTP bind host is blank; expected an address such as 127.0.0.1");
+        }
+        if (port < 0 || port > 65535) {
+            throw EdgeperfException.userError("HTTP port " + port + " is out of range; expected 0..65535 (0 = any free port)");
+        }
+        this.requestedPort = port;
+        this.metrics = new HttpMetrics(Objects.requireNonNull(registry, "registry is null"));
+    }
+
+    /**
+     * Starts listening. Throws a user error when the port is taken or the host cannot be bound, and an
+     * internal error when the dashboard assets are missing from the class path.
+     */
+    public synchronized void start() {
+        if (app != null || stopped) {
+            throw new IllegalStateException("DashboardServer can be started once; create a new one after stop()");
+        }
+        if (DashboardServer.class.getResource(ASSETS + "/index.html") == null) {
+            throw EdgeperfException.internal("dashboard assets " + ASSETS + "/index.html are not on the class path"
+                    + " (edgeperf-dashboards jar missing from lib/?)", null);
+        }
+        QuietLogging.apply();
+        Javalin created = Javalin.create(config -> {
+            config.showJavalinBanner = false;
+            config.startupWatcherEnabled = false;
+            config.jsonMapper(new JavalinJackson(objectMapper(), false));
+            config.jetty.threadPool = threadPool();
+            config.http.defaultContentType = "application/json";
+            config.staticFiles.add(files -> {
+                files.hostedPath = "/";
+                files.directory = ASSETS;
+                files.location = Location.CLASSPATH;
+                // The page polls the API; stale JS after an upgrade would show wrong columns.
+                files.headers = Map.of("Cache-Control", "no-cache");
+            });
+        });
+        routes(created);
+        try {
+            created.start(bindHost, requestedPort);
+        } catch (JavalinBindException e) {
+            safeStop(created);
+            throw bindFailure(e);
+        } catch (RuntimeException e) {
+            safeStop(created);
+            if (hasCause(e, java.net.BindException.class) || hasCause(e, JavalinBindException.class)) {
+                throw bindFailure(e);
+            }
+            throw new EdgeperfException(ErrorCategory.EXTERNAL,
+                    "HTTP server cannot start on " + bindHost + ":" + requestedPort + ": " + e.getMessage(), e);
+        }
+        app = created;
+        LOG.info("dashboard on http://{}:{}/", bindHost, port());
+    }
+
+    /** The port actually bound; only meaningful after {@link #start()}. */
+    public synchronized int port() {
+        if (app == null) {
+            throw new IllegalStateException("DashboardServer not started");
+        }
+        return app.port();
+    }
+
+    /** Registry behind {@code /metrics}, for callers that want to add coordinator meters. */
+    public PrometheusMeterRegistry meterRegistry() {
+        return metrics.registry();
+    }
+
+    /** Stops the server; idempotent. A stopped server cannot be started again. */
+    public synchronized void stop() {
+        if (app != null) {
+            safeStop(app);
+            app = null;
+        }
+        if (!stopped) {
+            stopped = true;
+            metrics.close();
+        }
+    }
+
+    private void routes(Javalin javalin) {
+        javalin.before(ctx -> ctx.attribute(MATCHED_NANOS, System.nanoTime()));
+        javalin.get("/health", ctx -> ctx.json(Map.of("status", "ok")));
+        javalin.get("/api/agents", ctx -> ctx.json(data.agents()));
+        javalin.get("/api/campaigns", ctx -> ctx.json(data.campaigns()));
+        javalin.get("/api/results", this::results);
+        javalin.get("/metrics", ctx -> ctx.contentType("text/plain; version=0.0.4; charset=utf-8").result(metrics.scrape()));
+        javalin.error(HttpStatus.NOT_FOUND.getCode(),
+                ctx -> ctx.json(error("no such endpoint: " + ctx.method() + " " + ctx.path())));
+        javalin.exception(EdgeperfException.class, (e, ctx) -> {
+            boolean user = e.category() == ErrorCategory.USER_ERROR;
+            if (!user) {
+                LOG.warn("{} {} failed: {}", ctx.method(), ctx.path(), e.getMessage(), e);
+            }
+            ctx.status(user ? HttpStatus.BAD_REQUEST : HttpStatus.INTERNAL_SERVER_ERROR).json(error(e.getMessage()));
+        });
+        javalin.exception(io.javalin.http.HttpResponseException.class, (e, ctx) ->
+                ctx.status(e.getStatus()).json(error(e.getMessage())));
+        javalin.exception(Exception.class, (e, ctx) -> {
+            LOG.warn("{} {} failed", ctx.method(), ctx.path(), e);
+            ctx.status(HttpStatus.INTERNAL_SERVER_ERROR).json(error("internal error: " + e));
+        });
+        javalin.after(ctx -> {
+            Long started = ctx.attribute(MATCHED_NANOS);
+            long elapsed = started == null ? 0 : System.nanoTime() - started;
+            metrics.recordRequest(ctx.method().name(), routeOf(ctx), ctx.statusCode(), elapsed);
+        });
+    }
+
+    private void results(Context ctx) {
+        String campaign = ctx.queryParam("campaign");
+        if (campaign != null && campaign.isBlank()) {
+            throw EdgeperfException.userError("query parameter campaign is blank; expected a campaign id or no parameter");
+        }
+        ctx.json(data.results(Optional.ofNullable(campaign)));
+    }
+
+    private static String routeOf(Context ctx) {
+        // Javalin reports a sentence instead of a path when no endpoint matched (static files, 404s).
+        String path = ctx.endpointHandlerPath();
+        if (path != null && path.startsWith("/")) {
+            return path;
+        }
+        return ctx.statusCode() == HttpStatus.NOT_FOUND.getCode() ? "unmatched" : "static";
+    }
+
+    static Map<String, String> error(String message) {
+        return Map.of("error", message == null ? "unknown error" : message);
+    }
+
+    static ObjectMapper objectMapper() {
+        return JavalinJackson.defaultMapper().disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS);
+    }
+
+    private static QueuedThreadPool threadPool() {
+        QueuedThreadPool pool = new QueuedThreadPool(MAX_THREADS, 2, 60_000);
+        pool.setName("edgeperf-http");
+        pool.setDaemon(true);
+        return pool;
+    }
+
+    private EdgeperfException bindFailure(Exception e) {
+        return new EdgeperfException(ErrorCategory.USER_ERROR,
+                "HTTP port " + requestedPort + " on " + bindHost + " is already in use", e);
+    }
+
+    private static boolean hasCause(Throwable t, Class<? extends Throwable> type) {
+        for (Throwable c = t; c != null; c = c.getCause()) {
+            if (type.isInstance(c)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static void safeStop(Javalin javalin) {
+        try {
+            javalin.stop();
+        } catch (RuntimeException e) {
+            LOG.debug("stopping HTTP server failed", e);
+        }
+    }
+}
