@@ -1,8 +1,34 @@
 package dev.edgeperf.core.cost;
 
+import ai.onnx.proto.OnnxMl.ModelProto;
+import ai.onnx.proto.OnnxMl.NodeProto;
+import ai.onnx.proto.OnnxMl.ValueInfoProto;
+import dev.edgeperf.core.onnx.InferredShapes;
+import dev.edgeperf.core.onnx.OnnxGraph;
+import dev.edgeperf.core.onnx.OnnxModels;
+import dev.edgeperf.core.onnx.ShapeInference;
+import dev.edgeperf.core.onnx.TensorInfo;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.TreeMap;
 
-/** Shape inference + per-node cost counting for an ONNX model. */
+/**
+ * Shape inference + per-node cost counting for an ONNX model.
+ *
+ * <p>Totals: {@code totalParams} / {@code trainableParams} / {@code weightBytes} as defined by
+ * {@link ParameterCounter}; MACs and FLOPs summed over nodes by {@link CostRules}, per batch;
+ * {@code activationBytes} of a node = bytes of all its outputs (0 for Constant nodes, which hold
+ * weights); {@code peakActivationBytes} = the largest sum of live activation bytes while the nodes
+ * run one at a time in topological order, counting graph inputs, each node's outputs from the
+ * moment it runs, and freeing a tensor after its last consumer ran (graph outputs are never
+ * freed; no in-place reuse is assumed, so real runtimes may need less).
+ */
 public final class ModelProfiler {
     private ModelProfiler() {
     }
@@ -15,11 +41,102 @@ public final class ModelProfiler {
      *         input name or a contradictory shape
      */
     public static ModelProfile profile(byte[] onnxModel, String sourceName, ProfileOptions options) {
-        throw new UnsupportedOperationException("TODO(core helper)");
+        Objects.requireNonNull(options, "options is null");
+        ModelProto model = OnnxModels.parse(onnxModel, sourceName);
+        OnnxGraph graph = OnnxGraph.of(model, sourceName);
+        InferredShapes shapes = ShapeInference.infer(graph, options.batch(), options.inputShapes(), true);
+        return profile(graph, shapes, sourceName, onnxModel.length, options);
     }
 
     /** Reads and profiles an ONNX file. */
     public static ModelProfile profile(Path onnxFile, ProfileOptions options) {
-        throw new UnsupportedOperationException("TODO(core helper)");
+        return profile(OnnxModels.readBytes(onnxFile), onnxFile.toString(), options);
+    }
+
+    private static ModelProfile profile(OnnxGraph graph, InferredShapes shapes, String source, long fileSize,
+                                        ProfileOptions options) {
+        List<NodeProto> nodes = graph.nodes();
+        ParameterCounter.Counts params = ParameterCounter.count(graph);
+        List<NodeCost> costs = new ArrayList<>(nodes.size());
+        Map<String, Integer> uncounted = new TreeMap<>();
+        long totalMacs = 0;
+        long totalFlops = 0;
+        for (int i = 0; i < nodes.size(); i++) {
+            NodeProto node = nodes.get(i);
+            CostRules.Cost cost = CostRules.count(node, shapes, options.convention());
+            if (!cost.counted()) {
+                String key = (node.getDomain().isEmpty() || node.getDomain().equals("ai.onnx")
+                        ? "" : node.getDomain() + ":") + node.getOpType()
+                        + (cost.shapeUnknown() ? " (unknown shape)" : "");
+                uncounted.merge(key, 1, Integer::sum);
+            }
+            totalMacs += cost.macs();
+            totalFlops += cost.flops();
+            List<Long> shape = new ArrayList<>();
+            if (node.getOutputCount() > 0 && shapes.get(node.getOutput(0)).known()) {
+                for (long d : shapes.get(node.getOutput(0)).shape()) {
+                    shape.add(d);
+                }
+            }
+            costs.add(new NodeCost(OnnxGraph.nodeLabel(node, i), node.getOpType(), shape, params.perNode()[i],
+                    cost.macs(), cost.flops(), outputBytes(node, shapes), cost.counted()));
+        }
+        return new ModelProfile(source, options.batch(), options.convention(), costs, params.total(),
+                params.trainable(), totalMacs, totalFlops, params.weightBytes(), peakActivationBytes(graph, shapes),
+                fileSize, uncounted);
+    }
+
+    private static long outputBytes(NodeProto node, InferredShapes shapes) {
+        if (node.getOpType().equals("Constant")) {
+            return 0;
+        }
+        long bytes = 0;
+        for (String out : node.getOutputList()) {
+            bytes += shapes.get(out).bytes();
+        }
+        return bytes;
+    }
+
+    /** See the class comment: live-tensor bytes over a sequential topological schedule. */
+    static long peakActivationBytes(OnnxGraph graph, InferredShapes shapes) {
+        List<NodeProto> nodes = graph.nodes();
+        Map<String, Integer> lastUse = new HashMap<>();
+        for (int i = 0; i < nodes.size(); i++) {
+            for (String in : nodes.get(i).getInputList()) {
+                if (!in.isEmpty()) {
+                    lastUse.put(in, i);
+                }
+            }
+        }
+        Set<String> keep = new HashSet<>(graph.outputNames());
+        Map<String, Long> live = new HashMap<>();
+        long current = 0;
+        for (ValueInfoProto in : graph.inputs()) {
+            long b = shapes.get(in.getName()).bytes();
+            live.put(in.getName(), b);
+            current += b;
+        }
+        long peak = current;
+        for (int i = 0; i < nodes.size(); i++) {
+            NodeProto node = nodes.get(i);
+            if (node.getOpType().equals("Constant")) {
+                continue;
+            }
+            for (String out : node.getOutputList()) {
+                if (!out.isEmpty() && graph.constant(out) == null && !live.containsKey(out)) {
+                    TensorInfo t = shapes.get(out);
+                    live.put(out, t.bytes());
+                    current += t.bytes();
+                }
+            }
+            peak = Math.max(peak, current);
+            for (String name : new ArrayList<>(live.keySet())) {
+                Integer last = lastUse.get(name);
+                if (!keep.contains(name) && (last == null || last <= i)) {
+                    current -= live.remove(name);
+                }
+            }
+        }
+        return peak;
     }
 }

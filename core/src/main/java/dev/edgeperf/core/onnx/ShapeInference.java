@@ -1,0 +1,210 @@
+package dev.edgeperf.core.onnx;
+
+import ai.onnx.proto.OnnxMl.NodeProto;
+import ai.onnx.proto.OnnxMl.TensorProto;
+import ai.onnx.proto.OnnxMl.TensorShapeProto;
+import ai.onnx.proto.OnnxMl.ValueInfoProto;
+import dev.edgeperf.core.EdgeperfException;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.stream.Collectors;
+
+/**
+ * Static shape inference over a graph in topological order.
+ *
+ * <p>Input dims that the model leaves open ({@code dim_param}, 0, -1 or missing) are resolved
+ * first: a full shape given for the input wins; otherwise the leading dim takes {@code batch} and
+ * any other open dim is a user error. Then every node's outputs are computed by the rules in
+ * {@link ComputeShapes} and {@link DataShapes}, carrying small integer constants along so shape
+ * subgraphs resolve. Values that stay unknown (unsupported or data-dependent ops) are measured
+ * once with ONNX Runtime ({@link RuntimeShapeProbe}) when {@code runtimeFallback} is set.
+ */
+public final class ShapeInference {
+    private ShapeInference() {
+    }
+
+    /**
+     * Infers the shape of every value of the model's main graph.
+     *
+     * @param batch           value for an open leading dim of each input, >= 1
+     * @param inputShapes     full shapes per input name (override {@code batch} for that input)
+     * @param runtimeFallback whether to ask ONNX Runtime for shapes static rules cannot find
+     * @throws EdgeperfException USER_ERROR for an unknown input name, a shape that contradicts
+     *         the model, or an open non-batch dim with no shape given
+     */
+    public static InferredShapes infer(OnnxGraph graph, long batch, Map<String, long[]> inputShapes,
+                                       boolean runtimeFallback) {
+        Objects.requireNonNull(graph, "graph is null");
+        Map<String, long[]> resolvedInputs = resolveInputs(graph, batch, inputShapes);
+        Map<String, TensorInfo> values = staticPass(graph, resolvedInputs, Map.of());
+        List<String> unknown = unknownValues(graph, values);
+        boolean probed = false;
+        if (!unknown.isEmpty() && runtimeFallback) {
+            Map<String, TensorInfo> measured = RuntimeShapeProbe.measure(graph, resolvedInputs, unknown);
+            values = staticPass(graph, resolvedInputs, measured);
+            unknown = unknownValues(graph, values);
+            probed = true;
+        }
+        return new InferredShapes(graph, values, resolvedInputs, unknown, probed);
+    }
+
+    private static Map<String, long[]> resolveInputs(OnnxGraph graph, long batch, Map<String, long[]> given) {
+        Map<String, ValueInfoProto> byName = new LinkedHashMap<>();
+        for (ValueInfoProto in : graph.inputs()) {
+            byName.put(in.getName(), in);
+        }
+        for (String name : given.keySet()) {
+            if (!byName.containsKey(name)) {
+                throw EdgeperfException.userError("model " + graph.source() + " has no input '" + name
+                        + "'; its inputs are " + describeInputs(byName.values()));
+            }
+        }
+        Map<String, long[]> resolved = new LinkedHashMap<>();
+        for (ValueInfoProto in : byName.values()) {
+            String name = in.getName();
+            TensorShapeProto declared = in.getType().getTensorType().getShape();
+            boolean hasShape = in.getType().getTensorType().hasShape();
+            long[] shape = given.get(name);
+            if (shape != null) {
+                if (hasShape && declared.getDimCount() != shape.length) {
+                    throw EdgeperfException.userError("input '" + name + "' of " + graph.source() + " has rank "
+                            + declared.getDimCount() + " (" + describe(declared) + "), but shape "
+                            + format(shape) + " was given");
+                }
+                for (int i = 0; i < shape.length; i++) {
+                    long fixed = hasShape ? declared.getDim(i).getDimValue() : 0;
+                    if (shape[i] < 1 || (fixed > 0 && fixed != shape[i])) {
+                        throw EdgeperfException.userError("input '" + name + "' of " + graph.source()
+                                + " has shape " + describe(declared) + "; the given " + format(shape)
+                                + " contradicts dimension " + i);
+                    }
+                }
+                resolved.put(name, shape.clone());
+                continue;
+            }
+            if (!hasShape) {
+                throw EdgeperfException.userError("input '" + name + "' of " + graph.source()
+                        + " declares no shape; pass --input " + name + "=<d0>x<d1>x...");
+            }
+            long[] s = new long[declared.getDimCount()];
+            for (int i = 0; i < s.length; i++) {
+                long d = declared.getDim(i).getDimValue();
+                if (d > 0) {
+                    s[i] = d;
+                } else if (i == 0) {
+                    s[i] = batch;
+                } else {
+                    throw EdgeperfException.userError("input '" + name + "' has unknown dimension " + i
+                            + " (shape " + describe(declared) + "); pass --input " + name + "="
+                            + suggestion(declared, batch));
+                }
+            }
+            resolved.put(name, s);
+        }
+        return resolved;
+    }
+
+    private static Map<String, TensorInfo> staticPass(OnnxGraph graph, Map<String, long[]> inputs,
+                                                      Map<String, TensorInfo> measured) {
+        Map<String, TensorInfo> values = new HashMap<>();
+        Map<String, Integer> declaredTypes = graph.declaredTypes();
+        for (ValueInfoProto in : graph.inputs()) {
+            values.put(in.getName(), TensorInfo.of(inputs.get(in.getName()),
+                    in.getType().getTensorType().getElemType()));
+        }
+        for (TensorProto t : graph.model().getGraph().getInitializerList()) {
+            values.put(t.getName(), constantInfo(t));
+        }
+        List<NodeProto> nodes = graph.nodes();
+        for (NodeProto node : nodes) {
+            if (node.getOpType().equals("Constant") && graph.constant(node.getOutput(0)) != null) {
+                values.put(node.getOutput(0), constantInfo(graph.constant(node.getOutput(0))));
+                continue;
+            }
+            TensorInfo[] in = new TensorInfo[node.getInputCount()];
+            for (int i = 0; i < in.length; i++) {
+                in[i] = node.getInput(i).isEmpty() ? null : values.get(node.getInput(i));
+            }
+            TensorInfo[] out = null;
+            if (node.getDomain().isEmpty() || node.getDomain().equals("ai.onnx")) {
+                NodeContext c = new NodeContext(node, in, graph.opset(""));
+                try {
+                    out = ComputeShapes.infer(c);
+                    if (out == null) {
+                        out = DataShapes.infer(c);
+                    }
+                } catch (RuntimeException e) {
+                    // Inconsistent or unsupported attributes: leave the outputs unknown so the
+                    // runtime probe (or the "unknown shape" listing) takes over.
+                    out = null;
+                }
+            }
+            for (int i = 0; i < node.getOutputCount(); i++) {
+                String name = node.getOutput(i);
+                if (name.isEmpty()) {
+                    continue;
+                }
+                TensorInfo info = out != null && i < out.length ? out[i] : null;
+                if ((info == null || !info.known()) && measured.containsKey(name)) {
+                    info = measured.get(name);
+                }
+                if (info == null) {
+                    info = TensorInfo.of(null, 0);
+                }
+                if (info.elemType() == 0 && declaredTypes.containsKey(name)) {
+                    info = new TensorInfo(info.shape(), declaredTypes.get(name), info.intValue(), info.floatValue());
+                }
+                values.put(name, info);
+            }
+        }
+        return values;
+    }
+
+    static TensorInfo constantInfo(TensorProto t) {
+        return new TensorInfo(Tensors.dims(t), t.getDataType(), Tensors.intValues(t), Tensors.floatValues(t));
+    }
+
+    private static List<String> unknownValues(OnnxGraph graph, Map<String, TensorInfo> values) {
+        List<String> unknown = new ArrayList<>();
+        for (NodeProto node : graph.nodes()) {
+            for (String out : node.getOutputList()) {
+                if (!out.isEmpty() && !values.get(out).known()) {
+                    unknown.add(out);
+                }
+            }
+        }
+        return unknown;
+    }
+
+    static String describeInputs(java.util.Collection<ValueInfoProto> inputs) {
+        return inputs.stream().map(v -> "'" + v.getName() + "' " + describe(v.getType().getTensorType().getShape()))
+                .collect(Collectors.joining(", "));
+    }
+
+    static String describe(TensorShapeProto shape) {
+        List<String> dims = new ArrayList<>();
+        for (TensorShapeProto.Dimension d : shape.getDimList()) {
+            dims.add(d.getDimValue() > 0 ? Long.toString(d.getDimValue())
+                    : d.hasDimParam() && !d.getDimParam().isEmpty() ? d.getDimParam() : "?");
+        }
+        return "[" + String.join(", ", dims) + "]";
+    }
+
+    private static String suggestion(TensorShapeProto shape, long batch) {
+        List<String> dims = new ArrayList<>();
+        for (int i = 0; i < shape.getDimCount(); i++) {
+            long d = shape.getDim(i).getDimValue();
+            dims.add(d > 0 ? Long.toString(d) : i == 0 ? Long.toString(batch) : "<d" + i + ">");
+        }
+        return String.join("x", dims);
+    }
+
+    static String format(long[] shape) {
+        return Arrays.stream(shape).mapToObj(Long::toString).collect(Collectors.joining("x"));
+    }
+}

@@ -1,0 +1,225 @@
+package dev.edgeperf.core.onnx;
+
+import ai.onnx.proto.OnnxMl.AttributeProto;
+import ai.onnx.proto.OnnxMl.NodeProto;
+import ai.onnx.proto.OnnxMl.TensorProto;
+import ai.onnx.proto.OnnxMl.TensorProto.DataType;
+import com.google.protobuf.ByteString;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+
+/**
+ * Sizes and small values of ONNX tensors. Large weight tensors are only ever measured (element
+ * counts from their dims), never copied into Java arrays.
+ */
+public final class Tensors {
+    /** Integer/float tensors up to this many elements have their values decoded for shape inference. */
+    public static final int SMALL_TENSOR_ELEMENTS = 4096;
+
+    private Tensors() {
+    }
+
+    /** Product of dims; 1 for a scalar (no dims). */
+    public static long elementCount(TensorProto tensor) {
+        long n = 1;
+        for (int i = 0; i < tensor.getDimsCount(); i++) {
+            n = Math.multiplyExact(n, tensor.getDims(i));
+        }
+        return n;
+    }
+
+    /** Product of a shape's dims; 1 for a scalar. */
+    public static long elementCount(long[] shape) {
+        long n = 1;
+        for (long d : shape) {
+            n = Math.multiplyExact(n, d);
+        }
+        return n;
+    }
+
+    public static long[] dims(TensorProto tensor) {
+        long[] dims = new long[tensor.getDimsCount()];
+        for (int i = 0; i < dims.length; i++) {
+            dims[i] = tensor.getDims(i);
+        }
+        return dims;
+    }
+
+    /**
+     * Bytes per element of an ONNX data type (TensorProto.DataType number); sub-byte types (int4)
+     * count as 1 and strings as 0, since neither has a fixed size.
+     */
+    public static int bytesPerElement(int dataType) {
+        switch (dataType) {
+            case DataType.FLOAT_VALUE:
+            case DataType.INT32_VALUE:
+            case DataType.UINT32_VALUE:
+                return 4;
+            case DataType.DOUBLE_VALUE:
+            case DataType.INT64_VALUE:
+            case DataType.UINT64_VALUE:
+            case DataType.COMPLEX64_VALUE:
+                return 8;
+            case DataType.COMPLEX128_VALUE:
+                return 16;
+            case DataType.FLOAT16_VALUE:
+            case DataType.BFLOAT16_VALUE:
+            case DataType.INT16_VALUE:
+            case DataType.UINT16_VALUE:
+                return 2;
+            case DataType.STRING_VALUE:
+            case DataType.UNDEFINED_VALUE:
+                return 0;
+            default:
+                return 1; // uint8, int8, bool, float8 variants, int4/uint4
+        }
+    }
+
+    public static boolean isInteger(int dataType) {
+        switch (dataType) {
+            case DataType.INT8_VALUE:
+            case DataType.UINT8_VALUE:
+            case DataType.INT16_VALUE:
+            case DataType.UINT16_VALUE:
+            case DataType.INT32_VALUE:
+            case DataType.UINT32_VALUE:
+            case DataType.INT64_VALUE:
+            case DataType.UINT64_VALUE:
+            case DataType.BOOL_VALUE:
+                return true;
+            default:
+                return false;
+        }
+    }
+
+    public static boolean isFloat(int dataType) {
+        return dataType == DataType.FLOAT_VALUE || dataType == DataType.DOUBLE_VALUE
+                || dataType == DataType.FLOAT16_VALUE || dataType == DataType.BFLOAT16_VALUE;
+    }
+
+    /**
+     * Integer values of a small integer tensor (int8..int64, uint8..uint32, bool), or null when the
+     * tensor is not integer, too large, or its data lives outside the file.
+     */
+    public static long[] intValues(TensorProto t) {
+        int type = t.getDataType();
+        if (!isInteger(type) || elementCount(t) > SMALL_TENSOR_ELEMENTS) {
+            return null;
+        }
+        int n = (int) elementCount(t);
+        long[] out = new long[n];
+        if (t.hasRawData()) {
+            ByteBuffer b = t.getRawData().asReadOnlyByteBuffer().order(ByteOrder.LITTLE_ENDIAN);
+            int size = bytesPerElement(type);
+            if (b.remaining() < (long) n * size) {
+                return null;
+            }
+            for (int i = 0; i < n; i++) {
+                switch (type) {
+                    case DataType.INT64_VALUE, DataType.UINT64_VALUE -> out[i] = b.getLong();
+                    case DataType.INT32_VALUE -> out[i] = b.getInt();
+                    case DataType.UINT32_VALUE -> out[i] = b.getInt() & 0xffffffffL;
+                    case DataType.INT16_VALUE -> out[i] = b.getShort();
+                    case DataType.UINT16_VALUE -> out[i] = b.getShort() & 0xffff;
+                    case DataType.INT8_VALUE -> out[i] = b.get();
+                    default -> out[i] = b.get() & 0xff;
+                }
+            }
+            return out;
+        }
+        if (type == DataType.INT64_VALUE) {
+            if (t.getInt64DataCount() != n) {
+                return null;
+            }
+            for (int i = 0; i < n; i++) {
+                out[i] = t.getInt64Data(i);
+            }
+        } else if (type == DataType.UINT64_VALUE || type == DataType.UINT32_VALUE) {
+            if (t.getUint64DataCount() != n) {
+                return null;
+            }
+            for (int i = 0; i < n; i++) {
+                out[i] = t.getUint64Data(i);
+            }
+        } else {
+            if (t.getInt32DataCount() != n) {
+                return null;
+            }
+            for (int i = 0; i < n; i++) {
+                out[i] = t.getInt32Data(i);
+            }
+        }
+        return out;
+    }
+
+    /** Values of a small float/double tensor, or null when not float, too large or external. */
+    public static double[] floatValues(TensorProto t) {
+        int type = t.getDataType();
+        if ((type != DataType.FLOAT_VALUE && type != DataType.DOUBLE_VALUE)
+                || elementCount(t) > SMALL_TENSOR_ELEMENTS) {
+            return null;
+        }
+        int n = (int) elementCount(t);
+        double[] out = new double[n];
+        if (t.hasRawData()) {
+            ByteBuffer b = t.getRawData().asReadOnlyByteBuffer().order(ByteOrder.LITTLE_ENDIAN);
+            if (b.remaining() < (long) n * bytesPerElement(type)) {
+                return null;
+            }
+            for (int i = 0; i < n; i++) {
+                out[i] = type == DataType.FLOAT_VALUE ? b.getFloat() : b.getDouble();
+            }
+        } else if (type == DataType.FLOAT_VALUE && t.getFloatDataCount() == n) {
+            for (int i = 0; i < n; i++) {
+                out[i] = t.getFloatData(i);
+            }
+        } else if (type == DataType.DOUBLE_VALUE && t.getDoubleDataCount() == n) {
+            for (int i = 0; i < n; i++) {
+                out[i] = t.getDoubleData(i);
+            }
+        } else {
+            return null;
+        }
+        return out;
+    }
+
+    /**
+     * The tensor a Constant node produces, from whichever value attribute it carries
+     * ({@code value}, {@code value_float(s)}, {@code value_int(s)}); null for sparse or string values.
+     */
+    public static TensorProto constantValue(NodeProto constant) {
+        for (AttributeProto a : constant.getAttributeList()) {
+            switch (a.getName()) {
+                case "value":
+                    return a.getT();
+                case "value_float":
+                    return TensorProto.newBuilder().setDataType(DataType.FLOAT_VALUE).addFloatData(a.getF()).build();
+                case "value_floats":
+                    return TensorProto.newBuilder().setDataType(DataType.FLOAT_VALUE)
+                            .addDims(a.getFloatsCount()).addAllFloatData(a.getFloatsList()).build();
+                case "value_int":
+                    return TensorProto.newBuilder().setDataType(DataType.INT64_VALUE).addInt64Data(a.getI()).build();
+                case "value_ints":
+                    return TensorProto.newBuilder().setDataType(DataType.INT64_VALUE)
+                            .addDims(a.getIntsCount()).addAllInt64Data(a.getIntsList()).build();
+                default:
+                    break;
+            }
+        }
+        return null;
+    }
+
+    /** A little-endian int64 tensor, for building small shape constants. */
+    public static TensorProto int64Tensor(String name, long[] dims, long... values) {
+        ByteBuffer b = ByteBuffer.allocate(values.length * 8).order(ByteOrder.LITTLE_ENDIAN);
+        for (long v : values) {
+            b.putLong(v);
+        }
+        TensorProto.Builder t = TensorProto.newBuilder().setName(name).setDataType(DataType.INT64_VALUE)
+                .setRawData(ByteString.copyFrom(b.array()));
+        for (long d : dims) {
+            t.addDims(d);
+        }
+        return t.build();
+    }
+}

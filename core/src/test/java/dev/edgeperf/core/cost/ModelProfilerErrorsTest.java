@@ -1,0 +1,76 @@
+package dev.edgeperf.core.cost;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.edgeperf.core.EdgeperfException;
+import dev.edgeperf.core.ErrorCategory;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ModelProfilerErrorsTest {
+    private static final TinyModel IMAGE = new TinyModel().input("x", "N", 3, "H", "W").weight("w", 2, 3, 1, 1)
+            .node("Conv", "x,w", "y").output("y");
+
+    private static ProfileOptions shapes(Map<String, long[]> shapes) {
+        return new ProfileOptions(1, shapes, CountingConvention.SEED);
+    }
+
+    @Test
+    void textIsNotAModel(@TempDir Path dir) throws Exception {
+        Path file = dir.resolve("notes.onnx");
+        Files.writeString(file, "hello, this is not ONNX", StandardCharsets.UTF_8);
+        assertThatThrownBy(() -> ModelProfiler.profile(file, ProfileOptions.batch(1)))
+                .isInstanceOf(EdgeperfException.class)
+                .hasMessageStartingWith("not a valid ONNX model: " + file)
+                .extracting(e -> ((EdgeperfException) e).category()).isEqualTo(ErrorCategory.USER_ERROR);
+    }
+
+    @Test
+    void truncatedModel() {
+        byte[] full = IMAGE.bytes();
+        byte[] truncated = Arrays.copyOf(full, full.length - 7);
+        assertThatThrownBy(() -> ModelProfiler.profile(truncated, "cut.onnx", ProfileOptions.batch(1)))
+                .isInstanceOf(EdgeperfException.class).hasMessageStartingWith("not a valid ONNX model: cut.onnx: ");
+    }
+
+    @Test
+    void missingFile(@TempDir Path dir) {
+        assertThatThrownBy(() -> ModelProfiler.profile(dir.resolve("nope.onnx"), ProfileOptions.batch(1)))
+                .isInstanceOf(EdgeperfException.class).hasMessageContaining("nope.onnx");
+    }
+
+    @Test
+    void openSpatialDimsNeedAShape() {
+        assertThatThrownBy(() -> ModelProfiler.profile(IMAGE.bytes(), "img.onnx", ProfileOptions.batch(1)))
+                .isInstanceOf(EdgeperfException.class)
+                .hasMessageContaining("input 'x' has unknown dimension 2")
+                .hasMessageContaining("pass --input x=1x3x<d2>x<d3>");
+        ModelProfile p = ModelProfiler.profile(IMAGE.bytes(), "img.onnx", shapes(Map.of("x", new long[] {2, 3, 5, 7})));
+        assertThat(p.nodes().get(0).outputShape()).containsExactly(2L, 2L, 5L, 7L);
+        assertThat(p.totalMacs()).isEqualTo(2 * 2 * 5 * 7 * 3);
+    }
+
+    @Test
+    void unknownInputNameListsTheInputs() {
+        assertThatThrownBy(() -> ModelProfiler.profile(IMAGE.bytes(), "img.onnx",
+                shapes(Map.of("image", new long[] {1, 3, 8, 8}))))
+                .isInstanceOf(EdgeperfException.class)
+                .hasMessageContaining("no input 'image'").hasMessageContaining("'x' [N, 3, H, W]");
+    }
+
+    @Test
+    void shapeContradictingAFixedDim() {
+        assertThatThrownBy(() -> ModelProfiler.profile(IMAGE.bytes(), "img.onnx",
+                shapes(Map.of("x", new long[] {1, 4, 8, 8}))))
+                .isInstanceOf(EdgeperfException.class).hasMessageContaining("contradicts dimension 1");
+        assertThatThrownBy(() -> ModelProfiler.profile(IMAGE.bytes(), "img.onnx",
+                shapes(Map.of("x", new long[] {1, 3, 8}))))
+                .isInstanceOf(EdgeperfException.class).hasMessageContaining("rank 4");
+    }
+}
