@@ -1,0 +1,46 @@
+package dev.edgeperf.core.variants;
+
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.SplittableRandom;
+
+/**
+ * Model inputs used to calibrate static quantization and to measure fidelity: an iterable of float
+ * batches that can be iterated more than once (the same batches each time).
+ */
+public interface CalibrationData extends Iterable<InputBatch> {
+
+    /** Fixed batches held in memory. */
+    static CalibrationData of(List<InputBatch> batches) {
+        List<InputBatch> copy = List.copyOf(batches);
+        return copy::iterator;
+    }
+
+    /**
+     * Deterministic pseudo-random inputs, uniform in [0, 1) (the range of normalised image pixels).
+     *
+     * @param shape   full shape of each batch including the batch dimension
+     * @param batches number of batches
+     * @param seed    random seed; the same seed gives the same values
+     */
+    static CalibrationData random(long[] shape, int batches, long seed) {
+        long n = 1;
+        for (long d : shape) {
+            n *= d;
+        }
+        SplittableRandom rnd = new SplittableRandom(seed);
+        List<InputBatch> list = new ArrayList<>();
+        for (int b = 0; b < batches; b++) {
+            float[] v = new float[Math.toIntExact(n)];
+            for (int i = 0; i < v.length; i++) {
+                v[i] = (float) rnd.nextDouble();
+            }
+            list.add(new InputBatch(shape.clone(), v));
+        }
+        return of(list);
+    }
+
+    @Override
+    Iterator<InputBatch> iterator();
+}

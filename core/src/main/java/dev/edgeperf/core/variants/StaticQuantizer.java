@@ -1,0 +1,239 @@
+package dev.edgeperf.core.variants;
+
+import ai.onnx.proto.OnnxMl.GraphProto;
+import ai.onnx.proto.OnnxMl.ModelProto;
+import ai.onnx.proto.OnnxMl.NodeProto;
+import ai.onnx.proto.OnnxMl.TensorProto;
+import ai.onnx.proto.OnnxMl.TensorProto.DataType;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Static int8 quantization in QDQ format, the layout ORT's own quantizer writes (U8S8):
+ * <ul>
+ *   <li>weights of Conv, Gemm and MatMul: per-channel symmetric int8 (zero point 0) behind a
+ *       {@code DequantizeLinear} with {@code axis} on the output channel;</li>
+ *   <li>biases: int32 with scale x_scale·w_scale[c] behind a {@code DequantizeLinear};</li>
+ *   <li>activations entering and leaving those nodes: uint8 asymmetric {@code QuantizeLinear} +
+ *       {@code DequantizeLinear} pairs with ranges from calibration runs (MinMax or percentile);</li>
+ *   <li>a Relu that is the only consumer of a quantized node is removed and its range (min 0) used
+ *       for the node's output quantizer, whose saturation at zero point 0 does the Relu's work;</li>
+ *   <li>pass-through ops (MaxPool, Flatten, Reshape …) reuse their input's parameters so ORT can drop
+ *       their Q/DQ pairs.</li>
+ * </ul>
+ * ORT then fuses DQ→Conv→Q into QLinearConv, DQ→MatMul→Q into QLinearMatMul and DQ→Gemm(→Q) into
+ * QGemm; which really happened is read back from ORT profiling by {@link OrtRunner#executedKernels}.
+ * Graph outputs stay float so the last layer keeps full-precision logits.
+ */
+final class StaticQuantizer {
+    private static final Set<String> PASS_THROUGH = Set.of("MaxPool", "Flatten", "Reshape", "Transpose",
+            "Squeeze", "Unsqueeze");
+
+    private StaticQuantizer() {
+    }
+
+    static TransformResult apply(ModelProto model, CalibrationData data, CalibrationMethod method, OrtRunner runner) {
+        GraphProto g = model.getGraph();
+        Map<String, TensorProto> inits = Graphs.initializers(g);
+        Map<String, List<Integer>> consumers = Graphs.consumers(g.getNodeList());
+        Set<String> outputs = Graphs.graphOutputs(g);
+        Graphs.Names names = new Graphs.Names(g);
+        List<String> notes = new ArrayList<>();
+        if (Graphs.opset(model) < 13) {
+            notes.add("opset " + Graphs.opset(model) + " < 13 has no per-channel DequantizeLinear; nothing quantized");
+            return new TransformResult(model, notes);
+        }
+
+        Map<Integer, Integer> weightAxis = new LinkedHashMap<>();
+        Set<Integer> removedRelu = new HashSet<>();
+        Map<Integer, String> outputOf = new HashMap<>(); // candidate node -> tensor its quantizer observes
+        Set<String> act = new LinkedHashSet<>();
+        for (int i = 0; i < g.getNodeCount(); i++) {
+            NodeProto n = g.getNode(i);
+            Integer axis = weightAxis(n, inits);
+            if (axis == null) {
+                if (UnstructuredPruner.isWeightOp(n)) {
+                    notes.add(Graphs.nodeName(n, i) + ": " + n.getOpType()
+                            + " without a supported float weight initializer (or Gemm with transA/alpha/beta); left fp32");
+                }
+                continue;
+            }
+            weightAxis.put(i, axis);
+            act.add(n.getInput(0));
+            String y = n.getOutput(0);
+            List<Integer> cons = consumers.getOrDefault(y, List.of());
+            if (!outputs.contains(y) && cons.size() == 1 && g.getNode(cons.get(0)).getOpType().equals("Relu")
+                    && !outputs.contains(g.getNode(cons.get(0)).getOutput(0))) {
+                removedRelu.add(cons.get(0));
+                y = g.getNode(cons.get(0)).getOutput(0);
+            }
+            if (!outputs.contains(y)) {
+                outputOf.put(i, y);
+                act.add(y);
+            }
+        }
+        if (weightAxis.isEmpty()) {
+            notes.add("no Conv/Gemm/MatMul with a float weight initializer: nothing quantized");
+            return new TransformResult(model, notes);
+        }
+        act.removeIf(inits::containsKey);
+
+        List<String> observed = new ArrayList<>(act);
+        Map<String, float[]> ranges = ActivationRanges.observe(model, observed, data, method, runner);
+        Map<String, float[]> params = new HashMap<>();
+        ranges.forEach((t, r) -> params.put(t, ActivationRanges.uint8Params(r)));
+        for (NodeProto n : g.getNodeList()) {
+            if (PASS_THROUGH.contains(n.getOpType()) && params.containsKey(n.getInput(0))
+                    && params.containsKey(n.getOutput(0))) {
+                params.put(n.getOutput(0), params.get(n.getInput(0)));
+            }
+        }
+
+        GraphProto.Builder out = g.toBuilder().clearNode();
+        Map<String, String> qdqInput = new HashMap<>(); // graph input tensor -> its DQ output
+        for (String t : act) {
+            if (isGraphInput(g, t)) {
+                String dq = insertQdq(out, names, t, t, names.fresh(t + "_dq"), params.get(t));
+                qdqInput.put(t, dq);
+            }
+        }
+        for (int i = 0; i < g.getNodeCount(); i++) {
+            if (removedRelu.contains(i)) {
+                continue;
+            }
+            NodeProto.Builder nb = g.getNode(i).toBuilder();
+            for (int k = 0; k < nb.getInputCount(); k++) {
+                String r = qdqInput.get(nb.getInput(k));
+                if (r != null) {
+                    nb.setInput(k, r);
+                }
+            }
+            Integer axis = weightAxis.get(i);
+            if (axis != null) {
+                quantizeWeights(nb, axis, inits, params.get(g.getNode(i).getInput(0)), out, names);
+                String y = outputOf.get(i);
+                if (y != null) {
+                    nb.setOutput(0, y); // the removed Relu's output, when there was one
+                }
+            }
+            String y0 = nb.getOutput(0);
+            boolean quantOut = act.contains(y0) && !isGraphInput(g, y0);
+            if (quantOut) {
+                nb.setOutput(0, names.fresh(y0 + "_f"));
+            }
+            out.addNode(nb);
+            if (quantOut) {
+                insertQdq(out, names, nb.getOutput(0), y0, y0, params.get(y0));
+            }
+        }
+        notes.add("activations uint8 asymmetric, weights int8 per-channel symmetric, calibration "
+                + method + " over the given inputs; " + removedRelu.size() + " Relu folded into output quantizers");
+        return new TransformResult(model.toBuilder().setGraph(Graphs.dropUnusedInitializers(out.build())).build(),
+                notes);
+    }
+
+    /** Output-channel axis of the weight for DequantizeLinear, or null when the node is not handled. */
+    private static Integer weightAxis(NodeProto n, Map<String, TensorProto> inits) {
+        if (!n.getDomain().isEmpty() || n.getInputCount() < 2) {
+            return null;
+        }
+        TensorProto w = inits.get(n.getInput(1));
+        if (w == null || !Tensors.isFloat(w) || inits.containsKey(n.getInput(0))) {
+            return null;
+        }
+        switch (n.getOpType()) {
+            case "Conv":
+                return w.getDimsCount() >= 3 ? 0 : null;
+            case "Gemm":
+                if (w.getDimsCount() != 2 || Graphs.intAttr(n, "transA", 0) != 0
+                        || Graphs.floatAttr(n, "alpha", 1f) != 1f || Graphs.floatAttr(n, "beta", 1f) != 1f) {
+                    return null;
+                }
+                return Graphs.intAttr(n, "transB", 0) != 0 ? 0 : 1;
+            case "MatMul":
+                return w.getDimsCount() == 2 ? 1 : null;
+            default:
+                return null;
+        }
+    }
+
+    private static void quantizeWeights(NodeProto.Builder nb, int axis, Map<String, TensorProto> inits,
+            float[] inParams, GraphProto.Builder out, Graphs.Names names) {
+        TensorProto w = inits.get(nb.getInput(1));
+        long[] dims = Tensors.dims(w);
+        float[] v = Tensors.floats(w);
+        int channels = (int) dims[axis];
+        int inner = 1;
+        for (int d = axis + 1; d < dims.length; d++) {
+            inner *= (int) dims[d];
+        }
+        float[] scale = new float[channels];
+        for (int i = 0; i < v.length; i++) {
+            int c = (i / inner) % channels;
+            scale[c] = Math.max(scale[c], Math.abs(v[i]));
+        }
+        for (int c = 0; c < channels; c++) {
+            scale[c] = scale[c] == 0 ? 1f : scale[c] / 127f;
+        }
+        byte[] q = new byte[v.length];
+        for (int i = 0; i < v.length; i++) {
+            q[i] = (byte) Math.max(-127, Math.min(127, Math.round(v[i] / scale[(i / inner) % channels])));
+        }
+        String base = w.getName();
+        String wq = names.fresh(base + "_int8");
+        String ws = names.fresh(base + "_scale");
+        String wz = names.fresh(base + "_zero_point");
+        String wdq = names.fresh(base + "_dq");
+        out.addInitializer(Tensors.byteTensor(wq, DataType.INT8, dims, q));
+        out.addInitializer(Tensors.floatTensor(ws, new long[] {channels}, scale));
+        out.addInitializer(Tensors.byteTensor(wz, DataType.INT8, new long[] {channels}, new byte[channels]));
+        out.addNode(Graphs.node("DequantizeLinear", names.fresh(base + "_dequant"), List.of(wq, ws, wz),
+                List.of(wdq), Graphs.intAttribute("axis", axis)));
+        nb.setInput(1, wdq);
+        if (nb.getInputCount() > 2 && !nb.getInput(2).isEmpty() && inParams != null) {
+            TensorProto b = inits.get(nb.getInput(2));
+            if (b != null && Tensors.isFloat(b) && Tensors.numel(b) == channels) {
+                float[] bv = Tensors.floats(b);
+                float[] bs = new float[channels];
+                int[] bq = new int[channels];
+                for (int c = 0; c < channels; c++) {
+                    bs[c] = inParams[0] * scale[c];
+                    bq[c] = (int) Math.max(Integer.MIN_VALUE, Math.min(Integer.MAX_VALUE, Math.round((double) bv[c] / bs[c])));
+                }
+                String bqn = names.fresh(b.getName() + "_int32");
+                String bsn = names.fresh(b.getName() + "_scale");
+                String bzn = names.fresh(b.getName() + "_zero_point");
+                String bdq = names.fresh(b.getName() + "_dq");
+                out.addInitializer(Tensors.int32Tensor(bqn, new long[] {channels}, bq));
+                out.addInitializer(Tensors.floatTensor(bsn, new long[] {channels}, bs));
+                out.addInitializer(Tensors.int32Tensor(bzn, new long[] {channels}, new int[channels]));
+                out.addNode(Graphs.node("DequantizeLinear", names.fresh(b.getName() + "_dequant"),
+                        List.of(bqn, bsn, bzn), List.of(bdq), Graphs.intAttribute("axis", 0)));
+                nb.setInput(2, bdq);
+            }
+        }
+    }
+
+    /** Adds Q(from) → DQ → to; returns {@code to}. */
+    private static String insertQdq(GraphProto.Builder out, Graphs.Names names, String from, String tensor, String to,
+            float[] p) {
+        String s = names.fresh(tensor + "_act_scale");
+        String z = names.fresh(tensor + "_act_zero_point");
+        String q = names.fresh(tensor + "_uint8");
+        out.addInitializer(Tensors.floatTensor(s, new long[0], new float[] {p[0]}));
+        out.addInitializer(Tensors.byteTensor(z, DataType.UINT8, new long[0], new byte[] {(byte) (int) p[1]}));
+        out.addNode(Graphs.node("QuantizeLinear", names.fresh(tensor + "_quant"), List.of(from, s, z), List.of(q)));
+        out.addNode(Graphs.node("DequantizeLinear", names.fresh(tensor + "_dequant"), List.of(q, s, z), List.of(to)));
+        return to;
+    }
+
+    private static boolean isGraphInput(GraphProto g, String t) {
+        return g.getInputList().stream().anyMatch(v -> v.getName().equals(t));
+    }
+}

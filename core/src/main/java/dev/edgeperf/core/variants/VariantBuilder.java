@@ -1,0 +1,118 @@
+package dev.edgeperf.core.variants;
+
+import ai.onnx.proto.OnnxMl.ModelProto;
+import dev.edgeperf.core.EdgeperfException;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.zip.GZIPOutputStream;
+
+/**
+ * Builds variant files: for each recipe, transforms the baseline, writes
+ * {@code <model>.<recipe-with-colons-as-dashes>.onnx} atomically (temp file + rename, so a failure
+ * leaves nothing half-written), runs baseline and variant over the calibration inputs to measure
+ * fidelity, and asks ONNX Runtime's profiler which kernels the variant really executes.
+ */
+public final class VariantBuilder {
+    private final OrtRunner runner;
+
+    public VariantBuilder(OrtRunner runner) {
+        this.runner = Objects.requireNonNull(runner, "runner is null");
+    }
+
+    /**
+     * @param baseline    the baseline model
+     * @param modelName   used in file names and records (zoo name or file stem)
+     * @param recipes     recipes to build, in order
+     * @param calibration inputs for calibration and fidelity; at least one batch
+     * @param outDir      created when missing
+     * @return one record per recipe, in order
+     * @throws EdgeperfException USER_ERROR for a recipe that cannot apply or inputs that do not fit the
+     *         model; EXTERNAL when the directory cannot be written
+     */
+    public List<VariantRecord> build(ModelProto baseline, String modelName, List<VariantRecipe> recipes,
+            CalibrationData calibration, Path outDir) {
+        Objects.requireNonNull(calibration, "calibration is null");
+        if (!calibration.iterator().hasNext()) {
+            throw EdgeperfException.userError("no calibration inputs for " + modelName + "; expected at least one batch");
+        }
+        List<Integer> rows = new ArrayList<>();
+        List<int[]> labels = new ArrayList<>();
+        InputBatch first = null;
+        for (InputBatch b : calibration) {
+            first = first == null ? b : first;
+            rows.add((int) b.shape()[0]);
+            labels.add(b.labels());
+        }
+        List<float[]> base = runner.run(baseline, calibration, "baseline " + modelName
+                + " (does the calibration input shape " + java.util.Arrays.toString(first.shape()) + " fit?)");
+        try {
+            Files.createDirectories(outDir);
+        } catch (IOException e) {
+            throw EdgeperfException.external("cannot create output directory " + outDir + ": " + e.getMessage(), e);
+        }
+        List<VariantRecord> records = new ArrayList<>();
+        for (VariantRecipe recipe : recipes) {
+            TransformResult r = VariantTransforms.apply(baseline, recipe, calibration, runner);
+            byte[] bytes = r.model().toByteArray();
+            String what = modelName + " variant " + recipe.text();
+            List<float[]> out = runner.run(r.model(), calibration, what);
+            Fidelity fidelity = Fidelity.compare(base, out, rows, labels);
+            Map<String, Integer> kernels = runner.executedKernels(r.model(), first, what);
+            String file = modelName + "." + recipe.fileSuffix() + ".onnx";
+            writeAtomically(outDir.resolve(file), bytes);
+            long[] params = ParamCounter.count(r.model().getGraph());
+            records.add(new VariantRecord(modelName, recipe.text(), file, sha256(bytes), params[0], params[1],
+                    bytes.length, gzipSize(bytes), fidelity, kernels, r.notes(), null, null));
+        }
+        return records;
+    }
+
+    static void writeAtomically(Path target, byte[] bytes) {
+        Path tmp = target.resolveSibling(target.getFileName() + ".tmp");
+        try {
+            Files.write(tmp, bytes);
+            try {
+                Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            } catch (AtomicMoveNotSupportedException e) {
+                Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING);
+            }
+        } catch (IOException e) {
+            try {
+                Files.deleteIfExists(tmp);
+            } catch (IOException ignored) {
+                // the original failure is the one worth reporting
+            }
+            throw EdgeperfException.external("cannot write " + target + ": " + e.getMessage(), e);
+        }
+    }
+
+    static String sha256(byte[] bytes) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
+        } catch (NoSuchAlgorithmException e) {
+            throw EdgeperfException.internal("SHA-256 is not available in this JVM", e);
+        }
+    }
+
+    static long gzipSize(byte[] bytes) {
+        ByteArrayOutputStream buf = new ByteArrayOutputStream();
+        try (OutputStream gz = new GZIPOutputStream(buf)) {
+            gz.write(bytes);
+        } catch (IOException e) {
+            throw EdgeperfException.internal("gzip into memory failed", e);
+        }
+        return buf.size();
+    }
+}

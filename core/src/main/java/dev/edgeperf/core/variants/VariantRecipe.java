@@ -1,0 +1,145 @@
+package dev.edgeperf.core.variants;
+
+import dev.edgeperf.core.EdgeperfException;
+import java.util.Locale;
+import java.util.Objects;
+
+/**
+ * One variant recipe, parsed from its text form.
+ *
+ * <p>Accepted texts: {@code baseline}, {@code pruned:unstructured:S}, {@code pruned:structured:S}
+ * (S a sparsity in (0, 1)), {@code quantized:int8-dynamic}, {@code quantized:int8-static} (optionally
+ * {@code :minmax} or {@code :percentile}, default minmax), {@code quantized:fp16}, {@code separable},
+ * {@code clustered:K} (K clusters in [2, 256]).
+ *
+ * @param kind        the transform
+ * @param sparsity    fraction of weights (unstructured) or filters (structured) removed; 0 when unused
+ * @param clusters    number of shared weight values per layer; 0 when unused
+ * @param calibration activation-range method for int8-static; {@link CalibrationMethod#MIN_MAX} otherwise
+ * @param text        the canonical text form
+ */
+public record VariantRecipe(Kind kind, double sparsity, int clusters, CalibrationMethod calibration, String text) {
+    /** The transform a recipe applies. */
+    public enum Kind {
+        BASELINE, PRUNED_UNSTRUCTURED, PRUNED_STRUCTURED, QUANTIZED_INT8_DYNAMIC, QUANTIZED_INT8_STATIC,
+        QUANTIZED_FP16, SEPARABLE, CLUSTERED
+    }
+
+    static final String EXPECTED = "expected one of baseline, pruned:unstructured:S, pruned:structured:S, "
+            + "quantized:int8-dynamic, quantized:int8-static[:minmax|:percentile], quantized:fp16, separable, "
+            + "clustered:K (S in (0,1), K in [2,256])";
+
+    public VariantRecipe {
+        Objects.requireNonNull(kind, "kind is null");
+        Objects.requireNonNull(calibration, "calibration is null");
+        Objects.requireNonNull(text, "text is null");
+    }
+
+    /** The recipe as it appears in file names: colons become dashes ({@code pruned-structured-0.5}). */
+    public String fileSuffix() {
+        return text.replace(':', '-');
+    }
+
+    /**
+     * Parses a recipe text.
+     *
+     * @throws EdgeperfException USER_ERROR naming the value and what is expected
+     */
+    public static VariantRecipe parse(String recipe) {
+        if (recipe == null || recipe.isBlank()) {
+            throw EdgeperfException.userError("variant recipe is empty; " + EXPECTED);
+        }
+        String t = recipe.trim().toLowerCase(Locale.ROOT);
+        String[] p = t.split(":", -1);
+        switch (p[0]) {
+            case "baseline":
+                requireParts(recipe, p, 1);
+                return new VariantRecipe(Kind.BASELINE, 0, 0, CalibrationMethod.MIN_MAX, "baseline");
+            case "separable":
+                requireParts(recipe, p, 1);
+                return new VariantRecipe(Kind.SEPARABLE, 0, 0, CalibrationMethod.MIN_MAX, "separable");
+            case "pruned": {
+                requireParts(recipe, p, 3);
+                Kind kind = switch (p[1]) {
+                    case "unstructured" -> Kind.PRUNED_UNSTRUCTURED;
+                    case "structured" -> Kind.PRUNED_STRUCTURED;
+                    default -> throw EdgeperfException.userError("unknown pruning kind '" + p[1] + "' in recipe '"
+                            + recipe + "'; expected unstructured or structured");
+                };
+                double s = parseSparsity(recipe, p[2]);
+                return new VariantRecipe(kind, s, 0, CalibrationMethod.MIN_MAX, "pruned:" + p[1] + ":" + p[2]);
+            }
+            case "quantized": {
+                if (p.length < 2) {
+                    throw unknown(recipe);
+                }
+                switch (p[1]) {
+                    case "fp16":
+                        requireParts(recipe, p, 2);
+                        return new VariantRecipe(Kind.QUANTIZED_FP16, 0, 0, CalibrationMethod.MIN_MAX, "quantized:fp16");
+                    case "int8-dynamic":
+                        requireParts(recipe, p, 2);
+                        return new VariantRecipe(Kind.QUANTIZED_INT8_DYNAMIC, 0, 0, CalibrationMethod.MIN_MAX,
+                                "quantized:int8-dynamic");
+                    case "int8-static":
+                        if (p.length == 2) {
+                            return new VariantRecipe(Kind.QUANTIZED_INT8_STATIC, 0, 0, CalibrationMethod.MIN_MAX,
+                                    "quantized:int8-static");
+                        }
+                        requireParts(recipe, p, 3);
+                        CalibrationMethod m = switch (p[2]) {
+                            case "minmax" -> CalibrationMethod.MIN_MAX;
+                            case "percentile" -> CalibrationMethod.PERCENTILE;
+                            default -> throw EdgeperfException.userError("unknown calibration method '" + p[2]
+                                    + "' in recipe '" + recipe + "'; expected minmax or percentile");
+                        };
+                        return new VariantRecipe(Kind.QUANTIZED_INT8_STATIC, 0, 0, m, t);
+                    default:
+                        throw unknown(recipe);
+                }
+            }
+            case "clustered": {
+                requireParts(recipe, p, 2);
+                int k;
+                try {
+                    k = Integer.parseInt(p[1]);
+                } catch (NumberFormatException e) {
+                    throw EdgeperfException.userError("cluster count '" + p[1] + "' in recipe '" + recipe
+                            + "' is not an integer; expected K in [2, 256]");
+                }
+                if (k < 2 || k > 256) {
+                    throw EdgeperfException.userError("cluster count " + k + " in recipe '" + recipe
+                            + "' is out of range; expected K in [2, 256]");
+                }
+                return new VariantRecipe(Kind.CLUSTERED, 0, k, CalibrationMethod.MIN_MAX, "clustered:" + k);
+            }
+            default:
+                throw unknown(recipe);
+        }
+    }
+
+    private static double parseSparsity(String recipe, String value) {
+        double s;
+        try {
+            s = Double.parseDouble(value);
+        } catch (NumberFormatException e) {
+            throw EdgeperfException.userError("sparsity '" + value + "' in recipe '" + recipe
+                    + "' is not a number; expected S in (0, 1)");
+        }
+        if (!(s > 0 && s < 1)) {
+            throw EdgeperfException.userError("sparsity " + value + " in recipe '" + recipe
+                    + "' is out of range; expected S in (0, 1), exclusive");
+        }
+        return s;
+    }
+
+    private static void requireParts(String recipe, String[] parts, int n) {
+        if (parts.length != n) {
+            throw unknown(recipe);
+        }
+    }
+
+    private static EdgeperfException unknown(String recipe) {
+        return EdgeperfException.userError("unknown variant recipe '" + recipe + "'; " + EXPECTED);
+    }
+}

@@ -1,0 +1,76 @@
+package dev.edgeperf.core.variants;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * What {@link VariantBuilder} wrote for one recipe: one entry of {@code manifest.json}.
+ *
+ * @param model            baseline model name (zoo name or file stem)
+ * @param recipe           recipe text, e.g. {@code pruned:structured:0.5}
+ * @param file             file name inside the output directory
+ * @param sha256           lower-case hex SHA-256 of the file
+ * @param paramsTotal      weight and bias values (see {@link ParamCounter}), count
+ * @param paramsNonZero    of those, how many are non-zero, count
+ * @param fileBytes        file size, bytes
+ * @param gzipBytes        size of the file gzip-compressed (default level), bytes
+ * @param fidelity         outputs compared with the baseline over the calibration inputs
+ * @param executedKernels  op type to number of nodes ONNX Runtime executed (after fusion), from profiling
+ * @param notes            nodes left as in the baseline and why, and other caveats
+ * @param macsDense        MACs per sample counting every weight; null until ModelProfiler is wired in
+ * @param macsEffective    MACs per sample skipping zero weights; null until ModelProfiler is wired in
+ */
+public record VariantRecord(String model, String recipe, String file, String sha256, long paramsTotal,
+        long paramsNonZero, long fileBytes, long gzipBytes, Fidelity fidelity, Map<String, Integer> executedKernels,
+        List<String> notes, Long macsDense, Long macsEffective) {
+
+    public VariantRecord {
+        Objects.requireNonNull(model, "model is null");
+        Objects.requireNonNull(recipe, "recipe is null");
+        Objects.requireNonNull(file, "file is null");
+        Objects.requireNonNull(sha256, "sha256 is null");
+        Objects.requireNonNull(fidelity, "fidelity is null");
+        executedKernels = Map.copyOf(executedKernels);
+        notes = List.copyOf(notes);
+    }
+
+    /** True when an int8 kernel (QLinear*, *Integer*, QGemm, DynamicQuantize*) ran. */
+    public boolean int8KernelsExecuted() {
+        return executedKernels.keySet().stream().anyMatch(k -> k.startsWith("QLinear") || k.contains("Integer")
+                || k.equals("QGemm") || k.startsWith("DynamicQuantize") || k.equals("QAttention"));
+    }
+
+    /**
+     * A JSON-ready tree (maps, lists, strings, numbers, booleans, nulls) for {@code manifest.json};
+     * an infinite SQNR (identical outputs) is written as null.
+     */
+    public Map<String, Object> toManifestEntry() {
+        Map<String, Object> f = new LinkedHashMap<>();
+        f.put("samples", fidelity.samples());
+        f.put("top1Agreement", fidelity.top1Agreement());
+        f.put("maxAbsError", fidelity.maxAbsError());
+        f.put("meanAbsError", fidelity.meanAbsError());
+        f.put("cosineSimilarity", fidelity.cosineSimilarity());
+        f.put("sqnrDb", Double.isFinite(fidelity.sqnrDb()) ? fidelity.sqnrDb() : null);
+        f.put("baselineAccuracy", fidelity.baselineAccuracy());
+        f.put("accuracy", fidelity.variantAccuracy());
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("model", model);
+        m.put("recipe", recipe);
+        m.put("file", file);
+        m.put("sha256", sha256);
+        m.put("paramsTotal", paramsTotal);
+        m.put("paramsNonZero", paramsNonZero);
+        m.put("macsDense", macsDense);
+        m.put("macsEffective", macsEffective);
+        m.put("fileBytes", fileBytes);
+        m.put("gzipBytes", gzipBytes);
+        m.put("fidelity", f);
+        m.put("executedKernels", new java.util.TreeMap<>(executedKernels));
+        m.put("int8KernelsExecuted", int8KernelsExecuted());
+        m.put("notes", notes);
+        return m;
+    }
+}

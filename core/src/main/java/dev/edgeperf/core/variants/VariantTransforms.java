@@ -1,0 +1,47 @@
+package dev.edgeperf.core.variants;
+
+import ai.onnx.proto.OnnxMl.ModelProto;
+import java.util.List;
+import java.util.Objects;
+
+/** Applies a {@link VariantRecipe} to a baseline model. */
+public final class VariantTransforms {
+    private VariantTransforms() {
+    }
+
+    /**
+     * Transforms the baseline. The result keeps the baseline's input/output names and shapes; nodes
+     * a recipe cannot handle stay as they were and are listed in {@link TransformResult#notes()}.
+     *
+     * @param calibration inputs for static quantization (ignored by the other recipes; may be null for them)
+     * @param runner      ONNX Runtime used for calibration runs
+     * @throws dev.edgeperf.core.EdgeperfException USER_ERROR for e.g. {@code separable} on a model without
+     *         an eligible conv, or static quantization without calibration inputs
+     */
+    public static TransformResult apply(ModelProto baseline, VariantRecipe recipe, CalibrationData calibration,
+            OrtRunner runner) {
+        Objects.requireNonNull(baseline, "baseline is null");
+        Objects.requireNonNull(recipe, "recipe is null");
+        ModelProto m = Graphs.normalize(baseline);
+        TransformResult r = switch (recipe.kind()) {
+            case BASELINE -> new TransformResult(baseline, List.of());
+            case PRUNED_UNSTRUCTURED -> UnstructuredPruner.apply(m, recipe.sparsity());
+            case PRUNED_STRUCTURED -> StructuredPruner.apply(m, recipe.sparsity());
+            case SEPARABLE -> SeparableConverter.apply(m);
+            case QUANTIZED_FP16 -> Fp16Converter.apply(m);
+            case CLUSTERED -> WeightClusterer.apply(m, recipe.clusters());
+            case QUANTIZED_INT8_DYNAMIC -> DynamicQuantizer.apply(m);
+            case QUANTIZED_INT8_STATIC -> {
+                if (calibration == null) {
+                    throw dev.edgeperf.core.EdgeperfException.userError(
+                            "quantized:int8-static needs calibration inputs; none were given");
+                }
+                yield StaticQuantizer.apply(m, calibration, recipe.calibration(),
+                        runner == null ? new OrtRunner(1) : runner);
+            }
+        };
+        ModelProto out = r.model().toBuilder().setProducerName("edgeperf")
+                .setDocString(("variant " + recipe.text() + " of " + baseline.getGraph().getName()).trim()).build();
+        return new TransformResult(out, r.notes());
+    }
+}

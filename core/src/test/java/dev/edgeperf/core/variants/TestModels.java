@@ -1,0 +1,155 @@
+package dev.edgeperf.core.variants;
+
+import ai.onnx.proto.OnnxMl.GraphProto;
+import ai.onnx.proto.OnnxMl.ModelProto;
+import ai.onnx.proto.OnnxMl.NodeProto;
+import ai.onnx.proto.OnnxMl.OperatorSetIdProto;
+import ai.onnx.proto.OnnxMl.TensorProto;
+import ai.onnx.proto.OnnxMl.TensorShapeProto;
+import ai.onnx.proto.OnnxMl.TypeProto;
+import ai.onnx.proto.OnnxMl.ValueInfoProto;
+import dev.edgeperf.core.zoo.ModelZoo;
+import java.util.List;
+import java.util.SplittableRandom;
+
+/** Small hand-built ONNX models for the variant tests (input "input", output "output"). */
+final class TestModels {
+    private TestModels() {
+    }
+
+    /** mnist-cnn from the zoo when it is implemented, else null. */
+    static ModelProto zooMnistOrNull() {
+        try {
+            return ModelProto.parseFrom(ModelZoo.build("mnist-cnn"));
+        } catch (UnsupportedOperationException | com.google.protobuf.InvalidProtocolBufferException e) {
+            return null;
+        }
+    }
+
+    /** The zoo's mnist-cnn when available, else {@link #smallCnn()} (28×28 input). */
+    static ModelProto mnistOrSmallCnn() {
+        ModelProto m = zooMnistOrNull();
+        return m != null ? m : smallCnn();
+    }
+
+    /** [N,1,28,28] → Conv 8@3×3 pad 1 → Relu → MaxPool 2 → Conv 12@3×3 → Relu → MaxPool 2 → Flatten → Gemm 64 → Relu → Gemm 10. */
+    static ModelProto smallCnn() {
+        Builder b = new Builder(1);
+        b.init("c1.w", new long[] {8, 1, 3, 3}, 0.4f);
+        b.init("c1.b", new long[] {8}, 0.1f);
+        b.init("c2.w", new long[] {12, 8, 3, 3}, 0.15f);
+        b.init("c2.b", new long[] {12}, 0.1f);
+        b.init("f1.w", new long[] {64, 12 * 6 * 6}, 0.05f);
+        b.init("f1.b", new long[] {64}, 0.1f);
+        b.init("f2.w", new long[] {10, 64}, 0.2f);
+        b.init("f2.b", new long[] {10}, 0.1f);
+        b.node("Conv", "c1", List.of("input", "c1.w", "c1.b"), "c1.out", Graphs.intsAttribute("pads", List.of(1L, 1L, 1L, 1L)));
+        b.node("Relu", "r1", List.of("c1.out"), "r1.out");
+        b.node("MaxPool", "p1", List.of("r1.out"), "p1.out", Graphs.intsAttribute("kernel_shape", List.of(2L, 2L)),
+                Graphs.intsAttribute("strides", List.of(2L, 2L)));
+        b.node("Conv", "c2", List.of("p1.out", "c2.w", "c2.b"), "c2.out");
+        b.node("Relu", "r2", List.of("c2.out"), "r2.out");
+        b.node("MaxPool", "p2", List.of("r2.out"), "p2.out", Graphs.intsAttribute("kernel_shape", List.of(2L, 2L)),
+                Graphs.intsAttribute("strides", List.of(2L, 2L)));
+        b.node("Flatten", "flat", List.of("p2.out"), "flat.out", Graphs.intAttribute("axis", 1));
+        b.node("Gemm", "f1", List.of("flat.out", "f1.w", "f1.b"), "f1.out", Graphs.intAttribute("transB", 1));
+        b.node("Relu", "r3", List.of("f1.out"), "r3.out");
+        b.node("Gemm", "f2", List.of("r3.out", "f2.w", "f2.b"), "output", Graphs.intAttribute("transB", 1));
+        return b.model("small-cnn", new long[] {-1, 1, 28, 28}, new long[] {-1, 10});
+    }
+
+    /** A residual block: Conv → Relu → Conv → Add(skip) → Relu → GlobalAveragePool → Flatten → Gemm 10. */
+    static ModelProto residual() {
+        Builder b = new Builder(2);
+        b.init("stem.w", new long[] {8, 3, 3, 3}, 0.3f);
+        b.init("a.w", new long[] {8, 8, 3, 3}, 0.1f);
+        b.init("b.w", new long[] {8, 8, 3, 3}, 0.1f);
+        b.init("fc.w", new long[] {10, 8}, 0.3f);
+        b.init("fc.b", new long[] {10}, 0.1f);
+        var pads = Graphs.intsAttribute("pads", List.of(1L, 1L, 1L, 1L));
+        b.node("Conv", "stem", List.of("input", "stem.w"), "s", pads);
+        b.node("Relu", "sr", List.of("s"), "sr.out");
+        b.node("Conv", "a", List.of("sr.out", "a.w"), "a.out", pads);
+        b.node("Relu", "ar", List.of("a.out"), "ar.out");
+        b.node("Conv", "b", List.of("ar.out", "b.w"), "b.out", pads);
+        b.node("Add", "add", List.of("b.out", "sr.out"), "add.out");
+        b.node("Relu", "addr", List.of("add.out"), "addr.out");
+        b.node("GlobalAveragePool", "gap", List.of("addr.out"), "gap.out");
+        b.node("Flatten", "flat", List.of("gap.out"), "flat.out");
+        b.node("Gemm", "fc", List.of("flat.out", "fc.w", "fc.b"), "output", Graphs.intAttribute("transB", 1));
+        return b.model("residual", new long[] {-1, 3, 16, 16}, new long[] {-1, 10});
+    }
+
+    /** [N,32] → MatMul 32×64 → Add → Relu → MatMul 64×10 → output (no Conv). */
+    static ModelProto mlp() {
+        Builder b = new Builder(3);
+        b.init("w1", new long[] {32, 64}, 0.2f);
+        b.init("b1", new long[] {64}, 0.1f);
+        b.init("w2", new long[] {64, 10}, 0.2f);
+        b.node("MatMul", "mm1", List.of("input", "w1"), "mm1.out");
+        b.node("Add", "add1", List.of("mm1.out", "b1"), "add1.out");
+        b.node("Relu", "relu1", List.of("add1.out"), "relu1.out");
+        b.node("MatMul", "mm2", List.of("relu1.out", "w2"), "output");
+        return b.model("mlp", new long[] {-1, 32}, new long[] {-1, 10});
+    }
+
+    static final class Builder {
+        private final GraphProto.Builder g = GraphProto.newBuilder();
+        private final SplittableRandom rnd;
+
+        Builder(long seed) {
+            rnd = new SplittableRandom(seed);
+        }
+
+        void init(String name, long[] dims, float scale) {
+            long n = 1;
+            for (long d : dims) {
+                n *= d;
+            }
+            float[] v = new float[(int) n];
+            for (int i = 0; i < v.length; i++) {
+                v[i] = (float) ((rnd.nextDouble() * 2 - 1) * scale);
+            }
+            g.addInitializer(Tensors.floatTensor(name, dims, v));
+        }
+
+        void initValues(String name, long[] dims, float[] v) {
+            g.addInitializer(Tensors.floatTensor(name, dims, v));
+        }
+
+        void node(String op, String name, List<String> in, String out, ai.onnx.proto.OnnxMl.AttributeProto... attrs) {
+            g.addNode(Graphs.node(op, name, in, List.of(out), attrs));
+        }
+
+        ModelProto model(String name, long[] inShape, long[] outShape) {
+            g.setName(name).addInput(valueInfo("input", inShape)).addOutput(valueInfo("output", outShape));
+            return ModelProto.newBuilder().setIrVersion(8).setProducerName("test")
+                    .addOpsetImport(OperatorSetIdProto.newBuilder().setDomain("").setVersion(17))
+                    .setGraph(g).build();
+        }
+
+        private static ValueInfoProto valueInfo(String name, long[] shape) {
+            TensorShapeProto.Builder s = TensorShapeProto.newBuilder();
+            for (long d : shape) {
+                s.addDim(d < 0 ? TensorShapeProto.Dimension.newBuilder().setDimParam("N")
+                        : TensorShapeProto.Dimension.newBuilder().setDimValue(d));
+            }
+            return ValueInfoProto.newBuilder().setName(name).setType(TypeProto.newBuilder().setTensorType(
+                    TypeProto.Tensor.newBuilder().setElemType(TensorProto.DataType.FLOAT_VALUE).setShape(s))).build();
+        }
+    }
+
+    /** Input shape of a model with batch n (dynamic dims other than the batch are not supported here). */
+    static long[] inputShape(ModelProto m, int n) {
+        var dims = m.getGraph().getInput(0).getType().getTensorType().getShape().getDimList();
+        long[] s = new long[dims.size()];
+        for (int i = 0; i < s.length; i++) {
+            s[i] = i == 0 ? n : dims.get(i).getDimValue();
+        }
+        return s;
+    }
+
+    static NodeProto nodeNamed(ModelProto m, String name) {
+        return m.getGraph().getNodeList().stream().filter(n -> n.getName().equals(name)).findFirst().orElseThrow();
+    }
+}

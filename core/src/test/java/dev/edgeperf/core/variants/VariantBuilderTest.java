@@ -1,0 +1,67 @@
+package dev.edgeperf.core.variants;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import ai.onnx.proto.OnnxMl.ModelProto;
+import dev.edgeperf.core.EdgeperfException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class VariantBuilderTest {
+    private static final List<String> ALL = List.of("baseline", "pruned:unstructured:0.5", "pruned:structured:0.5",
+            "quantized:int8-dynamic", "quantized:int8-static", "quantized:fp16", "separable", "clustered:16");
+
+    @Test
+    void writesEveryVariantWithARecord(@TempDir Path dir) throws Exception {
+        ModelProto m = TestModels.mnistOrSmallCnn();
+        CalibrationData data = TransformTestSupport.inputs(m, 8, 4);
+        List<VariantRecord> records = new VariantBuilder(new OrtRunner(1))
+                .build(m, "mnist-cnn", ALL.stream().map(VariantRecipe::parse).toList(), data, dir);
+        assertThat(records).hasSize(ALL.size());
+        VariantRecord base = records.get(0);
+        for (VariantRecord r : records) {
+            Path f = dir.resolve(r.file());
+            assertThat(f).exists();
+            byte[] bytes = Files.readAllBytes(f);
+            assertThat(r.sha256()).isEqualTo(VariantBuilder.sha256(bytes));
+            assertThat(r.fileBytes()).isEqualTo(bytes.length);
+            assertThat(r.executedKernels()).isNotEmpty();
+            Map<String, Object> entry = r.toManifestEntry();
+            assertThat(entry).containsKeys("recipe", "sha256", "paramsTotal", "paramsNonZero", "macsDense",
+                    "gzipBytes", "fidelity", "executedKernels", "int8KernelsExecuted", "notes");
+            System.out.printf("%-28s size %.3f gzip %.3f params %d nz %d top1 %.4f cos %.5f sqnr %.1f dB kernels %s%n",
+                    r.recipe(), (double) r.fileBytes() / base.fileBytes(), (double) r.gzipBytes() / base.gzipBytes(),
+                    r.paramsTotal(), r.paramsNonZero(), r.fidelity().top1Agreement(), r.fidelity().cosineSimilarity(),
+                    r.fidelity().sqnrDb(), r.executedKernels());
+        }
+        assertThat(records.get(0).file()).isEqualTo("mnist-cnn.baseline.onnx");
+        assertThat(records.get(4).file()).isEqualTo("mnist-cnn.quantized-int8-static.onnx");
+        assertThat(base.fidelity().sqnrDb()).isInfinite();
+        assertThat(base.toManifestEntry().get("fidelity")).asString().contains("sqnrDb=null");
+        assertThat(records.get(1).paramsNonZero()).isLessThan(base.paramsTotal() * 6 / 10);
+        assertThat(records.get(2).paramsTotal()).isLessThan(base.paramsTotal());
+        assertThat(records.get(3).paramsTotal()).isEqualTo(base.paramsTotal());
+        assertThat(records.get(4).int8KernelsExecuted()).isTrue();
+        assertThat(records.get(5).int8KernelsExecuted()).isFalse();
+        assertThat((double) records.get(7).gzipBytes() / base.gzipBytes()).isLessThanOrEqualTo(0.3);
+        try (Stream<Path> s = Files.list(dir)) {
+            assertThat(s.map(p -> p.getFileName().toString())).noneMatch(n -> n.endsWith(".tmp"));
+        }
+    }
+
+    @Test
+    void inputsThatDoNotFitTheModelAreAUserErrorAndWriteNothing(@TempDir Path dir) {
+        ModelProto m = TestModels.smallCnn();
+        CalibrationData wrong = CalibrationData.random(new long[] {2, 3, 28, 28}, 1, 1);
+        assertThatThrownBy(() -> new VariantBuilder(new OrtRunner(1))
+                .build(m, "small", List.of(VariantRecipe.parse("baseline")), wrong, dir.resolve("out")))
+                .isInstanceOf(EdgeperfException.class).hasMessageContaining("[2, 3, 28, 28]");
+        assertThat(dir.resolve("out")).doesNotExist();
+    }
+}

@@ -1,0 +1,58 @@
+package dev.edgeperf.core.variants;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.edgeperf.core.EdgeperfException;
+import dev.edgeperf.core.ErrorCategory;
+import org.junit.jupiter.api.Test;
+
+class VariantRecipeTest {
+    @Test
+    void parsesEveryRecipe() {
+        assertThat(VariantRecipe.parse("baseline").kind()).isEqualTo(VariantRecipe.Kind.BASELINE);
+        VariantRecipe p = VariantRecipe.parse("pruned:unstructured:0.5");
+        assertThat(p.kind()).isEqualTo(VariantRecipe.Kind.PRUNED_UNSTRUCTURED);
+        assertThat(p.sparsity()).isEqualTo(0.5);
+        assertThat(VariantRecipe.parse("pruned:structured:0.25").sparsity()).isEqualTo(0.25);
+        assertThat(VariantRecipe.parse("quantized:int8-dynamic").kind()).isEqualTo(VariantRecipe.Kind.QUANTIZED_INT8_DYNAMIC);
+        assertThat(VariantRecipe.parse("quantized:int8-static").calibration()).isEqualTo(CalibrationMethod.MIN_MAX);
+        assertThat(VariantRecipe.parse("quantized:int8-static:percentile").calibration())
+                .isEqualTo(CalibrationMethod.PERCENTILE);
+        assertThat(VariantRecipe.parse("quantized:fp16").kind()).isEqualTo(VariantRecipe.Kind.QUANTIZED_FP16);
+        assertThat(VariantRecipe.parse("separable").kind()).isEqualTo(VariantRecipe.Kind.SEPARABLE);
+        assertThat(VariantRecipe.parse("clustered:16").clusters()).isEqualTo(16);
+    }
+
+    @Test
+    void fileSuffixReplacesColons() {
+        assertThat(VariantRecipe.parse("quantized:int8-static").fileSuffix()).isEqualTo("quantized-int8-static");
+        assertThat(VariantRecipe.parse("pruned:structured:0.5").fileSuffix()).isEqualTo("pruned-structured-0.5");
+    }
+
+    @Test
+    void unknownRecipeNamesTheValueAndTheChoices() {
+        assertThatThrownBy(() -> VariantRecipe.parse("quantised:int4"))
+                .isInstanceOf(EdgeperfException.class)
+                .hasMessageContaining("'quantised:int4'").hasMessageContaining("expected one of")
+                .satisfies(e -> assertThat(((EdgeperfException) e).category()).isEqualTo(ErrorCategory.USER_ERROR));
+        assertThatThrownBy(() -> VariantRecipe.parse("pruned:unstructured")).hasMessageContaining("unknown variant recipe");
+        assertThatThrownBy(() -> VariantRecipe.parse("")).isInstanceOf(EdgeperfException.class);
+    }
+
+    @Test
+    void sparsityOutsideOpenUnitIntervalIsRejected() {
+        assertThatThrownBy(() -> VariantRecipe.parse("pruned:unstructured:1.0"))
+                .hasMessageContaining("sparsity 1.0").hasMessageContaining("(0, 1)");
+        assertThatThrownBy(() -> VariantRecipe.parse("pruned:structured:0")).hasMessageContaining("sparsity 0");
+        assertThatThrownBy(() -> VariantRecipe.parse("pruned:structured:half")).hasMessageContaining("'half'");
+    }
+
+    @Test
+    void clusterCountOutsideRangeIsRejected() {
+        assertThatThrownBy(() -> VariantRecipe.parse("clustered:1")).hasMessageContaining("cluster count 1")
+                .hasMessageContaining("[2, 256]");
+        assertThatThrownBy(() -> VariantRecipe.parse("clustered:257")).hasMessageContaining("257");
+        assertThatThrownBy(() -> VariantRecipe.parse("clustered:x")).hasMessageContaining("'x'");
+    }
+}
