@@ -1,0 +1,122 @@
+package dev.edgeperf.agent.cli;
+
+import dev.edgeperf.agent.AgentVersion;
+import dev.edgeperf.agent.measure.InferenceRunner;
+import dev.edgeperf.agent.net.AgentClient;
+import dev.edgeperf.agent.net.AgentConfig;
+import dev.edgeperf.agent.probe.DeviceSensors;
+import dev.edgeperf.agent.probe.HardwareInfo;
+import dev.edgeperf.agent.probe.HardwareProbe;
+import dev.edgeperf.core.EdgeperfException;
+import io.grpc.Grpc;
+import io.grpc.InsecureChannelCredentials;
+import io.grpc.ManagedChannel;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import oshi.SystemInfo;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code run}: join a coordinator and measure the jobs it sends until stopped. */
+@Command(name = "run", mixinStandardHelpOptions = true,
+        description = "Connect to a coordinator and run its measurement jobs (one at a time) until stopped.")
+final class RunCommand implements Callable<Integer> {
+    private static final Logger LOG = LoggerFactory.getLogger(RunCommand.class);
+    private static final Pattern TARGET = Pattern.compile("([^\\s:/]+|\\[[0-9a-fA-F:.]+\\]):(\\d{1,5})");
+    /** Artifact chunks may be larger than gRPC's 4 MiB default. */
+    private static final int MAX_INBOUND_BYTES = 32 * 1024 * 1024;
+
+    @Option(names = "--coordinator", required = true, paramLabel = "HOST:PORT",
+            description = "Coordinator gRPC address (plaintext).")
+    String coordinator;
+
+    @Option(names = "--name", paramLabel = "NAME", description = "Agent name, unique in the fleet (default: host name).")
+    String name;
+
+    @Option(names = "--token-file", paramLabel = "FILE", defaultValue = "./edgeperf-data/join-token",
+            description = "File holding the coordinator's join token (default: ${DEFAULT-VALUE}).")
+    Path tokenFile;
+
+    @Option(names = "--work-dir", paramLabel = "DIR", defaultValue = "${sys:user.home}/.edgeperf-agent",
+            description = "Artifact cache and result spool (default: ${DEFAULT-VALUE}).")
+    Path workDir;
+
+    @Option(names = "--labels", paramLabel = "K=V", split = ",", description = "Labels, e.g. rack=a,owner=lab.")
+    Map<String, String> labels = new LinkedHashMap<>();
+
+    @Option(names = "--connect-timeout", paramLabel = "DURATION", defaultValue = "60s",
+            converter = DurationConverter.class,
+            description = "Give up when the coordinator stays unreachable this long at start (default: ${DEFAULT-VALUE}).")
+    Duration connectTimeout;
+
+    @Override
+    public Integer call() throws Exception {
+        String target = validateTarget(coordinator);
+        String token = readToken(tokenFile);
+        HardwareInfo hardware = HardwareProbe.detectThisMachine();
+        String agentName = name != null && !name.isBlank() ? name : hardware.hostname();
+        Files.createDirectories(workDir);
+        AgentConfig config = new AgentConfig(agentName, target, token, tokenFile, workDir, labels, connectTimeout,
+                AgentConfig.DEFAULT_FETCH_TIMEOUT, hardware, AgentVersion.get(), InferenceRunner.engineVersion());
+        SystemInfo si = new SystemInfo();
+        DeviceSensors sensors = new DeviceSensors(Path.of("/"),
+                () -> si.getHardware().getSensors().getCpuTemperature());
+        InferenceRunner runner = new InferenceRunner(sensors, hardware.physicalCores());
+        LOG.info("agent {} on {} ({}, {} cores, peak {} GFLOPS fp32), work dir {}", agentName, hardware.board(),
+                hardware.cpuModel(), hardware.physicalCores(), Math.round(hardware.peakGflopsFp32()), workDir);
+
+        ManagedChannel channel = Grpc.newChannelBuilder(target, InsecureChannelCredentials.create())
+                .maxInboundMessageSize(MAX_INBOUND_BYTES)
+                .keepAliveTime(5, TimeUnit.MINUTES)
+                .build();
+        AgentClient client = AgentClient.measuring(channel, config, runner);
+        Thread hook = new Thread(client::close, "edgeperf-shutdown");
+        Runtime.getRuntime().addShutdownHook(hook);
+        try {
+            client.run();
+        } finally {
+            channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
+        }
+        return 0;
+    }
+
+    static String validateTarget(String value) {
+        Matcher m = TARGET.matcher(value.trim());
+        if (!m.matches() || Integer.parseInt(m.group(2)) < 1 || Integer.parseInt(m.group(2)) > 65535) {
+            throw EdgeperfException.userError("--coordinator '" + value + "' is not HOST:PORT (e.g. 192.168.1.10:7443)");
+        }
+        return value.trim();
+    }
+
+    static String readToken(Path file) {
+        String token;
+        try {
+            token = Files.readString(file, StandardCharsets.UTF_8).trim();
+        } catch (NoSuchFileException e) {
+            throw EdgeperfException.userError("join token file " + file
+                    + " does not exist (copy edgeperf-data/join-token from the coordinator, or pass --token-file)");
+        } catch (IOException e) {
+            throw EdgeperfException.userError("cannot read join token file " + file + ": " + e.getMessage());
+        }
+        if (token.isEmpty()) {
+            throw EdgeperfException.userError("join token file " + file + " is empty");
+        }
+        if (!token.chars().allMatch(c -> c > 0x20 && c < 0x7f)) {
+            throw EdgeperfException.userError("join token file " + file
+                    + " holds characters other than printable ASCII; expected the token on one line");
+        }
+        return token;
+    }
+}

@@ -1,0 +1,124 @@
+package dev.edgeperf.agent.measure;
+
+import ai.onnxruntime.NodeInfo;
+import ai.onnxruntime.OnnxTensor;
+import ai.onnxruntime.OrtEnvironment;
+import ai.onnxruntime.OrtException;
+import ai.onnxruntime.TensorInfo;
+import dev.edgeperf.core.EdgeperfException;
+import java.nio.DoubleBuffer;
+import java.nio.FloatBuffer;
+import java.nio.IntBuffer;
+import java.nio.LongBuffer;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.SplittableRandom;
+
+/**
+ * Builds one input tensor per model input, filled with deterministic pseudo-random data, before any
+ * timing starts. Dynamic dimensions (-1) become the batch size for the first dimension and 1
+ * elsewhere. Floats are uniform in [-1, 1); integer inputs get small values in [0, 10), safe as
+ * indices and token ids for most models.
+ */
+final class InputTensors implements AutoCloseable {
+    /** Fixed seed: the same model and batch always see the same input. */
+    static final long SEED = 0x5EEDL;
+
+    private final Map<String, OnnxTensor> tensors;
+
+    private InputTensors(Map<String, OnnxTensor> tensors) {
+        this.tensors = tensors;
+    }
+
+    /** The inputs, in the session's order, ready for {@code session.run}. */
+    Map<String, OnnxTensor> asMap() {
+        return tensors;
+    }
+
+    static InputTensors create(OrtEnvironment env, Map<String, NodeInfo> inputs, int batch, String modelFile)
+            throws OrtException {
+        Map<String, OnnxTensor> out = new LinkedHashMap<>();
+        SplittableRandom random = new SplittableRandom(SEED);
+        try {
+            for (Map.Entry<String, NodeInfo> e : inputs.entrySet()) {
+                if (!(e.getValue().getInfo() instanceof TensorInfo info)) {
+                    throw EdgeperfException.userError("model " + modelFile + " input '" + e.getKey()
+                            + "' is not a tensor (" + e.getValue().getInfo() + "); edgeperf feeds tensors only");
+                }
+                long[] shape = shapeFor(e.getKey(), info.getShape(), batch, modelFile);
+                out.put(e.getKey(), tensor(env, e.getKey(), info, shape, random, modelFile));
+            }
+        } catch (OrtException | RuntimeException ex) {
+            out.values().forEach(OnnxTensor::close);
+            throw ex;
+        }
+        return new InputTensors(out);
+    }
+
+    /** The concrete shape for {@code batch}; a fixed first dimension must equal the batch. */
+    static long[] shapeFor(String input, long[] declared, int batch, String modelFile) {
+        long[] shape = declared.clone();
+        for (int i = 0; i < shape.length; i++) {
+            if (shape[i] < 0) {
+                shape[i] = i == 0 ? batch : 1;
+            }
+        }
+        if (shape.length == 0 || (declared[0] >= 0 && declared[0] != batch)) {
+            throw EdgeperfException.userError("model " + modelFile + " input '" + input + "' has fixed shape "
+                    + Arrays.toString(declared) + " and cannot take batch size " + batch
+                    + " (export it with a dynamic first dimension)");
+        }
+        return shape;
+    }
+
+    private static OnnxTensor tensor(OrtEnvironment env, String name, TensorInfo info, long[] shape,
+                                     SplittableRandom random, String modelFile) throws OrtException {
+        long count = 1;
+        for (long d : shape) {
+            count = Math.multiplyExact(count, d);
+        }
+        if (count > Integer.MAX_VALUE) {
+            throw EdgeperfException.userError("model " + modelFile + " input '" + name + "' of shape "
+                    + Arrays.toString(shape) + " has more than 2^31 elements");
+        }
+        int n = (int) count;
+        switch (info.type) {
+            case FLOAT -> {
+                FloatBuffer b = FloatBuffer.allocate(n);
+                for (int i = 0; i < n; i++) {
+                    b.put(i, (float) (random.nextDouble() * 2 - 1));
+                }
+                return OnnxTensor.createTensor(env, b, shape);
+            }
+            case DOUBLE -> {
+                DoubleBuffer b = DoubleBuffer.allocate(n);
+                for (int i = 0; i < n; i++) {
+                    b.put(i, random.nextDouble() * 2 - 1);
+                }
+                return OnnxTensor.createTensor(env, b, shape);
+            }
+            case INT64 -> {
+                LongBuffer b = LongBuffer.allocate(n);
+                for (int i = 0; i < n; i++) {
+                    b.put(i, random.nextInt(10));
+                }
+                return OnnxTensor.createTensor(env, b, shape);
+            }
+            case INT32 -> {
+                IntBuffer b = IntBuffer.allocate(n);
+                for (int i = 0; i < n; i++) {
+                    b.put(i, random.nextInt(10));
+                }
+                return OnnxTensor.createTensor(env, b, shape);
+            }
+            default -> throw EdgeperfException.userError("model " + modelFile + " input '" + name + "' has type "
+                    + info.type + "; edgeperf can fill float, double, int32 and int64 inputs");
+        }
+    }
+
+    @Override
+    public void close() {
+        tensors.values().forEach(OnnxTensor::close);
+    }
+}

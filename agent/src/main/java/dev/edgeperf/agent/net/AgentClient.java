@@ -1,0 +1,397 @@
+package dev.edgeperf.agent.net;
+
+import dev.edgeperf.agent.measure.InferenceRunner;
+import dev.edgeperf.core.EdgeperfException;
+import dev.edgeperf.proto.AgentHello;
+import dev.edgeperf.proto.AgentMessage;
+import dev.edgeperf.proto.AgentServiceGrpc;
+import dev.edgeperf.proto.ArtifactServiceGrpc;
+import dev.edgeperf.proto.CoordinatorMessage;
+import dev.edgeperf.proto.Heartbeat;
+import dev.edgeperf.proto.JobAssignment;
+import dev.edgeperf.proto.JobFailure;
+import dev.edgeperf.proto.JobResult;
+import dev.edgeperf.proto.ResultAck;
+import dev.edgeperf.proto.Welcome;
+import io.grpc.Channel;
+import io.grpc.ClientInterceptors;
+import io.grpc.ManagedChannel;
+import io.grpc.Status;
+import io.grpc.stub.ClientCallStreamObserver;
+import io.grpc.stub.ClientResponseObserver;
+import java.time.Duration;
+import java.util.List;
+import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.function.Function;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Serves one coordinator over the {@code AgentService.Connect} stream: hello, welcome, heartbeats,
+ * jobs run one at a time on a single worker thread, results spooled before they are sent and
+ * deleted on their ack, spooled results re-sent after every (re)connect, reconnects with backoff.
+ *
+ * <p>{@link #run()} blocks until {@link #close()} or a fatal error: the first connection failing for
+ * longer than the connect timeout, or the coordinator rejecting the join token (at any time).
+ * This class takes a {@link Channel}; whoever created the {@code ManagedChannel} shuts it down.
+ */
+public final class AgentClient implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(AgentClient.class);
+    /** How long a coordinator may take to answer the hello with a welcome. */
+    static final Duration HANDSHAKE_TIMEOUT = Duration.ofSeconds(15);
+    static final int DEFAULT_HEARTBEAT_MS = 5_000;
+
+    private final AgentConfig config;
+    private final Channel channel;
+    private final AgentServiceGrpc.AgentServiceStub agentStub;
+    private final JobHandler handler;
+    private final ResultSpool spool;
+    private final Backoff backoff = new Backoff(() -> ThreadLocalRandom.current().nextDouble());
+    private final ExecutorService jobWorker = Executors.newSingleThreadExecutor(daemon("edgeperf-job"));
+    private final ScheduledExecutorService heartbeats =
+            Executors.newSingleThreadScheduledExecutor(daemon("edgeperf-heartbeat"));
+    private final CompletableFuture<Void> stop = new CompletableFuture<>();
+    private final Set<String> inFlight = ConcurrentHashMap.newKeySet();
+    private volatile Connection current;
+    private volatile String busyJobId = "";
+
+    /**
+     * @param handlerFactory builds the job handler from the artifact cache this client sets up over
+     *                       the authenticated channel
+     */
+    public AgentClient(Channel channel, AgentConfig config, Function<ArtifactCache, JobHandler> handlerFactory) {
+        this.config = Objects.requireNonNull(config, "config is null");
+        this.channel = Objects.requireNonNull(channel, "channel is null");
+        Channel authed = ClientInterceptors.intercept(channel, new BearerTokenInterceptor(config.token()));
+        this.agentStub = AgentServiceGrpc.newStub(authed);
+        ArtifactCache cache = new ArtifactCache(config.workDir().resolve("cache"),
+                ArtifactServiceGrpc.newBlockingStub(authed), config.fetchTimeout());
+        this.handler = Objects.requireNonNull(handlerFactory.apply(cache), "handler is null");
+        this.spool = new ResultSpool(config.workDir().resolve("spool"));
+    }
+
+    /** A client whose jobs are measured with {@code runner}. */
+    public static AgentClient measuring(Channel channel, AgentConfig config, InferenceRunner runner) {
+        return new AgentClient(channel, config, cache -> new MeasuringJobHandler(cache, runner, config.hardware(),
+                config.agentVersion(), System::currentTimeMillis));
+    }
+
+    /** The result spool (for tests and diagnostics). */
+    public ResultSpool spool() {
+        return spool;
+    }
+
+    /**
+     * Connects and serves until {@link #close()}.
+     *
+     * @throws EdgeperfException USER_ERROR when the token is rejected or the coordinator refuses this
+     *                           agent on first contact; EXTERNAL when the coordinator stays unreachable
+     *                           for the connect timeout
+     */
+    public void run() {
+        long startNs = System.nanoTime();
+        boolean everConnected = false;
+        LOG.info("agent {} connecting to coordinator {}", config.name(), config.target());
+        try {
+            while (!stop.isDone()) {
+                Outcome outcome = connectAndServe();
+                if (stop.isDone()) {
+                    return;
+                }
+                Status s = outcome.status();
+                if (s.getCode() == Status.Code.UNAUTHENTICATED) {
+                    throw EdgeperfException.userError("coordinator " + config.target()
+                            + " rejected the join token from " + config.tokenFile());
+                }
+                long delayMs;
+                if (outcome.welcomed() || everConnected) {
+                    if (outcome.welcomed()) {
+                        everConnected = true;
+                        backoff.reset();
+                    }
+                    delayMs = backoff.nextDelayMs();
+                    LOG.warn("lost connection to coordinator {}: {}; reconnecting in {} ms", config.target(),
+                            LogText.describe(s), delayMs);
+                } else {
+                    if (s.getCode() == Status.Code.ALREADY_EXISTS || s.getCode() == Status.Code.INVALID_ARGUMENT
+                            || s.getCode() == Status.Code.PERMISSION_DENIED) {
+                        throw EdgeperfException.userError("coordinator " + config.target() + " refused agent '"
+                                + config.name() + "': " + LogText.describe(s));
+                    }
+                    long leftMs = config.connectTimeout().toMillis() - (System.nanoTime() - startNs) / 1_000_000;
+                    if (leftMs <= 0) {
+                        throw EdgeperfException.external("cannot reach coordinator " + config.target() + ": "
+                                + LogText.describe(s), s.getCause());
+                    }
+                    delayMs = Math.min(backoff.nextDelayMs(), leftMs);
+                    LOG.info("coordinator {} not reachable yet ({}); retrying in {} ms", config.target(),
+                            LogText.describe(s), delayMs);
+                }
+                sleep(delayMs);
+            }
+        } finally {
+            shutdownExecutors();
+        }
+    }
+
+    /** Stops serving: ends the stream, lets a running job finish into the spool for up to 5 s. */
+    @Override
+    public void close() {
+        stop.complete(null);
+        Connection c = current;
+        if (c != null) {
+            c.finish();
+        }
+    }
+
+    private record Outcome(boolean welcomed, Status status) {
+    }
+
+    private Outcome connectAndServe() {
+        if (channel instanceof ManagedChannel managed) {
+            // our own backoff decides when to retry; gRPC's channel backoff would grow to minutes
+            managed.resetConnectBackoff();
+        }
+        Connection c = new Connection();
+        c.open();
+        Welcome welcome;
+        try {
+            welcome = CompletableFuture.anyOf(c.welcome, stop)
+                    .thenApply(x -> c.welcome.getNow(null))
+                    .get(HANDSHAKE_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (ExecutionException e) {
+            current = null;
+            return new Outcome(false, Status.fromThrowable(e.getCause()));
+        } catch (TimeoutException e) {
+            current = null;
+            c.cancel("no welcome within " + HANDSHAKE_TIMEOUT.toSeconds() + " s");
+            return new Outcome(false, Status.DEADLINE_EXCEEDED.withDescription("coordinator sent no welcome within "
+                    + HANDSHAKE_TIMEOUT.toSeconds() + " s"));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            close();
+            return new Outcome(false, Status.CANCELLED);
+        }
+        if (welcome == null) {
+            current = null;
+            c.cancel("agent shutting down");
+            return new Outcome(false, Status.CANCELLED);
+        }
+        int heartbeatMs = welcome.getHeartbeatIntervalMs() > 0 ? welcome.getHeartbeatIntervalMs() : DEFAULT_HEARTBEAT_MS;
+        LOG.info("connected to coordinator {} as {} (agent id {}, heartbeat every {} ms)", config.target(),
+                config.name(), welcome.getAgentId(), heartbeatMs);
+        current = c;
+        ScheduledFuture<?> beat = heartbeats.scheduleAtFixedRate(() -> c.send(AgentMessage.newBuilder()
+                .setHeartbeat(Heartbeat.newBuilder().setSentUnixMs(System.currentTimeMillis()).setBusyJobId(busyJobId))
+                .build()), heartbeatMs, heartbeatMs, TimeUnit.MILLISECONDS);
+        resendSpooled(c);
+        try {
+            Status end = c.closed.join();
+            return new Outcome(true, end);
+        } finally {
+            beat.cancel(false);
+            if (current == c) {
+                current = null;
+            }
+        }
+    }
+
+    private void resendSpooled(Connection c) {
+        List<JobResult> pending = spool.pending();
+        if (!pending.isEmpty()) {
+            LOG.info("re-sending {} spooled result(s)", pending.size());
+        }
+        for (JobResult r : pending) {
+            c.send(AgentMessage.newBuilder().setResult(r).build());
+        }
+    }
+
+    private void onJob(JobAssignment job) {
+        String key = job.getJobId() + "#" + job.getAttempt();
+        var spooled = spool.read(job.getJobId(), job.getAttempt());
+        if (spooled.isPresent()) {
+            send(AgentMessage.newBuilder().setResult(spooled.get()).build());
+            return;
+        }
+        if (!inFlight.add(key)) {
+            LOG.debug("job {} attempt {} is already queued", LogText.printable(job.getJobId()), job.getAttempt());
+            return;
+        }
+        jobWorker.execute(() -> {
+            try {
+                runJob(job);
+            } finally {
+                inFlight.remove(key);
+            }
+        });
+    }
+
+    private void runJob(JobAssignment job) {
+        String id = LogText.printable(job.getJobId());
+        busyJobId = job.getJobId();
+        LOG.info("job {} attempt {}: {} ({}) batch {} threads {}", id, job.getAttempt(),
+                LogText.printable(job.getModelName()), LogText.printable(job.getVariantRecipe()),
+                job.getBatchSize(), job.getIntraOpThreads());
+        try {
+            JobResult r = handler.execute(job);
+            spool.write(r);
+            LOG.info("job {} attempt {} done: p50 {} ms, p99 {} ms, {} samples/s ({} iterations, {})", id,
+                    job.getAttempt(), LogText.fmt(r.getComputeLatency().getP50Ms()),
+                    LogText.fmt(r.getComputeLatency().getP99Ms()), LogText.fmt(r.getThroughputSamplesPerS()), r.getComputeLatency().getCount(), r.getStopReason());
+            if (!send(AgentMessage.newBuilder().setResult(r).build())) {
+                LOG.info("job {} attempt {}: not connected; the result stays spooled until reconnect", id,
+                        job.getAttempt());
+            }
+        } catch (EdgeperfException e) {
+            fail(job, e.getMessage());
+        } catch (RuntimeException | LinkageError e) {
+            LOG.error("job {} attempt {} hit an internal error", id, job.getAttempt(), e);
+            fail(job, "internal error in agent: " + e);
+        } finally {
+            busyJobId = "";
+        }
+    }
+
+    private void fail(JobAssignment job, String reason) {
+        String line = LogText.printable(reason);
+        LOG.warn("job {} attempt {} failed: {}", LogText.printable(job.getJobId()), job.getAttempt(), line);
+        send(AgentMessage.newBuilder().setFailure(JobFailure.newBuilder().setJobId(job.getJobId())
+                .setAttempt(job.getAttempt()).setReason(line)).build());
+    }
+
+    private void onAck(ResultAck ack) {
+        if (spool.delete(ack.getJobId(), ack.getAttempt())) {
+            LOG.info("job {} attempt {} acknowledged", LogText.printable(ack.getJobId()), ack.getAttempt());
+        }
+    }
+
+    private boolean send(AgentMessage m) {
+        Connection c = current;
+        return c != null && c.send(m);
+    }
+
+    /** One Connect stream. */
+    private final class Connection implements ClientResponseObserver<AgentMessage, CoordinatorMessage> {
+        final CompletableFuture<Welcome> welcome = new CompletableFuture<>();
+        final CompletableFuture<Status> closed = new CompletableFuture<>();
+        private ClientCallStreamObserver<AgentMessage> out;
+
+        void open() {
+            agentStub.connect(this);
+            send(AgentMessage.newBuilder().setHello(AgentHello.newBuilder()
+                    .setName(config.name())
+                    .setHardware(ProtoMapping.hardware(config.hardware()))
+                    .setAgentVersion(config.agentVersion())
+                    .setEngine(InferenceRunner.ENGINE)
+                    .setEngineVersion(config.engineVersion())
+                    .addExecutionProviders(InferenceRunner.EXECUTION_PROVIDER)
+                    .putAllLabels(config.labels())).build());
+        }
+
+        @Override
+        public void beforeStart(ClientCallStreamObserver<AgentMessage> requestStream) {
+            this.out = requestStream;
+        }
+
+        synchronized boolean send(AgentMessage m) {
+            if (closed.isDone() || out == null) {
+                return false;
+            }
+            try {
+                out.onNext(m);
+                return true;
+            } catch (RuntimeException e) {
+                LOG.debug("send failed on a closing stream: {}", e.toString());
+                return false;
+            }
+        }
+
+        synchronized void finish() {
+            if (!closed.isDone() && out != null) {
+                try {
+                    out.onCompleted();
+                } catch (RuntimeException e) {
+                    LOG.debug("completing a closing stream failed: {}", e.toString());
+                }
+            }
+            closed.complete(Status.CANCELLED.withDescription("agent shutting down"));
+        }
+
+        synchronized void cancel(String why) {
+            if (out != null) {
+                out.cancel(why, null);
+            }
+        }
+
+        @Override
+        public void onNext(CoordinatorMessage m) {
+            switch (m.getKindCase()) {
+                case WELCOME -> {
+                    // before anything else can arrive on this stream, so early jobs can answer on it
+                    current = this;
+                    welcome.complete(m.getWelcome());
+                }
+                case JOB -> onJob(m.getJob());
+                case ACK -> onAck(m.getAck());
+                default -> LOG.debug("ignoring coordinator message {}", m.getKindCase());
+            }
+        }
+
+        @Override
+        public void onError(Throwable t) {
+            Status s = Status.fromThrowable(t);
+            welcome.completeExceptionally(s.asRuntimeException());
+            closed.complete(s);
+        }
+
+        @Override
+        public void onCompleted() {
+            Status s = Status.UNAVAILABLE.withDescription("coordinator closed the stream");
+            welcome.completeExceptionally(s.asRuntimeException());
+            closed.complete(s);
+        }
+    }
+
+    private void sleep(long ms) {
+        try {
+            stop.get(ms, TimeUnit.MILLISECONDS);
+        } catch (TimeoutException | ExecutionException e) {
+            // slept the full delay
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            stop.complete(null);
+        }
+    }
+
+    private void shutdownExecutors() {
+        heartbeats.shutdownNow();
+        jobWorker.shutdown();
+        try {
+            if (!jobWorker.awaitTermination(5, TimeUnit.SECONDS)) {
+                jobWorker.shutdownNow();
+            }
+        } catch (InterruptedException e) {
+            jobWorker.shutdownNow();
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private static java.util.concurrent.ThreadFactory daemon(String name) {
+        return r -> {
+            Thread t = new Thread(r, name);
+            t.setDaemon(true);
+            return t;
+        };
+    }
+}

@@ -1,0 +1,53 @@
+package dev.edgeperf.agent.net;
+
+import dev.edgeperf.agent.measure.InferenceRunner;
+import dev.edgeperf.agent.measure.Measurement;
+import dev.edgeperf.agent.measure.MeasurementRequest;
+import dev.edgeperf.agent.measure.MeasurementSettings;
+import dev.edgeperf.agent.probe.HardwareInfo;
+import dev.edgeperf.core.EdgeperfException;
+import dev.edgeperf.proto.JobAssignment;
+import dev.edgeperf.proto.JobResult;
+import java.nio.file.Path;
+import java.util.Objects;
+import java.util.function.LongSupplier;
+
+/** The real job: fetch the model by digest, measure it with the job's batch, threads and settings. */
+public final class MeasuringJobHandler implements JobHandler {
+    private final ArtifactCache cache;
+    private final InferenceRunner runner;
+    private final HardwareInfo hardware;
+    private final String agentVersion;
+    private final LongSupplier wallClockMs;
+
+    public MeasuringJobHandler(ArtifactCache cache, InferenceRunner runner, HardwareInfo hardware,
+                               String agentVersion, LongSupplier wallClockMs) {
+        this.cache = Objects.requireNonNull(cache, "cache is null");
+        this.runner = Objects.requireNonNull(runner, "runner is null");
+        this.hardware = Objects.requireNonNull(hardware, "hardware is null");
+        this.agentVersion = Objects.requireNonNull(agentVersion, "agentVersion is null");
+        this.wallClockMs = Objects.requireNonNull(wallClockMs, "wallClockMs is null");
+    }
+
+    @Override
+    public JobResult execute(JobAssignment job) {
+        if (job.getBatchSize() < 1) {
+            throw EdgeperfException.userError("job " + job.getJobId() + " has batch_size " + job.getBatchSize()
+                    + "; expected >= 1");
+        }
+        if (job.getIntraOpThreads() < 0) {
+            throw EdgeperfException.userError("job " + job.getJobId() + " has intra_op_threads "
+                    + job.getIntraOpThreads() + "; expected >= 0");
+        }
+        MeasurementSettings settings;
+        try {
+            settings = ProtoMapping.settings(job);
+        } catch (IllegalArgumentException e) {
+            throw EdgeperfException.userError("job " + job.getJobId() + " has invalid settings: " + e.getMessage());
+        }
+        Path model = cache.get(job.getModelDigest());
+        Measurement m = runner.measure(new MeasurementRequest(model, job.getBatchSize(), job.getIntraOpThreads(),
+                settings));
+        return ProtoMapping.result(job, m, hardware, agentVersion, wallClockMs.getAsLong());
+    }
+}

@@ -1,0 +1,107 @@
+package dev.edgeperf.agent.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+class AgentMainTest {
+    private final StringWriter out = new StringWriter();
+    private final StringWriter err = new StringWriter();
+
+    private int run(String... args) {
+        CommandLine cmd = AgentMain.newCommandLine();
+        cmd.setOut(new PrintWriter(out, true));
+        cmd.setErr(new PrintWriter(err, true));
+        return cmd.execute(args);
+    }
+
+    @Test
+    void missingTokenFileIsOneLineNamingTheFile(@TempDir Path dir) {
+        Path missing = dir.resolve("join-token");
+        int code = run("run", "--coordinator", "127.0.0.1:7443", "--token-file", missing.toString(),
+                "--work-dir", dir.toString());
+        assertThat(code).isEqualTo(2);
+        assertThat(err.toString()).startsWith("edgeperf-agent: join token file " + missing + " does not exist")
+                .hasLineCount(1);
+    }
+
+    @Test
+    void malformedCoordinatorAddressIsAUserError(@TempDir Path dir) {
+        assertThat(run("run", "--coordinator", "no-port-here", "--token-file", dir.resolve("t").toString()))
+                .isEqualTo(2);
+        assertThat(err.toString()).contains("--coordinator 'no-port-here' is not HOST:PORT");
+    }
+
+    @Test
+    void unreachableCoordinatorExitsWithTheExternalCode(@TempDir Path dir) throws Exception {
+        Path token = dir.resolve("join-token");
+        Files.writeString(token, "abc123\n");
+        int port;
+        try (ServerSocket s = new ServerSocket(0)) {
+            port = s.getLocalPort();
+        }
+        long start = System.nanoTime();
+        int code = run("run", "--coordinator", "127.0.0.1:" + port, "--token-file", token.toString(),
+                "--work-dir", dir.resolve("work").toString(), "--connect-timeout", "1s");
+        assertThat(code).isEqualTo(69);
+        assertThat(err.toString()).startsWith("edgeperf-agent: cannot reach coordinator 127.0.0.1:" + port + ": ")
+                .hasLineCount(1);
+        assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(20));
+    }
+
+    @Test
+    void unknownModelListsTheZoo() {
+        assertThat(run("bench", "no-such-model")).isEqualTo(2);
+        assertThat(err.toString()).contains("'no-such-model' is neither an existing file nor a zoo model")
+                .contains("mnist-cnn");
+    }
+
+    @Test
+    void benchJsonHasOneObjectPerConfiguration() throws Exception {
+        int code = run("bench", "mnist-cnn", "--batch", "1,4", "--threads", "1", "--warmup", "1",
+                "--min-iterations", "5", "--min-duration-ms", "20", "--json");
+        assertThat(code).as(err.toString()).isZero();
+        JsonNode array = new ObjectMapper().readTree(out.toString());
+        assertThat(array.isArray()).isTrue();
+        assertThat(array).hasSize(2);
+        assertThat(array.get(1).get("batch").asInt()).isEqualTo(4);
+        assertThat(array.get(1).get("threads").asInt()).isEqualTo(1);
+        for (JsonNode o : array) {
+            assertThat(o.get("p50Ms").asDouble()).isPositive();
+            assertThat(o.get("p99Ms").asDouble()).isGreaterThanOrEqualTo(o.get("p50Ms").asDouble());
+            assertThat(o.get("throughput").asDouble()).isPositive();
+            assertThat(o.get("stopReason").asText()).isEqualTo("min-iterations-and-min-duration-met");
+            assertThat(o.has("meanMs")).isTrue();
+            assertThat(o.has("p90Ms")).isTrue();
+        }
+    }
+
+    @Test
+    void infoJsonHasTheHardwareFields() throws Exception {
+        assertThat(run("info", "--json")).isZero();
+        JsonNode hw = new ObjectMapper().readTree(out.toString());
+        assertThat(hw.get("fingerprint").asText()).matches("[0-9a-f]{16}");
+        assertThat(hw.get("logicalCores").asInt()).isPositive();
+        assertThat(hw.get("engineVersion").asText()).isEqualTo("1.19.2");
+    }
+
+    @Test
+    void durationsParse() {
+        DurationConverter c = new DurationConverter();
+        assertThat(c.convert("60s")).isEqualTo(Duration.ofSeconds(60));
+        assertThat(c.convert("500ms")).isEqualTo(Duration.ofMillis(500));
+        assertThat(c.convert("2m")).isEqualTo(Duration.ofMinutes(2));
+        assertThat(c.convert("15")).isEqualTo(Duration.ofSeconds(15));
+        assertThat(c.convert("PT1M")).isEqualTo(Duration.ofMinutes(1));
+    }
+}

@@ -1,0 +1,32 @@
+package dev.edgeperf.agent.measure;
+
+import ai.onnx.proto.OnnxMl;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/** Small ONNX models built in the test, for cases the zoo does not cover. */
+public final class TinyModels {
+    private TinyModels() {
+    }
+
+    /** y = Relu(x) with x of the fixed shape [1, 4]: cannot take any batch but 1. */
+    public static Path fixedBatchRelu(Path dir) throws IOException {
+        OnnxMl.TypeProto type = OnnxMl.TypeProto.newBuilder().setTensorType(OnnxMl.TypeProto.Tensor.newBuilder()
+                .setElemType(OnnxMl.TensorProto.DataType.FLOAT.getNumber())
+                .setShape(OnnxMl.TensorShapeProto.newBuilder()
+                        .addDim(OnnxMl.TensorShapeProto.Dimension.newBuilder().setDimValue(1))
+                        .addDim(OnnxMl.TensorShapeProto.Dimension.newBuilder().setDimValue(4)))).build();
+        OnnxMl.GraphProto graph = OnnxMl.GraphProto.newBuilder().setName("fixed")
+                .addInput(OnnxMl.ValueInfoProto.newBuilder().setName("x").setType(type))
+                .addOutput(OnnxMl.ValueInfoProto.newBuilder().setName("y").setType(type))
+                .addNode(OnnxMl.NodeProto.newBuilder().setOpType("Relu").addInput("x").addOutput("y"))
+                .build();
+        OnnxMl.ModelProto model = OnnxMl.ModelProto.newBuilder().setIrVersion(8)
+                .addOpsetImport(OnnxMl.OperatorSetIdProto.newBuilder().setDomain("").setVersion(17))
+                .setGraph(graph).build();
+        Path file = dir.resolve("fixed-batch.onnx");
+        Files.write(file, model.toByteArray());
+        return file;
+    }
+}

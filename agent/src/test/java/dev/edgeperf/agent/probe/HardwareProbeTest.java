@@ -1,0 +1,54 @@
+package dev.edgeperf.agent.probe;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class HardwareProbeTest {
+    private static SystemFacts piFacts(long maxHz) {
+        return new SystemFacts("", 4, 4, maxHz, 8L << 30, "Debian GNU/Linux 12 (bookworm)", "pi5-lab", "aarch64",
+                "OpenJDK 64-Bit Server VM 17.0.15");
+    }
+
+    @Test
+    void raspberryPi5FromFakeTree(@TempDir Path root) throws Exception {
+        HardwareInfo hw = new HardwareProbe(FakeTrees.pi5(root)).assemble(piFacts(0));
+        assertThat(hw.board()).isEqualTo("raspberry-pi-5");
+        assertThat(hw.arch()).isEqualTo("aarch64");
+        assertThat(hw.cpuModel()).isEqualTo("ARM Cortex-A76");
+        assertThat(hw.maxFreqHz()).as("from cpuinfo_max_freq when OSHI does not know").isEqualTo(2_400_000_000L);
+        assertThat(hw.peakGflopsFp32()).isCloseTo(153.6, within(1e-9));
+        assertThat(hw.isaFeatures()).containsExactly("neon", "asimddp", "fp16");
+        assertThat(hw.fingerprint()).hasSize(16).matches("[0-9a-f]{16}");
+    }
+
+    @Test
+    void fingerprintIsStableAndChangesWithTheBoard(@TempDir Path a, @TempDir Path b) throws Exception {
+        HardwareInfo first = new HardwareProbe(FakeTrees.pi5(a)).assemble(piFacts(2_400_000_000L));
+        HardwareInfo again = new HardwareProbe(a).assemble(piFacts(2_400_000_000L));
+        FakeTrees.pi5(b);
+        FakeTrees.write(b, "proc/device-tree/model", "Raspberry Pi 4 Model B Rev 1.4\0");
+        HardwareInfo otherBoard = new HardwareProbe(b).assemble(piFacts(2_400_000_000L));
+        assertThat(again.fingerprint()).isEqualTo(first.fingerprint());
+        assertThat(otherBoard.fingerprint()).isNotEqualTo(first.fingerprint());
+    }
+
+    @Test
+    void archNames() {
+        assertThat(HardwareProbe.normalizeArch("amd64")).isEqualTo("x86_64");
+        assertThat(HardwareProbe.normalizeArch("arm64")).isEqualTo("aarch64");
+        assertThat(HardwareProbe.normalizeArch("arm")).isEqualTo("armv7l");
+    }
+
+    @Test
+    void thisMachineProbesWithoutThrowing() {
+        HardwareInfo hw = HardwareProbe.detectThisMachine();
+        assertThat(hw.logicalCores()).isPositive();
+        assertThat(hw.physicalCores()).isPositive();
+        assertThat(hw.memoryBytes()).isPositive();
+        assertThat(hw.arch()).isIn("x86_64", "aarch64", "armv7l");
+    }
+}
