@@ -1,0 +1,147 @@
+package dev.edgeperf.core.train;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.SplittableRandom;
+import java.util.function.Supplier;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Backward passes against central finite differences of a scalar loss L = sum(out * R) (so
+ * dL/dout = R) on tiny shapes. Float32 forward passes limit the precision, hence the relative
+ * tolerance of a few per cent on every entry and a tighter one on the whole gradient.
+ */
+class GradientCheckTest {
+    /** Step for the linear kernels (exact up to rounding) and for the network, whose ReLU kinks want a small one. */
+    private static final double EPS = 1e-2;
+    private static final double NETWORK_EPS = 2e-3;
+    private final SplittableRandom random = new SplittableRandom(7);
+
+    @Test
+    void convBackwardMatchesFiniteDifferences() {
+        int cin = 2;
+        int h = 5;
+        int w = 6;
+        int cout = 3;
+        float[] in = TestData.random(cin * h * w, random, 1);
+        float[] weight = TestData.random(cout * cin * 9, random, 0.5);
+        float[] bias = TestData.random(cout, random, 0.5);
+        float[] r = TestData.random(cout * (h - 2) * (w - 2), random, 1);
+        float[] out = new float[r.length];
+        Supplier<Double> loss = () -> {
+            Kernels.convForward(in, 0, cin, h, w, weight, bias, cout, out);
+            return dot(out, r);
+        };
+        float[] dW = new float[weight.length];
+        float[] dB = new float[bias.length];
+        float[] dIn = new float[in.length];
+        Kernels.convBackward(in, 0, cin, h, w, weight, cout, r, dW, dB, dIn);
+
+        assertGradient("conv dWeight", weight, dW, loss);
+        assertGradient("conv dBias", bias, dB, loss);
+        assertGradient("conv dInput", in, dIn, loss);
+    }
+
+    @Test
+    void convBackwardAccumulatesAcrossCalls() {
+        float[] in = TestData.random(4 * 4, random, 1);
+        float[] weight = TestData.random(9, random, 1);
+        float[] r = TestData.random(4, random, 1);
+        float[] once = new float[9];
+        float[] twice = new float[9];
+        Kernels.convBackward(in, 0, 1, 4, 4, weight, 1, r, once, new float[1], null);
+        Kernels.convBackward(in, 0, 1, 4, 4, weight, 1, r, twice, new float[1], null);
+        Kernels.convBackward(in, 0, 1, 4, 4, weight, 1, r, twice, new float[1], null);
+        for (int i = 0; i < 9; i++) {
+            assertThat(twice[i]).isCloseTo(2 * once[i], org.assertj.core.data.Offset.offset(1e-5f));
+        }
+    }
+
+    @Test
+    void denseBackwardMatchesFiniteDifferences() {
+        int inputs = 7;
+        int outputs = 4;
+        float[] x = TestData.random(inputs, random, 1);
+        x[2] = 0f; // the forward pass skips zero inputs; the gradient must not
+        float[] weight = TestData.random(outputs * inputs, random, 0.5);
+        float[] bias = TestData.random(outputs, random, 0.5);
+        float[] r = TestData.random(outputs, random, 1);
+        float[] y = new float[outputs];
+        float[] weightT = new float[weight.length];
+        Supplier<Double> loss = () -> {
+            Kernels.transpose(weight, outputs, inputs, weightT);
+            Kernels.denseForward(x, inputs, weightT, bias, outputs, y);
+            return dot(y, r);
+        };
+        float[] dW = new float[weight.length];
+        float[] dB = new float[bias.length];
+        float[] dx = new float[inputs];
+        Kernels.denseBackward(x, inputs, weight, outputs, r, dW, dB, dx);
+
+        assertGradient("dense dWeight", weight, dW, loss);
+        assertGradient("dense dBias", bias, dB, loss);
+        assertGradient("dense dInput", x, dx, loss);
+    }
+
+    @Test
+    void wholeNetworkBackwardMatchesFiniteDifferencesOfCrossEntropy() {
+        CnnShape shape = new CnnShape(2, 3, 6, 7, 8, 4);
+        CnnWeights weights = CnnWeights.initial(shape, 3);
+        for (float[] t : weights.tensors()) {
+            float[] noise = TestData.random(t.length, random, 0.1);
+            for (int i = 0; i < t.length; i++) {
+                t[i] += noise[i]; // non-zero biases so no unit sits exactly at a ReLU kink
+            }
+        }
+        float[] image = TestData.random(7 * 8, random, 1);
+        int label = 2;
+        CnnNetwork net = new CnnNetwork(shape);
+        float[][] grads = new float[8][];
+        for (int t = 0; t < 8; t++) {
+            grads[t] = new float[weights.tensor(t).length];
+        }
+        net.forward(weights, CnnTrainer.transposedFc1(weights), image, 0);
+        net.backward(weights, image, 0, label, 1f, grads);
+        float[] scratch = new float[4];
+        Supplier<Double> loss = () -> {
+            net.forward(weights, CnnTrainer.transposedFc1(weights), image, 0);
+            return (double) Kernels.softmaxCrossEntropy(net.logits, 4, label, 1f, scratch);
+        };
+        for (int t = 0; t < 8; t++) {
+            assertGradient(CnnWeights.NAMES.get(t), weights.tensor(t), grads[t], loss, NETWORK_EPS);
+        }
+    }
+
+    private static double dot(float[] a, float[] b) {
+        double s = 0;
+        for (int i = 0; i < a.length; i++) {
+            s += (double) a[i] * b[i];
+        }
+        return s;
+    }
+
+    /** Compares every analytic entry with (L(p + eps) - L(p - eps)) / 2 eps. */
+    private static void assertGradient(String what, float[] param, float[] analytic, Supplier<Double> loss) {
+        assertGradient(what, param, analytic, loss, EPS);
+    }
+
+    private static void assertGradient(String what, float[] param, float[] analytic, Supplier<Double> loss, double eps) {
+        double diffNorm = 0;
+        double norm = 0;
+        for (int i = 0; i < param.length; i++) {
+            float saved = param[i];
+            param[i] = (float) (saved + eps);
+            double plus = loss.get();
+            param[i] = (float) (saved - eps);
+            double minus = loss.get();
+            param[i] = saved;
+            double numeric = (plus - minus) / (2 * eps);
+            assertThat(analytic[i]).as("%s[%d], numeric %.6f", what, i, numeric)
+                    .isCloseTo((float) numeric, org.assertj.core.data.Offset.offset((float) (2e-3 + 0.03 * Math.abs(numeric))));
+            diffNorm += (analytic[i] - numeric) * (analytic[i] - numeric);
+            norm += numeric * numeric;
+        }
+        assertThat(Math.sqrt(diffNorm)).as("%s relative error", what).isLessThanOrEqualTo(0.01 * Math.sqrt(norm) + 1e-3);
+        assertThat(norm).as("%s gradient must not be all zero", what).isGreaterThan(0);
+    }
+}
