@@ -1,0 +1,120 @@
+package dev.edgeperf.coordinator.cli;
+
+import dev.edgeperf.coordinator.app.AgentProcesses;
+import dev.edgeperf.coordinator.app.CoordinatorConfig;
+import dev.edgeperf.coordinator.app.CoordinatorRuntime;
+import dev.edgeperf.core.EdgeperfException;
+import dev.edgeperf.proto.CampaignStatus;
+import dev.edgeperf.proto.MeasurementSettings;
+import dev.edgeperf.proto.SubmitCampaignRequest;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+/**
+ * {@code edgeperf demo}: an in-process coordinator, N local agent processes and the default
+ * campaign (mnist-cnn at batches 1, 8, 32), then the dashboard until Ctrl-C.
+ */
+@Command(name = "demo", mixinStandardHelpOptions = true,
+        description = "Run a coordinator and local agents, measure mnist-cnn and show the results.")
+final class DemoCommand implements Callable<Integer> {
+    static final List<String> MODELS = List.of("mnist-cnn");
+    static final List<Integer> BATCHES = List.of(1, 8, 32);
+    /** Short but sane: enough iterations for a stable p50 on a laptop in a few seconds per job. */
+    static final MeasurementSettings SETTINGS = MeasurementSettings.newBuilder().setWarmupIterations(20)
+            .setMinIterations(100).setMinDurationMs(1_000).setMaxDurationMs(5_000).build();
+    static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(60);
+    static final Duration CAMPAIGN_TIMEOUT = Duration.ofMinutes(10);
+
+    @Option(names = "--agents", defaultValue = "2", description = "Local agent processes (default: ${DEFAULT-VALUE}).")
+    int agents;
+
+    @Option(names = "--exit", description = "Stop everything once the results are printed instead of waiting for Ctrl-C.")
+    boolean exit;
+
+    @Mixin
+    ServeCommand.ServerOptions server;
+
+    @Mixin
+    VerboseOption verbose;
+
+    @Spec
+    CommandSpec spec;
+
+    @Override
+    public Integer call() throws InterruptedException {
+        if (agents < 1 || agents > 16) {
+            throw EdgeperfException.userError("--agents must be between 1 and 16, got '" + agents + "'");
+        }
+        PrintWriter out = spec.commandLine().getOut();
+        AgentProcesses processes = new AgentProcesses(AgentProcesses.resolveAgentJar());
+        CoordinatorRuntime runtime = CoordinatorRuntime.start(new CoordinatorConfig(server.bind, server.grpcPort,
+                server.httpPort, server.dataDir, Optional.empty()));
+        Thread shutdown = new Thread(() -> {
+            processes.close();
+            runtime.close();
+        }, "edgeperf-demo-shutdown");
+        Runtime.getRuntime().addShutdownHook(shutdown);
+        try {
+            out.println(runtime.listeningLine());
+            out.flush();
+            Path dataDir = runtime.config().dataDir();
+            for (int i = 1; i <= agents; i++) {
+                String name = "demo-agent-" + i;
+                processes.start(name, server.bind + ":" + runtime.grpcPort(), runtime.joinTokenFile(),
+                        dataDir.resolve("agents").resolve(name), dataDir.resolve("logs").resolve(name + ".log"));
+            }
+            awaitAgents(runtime, processes);
+            CampaignStatus submitted = runtime.campaigns().submit(SubmitCampaignRequest.newBuilder()
+                    .setName("demo: mnist-cnn batch 1,8,32").addAllModels(MODELS).addAllBatchSizes(BATCHES)
+                    .setSettings(SETTINGS).build());
+            spec.commandLine().getErr().println("submitted campaign " + submitted.getCampaignId() + " with "
+                    + submitted.getJobsTotal() + " jobs");
+            CampaignStatus done = CampaignWatcher.await(() -> runtime.campaigns().status(submitted.getCampaignId()),
+                    submitted, CAMPAIGN_TIMEOUT, System.err);
+            out.print(CampaignReport.table(done));
+            out.println("Dashboard: http://" + server.bind + ":" + runtime.httpPort() + "/");
+            out.flush();
+            if (!exit) {
+                spec.commandLine().getErr().println("press Ctrl-C to stop the coordinator and the agents");
+                runtime.blockUntilShutdown();
+            }
+            if (done.getJobsFailed() > 0) {
+                throw EdgeperfException.external(done.getJobsFailed() + " of " + done.getJobsTotal()
+                        + " demo jobs failed; see the table and the agent logs in " + dataDir.resolve("logs"), null);
+            }
+            return 0;
+        } finally {
+            try {
+                Runtime.getRuntime().removeShutdownHook(shutdown);
+            } catch (IllegalStateException alreadyShuttingDown) {
+                // Ctrl-C: the hook is running too; both clean-ups are idempotent
+            }
+            processes.close();
+            runtime.close();
+        }
+    }
+
+    private void awaitAgents(CoordinatorRuntime runtime, AgentProcesses processes) throws InterruptedException {
+        long deadline = System.nanoTime() + CONNECT_TIMEOUT.toNanos();
+        while (!runtime.fleet().awaitConnected(agents, Duration.ofMillis(250))) {
+            Optional<String> exited = processes.exited();
+            if (exited.isPresent()) {
+                throw EdgeperfException.external(exited.get() + " before connecting", null);
+            }
+            if (System.nanoTime() > deadline) {
+                throw EdgeperfException.external(runtime.fleet().connected().size() + " of " + agents
+                        + " agents connected within " + CONNECT_TIMEOUT.toSeconds() + " s; see the logs in "
+                        + runtime.config().dataDir().resolve("logs"), null);
+            }
+        }
+    }
+}

@@ -1,0 +1,158 @@
+package dev.edgeperf.coordinator.cli;
+
+import dev.edgeperf.core.EdgeperfException;
+import dev.edgeperf.core.cost.CountingConvention;
+import dev.edgeperf.core.cost.ModelProfile;
+import dev.edgeperf.core.cost.ModelProfiler;
+import dev.edgeperf.core.cost.NodeCost;
+import dev.edgeperf.core.cost.ProfileOptions;
+import dev.edgeperf.core.predict.FlopsPredictor;
+import dev.edgeperf.core.zoo.ModelZoo;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.stream.Collectors;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+/** {@code edgeperf models profile}: per-node MACs/FLOPs/params/activation bytes and totals. */
+@Command(name = "profile", mixinStandardHelpOptions = true,
+        description = "Count MACs, FLOPs, parameters and activation bytes of a zoo model or an ONNX file.")
+final class ModelsProfileCommand implements Callable<Integer> {
+    @Parameters(paramLabel = "MODEL", description = "Zoo name (see models list) or path to an .onnx file.")
+    String model;
+
+    @Option(names = "--batch", defaultValue = "1", description = "Batch size for symbolic batch dimensions (default: ${DEFAULT-VALUE}).")
+    long batch;
+
+    @Option(names = "--input", paramLabel = "NAME=SHAPE", description = "Full input shape, e.g. input=1x3x224x224 (repeatable).")
+    Map<String, String> inputs = new LinkedHashMap<>();
+
+    @Option(names = "--peak-gflops", paramLabel = "G", description = "Also print the naive predicted time at this peak GFLOP/s.")
+    Double peakGflops;
+
+    @Option(names = "--convention", defaultValue = "seed", paramLabel = "seed|detailed",
+            description = "Counting rules: seed (the seed articles' rules) or detailed (default: ${DEFAULT-VALUE}).")
+    String convention;
+
+    @Mixin
+    JsonOption json;
+
+    @Mixin
+    VerboseOption verbose;
+
+    @Spec
+    CommandSpec spec;
+
+    @Override
+    public Integer call() {
+        if (batch < 1) {
+            throw EdgeperfException.userError("--batch must be a positive integer, got '" + batch + "'");
+        }
+        if (peakGflops != null && !(peakGflops > 0)) {
+            throw EdgeperfException.userError("--peak-gflops must be > 0, got '" + peakGflops + "'");
+        }
+        ProfileOptions options = new ProfileOptions(batch, shapes(), convention());
+        Path file = Path.of(model);
+        ModelProfile profile;
+        if (model.endsWith(".onnx") || Files.isRegularFile(file)) {
+            if (!Files.isRegularFile(file)) {
+                throw EdgeperfException.userError("model file " + model + " does not exist");
+            }
+            profile = ModelProfiler.profile(file, options);
+        } else {
+            profile = ModelProfiler.profile(ModelZoo.build(model), model, options);
+        }
+        spec.commandLine().getOut().print(json.json ? json(profile) + "\n" : table(profile));
+        spec.commandLine().getOut().flush();
+        return 0;
+    }
+
+    private CountingConvention convention() {
+        return switch (convention.toLowerCase(Locale.ROOT)) {
+            case "seed" -> CountingConvention.SEED;
+            case "detailed" -> CountingConvention.DETAILED;
+            default -> throw EdgeperfException.userError("--convention must be seed or detailed, got '"
+                    + convention + "'");
+        };
+    }
+
+    private Map<String, long[]> shapes() {
+        Map<String, long[]> shapes = new LinkedHashMap<>();
+        inputs.forEach((name, shape) -> {
+            try {
+                String[] dims = shape.toLowerCase(Locale.ROOT).split("x", -1);
+                long[] parsed = new long[dims.length];
+                for (int i = 0; i < dims.length; i++) {
+                    parsed[i] = Long.parseLong(dims[i].strip());
+                    if (parsed[i] < 1) {
+                        throw new NumberFormatException();
+                    }
+                }
+                shapes.put(name, parsed);
+            } catch (NumberFormatException e) {
+                throw EdgeperfException.userError("--input must be NAME=DIMxDIMx... with positive dimensions, got '"
+                        + name + "=" + shape + "'");
+            }
+        });
+        return shapes;
+    }
+
+    private String table(ModelProfile p) {
+        TextTable table = new TextTable("node", "op", "output shape", ">params", ">MACs", ">FLOPs", ">activation bytes");
+        for (NodeCost n : p.nodes()) {
+            table.add(n.name(), n.counted() ? n.opType() : n.opType() + " (uncounted)",
+                    n.outputShape().stream().map(String::valueOf).collect(Collectors.joining("x", "[", "]")),
+                    num(n.params()), num(n.macs()), num(n.flops()), num(n.activationBytes()));
+        }
+        StringBuilder out = new StringBuilder();
+        out.append(String.format(Locale.ROOT, "%s, batch %d, convention %s%n", p.source(), p.batch(),
+                p.convention().name().toLowerCase(Locale.ROOT)));
+        out.append(table.render());
+        out.append(String.format(Locale.ROOT, "total: params %s (trainable %s), MACs %s, FLOPs %s, weights %s bytes,"
+                        + " peak activations %s bytes%n", num(p.totalParams()), num(p.trainableParams()),
+                num(p.totalMacs()), num(p.totalFlops()), num(p.weightBytes()), num(p.peakActivationBytes())));
+        if (!p.uncountedOpTypes().isEmpty()) {
+            out.append("uncounted op types (not included in the totals): ").append(p.uncountedOpTypes().entrySet()
+                    .stream().sorted(Map.Entry.comparingByKey()).map(e -> e.getKey() + " x" + e.getValue())
+                    .collect(Collectors.joining(", "))).append('\n');
+        }
+        if (peakGflops != null) {
+            out.append(String.format(Locale.ROOT, "predicted time at %.1f GFLOPS: %.2f ms%n", peakGflops,
+                    FlopsPredictor.predictMillis(p.totalFlops(), peakGflops)));
+        }
+        return out.toString();
+    }
+
+    private String json(ModelProfile p) {
+        Map<String, Object> root = new LinkedHashMap<>();
+        root.put("source", p.source());
+        root.put("batch", p.batch());
+        root.put("convention", p.convention().name().toLowerCase(Locale.ROOT));
+        root.put("nodes", p.nodes());
+        root.put("totalParams", p.totalParams());
+        root.put("trainableParams", p.trainableParams());
+        root.put("totalMacs", p.totalMacs());
+        root.put("totalFlops", p.totalFlops());
+        root.put("weightBytes", p.weightBytes());
+        root.put("peakActivationBytes", p.peakActivationBytes());
+        root.put("fileSizeBytes", p.fileSizeBytes());
+        root.put("uncountedOpTypes", p.uncountedOpTypes());
+        if (peakGflops != null) {
+            root.put("peakGflops", peakGflops);
+            root.put("predictedMs", FlopsPredictor.predictMillis(p.totalFlops(), peakGflops));
+        }
+        return CampaignReport.write(root);
+    }
+
+    private static String num(long value) {
+        return String.format(Locale.ROOT, "%,d", value);
+    }
+}

@@ -1,0 +1,9 @@
+package dev.edgeperf.coordinator.fleet;
+
+import dev.edgeperf.proto.CoordinatorMessage;
+
+/** The coordinator's end of one agent's stream. Implementations must allow calls from any thread. */
+public interface AgentLink {
+    /** Sends one message; a failure to send is reported by the stream closing, not by an exception. */
+    void send(CoordinatorMessage message);
+}

@@ -1,0 +1,16 @@
+package dev.edgeperf.coordinator.fleet;
+
+import java.util.Objects;
+
+/**
+ * An agent with a live stream.
+ *
+ * @param peakGflops the agent's theoretical fp32 peak in GFLOP/s; 0 when it could not be derived
+ */
+public record ConnectedAgent(String id, String name, double peakGflops, AgentLink link) {
+    public ConnectedAgent {
+        Objects.requireNonNull(id, "id is null");
+        Objects.requireNonNull(name, "name is null");
+        Objects.requireNonNull(link, "link is null");
+    }
+}

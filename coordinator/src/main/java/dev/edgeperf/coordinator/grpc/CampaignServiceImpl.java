@@ -1,0 +1,58 @@
+package dev.edgeperf.coordinator.grpc;
+
+import dev.edgeperf.coordinator.schedule.CampaignManager;
+import dev.edgeperf.proto.CampaignServiceGrpc;
+import dev.edgeperf.proto.CampaignStatus;
+import dev.edgeperf.proto.CampaignStatusRequest;
+import dev.edgeperf.proto.ListAgentsRequest;
+import dev.edgeperf.proto.ListAgentsResponse;
+import dev.edgeperf.proto.SubmitCampaignRequest;
+import io.grpc.stub.StreamObserver;
+import java.util.Objects;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** Submit/status/agents for the coordinator CLI, delegating to {@link CampaignManager}. */
+public final class CampaignServiceImpl extends CampaignServiceGrpc.CampaignServiceImplBase {
+    private static final Logger LOG = LoggerFactory.getLogger(CampaignServiceImpl.class);
+
+    private final CampaignManager campaigns;
+
+    public CampaignServiceImpl(CampaignManager campaigns) {
+        this.campaigns = Objects.requireNonNull(campaigns, "campaigns is null");
+    }
+
+    @Override
+    public void submit(SubmitCampaignRequest request, StreamObserver<CampaignStatus> responseObserver) {
+        unary(() -> campaigns.submit(request), responseObserver, "submit campaign");
+    }
+
+    @Override
+    public void getStatus(CampaignStatusRequest request, StreamObserver<CampaignStatus> responseObserver) {
+        unary(() -> campaigns.status(request.getCampaignId()), responseObserver, "campaign status");
+    }
+
+    @Override
+    public void listAgents(ListAgentsRequest request, StreamObserver<ListAgentsResponse> responseObserver) {
+        unary(campaigns::listAgents, responseObserver, "list agents");
+    }
+
+    private static <T> void unary(Supplier<T> call, StreamObserver<T> responseObserver, String what) {
+        T response;
+        try {
+            response = call.get();
+        } catch (RuntimeException e) {
+            var status = StatusMapping.toStatus(e);
+            if (status.getStatus().getCode() == io.grpc.Status.Code.INTERNAL) {
+                LOG.error("{} failed", what, e);
+            } else {
+                LOG.info("{} rejected: {}", what, status.getStatus().getDescription());
+            }
+            responseObserver.onError(status);
+            return;
+        }
+        responseObserver.onNext(response);
+        responseObserver.onCompleted();
+    }
+}

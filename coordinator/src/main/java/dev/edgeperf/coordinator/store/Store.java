@@ -1,0 +1,240 @@
+package dev.edgeperf.coordinator.store;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.edgeperf.coordinator.http.DashboardData;
+import dev.edgeperf.core.EdgeperfException;
+import dev.edgeperf.proto.AgentHello;
+import dev.edgeperf.proto.Hardware;
+import dev.edgeperf.proto.JobResult;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.UUID;
+import javax.sql.DataSource;
+
+/**
+ * The coordinator's store: agents here, jobs and results in {@link JobQueries}. Thread-safe: every
+ * method runs in its own transaction on a connection from the data source.
+ */
+public final class Store implements DashboardData {
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final DataSource dataSource;
+    private final Clock clock;
+    private final JobQueries jobs;
+
+    /** @param dataSource an already migrated database (see {@link Database#migrate}) */
+    public Store(DataSource dataSource, Clock clock) {
+        this.dataSource = Objects.requireNonNull(dataSource, "dataSource is null");
+        this.clock = Objects.requireNonNull(clock, "clock is null");
+        this.jobs = new JobQueries(dataSource, clock);
+    }
+
+    /** Opens {@code jdbcUrl}, migrates it and returns a store over it. */
+    public static Store open(String jdbcUrl, Clock clock) {
+        DataSource dataSource = Database.open(jdbcUrl);
+        Database.migrate(dataSource);
+        return new Store(dataSource, clock);
+    }
+
+    public DataSource dataSource() {
+        return dataSource;
+    }
+
+    // ---------------------------------------------------------------------------------- agents
+
+    /**
+     * Records a connecting agent: the same name keeps its id across reconnects, its hardware and
+     * versions are refreshed, and it is marked connected.
+     *
+     * @return the agent id
+     */
+    public String registerAgent(AgentHello hello) {
+        Hardware hw = hello.getHardware();
+        String labels = toJson(hello.getLabelsMap());
+        long now = clock.millis();
+        return Jdbc.inTransaction(dataSource, "register agent '" + hello.getName() + "'", connection -> {
+            String id = null;
+            try (PreparedStatement select = connection.prepareStatement("SELECT id FROM agents WHERE name = ?")) {
+                select.setString(1, hello.getName());
+                try (ResultSet rs = select.executeQuery()) {
+                    if (rs.next()) {
+                        id = rs.getString(1);
+                    }
+                }
+            }
+            boolean insert = id == null;
+            String sql = insert
+                    ? "INSERT INTO agents (hostname, cpu_model, physical_cores, logical_cores, max_freq_hz, memory_bytes,"
+                    + " os, arch, isa_features, peak_gflops, peak_basis, board, fingerprint, jvm, agent_version, engine,"
+                    + " engine_version, execution_providers, labels_json, connected, last_seen_ms, name, id, first_seen_ms)"
+                    + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, TRUE, ?, ?, ?, ?)"
+                    : "UPDATE agents SET hostname = ?, cpu_model = ?, physical_cores = ?, logical_cores = ?,"
+                    + " max_freq_hz = ?, memory_bytes = ?, os = ?, arch = ?, isa_features = ?, peak_gflops = ?,"
+                    + " peak_basis = ?, board = ?, fingerprint = ?, jvm = ?, agent_version = ?, engine = ?,"
+                    + " engine_version = ?, execution_providers = ?, labels_json = ?, connected = TRUE,"
+                    + " last_seen_ms = ?, name = ? WHERE id = ?";
+            if (insert) {
+                id = UUID.randomUUID().toString();
+            }
+            try (PreparedStatement st = connection.prepareStatement(sql)) {
+                int i = 1;
+                st.setString(i++, hw.getHostname());
+                st.setString(i++, hw.getCpuModel());
+                st.setInt(i++, hw.getPhysicalCores());
+                st.setInt(i++, hw.getLogicalCores());
+                st.setLong(i++, hw.getMaxFreqHz());
+                st.setLong(i++, hw.getMemoryBytes());
+                st.setString(i++, hw.getOs());
+                st.setString(i++, hw.getArch());
+                st.setString(i++, String.join(",", hw.getIsaFeaturesList()));
+                st.setDouble(i++, hw.getPeakGflopsFp32());
+                st.setString(i++, hw.getPeakBasis());
+                st.setString(i++, hw.getBoard());
+                st.setString(i++, hw.getFingerprint());
+                st.setString(i++, hw.getJvm());
+                st.setString(i++, hello.getAgentVersion());
+                st.setString(i++, hello.getEngine());
+                st.setString(i++, hello.getEngineVersion());
+                st.setString(i++, String.join(",", hello.getExecutionProvidersList()));
+                st.setString(i++, labels);
+                st.setLong(i++, now);
+                st.setString(i++, hello.getName());
+                st.setString(i++, id);
+                if (insert) {
+                    st.setLong(i, now);
+                }
+                st.executeUpdate();
+            }
+            return id;
+        });
+    }
+
+    /** Marks an agent (dis)connected and refreshes its last-seen time. */
+    public void setConnected(String agentId, boolean connected) {
+        update("mark agent " + agentId + (connected ? " connected" : " disconnected"),
+                "UPDATE agents SET connected = ?, last_seen_ms = ? WHERE id = ?", connected, clock.millis(), agentId);
+    }
+
+    /** Refreshes an agent's last-seen time (heartbeats). */
+    public void touchAgent(String agentId) {
+        update("refresh agent " + agentId, "UPDATE agents SET last_seen_ms = ? WHERE id = ?", clock.millis(), agentId);
+    }
+
+    /**
+     * Called once at start-up: no agent can be connected to a coordinator that just started, and
+     * jobs leased by a previous run go back to the queue with their attempt raised.
+     */
+    public void resetAfterRestart(int maxAttempts) {
+        update("reset agent connections", "UPDATE agents SET connected = FALSE");
+        jobs.releaseAllLeases(maxAttempts);
+    }
+
+    private void update(String what, String sql, Object... params) {
+        Jdbc.inTransaction(dataSource, what, connection -> {
+            try (PreparedStatement st = connection.prepareStatement(sql)) {
+                for (int i = 0; i < params.length; i++) {
+                    st.setObject(i + 1, params[i]);
+                }
+                return st.executeUpdate();
+            }
+        });
+    }
+
+    // ------------------------------------------------------------------------ jobs and results
+
+    /** Stores a campaign and queues its jobs, atomically. */
+    public void insertCampaign(String id, String name, String specJson, List<NewJob> newJobs) {
+        jobs.insertCampaign(id, name, specJson, newJobs);
+    }
+
+    /** Leases the oldest queued job targeted at {@code agentId}; empty when there is none. */
+    public Optional<LeasedJob> leaseNextJob(String agentId) {
+        return jobs.leaseNext(agentId);
+    }
+
+    /**
+     * Commits a measurement and marks its job done, in one transaction; a second result for the
+     * same (job, attempt) is not stored again. Callers acknowledge to the agent only after this returns.
+     */
+    public CommitOutcome commitResult(String agentId, JobResult result) {
+        return jobs.commitResult(agentId, result);
+    }
+
+    /** Marks a job failed with a reason; false when the (job, attempt) is no longer open. */
+    public boolean failJob(String jobId, int attempt, String reason) {
+        return jobs.fail(jobId, attempt, reason);
+    }
+
+    /**
+     * Puts the jobs leased to {@code agentId} back in the queue with attempt+1, or fails those that
+     * already had {@code maxAttempts} attempts.
+     *
+     * @return ids of the jobs put back in the queue
+     */
+    public List<String> releaseLeases(String agentId, int maxAttempts, String reason) {
+        return jobs.releaseLeases(agentId, maxAttempts, reason);
+    }
+
+    public Optional<CampaignSummary> campaignSummary(String campaignId) {
+        return jobs.summary(campaignId);
+    }
+
+    // ---------------------------------------------------------------------------- dashboard views
+
+    @Override
+    public List<AgentView> agents() {
+        return Jdbc.inTransaction(dataSource, "list agents", connection -> {
+            List<AgentView> views = new ArrayList<>();
+            try (PreparedStatement st = connection.prepareStatement("SELECT * FROM agents ORDER BY name");
+                 ResultSet rs = st.executeQuery()) {
+                while (rs.next()) {
+                    String isa = rs.getString("isa_features");
+                    HardwareView hardware = new HardwareView(rs.getString("cpu_model"), rs.getInt("physical_cores"),
+                            rs.getInt("logical_cores"), rs.getLong("max_freq_hz"), rs.getLong("memory_bytes"),
+                            rs.getString("os"), rs.getString("arch"),
+                            isa.isEmpty() ? List.of() : Arrays.asList(isa.split(",")), rs.getDouble("peak_gflops"),
+                            rs.getString("peak_basis"), rs.getString("board"), rs.getString("fingerprint"));
+                    views.add(new AgentView(rs.getString("id"), rs.getString("name"), rs.getBoolean("connected"),
+                            rs.getLong("last_seen_ms"), hardware, rs.getString("engine_version"),
+                            fromJson(rs.getString("labels_json"))));
+                }
+            }
+            return views;
+        });
+    }
+
+    @Override
+    public List<CampaignView> campaigns() {
+        return jobs.campaigns();
+    }
+
+    @Override
+    public List<ResultView> results(Optional<String> campaignId) {
+        return jobs.results(campaignId);
+    }
+
+    private static String toJson(Map<String, String> labels) {
+        try {
+            return JSON.writeValueAsString(labels);
+        } catch (JsonProcessingException e) {
+            throw EdgeperfException.internal("cannot serialize agent labels: " + e.getMessage(), e);
+        }
+    }
+
+    private static Map<String, String> fromJson(String json) {
+        try {
+            return JSON.readValue(json, new TypeReference<Map<String, String>>() { });
+        } catch (JsonProcessingException e) {
+            throw EdgeperfException.internal("agent labels in the store are not a JSON object: " + json, e);
+        }
+    }
+}

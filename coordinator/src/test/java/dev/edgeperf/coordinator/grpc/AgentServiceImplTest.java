@@ -1,0 +1,126 @@
+package dev.edgeperf.coordinator.grpc;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.edgeperf.coordinator.fleet.FleetRegistry;
+import dev.edgeperf.coordinator.schedule.JobScheduler;
+import dev.edgeperf.coordinator.store.Database;
+import dev.edgeperf.coordinator.store.Store;
+import dev.edgeperf.coordinator.testing.Fixtures;
+import dev.edgeperf.proto.AgentMessage;
+import dev.edgeperf.proto.AgentServiceGrpc;
+import dev.edgeperf.proto.CoordinatorMessage;
+import io.grpc.ManagedChannel;
+import io.grpc.Server;
+import io.grpc.Status;
+import io.grpc.inprocess.InProcessChannelBuilder;
+import io.grpc.inprocess.InProcessServerBuilder;
+import io.grpc.stub.StreamObserver;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The agent stream over the in-process transport: welcome, duplicate names, disconnect clean-up. */
+class AgentServiceImplTest {
+    @TempDir
+    Path dir;
+
+    private Store store;
+    private FleetRegistry fleet;
+    private Server server;
+    private ManagedChannel channel;
+
+    private static final class Recorder implements StreamObserver<CoordinatorMessage> {
+        final List<CoordinatorMessage> messages = new CopyOnWriteArrayList<>();
+        final CompletableFuture<Status> closed = new CompletableFuture<>();
+
+        @Override
+        public void onNext(CoordinatorMessage value) {
+            messages.add(value);
+        }
+
+        @Override
+        public void onError(Throwable t) {
+            closed.complete(Status.fromThrowable(t));
+        }
+
+        @Override
+        public void onCompleted() {
+            closed.complete(Status.OK);
+        }
+    }
+
+    @BeforeEach
+    void start() throws Exception {
+        store = Fixtures.store(dir);
+        fleet = new FleetRegistry();
+        String name = InProcessServerBuilder.generateName();
+        server = InProcessServerBuilder.forName(name)
+                .addService(new AgentServiceImpl(new JobScheduler(store, fleet))).build().start();
+        channel = InProcessChannelBuilder.forName(name).build();
+    }
+
+    @AfterEach
+    void stop() throws InterruptedException {
+        channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
+        server.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
+        Database.close(store.dataSource());
+    }
+
+    private StreamObserver<AgentMessage> connect(String agentName, Recorder recorder) {
+        StreamObserver<AgentMessage> requests = AgentServiceGrpc.newStub(channel).connect(recorder);
+        requests.onNext(AgentMessage.newBuilder().setHello(Fixtures.hello(agentName, 10)).build());
+        return requests;
+    }
+
+    private static void await(java.util.function.BooleanSupplier condition) throws InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
+        while (!condition.getAsBoolean() && System.nanoTime() < deadline) {
+            Thread.sleep(10);
+        }
+        assertThat(condition.getAsBoolean()).as("condition within 5 s").isTrue();
+    }
+
+    @Test
+    void duplicateLiveNameIsAlreadyExistsAndDisconnectFreesTheName() throws Exception {
+        Recorder first = new Recorder();
+        StreamObserver<AgentMessage> firstStream = connect("pi", first);
+        await(() -> !first.messages.isEmpty());
+        assertThat(first.messages.get(0).getWelcome().getAgentId()).isNotEmpty();
+
+        Recorder second = new Recorder();
+        connect("pi", second);
+        Status status = second.closed.get(5, TimeUnit.SECONDS);
+        assertThat(status.getCode()).isEqualTo(Status.Code.ALREADY_EXISTS);
+        assertThat(status.getDescription()).isEqualTo("agent name 'pi' is already connected");
+
+        firstStream.onCompleted();
+        await(() -> fleet.connected().isEmpty());
+        assertThat(store.agents().get(0).connected()).isFalse();
+
+        Recorder third = new Recorder();
+        connect("pi", third);
+        await(() -> !third.messages.isEmpty());
+        assertThat(third.messages.get(0).getWelcome().getAgentId())
+                .isEqualTo(first.messages.get(0).getWelcome().getAgentId());
+    }
+
+    @Test
+    void firstMessageOtherThanHelloIsInvalidArgument() throws Exception {
+        Recorder recorder = new Recorder();
+        StreamObserver<AgentMessage> requests = AgentServiceGrpc.newStub(channel).connect(recorder);
+        requests.onNext(AgentMessage.newBuilder().setHeartbeat(dev.edgeperf.proto.Heartbeat.getDefaultInstance())
+                .build());
+
+        Status status = recorder.closed.get(5, TimeUnit.SECONDS);
+        assertThat(status.getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT);
+        assertThat(status.getDescription()).contains("first message on an agent stream must be hello");
+    }
+}

@@ -1,0 +1,183 @@
+package dev.edgeperf.coordinator.schedule;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.edgeperf.coordinator.fleet.AgentLink;
+import dev.edgeperf.coordinator.fleet.AgentNameTakenException;
+import dev.edgeperf.coordinator.fleet.ConnectedAgent;
+import dev.edgeperf.coordinator.fleet.FleetRegistry;
+import dev.edgeperf.coordinator.store.CampaignSummary;
+import dev.edgeperf.coordinator.store.Database;
+import dev.edgeperf.coordinator.store.NewJob;
+import dev.edgeperf.coordinator.store.Store;
+import dev.edgeperf.coordinator.testing.Fixtures;
+import dev.edgeperf.proto.CoordinatorMessage;
+import dev.edgeperf.proto.JobAssignment;
+import dev.edgeperf.proto.JobFailure;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Predicate;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class JobSchedulerTest {
+    @TempDir
+    Path dir;
+
+    private Store store;
+    private FleetRegistry fleet;
+    private JobScheduler scheduler;
+
+    /** Records what the coordinator sends; on each ack, notes whether the result was already committed. */
+    private final class FakeLink implements AgentLink {
+        final List<CoordinatorMessage> sent = new ArrayList<>();
+        final List<Boolean> committedWhenAcked = new ArrayList<>();
+
+        @Override
+        public synchronized void send(CoordinatorMessage message) {
+            if (message.hasAck()) {
+                committedWhenAcked.add(resultRows(message.getAck().getJobId(), message.getAck().getAttempt()) == 1);
+            }
+            sent.add(message);
+        }
+
+        synchronized List<JobAssignment> jobs() {
+            return sent.stream().filter(CoordinatorMessage::hasJob).map(CoordinatorMessage::getJob).toList();
+        }
+
+        synchronized long count(Predicate<CoordinatorMessage> kind) {
+            return sent.stream().filter(kind).count();
+        }
+    }
+
+    @BeforeEach
+    void setUp() {
+        store = Fixtures.store(dir);
+        fleet = new FleetRegistry();
+        scheduler = new JobScheduler(store, fleet);
+    }
+
+    @AfterEach
+    void tearDown() {
+        Database.close(store.dataSource());
+    }
+
+    private int resultRows(String jobId, int attempt) {
+        try (Connection c = store.dataSource().getConnection();
+             PreparedStatement st = c.prepareStatement("SELECT COUNT(*) FROM results WHERE job_id = ? AND attempt = ?")) {
+            st.setString(1, jobId);
+            st.setInt(2, attempt);
+            try (ResultSet rs = st.executeQuery()) {
+                rs.next();
+                return rs.getInt(1);
+            }
+        } catch (SQLException e) {
+            throw new AssertionError(e);
+        }
+    }
+
+    @Test
+    void eachAgentGetsOneJobAtATimeAndTheNextAfterItsResult() {
+        FakeLink linkA = new FakeLink();
+        FakeLink linkB = new FakeLink();
+        ConnectedAgent a = scheduler.connect(Fixtures.hello("a", 10), linkA);
+        ConnectedAgent b = scheduler.connect(Fixtures.hello("b", 20), linkB);
+        NewJob a1 = Fixtures.job(a.id(), 1, 1_060_400, 10);
+        NewJob a2 = Fixtures.job(a.id(), 8, 8_483_200, 10);
+        NewJob b1 = Fixtures.job(b.id(), 1, 1_060_400, 20);
+        store.insertCampaign("c1", "test", "{}", List.of(a1, a2, b1));
+
+        scheduler.dispatch();
+        scheduler.dispatch();
+
+        assertThat(linkA.sent.get(0).getWelcome().getAgentId()).isEqualTo(a.id());
+        assertThat(linkA.jobs()).extracting(JobAssignment::getJobId).containsExactly(a1.id());
+        assertThat(linkB.jobs()).extracting(JobAssignment::getJobId).containsExactly(b1.id());
+        assertThat(linkA.jobs().get(0).getModelDigest()).isEqualTo(Fixtures.DIGEST);
+        assertThat(linkA.jobs().get(0).getSettings().getMinIterations()).isEqualTo(5);
+
+        scheduler.result(a, Fixtures.result(a1.id(), 1, 1, 0.3));
+
+        assertThat(linkA.jobs()).extracting(JobAssignment::getJobId).containsExactly(a1.id(), a2.id());
+        assertThat(linkA.committedWhenAcked).containsExactly(true);
+        assertThat(linkB.jobs()).hasSize(1);
+    }
+
+    @Test
+    void resultIsAcknowledgedOnlyAfterCommitAndDuplicatesAreAckedWithoutASecondRow() {
+        FakeLink link = new FakeLink();
+        ConnectedAgent a = scheduler.connect(Fixtures.hello("a", 10), link);
+        NewJob job = Fixtures.job(a.id(), 1, 1_060_400, 10);
+        store.insertCampaign("c1", "test", "{}", List.of(job));
+        scheduler.dispatch();
+
+        scheduler.result(a, Fixtures.result(job.id(), 1, 1, 0.3));
+        scheduler.result(a, Fixtures.result(job.id(), 1, 1, 0.3));
+
+        assertThat(link.committedWhenAcked).containsExactly(true, true);
+        assertThat(link.count(CoordinatorMessage::hasAck)).isEqualTo(2);
+        assertThat(resultRows(job.id(), 1)).isEqualTo(1);
+        assertThat(store.campaignSummary("c1").orElseThrow().state()).isEqualTo("done");
+    }
+
+    @Test
+    void disconnectRequeuesTheLeasedJobAndTheReconnectedAgentGetsTheNextAttempt() {
+        FakeLink first = new FakeLink();
+        ConnectedAgent a = scheduler.connect(Fixtures.hello("a", 10), first);
+        NewJob job = Fixtures.job(a.id(), 1, 1_060_400, 10);
+        store.insertCampaign("c1", "test", "{}", List.of(job));
+        scheduler.dispatch();
+        assertThat(first.jobs()).singleElement().extracting(JobAssignment::getAttempt).isEqualTo(1);
+
+        scheduler.disconnect(a);
+
+        CampaignSummary waiting = store.campaignSummary("c1").orElseThrow();
+        assertThat(waiting.queued()).isEqualTo(1);
+        assertThat(waiting.disconnectedTargets()).containsExactly("a");
+        assertThat(fleet.connected()).isEmpty();
+
+        FakeLink second = new FakeLink();
+        ConnectedAgent again = scheduler.connect(Fixtures.hello("a", 10), second);
+        assertThat(again.id()).isEqualTo(a.id());
+        assertThat(second.jobs()).singleElement().satisfies(j -> {
+            assertThat(j.getJobId()).isEqualTo(job.id());
+            assertThat(j.getAttempt()).isEqualTo(2);
+        });
+    }
+
+    @Test
+    void secondLiveAgentWithTheSameNameIsRejected() {
+        scheduler.connect(Fixtures.hello("a", 10), new FakeLink());
+
+        assertThatThrownBy(() -> scheduler.connect(Fixtures.hello("a", 10), new FakeLink()))
+                .isInstanceOf(AgentNameTakenException.class)
+                .hasMessage("agent name 'a' is already connected");
+        assertThat(fleet.connected()).hasSize(1);
+    }
+
+    @Test
+    void agentReportedFailureFailsTheJobAtOnceAndFreesTheAgent() {
+        FakeLink link = new FakeLink();
+        ConnectedAgent a = scheduler.connect(Fixtures.hello("a", 10), link);
+        NewJob bad = Fixtures.job(a.id(), 1, 1_060_400, 10);
+        NewJob next = Fixtures.job(a.id(), 8, 8_483_200, 10);
+        store.insertCampaign("c1", "test", "{}", List.of(bad, next));
+        scheduler.dispatch();
+
+        scheduler.failure(a, JobFailure.newBuilder().setJobId(bad.id()).setAttempt(1)
+                .setReason("ONNX model cannot be loaded: mnist-cnn: bad graph").build());
+
+        CampaignSummary summary = store.campaignSummary("c1").orElseThrow();
+        assertThat(summary.failed()).isEqualTo(1);
+        assertThat(summary.rows().get(0).failureReason()).isEqualTo("ONNX model cannot be loaded: mnist-cnn: bad graph");
+        assertThat(link.jobs()).extracting(JobAssignment::getJobId).containsExactly(bad.id(), next.id());
+    }
+}

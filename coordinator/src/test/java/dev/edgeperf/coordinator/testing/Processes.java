@@ -1,0 +1,109 @@
+package dev.edgeperf.coordinator.testing;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/** Real processes for integration tests: the packaged jars, output captured, all killed on close. */
+public final class Processes implements AutoCloseable {
+    public static final Pattern LISTENING = Pattern.compile(
+            "edgeperf coordinator listening: grpc=127\\.0\\.0\\.1:(\\d+) http=http://127\\.0\\.0\\.1:(\\d+)/ data-dir=(.+)");
+
+    private final List<Process> started = new ArrayList<>();
+
+    /** Finished process: exit code and captured stdout/stderr. */
+    public record Outcome(int exitCode, String stdout, String stderr) {
+    }
+
+    public static Path repoRoot() {
+        String root = System.getProperty("edgeperf.repoRoot");
+        Path path = root != null ? Path.of(root) : Path.of("").toAbsolutePath().getParent();
+        return path.toAbsolutePath().normalize();
+    }
+
+    public static Path coordinatorJar() {
+        return repoRoot().resolve("coordinator/target/edgeperf-coordinator.jar");
+    }
+
+    public static Path agentJar() {
+        return repoRoot().resolve("agent/target/edgeperf-agent.jar");
+    }
+
+    public static List<String> javaJar(Path jar, String... args) {
+        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java")
+                .toString(), "-Xmx512m", "-jar", jar.toString()));
+        command.addAll(List.of(args));
+        return command;
+    }
+
+    /** Starts a process whose stdout and stderr both go to {@code log}. */
+    public Process start(List<String> command, Path log) throws IOException {
+        Process process = new ProcessBuilder(command).redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.to(log.toFile())).start();
+        started.add(process);
+        return process;
+    }
+
+    /** Runs a process to completion (or kills it after {@code timeout}) and returns its output. */
+    public Outcome run(List<String> command, Path dir, Duration timeout) throws Exception {
+        Files.createDirectories(dir);
+        Path out = Files.createTempFile(dir, "out", ".txt");
+        Path err = Files.createTempFile(dir, "err", ".txt");
+        Process process = new ProcessBuilder(command).redirectOutput(out.toFile()).redirectError(err.toFile()).start();
+        started.add(process);
+        if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+            process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+            throw new AssertionError("timed out after " + timeout + ": " + command + "\nstderr: "
+                    + Files.readString(err));
+        }
+        return new Outcome(process.exitValue(), Files.readString(out), Files.readString(err));
+    }
+
+    /**
+     * Starts {@code serve} on free ports and waits for its listening line.
+     *
+     * @return the matcher of {@link #LISTENING} (group 1 = gRPC port, 2 = HTTP port, 3 = data dir)
+     */
+    public Matcher startCoordinator(Path dataDir, Path log, String... extra) throws Exception {
+        List<String> command = javaJar(coordinatorJar(), "serve", "--grpc-port", "0", "--http-port", "0",
+                "--data-dir", dataDir.toString());
+        command.addAll(List.of(extra));
+        Process process = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.to(log.toFile())).start();
+        started.add(process);
+        BufferedReader stdout = new BufferedReader(new InputStreamReader(process.getInputStream(),
+                StandardCharsets.UTF_8));
+        long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
+        while (System.nanoTime() < deadline) {
+            String line = stdout.readLine();
+            if (line == null) {
+                throw new AssertionError("coordinator exited before listening:\n" + Files.readString(log));
+            }
+            Matcher m = LISTENING.matcher(line);
+            if (m.matches()) {
+                return m;
+            }
+        }
+        throw new AssertionError("no listening line within 90 s:\n" + Files.readString(log));
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+        for (Process p : started) {
+            p.descendants().forEach(ProcessHandle::destroyForcibly);
+            p.destroyForcibly();
+        }
+        for (Process p : started) {
+            p.waitFor(10, TimeUnit.SECONDS);
+        }
+        started.clear();
+    }
+}
