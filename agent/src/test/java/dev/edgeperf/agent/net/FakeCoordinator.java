@@ -97,13 +97,14 @@ final class FakeCoordinator implements AutoCloseable {
             return new StreamObserver<>() {
                 @Override
                 public void onNext(AgentMessage m) {
-                    received.add(m);
                     if (m.hasHello()) {
+                        // Before publishing the hello: a test that sees it may send a job at once.
                         toAgent = responses;
                         int n = connects.incrementAndGet();
                         send(CoordinatorMessage.newBuilder().setWelcome(Welcome.newBuilder()
                                 .setAgentId("agent-" + n).setHeartbeatIntervalMs(100)).build());
                     }
+                    received.add(m);
                 }
 
                 @Override

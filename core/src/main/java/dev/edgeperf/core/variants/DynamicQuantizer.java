@@ -4,6 +4,7 @@ import ai.onnx.proto.OnnxMl.GraphProto;
 import ai.onnx.proto.OnnxMl.ModelProto;
 import ai.onnx.proto.OnnxMl.NodeProto;
 import ai.onnx.proto.OnnxMl.TensorProto;
+import dev.edgeperf.core.onnx.Attributes;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -42,8 +43,8 @@ final class DynamicQuantizer {
             String why = null;
             if (w == null || !Tensors.isFloat(w) || w.getDimsCount() != 2) {
                 why = "second input is not a 2-D float initializer";
-            } else if (op.equals("Gemm") && (Graphs.intAttr(n, "transA", 0) != 0
-                    || Graphs.floatAttr(n, "alpha", 1f) != 1f || Graphs.floatAttr(n, "beta", 1f) != 1f)) {
+            } else if (op.equals("Gemm") && (Attributes.getInt(n, "transA", 0) != 0
+                    || Attributes.getFloat(n, "alpha", 1f) != 1f || Attributes.getFloat(n, "beta", 1f) != 1f)) {
                 why = "Gemm with transA or alpha/beta other than 1";
             }
             if (why != null) {
@@ -51,7 +52,7 @@ final class DynamicQuantizer {
                 out.addNode(n);
                 continue;
             }
-            boolean transB = op.equals("Gemm") && Graphs.intAttr(n, "transB", 0) != 0;
+            boolean transB = op.equals("Gemm") && Attributes.getInt(n, "transB", 0) != 0;
             float[] wv = Tensors.floats(w);
             int rows = (int) w.getDims(0);
             int cols = (int) w.getDims(1);

@@ -73,33 +73,6 @@ final class Graphs {
         return n.getName().isEmpty() ? n.getOpType() + "#" + index : n.getName();
     }
 
-    static long intAttr(NodeProto n, String name, long dflt) {
-        for (AttributeProto a : n.getAttributeList()) {
-            if (a.getName().equals(name)) {
-                return a.getI();
-            }
-        }
-        return dflt;
-    }
-
-    static float floatAttr(NodeProto n, String name, float dflt) {
-        for (AttributeProto a : n.getAttributeList()) {
-            if (a.getName().equals(name)) {
-                return a.getF();
-            }
-        }
-        return dflt;
-    }
-
-    static String stringAttr(NodeProto n, String name, String dflt) {
-        for (AttributeProto a : n.getAttributeList()) {
-            if (a.getName().equals(name)) {
-                return a.getS().toStringUtf8();
-            }
-        }
-        return dflt;
-    }
-
     static AttributeProto intAttribute(String name, long value) {
         return AttributeProto.newBuilder().setName(name).setType(AttributeProto.AttributeType.INT).setI(value).build();
     }

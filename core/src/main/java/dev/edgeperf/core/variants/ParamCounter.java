@@ -76,7 +76,7 @@ final class ParamCounter {
         return new long[] {total, nonZero};
     }
 
-    private static long nonZero(TensorProto t, long n) {
+    static long nonZero(TensorProto t, long n) {
         if (t.getDataType() == DataType.FLOAT_VALUE) {
             long c = 0;
             for (float v : Tensors.floats(t)) {

@@ -6,6 +6,7 @@ import ai.onnx.proto.OnnxMl.ModelProto;
 import ai.onnx.proto.OnnxMl.NodeProto;
 import ai.onnx.proto.OnnxMl.TensorProto;
 import dev.edgeperf.core.EdgeperfException;
+import dev.edgeperf.core.onnx.Attributes;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -43,8 +44,8 @@ final class SeparableConverter {
                 out.addNode(n);
                 continue;
             }
-            if (Graphs.intAttr(n, "group", 1) != 1) {
-                notes.add(name + ": grouped/depthwise conv (group=" + Graphs.intAttr(n, "group", 1) + "); left as is");
+            if (Attributes.getInt(n, "group", 1) != 1) {
+                notes.add(name + ": grouped/depthwise conv (group=" + Attributes.getInt(n, "group", 1) + "); left as is");
                 out.addNode(n);
                 continue;
             }

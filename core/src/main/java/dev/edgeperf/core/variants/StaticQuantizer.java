@@ -5,6 +5,7 @@ import ai.onnx.proto.OnnxMl.ModelProto;
 import ai.onnx.proto.OnnxMl.NodeProto;
 import ai.onnx.proto.OnnxMl.TensorProto;
 import ai.onnx.proto.OnnxMl.TensorProto.DataType;
+import dev.edgeperf.core.onnx.Attributes;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -17,72 +18,114 @@ import java.util.Set;
 /**
  * Static int8 quantization in QDQ format, the layout ORT's own quantizer writes (U8S8):
  * <ul>
+ *   <li>first Conv→BatchNormalization pairs are folded ({@link BatchNormFolder}) and Flatten(axis 1)
+ *       becomes the equivalent Reshape, so nothing fp32 is left between two int8 ops;</li>
  *   <li>weights of Conv, Gemm and MatMul: per-channel symmetric int8 (zero point 0) behind a
  *       {@code DequantizeLinear} with {@code axis} on the output channel;</li>
  *   <li>biases: int32 with scale x_scale·w_scale[c] behind a {@code DequantizeLinear};</li>
- *   <li>activations entering and leaving those nodes: uint8 asymmetric {@code QuantizeLinear} +
- *       {@code DequantizeLinear} pairs with ranges from calibration runs (MinMax or percentile);</li>
- *   <li>a Relu that is the only consumer of a quantized node is removed and its range (min 0) used
- *       for the node's output quantizer, whose saturation at zero point 0 does the Relu's work;</li>
- *   <li>pass-through ops (MaxPool, Flatten, Reshape …) reuse their input's parameters so ORT can drop
- *       their Q/DQ pairs.</li>
+ *   <li>activations entering and leaving those nodes, and around residual Add, GlobalAveragePool and
+ *       AveragePool: uint8 asymmetric {@code QuantizeLinear} + {@code DequantizeLinear} pairs with
+ *       ranges from calibration runs (MinMax or percentile);</li>
+ *   <li>a Relu or Clip(0, max) that is the only consumer of a quantized node is removed and its
+ *       output range (min 0, max ≤ Clip max) used for the node's output quantizer, whose saturation
+ *       at zero point 0 does the activation's work;</li>
+ *   <li>pass-through ops (MaxPool, Reshape, Transpose …) reuse their input's parameters so ORT can
+ *       drop their Q/DQ pairs.</li>
  * </ul>
- * ORT then fuses DQ→Conv→Q into QLinearConv, DQ→MatMul→Q into QLinearMatMul and DQ→Gemm(→Q) into
- * QGemm; which really happened is read back from ORT profiling by {@link OrtRunner#executedKernels}.
- * Graph outputs stay float so the last layer keeps full-precision logits.
+ * ORT then fuses DQ→Conv→Q into QLinearConv, DQ→Add→Q into QLinearAdd, DQ→GlobalAveragePool→Q into
+ * QLinearGlobalAveragePool, DQ→MatMul→Q into QLinearMatMul and DQ→Gemm(→Q) into QGemm; which really
+ * happened is read back from ORT profiling by {@link OrtRunner#executedKernels}. Graph outputs stay
+ * float so the last layer keeps full-precision logits.
  */
 final class StaticQuantizer {
-    private static final Set<String> PASS_THROUGH = Set.of("MaxPool", "Flatten", "Reshape", "Transpose",
-            "Squeeze", "Unsqueeze");
+    /** Ops whose output may reuse their input's quantization parameters, so ORT drops their Q/DQ pair. */
+    private static final Set<String> PASS_THROUGH = Set.of("MaxPool", "Reshape", "Transpose", "Squeeze",
+            "Unsqueeze", "Flatten");
+    /** Weight-free ops ORT runs in int8 when all their inputs and the output are Q/DQ'd (QLinearAdd …). */
+    private static final Set<String> ACTIVATION_OPS = Set.of("Add", "GlobalAveragePool", "AveragePool");
+    /**
+     * Non-grouped convs with fewer output channels stay fp32: ORT's int8 conv packs output channels in
+     * blocks of 8+ and, measured on mnist-cnn's 5-filter convs at batch 8, ran 2-8x slower than its
+     * fp32 NCHWc conv (82 µs vs 10 µs, 48 µs vs 25 µs).
+     */
+    static final int MIN_INT8_CONV_FILTERS = 8;
 
     private StaticQuantizer() {
     }
 
     static TransformResult apply(ModelProto model, CalibrationData data, CalibrationMethod method, OrtRunner runner) {
-        GraphProto g = model.getGraph();
-        Map<String, TensorProto> inits = Graphs.initializers(g);
-        Map<String, List<Integer>> consumers = Graphs.consumers(g.getNodeList());
-        Set<String> outputs = Graphs.graphOutputs(g);
-        Graphs.Names names = new Graphs.Names(g);
         List<String> notes = new ArrayList<>();
         if (Graphs.opset(model) < 13) {
             notes.add("opset " + Graphs.opset(model) + " < 13 has no per-channel DequantizeLinear; nothing quantized");
             return new TransformResult(model, notes);
         }
+        model = flattenAsReshape(BatchNormFolder.fold(model, notes));
+        GraphProto g = model.getGraph();
+        Map<String, TensorProto> inits = Graphs.initializers(g);
+        Map<String, List<Integer>> consumers = Graphs.consumers(g.getNodeList());
+        Set<String> outputs = Graphs.graphOutputs(g);
+        Graphs.Names names = new Graphs.Names(g);
 
         Map<Integer, Integer> weightAxis = new LinkedHashMap<>();
-        Set<Integer> removedRelu = new HashSet<>();
-        Map<Integer, String> outputOf = new HashMap<>(); // candidate node -> tensor its quantizer observes
-        Set<String> act = new LinkedHashSet<>();
+        Set<Integer> quantized = new HashSet<>(); // weight and activation ops run in int8
         for (int i = 0; i < g.getNodeCount(); i++) {
             NodeProto n = g.getNode(i);
             Integer axis = weightAxis(n, inits);
-            if (axis == null) {
-                if (UnstructuredPruner.isWeightOp(n)) {
-                    notes.add(Graphs.nodeName(n, i) + ": " + n.getOpType()
-                            + " without a supported float weight initializer (or Gemm with transA/alpha/beta); left fp32");
-                }
-                continue;
-            }
-            weightAxis.put(i, axis);
-            act.add(n.getInput(0));
-            String y = n.getOutput(0);
-            List<Integer> cons = consumers.getOrDefault(y, List.of());
-            if (!outputs.contains(y) && cons.size() == 1 && g.getNode(cons.get(0)).getOpType().equals("Relu")
-                    && !outputs.contains(g.getNode(cons.get(0)).getOutput(0))) {
-                removedRelu.add(cons.get(0));
-                y = g.getNode(cons.get(0)).getOutput(0);
-            }
-            if (!outputs.contains(y)) {
-                outputOf.put(i, y);
-                act.add(y);
+            if (axis != null && isNarrowConv(n, inits)) {
+                notes.add(Graphs.nodeName(n, i) + ": Conv with " + inits.get(n.getInput(1)).getDims(0)
+                        + " filters (< " + MIN_INT8_CONV_FILTERS + ") left fp32; int8 kernels are slower than fp32 here");
+            } else if (axis != null) {
+                weightAxis.put(i, axis);
+                quantized.add(i);
+            } else if (UnstructuredPruner.isWeightOp(n)) {
+                notes.add(Graphs.nodeName(n, i) + ": " + n.getOpType()
+                        + " without a supported float weight initializer (or Gemm with transA/alpha/beta); left fp32");
+            } else if (isActivationOp(n, inits)) {
+                quantized.add(i);
             }
         }
         if (weightAxis.isEmpty()) {
             notes.add("no Conv/Gemm/MatMul with a float weight initializer: nothing quantized");
             return new TransformResult(model, notes);
         }
+
+        Set<Integer> removedAct = new HashSet<>();
+        Map<Integer, String> outputOf = new HashMap<>(); // quantized node -> tensor its quantizer observes
+        Set<String> act = new LinkedHashSet<>();
+        for (int i = 0; i < g.getNodeCount(); i++) {
+            if (!quantized.contains(i)) {
+                continue;
+            }
+            NodeProto n = g.getNode(i);
+            if (weightAxis.containsKey(i)) {
+                act.add(n.getInput(0));
+            } else {
+                n.getInputList().stream().filter(t -> !t.isEmpty()).forEach(act::add);
+            }
+            String y = n.getOutput(0);
+            List<Integer> cons = consumers.getOrDefault(y, List.of());
+            if (!outputs.contains(y) && cons.size() == 1 && isFoldableActivation(g.getNode(cons.get(0)), inits)
+                    && !outputs.contains(g.getNode(cons.get(0)).getOutput(0))) {
+                removedAct.add(cons.get(0));
+                y = g.getNode(cons.get(0)).getOutput(0);
+            }
+            boolean feedsInt8 = consumers.getOrDefault(y, List.of()).stream()
+                    .anyMatch(c -> quantized.contains(c) || PASS_THROUGH.contains(g.getNode(c).getOpType()));
+            // A Gemm/MatMul whose result only feeds float ops keeps a float output (QGemm writes float).
+            boolean keepFloat = !n.getOpType().equals("Conv") && !ACTIVATION_OPS.contains(n.getOpType()) && !feedsInt8;
+            if (!outputs.contains(y) && !keepFloat) {
+                outputOf.put(i, y);
+                act.add(y);
+            }
+        }
         act.removeIf(inits::containsKey);
+        // Pass-through ops between two quantized tensors: quantize their output too, with the input's parameters.
+        for (NodeProto n : g.getNodeList()) {
+            if (PASS_THROUGH.contains(n.getOpType()) && act.contains(n.getInput(0))
+                    && consumers.getOrDefault(n.getOutput(0), List.of()).stream().anyMatch(quantized::contains)) {
+                act.add(n.getOutput(0));
+            }
+        }
 
         List<String> observed = new ArrayList<>(act);
         Map<String, float[]> ranges = ActivationRanges.observe(model, observed, data, method, runner);
@@ -104,7 +147,7 @@ final class StaticQuantizer {
             }
         }
         for (int i = 0; i < g.getNodeCount(); i++) {
-            if (removedRelu.contains(i)) {
+            if (removedAct.contains(i)) {
                 continue;
             }
             NodeProto.Builder nb = g.getNode(i).toBuilder();
@@ -117,10 +160,10 @@ final class StaticQuantizer {
             Integer axis = weightAxis.get(i);
             if (axis != null) {
                 quantizeWeights(nb, axis, inits, params.get(g.getNode(i).getInput(0)), out, names);
-                String y = outputOf.get(i);
-                if (y != null) {
-                    nb.setOutput(0, y); // the removed Relu's output, when there was one
-                }
+            }
+            String y = outputOf.get(i);
+            if (y != null) {
+                nb.setOutput(0, y); // the removed activation's output, when there was one
             }
             String y0 = nb.getOutput(0);
             boolean quantOut = act.contains(y0) && !isGraphInput(g, y0);
@@ -133,9 +176,69 @@ final class StaticQuantizer {
             }
         }
         notes.add("activations uint8 asymmetric, weights int8 per-channel symmetric, calibration "
-                + method + " over the given inputs; " + removedRelu.size() + " Relu folded into output quantizers");
+                + method + " over the given inputs; " + removedAct.size()
+                + " Relu/Clip folded into output quantizers");
         return new TransformResult(model.toBuilder().setGraph(Graphs.dropUnusedInitializers(out.build())).build(),
                 notes);
+    }
+
+    private static boolean isNarrowConv(NodeProto n, Map<String, TensorProto> inits) {
+        return n.getOpType().equals("Conv") && Attributes.getInt(n, "group", 1) == 1
+                && inits.get(n.getInput(1)).getDims(0) < MIN_INT8_CONV_FILTERS;
+    }
+
+    /** Add of two activations, or a pooling op: runs as QLinearAdd / QLinear*Pool when Q/DQ'd. */
+    private static boolean isActivationOp(NodeProto n, Map<String, TensorProto> inits) {
+        if (!n.getDomain().isEmpty() || !ACTIVATION_OPS.contains(n.getOpType())) {
+            return false;
+        }
+        if (n.getOpType().equals("Add")) {
+            return n.getInputCount() == 2 && !inits.containsKey(n.getInput(0)) && !inits.containsKey(n.getInput(1));
+        }
+        return true;
+    }
+
+    /**
+     * Relu, or Clip with a constant lower bound of 0 (Relu6): a uint8 output quantizer with zero point 0
+     * saturates at 0 by itself, and its calibrated upper end is at most the Clip's max (the observed
+     * tensor is the activation's output), so the op can go.
+     */
+    private static boolean isFoldableActivation(NodeProto n, Map<String, TensorProto> inits) {
+        if (!n.getDomain().isEmpty()) {
+            return false;
+        }
+        if (n.getOpType().equals("Relu")) {
+            return true;
+        }
+        if (!n.getOpType().equals("Clip") || n.getInputCount() < 2 || n.getInput(1).isEmpty()) {
+            return false;
+        }
+        TensorProto lo = inits.get(n.getInput(1));
+        return lo != null && Tensors.isFloat(lo) && Tensors.numel(lo) == 1 && Tensors.floats(lo)[0] == 0f;
+    }
+
+    /**
+     * Flatten(axis=1) rewritten as Reshape(x, [0, -1]), the same tensor: ORT drops Q/DQ pairs around
+     * Reshape but runs Flatten in fp32 between a DequantizeLinear and a QuantizeLinear.
+     */
+    private static ModelProto flattenAsReshape(ModelProto model) {
+        GraphProto g = model.getGraph();
+        if (g.getNodeList().stream().noneMatch(StaticQuantizer::isFlatten1)) {
+            return model;
+        }
+        Graphs.Names names = new Graphs.Names(g);
+        String shape = names.fresh("flatten_as_reshape_shape");
+        GraphProto.Builder out = g.toBuilder().clearNode()
+                .addInitializer(Tensors.int64Tensor(shape, new long[] {2}, new long[] {0, -1}));
+        for (NodeProto n : g.getNodeList()) {
+            out.addNode(isFlatten1(n) ? Graphs.node("Reshape", n.getName(), List.of(n.getInput(0), shape),
+                    n.getOutputList()) : n);
+        }
+        return model.toBuilder().setGraph(out).build();
+    }
+
+    private static boolean isFlatten1(NodeProto n) {
+        return n.getOpType().equals("Flatten") && n.getDomain().isEmpty() && Attributes.getInt(n, "axis", 1) == 1;
     }
 
     /** Output-channel axis of the weight for DequantizeLinear, or null when the node is not handled. */
@@ -151,11 +254,11 @@ final class StaticQuantizer {
             case "Conv":
                 return w.getDimsCount() >= 3 ? 0 : null;
             case "Gemm":
-                if (w.getDimsCount() != 2 || Graphs.intAttr(n, "transA", 0) != 0
-                        || Graphs.floatAttr(n, "alpha", 1f) != 1f || Graphs.floatAttr(n, "beta", 1f) != 1f) {
+                if (w.getDimsCount() != 2 || Attributes.getInt(n, "transA", 0) != 0
+                        || Attributes.getFloat(n, "alpha", 1f) != 1f || Attributes.getFloat(n, "beta", 1f) != 1f) {
                     return null;
                 }
-                return Graphs.intAttr(n, "transB", 0) != 0 ? 0 : 1;
+                return Attributes.getInt(n, "transB", 0) != 0 ? 0 : 1;
             case "MatMul":
                 return w.getDimsCount() == 2 ? 1 : null;
             default:

@@ -5,6 +5,7 @@ import ai.onnx.proto.OnnxMl.GraphProto;
 import ai.onnx.proto.OnnxMl.ModelProto;
 import ai.onnx.proto.OnnxMl.NodeProto;
 import ai.onnx.proto.OnnxMl.TensorProto;
+import dev.edgeperf.core.onnx.Attributes;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -55,7 +56,7 @@ final class StructuredPruner {
                 notes.add(name + ": weight is not a 4-D float initializer; left alone");
                 continue;
             }
-            if (Graphs.intAttr(c, "group", 1) != 1) {
+            if (Attributes.getInt(c, "group", 1) != 1) {
                 continue; // depthwise/grouped convs are pruned only as part of their producer's chain
             }
             int channels = (int) w.getDims(0);
@@ -87,7 +88,7 @@ final class StructuredPruner {
                     chain.add(mi);
                     y = m.getOutput(0);
                 } else if (op.equals("Conv") && m.getInput(0).equals(y) && inits.containsKey(m.getInput(1))) {
-                    long group = Graphs.intAttr(m, "group", 1);
+                    long group = Attributes.getInt(m, "group", 1);
                     if (group == 1) {
                         terminal = mi;
                     } else if (group == channels && inits.get(m.getInput(1)).getDims(1) == 1
@@ -97,16 +98,16 @@ final class StructuredPruner {
                     } else {
                         why = "output feeds grouped conv " + Graphs.nodeName(m, mi) + " (group=" + group + ")";
                     }
-                } else if (op.equals("Flatten") && Graphs.intAttr(m, "axis", 1) == 1) {
+                } else if (op.equals("Flatten") && Attributes.getInt(m, "axis", 1) == 1) {
                     List<Integer> fc = consumers.getOrDefault(m.getOutput(0), List.of());
                     NodeProto gemm = fc.size() == 1 ? g.getNode(fc.get(0)) : null;
                     TensorProto gw = gemm == null ? null : inits.get(gemm.getInput(1));
                     if (gemm == null || outputs.contains(m.getOutput(0)) || !gemm.getOpType().equals("Gemm")
-                            || gw == null || gw.getDimsCount() != 2 || Graphs.intAttr(gemm, "transA", 0) != 0
+                            || gw == null || gw.getDimsCount() != 2 || Attributes.getInt(gemm, "transA", 0) != 0
                             || !gemm.getInput(0).equals(m.getOutput(0))) {
                         why = "output is flattened into something other than one Gemm with a weight initializer";
                     } else {
-                        long k = gw.getDims(Graphs.intAttr(gemm, "transB", 0) != 0 ? 1 : 0);
+                        long k = gw.getDims(Attributes.getInt(gemm, "transB", 0) != 0 ? 1 : 0);
                         if (k % channels != 0) {
                             why = "Gemm " + Graphs.nodeName(gemm, fc.get(0)) + " input size " + k
                                     + " is not a multiple of " + channels + " channels";
@@ -155,7 +156,7 @@ final class StructuredPruner {
             if (t.getOpType().equals("Conv")) {
                 cut(cuts, t.getInput(1), new Cut(1, 1, keep));
             } else {
-                cut(cuts, t.getInput(1), new Cut(Graphs.intAttr(t, "transB", 0) != 0 ? 1 : 0, block, keep));
+                cut(cuts, t.getInput(1), new Cut(Attributes.getInt(t, "transB", 0) != 0 ? 1 : 0, block, keep));
             }
             pruned++;
         }

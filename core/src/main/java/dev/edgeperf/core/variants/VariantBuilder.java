@@ -73,8 +73,16 @@ public final class VariantBuilder {
             String file = modelName + "." + recipe.fileSuffix() + ".onnx";
             writeAtomically(outDir.resolve(file), bytes);
             long[] params = ParamCounter.count(r.model().getGraph());
+            List<String> notes = new ArrayList<>(r.notes());
+            MacCounter.Macs macs = null;
+            try {
+                macs = MacCounter.count(r.model(), what);
+            } catch (EdgeperfException e) {
+                notes.add("MACs not counted: " + e.getMessage());
+            }
             records.add(new VariantRecord(modelName, recipe.text(), file, sha256(bytes), params[0], params[1],
-                    bytes.length, gzipSize(bytes), fidelity, kernels, r.notes(), null, null));
+                    bytes.length, gzipSize(bytes), fidelity, kernels, notes, macs == null ? null : macs.dense(),
+                    macs == null ? null : macs.effective()));
         }
         return records;
     }

@@ -19,8 +19,10 @@ import java.util.Objects;
  * @param fidelity         outputs compared with the baseline over the calibration inputs
  * @param executedKernels  op type to number of nodes ONNX Runtime executed (after fusion), from profiling
  * @param notes            nodes left as in the baseline and why, and other caveats
- * @param macsDense        MACs per sample counting every weight; null until ModelProfiler is wired in
- * @param macsEffective    MACs per sample skipping zero weights; null until ModelProfiler is wired in
+ * @param macsDense        MACs per sample (ModelProfiler total at batch 1) counting every weight; null when
+ *                         the profiler could not infer the variant's shapes (a note says why)
+ * @param macsEffective    MACs per sample counting only non-zero weights of Conv/Gemm/MatMul (dense MACs ×
+ *                         non-zero fraction of each node's weight, see {@code MacCounter}); null as above
  */
 public record VariantRecord(String model, String recipe, String file, String sha256, long paramsTotal,
         long paramsNonZero, long fileBytes, long gzipBytes, Fidelity fidelity, Map<String, Integer> executedKernels,
@@ -38,6 +40,11 @@ public record VariantRecord(String model, String recipe, String file, String sha
 
     /** True when an int8 kernel (QLinear*, *Integer*, QGemm, DynamicQuantize*) ran. */
     public boolean int8KernelsExecuted() {
+        return anyInt8Kernel(executedKernels);
+    }
+
+    /** True when one of the executed op types is an int8 kernel (see {@link #int8KernelsExecuted()}). */
+    static boolean anyInt8Kernel(Map<String, Integer> executedKernels) {
         return executedKernels.keySet().stream().anyMatch(k -> k.startsWith("QLinear") || k.contains("Integer")
                 || k.equals("QGemm") || k.startsWith("DynamicQuantize") || k.equals("QAttention"));
     }

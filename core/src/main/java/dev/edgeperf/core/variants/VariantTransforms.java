@@ -1,8 +1,10 @@
 package dev.edgeperf.core.variants;
 
 import ai.onnx.proto.OnnxMl.ModelProto;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.function.Function;
 
 /** Applies a {@link VariantRecipe} to a baseline model. */
 public final class VariantTransforms {
@@ -12,6 +14,8 @@ public final class VariantTransforms {
     /**
      * Transforms the baseline. The result keeps the baseline's input/output names and shapes; nodes
      * a recipe cannot handle stay as they were and are listed in {@link TransformResult#notes()}.
+     * {@code pruned:structured}, {@code separable} and {@code quantized:int8-static} first fold
+     * Conv→BatchNormalization pairs into the conv's weights and bias (a note says how many).
      *
      * @param calibration inputs for static quantization (ignored by the other recipes; may be null for them)
      * @param runner      ONNX Runtime used for calibration runs
@@ -26,8 +30,8 @@ public final class VariantTransforms {
         TransformResult r = switch (recipe.kind()) {
             case BASELINE -> new TransformResult(baseline, List.of());
             case PRUNED_UNSTRUCTURED -> UnstructuredPruner.apply(m, recipe.sparsity());
-            case PRUNED_STRUCTURED -> StructuredPruner.apply(m, recipe.sparsity());
-            case SEPARABLE -> SeparableConverter.apply(m);
+            case PRUNED_STRUCTURED -> withFoldedBatchNorm(m, x -> StructuredPruner.apply(x, recipe.sparsity()));
+            case SEPARABLE -> withFoldedBatchNorm(m, SeparableConverter::apply);
             case QUANTIZED_FP16 -> Fp16Converter.apply(m);
             case CLUSTERED -> WeightClusterer.apply(m, recipe.clusters());
             case QUANTIZED_INT8_DYNAMIC -> DynamicQuantizer.apply(m);
@@ -43,5 +47,17 @@ public final class VariantTransforms {
         ModelProto out = r.model().toBuilder().setProducerName("edgeperf")
                 .setDocString(("variant " + recipe.text() + " of " + baseline.getGraph().getName()).trim()).build();
         return new TransformResult(out, r.notes());
+    }
+
+    /**
+     * Folds Conv→BatchNormalization first: the transform then sees one Conv with the effective
+     * per-channel weights (L1 ranking and least-squares fits use what the network really computes)
+     * and has fewer coupled parameters to carry along.
+     */
+    private static TransformResult withFoldedBatchNorm(ModelProto m, Function<ModelProto, TransformResult> transform) {
+        List<String> notes = new ArrayList<>();
+        TransformResult r = transform.apply(BatchNormFolder.fold(m, notes));
+        notes.addAll(r.notes());
+        return new TransformResult(r.model(), notes);
     }
 }

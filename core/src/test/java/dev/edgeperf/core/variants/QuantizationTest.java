@@ -43,7 +43,7 @@ class QuantizationTest {
 
     @Test
     void staticQuantizationFusesIntoQLinearKernelsAndStaysClose() {
-        ModelProto m = TestModels.mnistOrSmallCnn();
+        ModelProto m = TestModels.smallCnn();
         CalibrationData data = inputs(m, 8, 4);
         for (String recipe : List.of("quantized:int8-static", "quantized:int8-static:percentile")) {
             TransformResult r = VariantTransforms.apply(m, VariantRecipe.parse(recipe), data, RUNNER);
@@ -55,6 +55,18 @@ class QuantizationTest {
             assertThat(f.cosineSimilarity()).isGreaterThan(0.98);
             assertThat(RUNNER.run(r.model(), data, recipe).get(0)).hasSize(8 * 10);
         }
+    }
+
+    @Test
+    void convsWithFewFiltersStayFp32WhileTheGemmsRunInt8() {
+        ModelProto m = TestModels.mnistOrSmallCnn();
+        org.junit.jupiter.api.Assumptions.assumeTrue(TestModels.zooMnistOrNull() != null, "zoo mnist-cnn not built");
+        CalibrationData data = inputs(m, 8, 2);
+        TransformResult r = VariantTransforms.apply(m, VariantRecipe.parse("quantized:int8-static"), data, RUNNER);
+        Map<String, Integer> kernels = RUNNER.executedKernels(r.model(), data.iterator().next(), "mnist");
+        assertThat(kernels).containsEntry("QGemm", 2).containsKey("Conv").doesNotContainKey("QLinearConv");
+        assertThat(r.notes()).filteredOn(n -> n.contains("filters (< 8) left fp32")).hasSize(2);
+        assertThat(fidelity(m, r.model(), data).top1Agreement()).isEqualTo(1.0);
     }
 
     @Test

@@ -10,6 +10,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import ai.onnx.proto.OnnxMl.ModelProto;
 import ai.onnx.proto.OnnxMl.NodeProto;
 import dev.edgeperf.core.EdgeperfException;
+import dev.edgeperf.core.onnx.Attributes;
 import java.util.List;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
@@ -46,7 +47,7 @@ class StructureTransformsTest {
         TransformResult r = apply(m, "separable");
         assertThat(r.model().getGraph().getNodeList()).extracting(NodeProto::getOpType).containsExactly("Conv", "Conv");
         NodeProto dw = r.model().getGraph().getNode(0);
-        assertThat(Graphs.intAttr(dw, "group", 1)).isEqualTo(cin);
+        assertThat(Attributes.getInt(dw, "group", 1)).isEqualTo(cin);
         Fidelity f = fidelity(m, r.model(), inputs(m, 2, 2));
         assertThat(f.maxAbsError()).isLessThan(1e-4);
     }
@@ -56,7 +57,7 @@ class StructureTransformsTest {
         ModelProto m = TestModels.mnistOrSmallCnn();
         TransformResult r = apply(m, "separable");
         assertThat(r.model().getGraph().getNodeList().stream()
-                .filter(n -> n.getOpType().equals("Conv") && Graphs.intAttr(n, "group", 1) > 1)).isNotEmpty();
+                .filter(n -> n.getOpType().equals("Conv") && Attributes.getInt(n, "group", 1) > 1)).isNotEmpty();
         CalibrationData data = inputs(m, 3, 1);
         assertThat(RUNNER.run(r.model(), data, "separable").get(0)).hasSize(3 * 10);
         assertThat(r.model().getGraph().getOutput(0).getName()).isEqualTo("output");
@@ -139,7 +140,7 @@ class StructureTransformsTest {
         var inits = Graphs.initializers(r.model().getGraph());
         assertThat(Tensors.dims(inits.get("dw"))).containsExactly(4, 1, 3, 3);
         assertThat(Tensors.dims(inits.get("pw2"))).containsExactly(5, 4, 1, 1);
-        assertThat(Graphs.intAttr(TestModels.nodeNamed(r.model(), "dw"), "group", 0)).isEqualTo(4);
+        assertThat(Attributes.getInt(TestModels.nodeNamed(r.model(), "dw"), "group", 0)).isEqualTo(4);
         assertThat(RUNNER.run(r.model(), inputs(m, 1, 1), "mbconv").get(0)).hasSize(5 * 64);
     }
 }

@@ -80,6 +80,42 @@ final class TestModels {
         return b.model("residual", new long[] {-1, 3, 16, 16}, new long[] {-1, 10});
     }
 
+    /**
+     * A residual block with batch norms, as torchvision writes them: Conv(bias) → BN → Relu → Conv → BN →
+     * Relu → Conv → BN → Add(skip) → Relu → GlobalAveragePool → Flatten → Gemm 10; 16 filters per conv.
+     */
+    static ModelProto residualWithBatchNorm() {
+        Builder b = new Builder(6);
+        int c = 16;
+        b.init("stem.w", new long[] {c, 3, 3, 3}, 0.3f);
+        b.init("stem.b", new long[] {c}, 0.1f);
+        b.init("a.w", new long[] {c, c, 3, 3}, 0.1f);
+        b.init("b.w", new long[] {c, c, 3, 3}, 0.1f);
+        b.init("fc.w", new long[] {10, c}, 0.3f);
+        b.init("fc.b", new long[] {10}, 0.1f);
+        for (String bn : List.of("stem.bn", "a.bn", "b.bn")) {
+            b.initAround(bn + ".gamma", c, 1.0f, 0.5f);
+            b.initAround(bn + ".beta", c, 0f, 0.2f);
+            b.initAround(bn + ".mean", c, 0f, 0.2f);
+            b.initAround(bn + ".var", c, 1.25f, 0.75f);
+        }
+        var pads = Graphs.intsAttribute("pads", List.of(1L, 1L, 1L, 1L));
+        b.node("Conv", "stem", List.of("input", "stem.w", "stem.b"), "s", pads);
+        b.batchNorm("stem.bn", "s", "s.bn");
+        b.node("Relu", "sr", List.of("s.bn"), "sr.out");
+        b.node("Conv", "a", List.of("sr.out", "a.w"), "a.out", pads);
+        b.batchNorm("a.bn", "a.out", "a.bn.out");
+        b.node("Relu", "ar", List.of("a.bn.out"), "ar.out");
+        b.node("Conv", "b", List.of("ar.out", "b.w"), "b.out", pads);
+        b.batchNorm("b.bn", "b.out", "b.bn.out");
+        b.node("Add", "add", List.of("b.bn.out", "sr.out"), "add.out");
+        b.node("Relu", "addr", List.of("add.out"), "addr.out");
+        b.node("GlobalAveragePool", "gap", List.of("addr.out"), "gap.out");
+        b.node("Flatten", "flat", List.of("gap.out"), "flat.out");
+        b.node("Gemm", "fc", List.of("flat.out", "fc.w", "fc.b"), "output", Graphs.intAttribute("transB", 1));
+        return b.model("residual-bn", new long[] {-1, 3, 16, 16}, new long[] {-1, 10});
+    }
+
     /** [N,32] → MatMul 32×64 → Add → Relu → MatMul 64×10 → output (no Conv). */
     static ModelProto mlp() {
         Builder b = new Builder(3);
@@ -111,6 +147,22 @@ final class TestModels {
                 v[i] = (float) ((rnd.nextDouble() * 2 - 1) * scale);
             }
             g.addInitializer(Tensors.floatTensor(name, dims, v));
+        }
+
+        /** {@code n} values uniform in [center − spread, center + spread]. */
+        void initAround(String name, int n, float center, float spread) {
+            float[] v = new float[n];
+            for (int i = 0; i < n; i++) {
+                v[i] = (float) (center + (rnd.nextDouble() * 2 - 1) * spread);
+            }
+            g.addInitializer(Tensors.floatTensor(name, new long[] {n}, v));
+        }
+
+        /** BatchNormalization with parameters {@code <bn>.gamma/.beta/.mean/.var}, epsilon 1e-5. */
+        void batchNorm(String bn, String in, String out) {
+            g.addNode(Graphs.node("BatchNormalization", bn, List.of(in, bn + ".gamma", bn + ".beta", bn + ".mean",
+                    bn + ".var"), List.of(out), ai.onnx.proto.OnnxMl.AttributeProto.newBuilder().setName("epsilon")
+                    .setType(ai.onnx.proto.OnnxMl.AttributeProto.AttributeType.FLOAT).setF(1e-5f).build()));
         }
 
         void initValues(String name, long[] dims, float[] v) {

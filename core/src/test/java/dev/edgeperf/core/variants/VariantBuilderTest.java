@@ -40,6 +40,14 @@ class VariantBuilderTest {
                     r.paramsTotal(), r.paramsNonZero(), r.fidelity().top1Agreement(), r.fidelity().cosineSimilarity(),
                     r.fidelity().sqnrDb(), r.executedKernels());
         }
+        assertThat(base.macsDense()).isPositive().isEqualTo(base.macsEffective());
+        assertThat(entry(base, "macsDense")).isEqualTo(base.macsDense());
+        assertThat(records.get(1).macsDense()).isEqualTo(base.macsDense());
+        assertThat(records.get(1).macsEffective()).isLessThan(base.macsDense() * 3 / 4);
+        assertThat(records.get(2).macsDense()).isLessThan(base.macsDense());
+        assertThat(records.get(4).macsDense()).isEqualTo(base.macsDense());
+        assertThat(records.get(4).macsEffective()).isLessThanOrEqualTo(base.macsDense());
+        assertThat(records.get(6).macsDense()).isLessThan(base.macsDense());
         assertThat(records.get(0).file()).isEqualTo("mnist-cnn.baseline.onnx");
         assertThat(records.get(4).file()).isEqualTo("mnist-cnn.quantized-int8-static.onnx");
         assertThat(base.fidelity().sqnrDb()).isInfinite();
@@ -53,6 +61,10 @@ class VariantBuilderTest {
         try (Stream<Path> s = Files.list(dir)) {
             assertThat(s.map(p -> p.getFileName().toString())).noneMatch(n -> n.endsWith(".tmp"));
         }
+    }
+
+    private static Object entry(VariantRecord r, String key) {
+        return r.toManifestEntry().get(key);
     }
 
     @Test
