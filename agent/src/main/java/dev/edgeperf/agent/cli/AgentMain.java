@@ -10,7 +10,8 @@ import picocli.CommandLine.ScopeType;
 /** Root command of the agent. */
 @Command(name = "edgeperf-agent", mixinStandardHelpOptions = true, versionProvider = AgentMain.Version.class,
         description = "Measures ONNX models on this machine for an edgeperf coordinator.",
-        subcommands = {RunCommand.class, InfoCommand.class, BenchCommand.class})
+        subcommands = {RunCommand.class, InfoCommand.class, BenchCommand.class, CalibrateCommand.class,
+                HarnessBenchCommand.class})
 public final class AgentMain implements Callable<Integer> {
     @Option(names = "--verbose", scope = ScopeType.INHERIT, description = "Print stack traces with errors.")
     boolean verbose;

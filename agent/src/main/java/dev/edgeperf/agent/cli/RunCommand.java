@@ -1,7 +1,11 @@
 package dev.edgeperf.agent.cli;
 
 import dev.edgeperf.agent.AgentVersion;
+import dev.edgeperf.agent.calibrate.CalibrationFigures;
+import dev.edgeperf.agent.calibrate.CalibrationStore;
+import dev.edgeperf.agent.measure.ForkedRunner;
 import dev.edgeperf.agent.measure.InferenceRunner;
+import dev.edgeperf.agent.measure.MeasurementRunner;
 import dev.edgeperf.agent.net.AgentClient;
 import dev.edgeperf.agent.net.AgentConfig;
 import dev.edgeperf.agent.probe.DeviceSensors;
@@ -19,6 +23,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
@@ -61,6 +66,10 @@ final class RunCommand implements Callable<Integer> {
             description = "Give up when the coordinator stays unreachable this long at start (default: ${DEFAULT-VALUE}).")
     Duration connectTimeout;
 
+    @Option(names = "--in-process",
+            description = "Measure every job in this JVM instead of a forked worker per job (debugging).")
+    boolean inProcess;
+
     @Override
     public Integer call() throws Exception {
         String target = validateTarget(coordinator);
@@ -68,12 +77,18 @@ final class RunCommand implements Callable<Integer> {
         HardwareInfo hardware = HardwareProbe.detectThisMachine();
         String agentName = name != null && !name.isBlank() ? name : hardware.hostname();
         Files.createDirectories(workDir);
+        Optional<CalibrationFigures> calibration = readCalibration(workDir);
         AgentConfig config = new AgentConfig(agentName, target, token, tokenFile, workDir, labels, connectTimeout,
-                AgentConfig.DEFAULT_FETCH_TIMEOUT, hardware, AgentVersion.get(), InferenceRunner.engineVersion());
+                AgentConfig.DEFAULT_FETCH_TIMEOUT, hardware, AgentVersion.get(), InferenceRunner.engineVersion(),
+                calibration.map(CalibrationFigures::toProto));
         SystemInfo si = new SystemInfo();
-        DeviceSensors sensors = new DeviceSensors(Path.of("/"),
-                () -> si.getHardware().getSensors().getCpuTemperature());
-        InferenceRunner runner = new InferenceRunner(sensors, hardware.physicalCores());
+        DeviceSensors sensors = DeviceSensors.forThisMachine(() -> si.getHardware().getSensors().getCpuTemperature());
+        InferenceRunner inProcessRunner = new InferenceRunner(sensors, hardware.physicalCores());
+        MeasurementRunner runner = inProcess ? inProcessRunner
+                : new ForkedRunner(workDir.resolve("work"), hardware.physicalCores());
+        calibration.ifPresentOrElse(c -> LOG.info("calibration from {}: matmul {} GFLOPS, memory {} GB/s",
+                        new CalibrationStore(workDir).file(), Math.round(c.matmulGflops()), Math.round(c.memoryGbPerS())),
+                () -> LOG.info("no calibration in {}; run `agent calibrate` to measure this machine's peak", workDir));
         LOG.info("agent {} on {} ({}, {} cores, peak {} GFLOPS fp32), work dir {}", agentName, hardware.board(),
                 hardware.cpuModel(), hardware.physicalCores(), Math.round(hardware.peakGflopsFp32()), workDir);
 
@@ -81,7 +96,7 @@ final class RunCommand implements Callable<Integer> {
                 .maxInboundMessageSize(MAX_INBOUND_BYTES)
                 .keepAliveTime(5, TimeUnit.MINUTES)
                 .build();
-        AgentClient client = AgentClient.measuring(channel, config, runner);
+        AgentClient client = AgentClient.measuring(channel, config, runner, inProcessRunner);
         Thread hook = new Thread(client::close, "edgeperf-shutdown");
         Runtime.getRuntime().addShutdownHook(hook);
         try {
@@ -90,6 +105,16 @@ final class RunCommand implements Callable<Integer> {
             channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
         }
         return 0;
+    }
+
+    /** The stored calibration; a broken file is logged and ignored, so it never stops the agent serving. */
+    static Optional<CalibrationFigures> readCalibration(Path workDir) {
+        try {
+            return new CalibrationStore(workDir).read();
+        } catch (EdgeperfException e) {
+            LOG.warn("{}; serving without calibration", e.getMessage());
+            return Optional.empty();
+        }
     }
 
     static String validateTarget(String value) {

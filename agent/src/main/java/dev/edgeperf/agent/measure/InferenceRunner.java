@@ -1,57 +1,68 @@
 package dev.edgeperf.agent.measure;
 
+import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
+import ai.onnxruntime.OrtProvider;
 import ai.onnxruntime.OrtSession;
+import com.google.protobuf.ByteString;
 import dev.edgeperf.agent.probe.DeviceSensors;
 import dev.edgeperf.agent.probe.DeviceState;
+import dev.edgeperf.agent.probe.HostFacts;
+import dev.edgeperf.agent.probe.HostProvenance;
 import dev.edgeperf.core.EdgeperfException;
+import dev.edgeperf.core.stats.LatencyHistograms;
 import dev.edgeperf.core.stats.LatencySummary;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.concurrent.TimeUnit;
 import java.util.function.LongSupplier;
 import org.HdrHistogram.Histogram;
 
 /**
- * Measures one model configuration with ONNX Runtime on the CPU execution provider.
+ * Measures one model configuration with ONNX Runtime on the CPU execution provider, in this JVM.
  *
- * <p>Order of events: session creation (timed as cold start), input tensors built from the session's
- * input info, first inference (timed), warm-up runs, device state read, then the timed loop: each
- * {@code session.run} is timed alone (input preparation and result release are outside the timed
- * span, so this is "compute" latency per batch) and recorded in nanoseconds into an HdrHistogram.
+ * <p>Order of events: host provenance read, session creation (timed as cold start; its resident
+ * set growth is the session footprint), input tensors built from the session's input info, first
+ * inference (timed), warm-up, device state read, the timed compute phase ({@link TimedLoops}:
+ * single-stream, or C threads on the shared session in throughput mode), in single-stream mode an
+ * end-to-end phase after it (so it cannot disturb the compute figures), device state read again.
  */
-public final class InferenceRunner {
+public final class InferenceRunner implements MeasurementRunner {
     /** Engine name results carry. */
     public static final String ENGINE = "onnxruntime";
     /** Execution provider used. */
     public static final String EXECUTION_PROVIDER = "CPU";
-    /** How often at most the progress listener hears from the timed loop, nanoseconds. */
-    private static final long PROGRESS_EVERY_NS = 100_000_000L;
-
-    /** Hears about the timed loop, at most every 100 ms, from the measuring thread. */
-    @FunctionalInterface
-    public interface ProgressListener {
-        /** @param elapsedMs time since the timed loop started, milliseconds */
-        void onProgress(long iterations, long elapsedMs);
-
-        ProgressListener NONE = (i, e) -> { };
-    }
+    /** How a failure to load the model starts; the agent evicts the cached file on such failures. */
+    public static final String MODEL_LOAD_FAILURE = "ONNX Runtime cannot load model ";
 
     private final DeviceSensors sensors;
     private final int defaultThreads;
     private final LongSupplier nanoClock;
+    private final HostFacts hostFacts;
 
     /**
      * @param defaultThreads what ONNX Runtime uses when asked for 0 threads (its default is the
      *                       number of physical cores); reported as the threads used
      */
     public InferenceRunner(DeviceSensors sensors, int defaultThreads) {
-        this(sensors, defaultThreads, System::nanoTime);
+        this(sensors, defaultThreads, new HostFacts(Path.of("/")), System::nanoTime);
     }
 
-    InferenceRunner(DeviceSensors sensors, int defaultThreads, LongSupplier nanoClock) {
+    /** @param hostFacts governor, load average and process memory (a fake tree in tests) */
+    public InferenceRunner(DeviceSensors sensors, int defaultThreads, HostFacts hostFacts) {
+        this(sensors, defaultThreads, hostFacts, System::nanoTime);
+    }
+
+    InferenceRunner(DeviceSensors sensors, int defaultThreads, HostFacts hostFacts, LongSupplier nanoClock) {
         this.sensors = Objects.requireNonNull(sensors, "sensors is null");
         this.defaultThreads = Math.max(1, defaultThreads);
+        this.hostFacts = Objects.requireNonNull(hostFacts, "hostFacts is null");
         this.nanoClock = Objects.requireNonNull(nanoClock, "nanoClock is null");
     }
 
@@ -65,93 +76,109 @@ public final class InferenceRunner {
         }
     }
 
-    /** Measures without progress reports. */
-    public Measurement measure(MeasurementRequest request) {
-        return measure(request, ProgressListener.NONE);
+    /** Execution providers this ONNX Runtime build offers, e.g. ["CPU"]; empty when unknown. */
+    public static List<String> availableProviders() {
+        try {
+            List<String> out = new ArrayList<>();
+            for (OrtProvider p : OrtEnvironment.getAvailableProviders()) {
+                out.add(p.name());
+            }
+            return out;
+        } catch (RuntimeException | LinkageError e) {
+            return List.of();
+        }
     }
 
     /**
-     * Measures {@code request}.
+     * Measures {@code request} in this JVM.
      *
      * @throws EdgeperfException USER_ERROR when the model cannot take the batch or its inputs cannot
-     *                           be filled; EXTERNAL when ONNX Runtime fails
+     *                           be filled; EXTERNAL when ONNX Runtime fails (the message starts with
+     *                           {@link #MODEL_LOAD_FAILURE} when the model does not load)
      */
+    @Override
     public Measurement measure(MeasurementRequest request, ProgressListener progress) {
         String file = request.model().getFileName().toString();
+        HostProvenance host = hostFacts.provenance(availableProviders());
         OrtEnvironment env = OrtEnvironment.getEnvironment();
         try (OrtSession.SessionOptions options = new OrtSession.SessionOptions()) {
             options.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.ALL_OPT);
             if (request.intraOpThreads() > 0) {
                 options.setIntraOpNumThreads(request.intraOpThreads());
             }
+            OptionalLong rssBefore = hostFacts.residentBytes();
             long t0 = nanoClock.getAsLong();
-            try (OrtSession session = env.createSession(request.model().toString(), options)) {
+            OrtSession session;
+            try {
+                session = env.createSession(request.model().toString(), options);
+            } catch (OrtException e) {
+                throw EdgeperfException.external(MODEL_LOAD_FAILURE + file + ": " + oneLine(e), e);
+            }
+            try (session) {
                 double sessionCreateMs = (nanoClock.getAsLong() - t0) / 1e6;
-                try (InputTensors inputs = InputTensors.create(env, session.getInputInfo(), request.batchSize(), file)) {
-                    return timedRuns(request, session, inputs, sessionCreateMs, progress);
+                OptionalLong rssAfter = hostFacts.residentBytes();
+                long footprint = rssBefore.isPresent() && rssAfter.isPresent()
+                        ? Math.max(0, rssAfter.getAsLong() - rssBefore.getAsLong()) : 0;
+                List<InputTensors> inputs = new ArrayList<>();
+                try {
+                    for (int i = 0; i < request.concurrency(); i++) {
+                        inputs.add(InputTensors.create(env, session.getInputInfo(), request.batchSize(), file));
+                    }
+                    return phases(request, session, inputs, sessionCreateMs, new MemoryUse(footprint, 0), host,
+                            progress);
+                } finally {
+                    inputs.forEach(InputTensors::close);
                 }
             }
         } catch (OrtException e) {
             throw EdgeperfException.external("ONNX Runtime failed on model " + file + ": " + oneLine(e), e);
+        } catch (OutOfMemoryError e) {
+            throw new EdgeperfException(dev.edgeperf.core.ErrorCategory.INSUFFICIENT_RESOURCES, "out of memory measuring "
+                    + file + " at batch " + request.batchSize() + ": " + oneLine(e), e);
         }
     }
 
-    private Measurement timedRuns(MeasurementRequest request, OrtSession session, InputTensors inputs,
-                                  double sessionCreateMs, ProgressListener progress) throws OrtException {
+    private Measurement phases(MeasurementRequest request, OrtSession session, List<InputTensors> inputs,
+                               double sessionCreateMs, MemoryUse memory, HostProvenance host,
+                               ProgressListener progress) throws OrtException {
         MeasurementSettings s = request.settings();
-        var feed = inputs.asMap();
+        TimedLoops loops = new TimedLoops(nanoClock);
+        Map<String, OnnxTensor> feed = inputs.get(0).asMap();
         long f0 = nanoClock.getAsLong();
         session.run(feed).close();
         double firstInferenceMs = (nanoClock.getAsLong() - f0) / 1e6;
-        for (int i = 0; i < s.warmupIterations(); i++) {
-            session.run(feed).close();
-        }
+        int warmups = loops.warmup(session, feed, s);
 
         DeviceState before = sensors.read();
-        Histogram histogram = LatencySummary.newHistogram();
-        long minNs = TimeUnit.MILLISECONDS.toNanos(s.minDurationMs());
-        long maxNs = TimeUnit.MILLISECONDS.toNanos(s.maxDurationMs());
-        long iterations = 0;
-        long timedNs = 0;
-        long start = nanoClock.getAsLong();
-        long lastReport = start;
-        StopReason reason;
-        while (true) {
-            long a = nanoClock.getAsLong();
-            OrtSession.Result result = session.run(feed);
-            long b = nanoClock.getAsLong();
-            result.close();
-            long took = Math.max(1, b - a);
-            histogram.recordValue(took);
-            timedNs += took;
-            iterations++;
-            long elapsed = b - start;
-            if (iterations >= s.minIterations() && elapsed >= minNs) {
-                reason = StopReason.MIN_ITERATIONS_AND_MIN_DURATION_MET;
-                break;
-            }
-            if (elapsed >= maxNs) {
-                reason = StopReason.MAX_DURATION;
-                break;
-            }
-            if (b - lastReport >= PROGRESS_EVERY_NS) {
-                progress.onProgress(iterations, elapsed / 1_000_000);
-                lastReport = b;
-            }
+        StopRule rule = new StopRule(s);
+        TimedLoops.Phase compute;
+        Optional<LatencySummary> endToEnd = Optional.empty();
+        ByteString endToEndBytes = ByteString.EMPTY;
+        if (request.concurrency() == 1) {
+            compute = loops.singleStream(session, feed, rule, progress);
+            long budget = (long) (compute.wallNs() * MeasurementDefaults.END_TO_END_SHARE);
+            long cap = (long) (TimeUnit.MILLISECONDS.toNanos(s.maxDurationMs()) * MeasurementDefaults.END_TO_END_SHARE);
+            Histogram e2e = loops.endToEnd(session, inputs.get(0), s.minIterations(), budget, Math.max(cap, 1));
+            endToEnd = Optional.of(LatencySummary.from(e2e, TimeUnit.NANOSECONDS));
+            endToEndBytes = ByteString.copyFrom(LatencyHistograms.encode(e2e));
+        } else {
+            List<Map<String, OnnxTensor>> feeds = inputs.stream().map(InputTensors::asMap).toList();
+            compute = loops.throughput(session, feeds, rule, progress);
         }
-        progress.onProgress(iterations, (nanoClock.getAsLong() - start) / 1_000_000);
         DeviceState after = sensors.read();
 
-        LatencySummary latency = LatencySummary.from(histogram, TimeUnit.NANOSECONDS);
-        double timedSeconds = timedNs / 1e9;
-        double throughput = request.batchSize() * (double) iterations / timedSeconds;
+        LatencySummary latency = LatencySummary.from(compute.histogram(), TimeUnit.NANOSECONDS);
+        double seconds = compute.wallNs() / 1e9;
+        double throughput = request.batchSize() * (double) compute.calls() / seconds;
         int threads = request.intraOpThreads() > 0 ? request.intraOpThreads() : defaultThreads;
-        return new Measurement(request.batchSize(), threads, latency, throughput, timedSeconds, sessionCreateMs,
-                firstInferenceMs, s.warmupIterations(), reason, ENGINE, engineVersion(), EXECUTION_PROVIDER,
-                before, after, DeviceState.throttled(before, after));
+        return new Measurement(request.batchSize(), threads, request.concurrency(), latency,
+                ByteString.copyFrom(LatencyHistograms.encode(compute.histogram())), endToEnd, endToEndBytes,
+                throughput, seconds, sessionCreateMs, firstInferenceMs, warmups, compute.reason(),
+                latency.medianCi95().relativeHalfWidth(latency.p50Ms()), ENGINE, engineVersion(), EXECUTION_PROVIDER,
+                before, after, DeviceState.throttleEvidence(before, after), host, memory, true);
     }
 
-    private static String oneLine(Throwable e) {
+    static String oneLine(Throwable e) {
         String m = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
         return m.replaceAll("\\s+", " ").trim();
     }

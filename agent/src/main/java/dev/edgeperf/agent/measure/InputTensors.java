@@ -6,6 +6,7 @@ import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.TensorInfo;
 import dev.edgeperf.core.EdgeperfException;
+import java.nio.Buffer;
 import java.nio.DoubleBuffer;
 import java.nio.FloatBuffer;
 import java.nio.IntBuffer;
@@ -25,10 +26,42 @@ final class InputTensors implements AutoCloseable {
     /** Fixed seed: the same model and batch always see the same input. */
     static final long SEED = 0x5EEDL;
 
+    private final OrtEnvironment env;
     private final Map<String, OnnxTensor> tensors;
+    private final Map<String, Buffer> data;
 
-    private InputTensors(Map<String, OnnxTensor> tensors) {
+    private InputTensors(OrtEnvironment env, Map<String, OnnxTensor> tensors, Map<String, Buffer> data) {
+        this.env = env;
         this.tensors = tensors;
+        this.data = data;
+    }
+
+    /**
+     * New tensors over the same data, as an application creates them per request (what the
+     * end-to-end latency includes); the caller closes them.
+     */
+    Map<String, OnnxTensor> fresh() throws OrtException {
+        Map<String, OnnxTensor> out = new LinkedHashMap<>();
+        try {
+            for (Map.Entry<String, OnnxTensor> e : tensors.entrySet()) {
+                out.put(e.getKey(), fromBuffer(env, data.get(e.getKey()), e.getValue().getInfo().getShape()));
+            }
+        } catch (OrtException | RuntimeException ex) {
+            out.values().forEach(OnnxTensor::close);
+            throw ex;
+        }
+        return out;
+    }
+
+    private static OnnxTensor fromBuffer(OrtEnvironment env, Buffer b, long[] shape) throws OrtException {
+        if (b instanceof FloatBuffer f) {
+            return OnnxTensor.createTensor(env, f, shape);
+        } else if (b instanceof DoubleBuffer d) {
+            return OnnxTensor.createTensor(env, d, shape);
+        } else if (b instanceof LongBuffer l) {
+            return OnnxTensor.createTensor(env, l, shape);
+        }
+        return OnnxTensor.createTensor(env, (IntBuffer) b, shape);
     }
 
     /** The inputs, in the session's order, ready for {@code session.run}. */
@@ -39,6 +72,7 @@ final class InputTensors implements AutoCloseable {
     static InputTensors create(OrtEnvironment env, Map<String, NodeInfo> inputs, int batch, String modelFile)
             throws OrtException {
         Map<String, OnnxTensor> out = new LinkedHashMap<>();
+        Map<String, Buffer> data = new LinkedHashMap<>();
         SplittableRandom random = new SplittableRandom(SEED);
         try {
             for (Map.Entry<String, NodeInfo> e : inputs.entrySet()) {
@@ -47,13 +81,15 @@ final class InputTensors implements AutoCloseable {
                             + "' is not a tensor (" + e.getValue().getInfo() + "); edgeperf feeds tensors only");
                 }
                 long[] shape = shapeFor(e.getKey(), info.getShape(), batch, modelFile);
-                out.put(e.getKey(), tensor(env, e.getKey(), info, shape, random, modelFile));
+                Buffer b = buffer(e.getKey(), info, shape, random, modelFile);
+                data.put(e.getKey(), b);
+                out.put(e.getKey(), fromBuffer(env, b, shape));
             }
         } catch (OrtException | RuntimeException ex) {
             out.values().forEach(OnnxTensor::close);
             throw ex;
         }
-        return new InputTensors(out);
+        return new InputTensors(env, out, data);
     }
 
     /** The concrete shape for {@code batch}; a fixed first dimension must equal the batch. */
@@ -72,8 +108,8 @@ final class InputTensors implements AutoCloseable {
         return shape;
     }
 
-    private static OnnxTensor tensor(OrtEnvironment env, String name, TensorInfo info, long[] shape,
-                                     SplittableRandom random, String modelFile) throws OrtException {
+    private static Buffer buffer(String name, TensorInfo info, long[] shape, SplittableRandom random,
+                                 String modelFile) {
         long count = 1;
         for (long d : shape) {
             count = Math.multiplyExact(count, d);
@@ -89,28 +125,28 @@ final class InputTensors implements AutoCloseable {
                 for (int i = 0; i < n; i++) {
                     b.put(i, (float) (random.nextDouble() * 2 - 1));
                 }
-                return OnnxTensor.createTensor(env, b, shape);
+                return b;
             }
             case DOUBLE -> {
                 DoubleBuffer b = DoubleBuffer.allocate(n);
                 for (int i = 0; i < n; i++) {
                     b.put(i, random.nextDouble() * 2 - 1);
                 }
-                return OnnxTensor.createTensor(env, b, shape);
+                return b;
             }
             case INT64 -> {
                 LongBuffer b = LongBuffer.allocate(n);
                 for (int i = 0; i < n; i++) {
                     b.put(i, random.nextInt(10));
                 }
-                return OnnxTensor.createTensor(env, b, shape);
+                return b;
             }
             case INT32 -> {
                 IntBuffer b = IntBuffer.allocate(n);
                 for (int i = 0; i < n; i++) {
                     b.put(i, random.nextInt(10));
                 }
-                return OnnxTensor.createTensor(env, b, shape);
+                return b;
             }
             default -> throw EdgeperfException.userError("model " + modelFile + " input '" + name + "' has type "
                     + info.type + "; edgeperf can fill float, double, int32 and int64 inputs");

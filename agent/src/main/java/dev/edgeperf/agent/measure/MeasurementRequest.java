@@ -9,8 +9,11 @@ import java.util.Objects;
  * @param model          the ONNX file
  * @param batchSize      samples per run, >= 1
  * @param intraOpThreads ONNX Runtime intra-op threads, 0 = engine default
+ * @param concurrency    threads calling {@code run} on one shared session at once, >= 1; 1 =
+ *                       single-stream latency mode, more = throughput mode
  */
-public record MeasurementRequest(Path model, int batchSize, int intraOpThreads, MeasurementSettings settings) {
+public record MeasurementRequest(Path model, int batchSize, int intraOpThreads, MeasurementSettings settings,
+                                 int concurrency) {
     public MeasurementRequest {
         Objects.requireNonNull(model, "model is null");
         Objects.requireNonNull(settings, "settings is null");
@@ -20,5 +23,13 @@ public record MeasurementRequest(Path model, int batchSize, int intraOpThreads, 
         if (intraOpThreads < 0) {
             throw new IllegalArgumentException("intraOpThreads must be >= 0, got " + intraOpThreads);
         }
+        if (concurrency < 1) {
+            throw new IllegalArgumentException("concurrency must be >= 1, got " + concurrency);
+        }
+    }
+
+    /** A single-stream request. */
+    public MeasurementRequest(Path model, int batchSize, int intraOpThreads, MeasurementSettings settings) {
+        this(model, batchSize, intraOpThreads, settings, MeasurementDefaults.CONCURRENCY);
     }
 }

@@ -1,6 +1,7 @@
 package dev.edgeperf.agent.net;
 
 import dev.edgeperf.agent.measure.InferenceRunner;
+import dev.edgeperf.agent.measure.MeasurementRunner;
 import dev.edgeperf.core.EdgeperfException;
 import dev.edgeperf.proto.AgentHello;
 import dev.edgeperf.proto.AgentMessage;
@@ -81,10 +82,19 @@ public final class AgentClient implements AutoCloseable {
         this.spool = new ResultSpool(config.workDir().resolve("spool"));
     }
 
-    /** A client whose jobs are measured with {@code runner}. */
-    public static AgentClient measuring(Channel channel, AgentConfig config, InferenceRunner runner) {
-        return new AgentClient(channel, config, cache -> new MeasuringJobHandler(cache, runner, config.hardware(),
-                config.agentVersion(), System::currentTimeMillis));
+    /** A client whose jobs are all measured with {@code runner}. */
+    public static AgentClient measuring(Channel channel, AgentConfig config, MeasurementRunner runner) {
+        return measuring(channel, config, runner, runner);
+    }
+
+    /**
+     * A client whose jobs are measured with {@code runner} (forked workers), or with
+     * {@code inProcessRunner} when a job's settings ask for in-process.
+     */
+    public static AgentClient measuring(Channel channel, AgentConfig config, MeasurementRunner runner,
+                                        MeasurementRunner inProcessRunner) {
+        return new AgentClient(channel, config, cache -> new MeasuringJobHandler(cache, runner, inProcessRunner,
+                config.hardware(), config.agentVersion(), System::currentTimeMillis));
     }
 
     /** The result spool (for tests and diagnostics). */
@@ -289,13 +299,16 @@ public final class AgentClient implements AutoCloseable {
 
         void open() {
             agentStub.connect(this);
-            send(AgentMessage.newBuilder().setHello(AgentHello.newBuilder()
+            AgentHello.Builder hello = AgentHello.newBuilder();
+            config.calibration().ifPresent(hello::setCalibration);
+            List<String> providers = InferenceRunner.availableProviders();
+            send(AgentMessage.newBuilder().setHello(hello
                     .setName(config.name())
                     .setHardware(ProtoMapping.hardware(config.hardware()))
                     .setAgentVersion(config.agentVersion())
                     .setEngine(InferenceRunner.ENGINE)
                     .setEngineVersion(config.engineVersion())
-                    .addExecutionProviders(InferenceRunner.EXECUTION_PROVIDER)
+                    .addAllExecutionProviders(providers.isEmpty() ? List.of(InferenceRunner.EXECUTION_PROVIDER) : providers)
                     .putAllLabels(config.labels())).build());
         }
 

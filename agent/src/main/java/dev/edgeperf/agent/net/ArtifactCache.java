@@ -66,6 +66,26 @@ public final class ArtifactCache {
         }
     }
 
+    /**
+     * Removes the cached file for {@code digest} (a model that verified but does not load); true
+     * when there was one. Never throws.
+     */
+    public boolean evict(String digest) {
+        if (!Sha256.isDigest(digest)) {
+            return false;
+        }
+        try {
+            boolean removed = Files.deleteIfExists(dir.resolve(digest + ".onnx"));
+            if (removed) {
+                LOG.warn("evicted cached artifact {} after it failed to load", digest.substring(0, 12));
+            }
+            return removed;
+        } catch (IOException e) {
+            LOG.warn("cannot evict cached artifact {}: {}", digest.substring(0, 12), e.getMessage());
+            return false;
+        }
+    }
+
     private Path download(String digest, Path target) throws IOException {
         Path tmp = Files.createTempFile(dir, digest.substring(0, 12) + "-", ".part");
         MessageDigest md = Sha256.newDigest();

@@ -3,6 +3,7 @@ package dev.edgeperf.agent.net;
 import dev.edgeperf.agent.measure.InferenceRunner;
 import dev.edgeperf.agent.measure.Measurement;
 import dev.edgeperf.agent.measure.MeasurementRequest;
+import dev.edgeperf.agent.measure.MeasurementRunner;
 import dev.edgeperf.agent.measure.MeasurementSettings;
 import dev.edgeperf.agent.probe.HardwareInfo;
 import dev.edgeperf.core.EdgeperfException;
@@ -12,18 +13,34 @@ import java.nio.file.Path;
 import java.util.Objects;
 import java.util.function.LongSupplier;
 
-/** The real job: fetch the model by digest, measure it with the job's batch, threads and settings. */
+/**
+ * The real job: fetch the model by digest, measure it with the job's batch, threads, concurrency and
+ * settings, in a forked worker unless the job (or the agent) asks for in-process. A model that
+ * verifies but does not load is evicted from the cache, so a fixed artifact is fetched afresh.
+ */
 public final class MeasuringJobHandler implements JobHandler {
     private final ArtifactCache cache;
-    private final InferenceRunner runner;
+    private final MeasurementRunner runner;
+    private final MeasurementRunner inProcessRunner;
     private final HardwareInfo hardware;
     private final String agentVersion;
     private final LongSupplier wallClockMs;
 
-    public MeasuringJobHandler(ArtifactCache cache, InferenceRunner runner, HardwareInfo hardware,
+    /** Every job measured by {@code runner}. */
+    public MeasuringJobHandler(ArtifactCache cache, MeasurementRunner runner, HardwareInfo hardware,
                                String agentVersion, LongSupplier wallClockMs) {
+        this(cache, runner, runner, hardware, agentVersion, wallClockMs);
+    }
+
+    /**
+     * @param runner          the default (a {@link dev.edgeperf.agent.measure.ForkedRunner})
+     * @param inProcessRunner for jobs whose settings say {@code in_process}
+     */
+    public MeasuringJobHandler(ArtifactCache cache, MeasurementRunner runner, MeasurementRunner inProcessRunner,
+                               HardwareInfo hardware, String agentVersion, LongSupplier wallClockMs) {
         this.cache = Objects.requireNonNull(cache, "cache is null");
         this.runner = Objects.requireNonNull(runner, "runner is null");
+        this.inProcessRunner = Objects.requireNonNull(inProcessRunner, "inProcessRunner is null");
         this.hardware = Objects.requireNonNull(hardware, "hardware is null");
         this.agentVersion = Objects.requireNonNull(agentVersion, "agentVersion is null");
         this.wallClockMs = Objects.requireNonNull(wallClockMs, "wallClockMs is null");
@@ -46,8 +63,17 @@ public final class MeasuringJobHandler implements JobHandler {
             throw EdgeperfException.userError("job " + job.getJobId() + " has invalid settings: " + e.getMessage());
         }
         Path model = cache.get(job.getModelDigest());
-        Measurement m = runner.measure(new MeasurementRequest(model, job.getBatchSize(), job.getIntraOpThreads(),
-                settings));
+        MeasurementRunner chosen = job.getSettings().getInProcess() ? inProcessRunner : runner;
+        Measurement m;
+        try {
+            m = chosen.measure(new MeasurementRequest(model, job.getBatchSize(), job.getIntraOpThreads(), settings,
+                    ProtoMapping.concurrency(job)));
+        } catch (EdgeperfException e) {
+            if (e.getMessage().startsWith(InferenceRunner.MODEL_LOAD_FAILURE)) {
+                cache.evict(job.getModelDigest());
+            }
+            throw e;
+        }
         return ProtoMapping.result(job, m, hardware, agentVersion, wallClockMs.getAsLong());
     }
 }

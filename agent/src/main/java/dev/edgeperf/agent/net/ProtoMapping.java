@@ -1,6 +1,7 @@
 package dev.edgeperf.agent.net;
 
 import dev.edgeperf.agent.measure.Measurement;
+import dev.edgeperf.agent.measure.MeasurementProto;
 import dev.edgeperf.agent.measure.MeasurementSettings;
 import dev.edgeperf.agent.probe.DeviceState;
 import dev.edgeperf.agent.probe.HardwareInfo;
@@ -34,56 +35,34 @@ public final class ProtoMapping {
                 .build();
     }
 
-    /** The job's settings with zero fields replaced by the agent's defaults. */
+    /** The job's settings with zero counts and durations replaced by the agent's defaults. */
     public static MeasurementSettings settings(JobAssignment job) {
         var s = job.getSettings();
         return MeasurementSettings.withDefaults(s.getWarmupIterations(), s.getMinIterations(),
-                s.getMinDurationMs(), s.getMaxDurationMs());
+                s.getMinDurationMs(), s.getMaxDurationMs(), s.getTargetCiHalfWidth(), s.getWarmupUntilStable());
+    }
+
+    /** The job's concurrency: 0 and 1 are single-stream. */
+    public static int concurrency(JobAssignment job) {
+        return Math.max(1, job.getSettings().getConcurrency());
     }
 
     public static LatencyStats latency(LatencySummary s) {
-        return LatencyStats.newBuilder()
-                .setCount(s.count())
-                .setMeanMs(s.meanMs())
-                .setStdevMs(s.stdevMs())
-                .setMinMs(s.minMs())
-                .setP50Ms(s.p50Ms())
-                .setP90Ms(s.p90Ms())
-                .setP95Ms(s.p95Ms())
-                .setP99Ms(s.p99Ms())
-                .setMaxMs(s.maxMs())
-                .build();
+        return MeasurementProto.latency(s);
     }
 
     public static dev.edgeperf.proto.DeviceState deviceState(DeviceState d) {
-        var b = dev.edgeperf.proto.DeviceState.newBuilder();
-        d.cpuTempC().ifPresent(b::setCpuTempC);
-        d.cpuFreqHz().ifPresent(b::setCpuFreqHz);
-        return b.build();
+        return MeasurementProto.deviceState(d);
     }
 
     public static JobResult result(JobAssignment job, Measurement m, HardwareInfo hw, String agentVersion,
                                    long finishedUnixMs) {
-        return JobResult.newBuilder()
+        return MeasurementProto.toProto(m)
                 .setJobId(job.getJobId())
                 .setAttempt(job.getAttempt())
-                .setBatchSize(m.batchSize())
-                .setIntraOpThreads(m.intraOpThreads())
-                .setComputeLatency(latency(m.computeLatency()))
-                .setThroughputSamplesPerS(m.throughputSamplesPerS())
-                .setSessionCreateMs(m.sessionCreateMs())
-                .setFirstInferenceMs(m.firstInferenceMs())
-                .setWarmupIterations(m.warmupIterations())
-                .setStopReason(m.stopReason().wireName())
-                .setEngine(m.engine())
-                .setEngineVersion(m.engineVersion())
-                .setExecutionProvider(m.executionProvider())
                 .setJvm(hw.jvm())
                 .setAgentVersion(agentVersion)
                 .setHardwareFingerprint(hw.fingerprint())
-                .setBefore(deviceState(m.before()))
-                .setAfter(deviceState(m.after()))
-                .setThrottled(m.throttled())
                 .setFinishedUnixMs(finishedUnixMs)
                 .build();
     }

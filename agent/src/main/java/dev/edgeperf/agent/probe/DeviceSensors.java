@@ -21,8 +21,12 @@ public final class DeviceSensors {
     /** Thermal zone types that measure the CPU, most specific first. */
     private static final List<String> CPU_ZONE_TYPES = List.of("x86_pkg_temp", "cpu-thermal", "cpu_thermal", "cpu", "soc");
 
+    /** Trip point types that mean the kernel is (about to be) limiting the CPU; "active" only starts a fan. */
+    private static final List<String> LIMITING_TRIP_TYPES = List.of("passive", "hot", "critical");
+
     private final Path root;
     private final DoubleSupplier fallbackTempC;
+    private final VcgencmdProbe vcgencmd;
 
     /** Sensors under {@code root} with no fallback (for tests and fake trees). */
     public DeviceSensors(Path root) {
@@ -33,17 +37,66 @@ public final class DeviceSensors {
      * @param fallbackTempC consulted when no thermal zone is readable; NaN or <= 0 means unknown
      */
     public DeviceSensors(Path root, DoubleSupplier fallbackTempC) {
+        this(root, fallbackTempC, new VcgencmdProbe(List.of()));
+    }
+
+    /**
+     * @param fallbackTempC consulted when no thermal zone is readable; NaN or <= 0 means unknown
+     * @param vcgencmd      Raspberry Pi throttling flags (a probe that finds nothing elsewhere)
+     */
+    public DeviceSensors(Path root, DoubleSupplier fallbackTempC, VcgencmdProbe vcgencmd) {
         this.root = Objects.requireNonNull(root, "root is null");
         this.fallbackTempC = Objects.requireNonNull(fallbackTempC, "fallbackTempC is null");
+        this.vcgencmd = Objects.requireNonNull(vcgencmd, "vcgencmd is null");
     }
 
-    /** Temperature and frequency now. */
+    /** Sensors of this machine: root "/", the given temperature fallback, vcgencmd from the PATH. */
+    public static DeviceSensors forThisMachine(DoubleSupplier fallbackTempC) {
+        return new DeviceSensors(Path.of("/"), fallbackTempC, VcgencmdProbe.fromEnvironment());
+    }
+
+    /** Temperature, frequency and throttling signals now. */
     public DeviceState read() {
-        return new DeviceState(cpuTempC(), cpuFreqHz());
+        return new DeviceState(cpuTempC(), cpuFreqHz(), vcgencmd.throttled(), zonesAtTrip());
     }
 
-    /** CPU temperature in °C from the CPU's thermal zone (or the first readable zone). */
-    public OptionalDouble cpuTempC() {
+    /**
+     * Thermal zones whose temperature is at or above one of their passive, hot or critical trip
+     * points, as "type 85.0°C >= 85.0°C (passive)"; empty when none is or nothing is readable.
+     */
+    public List<String> zonesAtTrip() {
+        List<String> out = new ArrayList<>();
+        for (Path zone : zones()) {
+            OptionalDouble t = zoneTemp(zone);
+            if (t.isEmpty()) {
+                continue;
+            }
+            for (int i = 0; i < 32; i++) {
+                String type = readLine(zone.resolve("trip_point_" + i + "_type")).toLowerCase(Locale.ROOT);
+                String temp = readLine(zone.resolve("trip_point_" + i + "_temp"));
+                if (type.isEmpty() && temp.isEmpty()) {
+                    break;
+                }
+                if (!LIMITING_TRIP_TYPES.contains(type)) {
+                    continue;
+                }
+                try {
+                    double trip = Long.parseLong(temp) / 1000.0;
+                    if (trip > 0 && t.getAsDouble() >= trip) {
+                        String name = readLine(zone.resolve("type"));
+                        out.add(String.format(Locale.ROOT, "%s %.1f°C >= %.1f°C (%s)",
+                                name.isEmpty() ? zone.getFileName().toString() : name, t.getAsDouble(), trip, type));
+                        break;
+                    }
+                } catch (NumberFormatException e) {
+                    // an unreadable trip point says nothing
+                }
+            }
+        }
+        return out;
+    }
+
+    private List<Path> zones() {
         List<Path> zones = new ArrayList<>();
         try (DirectoryStream<Path> ds = Files.newDirectoryStream(root.resolve("sys/class/thermal"), "thermal_zone*")) {
             ds.forEach(zones::add);
@@ -51,6 +104,12 @@ public final class DeviceSensors {
             zones.clear();
         }
         zones.sort(null);
+        return zones;
+    }
+
+    /** CPU temperature in °C from the CPU's thermal zone (or the first readable zone). */
+    public OptionalDouble cpuTempC() {
+        List<Path> zones = zones();
         OptionalDouble firstReadable = OptionalDouble.empty();
         for (String wanted : CPU_ZONE_TYPES) {
             for (Path zone : zones) {

@@ -69,7 +69,7 @@ class AgentMainTest {
     @Test
     void benchJsonHasOneObjectPerConfiguration() throws Exception {
         int code = run("bench", "mnist-cnn", "--batch", "1,4", "--threads", "1", "--warmup", "1",
-                "--min-iterations", "5", "--min-duration-ms", "20", "--json");
+                "--min-iterations", "5", "--min-duration-ms", "20", "--target-ci", "0", "--json");
         assertThat(code).as(err.toString()).isZero();
         JsonNode array = new ObjectMapper().readTree(out.toString());
         assertThat(array.isArray()).isTrue();
@@ -83,7 +83,53 @@ class AgentMainTest {
             assertThat(o.get("stopReason").asText()).isEqualTo("min-iterations-and-min-duration-met");
             assertThat(o.has("meanMs")).isTrue();
             assertThat(o.has("p90Ms")).isTrue();
+            assertThat(o.get("latencyKind").asText()).isEqualTo("compute");
+            assertThat(o.get("p999Ms").asDouble()).isGreaterThanOrEqualTo(o.get("p99Ms").asDouble());
+            assertThat(o.get("p50Ci95LowMs").asDouble()).isLessThanOrEqualTo(o.get("p50Ms").asDouble());
+            assertThat(o.get("p50Ci95HighMs").asDouble()).isGreaterThanOrEqualTo(o.get("p50Ms").asDouble());
+            // the default is a forked worker, which knows its own peak RSS
+            assertThat(o.get("inProcess").asBoolean()).isFalse();
+            assertThat(o.get("workerPeakRssBytes").asLong()).isGreaterThan(10L << 20);
+            assertThat(o.get("endToEnd").get("latencyKind").asText()).isEqualTo("end_to_end");
+            assertThat(o.get("executionProvidersAvailable").toString()).contains("CPU");
         }
+    }
+
+    @Test
+    void benchConcurrencyAndTargetCiInProcess() throws Exception {
+        int code = run("bench", "mnist-cnn", "--batch", "2", "--threads", "1", "--concurrency", "1,2", "--warmup", "2",
+                "--min-iterations", "20", "--min-duration-ms", "50", "--max-duration-ms", "3000", "--target-ci", "25%",
+                "--in-process", "--json");
+        assertThat(code).as(err.toString()).isZero();
+        JsonNode array = new ObjectMapper().readTree(out.toString());
+        assertThat(array).hasSize(2);
+        assertThat(array.get(0).get("concurrency").asInt()).isEqualTo(1);
+        assertThat(array.get(1).get("concurrency").asInt()).isEqualTo(2);
+        assertThat(array.get(1).get("endToEnd").isNull()).isTrue();
+        for (JsonNode o : array) {
+            assertThat(o.get("inProcess").asBoolean()).isTrue();
+            assertThat(o.get("workerPeakRssBytes").asLong()).isZero();
+            assertThat(o.get("stopReason").asText()).isEqualTo("target-ci-reached");
+            assertThat(o.get("ciRelativeHalfWidth").asDouble()).isLessThanOrEqualTo(0.25);
+        }
+    }
+
+    @Test
+    void badTargetCiIsOneLine() {
+        assertThat(run("bench", "mnist-cnn", "--target-ci", "150%")).isEqualTo(2);
+        assertThat(err.toString()).contains("'150%' is not a fraction in [0, 1)");
+    }
+
+    @Test
+    void calibrateQuickStoresFigures(@TempDir Path dir) throws Exception {
+        int code = run("calibrate", "--quick", "--threads", "1", "--work-dir", dir.toString(), "--json");
+        assertThat(code).as(err.toString()).isZero();
+        JsonNode f = new ObjectMapper().readTree(out.toString());
+        assertThat(f.get("matmulGflops").asDouble()).isPositive();
+        assertThat(f.get("memoryGbPerS").asDouble()).isPositive();
+        assertThat(f.get("callOverheadUs").asDouble()).isPositive().isLessThan(10_000);
+        assertThat(f.get("threads").asInt()).isEqualTo(1);
+        assertThat(new ObjectMapper().readTree(dir.resolve("calibration.json").toFile())).isEqualTo(f);
     }
 
     @Test

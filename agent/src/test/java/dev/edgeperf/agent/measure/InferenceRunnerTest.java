@@ -96,7 +96,73 @@ class InferenceRunnerTest {
         Files.writeString(junk, "this is not an onnx model");
         assertThatThrownBy(() -> runner.measure(new MeasurementRequest(junk, 1, 1, MeasurementSettings.defaults())))
                 .isInstanceOf(EdgeperfException.class)
-                .hasMessageStartingWith("ONNX Runtime failed on model junk.onnx: ")
+                .hasMessageStartingWith("ONNX Runtime cannot load model junk.onnx: ")
                 .satisfies(e -> assertThat(((EdgeperfException) e).category()).isEqualTo(ErrorCategory.EXTERNAL));
+    }
+
+    @Test
+    void endToEndIsRecordedSeparatelyAndTheHistogramsTravel() {
+        Measurement m = runner.measure(new MeasurementRequest(mnist, 4, 1, new MeasurementSettings(2, 30, 40, 3_000)));
+        assertThat(m.endToEndLatency()).isPresent();
+        LatencySummary e2e = m.endToEndLatency().get();
+        assertThat(e2e.count()).isGreaterThanOrEqualTo(30);
+        assertThat(e2e.minMs()).isPositive();
+        assertThat(m.computeLatency().p999Ms()).isGreaterThanOrEqualTo(m.computeLatency().p99Ms());
+        assertThat(m.inProcess()).isTrue();
+        assertThat(m.memory().peakRssBytes()).isZero();
+        // the encoded histograms give back exactly the summaries
+        Measurement back = MeasurementProto.fromProto(MeasurementProto.toProto(m).build(), m.endToEndHistogram());
+        assertThat(back.computeLatency()).isEqualTo(m.computeLatency());
+        assertThat(back.endToEndLatency()).isEqualTo(m.endToEndLatency());
+        assertThat(back.stopReason()).isEqualTo(m.stopReason());
+        assertThat(back.throughputSamplesPerS()).isEqualTo(m.throughputSamplesPerS());
+        assertThat(back.host()).isEqualTo(m.host());
+    }
+
+    @Test
+    void throughputModeRunsConcurrentCallsOnOneSession() {
+        Measurement m = runner.measure(new MeasurementRequest(mnist, 2, 1, new MeasurementSettings(2, 60, 100, 3_000),
+                3));
+        assertThat(m.concurrency()).isEqualTo(3);
+        assertThat(m.computeLatency().count()).isGreaterThanOrEqualTo(60);
+        assertThat(m.endToEndLatency()).isEmpty();
+        assertThat(m.timedSeconds()).isGreaterThanOrEqualTo(0.1).isLessThan(3.5);
+        // samples over wall time
+        assertThat(m.throughputSamplesPerS()).isCloseTo(2.0 * m.computeLatency().count() / m.timedSeconds(),
+                org.assertj.core.data.Percentage.withPercentage(0.01));
+        assertThat(m.stopReason()).isEqualTo(StopReason.MIN_ITERATIONS_AND_MIN_DURATION_MET);
+    }
+
+    @Test
+    void looseTargetIsReachedAndTheMaximumSaysTheTargetWasMissed() {
+        Measurement loose = runner.measure(new MeasurementRequest(mnist, 1, 1,
+                new MeasurementSettings(2, 20, 0, 5_000, 0.5, false)));
+        assertThat(loose.stopReason()).isEqualTo(StopReason.TARGET_CI_REACHED);
+        assertThat(loose.ciRelativeHalfWidth()).isLessThanOrEqualTo(0.5);
+        // a minimum the loop cannot reach in time leaves the target unchecked
+        Measurement capped = runner.measure(new MeasurementRequest(mnist, 1, 1,
+                new MeasurementSettings(0, 1_000_000_000, 0, 150, 0.5, false)));
+        assertThat(capped.stopReason()).isEqualTo(StopReason.MAX_DURATION_BEFORE_TARGET_CI);
+    }
+
+    @Test
+    void warmupUntilStableStaysWithinItsBounds() {
+        Measurement m = runner.measure(new MeasurementRequest(mnist, 1, 1,
+                new MeasurementSettings(6, 5, 0, 1_000, 0, true)));
+        assertThat(m.warmupIterations()).isBetween(6, 60);
+    }
+
+    @Test
+    void hostProvenanceComesFromTheTree(@TempDir Path root) throws Exception {
+        Files.createDirectories(root.resolve("proc"));
+        Files.writeString(root.resolve("proc/loadavg"), "0.42 0.30 0.20 1/123 4567\n");
+        Files.createDirectories(root.resolve("sys/devices/system/cpu/cpu0/cpufreq"));
+        Files.writeString(root.resolve("sys/devices/system/cpu/cpu0/cpufreq/scaling_governor"), "powersave\n");
+        Measurement m = new InferenceRunner(new DeviceSensors(root), 1, new dev.edgeperf.agent.probe.HostFacts(root))
+                .measure(new MeasurementRequest(mnist, 1, 1, new MeasurementSettings(0, 5, 0, 1000)));
+        assertThat(m.host().cpuGovernor()).contains("powersave");
+        assertThat(m.host().loadAverage1m()).hasValue(0.42);
+        assertThat(m.host().executionProvidersAvailable()).contains("CPU");
+        assertThat(m.memory().sessionFootprintBytes()).isZero(); // no proc/self/status in the fake tree
     }
 }

@@ -25,4 +25,24 @@ class MeasurementSettingsTest {
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("maxDurationMs");
     }
+
+    @Test
+    void targetAndWarmupUntilStableFromTheWire() {
+        MeasurementSettings s = MeasurementSettings.withDefaults(0, 0, 0, 0, 0.02, true);
+        assertThat(s.targetCiHalfWidth()).isEqualTo(0.02);
+        assertThat(s.warmupUntilStable()).isTrue();
+        assertThat(s.maxWarmupIterations()).isEqualTo(100);
+        // the wire's 0 is "no target"; the command line's unset is the default target
+        assertThat(MeasurementSettings.withDefaults(0, 0, 0, 0, 0, false).hasCiTarget()).isFalse();
+        assertThat(MeasurementSettings.of(null, null, null, null, null, null).targetCiHalfWidth())
+                .isEqualTo(MeasurementDefaults.TARGET_CI_HALF_WIDTH);
+    }
+
+    @Test
+    void targetBelowTheHistogramResolutionIsRejected() {
+        assertThatThrownBy(() -> new MeasurementSettings(0, 1, 0, 10, 0.0001, false))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("targetCiHalfWidth");
+        assertThatThrownBy(() -> new MeasurementSettings(0, 1, 0, 10, 1.0, false))
+                .isInstanceOf(IllegalArgumentException.class);
+    }
 }

@@ -1,0 +1,63 @@
+package dev.edgeperf.agent.calibrate;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import dev.edgeperf.core.EdgeperfException;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.Objects;
+import java.util.Optional;
+
+/** {@code <work-dir>/calibration.json}: written by {@code agent calibrate}, read by {@code agent run}. */
+public final class CalibrationStore {
+    /** File name inside the work directory. */
+    public static final String FILE = "calibration.json";
+    private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+
+    private final Path file;
+
+    public CalibrationStore(Path workDir) {
+        this.file = Objects.requireNonNull(workDir, "workDir is null").resolve(FILE);
+    }
+
+    public Path file() {
+        return file;
+    }
+
+    /** Writes the figures atomically. */
+    public void write(CalibrationFigures figures) {
+        try {
+            Files.createDirectories(file.getParent());
+            Path tmp = file.resolveSibling(FILE + ".tmp");
+            Files.writeString(tmp, JSON.writeValueAsString(figures));
+            Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        } catch (IOException e) {
+            throw EdgeperfException.external("cannot write calibration file " + file + ": " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * The stored figures; empty when there is no file.
+     *
+     * @throws EdgeperfException USER_ERROR when the file exists but is not valid calibration JSON
+     */
+    public Optional<CalibrationFigures> read() {
+        try {
+            return Optional.of(JSON.readValue(Files.readString(file), CalibrationFigures.class));
+        } catch (NoSuchFileException e) {
+            return Optional.empty();
+        } catch (IOException | IllegalArgumentException e) {
+            throw EdgeperfException.userError("calibration file " + file + " is not valid (" + oneLine(e)
+                    + "); run `agent calibrate` again or delete it");
+        }
+    }
+
+    private static String oneLine(Exception e) {
+        String m = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+        int nl = m.indexOf('\n');
+        return nl >= 0 ? m.substring(0, nl) : m;
+    }
+}

@@ -1,0 +1,79 @@
+package dev.edgeperf.agent.calibrate;
+
+import dev.edgeperf.agent.measure.Measurement;
+import dev.edgeperf.agent.measure.MeasurementRequest;
+import dev.edgeperf.agent.measure.MeasurementRunner;
+import dev.edgeperf.agent.measure.MeasurementSettings;
+import dev.edgeperf.agent.measure.ProgressListener;
+import dev.edgeperf.core.EdgeperfException;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Objects;
+import java.util.function.Consumer;
+import java.util.function.LongSupplier;
+
+/**
+ * Runs the micro-models with the measurement loop and turns their median latencies into figures:
+ * GFLOP/s = FLOPs / p50, GB/s = bytes / p50, overhead = p50 of the tiny op.
+ */
+public final class Calibrator {
+    /** Settings for the heavy probes: a few runs are enough, each is milliseconds long. */
+    static final MeasurementSettings HEAVY = new MeasurementSettings(3, 10, 300, 5_000, 0.02, false);
+    /** Settings for the tiny op: many runs of microseconds. */
+    static final MeasurementSettings TINY = new MeasurementSettings(200, 1_000, 300, 5_000, 0.02, false);
+
+    private final MeasurementRunner runner;
+    private final Path scratch;
+    private final LongSupplier wallClockMs;
+
+    /** @param scratch where the micro-model files are written */
+    public Calibrator(MeasurementRunner runner, Path scratch, LongSupplier wallClockMs) {
+        this.runner = Objects.requireNonNull(runner, "runner is null");
+        this.scratch = Objects.requireNonNull(scratch, "scratch is null");
+        this.wallClockMs = Objects.requireNonNull(wallClockMs, "wallClockMs is null");
+    }
+
+    /**
+     * Measures all four probes.
+     *
+     * @param threads intra-op threads, 0 = engine default
+     * @param step    hears the name of each probe as it starts
+     */
+    public CalibrationFigures calibrate(MicroModels.Sizes sizes, int threads, Consumer<String> step) {
+        try {
+            Files.createDirectories(scratch);
+            step.accept("matmul " + sizes.matmul() + "^3");
+            Measurement mm = run("matmul", MicroModels.matmul(sizes.matmul()), sizes.matmul(), threads, HEAVY);
+            step.accept("conv " + sizes.convChannels() + "x" + sizes.convSize() + "^2 3x3");
+            Measurement conv = run("conv", MicroModels.conv(sizes.convChannels(), sizes.convSize()), 1, threads, HEAVY);
+            step.accept("add " + sizes.addElements() + " floats");
+            Measurement add = run("add", MicroModels.add(), sizes.addElements(), threads, HEAVY);
+            step.accept("tiny op");
+            Measurement tiny = run("tiny", MicroModels.tiny(), 1, threads, TINY);
+            return new CalibrationFigures(
+                    sizes.matmulFlops() / seconds(mm) / 1e9,
+                    sizes.convFlops() / seconds(conv) / 1e9,
+                    sizes.addBytes() / seconds(add) / 1e9,
+                    tiny.computeLatency().p50Ms() * 1e3,
+                    mm.intraOpThreads(), wallClockMs.getAsLong());
+        } catch (IOException e) {
+            throw EdgeperfException.external("cannot write calibration models to " + scratch + ": " + e.getMessage(), e);
+        }
+    }
+
+    private Measurement run(String name, byte[] model, int batch, int threads, MeasurementSettings settings)
+            throws IOException {
+        Path file = scratch.resolve("calibrate-" + name + ".onnx");
+        Files.write(file, model);
+        try {
+            return runner.measure(new MeasurementRequest(file, batch, threads, settings), ProgressListener.NONE);
+        } finally {
+            Files.deleteIfExists(file);
+        }
+    }
+
+    private static double seconds(Measurement m) {
+        return m.computeLatency().p50Ms() / 1e3;
+    }
+}

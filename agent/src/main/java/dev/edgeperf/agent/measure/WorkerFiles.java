@@ -1,0 +1,73 @@
+package dev.edgeperf.agent.measure;
+
+import dev.edgeperf.core.ErrorCategory;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Properties;
+
+/**
+ * The files a forked worker and the agent exchange in the job's scratch directory:
+ * {@code request.properties} (agent to worker), then {@code result.pb} (a {@code JobResult} with
+ * the measurement fields) plus {@code end-to-end.hdr} (compressed histogram), or {@code failure.txt}
+ * ("CATEGORY" line, then the one-line reason). Progress travels on the worker's stdout as lines
+ * "{@value #PROGRESS_PREFIX} ITERATIONS ELAPSED_MS".
+ */
+final class WorkerFiles {
+    static final String REQUEST = "request.properties";
+    static final String RESULT = "result.pb";
+    static final String END_TO_END = "end-to-end.hdr";
+    static final String FAILURE = "failure.txt";
+    static final String PROGRESS_PREFIX = "edgeperf-progress";
+
+    private WorkerFiles() {
+    }
+
+    static void writeRequest(Path dir, MeasurementRequest r, int defaultThreads) throws IOException {
+        MeasurementSettings s = r.settings();
+        Properties p = new Properties();
+        p.setProperty("model", r.model().toAbsolutePath().toString());
+        p.setProperty("batch", Integer.toString(r.batchSize()));
+        p.setProperty("threads", Integer.toString(r.intraOpThreads()));
+        p.setProperty("concurrency", Integer.toString(r.concurrency()));
+        p.setProperty("defaultThreads", Integer.toString(defaultThreads));
+        p.setProperty("warmupIterations", Integer.toString(s.warmupIterations()));
+        p.setProperty("minIterations", Integer.toString(s.minIterations()));
+        p.setProperty("minDurationMs", Long.toString(s.minDurationMs()));
+        p.setProperty("maxDurationMs", Long.toString(s.maxDurationMs()));
+        p.setProperty("targetCiHalfWidth", Double.toString(s.targetCiHalfWidth()));
+        p.setProperty("warmupUntilStable", Boolean.toString(s.warmupUntilStable()));
+        try (OutputStream out = Files.newOutputStream(dir.resolve(REQUEST))) {
+            p.store(out, "edgeperf measurement request");
+        }
+    }
+
+    /** The request and the default thread count the agent resolved. */
+    record Request(MeasurementRequest request, int defaultThreads) {
+    }
+
+    static Request readRequest(Path dir) throws IOException {
+        Properties p = new Properties();
+        try (InputStream in = Files.newInputStream(dir.resolve(REQUEST))) {
+            p.load(in);
+        }
+        MeasurementSettings s = new MeasurementSettings(intOf(p, "warmupIterations"), intOf(p, "minIterations"),
+                Long.parseLong(p.getProperty("minDurationMs")), Long.parseLong(p.getProperty("maxDurationMs")),
+                Double.parseDouble(p.getProperty("targetCiHalfWidth")),
+                Boolean.parseBoolean(p.getProperty("warmupUntilStable")));
+        return new Request(new MeasurementRequest(Path.of(p.getProperty("model")), intOf(p, "batch"),
+                intOf(p, "threads"), s, intOf(p, "concurrency")), intOf(p, "defaultThreads"));
+    }
+
+    private static int intOf(Properties p, String key) {
+        return Integer.parseInt(p.getProperty(key));
+    }
+
+    static void writeFailure(Path dir, ErrorCategory category, String reason) throws IOException {
+        Files.writeString(dir.resolve(FAILURE), category.name() + "\n" + reason.replaceAll("[\\r\\n]+", " "),
+                StandardCharsets.UTF_8);
+    }
+}

@@ -1,0 +1,39 @@
+package dev.edgeperf.agent.calibrate;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.edgeperf.core.EdgeperfException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class CalibrationStoreTest {
+    @Test
+    void roundTripAndProto(@TempDir Path dir) {
+        CalibrationStore store = new CalibrationStore(dir);
+        assertThat(store.read()).isEmpty();
+        CalibrationFigures f = new CalibrationFigures(41.5, 30.25, 9.5, 12.0, 2, 1_700_000_000_000L);
+        store.write(f);
+        assertThat(store.read()).contains(f);
+        assertThat(f.toProto().getMatmulGflops()).isEqualTo(41.5);
+        assertThat(f.toProto().getThreads()).isEqualTo(2);
+    }
+
+    @Test
+    void brokenFileIsAUserErrorNamingIt(@TempDir Path dir) throws Exception {
+        Files.writeString(dir.resolve("calibration.json"), "{\"matmulGflops\": -1}");
+        assertThatThrownBy(() -> new CalibrationStore(dir).read())
+                .isInstanceOf(EdgeperfException.class)
+                .hasMessageContaining(dir.resolve("calibration.json").toString());
+    }
+
+    @Test
+    void sizesCountFlopsAndBytes() {
+        MicroModels.Sizes s = new MicroModels.Sizes(1024, 128, 56, 1000);
+        assertThat(s.matmulFlops()).isEqualTo(2.0 * 1024 * 1024 * 1024);
+        assertThat(s.convFlops()).isEqualTo(2.0 * 128 * 128 * 9 * 56 * 56);
+        assertThat(s.addBytes()).isEqualTo(12_000);
+    }
+}

@@ -1,0 +1,78 @@
+package dev.edgeperf.agent.measure;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.edgeperf.core.EdgeperfException;
+import dev.edgeperf.core.ErrorCategory;
+import dev.edgeperf.core.zoo.ModelZoo;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicLong;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ForkedRunnerTest {
+    @TempDir
+    Path dir;
+
+    @Test
+    void workerMeasuresAndReportsItsPeakRss() throws Exception {
+        Path mnist = dir.resolve("mnist-cnn.onnx");
+        Files.write(mnist, ModelZoo.build("mnist-cnn"));
+        AtomicLong progress = new AtomicLong();
+        Measurement m = new ForkedRunner(dir.resolve("scratch"), 2).measure(
+                new MeasurementRequest(mnist, 2, 1, new MeasurementSettings(2, 30, 50, 5_000)),
+                (it, ms) -> progress.set(it));
+        assertThat(m.inProcess()).isFalse();
+        assertThat(m.batchSize()).isEqualTo(2);
+        assertThat(m.computeLatency().count()).isGreaterThanOrEqualTo(30);
+        assertThat(progress.get()).isEqualTo(m.computeLatency().count());
+        assertThat(m.memory().peakRssBytes()).isGreaterThan(20L << 20);
+        assertThat(m.endToEndLatency()).isPresent();
+        assertThat(m.stopReason()).isEqualTo(StopReason.MIN_ITERATIONS_AND_MIN_DURATION_MET);
+        assertThat(m.host().executionProvidersAvailable()).contains("CPU");
+        // the job directory is cleaned up
+        assertThat(Files.list(dir.resolve("scratch"))).isEmpty();
+    }
+
+    @Test
+    void workerFailureKeepsItsCategoryAndMessage() throws Exception {
+        Path junk = dir.resolve("junk.onnx");
+        Files.writeString(junk, "not a model");
+        assertThatThrownBy(() -> new ForkedRunner(dir, 1).measure(
+                new MeasurementRequest(junk, 1, 1, new MeasurementSettings(0, 5, 0, 1000))))
+                .isInstanceOf(EdgeperfException.class)
+                .hasMessageStartingWith(InferenceRunner.MODEL_LOAD_FAILURE + "junk.onnx: ")
+                .satisfies(e -> assertThat(((EdgeperfException) e).category()).isEqualTo(ErrorCategory.EXTERNAL));
+    }
+
+    @Test
+    void crashedWorkerFailsTheJobWithSignalAndLastStderrLine() {
+        ForkedRunner crashing = new ForkedRunner(dir, 1, CrashingWorker.class.getName(), List.of());
+        assertThatThrownBy(() -> crashing.measure(new MeasurementRequest(dir.resolve("any.onnx"), 1, 1,
+                new MeasurementSettings(0, 5, 0, 1000))))
+                .isInstanceOf(EdgeperfException.class)
+                .hasMessage("measurement worker for any.onnx was killed by signal 6 (SIGABRT); last stderr line: "
+                        + "# fake native crash in libonnxruntime.so")
+                .satisfies(e -> assertThat(((EdgeperfException) e).category()).isEqualTo(ErrorCategory.EXTERNAL));
+    }
+
+    @Test
+    void killedWorkerIsReportedAsProbablyOutOfMemory() {
+        EdgeperfException e = ForkedRunner.crash("big.onnx", 137, "");
+        assertThat(e.getMessage()).isEqualTo("measurement worker for big.onnx was killed by signal 9 (SIGKILL), "
+                + "probably out of memory");
+        assertThat(e.category()).isEqualTo(ErrorCategory.INSUFFICIENT_RESOURCES);
+        assertThat(ForkedRunner.crash("m.onnx", 3, "java.lang.OutOfMemoryError: Java heap space").getMessage())
+                .contains("ran out of Java heap").endsWith("last stderr line: java.lang.OutOfMemoryError: Java heap space");
+    }
+
+    @Test
+    void classPathEntriesBecomeAbsoluteBecauseTheWorkerRunsInTheJobDirectory() {
+        String cp = ForkedRunner.absoluteClassPath("agent/target/edgeperf-agent.jar:/opt/lib/x.jar");
+        assertThat(cp.split(":")).containsExactly(Path.of("agent/target/edgeperf-agent.jar").toAbsolutePath().toString(),
+                "/opt/lib/x.jar");
+    }
+}

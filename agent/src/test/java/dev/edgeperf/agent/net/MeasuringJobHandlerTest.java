@@ -1,0 +1,82 @@
+package dev.edgeperf.agent.net;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.edgeperf.agent.measure.InferenceRunner;
+import dev.edgeperf.agent.probe.DeviceSensors;
+import dev.edgeperf.core.EdgeperfException;
+import dev.edgeperf.core.zoo.ModelZoo;
+import dev.edgeperf.proto.ArtifactServiceGrpc;
+import dev.edgeperf.proto.JobAssignment;
+import dev.edgeperf.proto.JobResult;
+import dev.edgeperf.proto.MeasurementSettings;
+import io.grpc.ManagedChannel;
+import io.grpc.inprocess.InProcessChannelBuilder;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class MeasuringJobHandlerTest {
+    @TempDir
+    Path dir;
+    private final ManagedChannel unused = InProcessChannelBuilder.forName("nobody-serves-this").build();
+
+    @AfterEach
+    void close() {
+        unused.shutdownNow();
+    }
+
+    private MeasuringJobHandler handler() {
+        ArtifactCache cache = new ArtifactCache(dir.resolve("cache"), ArtifactServiceGrpc.newBlockingStub(unused),
+                Duration.ofSeconds(1));
+        InferenceRunner runner = new InferenceRunner(new DeviceSensors(dir), 2);
+        return new MeasuringJobHandler(cache, runner, AgentClientTest.hardware(), "0.1.0-test", () -> 42L);
+    }
+
+    private Path cached(byte[] bytes) throws Exception {
+        String digest = Sha256.hex(bytes);
+        Path f = dir.resolve("cache").resolve(digest + ".onnx");
+        Files.createDirectories(f.getParent());
+        Files.write(f, bytes);
+        return f;
+    }
+
+    private static JobAssignment job(Path cachedFile, MeasurementSettings settings) {
+        return JobAssignment.newBuilder().setJobId("j1").setAttempt(1).setModelName("m")
+                .setModelDigest(cachedFile.getFileName().toString().replace(".onnx", "")).setBatchSize(1)
+                .setIntraOpThreads(1).setSettings(settings).build();
+    }
+
+    @Test
+    void corruptCachedModelFailsTheJobAndIsEvicted() throws Exception {
+        Path f = cached("verified bytes that are not an ONNX model".getBytes(StandardCharsets.UTF_8));
+        assertThatThrownBy(() -> handler().execute(job(f, MeasurementSettings.getDefaultInstance())))
+                .isInstanceOf(EdgeperfException.class)
+                .hasMessageStartingWith(InferenceRunner.MODEL_LOAD_FAILURE);
+        assertThat(f).doesNotExist();
+    }
+
+    @Test
+    void newSettingsFieldsReachTheResult() throws Exception {
+        Path f = cached(ModelZoo.build("mnist-cnn"));
+        JobResult r = handler().execute(job(f, MeasurementSettings.newBuilder().setWarmupIterations(1)
+                .setMinIterations(20).setMinDurationMs(10).setMaxDurationMs(3000).setTargetCiHalfWidth(0.5)
+                .setConcurrency(2).setInProcess(true).build()));
+        assertThat(r.getConcurrency()).isEqualTo(2);
+        assertThat(r.getStopReason()).isEqualTo("target-ci-reached");
+        assertThat(r.getInProcess()).isTrue();
+        assertThat(r.getLatencyHistogram().isEmpty()).isFalse();
+        assertThat(r.getP999Ms()).isGreaterThanOrEqualTo(r.getComputeLatency().getP99Ms());
+        assertThat(r.getP50Ci95LowMs()).isLessThanOrEqualTo(r.getComputeLatency().getP50Ms());
+        assertThat(r.getP50Ci95HighMs()).isGreaterThanOrEqualTo(r.getComputeLatency().getP50Ms());
+        assertThat(r.hasEndToEndLatency()).isFalse(); // throughput mode
+        assertThat(r.getExecutionProvidersAvailableList()).contains("CPU");
+        assertThat(r.getFinishedUnixMs()).isEqualTo(42L);
+        assertThat(f).exists();
+    }
+}
