@@ -163,9 +163,14 @@
     const xTicks = xs.length <= 12 ? xs : undefined;
     const xScale = makeScale(xDomain[0], xDomain[1], MARGIN.left, WIDTH - MARGIN.right, logX ? 'log' : 'linear', xTicks);
     const yValues = all.flatMap((p) => (options.bands ? [p.y, p.p90, p.p99] : [p.y]));
-    const yDomain = zeroDomain(yValues);
-    const yScale = makeScale(yDomain[0], yDomain[1], HEIGHT - MARGIN.bottom, MARGIN.top, 'linear');
-    const svg = frame(container, xScale, yScale, options.xLabel + (logX ? ' (log scale)' : ''), options.yLabel);
+    // A wide spread (small-batch p50 next to a noisy p99 tail, or agents 100x apart) flattens a
+    // linear axis into a line at zero; switch to log so every series stays readable.
+    const positiveY = yValues.filter((v) => Number.isFinite(v) && v > 0);
+    const logY = positiveY.length > 1 && Math.max(...positiveY) / Math.min(...positiveY) > 20;
+    const yDomain = logY ? logDomain(positiveY, 1.3) : zeroDomain(yValues);
+    const yScale = makeScale(yDomain[0], yDomain[1], HEIGHT - MARGIN.bottom, MARGIN.top, logY ? 'log' : 'linear');
+    const svg = frame(container, xScale, yScale, options.xLabel + (logX ? ' (log scale)' : ''),
+      options.yLabel + (logY ? ' (log)' : ''));
 
     for (const s of series) {
       const group = svgEl('g', { class: 'series-group', 'data-agent': s.agent });
