@@ -1,5 +1,6 @@
 package dev.edgeperf.coordinator.cli;
 
+import ai.onnx.proto.OnnxMl.ModelProto;
 import dev.edgeperf.core.EdgeperfException;
 import dev.edgeperf.core.cost.CountingConvention;
 import dev.edgeperf.core.cost.ModelProfile;
@@ -22,7 +23,11 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
-/** {@code edgeperf models profile}: per-node MACs/FLOPs/params/activation bytes and totals. */
+/**
+ * {@code edgeperf models profile}: per-node MACs/FLOPs/params/activation bytes and totals (parameters
+ * total/trainable/non-trainable, MACs, FLOPs, weight bytes, peak activation estimate, file size,
+ * uncounted op types, naive predicted time). Files are memory-mapped, zoo models profiled as built.
+ */
 @Command(name = "profile", mixinStandardHelpOptions = true,
         description = "Count MACs, FLOPs, parameters and activation bytes of a zoo model or an ONNX file.")
 final class ModelsProfileCommand implements Callable<Integer> {
@@ -68,7 +73,9 @@ final class ModelsProfileCommand implements Callable<Integer> {
             }
             profile = ModelProfiler.profile(file, options);
         } else {
-            profile = ModelProfiler.profile(ModelZoo.build(model), model, options);
+            // Profiled as built: serializing vgg16 only to parse it again would double its 553 MB.
+            ModelProto proto = ModelZoo.buildProto(model);
+            profile = ModelProfiler.profile(proto, model, proto.getSerializedSize(), options);
         }
         spec.commandLine().getOut().print(json.json ? json(profile) + "\n" : table(profile));
         spec.commandLine().getOut().flush();
@@ -116,19 +123,36 @@ final class ModelsProfileCommand implements Callable<Integer> {
         out.append(String.format(Locale.ROOT, "%s, batch %d, convention %s%n", p.source(), p.batch(),
                 p.convention().name().toLowerCase(Locale.ROOT)));
         out.append(table.render());
-        out.append(String.format(Locale.ROOT, "total: params %s (trainable %s), MACs %s, FLOPs %s, weights %s bytes,"
-                        + " peak activations %s bytes%n", num(p.totalParams()), num(p.trainableParams()),
-                num(p.totalMacs()), num(p.totalFlops()), num(p.weightBytes()), num(p.peakActivationBytes())));
-        if (!p.uncountedOpTypes().isEmpty()) {
+        TextTable totals = new TextTable("total", ">value", "");
+        totals.add("parameters", num(p.totalParams()), String.format(Locale.ROOT, "trainable %s, non-trainable %s",
+                num(p.trainableParams()), num(p.totalParams() - p.trainableParams())));
+        totals.add("MACs", num(p.totalMacs()), "per batch of " + p.batch());
+        totals.add("FLOPs", num(p.totalFlops()), "per batch of " + p.batch());
+        totals.add("weight bytes", num(p.weightBytes()), mib(p.weightBytes()));
+        totals.add("peak activation bytes", num(p.peakActivationBytes()),
+                mib(p.peakActivationBytes()) + ", estimate: nodes in order, no buffer reuse");
+        totals.add("file size bytes", num(p.fileSizeBytes()), mib(p.fileSizeBytes()));
+        out.append(totals.render());
+        if (p.uncountedOpTypes().isEmpty()) {
+            out.append("uncounted op types: none\n");
+        } else {
             out.append("uncounted op types (not included in the totals): ").append(p.uncountedOpTypes().entrySet()
                     .stream().sorted(Map.Entry.comparingByKey()).map(e -> e.getKey() + " x" + e.getValue())
                     .collect(Collectors.joining(", "))).append('\n');
         }
         if (peakGflops != null) {
-            out.append(String.format(Locale.ROOT, "predicted time at %.1f GFLOPS: %.2f ms%n", peakGflops,
-                    FlopsPredictor.predictMillis(p.totalFlops(), peakGflops)));
+            out.append(String.format(Locale.ROOT, "predicted time at %s GFLOPS: %.2f ms (FLOPs / peak FLOPS)%n",
+                    trim(peakGflops), FlopsPredictor.predictMillis(p.totalFlops(), peakGflops)));
         }
         return out.toString();
+    }
+
+    private static String mib(long bytes) {
+        return String.format(Locale.ROOT, "%.2f MiB", bytes / (1024.0 * 1024.0));
+    }
+
+    private static String trim(double value) {
+        return value == Math.rint(value) ? Long.toString((long) value) : Double.toString(value);
     }
 
     private String json(ModelProfile p) {
@@ -139,6 +163,7 @@ final class ModelsProfileCommand implements Callable<Integer> {
         root.put("nodes", p.nodes());
         root.put("totalParams", p.totalParams());
         root.put("trainableParams", p.trainableParams());
+        root.put("nonTrainableParams", p.totalParams() - p.trainableParams());
         root.put("totalMacs", p.totalMacs());
         root.put("totalFlops", p.totalFlops());
         root.put("weightBytes", p.weightBytes());

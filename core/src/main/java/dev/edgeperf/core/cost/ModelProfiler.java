@@ -8,6 +8,8 @@ import dev.edgeperf.core.onnx.OnnxGraph;
 import dev.edgeperf.core.onnx.OnnxModels;
 import dev.edgeperf.core.onnx.ShapeInference;
 import dev.edgeperf.core.onnx.TensorInfo;
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -42,15 +44,40 @@ public final class ModelProfiler {
      */
     public static ModelProfile profile(byte[] onnxModel, String sourceName, ProfileOptions options) {
         Objects.requireNonNull(options, "options is null");
-        ModelProto model = OnnxModels.parse(onnxModel, sourceName);
-        OnnxGraph graph = OnnxGraph.of(model, sourceName);
-        InferredShapes shapes = ShapeInference.infer(graph, options.batch(), options.inputShapes(), true);
-        return profile(graph, shapes, sourceName, onnxModel.length, options);
+        return profile(OnnxModels.parseShared(onnxModel, sourceName), sourceName, onnxModel.length, options);
     }
 
-    /** Reads and profiles an ONNX file. */
+    /**
+     * Profiles an ONNX file. The file is memory-mapped and its weights are never copied onto the
+     * Java heap (see {@link OnnxModels#map(Path)}).
+     *
+     * @throws dev.edgeperf.core.EdgeperfException USER_ERROR for a missing, unreadable, truncated or
+     *         non-ONNX file, an unknown input name or a contradictory shape
+     */
     public static ModelProfile profile(Path onnxFile, ProfileOptions options) {
-        return profile(OnnxModels.readBytes(onnxFile), onnxFile.toString(), options);
+        Objects.requireNonNull(options, "options is null");
+        ModelProto model = OnnxModels.map(onnxFile);
+        long size;
+        try {
+            size = Files.size(onnxFile);
+        } catch (IOException e) {
+            size = model.getSerializedSize();
+        }
+        return profile(model, onnxFile.toString(), size, options);
+    }
+
+    /**
+     * Profiles a model already in memory (e.g. a zoo model as built, without serializing it).
+     *
+     * @param fileSizeBytes size of the model file, reported in {@link ModelProfile#fileSizeBytes()}
+     */
+    public static ModelProfile profile(ModelProto model, String sourceName, long fileSizeBytes,
+                                       ProfileOptions options) {
+        Objects.requireNonNull(model, "model is null");
+        Objects.requireNonNull(options, "options is null");
+        OnnxGraph graph = OnnxGraph.of(model, sourceName);
+        InferredShapes shapes = ShapeInference.infer(graph, options.batch(), options.inputShapes(), true);
+        return profile(graph, shapes, sourceName, fileSizeBytes, options);
     }
 
     private static ModelProfile profile(OnnxGraph graph, InferredShapes shapes, String source, long fileSize,

@@ -326,11 +326,29 @@ final class DataShapes {
         if (sizes != null && sizes.length > 0) {
             long[] axes = c.attrs("axes");
             if (axes == null) {
-                return sizes.clone();
+                axes = new long[sizes.length];
+                for (int i = 0; i < axes.length; i++) {
+                    axes[i] = i;
+                }
             }
             long[] out = x.clone();
+            String policy = c.attrString("keep_aspect_ratio_policy", "stretch");
+            if (policy.equals("stretch")) {
+                for (int i = 0; i < axes.length; i++) {
+                    out[(int) Shapes.axis(axes[i], x.length)] = sizes[i];
+                }
+                return out;
+            }
+            // Opset 18: one scale for all resized axes, the largest that fits ("not_larger") or the
+            // smallest that covers ("not_smaller"); sizes are then round(scale x input).
+            double scale = policy.equals("not_larger") ? Double.MAX_VALUE : 0;
             for (int i = 0; i < axes.length; i++) {
-                out[(int) Shapes.axis(axes[i], x.length)] = sizes[i];
+                double r = (double) sizes[i] / x[(int) Shapes.axis(axes[i], x.length)];
+                scale = policy.equals("not_larger") ? Math.min(scale, r) : Math.max(scale, r);
+            }
+            for (long a : axes) {
+                int axis = (int) Shapes.axis(a, x.length);
+                out[axis] = Math.round(scale * x[axis]);
             }
             return out;
         }

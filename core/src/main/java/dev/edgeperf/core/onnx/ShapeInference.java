@@ -18,8 +18,9 @@ import java.util.stream.Collectors;
  * Static shape inference over a graph in topological order.
  *
  * <p>Input dims that the model leaves open ({@code dim_param}, 0, -1 or missing) are resolved
- * first: a full shape given for the input wins; otherwise the leading dim takes {@code batch} and
- * any other open dim is a user error. Then every node's outputs are computed by the rules in
+ * first: a full shape given for the input wins; a symbolic dim whose name a given shape fixed
+ * (e.g. {@code sequence} from {@code input_ids=1x128}) takes that value in every other input;
+ * otherwise the leading dim takes {@code batch} and any other open dim is a user error. Then every node's outputs are computed by the rules in
  * {@link ComputeShapes} and {@link DataShapes}, carrying small integer constants along so shape
  * subgraphs resolve. Values that stay unknown (unsupported or data-dependent ops) are measured
  * once with ONNX Runtime ({@link RuntimeShapeProbe}) when {@code runtimeFallback} is set.
@@ -64,6 +65,7 @@ public final class ShapeInference {
                         + "'; its inputs are " + describeInputs(byName.values()));
             }
         }
+        Map<String, Long> symbols = bindSymbols(graph, byName, given);
         Map<String, long[]> resolved = new LinkedHashMap<>();
         for (ValueInfoProto in : byName.values()) {
             String name = in.getName();
@@ -93,20 +95,52 @@ public final class ShapeInference {
             }
             long[] s = new long[declared.getDimCount()];
             for (int i = 0; i < s.length; i++) {
-                long d = declared.getDim(i).getDimValue();
+                TensorShapeProto.Dimension dim = declared.getDim(i);
+                long d = dim.getDimValue();
                 if (d > 0) {
                     s[i] = d;
+                } else if (dim.hasDimParam() && symbols.containsKey(dim.getDimParam())) {
+                    s[i] = symbols.get(dim.getDimParam());
                 } else if (i == 0) {
                     s[i] = batch;
                 } else {
-                    throw EdgeperfException.userError("input '" + name + "' has unknown dimension " + i
-                            + " (shape " + describe(declared) + "); pass --input " + name + "="
-                            + suggestion(declared, batch));
+                    throw EdgeperfException.userError("input '" + name + "' of " + graph.source()
+                            + " has unknown dimension " + i + " (shape " + describe(declared) + "); pass --input "
+                            + name + "=" + suggestion(declared, batch));
                 }
             }
             resolved.put(name, s);
         }
         return resolved;
+    }
+
+    /**
+     * Values of symbolic dims ({@code dim_param}) fixed by the given shapes, so that
+     * {@code --input input_ids=1x128} also sizes {@code attention_mask [batch, sequence]}. A symbol
+     * given two different values is a user error.
+     */
+    private static Map<String, Long> bindSymbols(OnnxGraph graph, Map<String, ValueInfoProto> byName,
+                                                 Map<String, long[]> given) {
+        Map<String, Long> symbols = new HashMap<>();
+        Map<String, String> boundBy = new HashMap<>();
+        for (Map.Entry<String, long[]> e : given.entrySet()) {
+            TensorShapeProto declared = byName.get(e.getKey()).getType().getTensorType().getShape();
+            long[] shape = e.getValue();
+            for (int i = 0; i < Math.min(shape.length, declared.getDimCount()); i++) {
+                TensorShapeProto.Dimension dim = declared.getDim(i);
+                if (!dim.hasDimParam() || dim.getDimParam().isEmpty()) {
+                    continue;
+                }
+                Long previous = symbols.putIfAbsent(dim.getDimParam(), shape[i]);
+                boundBy.putIfAbsent(dim.getDimParam(), e.getKey());
+                if (previous != null && previous != shape[i]) {
+                    throw EdgeperfException.userError("inputs '" + boundBy.get(dim.getDimParam()) + "' and '"
+                            + e.getKey() + "' of " + graph.source() + " share dimension '" + dim.getDimParam()
+                            + "', but the given shapes set it to " + previous + " and " + shape[i]);
+                }
+            }
+        }
+        return symbols;
     }
 
     private static Map<String, TensorInfo> staticPass(OnnxGraph graph, Map<String, long[]> inputs,

@@ -49,11 +49,40 @@ class ModelProfilerErrorsTest {
     void openSpatialDimsNeedAShape() {
         assertThatThrownBy(() -> ModelProfiler.profile(IMAGE.bytes(), "img.onnx", ProfileOptions.batch(1)))
                 .isInstanceOf(EdgeperfException.class)
-                .hasMessageContaining("input 'x' has unknown dimension 2")
+                .hasMessageContaining("input 'x' of img.onnx has unknown dimension 2")
                 .hasMessageContaining("pass --input x=1x3x<d2>x<d3>");
         ModelProfile p = ModelProfiler.profile(IMAGE.bytes(), "img.onnx", shapes(Map.of("x", new long[] {2, 3, 5, 7})));
         assertThat(p.nodes().get(0).outputShape()).containsExactly(2L, 2L, 5L, 7L);
         assertThat(p.totalMacs()).isEqualTo(2 * 2 * 5 * 7 * 3);
+    }
+
+    @Test
+    void aSymbolGivenInOneInputSizesTheOthers() {
+        TinyModel twoInputs = new TinyModel().input("ids", "batch", "sequence").input("mask", "batch", "sequence")
+                .node("Add", "ids,mask", "y").output("y");
+        ModelProfile p = ModelProfiler.profile(twoInputs.bytes(), "two.onnx",
+                shapes(Map.of("ids", new long[] {2, 9})));
+        assertThat(p.nodes().get(0).outputShape()).containsExactly(2L, 9L);
+
+        TinyModel other = new TinyModel().input("ids", "batch", "sequence").input("pos", "batch", "positions")
+                .node("Add", "ids,pos", "y").output("y");
+        assertThatThrownBy(() -> ModelProfiler.profile(other.bytes(), "two.onnx", shapes(Map.of("ids", new long[] {2, 9}))))
+                .isInstanceOf(EdgeperfException.class)
+                .hasMessage("input 'pos' of two.onnx has unknown dimension 1 (shape [batch, positions]); pass --input"
+                        + " pos=1x<d1>");
+        assertThatThrownBy(() -> ModelProfiler.profile(twoInputs.bytes(), "two.onnx",
+                shapes(Map.of("ids", new long[] {2, 9}, "mask", new long[] {2, 8}))))
+                .isInstanceOf(EdgeperfException.class)
+                .hasMessageContaining("share dimension 'sequence', but the given shapes set it to");
+    }
+
+    @Test
+    void minusOneDimsAsOlderPaddleExportsWriteThem() {
+        TinyModel paddle = new TinyModel().input("x", -1, 3, 8, 8).weight("w", 4, 3, 3, 3)
+                .node("Conv", "x,w", "y").output("y");
+        ModelProfile p = ModelProfiler.profile(paddle.bytes(), "paddle.onnx", ProfileOptions.batch(2));
+        assertThat(p.nodes().get(0).outputShape()).containsExactly(2L, 4L, 6L, 6L);
+        assertThat(p.totalMacs()).isEqualTo(2L * 4 * 6 * 6 * 27);
     }
 
     @Test
