@@ -4,6 +4,6 @@ import picocli.CommandLine.Command;
 
 /** {@code edgeperf models}: groups list and profile. */
 @Command(name = "models", mixinStandardHelpOptions = true, description = "Zoo models and analytical profiles.",
-        subcommands = {ModelsListCommand.class, ModelsProfileCommand.class})
+        subcommands = {ModelsListCommand.class, ModelsProfileCommand.class, ModelsExportCommand.class})
 final class ModelsCommand {
 }

@@ -1,0 +1,69 @@
+package dev.edgeperf.coordinator.cli;
+
+import dev.edgeperf.core.EdgeperfException;
+import dev.edgeperf.core.variants.VariantRecipe;
+import java.util.Objects;
+
+/**
+ * A variant recipe with an optional fine-tuning suffix, {@code RECIPE+finetune:N}: apply the recipe,
+ * then train N epochs on the dataset's train split (the seeds' rank → remove → retrain). Only the pruning
+ * recipes can be fine-tuned: the others change the weights' storage (int8, fp16, codebook), which the
+ * float trainer cannot update.
+ *
+ * @param base   the recipe applied first
+ * @param epochs fine-tuning epochs; 0 for none
+ * @param text   canonical text, e.g. {@code pruned:structured:0.5+finetune:1}
+ */
+record FinetuneRecipe(VariantRecipe base, int epochs, String text) {
+    static final String SUFFIX = "+finetune:";
+
+    FinetuneRecipe {
+        Objects.requireNonNull(base, "base is null");
+        Objects.requireNonNull(text, "text is null");
+        if (epochs < 0) {
+            throw new IllegalArgumentException("epochs must be >= 0, got " + epochs);
+        }
+    }
+
+    boolean finetuned() {
+        return epochs > 0;
+    }
+
+    /** File name part: colons become dashes, as {@link VariantRecipe#fileSuffix()} does. */
+    String fileSuffix() {
+        return text.replace(':', '-');
+    }
+
+    /**
+     * @throws EdgeperfException USER_ERROR naming the value and what is expected
+     */
+    static FinetuneRecipe parse(String recipe) {
+        String t = recipe == null ? "" : recipe.trim();
+        int plus = t.indexOf('+');
+        if (plus < 0) {
+            VariantRecipe base = VariantRecipe.parse(t);
+            return new FinetuneRecipe(base, 0, base.text());
+        }
+        VariantRecipe base = VariantRecipe.parse(t.substring(0, plus));
+        String suffix = t.substring(plus).toLowerCase(java.util.Locale.ROOT);
+        if (!suffix.startsWith(SUFFIX)) {
+            throw EdgeperfException.userError("unknown recipe suffix '" + t.substring(plus) + "' in '" + recipe
+                    + "'; expected +finetune:N (N epochs, a positive integer)");
+        }
+        int epochs;
+        try {
+            epochs = Integer.parseInt(suffix.substring(SUFFIX.length()));
+        } catch (NumberFormatException e) {
+            epochs = 0;
+        }
+        if (epochs < 1 || epochs > 100) {
+            throw EdgeperfException.userError("fine-tuning epochs '" + suffix.substring(SUFFIX.length()) + "' in recipe '"
+                    + recipe + "' must be an integer in [1, 100]");
+        }
+        if (base.kind() != VariantRecipe.Kind.PRUNED_STRUCTURED && base.kind() != VariantRecipe.Kind.PRUNED_UNSTRUCTURED) {
+            throw EdgeperfException.userError("recipe '" + recipe + "': +finetune applies only to pruned:structured:S and "
+                    + "pruned:unstructured:S, not to " + base.text());
+        }
+        return new FinetuneRecipe(base, epochs, base.text() + SUFFIX + epochs);
+    }
+}

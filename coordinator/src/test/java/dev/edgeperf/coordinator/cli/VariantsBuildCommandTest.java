@@ -1,0 +1,218 @@
+package dev.edgeperf.coordinator.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.edgeperf.core.onnx.OnnxModels;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.ByteBuffer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.SplittableRandom;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+/** {@code variants build}: argument errors leave nothing behind; small real builds write files and a manifest. */
+class VariantsBuildCommandTest {
+    @TempDir
+    Path dir;
+
+    private final StringWriter out = new StringWriter();
+    private final StringWriter err = new StringWriter();
+
+    private int run(String... args) {
+        CommandLine cli = CoordinatorMain.newCommandLine();
+        cli.setOut(new PrintWriter(out, true));
+        cli.setErr(new PrintWriter(err, true));
+        return cli.execute(args);
+    }
+
+    /** The error line (progress lines may come before it). */
+    private String errorLine() {
+        List<String> lines = err.toString().lines().toList();
+        return lines.isEmpty() ? "" : lines.get(lines.size() - 1);
+    }
+
+    private void assertNothingWritten(Path outDir) throws IOException {
+        assertThat(outDir).doesNotExist();
+        try (Stream<Path> s = Files.list(outDir.getParent())) {
+            assertThat(s.map(p -> p.getFileName().toString())).noneMatch(n -> n.contains(".partial-"));
+        }
+    }
+
+    @Test
+    void unknownRecipeIsAOneLineUserErrorAndWritesNothing() throws Exception {
+        Path o = dir.resolve("v");
+
+        int code = run("variants", "build", "mnist-cnn", "--variants", "baseline,squeezed:4", "--out", o.toString());
+
+        assertThat(code).isEqualTo(2);
+        assertThat(err.toString()).startsWith("edgeperf: unknown variant recipe 'squeezed:4'; expected one of baseline")
+                .hasLineCount(1);
+        assertNothingWritten(o);
+    }
+
+    @Test
+    void sparsityOutsideTheOpenUnitIntervalIsRejected() throws Exception {
+        Path o = dir.resolve("v");
+
+        int code = run("variants", "build", "mnist-cnn", "--variants", "pruned:structured:1.0", "--out", o.toString());
+
+        assertThat(code).isEqualTo(2);
+        assertThat(err.toString()).contains("sparsity 1.0 in recipe 'pruned:structured:1.0' is out of range")
+                .hasLineCount(1);
+        assertNothingWritten(o);
+    }
+
+    @Test
+    void separableOnAModelWithoutConvsFailsAfterOtherVariantsWereBuiltAndLeavesNothing() throws Exception {
+        Path o = dir.resolve("v");
+
+        int code = run("variants", "build", "keras-mlp", "--variants", "baseline,separable", "--out", o.toString());
+
+        assertThat(code).isEqualTo(2);
+        assertThat(err.toString()).contains("[1/2] baseline"); // the baseline really was built first
+        assertThat(errorLine()).startsWith("edgeperf: ").containsIgnoringCase("conv");
+        assertNothingWritten(o);
+    }
+
+    @Test
+    void calibrationImagesThatDoNotFitTheModelInputNameBothShapes() throws Exception {
+        Path data = idxFolder(dir.resolve("digits"), 8, 28, true);
+        Path o = dir.resolve("v");
+
+        int code = run("variants", "build", "resnet18", "--variants", "baseline", "--calibration", data.toString(),
+                "--calibration-batches", "1", "--out", o.toString());
+
+        assertThat(code).isEqualTo(2);
+        assertThat(err.toString()).isEqualTo("edgeperf: calibration data " + data + " has images of shape [1, 28, 28]"
+                + " per sample but model resnet18 input 'input' takes [3, 224, 224] per sample" + System.lineSeparator());
+        assertNothingWritten(o);
+    }
+
+    @Test
+    void finetuneOnAnotherModelThanMnistCnnIsRejected() throws Exception {
+        Path o = dir.resolve("v");
+
+        int code = run("variants", "build", "lenet5", "--variants", "pruned:structured:0.5+finetune:1", "--out",
+                o.toString());
+
+        assertThat(code).isEqualTo(2);
+        assertThat(err.toString()).contains("+finetune works only on mnist-cnn").contains("lenet5").hasLineCount(1);
+        assertNothingWritten(o);
+    }
+
+    @Test
+    void finetuneOfAQuantizedRecipeOrWithoutLabelledDataIsRejected() throws Exception {
+        assertThat(run("variants", "build", "mnist-cnn", "--variants", "quantized:fp16+finetune:1", "--out",
+                dir.resolve("a").toString())).isEqualTo(2);
+        assertThat(err.toString()).contains("+finetune applies only to pruned");
+        assertThat(run("variants", "build", "mnist-cnn", "--variants", "pruned:unstructured:0.5+finetune:0", "--out",
+                dir.resolve("b").toString())).isEqualTo(2);
+        assertThat(errorLine()).contains("must be an integer in [1, 100]");
+        assertThat(run("variants", "build", "mnist-cnn", "--variants", "pruned:unstructured:0.5+finetune:1",
+                "--calibration", "random", "--out", dir.resolve("c").toString())).isEqualTo(2);
+        assertThat(errorLine()).contains("+finetune needs labelled training images");
+        assertNothingWritten(dir.resolve("a"));
+        assertNothingWritten(dir.resolve("c"));
+    }
+
+    @Test
+    void duplicateRecipesAndAnUnknownModelAreRejected() {
+        assertThat(run("variants", "build", "mnist-cnn", "--variants", "baseline,BASELINE", "--out",
+                dir.resolve("a").toString())).isEqualTo(2);
+        assertThat(errorLine()).isEqualTo("edgeperf: recipe 'baseline' is listed twice in --variants");
+        assertThat(run("variants", "build", "no-such-net", "--variants", "baseline", "--out",
+                dir.resolve("b").toString())).isEqualTo(2);
+        assertThat(errorLine()).startsWith("edgeperf: unknown model 'no-such-net': expected one of mnist-cnn");
+    }
+
+    @Test
+    void randomCalibrationBuildsRunnableVariantsWithAManifest() throws Exception {
+        Path o = dir.resolve("v");
+
+        int code = run("variants", "build", "mnist-cnn", "--variants", "baseline,quantized:int8-static,clustered:16",
+                "--calibration", "random", "--calibration-batches", "2", "--out", o.toString(), "--json");
+
+        assertThat(code).as(err.toString()).isZero();
+        JsonNode m = new ObjectMapper().readTree(Files.readString(o.resolve("manifest.json")));
+        assertThat(new ObjectMapper().readTree(out.toString())).isEqualTo(m);
+        assertThat(m.path("model").asText()).isEqualTo("mnist-cnn");
+        assertThat(m.path("baseline").path("sha256").asText()).hasSize(64);
+        assertThat(m.path("evaluation").path("labels").asBoolean()).isFalse();
+        JsonNode int8 = m.path("variants").get(1);
+        assertThat(int8.path("recipe").asText()).isEqualTo("quantized:int8-static");
+        assertThat(int8.path("file").asText()).isEqualTo("mnist-cnn.quantized-int8-static.onnx");
+        assertThat(int8.path("int8KernelsExecuted").asBoolean()).isTrue();
+        assertThat(int8.path("accuracy").isNull()).isTrue();
+        assertThat(int8.path("fidelity").path("samples").asInt()).isEqualTo(16);
+        for (JsonNode v : m.path("variants")) {
+            Path f = o.resolve(v.path("file").asText());
+            assertThat(OnnxModels.read(f).getGraph().getInput(0).getName()).isEqualTo("input");
+            assertThat(Files.size(f)).isEqualTo(v.path("fileBytes").asLong());
+            assertThat(dev.edgeperf.coordinator.artifacts.ArtifactStore.sha256(Files.readAllBytes(f)))
+                    .isEqualTo(v.path("sha256").asText());
+            assertThat(v.path("macsDense").asLong()).isPositive();
+        }
+        assertThat(m.path("variants").get(2).path("gzipRatio").asDouble()).isLessThan(0.3);
+        try (Stream<Path> s = Files.list(o)) {
+            assertThat(s.map(p -> p.getFileName().toString())).containsExactlyInAnyOrder("manifest.json",
+                    "mnist-cnn.baseline.onnx", "mnist-cnn.quantized-int8-static.onnx", "mnist-cnn.clustered-16.onnx");
+        }
+        assertNothingWrittenBesides(o);
+    }
+
+    @Test
+    void idxFolderCalibrationMeasuresAccuracyOnItsTestImagesAndPrintsATable() throws Exception {
+        Path data = idxFolder(dir.resolve("digits"), 64, 28, true);
+        Path o = dir.resolve("v");
+
+        int code = run("variants", "build", "mnist-cnn", "--variants", "baseline,pruned:unstructured:0.5",
+                "--calibration", data.toString(), "--calibration-batches", "1", "--eval-images", "100",
+                "--out", o.toString());
+
+        assertThat(code).as(err.toString()).isZero();
+        assertThat(out.toString()).contains("recipe", "top-1", "accuracy", "pruned:unstructured:0.5")
+                .contains("wrote 2 variant files and manifest.json to " + o);
+        JsonNode m = new ObjectMapper().readTree(Files.readString(o.resolve("manifest.json")));
+        assertThat(m.path("evaluation").path("labels").asBoolean()).isTrue();
+        assertThat(m.path("evaluation").path("samples").asInt()).isEqualTo(64);
+        JsonNode pruned = m.path("variants").get(1);
+        assertThat(pruned.path("accuracy").isNumber()).isTrue();
+        assertThat(pruned.path("paramsNonZero").asLong()).isLessThan(pruned.path("paramsTotal").asLong() * 6 / 10);
+        assertThat(pruned.path("macsEffective").asLong()).isLessThan(pruned.path("macsDense").asLong());
+    }
+
+    private void assertNothingWrittenBesides(Path o) throws IOException {
+        try (Stream<Path> s = Files.list(o.getParent())) {
+            assertThat(s.map(p -> p.getFileName().toString())).noneMatch(n -> n.contains(".partial-"));
+        }
+    }
+
+    /** A folder with train and t10k IDX image (and label) files of {@code n} random images of size×size. */
+    static Path idxFolder(Path folder, int n, int size, boolean withTest) throws IOException {
+        Files.createDirectories(folder);
+        SplittableRandom rnd = new SplittableRandom(7);
+        for (String split : withTest ? List.of("train", "t10k") : List.of("train")) {
+            ByteBuffer images = ByteBuffer.allocate(16 + n * size * size);
+            images.putInt(0x00000803).putInt(n).putInt(size).putInt(size);
+            while (images.hasRemaining()) {
+                images.put((byte) rnd.nextInt(256));
+            }
+            Files.write(folder.resolve(split + "-images-idx3-ubyte"), images.array());
+            ByteBuffer labels = ByteBuffer.allocate(8 + n);
+            labels.putInt(0x00000801).putInt(n);
+            while (labels.hasRemaining()) {
+                labels.put((byte) rnd.nextInt(10));
+            }
+            Files.write(folder.resolve(split + "-labels-idx1-ubyte"), labels.array());
+        }
+        return folder;
+    }
+}
