@@ -1,20 +1,38 @@
 package dev.edgeperf.coordinator.app;
 
+import dev.edgeperf.coordinator.schedule.SchedulerSettings;
 import java.nio.file.Path;
 import java.util.Objects;
 import java.util.Optional;
 
 /**
- * What a coordinator process listens on and where it keeps its data.
+ * What a coordinator process listens on, where it keeps its data, and its lease policy.
  *
- * @param grpcPort 0 = any free port
- * @param httpPort 0 = any free port
- * @param jdbcUrl  empty = embedded H2 under {@code dataDir}
+ * @param grpcPort  0 = any free port
+ * @param httpPort  0 = any free port
+ * @param jdbcUrl   empty = embedded H2 under {@code dataDir}
+ * @param tls       certificate chain and PKCS#8 private key (PEM) for gRPC; empty = plaintext
  */
-public record CoordinatorConfig(String bindHost, int grpcPort, int httpPort, Path dataDir, Optional<String> jdbcUrl) {
+public record CoordinatorConfig(String bindHost, int grpcPort, int httpPort, Path dataDir, Optional<String> jdbcUrl,
+                                SchedulerSettings scheduler, Optional<Tls> tls) {
+    /** PEM files for gRPC over TLS. */
+    public record Tls(Path certChain, Path privateKey) {
+        public Tls {
+            Objects.requireNonNull(certChain, "certChain is null");
+            Objects.requireNonNull(privateKey, "privateKey is null");
+        }
+    }
+
     public CoordinatorConfig {
         Objects.requireNonNull(bindHost, "bindHost is null");
         dataDir = Objects.requireNonNull(dataDir, "dataDir is null").toAbsolutePath().normalize();
         Objects.requireNonNull(jdbcUrl, "jdbcUrl is null");
+        Objects.requireNonNull(scheduler, "scheduler is null");
+        Objects.requireNonNull(tls, "tls is null");
+    }
+
+    /** Plaintext gRPC and the default lease policy. */
+    public CoordinatorConfig(String bindHost, int grpcPort, int httpPort, Path dataDir, Optional<String> jdbcUrl) {
+        this(bindHost, grpcPort, httpPort, dataDir, jdbcUrl, SchedulerSettings.DEFAULTS, Optional.empty());
     }
 }

@@ -14,7 +14,13 @@ import dev.edgeperf.coordinator.store.Database;
 import dev.edgeperf.coordinator.store.Store;
 import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
 import java.net.InetSocketAddress;
+import dev.edgeperf.core.EdgeperfException;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import java.time.Clock;
 import java.util.List;
 import javax.sql.DataSource;
@@ -33,10 +39,16 @@ public final class CoordinatorRuntime implements AutoCloseable {
     private final String joinToken;
     private final CoordinatorGrpcServer grpc;
     private final DashboardServer http;
+    private final ScheduledExecutorService reaper;
+    private final ExecutorService grpcExecutor;
+    /** Threads serving gRPC calls; handlers only touch memory and the database, never wait on agents. */
+    static final int GRPC_THREADS = 16;
 
     private CoordinatorRuntime(CoordinatorConfig config, DataSource dataSource, Store store, FleetRegistry fleet,
                                CampaignManager campaigns, String joinToken, CoordinatorGrpcServer grpc,
-                               DashboardServer http) {
+                               DashboardServer http, ScheduledExecutorService reaper, ExecutorService grpcExecutor) {
+        this.reaper = reaper;
+        this.grpcExecutor = grpcExecutor;
         this.config = config;
         this.dataSource = dataSource;
         this.store = store;
@@ -57,16 +69,32 @@ public final class CoordinatorRuntime implements AutoCloseable {
         DataSource dataSource = Database.open(config.jdbcUrl().orElse(Database.defaultUrl(dataDir)));
         CoordinatorGrpcServer grpc = null;
         DashboardServer http = null;
+        ScheduledExecutorService reaper = null;
+        ExecutorService grpcExecutor = null;
         try {
             Database.migrate(dataSource);
             Store store = new Store(dataSource, Clock.systemUTC());
-            store.resetAfterRestart(JobScheduler.MAX_ATTEMPTS);
+            store.resetAfterRestart(config.scheduler().maxAttempts());
             ArtifactStore artifacts = new ArtifactStore(dataDir.resolve("artifacts"));
             FleetRegistry fleet = new FleetRegistry();
-            JobScheduler scheduler = new JobScheduler(store, fleet);
+            JobScheduler scheduler = new JobScheduler(store, fleet, config.scheduler(), System::nanoTime);
             CampaignManager campaigns = new CampaignManager(store, artifacts, fleet, scheduler);
-            grpc = new CoordinatorGrpcServer(
-                    NettyServerBuilder.forAddress(new InetSocketAddress(config.bindHost(), config.grpcPort())),
+            NettyServerBuilder builder = NettyServerBuilder.forAddress(
+                    new InetSocketAddress(config.bindHost(), config.grpcPort()));
+            config.tls().ifPresent(tls -> useTls(builder, tls));
+            // A bounded pool: with a thousand agents, gRPC's default cached pool runs a thread per busy
+            // stream and they all fight (unfairly) over the ten database connections; a fixed pool
+            // queues the work in arrival order instead.
+            grpcExecutor = Executors.newFixedThreadPool(GRPC_THREADS, r -> {
+                Thread t = new Thread(r, "edgeperf-grpc");
+                t.setDaemon(true);
+                return t;
+            });
+            builder.executor(grpcExecutor);
+            // Agents may ping to keep NAT/firewall state alive; a dead peer is found by leases anyway.
+            builder.permitKeepAliveTime(5, TimeUnit.SECONDS).permitKeepAliveWithoutCalls(true)
+                    .keepAliveTime(30, TimeUnit.SECONDS).keepAliveTimeout(10, TimeUnit.SECONDS);
+            grpc = new CoordinatorGrpcServer(builder,
                     new TokenAuthInterceptor(token),
                     List.of(new AgentServiceImpl(scheduler), new ArtifactServiceImpl(artifacts),
                             new CampaignServiceImpl(campaigns)),
@@ -74,8 +102,28 @@ public final class CoordinatorRuntime implements AutoCloseable {
             grpc.start();
             http = new DashboardServer(store, config.bindHost(), config.httpPort());
             http.start();
-            return new CoordinatorRuntime(config, dataSource, store, fleet, campaigns, token, grpc, http);
+            reaper = Executors.newSingleThreadScheduledExecutor(r -> {
+                Thread t = new Thread(r, "edgeperf-lease-reaper");
+                t.setDaemon(true);
+                return t;
+            });
+            long every = config.scheduler().reapInterval().toMillis();
+            reaper.scheduleWithFixedDelay(() -> {
+                try {
+                    scheduler.expireSilentAgents();
+                } catch (RuntimeException e) {
+                    LOG.warn("lease check failed: {}", e.toString());
+                }
+            }, every, every, TimeUnit.MILLISECONDS);
+            return new CoordinatorRuntime(config, dataSource, store, fleet, campaigns, token, grpc, http, reaper,
+                    grpcExecutor);
         } catch (RuntimeException e) {
+            if (reaper != null) {
+                reaper.shutdownNow();
+            }
+            if (grpcExecutor != null) {
+                grpcExecutor.shutdownNow();
+            }
             if (http != null) {
                 http.stop();
             }
@@ -84,6 +132,21 @@ public final class CoordinatorRuntime implements AutoCloseable {
             }
             Database.close(dataSource);
             throw e;
+        }
+    }
+
+    private static void useTls(NettyServerBuilder builder, CoordinatorConfig.Tls tls) {
+        for (Path file : List.of(tls.certChain(), tls.privateKey())) {
+            if (!Files.isReadable(file)) {
+                throw EdgeperfException.userError("TLS file " + file + " does not exist or is not readable");
+            }
+        }
+        try {
+            builder.useTransportSecurity(tls.certChain().toFile(), tls.privateKey().toFile());
+        } catch (RuntimeException e) {
+            throw EdgeperfException.userError("cannot use --tls-cert " + tls.certChain() + " / --tls-key "
+                    + tls.privateKey() + " (expected a PEM certificate chain and a PKCS#8 PEM private key): "
+                    + e.getMessage());
         }
     }
 
@@ -132,12 +195,14 @@ public final class CoordinatorRuntime implements AutoCloseable {
     /** Stops HTTP, then gRPC (bounded), then releases the database. Idempotent enough for shutdown hooks. */
     @Override
     public synchronized void close() {
+        reaper.shutdownNow();
         try {
             http.stop();
         } catch (RuntimeException e) {
             LOG.warn("HTTP server did not stop cleanly: {}", e.toString());
         }
         grpc.stop();
+        grpcExecutor.shutdownNow();
         Database.close(dataSource);
     }
 

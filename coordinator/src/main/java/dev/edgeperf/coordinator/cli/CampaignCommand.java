@@ -2,8 +2,9 @@ package dev.edgeperf.coordinator.cli;
 
 import picocli.CommandLine.Command;
 
-/** {@code edgeperf campaign}: groups run and status. */
+/** {@code edgeperf campaign}: groups run, list, status, cancel and export. */
 @Command(name = "campaign", mixinStandardHelpOptions = true, description = "Submit campaigns and follow them.",
-        subcommands = {CampaignRunCommand.class, CampaignStatusCommand.class})
+        subcommands = {CampaignRunCommand.class, CampaignListCommand.class, CampaignStatusCommand.class,
+            CampaignCancelCommand.class, CampaignExportCommand.class})
 final class CampaignCommand {
 }

@@ -44,6 +44,43 @@ final class CampaignReport {
     }
 
     static String json(CampaignStatus status) {
+        Map<String, Object> root = summary(status);
+        List<Map<String, Object>> rows = new ArrayList<>();
+        for (ResultRow r : status.getRowsList()) {
+            Map<String, Object> row = new LinkedHashMap<>();
+            row.put("jobId", r.getJobId());
+            row.put("attempt", r.getAttempt());
+            row.put("agentName", r.getAgentName());
+            row.put("modelName", r.getModelName());
+            row.put("variantRecipe", r.getVariantRecipe());
+            row.put("batchSize", r.getBatchSize());
+            row.put("threads", r.getIntraOpThreads());
+            row.put("concurrency", r.getConcurrency());
+            row.put("selector", r.getSelector());
+            row.put("flops", r.getFlops());
+            row.put("peakGflops", r.getPeakGflops());
+            row.put("peakBasis", r.getPeakBasis());
+            row.put("predictedMs", r.getPredictedMs());
+            row.put("p50Ms", r.getP50Ms());
+            row.put("p90Ms", r.getP90Ms());
+            row.put("p99Ms", r.getP99Ms());
+            row.put("p999Ms", r.getP999Ms());
+            row.put("meanMs", r.getMeanMs());
+            row.put("endToEndP50Ms", r.getEndToEndP50Ms());
+            row.put("measuredOverPredicted", r.getPredictedMs() > 0 ? r.getP50Ms() / r.getPredictedMs() : null);
+            row.put("throughputSamplesPerS", r.getThroughputSamplesPerS());
+            row.put("queueWaitMs", r.getQueueWaitMs());
+            row.put("measurementMs", r.getMeasurementMs());
+            row.put("state", r.getState());
+            row.put("failureReason", r.getFailureReason());
+            rows.add(row);
+        }
+        root.put("rows", rows);
+        return write(root);
+    }
+
+    /** The campaign's counts, without rows. */
+    static Map<String, Object> summary(CampaignStatus status) {
         Map<String, Object> root = new LinkedHashMap<>();
         root.put("campaignId", status.getCampaignId());
         root.put("name", status.getName());
@@ -55,30 +92,8 @@ final class CampaignReport {
         root.put("jobsFailed", status.getJobsFailed());
         root.put("createdUnixMs", status.getCreatedUnixMs());
         root.put("waitingReason", status.getWaitingReason());
-        List<Map<String, Object>> rows = new ArrayList<>();
-        for (ResultRow r : status.getRowsList()) {
-            Map<String, Object> row = new LinkedHashMap<>();
-            row.put("jobId", r.getJobId());
-            row.put("agentName", r.getAgentName());
-            row.put("modelName", r.getModelName());
-            row.put("variantRecipe", r.getVariantRecipe());
-            row.put("batchSize", r.getBatchSize());
-            row.put("threads", r.getIntraOpThreads());
-            row.put("flops", r.getFlops());
-            row.put("peakGflops", r.getPeakGflops());
-            row.put("predictedMs", r.getPredictedMs());
-            row.put("p50Ms", r.getP50Ms());
-            row.put("p90Ms", r.getP90Ms());
-            row.put("p99Ms", r.getP99Ms());
-            row.put("meanMs", r.getMeanMs());
-            row.put("measuredOverPredicted", r.getPredictedMs() > 0 ? r.getP50Ms() / r.getPredictedMs() : null);
-            row.put("throughputSamplesPerS", r.getThroughputSamplesPerS());
-            row.put("state", r.getState());
-            row.put("failureReason", r.getFailureReason());
-            rows.add(row);
-        }
-        root.put("rows", rows);
-        return write(root);
+        root.put("jobsCancelled", status.getJobsCancelled());
+        return root;
     }
 
     static String write(Object value) {

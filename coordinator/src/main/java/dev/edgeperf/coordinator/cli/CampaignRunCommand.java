@@ -3,25 +3,40 @@ package dev.edgeperf.coordinator.cli;
 import dev.edgeperf.core.EdgeperfException;
 import dev.edgeperf.proto.CampaignStatus;
 import dev.edgeperf.proto.SubmitCampaignRequest;
+import dev.edgeperf.coordinator.spec.CampaignSpecParser;
+import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
-/** {@code edgeperf campaign run}: submit, follow, print the predicted-vs-measured table. */
+/**
+ * {@code edgeperf campaign run [SPEC.yaml]}: submit (a spec file, or the flags for a quick run on
+ * every connected agent), follow, print the predicted-vs-measured table.
+ */
 @Command(name = "run", mixinStandardHelpOptions = true,
-        description = "Measure models on every connected agent and compare with the FLOPs prediction.")
+        description = "Measure models on the fleet and compare with the FLOPs prediction.")
 final class CampaignRunCommand implements Callable<Integer> {
-    @Option(names = "--model", required = true, split = ",", paramLabel = "NAME",
-            description = "Zoo model name(s), comma-separated.")
+    @Parameters(index = "0", arity = "0..1", paramLabel = "SPEC.yaml",
+            description = "Campaign spec (models, variants, batch_sizes, threads, modes, devices, measurement).")
+    Path specFile;
+
+    @Option(names = "--detach", description = "Submit, print the campaign id and return without waiting.")
+    boolean detach;
+
+    @Option(names = "--model", split = ",", paramLabel = "NAME",
+            description = "Zoo model name(s), comma-separated (without a spec file).")
     List<String> models;
 
-    @Option(names = "--batch", required = true, split = ",", paramLabel = "N",
-            description = "Batch size(s), comma-separated.")
+    @Option(names = "--batch", split = ",", paramLabel = "N",
+            description = "Batch size(s), comma-separated (without a spec file).")
     List<Integer> batches;
 
     @Option(names = "--threads", split = ",", defaultValue = "0", paramLabel = "N",
@@ -56,11 +71,22 @@ final class CampaignRunCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws InterruptedException {
-        SubmitCampaignRequest request = request();
+        SubmitCampaignRequest request = specFile == null ? request() : null;
         try (CoordinatorClient client = connection.connect()) {
+            if (request == null) {
+                Set<String> labelKeys = new TreeSet<>();
+                client.agents().getAgentsList().forEach(a -> labelKeys.addAll(a.getLabelsMap().keySet()));
+                request = CampaignSpecParser.read(specFile, labelKeys).toRequest();
+            }
             CampaignStatus submitted = client.submit(request);
             spec.commandLine().getErr().println("submitted campaign " + submitted.getCampaignId() + " with "
                     + submitted.getJobsTotal() + " jobs");
+            if (detach) {
+                spec.commandLine().getOut().println(json.json ? CampaignReport.json(submitted)
+                        : submitted.getCampaignId());
+                spec.commandLine().getOut().flush();
+                return 0;
+            }
             CampaignStatus done = CampaignWatcher.await(() -> client.status(submitted.getCampaignId()), submitted,
                     timeout, System.err);
             spec.commandLine().getOut().print(json.json ? CampaignReport.json(done) + "\n" : CampaignReport.table(done));
@@ -74,6 +100,9 @@ final class CampaignRunCommand implements Callable<Integer> {
     }
 
     SubmitCampaignRequest request() {
+        if (models == null || models.isEmpty() || batches == null || batches.isEmpty()) {
+            throw EdgeperfException.userError("give a campaign spec file, or --model and --batch");
+        }
         for (int batch : batches) {
             if (batch < 1) {
                 throw EdgeperfException.userError("--batch must be positive integers, got '" + batch + "'");

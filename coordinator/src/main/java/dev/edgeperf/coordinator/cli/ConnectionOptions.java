@@ -18,11 +18,15 @@ final class ConnectionOptions {
             description = "Coordinator data folder, used to find the join token (default: ${DEFAULT-VALUE}).")
     Path dataDir;
 
+    @Option(names = "--tls-ca", paramLabel = "PEM",
+            description = "Talk TLS to the coordinator, trusting this CA/self-signed certificate.")
+    Path tlsCa;
+
     Path tokenFile() {
         return tokenFile != null ? tokenFile : dataDir.resolve(JoinToken.FILE_NAME);
     }
 
     CoordinatorClient connect() {
-        return CoordinatorClient.connect(coordinator, JoinToken.read(tokenFile()), tokenFile());
+        return CoordinatorClient.connect(coordinator, JoinToken.read(tokenFile()), tokenFile(), tlsCa);
     }
 }

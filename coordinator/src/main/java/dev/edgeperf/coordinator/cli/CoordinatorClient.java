@@ -9,7 +9,15 @@ import dev.edgeperf.proto.CampaignServiceGrpc.CampaignServiceBlockingStub;
 import dev.edgeperf.proto.CampaignStatus;
 import dev.edgeperf.proto.CampaignStatusRequest;
 import dev.edgeperf.proto.SubmitCampaignRequest;
+import dev.edgeperf.proto.CancelCampaignRequest;
+import dev.edgeperf.proto.ListAgentsRequest;
+import dev.edgeperf.proto.ListAgentsResponse;
+import dev.edgeperf.proto.ListCampaignsRequest;
+import dev.edgeperf.proto.ListCampaignsResponse;
+import io.grpc.ChannelCredentials;
+import io.grpc.InsecureChannelCredentials;
 import io.grpc.ManagedChannel;
+import io.grpc.TlsChannelCredentials;
 import io.grpc.StatusRuntimeException;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
 import java.nio.file.Path;
@@ -36,6 +44,11 @@ final class CoordinatorClient implements AutoCloseable {
     }
 
     static CoordinatorClient connect(String address, String token, Path tokenFile) {
+        return connect(address, token, tokenFile, null);
+    }
+
+    /** @param tlsCa trusted certificate (PEM) for a TLS coordinator; null = plaintext */
+    static CoordinatorClient connect(String address, String token, Path tokenFile, Path tlsCa) {
         int colon = address.lastIndexOf(':');
         int port = -1;
         if (colon > 0) {
@@ -48,14 +61,38 @@ final class CoordinatorClient implements AutoCloseable {
         if (port < 1 || port > 65535) {
             throw EdgeperfException.userError("--coordinator must be HOST:PORT, got '" + address + "'");
         }
-        ManagedChannel channel = NettyChannelBuilder.forAddress(address.substring(0, colon), port).usePlaintext()
-                .build();
+        ChannelCredentials credentials = InsecureChannelCredentials.create();
+        if (tlsCa != null) {
+            try {
+                credentials = TlsChannelCredentials.newBuilder().trustManager(tlsCa.toFile()).build();
+            } catch (java.io.IOException | RuntimeException e) {
+                throw EdgeperfException.userError("--tls-ca " + tlsCa + " is not a readable PEM certificate: "
+                        + e.getMessage());
+            }
+        }
+        ManagedChannel channel = NettyChannelBuilder.forAddress(address.substring(0, colon), port, credentials)
+                .maxInboundMessageSize(64 * 1024 * 1024).build();
         return new CoordinatorClient(address, tokenFile, channel, token);
     }
 
     CampaignStatus submit(SubmitCampaignRequest request) {
         return call(s -> s.withDeadlineAfter(SUBMIT_DEADLINE.toMillis(), TimeUnit.MILLISECONDS).submit(request),
                 SUBMIT_DEADLINE);
+    }
+
+    CampaignStatus cancel(String campaignId) {
+        return call(s -> s.withDeadlineAfter(STATUS_DEADLINE.toMillis(), TimeUnit.MILLISECONDS)
+                .cancel(CancelCampaignRequest.newBuilder().setCampaignId(campaignId).build()), STATUS_DEADLINE);
+    }
+
+    ListCampaignsResponse list() {
+        return call(s -> s.withDeadlineAfter(STATUS_DEADLINE.toMillis(), TimeUnit.MILLISECONDS)
+                .listCampaigns(ListCampaignsRequest.getDefaultInstance()), STATUS_DEADLINE);
+    }
+
+    ListAgentsResponse agents() {
+        return call(s -> s.withDeadlineAfter(STATUS_DEADLINE.toMillis(), TimeUnit.MILLISECONDS)
+                .listAgents(ListAgentsRequest.getDefaultInstance()), STATUS_DEADLINE);
     }
 
     CampaignStatus status(String campaignId) {

@@ -2,7 +2,10 @@ package dev.edgeperf.coordinator.cli;
 
 import dev.edgeperf.coordinator.app.CoordinatorConfig;
 import dev.edgeperf.coordinator.app.CoordinatorRuntime;
+import dev.edgeperf.coordinator.schedule.SchedulerSettings;
+import dev.edgeperf.core.EdgeperfException;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -22,6 +25,22 @@ final class ServeCommand implements Callable<Integer> {
             description = "Database URL (default: embedded H2 file under the data folder).")
     String db;
 
+    @Option(names = "--tls-cert", paramLabel = "PEM",
+            description = "Serve gRPC over TLS with this certificate chain (needs --tls-key).")
+    Path tlsCert;
+
+    @Option(names = "--tls-key", paramLabel = "PEM", description = "PKCS#8 PEM private key of --tls-cert.")
+    Path tlsKey;
+
+    @Option(names = "--lease-timeout", paramLabel = "DURATION", defaultValue = "30s",
+            converter = DurationConverter.class,
+            description = "An agent silent this long loses its job, which is queued again (default: ${DEFAULT-VALUE}).")
+    Duration leaseTimeout;
+
+    @Option(names = "--max-attempts", paramLabel = "N", defaultValue = "3",
+            description = "Attempts a job gets when its agents disappear, then it fails (default: ${DEFAULT-VALUE}).")
+    int maxAttempts;
+
     @Mixin
     VerboseOption verbose;
 
@@ -30,9 +49,20 @@ final class ServeCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws InterruptedException {
+        if ((tlsCert == null) != (tlsKey == null)) {
+            throw EdgeperfException.userError("--tls-cert and --tls-key go together; got only "
+                    + (tlsCert != null ? "--tls-cert" : "--tls-key"));
+        }
+        SchedulerSettings scheduler;
+        try {
+            scheduler = new SchedulerSettings(leaseTimeout, maxAttempts);
+        } catch (IllegalArgumentException e) {
+            throw EdgeperfException.userError(e.getMessage());
+        }
         CoordinatorRuntime runtime = CoordinatorRuntime.start(
                 new CoordinatorConfig(server.bind, server.grpcPort, server.httpPort, server.dataDir,
-                        Optional.ofNullable(db)));
+                        Optional.ofNullable(db), scheduler, tlsCert == null ? Optional.empty()
+                        : Optional.of(new CoordinatorConfig.Tls(tlsCert, tlsKey))));
         Runtime.getRuntime().addShutdownHook(new Thread(runtime::close, "edgeperf-shutdown"));
         spec.commandLine().getOut().println(runtime.listeningLine());
         spec.commandLine().getOut().flush();

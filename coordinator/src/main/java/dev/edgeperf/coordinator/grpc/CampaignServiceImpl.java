@@ -2,6 +2,9 @@ package dev.edgeperf.coordinator.grpc;
 
 import dev.edgeperf.coordinator.schedule.CampaignManager;
 import dev.edgeperf.proto.CampaignServiceGrpc;
+import dev.edgeperf.proto.CancelCampaignRequest;
+import dev.edgeperf.proto.ListCampaignsRequest;
+import dev.edgeperf.proto.ListCampaignsResponse;
 import dev.edgeperf.proto.CampaignStatus;
 import dev.edgeperf.proto.CampaignStatusRequest;
 import dev.edgeperf.proto.ListAgentsRequest;
@@ -13,7 +16,7 @@ import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** Submit/status/agents for the coordinator CLI, delegating to {@link CampaignManager}. */
+/** Submit/status/list/cancel/agents for the coordinator CLI, delegating to {@link CampaignManager}. */
 public final class CampaignServiceImpl extends CampaignServiceGrpc.CampaignServiceImplBase {
     private static final Logger LOG = LoggerFactory.getLogger(CampaignServiceImpl.class);
 
@@ -36,6 +39,16 @@ public final class CampaignServiceImpl extends CampaignServiceGrpc.CampaignServi
     @Override
     public void listAgents(ListAgentsRequest request, StreamObserver<ListAgentsResponse> responseObserver) {
         unary(campaigns::listAgents, responseObserver, "list agents");
+    }
+
+    @Override
+    public void listCampaigns(ListCampaignsRequest request, StreamObserver<ListCampaignsResponse> responseObserver) {
+        unary(campaigns::list, responseObserver, "list campaigns");
+    }
+
+    @Override
+    public void cancel(CancelCampaignRequest request, StreamObserver<CampaignStatus> responseObserver) {
+        unary(() -> campaigns.cancel(request.getCampaignId()), responseObserver, "cancel campaign");
     }
 
     private static <T> void unary(Supplier<T> call, StreamObserver<T> responseObserver, String what) {

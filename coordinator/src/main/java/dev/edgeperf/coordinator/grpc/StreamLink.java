@@ -30,6 +30,11 @@ final class StreamLink implements AgentLink {
         }
     }
 
+    @Override
+    public void close(String reason) {
+        fail(io.grpc.Status.UNAVAILABLE.withDescription(reason).asRuntimeException());
+    }
+
     synchronized void complete() {
         if (!closed) {
             closed = true;

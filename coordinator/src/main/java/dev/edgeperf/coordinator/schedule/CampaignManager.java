@@ -6,6 +6,11 @@ import dev.edgeperf.coordinator.artifacts.ArtifactStore;
 import dev.edgeperf.coordinator.fleet.ConnectedAgent;
 import dev.edgeperf.coordinator.fleet.FleetRegistry;
 import dev.edgeperf.coordinator.fleet.NoAgentConnectedException;
+import dev.edgeperf.coordinator.fleet.Selector;
+import dev.edgeperf.coordinator.spec.Mode;
+import dev.edgeperf.core.variants.VariantRecipe;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import dev.edgeperf.coordinator.http.DashboardData.AgentView;
 import dev.edgeperf.coordinator.store.CampaignSummary;
 import dev.edgeperf.coordinator.store.JobOutcome;
@@ -16,17 +21,20 @@ import dev.edgeperf.core.EdgeperfException;
 import dev.edgeperf.core.cost.CountingConvention;
 import dev.edgeperf.core.cost.ModelProfiler;
 import dev.edgeperf.core.cost.ProfileOptions;
-import dev.edgeperf.core.predict.FlopsPredictor;
 import dev.edgeperf.core.zoo.ModelZoo;
 import dev.edgeperf.proto.AgentInfo;
 import dev.edgeperf.proto.CampaignStatus;
 import dev.edgeperf.proto.Hardware;
 import dev.edgeperf.proto.ListAgentsResponse;
+import dev.edgeperf.proto.ListCampaignsResponse;
+import dev.edgeperf.proto.ModelFile;
 import dev.edgeperf.proto.MeasurementSettings;
 import dev.edgeperf.proto.ResultRow;
 import dev.edgeperf.proto.SubmitCampaignRequest;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
+import java.util.Set;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -36,14 +44,17 @@ import java.util.function.Function;
 import java.util.stream.Collectors;
 
 /**
- * Turns a campaign request into jobs: models x variants x batches x threads x every agent connected
- * at submit time, each with its FLOPs and naive predicted time; reports campaign status.
+ * Turns a campaign request into jobs: models x variants x batches x threads x modes x device
+ * selectors, each with its FLOPs; reports, lists and cancels campaigns. Jobs for the selector
+ * {@code all} are bound to each agent connected at submit time; jobs for any other selector wait
+ * for the first idle connected agent that matches.
  */
 public final class CampaignManager {
-    /** The only variant recipe the coordinator can build so far. */
-    public static final List<String> KNOWN_RECIPES = List.of("baseline");
+    /** Largest user model accepted with a campaign, bytes (it travels inside one gRPC message). */
+    public static final int MAX_UPLOAD_BYTES = 12 * 1024 * 1024;
 
     private static final ObjectMapper JSON = new ObjectMapper();
+    private static final Logger LOG = LoggerFactory.getLogger(CampaignManager.class);
 
     private final Store store;
     private final ArtifactStore artifacts;
@@ -68,37 +79,44 @@ public final class CampaignManager {
     /**
      * Plans, stores and queues a campaign, then hands its first jobs out.
      *
-     * @throws EdgeperfException USER_ERROR for an unknown model/recipe or a bad batch/thread count
-     * @throws NoAgentConnectedException when no agent is connected
+     * @throws EdgeperfException USER_ERROR for an unknown model/recipe/selector key/mode or a bad batch/thread count
+     * @throws NoAgentConnectedException when the campaign targets "all" agents and none is connected
      */
     public CampaignStatus submit(SubmitCampaignRequest request) {
+        Map<String, byte[]> uploads = new LinkedHashMap<>();
+        for (ModelFile f : request.getModelFilesList()) {
+            if (f.getOnnx().size() > MAX_UPLOAD_BYTES) {
+                throw EdgeperfException.userError("model file '" + f.getName() + "' is " + f.getOnnx().size()
+                        + " bytes; at most " + MAX_UPLOAD_BYTES + " bytes can be sent with a campaign");
+            }
+            uploads.put(f.getName(), f.getOnnx().toByteArray());
+        }
         List<String> models = request.getModelsList();
-        List<String> variants = request.getVariantsList().isEmpty() ? KNOWN_RECIPES : request.getVariantsList();
+        List<String> variants = request.getVariantsList().isEmpty() ? List.of("baseline") : request.getVariantsList();
         List<Integer> batches = request.getBatchSizesList();
         List<Integer> threads = request.getIntraOpThreadsList().isEmpty() ? List.of(0)
                 : request.getIntraOpThreadsList();
-        validate(models, variants, batches, threads);
+        List<Mode> modes = (request.getModesList().isEmpty() ? List.of("latency") : request.getModesList()).stream()
+                .map(Mode::parse).toList();
+        validate(models, uploads, variants, batches, threads);
         Measurement measurement = measurement(request.getSettings());
-        List<ConnectedAgent> agents = fleet.connected();
-        if (agents.isEmpty()) {
-            throw new NoAgentConnectedException();
-        }
+        List<Target> targets = targets(request.getSelectorsList());
         List<NewJob> jobs = new ArrayList<>();
         for (String model : models) {
-            byte[] bytes = modelSource.apply(model);
-            String digest = artifacts.put(bytes);
-            Map<Integer, Long> flopsByBatch = new HashMap<>();
+            byte[] baseline = uploads.containsKey(model) ? uploads.get(model) : modelSource.apply(model);
             for (String variant : variants) {
+                byte[] bytes = buildVariant(baseline, model, variant);
+                String digest = artifacts.put(bytes);
+                Map<Integer, Long> flopsByBatch = new HashMap<>();
                 for (int batch : batches) {
-                    long flops = flopsByBatch.computeIfAbsent(batch, b -> ModelProfiler.profile(bytes, model,
-                            new ProfileOptions(b, Map.of(), CountingConvention.SEED)).totalFlops());
+                    long flops = flopsByBatch.computeIfAbsent(batch, b -> flops(bytes, baseline, model, variant, b));
                     for (int thread : threads) {
-                        for (ConnectedAgent agent : agents) {
-                            double peak = agent.peakGflops();
-                            // 0 = unknown peak: no prediction rather than a made-up one
-                            double predicted = peak > 0 ? FlopsPredictor.predictMillis(flops, peak) : 0;
-                            jobs.add(new NewJob(UUID.randomUUID().toString(), agent.id(), model, digest, bytes.length,
-                                    variant, batch, thread, measurement, flops, peak, predicted));
+                        for (Mode mode : modes) {
+                            for (Target target : targets) {
+                                jobs.add(new NewJob(UUID.randomUUID().toString(), target.agentId(), target.selector(),
+                                        model, digest, bytes.length, variant, batch, thread,
+                                        measurement.withConcurrency(mode.concurrency()), flops));
+                            }
                         }
                     }
                 }
@@ -109,22 +127,110 @@ public final class CampaignManager {
                 ? String.join(",", models) + " batch " + batches.stream().map(String::valueOf)
                 .collect(Collectors.joining(","))
                 : request.getName().strip();
-        store.insertCampaign(id, name, specJson(request, variants, threads), jobs);
-        scheduler.dispatch();
+        store.insertCampaign(id, name, specJson(request, variants, threads), request.getSpecSource(), jobs);
+        scheduler.enqueue(store.queuedJobs().stream().filter(j -> j.campaignId().equals(id)).toList());
         return status(id);
+    }
+
+    /** A selector's jobs: bound to one agent ("all" expanded) or open to any match. */
+    private record Target(String agentId, String selector) {
+    }
+
+    private List<Target> targets(List<String> selectors) {
+        List<String> texts = selectors.isEmpty() ? List.of(Selector.ALL) : selectors;
+        Set<String> labelKeys = new HashSet<>();
+        store.agents().forEach(a -> labelKeys.addAll(a.labels().keySet()));
+        fleet.connected().forEach(a -> labelKeys.addAll(a.traits().labels().keySet()));
+        List<Target> targets = new ArrayList<>();
+        for (String text : texts) {
+            if (text.strip().equals(Selector.ALL)) {
+                List<ConnectedAgent> agents = fleet.connected();
+                if (agents.isEmpty()) {
+                    throw new NoAgentConnectedException();
+                }
+                agents.forEach(a -> targets.add(new Target(a.id(), "name=" + a.name())));
+                continue;
+            }
+            Selector selector = Selector.parse(text);
+            List<String> unknown = selector.unknownKeys(labelKeys);
+            if (!unknown.isEmpty()) {
+                throw EdgeperfException.userError("unknown selector key '" + unknown.get(0)
+                        + "' (expected one of board, arch, isa, name or a label)");
+            }
+            targets.add(new Target(null, selector.toString()));
+        }
+        return targets;
+    }
+
+    private static byte[] buildVariant(byte[] baseline, String model, String variant) {
+        try {
+            return ModelBuilder.variant(baseline, model, variant);
+        } catch (EdgeperfException e) {
+            throw e;
+        } catch (RuntimeException e) {
+            throw EdgeperfException.userError("variant '" + variant + "' cannot be built from model " + model + ": "
+                    + e.getMessage());
+        }
+    }
+
+    private static long flops(byte[] variantBytes, byte[] baseline, String model, String variant, int batch) {
+        ProfileOptions options = new ProfileOptions(batch, Map.of(), CountingConvention.SEED);
+        try {
+            return ModelProfiler.profile(variantBytes, model + " " + variant, options).totalFlops();
+        } catch (RuntimeException e) {
+            // A transformed graph may hold ops the profiler does not count; the baseline's FLOPs are
+            // then the reference the prediction is made from (logged, not silent).
+            LOG.warn("cannot profile {} {}: {}; predicting from the baseline's FLOPs", model, variant, e.getMessage());
+            return ModelProfiler.profile(baseline, model, options).totalFlops();
+        }
+    }
+
+    /**
+     * Fails every open job of a campaign as cancelled; agents running one finish it, and its result
+     * is refused.
+     *
+     * @throws UnknownCampaignException for an id the store does not hold
+     */
+    public CampaignStatus cancel(String campaignId) {
+        status(campaignId);
+        List<String> open = store.cancelCampaign(campaignId);
+        scheduler.dropQueued(open);
+        LOG.info("campaign {} cancelled ({} open job(s))", campaignId, open.size());
+        return status(campaignId);
+    }
+
+    /** Every campaign, newest first, without rows. */
+    public ListCampaignsResponse list() {
+        ListCampaignsResponse.Builder response = ListCampaignsResponse.newBuilder();
+        for (CampaignSummary summary : store.campaignSummaries()) {
+            response.addCampaigns(toStatus(summary));
+        }
+        return response.build();
     }
 
     /** @throws UnknownCampaignException for an id the store does not hold */
     public CampaignStatus status(String campaignId) {
-        CampaignSummary summary = store.campaignSummary(campaignId)
-                .orElseThrow(() -> new UnknownCampaignException(campaignId));
+        return toStatus(store.campaignSummary(campaignId).orElseThrow(() -> new UnknownCampaignException(campaignId)));
+    }
+
+    private CampaignStatus toStatus(CampaignSummary summary) {
         CampaignStatus.Builder status = CampaignStatus.newBuilder().setCampaignId(summary.id())
                 .setName(summary.name()).setState(summary.state()).setJobsTotal(summary.total())
                 .setJobsQueued(summary.queued()).setJobsRunning(summary.leased()).setJobsDone(summary.done())
-                .setJobsFailed(summary.failed()).setCreatedUnixMs(summary.createdUnixMs());
-        if (!summary.disconnectedTargets().isEmpty()) {
-            status.setWaitingReason("waiting for agent(s) " + String.join(", ", summary.disconnectedTargets())
-                    + " to connect");
+                .setJobsFailed(summary.failed()).setJobsCancelled(summary.cancelled())
+                .setCreatedUnixMs(summary.createdUnixMs());
+        List<ConnectedAgent> connected = fleet.connected();
+        List<String> unmatched = new ArrayList<>();
+        for (String text : summary.queuedSelectors()) {
+            Selector selector = Selector.parse(text);
+            if (connected.stream().noneMatch(a -> selector.matches(a.traits()))) {
+                unmatched.add(text);
+            }
+        }
+        if (!unmatched.isEmpty()) {
+            status.setWaitingReason("waiting: " + unmatched.stream().map(s -> "selector " + s)
+                    .collect(Collectors.joining(", ")) + (unmatched.size() == 1 ? " matches" : " match")
+                    + " no connected agent");
         }
         for (JobOutcome o : summary.rows()) {
             status.addRows(ResultRow.newBuilder().setJobId(o.jobId()).setAgentName(o.agentName())
@@ -132,7 +238,9 @@ public final class CampaignManager {
                     .setIntraOpThreads(o.threads()).setFlops(o.flops()).setPeakGflops(o.peakGflops())
                     .setPredictedMs(o.predictedMs()).setP50Ms(o.p50Ms()).setP90Ms(o.p90Ms()).setP99Ms(o.p99Ms())
                     .setMeanMs(o.meanMs()).setThroughputSamplesPerS(o.throughputSamplesPerS()).setState(o.state())
-                    .setFailureReason(o.failureReason()));
+                    .setFailureReason(o.failureReason()).setAttempt(o.attempt()).setPeakBasis(o.peakBasis())
+                    .setQueueWaitMs(o.queueWaitMs()).setMeasurementMs(o.measurementMs()).setSelector(o.selector())
+                    .setConcurrency(o.concurrency()).setP999Ms(o.p999Ms()).setEndToEndP50Ms(o.endToEndP50Ms()));
         }
         return status.build();
     }
@@ -154,19 +262,18 @@ public final class CampaignManager {
         return response.build();
     }
 
-    private static void validate(List<String> models, List<String> variants, List<Integer> batches,
-                                 List<Integer> threads) {
+    private static void validate(List<String> models, Map<String, byte[]> uploads, List<String> variants,
+                                 List<Integer> batches, List<Integer> threads) {
         if (models.isEmpty()) {
             throw EdgeperfException.userError("a campaign needs at least one model: expected one of "
-                    + String.join(", ", ModelZoo.names()));
+                    + String.join(", ", ModelZoo.names()) + " or an .onnx file");
         }
-        models.forEach(ModelZoo::describe); // USER_ERROR naming the unknown model and the known ones
-        for (String variant : variants) {
-            if (!KNOWN_RECIPES.contains(variant)) {
-                throw EdgeperfException.userError("unknown variant recipe '" + variant + "': expected one of "
-                        + String.join(", ", KNOWN_RECIPES));
+        for (String model : models) {
+            if (!uploads.containsKey(model)) {
+                ModelZoo.describe(model); // USER_ERROR naming the unknown model and the known ones
             }
         }
+        variants.forEach(VariantRecipe::parse); // USER_ERROR naming the recipe and the accepted forms
         if (batches.isEmpty()) {
             throw EdgeperfException.userError("a campaign needs at least one batch size");
         }
@@ -186,7 +293,7 @@ public final class CampaignManager {
     private static Measurement measurement(MeasurementSettings s) {
         try {
             return new Measurement(s.getWarmupIterations(), s.getMinIterations(), s.getMinDurationMs(),
-                    s.getMaxDurationMs());
+                    s.getMaxDurationMs(), s.getTargetCiHalfWidth(), s.getWarmupUntilStable(), 0, s.getInProcess());
         } catch (IllegalArgumentException e) {
             throw EdgeperfException.userError(e.getMessage());
         }
@@ -198,9 +305,13 @@ public final class CampaignManager {
         spec.put("variants", variants);
         spec.put("batchSizes", r.getBatchSizesList());
         spec.put("intraOpThreads", threads);
+        spec.put("modes", r.getModesList());
+        spec.put("selectors", r.getSelectorsList());
         MeasurementSettings s = r.getSettings();
         spec.put("settings", Map.of("warmupIterations", s.getWarmupIterations(), "minIterations",
-                s.getMinIterations(), "minDurationMs", s.getMinDurationMs(), "maxDurationMs", s.getMaxDurationMs()));
+                s.getMinIterations(), "minDurationMs", s.getMinDurationMs(), "maxDurationMs", s.getMaxDurationMs(),
+                "targetCiHalfWidth", s.getTargetCiHalfWidth(), "warmupUntilStable", s.getWarmupUntilStable(),
+                "inProcess", s.getInProcess()));
         try {
             return JSON.writeValueAsString(spec);
         } catch (JsonProcessingException e) {

@@ -1,12 +1,15 @@
 package dev.edgeperf.coordinator.schedule;
 
 import dev.edgeperf.coordinator.fleet.AgentLink;
+import dev.edgeperf.coordinator.fleet.AgentTraits;
 import dev.edgeperf.coordinator.fleet.ConnectedAgent;
 import dev.edgeperf.coordinator.fleet.FleetRegistry;
 import dev.edgeperf.coordinator.store.CommitOutcome;
 import dev.edgeperf.coordinator.store.LeasedJob;
+import dev.edgeperf.coordinator.store.Prediction;
 import dev.edgeperf.coordinator.store.Store;
 import dev.edgeperf.core.EdgeperfException;
+import dev.edgeperf.core.predict.FlopsPredictor;
 import dev.edgeperf.proto.AgentHello;
 import dev.edgeperf.proto.CoordinatorMessage;
 import dev.edgeperf.proto.JobAssignment;
@@ -15,34 +18,56 @@ import dev.edgeperf.proto.JobResult;
 import dev.edgeperf.proto.MeasurementSettings;
 import dev.edgeperf.proto.ResultAck;
 import dev.edgeperf.proto.Welcome;
+import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.LongSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Leases queued jobs to connected agents, one job per agent at a time, and turns what agents send
- * back into store updates. Called from the gRPC stream handlers of all agents concurrently.
+ * Leases queued jobs to idle connected agents whose traits match, one job per agent at a time, and
+ * turns what agents send back into store updates. An agent that stays silent longer than the lease
+ * timeout loses its stream and its lease ({@link #expireSilentAgents()}); its job is queued again
+ * with attempt+1, up to {@link SchedulerSettings#maxAttempts()}. Called from the gRPC stream
+ * handlers of all agents concurrently; one lock guards the queue and who-runs-what.
  */
 public final class JobScheduler {
-    /** Attempts a job gets when its agent keeps disconnecting (transport failures); ORT failures fail at once. */
-    public static final int MAX_ATTEMPTS = 3;
-    /** How often agents are asked to send a heartbeat, ms. */
-    public static final int HEARTBEAT_INTERVAL_MS = 5_000;
+    /** Attempts a job gets by default when its agent keeps disappearing; ORT failures fail at once. */
+    public static final int MAX_ATTEMPTS = SchedulerSettings.DEFAULT_MAX_ATTEMPTS;
 
     private static final Logger LOG = LoggerFactory.getLogger(JobScheduler.class);
 
     private final Store store;
     private final FleetRegistry fleet;
+    private final SchedulerSettings settings;
+    private final LongSupplier nanoClock;
+    private final JobQueue queue = new JobQueue();
     /** agent id -> the job it is running. */
-    private final Map<String, LeasedJob> busy = new ConcurrentHashMap<>();
+    private final Map<String, LeasedJob> busy = new HashMap<>();
+    /** agent id -> System.nanoTime() of the last message. */
+    private final Map<String, Long> lastHeard = new HashMap<>();
 
     public JobScheduler(Store store, FleetRegistry fleet) {
+        this(store, fleet, SchedulerSettings.DEFAULTS, System::nanoTime);
+    }
+
+    /** @param nanoClock monotonic nanoseconds (injectable for lease tests) */
+    public JobScheduler(Store store, FleetRegistry fleet, SchedulerSettings settings, LongSupplier nanoClock) {
         this.store = Objects.requireNonNull(store, "store is null");
         this.fleet = Objects.requireNonNull(fleet, "fleet is null");
+        this.settings = Objects.requireNonNull(settings, "settings is null");
+        this.nanoClock = Objects.requireNonNull(nanoClock, "nanoClock is null");
+        synchronized (this) {
+            store.queuedJobs().forEach(queue::add);
+        }
+    }
+
+    public SchedulerSettings settings() {
+        return settings;
     }
 
     /**
@@ -58,108 +83,261 @@ public final class JobScheduler {
                     + hello.getName() + "'");
         }
         AgentHello normalized = hello.toBuilder().setName(name).build();
+        double calibrated = hello.hasCalibration()
+                ? Math.max(hello.getCalibration().getMatmulGflops(), hello.getCalibration().getConvGflops()) : 0;
         ConnectedAgent agent = fleet.connect(name, () -> new ConnectedAgent(store.registerAgent(normalized), name,
-                hello.getHardware().getPeakGflopsFp32(), link));
-        LOG.info("agent '{}' connected (id {}, peak {} GFLOP/s)", name, agent.id(), agent.peakGflops());
+                AgentTraits.of(normalized), hello.getHardware().getPeakGflopsFp32(), calibrated, link));
+        LOG.info("agent '{}' connected (id {}, peak {} GFLOP/s {})", name, agent.id(),
+                calibrated > 0 ? calibrated : agent.peakGflops(), calibrated > 0 ? "calibrated" : "theoretical");
+        synchronized (this) {
+            lastHeard.put(agent.id(), nanoClock.getAsLong());
+        }
         link.send(CoordinatorMessage.newBuilder().setWelcome(Welcome.newBuilder().setAgentId(agent.id())
-                .setHeartbeatIntervalMs(HEARTBEAT_INTERVAL_MS)).build());
-        dispatch();
+                .setHeartbeatIntervalMs(settings.heartbeatIntervalMs())).build());
+        dispatchTo(agent);
         return agent;
     }
 
     public void heartbeat(ConnectedAgent agent) {
-        store.touchAgent(agent.id());
+        if (heard(agent)) {
+            store.touchAgent(agent.id());
+        }
     }
 
     /**
-     * Commits a result and only then acknowledges it; a duplicate is acknowledged without a second
-     * row. When the commit fails nothing is acknowledged, so the agent keeps the result spooled.
+     * Commits a result and only then acknowledges it, with a status code saying whether it is stored
+     * (see {@link CommitOutcome}). When the commit fails nothing is acknowledged, so the agent keeps
+     * the result spooled and sends it again after reconnecting.
      */
     public void result(ConnectedAgent agent, JobResult result) {
+        heard(agent);
         if (result.getJobId().isEmpty() || result.getAttempt() < 1) {
             LOG.warn("agent '{}' sent a result without job id/attempt; ignored", agent.name());
             return;
         }
         CommitOutcome outcome = store.commitResult(agent.id(), result);
-        if (outcome == CommitOutcome.UNKNOWN_JOB) {
-            LOG.warn("agent '{}' sent a result for unknown job {}; acknowledged and dropped", agent.name(),
-                    result.getJobId());
-        } else {
+        String message = switch (outcome) {
+            case STORED -> "stored";
+            case DUPLICATE -> "already stored";
+            case UNKNOWN_JOB -> "job " + result.getJobId() + " is unknown to this coordinator; result not stored";
+            case NOT_HELD -> "agent '" + agent.name() + "' does not hold job " + result.getJobId() + " attempt "
+                    + result.getAttempt() + "; result not stored";
+            case ALREADY_DONE -> "job " + result.getJobId() + " already has a result from another attempt; attempt "
+                    + result.getAttempt() + " not stored";
+            case CANCELLED -> "job " + result.getJobId() + " belongs to a cancelled campaign; result not stored";
+        };
+        if (outcome.code() == io.grpc.Status.Code.OK) {
             LOG.info("job {} attempt {} on '{}': result {}", result.getJobId(), result.getAttempt(), agent.name(),
-                    outcome == CommitOutcome.STORED ? "stored" : "already stored");
+                    message);
+        } else {
+            LOG.warn("rejected a result from '{}' ({}): {}", agent.name(), outcome.code(), message);
         }
-        agent.link().send(CoordinatorMessage.newBuilder().setAck(ResultAck.newBuilder().setJobId(result.getJobId())
-                .setAttempt(result.getAttempt())).build());
-        finished(agent, result.getJobId());
+        ResultAck.Builder ack = ResultAck.newBuilder().setJobId(result.getJobId()).setAttempt(result.getAttempt());
+        if (outcome.code() != io.grpc.Status.Code.OK) {
+            ack.setStatusCode(outcome.code().value()).setStatusMessage(message);
+        }
+        agent.link().send(CoordinatorMessage.newBuilder().setAck(ack).build());
+        finished(agent, result.getJobId(), result.getAttempt());
     }
 
     /** A failure the agent reports (model load, ORT error, bad artifact) fails the job at once. */
     public void failure(ConnectedAgent agent, JobFailure failure) {
+        heard(agent);
         String reason = failure.getReason().isBlank() ? "agent reported a failure without a reason" : failure.getReason();
-        boolean failed = store.failJob(failure.getJobId(), failure.getAttempt(), reason);
+        boolean failed = store.failJob(failure.getJobId(), failure.getAttempt(), agent.id(),
+                "agent '" + agent.name() + "': " + reason);
         LOG.warn("job {} attempt {} failed on '{}': {}{}", failure.getJobId(), failure.getAttempt(), agent.name(),
-                reason, failed ? "" : " (job was no longer open)");
-        finished(agent, failure.getJobId());
+                reason, failed ? "" : " (the agent does not hold it; ignored)");
+        finished(agent, failure.getJobId(), failure.getAttempt());
     }
 
     /** The agent's stream ended: its leased job goes back to the queue with attempt+1 (bounded). */
     public void disconnect(ConnectedAgent agent) {
+        release(agent, "agent '" + agent.name() + "' disconnected while running the job");
+    }
+
+    /**
+     * Ends the streams of agents silent for longer than the lease timeout and re-queues their jobs.
+     * Called periodically (every {@link SchedulerSettings#reapInterval()}).
+     *
+     * @return names of the agents whose leases expired
+     */
+    public List<String> expireSilentAgents() {
+        long now = nanoClock.getAsLong();
+        long limit = settings.leaseTimeout().toNanos();
+        List<ConnectedAgent> silent = new ArrayList<>();
+        synchronized (this) {
+            for (ConnectedAgent agent : fleet.connected()) {
+                Long last = lastHeard.get(agent.id());
+                if (last != null && now - last > limit) {
+                    silent.add(agent);
+                }
+            }
+        }
+        List<String> names = new ArrayList<>();
+        for (ConnectedAgent agent : silent) {
+            String reason = "lease expired: agent '" + agent.name() + "' sent nothing for more than "
+                    + settings.leaseTimeout().toMillis() + " ms";
+            LOG.warn("{}; closing its stream", reason);
+            agent.link().close(reason);
+            if (release(agent, reason)) {
+                names.add(agent.name());
+            }
+        }
+        return names;
+    }
+
+    private boolean release(ConnectedAgent agent, String reason) {
         List<String> requeued;
-        // Under the dispatch lock (same lock order as dispatch: scheduler, then fleet): a dispatch that
-        // saw this agent has finished leasing, so its lease is released here rather than stranded. The
-        // agent leaves the fleet last, so a reconnect under its name cannot be overwritten as disconnected.
+        // Under the scheduler lock (same order as dispatch: scheduler, then fleet): a dispatch that saw
+        // this agent has finished leasing, so its lease is released here rather than stranded. The agent
+        // leaves the fleet last, so a reconnect under its name cannot be overwritten as disconnected.
         synchronized (this) {
             if (!fleet.isConnected(agent)) {
-                return;
+                return false;
             }
             busy.remove(agent.id());
-            requeued = store.releaseLeases(agent.id(), MAX_ATTEMPTS,
-                    "agent '" + agent.name() + "' disconnected while running the job");
+            lastHeard.remove(agent.id());
+            requeued = store.releaseLeases(agent.id(), settings.maxAttempts(), reason);
+            for (String id : requeued) {
+                store.queuedJob(id).ifPresent(queue::add);
+            }
             store.setConnected(agent.id(), false);
             fleet.disconnect(agent);
         }
         LOG.info("agent '{}' disconnected{}", agent.name(),
                 requeued.isEmpty() ? "" : "; re-queued job(s) " + String.join(", ", requeued));
+        if (!requeued.isEmpty()) {
+            dispatch();
+        }
+        return true;
     }
 
-    /** The job an agent is running, if any. */
-    public Optional<LeasedJob> runningOn(String agentId) {
-        return Optional.ofNullable(busy.get(agentId));
-    }
-
-    private void finished(ConnectedAgent agent, String jobId) {
-        busy.computeIfPresent(agent.id(), (id, job) -> job.jobId().equals(jobId) ? null : job);
+    /** Adds newly inserted jobs to the queue and hands them to idle agents. */
+    public void enqueue(List<LeasedJob> jobs) {
+        synchronized (this) {
+            jobs.forEach(queue::add);
+        }
         dispatch();
     }
 
-    /** Leases one job to every idle connected agent that has queued work. */
-    public synchronized void dispatch() {
-        for (ConnectedAgent agent : fleet.connected()) {
-            if (busy.containsKey(agent.id())) {
-                continue;
+    /** Drops cancelled jobs from the queue (leased ones finish on their agents and are refused). */
+    public synchronized void dropQueued(List<String> jobIds) {
+        jobIds.forEach(queue::remove);
+    }
+
+    /** The job an agent is running, if any. */
+    public synchronized Optional<LeasedJob> runningOn(String agentId) {
+        return Optional.ofNullable(busy.get(agentId));
+    }
+
+    /** Jobs waiting in the in-memory queue. */
+    public synchronized int queuedCount() {
+        return queue.size();
+    }
+
+    private synchronized boolean heard(ConnectedAgent agent) {
+        if (!lastHeard.containsKey(agent.id()) || !fleet.isConnected(agent)) {
+            return false;
+        }
+        lastHeard.put(agent.id(), nanoClock.getAsLong());
+        return true;
+    }
+
+    /** Frees the agent when it reports on the very (job, attempt) it runs; a late result of an older attempt does not. */
+    private void finished(ConnectedAgent agent, String jobId, int attempt) {
+        synchronized (this) {
+            LeasedJob running = busy.get(agent.id());
+            if (running == null || !running.jobId().equals(jobId) || running.attempt() != attempt) {
+                return;
             }
-            Optional<LeasedJob> leased = store.leaseNextJob(agent.id());
-            if (leased.isEmpty()) {
-                continue;
+            busy.remove(agent.id());
+        }
+        dispatchTo(agent);
+    }
+
+    /** Leases one job to every idle connected agent that has matching queued work. */
+    public void dispatch() {
+        List<ConnectedAgent> agents;
+        synchronized (this) {
+            if (queue.size() == 0) {
+                return;
             }
-            LeasedJob job = leased.get();
-            busy.put(agent.id(), job);
-            LOG.info("job {} attempt {} ({} batch {}) leased to '{}'", job.jobId(), job.attempt(), job.modelName(),
-                    job.batchSize(), agent.name());
-            agent.link().send(CoordinatorMessage.newBuilder().setJob(assignment(job)).build());
+            agents = fleet.connected();
+        }
+        for (ConnectedAgent agent : agents) {
+            dispatchTo(agent);
         }
     }
 
+    /**
+     * Picks the agent's next job under the lock, but writes the lease outside it: with a thousand
+     * agents the database write, not the in-memory pick, is what takes time, and holding the lock
+     * across it made every other agent's dispatch wait in line.
+     */
+    private void dispatchTo(ConnectedAgent agent) {
+        while (true) {
+            LeasedJob job;
+            synchronized (this) {
+                if (busy.containsKey(agent.id()) || !fleet.isConnected(agent)) {
+                    return;
+                }
+                Optional<LeasedJob> next = queue.poll(agent);
+                if (next.isEmpty()) {
+                    return;
+                }
+                job = next.get();
+                busy.put(agent.id(), job); // reserves the agent while the lease is written
+            }
+            boolean leased = store.lease(job, agent.id(), predict(agent, job.flops()));
+            synchronized (this) {
+                boolean stillOurs = busy.get(agent.id()) == job && fleet.isConnected(agent);
+                if (!leased) {
+                    if (stillOurs) {
+                        busy.remove(agent.id());
+                    }
+                    continue; // cancelled or completed by a late result meanwhile
+                }
+                if (!stillOurs) {
+                    // the agent left while the lease was written: give the job back as release() would have
+                    for (String id : store.releaseLeases(agent.id(), settings.maxAttempts(),
+                            "agent '" + agent.name() + "' disconnected as the job was leased")) {
+                        store.queuedJob(id).ifPresent(queue::add);
+                    }
+                    return;
+                }
+            }
+            LOG.debug("job {} attempt {} ({} batch {}) leased to '{}'", job.jobId(), job.attempt(), job.modelName(),
+                    job.batchSize(), agent.name());
+            agent.link().send(CoordinatorMessage.newBuilder().setJob(assignment(job)).build());
+            return;
+        }
+    }
+
+    /** FLOPs / peak, with the agent's calibrated peak when it has one, else its theoretical peak. */
+    static Prediction predict(ConnectedAgent agent, long flops) {
+        boolean calibrated = agent.calibratedPeakGflops() > 0;
+        double peak = calibrated ? agent.calibratedPeakGflops() : agent.peakGflops();
+        // 0 = unknown peak: no prediction rather than a made-up one
+        double predicted = peak > 0 ? FlopsPredictor.predictMillis(flops, peak) : 0;
+        return new Prediction(peak, calibrated ? Prediction.CALIBRATED : Prediction.THEORETICAL, predicted);
+    }
+
     private static JobAssignment assignment(LeasedJob job) {
+        var m = job.measurement();
         return JobAssignment.newBuilder().setJobId(job.jobId()).setAttempt(job.attempt())
                 .setModelName(job.modelName()).setModelDigest(job.modelDigest())
                 .setModelSizeBytes(job.modelSizeBytes()).setVariantRecipe(job.variantRecipe())
                 .setBatchSize(job.batchSize()).setIntraOpThreads(job.threads())
                 .setSettings(MeasurementSettings.newBuilder()
-                        .setWarmupIterations(job.measurement().warmupIterations())
-                        .setMinIterations(job.measurement().minIterations())
-                        .setMinDurationMs(job.measurement().minDurationMs())
-                        .setMaxDurationMs(job.measurement().maxDurationMs()))
+                        .setWarmupIterations(m.warmupIterations())
+                        .setMinIterations(m.minIterations())
+                        .setMinDurationMs(m.minDurationMs())
+                        .setMaxDurationMs(m.maxDurationMs())
+                        .setTargetCiHalfWidth(m.targetCiHalfWidth())
+                        .setWarmupUntilStable(m.warmupUntilStable())
+                        .setConcurrency(m.concurrency())
+                        .setInProcess(m.inProcess()))
                 .build();
     }
 }

@@ -1,10 +1,5 @@
 package dev.edgeperf.coordinator.store;
 
-import dev.edgeperf.coordinator.http.DashboardData.CampaignView;
-import dev.edgeperf.coordinator.http.DashboardData.ResultView;
-import dev.edgeperf.proto.DeviceState;
-import dev.edgeperf.proto.JobResult;
-import dev.edgeperf.proto.LatencyStats;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -15,16 +10,13 @@ import java.util.List;
 import java.util.Optional;
 import javax.sql.DataSource;
 
-/** SQL for campaigns, jobs and results. */
+/** SQL for queuing, leasing, releasing, failing and cancelling jobs. */
 final class JobQueries {
-    private static final String OUTCOME_SELECT = "SELECT j.id, j.campaign_id, a.name AS agent_name, j.model_name,"
-            + " j.variant_recipe, j.batch_size, j.threads, j.flops, j.peak_gflops, j.predicted_ms, j.state,"
-            + " j.failure_reason, j.finished_ms, r.p50_ms, r.p90_ms, r.p99_ms, r.mean_ms, r.throughput_samples_per_s"
-            + " FROM jobs j JOIN agents a ON a.id = j.target_agent_id JOIN campaigns c ON c.id = j.campaign_id"
-            + " LEFT JOIN results r ON r.job_id = j.id"
-            + " AND r.attempt = (SELECT MAX(r2.attempt) FROM results r2 WHERE r2.job_id = j.id)";
-    private static final String OUTCOME_ORDER = " ORDER BY a.name, j.model_name, j.batch_size, j.variant_recipe,"
-            + " j.threads, j.seq";
+    /** failure_reason of jobs failed by a cancel; also how cancelled jobs are counted. */
+    static final String CANCELLED_REASON = "cancelled by the user";
+
+    private static final String PENDING_SELECT = "SELECT j.*, c.created_ms AS campaign_created_ms FROM jobs j"
+            + " JOIN campaigns c ON c.id = j.campaign_id";
 
     private final DataSource dataSource;
     private final Clock clock;
@@ -34,42 +26,48 @@ final class JobQueries {
         this.clock = clock;
     }
 
-    void insertCampaign(String id, String name, String specJson, List<NewJob> jobs) {
+    long insertCampaign(String id, String name, String specJson, String specSource, List<NewJob> jobs) {
         long now = clock.millis();
         Jdbc.inTransaction(dataSource, "insert campaign " + id, connection -> {
             try (PreparedStatement st = connection.prepareStatement(
-                    "INSERT INTO campaigns (id, name, spec_json, created_ms) VALUES (?, ?, ?, ?)")) {
+                    "INSERT INTO campaigns (id, name, spec_json, created_ms, spec_source) VALUES (?, ?, ?, ?, ?)")) {
                 st.setString(1, id);
                 st.setString(2, name);
                 st.setString(3, specJson);
                 st.setLong(4, now);
+                st.setString(5, specSource);
                 st.executeUpdate();
             }
             try (PreparedStatement st = connection.prepareStatement("INSERT INTO jobs (id, campaign_id, seq,"
-                    + " target_agent_id, model_name, model_digest, model_size_bytes, variant_recipe, batch_size,"
-                    + " threads, warmup_iterations, min_iterations, min_duration_ms, max_duration_ms, flops,"
-                    + " peak_gflops, predicted_ms, state, attempt, queued_ms)"
-                    + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'queued', 1, ?)")) {
+                    + " target_agent_id, selector, model_name, model_digest, model_size_bytes, variant_recipe,"
+                    + " batch_size, threads, warmup_iterations, min_iterations, min_duration_ms, max_duration_ms,"
+                    + " target_ci_half_width, warmup_until_stable, concurrency, in_process, flops, peak_gflops,"
+                    + " predicted_ms, state, attempt, queued_ms) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?,"
+                    + " ?, ?, ?, ?, ?, ?, 0, 0, 'queued', 1, ?)")) {
                 int seq = 0;
                 for (NewJob job : jobs) {
+                    Measurement m = job.measurement();
                     int i = 1;
                     st.setString(i++, job.id());
                     st.setString(i++, id);
                     st.setInt(i++, seq++);
                     st.setString(i++, job.targetAgentId());
+                    st.setString(i++, job.selector());
                     st.setString(i++, job.modelName());
                     st.setString(i++, job.modelDigest());
                     st.setLong(i++, job.modelSizeBytes());
                     st.setString(i++, job.variantRecipe());
                     st.setInt(i++, job.batchSize());
                     st.setInt(i++, job.threads());
-                    st.setInt(i++, job.measurement().warmupIterations());
-                    st.setInt(i++, job.measurement().minIterations());
-                    st.setLong(i++, job.measurement().minDurationMs());
-                    st.setLong(i++, job.measurement().maxDurationMs());
+                    st.setInt(i++, m.warmupIterations());
+                    st.setInt(i++, m.minIterations());
+                    st.setLong(i++, m.minDurationMs());
+                    st.setLong(i++, m.maxDurationMs());
+                    st.setDouble(i++, m.targetCiHalfWidth());
+                    st.setBoolean(i++, m.warmupUntilStable());
+                    st.setInt(i++, m.concurrency());
+                    st.setBoolean(i++, m.inProcess());
                     st.setLong(i++, job.flops());
-                    st.setDouble(i++, job.peakGflops());
-                    st.setDouble(i++, job.predictedMs());
                     st.setLong(i, now);
                     st.addBatch();
                 }
@@ -77,145 +75,100 @@ final class JobQueries {
             }
             return null;
         });
+        return now;
     }
 
-    Optional<LeasedJob> leaseNext(String agentId) {
-        long now = clock.millis();
-        return Jdbc.inTransaction(dataSource, "lease a job to agent " + agentId, connection -> {
-            try (PreparedStatement st = connection.prepareStatement("SELECT j.* FROM jobs j"
-                    + " JOIN campaigns c ON c.id = j.campaign_id WHERE j.state = 'queued' AND j.target_agent_id = ?"
-                    + " ORDER BY c.created_ms, j.campaign_id, j.seq FETCH FIRST 1 ROWS ONLY")) {
-                st.setString(1, agentId);
+    /** Every queued job, oldest campaign first, then in submission order. */
+    List<LeasedJob> queued() {
+        return pending(" WHERE j.state = 'queued' ORDER BY c.created_ms, j.campaign_id, j.seq", null);
+    }
+
+    Optional<LeasedJob> queuedJob(String jobId) {
+        return pending(" WHERE j.state = 'queued' AND j.id = ?", jobId).stream().findFirst();
+    }
+
+    private List<LeasedJob> pending(String where, String param) {
+        return Jdbc.inTransaction(dataSource, "read queued jobs", connection -> {
+            List<LeasedJob> jobs = new ArrayList<>();
+            try (PreparedStatement st = connection.prepareStatement(PENDING_SELECT + where)) {
+                if (param != null) {
+                    st.setString(1, param);
+                }
                 try (ResultSet rs = st.executeQuery()) {
-                    if (!rs.next()) {
-                        return Optional.<LeasedJob>empty();
-                    }
-                    LeasedJob job = new LeasedJob(rs.getString("id"), rs.getInt("attempt"), rs.getString("model_name"),
-                            rs.getString("model_digest"), rs.getLong("model_size_bytes"),
-                            rs.getString("variant_recipe"), rs.getInt("batch_size"), rs.getInt("threads"),
-                            new Measurement(rs.getInt("warmup_iterations"), rs.getInt("min_iterations"),
-                                    rs.getLong("min_duration_ms"), rs.getLong("max_duration_ms")));
-                    try (PreparedStatement lease = connection.prepareStatement("UPDATE jobs SET state = 'leased',"
-                            + " leased_to = ?, leased_ms = ? WHERE id = ? AND state = 'queued'")) {
-                        lease.setString(1, agentId);
-                        lease.setLong(2, now);
-                        lease.setString(3, job.jobId());
-                        return lease.executeUpdate() == 1 ? Optional.of(job) : Optional.<LeasedJob>empty();
+                    while (rs.next()) {
+                        jobs.add(new LeasedJob(rs.getString("id"), rs.getInt("attempt"), rs.getString("campaign_id"),
+                                rs.getLong("campaign_created_ms"), rs.getInt("seq"), rs.getString("target_agent_id"),
+                                rs.getString("selector"), rs.getString("model_name"), rs.getString("model_digest"),
+                                rs.getLong("model_size_bytes"), rs.getString("variant_recipe"),
+                                rs.getInt("batch_size"), rs.getInt("threads"),
+                                new Measurement(rs.getInt("warmup_iterations"), rs.getInt("min_iterations"),
+                                        rs.getLong("min_duration_ms"), rs.getLong("max_duration_ms"),
+                                        rs.getDouble("target_ci_half_width"), rs.getBoolean("warmup_until_stable"),
+                                        rs.getInt("concurrency"), rs.getBoolean("in_process")),
+                                rs.getLong("flops"), rs.getLong("queued_ms")));
                     }
                 }
             }
+            return jobs;
         });
     }
 
-    CommitOutcome commitResult(String agentId, JobResult result) {
+    /**
+     * Leases one queued (job, attempt) to an agent and records the lease with the prediction made
+     * from that agent's peak; false when the job is no longer queued at that attempt (cancelled).
+     */
+    boolean lease(LeasedJob job, String agentId, Prediction prediction) {
         long now = clock.millis();
-        return Jdbc.inTransaction(dataSource, "commit the result of job " + result.getJobId(), connection -> {
-            double predictedMs;
-            double peakGflops;
-            try (PreparedStatement st = connection.prepareStatement(
-                    "SELECT predicted_ms, peak_gflops FROM jobs WHERE id = ?")) {
-                st.setString(1, result.getJobId());
-                try (ResultSet rs = st.executeQuery()) {
-                    if (!rs.next()) {
-                        return CommitOutcome.UNKNOWN_JOB;
-                    }
-                    predictedMs = rs.getDouble(1);
-                    peakGflops = rs.getDouble(2);
+        return Jdbc.inTransaction(dataSource, "lease job " + job.jobId() + " to agent " + agentId, connection -> {
+            try (PreparedStatement st = connection.prepareStatement("UPDATE jobs SET state = 'leased', leased_to = ?,"
+                    + " leased_ms = ?, peak_gflops = ?, predicted_ms = ?, peak_basis = ?"
+                    + " WHERE id = ? AND attempt = ? AND state = 'queued'")) {
+                st.setString(1, agentId);
+                st.setLong(2, now);
+                st.setDouble(3, prediction.peakGflops());
+                st.setDouble(4, prediction.predictedMs());
+                st.setString(5, prediction.basis());
+                st.setString(6, job.jobId());
+                st.setInt(7, job.attempt());
+                if (st.executeUpdate() != 1) {
+                    return false;
                 }
             }
-            try (PreparedStatement st = connection.prepareStatement(
-                    "SELECT 1 FROM results WHERE job_id = ? AND attempt = ?")) {
-                st.setString(1, result.getJobId());
-                st.setInt(2, result.getAttempt());
-                try (ResultSet rs = st.executeQuery()) {
-                    if (rs.next()) {
-                        return CommitOutcome.DUPLICATE;
-                    }
-                }
-            }
-            try {
-                insertResult(connection, agentId, result, predictedMs, peakGflops, now);
-            } catch (SQLException e) {
-                if (Jdbc.isConstraintViolation(e)) {
-                    return CommitOutcome.DUPLICATE; // a concurrent commit of the same (job, attempt) won
-                }
-                throw e;
-            }
-            // A late result of an earlier attempt still completes the job: it is a valid measurement.
-            try (PreparedStatement st = connection.prepareStatement("UPDATE jobs SET state = 'done', finished_ms = ?,"
-                    + " failure_reason = NULL WHERE id = ? AND state <> 'done'")) {
-                st.setLong(1, now);
-                st.setString(2, result.getJobId());
+            try (PreparedStatement st = connection.prepareStatement("INSERT INTO job_attempts (job_id, attempt,"
+                    + " agent_id, queued_ms, leased_ms, peak_gflops, peak_basis, predicted_ms)"
+                    + " VALUES (?, ?, ?, ?, ?, ?, ?, ?)")) {
+                st.setString(1, job.jobId());
+                st.setInt(2, job.attempt());
+                st.setString(3, agentId);
+                st.setLong(4, job.queuedMs());
+                st.setLong(5, now);
+                st.setDouble(6, prediction.peakGflops());
+                st.setString(7, prediction.basis());
+                st.setDouble(8, prediction.predictedMs());
                 st.executeUpdate();
             }
-            return CommitOutcome.STORED;
+            return true;
         });
     }
 
-    private static void insertResult(Connection connection, String agentId, JobResult r, double predictedMs,
-                                     double peakGflops, long now) throws SQLException {
-        try (PreparedStatement st = connection.prepareStatement("INSERT INTO results (job_id, attempt, agent_id,"
-                + " batch_size, threads, latency_kind, sample_count, mean_ms, stdev_ms, min_ms, p50_ms, p90_ms, p95_ms,"
-                + " p99_ms, max_ms, throughput_samples_per_s, session_create_ms, first_inference_ms, warmup_iterations,"
-                + " stop_reason, engine, engine_version, execution_provider, jvm, agent_version, hardware_fingerprint,"
-                + " cpu_temp_before_c, cpu_freq_before_hz, cpu_temp_after_c, cpu_freq_after_hz, throttled,"
-                + " predicted_ms, peak_gflops, finished_ms, received_ms) VALUES (?, ?, ?, ?, ?, 'compute', ?, ?, ?, ?,"
-                + " ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
-            LatencyStats lat = r.getComputeLatency();
-            int i = 1;
-            st.setString(i++, r.getJobId());
-            st.setInt(i++, r.getAttempt());
-            st.setString(i++, agentId);
-            st.setInt(i++, r.getBatchSize());
-            st.setInt(i++, r.getIntraOpThreads());
-            st.setLong(i++, lat.getCount());
-            st.setDouble(i++, lat.getMeanMs());
-            st.setDouble(i++, lat.getStdevMs());
-            st.setDouble(i++, lat.getMinMs());
-            st.setDouble(i++, lat.getP50Ms());
-            st.setDouble(i++, lat.getP90Ms());
-            st.setDouble(i++, lat.getP95Ms());
-            st.setDouble(i++, lat.getP99Ms());
-            st.setDouble(i++, lat.getMaxMs());
-            st.setDouble(i++, r.getThroughputSamplesPerS());
-            st.setDouble(i++, r.getSessionCreateMs());
-            st.setDouble(i++, r.getFirstInferenceMs());
-            st.setInt(i++, r.getWarmupIterations());
-            st.setString(i++, r.getStopReason());
-            st.setString(i++, r.getEngine());
-            st.setString(i++, r.getEngineVersion());
-            st.setString(i++, r.getExecutionProvider());
-            st.setString(i++, r.getJvm());
-            st.setString(i++, r.getAgentVersion());
-            st.setString(i++, r.getHardwareFingerprint());
-            i = setDeviceState(st, i, r.hasBefore() ? r.getBefore() : null);
-            i = setDeviceState(st, i, r.hasAfter() ? r.getAfter() : null);
-            st.setBoolean(i++, r.getThrottled());
-            st.setDouble(i++, predictedMs);
-            st.setDouble(i++, peakGflops);
-            st.setLong(i++, r.getFinishedUnixMs());
-            st.setLong(i, now);
-            st.executeUpdate();
-        }
-    }
-
-    private static int setDeviceState(PreparedStatement st, int index, DeviceState state) throws SQLException {
-        Jdbc.setNullableDouble(st, index, state != null && state.hasCpuTempC() ? state.getCpuTempC() : null);
-        Jdbc.setNullableLong(st, index + 1, state != null && state.hasCpuFreqHz() ? state.getCpuFreqHz() : null);
-        return index + 2;
-    }
-
-    boolean fail(String jobId, int attempt, String reason) {
+    /** Fails the (job, attempt) the agent holds; false when it does not hold it (any more). */
+    boolean fail(String jobId, int attempt, String agentId, String reason) {
         long now = clock.millis();
         return Jdbc.inTransaction(dataSource, "fail job " + jobId, connection -> {
             try (PreparedStatement st = connection.prepareStatement("UPDATE jobs SET state = 'failed',"
-                    + " failure_reason = ?, finished_ms = ? WHERE id = ? AND attempt = ? AND state IN ('queued', 'leased')")) {
+                    + " failure_reason = ?, finished_ms = ? WHERE id = ? AND attempt = ? AND state = 'leased'"
+                    + " AND leased_to = ?")) {
                 st.setString(1, truncate(reason));
                 st.setLong(2, now);
                 st.setString(3, jobId);
                 st.setInt(4, attempt);
-                return st.executeUpdate() == 1;
+                st.setString(5, agentId);
+                if (st.executeUpdate() != 1) {
+                    return false;
+                }
             }
+            endAttempt(connection, jobId, attempt, "failed", reason, now);
+            return true;
         });
     }
 
@@ -232,6 +185,8 @@ final class JobQueries {
         return Jdbc.inTransaction(dataSource, "release leased jobs", connection -> {
             List<String> requeued = new ArrayList<>();
             List<String> failed = new ArrayList<>();
+            List<int[]> attempts = new ArrayList<>();
+            List<String> ids = new ArrayList<>();
             try (PreparedStatement st = connection.prepareStatement(
                     "SELECT id, attempt FROM jobs WHERE state = 'leased' AND " + where)) {
                 if (agentId != null) {
@@ -240,8 +195,13 @@ final class JobQueries {
                 try (ResultSet rs = st.executeQuery()) {
                     while (rs.next()) {
                         (rs.getInt(2) < maxAttempts ? requeued : failed).add(rs.getString(1));
+                        ids.add(rs.getString(1));
+                        attempts.add(new int[] {rs.getInt(2)});
                     }
                 }
+            }
+            for (int k = 0; k < ids.size(); k++) {
+                endAttempt(connection, ids.get(k), attempts.get(k)[0], "released", reason, now);
             }
             try (PreparedStatement st = connection.prepareStatement("UPDATE jobs SET state = 'queued',"
                     + " attempt = attempt + 1, leased_to = NULL, leased_ms = NULL, queued_ms = ? WHERE id = ?")) {
@@ -264,117 +224,63 @@ final class JobQueries {
         });
     }
 
-    Optional<CampaignSummary> summary(String campaignId) {
-        return Jdbc.inTransaction(dataSource, "read campaign " + campaignId, connection -> {
-            String name;
-            long created;
+    /**
+     * Fails every open job of a campaign with {@link #CANCELLED_REASON}.
+     *
+     * @return ids of the jobs cancelled; empty when the campaign has no open job
+     */
+    List<String> cancel(String campaignId) {
+        long now = clock.millis();
+        return Jdbc.inTransaction(dataSource, "cancel campaign " + campaignId, connection -> {
+            List<String> open = new ArrayList<>();
             try (PreparedStatement st = connection.prepareStatement(
-                    "SELECT name, created_ms FROM campaigns WHERE id = ?")) {
+                    "SELECT id FROM jobs WHERE campaign_id = ? AND state IN ('queued', 'leased')")) {
                 st.setString(1, campaignId);
                 try (ResultSet rs = st.executeQuery()) {
-                    if (!rs.next()) {
-                        return Optional.<CampaignSummary>empty();
+                    while (rs.next()) {
+                        open.add(rs.getString(1));
                     }
-                    name = rs.getString(1);
-                    created = rs.getLong(2);
                 }
             }
-            int[] counts = new int[4];
+            try (PreparedStatement st = connection.prepareStatement("UPDATE jobs SET state = 'failed',"
+                    + " failure_reason = ?, finished_ms = ? WHERE campaign_id = ? AND state IN ('queued', 'leased')")) {
+                st.setString(1, CANCELLED_REASON);
+                st.setLong(2, now);
+                st.setString(3, campaignId);
+                st.executeUpdate();
+            }
+            try (PreparedStatement st = connection.prepareStatement("UPDATE job_attempts SET ended_ms = ?,"
+                    + " outcome = 'released', reason = ? WHERE ended_ms IS NULL AND job_id IN"
+                    + " (SELECT id FROM jobs WHERE campaign_id = ?)")) {
+                st.setLong(1, now);
+                st.setString(2, CANCELLED_REASON);
+                st.setString(3, campaignId);
+                st.executeUpdate();
+            }
             try (PreparedStatement st = connection.prepareStatement(
-                    "SELECT state, COUNT(*) FROM jobs WHERE campaign_id = ? GROUP BY state")) {
-                st.setString(1, campaignId);
-                try (ResultSet rs = st.executeQuery()) {
-                    while (rs.next()) {
-                        counts[List.of("queued", "leased", "done", "failed").indexOf(rs.getString(1))] = rs.getInt(2);
-                    }
-                }
+                    "UPDATE campaigns SET cancelled_ms = ? WHERE id = ? AND cancelled_ms IS NULL")) {
+                st.setLong(1, now);
+                st.setString(2, campaignId);
+                st.executeUpdate();
             }
-            List<JobOutcome> rows = new ArrayList<>();
-            try (PreparedStatement st = connection.prepareStatement(OUTCOME_SELECT
-                    + " WHERE j.campaign_id = ? AND j.state IN ('done', 'failed')" + OUTCOME_ORDER)) {
-                st.setString(1, campaignId);
-                try (ResultSet rs = st.executeQuery()) {
-                    while (rs.next()) {
-                        rows.add(outcome(rs));
-                    }
-                }
-            }
-            List<String> waitingFor = new ArrayList<>();
-            try (PreparedStatement st = connection.prepareStatement("SELECT DISTINCT a.name FROM jobs j JOIN agents a"
-                    + " ON a.id = j.target_agent_id WHERE j.campaign_id = ? AND j.state = 'queued'"
-                    + " AND a.connected = FALSE ORDER BY a.name")) {
-                st.setString(1, campaignId);
-                try (ResultSet rs = st.executeQuery()) {
-                    while (rs.next()) {
-                        waitingFor.add(rs.getString(1));
-                    }
-                }
-            }
-            int total = counts[0] + counts[1] + counts[2] + counts[3];
-            return Optional.of(new CampaignSummary(campaignId, name, created, total, counts[0], counts[1], counts[2],
-                    counts[3], rows, waitingFor));
+            return open;
         });
     }
 
-    List<CampaignView> campaigns() {
-        return Jdbc.inTransaction(dataSource, "list campaigns", connection -> {
-            List<CampaignView> views = new ArrayList<>();
-            try (PreparedStatement st = connection.prepareStatement("SELECT c.id, c.name, c.created_ms,"
-                    + " COUNT(j.id) AS total,"
-                    + " SUM(CASE WHEN j.state = 'done' THEN 1 ELSE 0 END) AS done,"
-                    + " SUM(CASE WHEN j.state = 'failed' THEN 1 ELSE 0 END) AS failed"
-                    + " FROM campaigns c LEFT JOIN jobs j ON j.campaign_id = c.id"
-                    + " GROUP BY c.id, c.name, c.created_ms ORDER BY c.created_ms DESC, c.id");
-                 ResultSet rs = st.executeQuery()) {
-                while (rs.next()) {
-                    int total = rs.getInt("total");
-                    int done = rs.getInt("done");
-                    int failed = rs.getInt("failed");
-                    String state = done + failed < total ? "running" : failed > 0 ? "failed" : "done";
-                    views.add(new CampaignView(rs.getString("id"), rs.getString("name"), state,
-                            rs.getLong("created_ms"), total, done, failed));
-                }
-            }
-            return views;
-        });
+    static void endAttempt(Connection connection, String jobId, int attempt, String outcome, String reason, long now)
+            throws SQLException {
+        try (PreparedStatement st = connection.prepareStatement("UPDATE job_attempts SET ended_ms = ?, outcome = ?,"
+                + " reason = ? WHERE job_id = ? AND attempt = ? AND ended_ms IS NULL")) {
+            st.setLong(1, now);
+            st.setString(2, outcome);
+            st.setString(3, reason == null ? null : truncate(reason));
+            st.setString(4, jobId);
+            st.setInt(5, attempt);
+            st.executeUpdate();
+        }
     }
 
-    List<ResultView> results(Optional<String> campaignId) {
-        return Jdbc.inTransaction(dataSource, "list results", connection -> {
-            List<ResultView> views = new ArrayList<>();
-            String sql = OUTCOME_SELECT + " WHERE j.state = 'done' AND r.job_id IS NOT NULL"
-                    + (campaignId.isPresent() ? " AND j.campaign_id = ?" : "")
-                    + " ORDER BY c.created_ms DESC, j.campaign_id, a.name, j.model_name, j.batch_size, j.variant_recipe,"
-                    + " j.threads, j.seq";
-            try (PreparedStatement st = connection.prepareStatement(sql)) {
-                if (campaignId.isPresent()) {
-                    st.setString(1, campaignId.get());
-                }
-                try (ResultSet rs = st.executeQuery()) {
-                    while (rs.next()) {
-                        JobOutcome o = outcome(rs);
-                        views.add(new ResultView(o.jobId(), o.campaignId(), o.agentName(), o.modelName(),
-                                o.variantRecipe(), o.batchSize(), o.threads(), o.flops(), o.peakGflops(),
-                                o.predictedMs(), o.p50Ms(), o.p90Ms(), o.p99Ms(), o.meanMs(),
-                                o.throughputSamplesPerS(), o.finishedUnixMs()));
-                    }
-                }
-            }
-            return views;
-        });
-    }
-
-    private static JobOutcome outcome(ResultSet rs) throws SQLException {
-        Long finished = Jdbc.nullableLong(rs, "finished_ms");
-        return new JobOutcome(rs.getString("id"), rs.getString("campaign_id"), rs.getString("agent_name"),
-                rs.getString("model_name"), rs.getString("variant_recipe"), rs.getInt("batch_size"),
-                rs.getInt("threads"), rs.getLong("flops"), rs.getDouble("peak_gflops"), rs.getDouble("predicted_ms"),
-                rs.getDouble("p50_ms"), rs.getDouble("p90_ms"), rs.getDouble("p99_ms"), rs.getDouble("mean_ms"),
-                rs.getDouble("throughput_samples_per_s"), finished == null ? 0 : finished, rs.getString("state"),
-                rs.getString("failure_reason"));
-    }
-
-    private static String truncate(String reason) {
+    static String truncate(String reason) {
         String oneLine = reason == null ? "" : reason.replace('\n', ' ');
         return oneLine.length() <= 2000 ? oneLine : oneLine.substring(0, 1997) + "...";
     }

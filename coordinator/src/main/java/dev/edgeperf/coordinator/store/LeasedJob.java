@@ -2,12 +2,30 @@ package dev.edgeperf.coordinator.store;
 
 import java.util.Objects;
 
-/** A job just leased to an agent: everything the assignment message needs. */
-public record LeasedJob(String jobId, int attempt, String modelName, String modelDigest, long modelSizeBytes,
-                        String variantRecipe, int batchSize, int threads, Measurement measurement) {
+/**
+ * A queued job as the scheduler holds it, and hands it out when leased: everything the
+ * assignment message needs plus what matching needs.
+ *
+ * @param targetAgentId the only agent allowed to run it, or null for any agent matching {@code selector}
+ * @param campaignCreatedMs with {@code seq}, the queue order (older campaigns first)
+ * @param flops         per batch, for the prediction made at lease time
+ * @param queuedMs      when this attempt was queued, coordinator clock
+ */
+public record LeasedJob(String jobId, int attempt, String campaignId, long campaignCreatedMs, int seq,
+                        String targetAgentId, String selector, String modelName, String modelDigest,
+                        long modelSizeBytes, String variantRecipe, int batchSize, int threads,
+                        Measurement measurement, long flops, long queuedMs) {
     public LeasedJob {
         Objects.requireNonNull(jobId, "jobId is null");
+        Objects.requireNonNull(campaignId, "campaignId is null");
+        Objects.requireNonNull(selector, "selector is null");
         Objects.requireNonNull(modelDigest, "modelDigest is null");
         Objects.requireNonNull(measurement, "measurement is null");
+    }
+
+    /** The same job queued again as attempt {@code next}. */
+    public LeasedJob withAttempt(int next, long queuedAt) {
+        return new LeasedJob(jobId, next, campaignId, campaignCreatedMs, seq, targetAgentId, selector, modelName,
+                modelDigest, modelSizeBytes, variantRecipe, batchSize, threads, measurement, flops, queuedAt);
     }
 }

@@ -3,18 +3,19 @@ package dev.edgeperf.coordinator.store;
 import java.util.Objects;
 
 /**
- * A job as planned, before it is queued.
+ * A job as planned, before it is queued. The prediction is made when the job is leased, from the
+ * peak of the agent that runs it.
  *
- * @param flops       FLOPs of one inference call at {@code batchSize} (per batch)
- * @param peakGflops  the target agent's peak fp32 GFLOP/s used for {@code predictedMs}
- * @param predictedMs naive prediction, milliseconds per batch
+ * @param targetAgentId the one agent that must run it, or null for any agent matching {@code selector}
+ * @param selector      device selector text, e.g. "board=rpi5" ("name=x" for agent-bound jobs)
+ * @param flops         FLOPs of one inference call at {@code batchSize} (per batch)
  */
-public record NewJob(String id, String targetAgentId, String modelName, String modelDigest, long modelSizeBytes,
-                     String variantRecipe, int batchSize, int threads, Measurement measurement, long flops,
-                     double peakGflops, double predictedMs) {
+public record NewJob(String id, String targetAgentId, String selector, String modelName, String modelDigest,
+                     long modelSizeBytes, String variantRecipe, int batchSize, int threads, Measurement measurement,
+                     long flops) {
     public NewJob {
         Objects.requireNonNull(id, "id is null");
-        Objects.requireNonNull(targetAgentId, "targetAgentId is null");
+        Objects.requireNonNull(selector, "selector is null");
         Objects.requireNonNull(modelName, "modelName is null");
         Objects.requireNonNull(modelDigest, "modelDigest is null");
         Objects.requireNonNull(variantRecipe, "variantRecipe is null");

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.edgeperf.coordinator.http.DashboardData;
 import dev.edgeperf.core.EdgeperfException;
 import dev.edgeperf.proto.AgentHello;
+import dev.edgeperf.proto.Calibration;
 import dev.edgeperf.proto.Hardware;
 import dev.edgeperf.proto.JobResult;
 import java.sql.PreparedStatement;
@@ -30,12 +31,16 @@ public final class Store implements DashboardData {
     private final DataSource dataSource;
     private final Clock clock;
     private final JobQueries jobs;
+    private final ResultQueries results;
+    private final CampaignQueries campaigns;
 
     /** @param dataSource an already migrated database (see {@link Database#migrate}) */
     public Store(DataSource dataSource, Clock clock) {
         this.dataSource = Objects.requireNonNull(dataSource, "dataSource is null");
         this.clock = Objects.requireNonNull(clock, "clock is null");
         this.jobs = new JobQueries(dataSource, clock);
+        this.results = new ResultQueries(dataSource, clock);
+        this.campaigns = new CampaignQueries(dataSource);
     }
 
     /** Opens {@code jdbcUrl}, migrates it and returns a store over it. */
@@ -114,6 +119,23 @@ public final class Store implements DashboardData {
                 }
                 st.executeUpdate();
             }
+            try (PreparedStatement st = connection.prepareStatement("UPDATE agents SET calib_matmul_gflops = ?,"
+                    + " calib_conv_gflops = ?, calib_memory_gb_per_s = ?, calib_call_overhead_us = ?, calib_threads = ?,"
+                    + " calib_measured_ms = ? WHERE id = ?")) {
+                Calibration c = hello.hasCalibration() ? hello.getCalibration() : null;
+                Jdbc.setNullableDouble(st, 1, c == null ? null : c.getMatmulGflops());
+                Jdbc.setNullableDouble(st, 2, c == null ? null : c.getConvGflops());
+                Jdbc.setNullableDouble(st, 3, c == null ? null : c.getMemoryGbPerS());
+                Jdbc.setNullableDouble(st, 4, c == null ? null : c.getCallOverheadUs());
+                if (c == null) {
+                    st.setNull(5, java.sql.Types.INTEGER);
+                } else {
+                    st.setInt(5, c.getThreads());
+                }
+                Jdbc.setNullableLong(st, 6, c == null ? null : c.getMeasuredUnixMs());
+                st.setString(7, id);
+                st.executeUpdate();
+            }
             return id;
         });
     }
@@ -151,27 +173,44 @@ public final class Store implements DashboardData {
 
     // ------------------------------------------------------------------------ jobs and results
 
-    /** Stores a campaign and queues its jobs, atomically. */
-    public void insertCampaign(String id, String name, String specJson, List<NewJob> newJobs) {
-        jobs.insertCampaign(id, name, specJson, newJobs);
+    /**
+     * Stores a campaign and queues its jobs, atomically.
+     *
+     * @return the campaign's creation time, coordinator clock (its place in the queue order)
+     */
+    public long insertCampaign(String id, String name, String specJson, String specSource, List<NewJob> newJobs) {
+        return jobs.insertCampaign(id, name, specJson, specSource, newJobs);
     }
 
-    /** Leases the oldest queued job targeted at {@code agentId}; empty when there is none. */
-    public Optional<LeasedJob> leaseNextJob(String agentId) {
-        return jobs.leaseNext(agentId);
+    /** Every queued job, in queue order (older campaigns first, then submission order). */
+    public List<LeasedJob> queuedJobs() {
+        return jobs.queued();
+    }
+
+    /** One job if it is queued. */
+    public Optional<LeasedJob> queuedJob(String jobId) {
+        return jobs.queuedJob(jobId);
     }
 
     /**
-     * Commits a measurement and marks its job done, in one transaction; a second result for the
-     * same (job, attempt) is not stored again. Callers acknowledge to the agent only after this returns.
+     * Leases a queued (job, attempt) to an agent and records the prediction made for that agent;
+     * false when the job is no longer queued at that attempt (e.g. cancelled meanwhile).
      */
-    public CommitOutcome commitResult(String agentId, JobResult result) {
-        return jobs.commitResult(agentId, result);
+    public boolean lease(LeasedJob job, String agentId, Prediction prediction) {
+        return jobs.lease(job, agentId, prediction);
     }
 
-    /** Marks a job failed with a reason; false when the (job, attempt) is no longer open. */
-    public boolean failJob(String jobId, int attempt, String reason) {
-        return jobs.fail(jobId, attempt, reason);
+    /**
+     * Commits a measurement and marks its job done, in one transaction, following the rules in
+     * {@link ResultQueries}. Callers acknowledge to the agent only after this returns.
+     */
+    public CommitOutcome commitResult(String agentId, JobResult result) {
+        return results.commit(agentId, result);
+    }
+
+    /** Marks the (job, attempt) the agent holds failed with a reason; false when it does not hold it. */
+    public boolean failJob(String jobId, int attempt, String agentId, String reason) {
+        return jobs.fail(jobId, attempt, agentId, reason);
     }
 
     /**
@@ -184,8 +223,27 @@ public final class Store implements DashboardData {
         return jobs.releaseLeases(agentId, maxAttempts, reason);
     }
 
+    /**
+     * Fails every open job of the campaign as cancelled and marks the campaign cancelled.
+     *
+     * @return the ids of the jobs that were open
+     */
+    public List<String> cancelCampaign(String campaignId) {
+        return jobs.cancel(campaignId);
+    }
+
+    /** A campaign with its finished rows. */
     public Optional<CampaignSummary> campaignSummary(String campaignId) {
-        return jobs.summary(campaignId);
+        return campaigns.summary(campaignId, true);
+    }
+
+    /** Every campaign, newest first, without rows. */
+    public List<CampaignSummary> campaignSummaries() {
+        List<CampaignSummary> all = new ArrayList<>();
+        for (String id : campaigns.campaignIds()) {
+            campaigns.summary(id, false).ifPresent(all::add);
+        }
+        return all;
     }
 
     // ---------------------------------------------------------------------------- dashboard views
@@ -214,12 +272,12 @@ public final class Store implements DashboardData {
 
     @Override
     public List<CampaignView> campaigns() {
-        return jobs.campaigns();
+        return campaigns.campaigns();
     }
 
     @Override
     public List<ResultView> results(Optional<String> campaignId) {
-        return jobs.results(campaignId);
+        return campaigns.results(campaignId);
     }
 
     private static String toJson(Map<String, String> labels) {

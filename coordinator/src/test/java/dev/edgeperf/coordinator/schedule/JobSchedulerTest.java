@@ -70,6 +70,11 @@ class JobSchedulerTest {
         Database.close(store.dataSource());
     }
 
+    private void insert(List<NewJob> jobs) {
+        store.insertCampaign("c1", "test", "{}", "", jobs);
+        scheduler.enqueue(store.queuedJobs());
+    }
+
     private int resultRows(String jobId, int attempt) {
         try (Connection c = store.dataSource().getConnection();
              PreparedStatement st = c.prepareStatement("SELECT COUNT(*) FROM results WHERE job_id = ? AND attempt = ?")) {
@@ -93,7 +98,7 @@ class JobSchedulerTest {
         NewJob a1 = Fixtures.job(a.id(), 1, 1_060_400, 10);
         NewJob a2 = Fixtures.job(a.id(), 8, 8_483_200, 10);
         NewJob b1 = Fixtures.job(b.id(), 1, 1_060_400, 20);
-        store.insertCampaign("c1", "test", "{}", List.of(a1, a2, b1));
+        insert(List.of(a1, a2, b1));
 
         scheduler.dispatch();
         scheduler.dispatch();
@@ -116,7 +121,7 @@ class JobSchedulerTest {
         FakeLink link = new FakeLink();
         ConnectedAgent a = scheduler.connect(Fixtures.hello("a", 10), link);
         NewJob job = Fixtures.job(a.id(), 1, 1_060_400, 10);
-        store.insertCampaign("c1", "test", "{}", List.of(job));
+        insert(List.of(job));
         scheduler.dispatch();
 
         scheduler.result(a, Fixtures.result(job.id(), 1, 1, 0.3));
@@ -133,7 +138,7 @@ class JobSchedulerTest {
         FakeLink first = new FakeLink();
         ConnectedAgent a = scheduler.connect(Fixtures.hello("a", 10), first);
         NewJob job = Fixtures.job(a.id(), 1, 1_060_400, 10);
-        store.insertCampaign("c1", "test", "{}", List.of(job));
+        insert(List.of(job));
         scheduler.dispatch();
         assertThat(first.jobs()).singleElement().extracting(JobAssignment::getAttempt).isEqualTo(1);
 
@@ -141,7 +146,7 @@ class JobSchedulerTest {
 
         CampaignSummary waiting = store.campaignSummary("c1").orElseThrow();
         assertThat(waiting.queued()).isEqualTo(1);
-        assertThat(waiting.disconnectedTargets()).containsExactly("a");
+        assertThat(waiting.queuedSelectors()).containsExactly("name=" + a.id());
         assertThat(fleet.connected()).isEmpty();
 
         FakeLink second = new FakeLink();
@@ -169,7 +174,7 @@ class JobSchedulerTest {
         ConnectedAgent a = scheduler.connect(Fixtures.hello("a", 10), link);
         NewJob bad = Fixtures.job(a.id(), 1, 1_060_400, 10);
         NewJob next = Fixtures.job(a.id(), 8, 8_483_200, 10);
-        store.insertCampaign("c1", "test", "{}", List.of(bad, next));
+        insert(List.of(bad, next));
         scheduler.dispatch();
 
         scheduler.failure(a, JobFailure.newBuilder().setJobId(bad.id()).setAttempt(1)
@@ -177,7 +182,7 @@ class JobSchedulerTest {
 
         CampaignSummary summary = store.campaignSummary("c1").orElseThrow();
         assertThat(summary.failed()).isEqualTo(1);
-        assertThat(summary.rows().get(0).failureReason()).isEqualTo("ONNX model cannot be loaded: mnist-cnn: bad graph");
+        assertThat(summary.rows().get(0).failureReason()).isEqualTo("agent 'a': ONNX model cannot be loaded: mnist-cnn: bad graph");
         assertThat(link.jobs()).extracting(JobAssignment::getJobId).containsExactly(bad.id(), next.id());
     }
 }

@@ -55,12 +55,12 @@ class StoreTest {
     void resultIsCommittedOnceAndDuplicateIsIgnored() throws Exception {
         String agent = store.registerAgent(Fixtures.hello("pi-1", 10.0));
         NewJob job = Fixtures.job(agent, 8, 8_483_200, 10.0);
-        store.insertCampaign("c1", "test", "{}", List.of(job));
+        store.insertCampaign("c1", "test", "{}", "", List.of(job));
 
-        LeasedJob leased = store.leaseNextJob(agent).orElseThrow();
+        LeasedJob leased = Fixtures.leaseNext(store, agent).orElseThrow();
         assertThat(leased.jobId()).isEqualTo(job.id());
         assertThat(leased.attempt()).isEqualTo(1);
-        assertThat(store.leaseNextJob(agent)).isEmpty();
+        assertThat(Fixtures.leaseNext(store, agent)).isEmpty();
 
         assertThat(store.commitResult(agent, Fixtures.result(job.id(), 1, 8, 0.5))).isEqualTo(CommitOutcome.STORED);
         assertThat(store.commitResult(agent, Fixtures.result(job.id(), 1, 8, 0.7))).isEqualTo(CommitOutcome.DUPLICATE);
@@ -94,8 +94,8 @@ class StoreTest {
         String agent = store.registerAgent(Fixtures.hello("pi-1", 10.0));
         NewJob done = Fixtures.job(agent, 1, 1_060_400, 10.0);
         NewJob open = Fixtures.job(agent, 32, 33_932_800, 10.0);
-        store.insertCampaign("c1", "mnist", "{}", List.of(done, open));
-        store.leaseNextJob(agent);
+        store.insertCampaign("c1", "mnist", "{}", "", List.of(done, open));
+        Fixtures.leaseNext(store, agent);
         store.commitResult(agent, Fixtures.result(done.id(), 1, 1, 0.2));
 
         assertThat(store.campaigns()).singleElement().satisfies(c -> {
@@ -114,13 +114,13 @@ class StoreTest {
     void releasedLeasesAreRequeuedWithNextAttemptUntilTheLimit() {
         String agent = store.registerAgent(Fixtures.hello("pi-1", 10.0));
         NewJob job = Fixtures.job(agent, 1, 1_060_400, 10.0);
-        store.insertCampaign("c1", "test", "{}", List.of(job));
+        store.insertCampaign("c1", "test", "{}", "", List.of(job));
 
         for (int attempt = 1; attempt <= 2; attempt++) {
-            assertThat(store.leaseNextJob(agent).orElseThrow().attempt()).isEqualTo(attempt);
+            assertThat(Fixtures.leaseNext(store, agent).orElseThrow().attempt()).isEqualTo(attempt);
             assertThat(store.releaseLeases(agent, 3, "gone")).containsExactly(job.id());
         }
-        assertThat(store.leaseNextJob(agent).orElseThrow().attempt()).isEqualTo(3);
+        assertThat(Fixtures.leaseNext(store, agent).orElseThrow().attempt()).isEqualTo(3);
         assertThat(store.releaseLeases(agent, 3, "agent disconnected")).isEmpty();
 
         CampaignSummary summary = store.campaignSummary("c1").orElseThrow();
@@ -133,11 +133,11 @@ class StoreTest {
         String agent = store.registerAgent(Fixtures.hello("pi-1", 10.0));
         NewJob job = Fixtures.job(agent, 1, 1_060_400, 10.0);
         NewJob leased = Fixtures.job(agent, 8, 8_483_200, 10.0);
-        store.insertCampaign("c1", "test", "{}", List.of(job, leased));
-        store.leaseNextJob(agent);
-        assertThat(store.failJob(job.id(), 1, "ORT: cannot load model")).isTrue();
-        assertThat(store.failJob(job.id(), 1, "again")).isFalse();
-        store.leaseNextJob(agent);
+        store.insertCampaign("c1", "test", "{}", "", List.of(job, leased));
+        Fixtures.leaseNext(store, agent);
+        assertThat(store.failJob(job.id(), 1, agent, "ORT: cannot load model")).isTrue();
+        assertThat(store.failJob(job.id(), 1, agent, "again")).isFalse();
+        Fixtures.leaseNext(store, agent);
 
         store.resetAfterRestart(3);
 
@@ -145,8 +145,81 @@ class StoreTest {
         CampaignSummary summary = store.campaignSummary("c1").orElseThrow();
         assertThat(summary.failed()).isEqualTo(1);
         assertThat(summary.queued()).as("the lease of the previous run is back in the queue").isEqualTo(1);
-        assertThat(summary.disconnectedTargets()).containsExactly("pi-1");
+        assertThat(summary.queuedSelectors()).containsExactly("name=" + agent);
         assertThat(summary.rows().get(0).failureReason()).isEqualTo("ORT: cannot load model");
-        assertThat(store.leaseNextJob(agent).orElseThrow().attempt()).isEqualTo(2);
+        assertThat(Fixtures.leaseNext(store, agent).orElseThrow().attempt()).isEqualTo(2);
+    }
+
+    @Test
+    void everyNewResultFieldIsStoredIncludingTheHistogramAndTheTimes() throws Exception {
+        org.HdrHistogram.Histogram h = new org.HdrHistogram.Histogram(3);
+        for (int v = 1; v <= 1000; v++) {
+            h.recordValue(v * 1000L);
+        }
+        java.nio.ByteBuffer buffer = java.nio.ByteBuffer.allocate(h.getNeededByteBufferCapacity());
+        int length = h.encodeIntoCompressedByteBuffer(buffer);
+        byte[] encoded = java.util.Arrays.copyOf(buffer.array(), length);
+        String agent = store.registerAgent(Fixtures.hello("pi-1", 10.0));
+        NewJob job = Fixtures.job(agent, 8, 8_483_200, 10.0);
+        store.insertCampaign("c1", "test", "{}", "models: [mnist-cnn]", List.of(job));
+        Fixtures.leaseNext(store, agent).orElseThrow();
+        dev.edgeperf.proto.JobResult r = Fixtures.result(job.id(), 1, 8, 0.5).toBuilder()
+                .setLatencyHistogram(com.google.protobuf.ByteString.copyFrom(encoded))
+                .setEndToEndLatency(dev.edgeperf.proto.LatencyStats.newBuilder().setCount(100).setP50Ms(0.6))
+                .setP999Ms(0.99).setP50Ci95LowMs(0.48).setP50Ci95HighMs(0.52).setConcurrency(4)
+                .setWorkerPeakRssBytes(123_456_789).setSessionFootprintBytes(2_000_000).setCpuGovernor("performance")
+                .setLoadAverage1M(0.25).addExecutionProvidersAvailable("CPU").addExecutionProvidersAvailable("XNNPACK")
+                .setThrottleEvidence("vcgencmd get_throttled=0x50005").setInProcess(true).build();
+
+        assertThat(store.commitResult(agent, r)).isEqualTo(CommitOutcome.STORED);
+
+        try (Connection c = store.dataSource().getConnection(); Statement st = c.createStatement();
+             ResultSet rs = st.executeQuery("SELECT * FROM results")) {
+            assertThat(rs.next()).isTrue();
+            org.HdrHistogram.Histogram back = org.HdrHistogram.Histogram.decodeFromCompressedByteBuffer(
+                    java.nio.ByteBuffer.wrap(rs.getBytes("latency_histogram")), 0);
+            assertThat(back.getTotalCount()).isEqualTo(1000);
+            assertThat(back.getValueAtPercentile(50)).isEqualTo(h.getValueAtPercentile(50));
+            assertThat(rs.getDouble("e2e_p50_ms")).isEqualTo(0.6);
+            assertThat(rs.getDouble("p999_ms")).isEqualTo(0.99);
+            assertThat(rs.getDouble("p50_ci95_low_ms")).isEqualTo(0.48);
+            assertThat(rs.getDouble("p50_ci95_high_ms")).isEqualTo(0.52);
+            assertThat(rs.getInt("concurrency")).isEqualTo(4);
+            assertThat(rs.getLong("worker_peak_rss_bytes")).isEqualTo(123_456_789);
+            assertThat(rs.getLong("session_footprint_bytes")).isEqualTo(2_000_000);
+            assertThat(rs.getString("cpu_governor")).isEqualTo("performance");
+            assertThat(rs.getDouble("load_average_1m")).isEqualTo(0.25);
+            assertThat(rs.getString("execution_providers_available")).isEqualTo("CPU,XNNPACK");
+            assertThat(rs.getString("throttle_evidence")).isEqualTo("vcgencmd get_throttled=0x50005");
+            assertThat(rs.getBoolean("in_process")).isTrue();
+            assertThat(rs.getString("peak_basis")).isEqualTo("theoretical");
+            assertThat(rs.getLong("queue_wait_ms")).as("fixed clock").isZero();
+            assertThat(rs.getLong("measurement_ms")).isZero();
+            assertThat(rs.next()).isFalse();
+        }
+        try (Connection c = store.dataSource().getConnection(); Statement st = c.createStatement();
+             ResultSet rs = st.executeQuery("SELECT spec_source FROM campaigns")) {
+            rs.next();
+            assertThat(rs.getString(1)).isEqualTo("models: [mnist-cnn]");
+        }
+    }
+
+    @Test
+    void unknownFieldsStayNullWhenTheAgentDidNotReportThem() throws Exception {
+        String agent = store.registerAgent(Fixtures.hello("pi-1", 10.0));
+        NewJob job = Fixtures.job(agent, 1, 1_060_400, 10.0);
+        store.insertCampaign("c1", "test", "{}", "", List.of(job));
+        Fixtures.leaseNext(store, agent).orElseThrow();
+        store.commitResult(agent, Fixtures.result(job.id(), 1, 1, 0.5));
+
+        try (Connection c = store.dataSource().getConnection(); Statement st = c.createStatement();
+             ResultSet rs = st.executeQuery("SELECT latency_histogram, e2e_p50_ms, load_average_1m, cpu_governor,"
+                     + " worker_peak_rss_bytes FROM results")) {
+            rs.next();
+            for (int i = 1; i <= 5; i++) {
+                rs.getObject(i);
+                assertThat(rs.wasNull()).as("column %d", i).isTrue();
+            }
+        }
     }
 }

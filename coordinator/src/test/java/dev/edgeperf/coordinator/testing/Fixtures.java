@@ -1,6 +1,8 @@
 package dev.edgeperf.coordinator.testing;
 
+import dev.edgeperf.coordinator.store.LeasedJob;
 import dev.edgeperf.coordinator.store.Measurement;
+import dev.edgeperf.coordinator.store.Prediction;
 import dev.edgeperf.coordinator.store.NewJob;
 import dev.edgeperf.coordinator.store.Store;
 import dev.edgeperf.proto.AgentHello;
@@ -12,6 +14,7 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
+import java.util.Optional;
 import java.util.UUID;
 
 /** Hand-made agents, jobs and results for store and scheduler tests. */
@@ -38,9 +41,27 @@ public final class Fixtures {
                 .build();
     }
 
+    /** A job bound to one agent (as "all" campaigns plan them); {@code peak} is unused since predictions moved to lease time. */
     public static NewJob job(String agentId, int batch, long flops, double peak) {
-        return new NewJob(UUID.randomUUID().toString(), agentId, "mnist-cnn", DIGEST, 1234, "baseline", batch, 0,
-                new Measurement(2, 5, 10, 1000), flops, peak, flops / (peak * 1e9) * 1e3);
+        return new NewJob(UUID.randomUUID().toString(), agentId, "name=" + agentId, "mnist-cnn", DIGEST, 1234,
+                "baseline", batch, 0, new Measurement(2, 5, 10, 1000), flops);
+    }
+
+    /** A job any agent matching {@code selector} may run. */
+    public static NewJob openJob(String selector, int batch, long flops) {
+        return new NewJob(UUID.randomUUID().toString(), null, selector, "mnist-cnn", DIGEST, 1234, "baseline", batch, 0,
+                new Measurement(2, 5, 10, 1000), flops);
+    }
+
+    /** Leases the oldest queued job bound to {@code agentId}, predicting with a theoretical 10 GFLOP/s. */
+    public static Optional<LeasedJob> leaseNext(Store store, String agentId) {
+        for (LeasedJob job : store.queuedJobs()) {
+            if (agentId.equals(job.targetAgentId())) {
+                Prediction p = new Prediction(10.0, Prediction.THEORETICAL, job.flops() / 1e10 * 1e3);
+                return store.lease(job, agentId, p) ? Optional.of(job) : Optional.empty();
+            }
+        }
+        return Optional.empty();
     }
 
     public static JobResult result(String jobId, int attempt, int batch, double p50Ms) {

@@ -19,6 +19,7 @@ public final class Processes implements AutoCloseable {
             "edgeperf coordinator listening: grpc=127\\.0\\.0\\.1:(\\d+) http=http://127\\.0\\.0\\.1:(\\d+)/ data-dir=(.+)");
 
     private final List<Process> started = new ArrayList<>();
+    private Process lastCoordinator;
 
     /** Finished process: exit code and captured stdout/stderr. */
     public record Outcome(int exitCode, String stdout, String stderr) {
@@ -74,11 +75,15 @@ public final class Processes implements AutoCloseable {
      * @return the matcher of {@link #LISTENING} (group 1 = gRPC port, 2 = HTTP port, 3 = data dir)
      */
     public Matcher startCoordinator(Path dataDir, Path log, String... extra) throws Exception {
-        List<String> command = javaJar(coordinatorJar(), "serve", "--grpc-port", "0", "--http-port", "0",
-                "--data-dir", dataDir.toString());
+        List<String> command = javaJar(coordinatorJar(), "serve", "--http-port", "0", "--data-dir",
+                dataDir.toString());
+        if (!List.of(extra).contains("--grpc-port")) {
+            command.addAll(List.of("--grpc-port", "0"));
+        }
         command.addAll(List.of(extra));
         Process process = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.to(log.toFile())).start();
         started.add(process);
+        lastCoordinator = process;
         BufferedReader stdout = new BufferedReader(new InputStreamReader(process.getInputStream(),
                 StandardCharsets.UTF_8));
         long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
@@ -93,6 +98,11 @@ public final class Processes implements AutoCloseable {
             }
         }
         throw new AssertionError("no listening line within 90 s:\n" + Files.readString(log));
+    }
+
+    /** The process of the latest {@link #startCoordinator} (e.g. to kill -9 it). */
+    public Process lastCoordinator() {
+        return lastCoordinator;
     }
 
     @Override

@@ -1,0 +1,40 @@
+package dev.edgeperf.coordinator.cli;
+
+import dev.edgeperf.proto.CampaignStatus;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+/** {@code edgeperf campaign cancel ID}: queued jobs are dropped; running ones finish and are not stored. */
+@Command(name = "cancel", mixinStandardHelpOptions = true, description = "Cancel a campaign's open jobs.")
+final class CampaignCancelCommand implements Callable<Integer> {
+    @Parameters(paramLabel = "ID", description = "Campaign id.")
+    String campaignId;
+
+    @Mixin
+    ConnectionOptions connection;
+
+    @Mixin
+    JsonOption json;
+
+    @Mixin
+    VerboseOption verbose;
+
+    @Spec
+    CommandSpec spec;
+
+    @Override
+    public Integer call() {
+        try (CoordinatorClient client = connection.connect()) {
+            CampaignStatus status = client.cancel(campaignId);
+            spec.commandLine().getOut().println(json.json ? CampaignReport.json(status)
+                    : "campaign " + status.getCampaignId() + " " + status.getState() + ": " + status.getJobsCancelled()
+                    + " job(s) cancelled, " + status.getJobsDone() + " done");
+            spec.commandLine().getOut().flush();
+            return 0;
+        }
+    }
+}

@@ -1,0 +1,39 @@
+package dev.edgeperf.coordinator.schedule;
+
+import java.time.Duration;
+import java.util.Objects;
+
+/**
+ * Lease policy.
+ *
+ * @param leaseTimeout an agent silent (no heartbeat, result or failure) this long loses its stream
+ *                     and its lease; the job is queued again with attempt+1
+ * @param maxAttempts  attempts a job gets when its agents keep disappearing; then it fails with the reason
+ */
+public record SchedulerSettings(Duration leaseTimeout, int maxAttempts) {
+    public static final Duration DEFAULT_LEASE_TIMEOUT = Duration.ofSeconds(30);
+    public static final int DEFAULT_MAX_ATTEMPTS = 3;
+    public static final SchedulerSettings DEFAULTS = new SchedulerSettings(DEFAULT_LEASE_TIMEOUT,
+            DEFAULT_MAX_ATTEMPTS);
+
+    public SchedulerSettings {
+        Objects.requireNonNull(leaseTimeout, "leaseTimeout is null");
+        if (leaseTimeout.toMillis() < 100) {
+            throw new IllegalArgumentException("lease timeout must be at least 100 ms, got " + leaseTimeout.toMillis()
+                    + " ms");
+        }
+        if (maxAttempts < 1) {
+            throw new IllegalArgumentException("max attempts must be >= 1, got " + maxAttempts);
+        }
+    }
+
+    /** Agents beat three times per lease timeout (at most every 5 s), so one lost beat never costs a lease. */
+    public int heartbeatIntervalMs() {
+        return (int) Math.max(30, Math.min(5_000, leaseTimeout.toMillis() / 3));
+    }
+
+    /** How often silent agents are looked for. */
+    public Duration reapInterval() {
+        return Duration.ofMillis(Math.max(25, Math.min(1_000, leaseTimeout.toMillis() / 4)));
+    }
+}

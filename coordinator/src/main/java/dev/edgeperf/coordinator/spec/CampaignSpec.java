@@ -1,0 +1,75 @@
+package dev.edgeperf.coordinator.spec;
+
+import dev.edgeperf.core.EdgeperfException;
+import dev.edgeperf.proto.MeasurementSettings;
+import dev.edgeperf.proto.ModelFile;
+import dev.edgeperf.proto.SubmitCampaignRequest;
+import com.google.protobuf.ByteString;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * A parsed, validated campaign spec (see {@link CampaignSpecParser} for the YAML form).
+ *
+ * @param models     zoo names, or .onnx files (absolute paths, resolved against the spec's folder)
+ * @param selectors  device selectors in canonical text; "all" = each agent connected at submit time
+ * @param source     the spec file's text, kept with the campaign for provenance
+ */
+public record CampaignSpec(Optional<String> name, List<ModelRef> models, List<String> variants,
+                           List<Integer> batchSizes, List<Integer> threads, List<Mode> modes, List<String> selectors,
+                           MeasurementSettings settings, String source) {
+    /** A zoo model or a file. */
+    public record ModelRef(String zooName, Path file) {
+        public ModelRef {
+            if ((zooName == null) == (file == null)) {
+                throw new IllegalArgumentException("exactly one of zooName and file must be set");
+            }
+        }
+
+        /** The name jobs carry: the zoo name, or the file name. */
+        public String displayName() {
+            return zooName != null ? zooName : file.getFileName().toString();
+        }
+    }
+
+    public CampaignSpec {
+        Objects.requireNonNull(name, "name is null");
+        models = List.copyOf(models);
+        variants = List.copyOf(variants);
+        batchSizes = List.copyOf(batchSizes);
+        threads = List.copyOf(threads);
+        modes = List.copyOf(modes);
+        selectors = List.copyOf(selectors);
+        Objects.requireNonNull(settings, "settings is null");
+        Objects.requireNonNull(source, "source is null");
+    }
+
+    /** Jobs this spec plans per matching selector target (models x variants x batches x threads x modes). */
+    public int pointsPerTarget() {
+        return models.size() * variants.size() * batchSizes.size() * threads.size() * modes.size();
+    }
+
+    /** The request the CLI sends, with model files read and attached. */
+    public SubmitCampaignRequest toRequest() {
+        SubmitCampaignRequest.Builder request = SubmitCampaignRequest.newBuilder().addAllVariants(variants)
+                .addAllBatchSizes(batchSizes).addAllIntraOpThreads(threads).addAllSelectors(selectors)
+                .addAllModes(modes.stream().map(Mode::toString).toList()).setSettings(settings).setSpecSource(source);
+        name.ifPresent(request::setName);
+        for (ModelRef model : models) {
+            request.addModels(model.displayName());
+            if (model.file() != null) {
+                try {
+                    request.addModelFiles(ModelFile.newBuilder().setName(model.displayName())
+                            .setOnnx(ByteString.copyFrom(Files.readAllBytes(model.file()))));
+                } catch (IOException e) {
+                    throw EdgeperfException.userError("cannot read model file " + model.file() + ": " + e.getMessage());
+                }
+            }
+        }
+        return request.build();
+    }
+}

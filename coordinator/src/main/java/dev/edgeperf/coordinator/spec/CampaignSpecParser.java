@@ -1,0 +1,340 @@
+package dev.edgeperf.coordinator.spec;
+
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import dev.edgeperf.coordinator.fleet.Selector;
+import dev.edgeperf.core.EdgeperfException;
+import dev.edgeperf.core.variants.VariantRecipe;
+import dev.edgeperf.core.zoo.ModelZoo;
+import dev.edgeperf.proto.MeasurementSettings;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * Reads a campaign spec. Every error names the file, the line and the field:
+ * {@code spec.yaml:7: unknown selector key 'bord' (expected one of board, arch, isa, name or a label)}.
+ *
+ * <pre>
+ * name: mnist sweep                 # optional
+ * models: [mnist-cnn, ./my.onnx]    # zoo names or .onnx files (relative to the spec)
+ * variants: [baseline, "pruned:structured:0.5"]   # default [baseline]
+ * batch_sizes: [1, 8, 32]
+ * threads: [0]                      # intra-op threads, 0 = engine default (default [0])
+ * modes: [latency, "throughput:4"]  # default [latency]
+ * devices:                          # default [all] = each connected agent
+ *   - board=rpi5                    # or a map: {arch: aarch64, isa: neon}; keys board, arch, isa, name, any label
+ * measurement: {warmup_iterations: 10, min_iterations: 50, min_duration_ms: 1000, max_duration_ms: 10000,
+ *               target_ci_half_width: 0.01, warmup_until_stable: true, in_process: false}
+ * </pre>
+ */
+public final class CampaignSpecParser {
+    static final List<String> FIELDS = List.of("name", "models", "variants", "batch_sizes", "threads", "modes",
+            "devices", "measurement");
+    static final List<String> MEASUREMENT_FIELDS = List.of("warmup_iterations", "min_iterations", "min_duration_ms",
+            "max_duration_ms", "target_ci_half_width", "warmup_until_stable", "in_process");
+
+    private static final YAMLFactory YAML = new YAMLFactory();
+
+    /** A YAML value with the line it starts on: a Map, a List, or a scalar (String, Number, Boolean, null). */
+    record Node(Object value, int line) {
+    }
+
+    private final String file;
+    private final Path baseDir;
+    private final Set<String> labelKeys;
+
+    /**
+     * @param file      how errors name the spec, e.g. "spec.yaml"
+     * @param baseDir   folder that relative model paths are resolved against
+     * @param labelKeys label keys of the fleet's agents, accepted as selector keys
+     */
+    public CampaignSpecParser(String file, Path baseDir, Set<String> labelKeys) {
+        this.file = file;
+        this.baseDir = baseDir;
+        this.labelKeys = Set.copyOf(labelKeys);
+    }
+
+    /** Reads and parses a spec file. */
+    public static CampaignSpec read(Path spec, Set<String> labelKeys) {
+        String text;
+        try {
+            text = Files.readString(spec);
+        } catch (NoSuchFileException e) {
+            throw EdgeperfException.userError("campaign spec " + spec + " does not exist");
+        } catch (IOException e) {
+            throw EdgeperfException.userError("cannot read campaign spec " + spec + ": " + e.getMessage());
+        }
+        Path dir = spec.toAbsolutePath().getParent();
+        return new CampaignSpecParser(spec.toString(), dir, labelKeys).parse(text);
+    }
+
+    public CampaignSpec parse(String text) {
+        Node root = tree(text);
+        if (!(root.value() instanceof Map<?, ?>)) {
+            throw error(root.line(), "a campaign spec must be a YAML mapping with " + String.join(", ", FIELDS));
+        }
+        Map<String, Node> fields = map(root);
+        for (Map.Entry<String, Node> e : fields.entrySet()) {
+            if (!FIELDS.contains(e.getKey())) {
+                throw error(e.getValue().line(), "unknown field '" + e.getKey() + "' (expected one of "
+                        + String.join(", ", FIELDS) + ")");
+            }
+        }
+        Optional<String> name = Optional.ofNullable(fields.get("name")).map(n -> scalar(n, "name"));
+        Node modelsNode = required(fields, "models", root);
+        List<CampaignSpec.ModelRef> models = new ArrayList<>();
+        Set<String> names = new LinkedHashSet<>();
+        for (Node n : list(modelsNode, "models")) {
+            CampaignSpec.ModelRef ref = model(n);
+            if (!names.add(ref.displayName())) {
+                throw error(n.line(), "models: '" + ref.displayName() + "' is listed twice");
+            }
+            models.add(ref);
+        }
+        List<String> variants = new ArrayList<>();
+        for (Node n : optionalList(fields, "variants", "baseline")) {
+            String recipe = scalar(n, "variants");
+            try {
+                variants.add(VariantRecipe.parse(recipe).text());
+            } catch (EdgeperfException e) {
+                throw error(n.line(), "variants: unknown variant '" + recipe + "': " + e.getMessage());
+            }
+        }
+        List<Integer> batches = new ArrayList<>();
+        for (Node n : list(required(fields, "batch_sizes", root), "batch_sizes")) {
+            batches.add(integer(n, "batch_sizes", 1));
+        }
+        List<Integer> threads = new ArrayList<>();
+        for (Node n : optionalList(fields, "threads", 0L)) {
+            threads.add(integer(n, "threads", 0));
+        }
+        List<Mode> modes = new ArrayList<>();
+        for (Node n : optionalList(fields, "modes", "latency")) {
+            try {
+                modes.add(Mode.parse(scalar(n, "modes")));
+            } catch (EdgeperfException e) {
+                throw error(n.line(), "modes: " + e.getMessage());
+            }
+        }
+        List<String> selectors = new ArrayList<>();
+        for (Node n : optionalList(fields, "devices", Selector.ALL)) {
+            selectors.add(selector(n));
+        }
+        MeasurementSettings settings = fields.containsKey("measurement")
+                ? measurement(fields.get("measurement")) : MeasurementSettings.getDefaultInstance();
+        return new CampaignSpec(name, models, variants, batches, threads, modes, selectors, settings, text);
+    }
+
+    private CampaignSpec.ModelRef model(Node n) {
+        String m = scalar(n, "models");
+        if (m.endsWith(".onnx")) {
+            Path path = baseDir.resolve(m).normalize();
+            if (!Files.isRegularFile(path)) {
+                throw error(n.line(), "models: model file '" + m + "' does not exist (looked for " + path + ")");
+            }
+            return new CampaignSpec.ModelRef(null, path);
+        }
+        if (!ModelZoo.names().contains(m)) {
+            throw error(n.line(), "models: unknown model '" + m + "' (expected a zoo model, one of "
+                    + String.join(", ", ModelZoo.names()) + ", or an .onnx file)");
+        }
+        return new CampaignSpec.ModelRef(m, null);
+    }
+
+    private String selector(Node n) {
+        String text;
+        if (n.value() instanceof Map<?, ?>) {
+            List<String> terms = new ArrayList<>();
+            for (Map.Entry<String, Node> e : map(n).entrySet()) {
+                checkKey(e.getKey(), e.getValue().line());
+                terms.add(e.getKey() + "=" + scalar(e.getValue(), "devices." + e.getKey()));
+            }
+            text = String.join(",", terms);
+        } else {
+            text = scalar(n, "devices");
+            if (text.strip().equals(Selector.ALL)) {
+                return Selector.ALL;
+            }
+        }
+        Selector selector;
+        try {
+            selector = Selector.parse(text);
+        } catch (EdgeperfException e) {
+            throw error(n.line(), "devices: " + e.getMessage());
+        }
+        for (Selector.Term t : selector.terms()) {
+            checkKey(t.key(), n.line());
+        }
+        return selector.toString();
+    }
+
+    private void checkKey(String key, int line) {
+        if (!Selector.BUILT_IN_KEYS.contains(key) && !labelKeys.contains(key)) {
+            throw error(line, "unknown selector key '" + key + "' (expected one of board, arch, isa, name or a label"
+                    + (labelKeys.isEmpty() ? "" : ": " + String.join(", ", labelKeys.stream().sorted().toList()))
+                    + ")");
+        }
+    }
+
+    private MeasurementSettings measurement(Node node) {
+        if (!(node.value() instanceof Map<?, ?>)) {
+            throw error(node.line(), "measurement must be a mapping of " + String.join(", ", MEASUREMENT_FIELDS));
+        }
+        MeasurementSettings.Builder s = MeasurementSettings.newBuilder();
+        for (Map.Entry<String, Node> e : map(node).entrySet()) {
+            String f = "measurement." + e.getKey();
+            Node v = e.getValue();
+            switch (e.getKey()) {
+                case "warmup_iterations" -> s.setWarmupIterations(integer(v, f, 0));
+                case "min_iterations" -> s.setMinIterations(integer(v, f, 0));
+                case "min_duration_ms" -> s.setMinDurationMs(integer(v, f, 0));
+                case "max_duration_ms" -> s.setMaxDurationMs(integer(v, f, 0));
+                case "target_ci_half_width" -> {
+                    double d = number(v, f);
+                    if (!(d >= 0 && d < 1)) {
+                        throw error(v.line(), f + " must be in [0, 1) (e.g. 0.01 = 1%), got " + d);
+                    }
+                    s.setTargetCiHalfWidth(d);
+                }
+                case "warmup_until_stable" -> s.setWarmupUntilStable(bool(v, f));
+                case "in_process" -> s.setInProcess(bool(v, f));
+                default -> throw error(v.line(), "unknown field '" + f + "' (expected one of "
+                        + String.join(", ", MEASUREMENT_FIELDS) + ")");
+            }
+        }
+        if (s.getMaxDurationMs() > 0 && s.getMinDurationMs() > s.getMaxDurationMs()) {
+            throw error(node.line(), "measurement.min_duration_ms " + s.getMinDurationMs()
+                    + " exceeds measurement.max_duration_ms " + s.getMaxDurationMs());
+        }
+        return s.build();
+    }
+
+    // ------------------------------------------------------------------------------ YAML helpers
+
+    private Node tree(String text) {
+        try (JsonParser p = YAML.createParser(text)) {
+            if (p.nextToken() == null) {
+                throw error(1, "the campaign spec is empty");
+            }
+            return node(p);
+        } catch (IOException e) {
+            int line = e instanceof com.fasterxml.jackson.core.JsonProcessingException j && j.getLocation() != null
+                    ? j.getLocation().getLineNr() : 1;
+            throw error(line, "not valid YAML: " + e.getMessage().lines().findFirst().orElse(""));
+        }
+    }
+
+    private Node node(JsonParser p) throws IOException {
+        int line = p.currentTokenLocation().getLineNr();
+        JsonToken t = p.currentToken();
+        if (t == JsonToken.START_OBJECT) {
+            Map<String, Node> map = new LinkedHashMap<>();
+            while (p.nextToken() == JsonToken.FIELD_NAME) {
+                String key = p.currentName();
+                int keyLine = p.currentTokenLocation().getLineNr();
+                p.nextToken();
+                Node value = node(p);
+                if (map.containsKey(key)) {
+                    throw error(keyLine, "field '" + key + "' is given twice");
+                }
+                // the key's line: that is where a person looks for a misspelt field
+                map.put(key, value.value() instanceof Map<?, ?> || value.value() instanceof List<?>
+                        ? new Node(value.value(), keyLine) : new Node(value.value(), Math.max(keyLine, value.line())));
+            }
+            return new Node(map, line);
+        }
+        if (t == JsonToken.START_ARRAY) {
+            List<Node> list = new ArrayList<>();
+            while (p.nextToken() != JsonToken.END_ARRAY) {
+                list.add(node(p));
+            }
+            return new Node(list, line);
+        }
+        return switch (t) {
+            case VALUE_NUMBER_INT -> new Node(p.getLongValue(), line);
+            case VALUE_NUMBER_FLOAT -> new Node(p.getDoubleValue(), line);
+            case VALUE_TRUE -> new Node(Boolean.TRUE, line);
+            case VALUE_FALSE -> new Node(Boolean.FALSE, line);
+            case VALUE_NULL -> new Node(null, line);
+            default -> new Node(p.getText(), line);
+        };
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Map<String, Node> map(Node n) {
+        return (Map<String, Node>) n.value();
+    }
+
+    private Node required(Map<String, Node> fields, String field, Node root) {
+        Node n = fields.get(field);
+        if (n == null) {
+            throw error(root.line(), "missing field '" + field + "'");
+        }
+        return n;
+    }
+
+    @SuppressWarnings("unchecked")
+    private List<Node> list(Node n, String field) {
+        if (n.value() instanceof List<?>) {
+            List<Node> items = (List<Node>) n.value();
+            if (items.isEmpty()) {
+                throw error(n.line(), field + " is empty; give at least one value");
+            }
+            return items;
+        }
+        return List.of(n); // a single value stands for a one-element list
+    }
+
+    private List<Node> optionalList(Map<String, Node> fields, String field, Object dflt) {
+        Node n = fields.get(field);
+        return n == null ? List.of(new Node(dflt, 0)) : list(n, field);
+    }
+
+    private String scalar(Node n, String field) {
+        if (n.value() == null || n.value() instanceof Map<?, ?> || n.value() instanceof List<?>) {
+            throw error(n.line(), field + " must be a single value, got " + describe(n));
+        }
+        return String.valueOf(n.value());
+    }
+
+    private int integer(Node n, String field, int min) {
+        if (!(n.value() instanceof Long l) || l < min || l > Integer.MAX_VALUE) {
+            throw error(n.line(), field + " must be an integer >= " + min + ", got " + describe(n));
+        }
+        return Math.toIntExact(l);
+    }
+
+    private double number(Node n, String field) {
+        if (!(n.value() instanceof Number num)) {
+            throw error(n.line(), field + " must be a number, got " + describe(n));
+        }
+        return num.doubleValue();
+    }
+
+    private boolean bool(Node n, String field) {
+        if (!(n.value() instanceof Boolean b)) {
+            throw error(n.line(), field + " must be true or false, got " + describe(n));
+        }
+        return b;
+    }
+
+    private static String describe(Node n) {
+        Object v = n.value();
+        return v == null ? "nothing" : v instanceof Map<?, ?> ? "a mapping" : v instanceof List<?> ? "a list"
+                : "'" + v + "'";
+    }
+
+    private EdgeperfException error(int line, String message) {
+        return EdgeperfException.userError(file + ":" + line + ": " + message);
+    }
+}

@@ -1,0 +1,226 @@
+package dev.edgeperf.coordinator.schedule;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.edgeperf.coordinator.fleet.AgentLink;
+import dev.edgeperf.coordinator.fleet.ConnectedAgent;
+import dev.edgeperf.coordinator.fleet.FleetRegistry;
+import dev.edgeperf.coordinator.store.Database;
+import dev.edgeperf.coordinator.store.NewJob;
+import dev.edgeperf.coordinator.store.Store;
+import dev.edgeperf.coordinator.testing.Fixtures;
+import dev.edgeperf.proto.AgentHello;
+import dev.edgeperf.proto.Calibration;
+import dev.edgeperf.proto.CoordinatorMessage;
+import dev.edgeperf.proto.JobAssignment;
+import dev.edgeperf.proto.ResultAck;
+import io.grpc.Status;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicLong;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Leases, expiry by silence, who may deliver a result, selector matching, prediction basis. */
+class LeaseTest {
+    @TempDir
+    Path dir;
+
+    private final AtomicLong nanos = new AtomicLong();
+    private Store store;
+    private FleetRegistry fleet;
+    private JobScheduler scheduler;
+
+    private static final class FakeLink implements AgentLink {
+        final List<CoordinatorMessage> sent = new ArrayList<>();
+        final List<String> closedWith = new ArrayList<>();
+
+        @Override
+        public synchronized void send(CoordinatorMessage message) {
+            sent.add(message);
+        }
+
+        @Override
+        public synchronized void close(String reason) {
+            closedWith.add(reason);
+        }
+
+        synchronized List<JobAssignment> jobs() {
+            return sent.stream().filter(CoordinatorMessage::hasJob).map(CoordinatorMessage::getJob).toList();
+        }
+
+        synchronized List<ResultAck> acks() {
+            return sent.stream().filter(CoordinatorMessage::hasAck).map(CoordinatorMessage::getAck).toList();
+        }
+    }
+
+    @BeforeEach
+    void setUp() {
+        store = Fixtures.store(dir);
+        fleet = new FleetRegistry();
+        scheduler = new JobScheduler(store, fleet, new SchedulerSettings(Duration.ofSeconds(1), 2), nanos::get);
+    }
+
+    @AfterEach
+    void tearDown() {
+        Database.close(store.dataSource());
+    }
+
+    private void submit(List<NewJob> jobs) {
+        store.insertCampaign("c1", "test", "{}", "", jobs);
+        scheduler.enqueue(store.queuedJobs());
+    }
+
+    private int count(String sql) throws SQLException {
+        try (Connection c = store.dataSource().getConnection(); Statement st = c.createStatement();
+             ResultSet rs = st.executeQuery(sql)) {
+            rs.next();
+            return rs.getInt(1);
+        }
+    }
+
+    @Test
+    void silentAgentLosesItsLeaseAndTheJobGoesToAnotherAgentWithTheNextAttempt() throws Exception {
+        FakeLink linkA = new FakeLink();
+        FakeLink linkB = new FakeLink();
+        ConnectedAgent a = scheduler.connect(Fixtures.hello("a", 10), linkA);
+        NewJob job = Fixtures.openJob("arch=x86_64", 1, 1_000_000);
+        submit(List.of(job));
+        assertThat(linkA.jobs()).singleElement().extracting(JobAssignment::getAttempt).isEqualTo(1);
+        ConnectedAgent b = scheduler.connect(Fixtures.hello("b", 10), linkB);
+        assertThat(linkB.jobs()).isEmpty();
+
+        nanos.addAndGet(Duration.ofMillis(600).toNanos());
+        scheduler.heartbeat(b);
+        nanos.addAndGet(Duration.ofMillis(600).toNanos());
+        assertThat(scheduler.expireSilentAgents()).containsExactly("a");
+
+        assertThat(linkA.closedWith).singleElement().asString().startsWith("lease expired: agent 'a'");
+        assertThat(linkB.jobs()).singleElement().satisfies(j -> {
+            assertThat(j.getJobId()).isEqualTo(job.id());
+            assertThat(j.getAttempt()).isEqualTo(2);
+        });
+        assertThat(fleet.connected()).extracting(ConnectedAgent::name).containsExactly("b");
+
+        // b delivers attempt 2; then a, reconnected, re-sends its spooled attempt 1: refused, one row only
+        scheduler.result(b, Fixtures.result(job.id(), 2, 1, 0.5));
+        FakeLink linkA2 = new FakeLink();
+        ConnectedAgent a2 = scheduler.connect(Fixtures.hello("a", 10), linkA2);
+        scheduler.result(a2, Fixtures.result(job.id(), 1, 1, 0.4));
+
+        assertThat(linkB.acks()).singleElement().extracting(ResultAck::getStatusCode).isEqualTo(0);
+        assertThat(linkA2.acks()).singleElement().satisfies(ack -> {
+            assertThat(ack.getStatusCode()).isEqualTo(Status.Code.ALREADY_EXISTS.value());
+            assertThat(ack.getStatusMessage()).contains("already has a result");
+        });
+        assertThat(count("SELECT COUNT(*) FROM results")).isEqualTo(1);
+        assertThat(count("SELECT COUNT(*) FROM job_attempts WHERE outcome = 'released'")).isEqualTo(1);
+        assertThat(store.campaignSummary("c1").orElseThrow().rows()).singleElement().satisfies(row -> {
+            assertThat(row.agentName()).isEqualTo("b");
+            assertThat(row.attempt()).isEqualTo(2);
+        });
+    }
+
+    @Test
+    void lateResultOfAnEarlierAttemptFromItsHolderCompletesTheJobOnce() throws Exception {
+        FakeLink linkA = new FakeLink();
+        ConnectedAgent a = scheduler.connect(Fixtures.hello("a", 10), linkA);
+        NewJob job = Fixtures.openJob("name=a", 1, 1_000_000);
+        submit(List.of(job));
+        scheduler.disconnect(a); // e.g. a network cut: attempt 2 is queued
+
+        FakeLink again = new FakeLink();
+        ConnectedAgent a2 = scheduler.connect(Fixtures.hello("a", 10), again);
+        assertThat(again.jobs()).singleElement().extracting(JobAssignment::getAttempt).isEqualTo(2);
+        scheduler.result(a2, Fixtures.result(job.id(), 1, 1, 0.4)); // spooled attempt 1, re-sent
+        scheduler.result(a2, Fixtures.result(job.id(), 2, 1, 0.5)); // attempt 2 finishes too
+
+        assertThat(again.acks()).extracting(ResultAck::getStatusCode)
+                .containsExactly(0, Status.Code.ALREADY_EXISTS.value());
+        assertThat(count("SELECT COUNT(*) FROM results WHERE job_id = '" + job.id() + "' AND attempt = 1"))
+                .isEqualTo(1);
+        assertThat(count("SELECT COUNT(*) FROM results")).isEqualTo(1);
+        assertThat(store.campaignSummary("c1").orElseThrow().state()).isEqualTo("done");
+    }
+
+    @Test
+    void resultForAJobTheAgentDoesNotHoldIsRefusedAndNothingIsStored() throws Exception {
+        FakeLink linkA = new FakeLink();
+        FakeLink linkB = new FakeLink();
+        scheduler.connect(Fixtures.hello("a", 10), linkA);
+        ConnectedAgent b = scheduler.connect(Fixtures.hello("b", 10), linkB);
+        NewJob job = Fixtures.openJob("name=a", 1, 1_000_000);
+        submit(List.of(job));
+
+        scheduler.result(b, Fixtures.result(job.id(), 1, 1, 0.4));
+
+        assertThat(linkB.acks()).singleElement().satisfies(ack -> {
+            assertThat(ack.getStatusCode()).isEqualTo(Status.Code.PERMISSION_DENIED.value());
+            assertThat(ack.getStatusMessage()).isEqualTo("agent 'b' does not hold job " + job.id()
+                    + " attempt 1; result not stored");
+        });
+        assertThat(count("SELECT COUNT(*) FROM results")).isZero();
+        assertThat(store.campaignSummary("c1").orElseThrow().leased()).isEqualTo(1);
+    }
+
+    @Test
+    void attemptsAreBoundedAndTheReasonIsKept() {
+        NewJob job = Fixtures.openJob("arch=x86_64", 1, 1_000_000);
+        submit(List.of(job));
+        for (int i = 0; i < 2; i++) {
+            ConnectedAgent a = scheduler.connect(Fixtures.hello("a", 10), new FakeLink());
+            nanos.addAndGet(Duration.ofSeconds(2).toNanos());
+            assertThat(scheduler.expireSilentAgents()).containsExactly("a");
+            assertThat(fleet.isConnected(a)).isFalse();
+        }
+        var summary = store.campaignSummary("c1").orElseThrow();
+        assertThat(summary.state()).isEqualTo("failed");
+        assertThat(summary.rows().get(0).failureReason()).startsWith("lease expired: agent 'a' sent nothing for more"
+                + " than 1000 ms").endsWith("(after 2 attempts)");
+    }
+
+    @Test
+    void selectorJobsWaitForAMatchingAgentAndStatusSaysSo() {
+        FakeLink x86 = new FakeLink();
+        scheduler.connect(Fixtures.hello("x", 10), x86);
+        NewJob pi = Fixtures.openJob("board=rpi5", 1, 1_000_000);
+        submit(List.of(pi));
+        assertThat(x86.jobs()).isEmpty();
+        assertThat(store.campaignSummary("c1").orElseThrow().queuedSelectors()).containsExactly("board=rpi5");
+
+        AgentHello piHello = Fixtures.hello("pi", 10).toBuilder().setHardware(Fixtures.hello("pi", 10).getHardware()
+                .toBuilder().setBoard("raspberry-pi-5").setArch("aarch64")).build();
+        FakeLink piLink = new FakeLink();
+        scheduler.connect(piHello, piLink);
+
+        assertThat(piLink.jobs()).singleElement().extracting(JobAssignment::getJobId).isEqualTo(pi.id());
+    }
+
+    @Test
+    void predictionUsesTheCalibratedPeakWhenTheAgentHasOne() throws Exception {
+        AgentHello calibrated = Fixtures.hello("cal", 100).toBuilder()
+                .setCalibration(Calibration.newBuilder().setMatmulGflops(40).setConvGflops(25).setThreads(4)).build();
+        FakeLink link = new FakeLink();
+        ConnectedAgent agent = scheduler.connect(calibrated, link);
+        NewJob job = Fixtures.openJob("name=cal", 1, 4_000_000_000L);
+        submit(List.of(job));
+        scheduler.result(agent, Fixtures.result(job.id(), 1, 1, 120));
+
+        var row = store.campaignSummary("c1").orElseThrow().rows().get(0);
+        assertThat(row.peakBasis()).isEqualTo("calibrated");
+        assertThat(row.peakGflops()).isEqualTo(40.0);
+        assertThat(row.predictedMs()).isEqualTo(100.0);
+        assertThat(count("SELECT COUNT(*) FROM agents WHERE calib_matmul_gflops = 40 AND calib_conv_gflops = 25"))
+                .isEqualTo(1);
+        assertThat(JobScheduler.predict(new ConnectedAgent("i", "n", agent.traits(), 50, 0, link), 5_000_000_000L)
+                .basis()).isEqualTo("theoretical");
+    }
+}

@@ -1,0 +1,110 @@
+package dev.edgeperf.coordinator.spec;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.edgeperf.core.EdgeperfException;
+import dev.edgeperf.core.zoo.ModelZoo;
+import dev.edgeperf.proto.SubmitCampaignRequest;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class CampaignSpecParserTest {
+    @TempDir
+    Path dir;
+
+    private CampaignSpec parse(String yaml) {
+        return new CampaignSpecParser("spec.yaml", dir, Set.of("rack")).parse(yaml);
+    }
+
+    @Test
+    void fullSpecBecomesARequestWithUploadedFile() throws Exception {
+        ModelZoo.export("mnist-cnn", dir.resolve("mine.onnx"));
+        CampaignSpec spec = parse("""
+                name: sweep
+                models: [mnist-cnn, ./mine.onnx]
+                variants: [baseline, "pruned:structured:0.5"]
+                batch_sizes: [1, 8]
+                threads: [0, 2]
+                modes: [latency, "throughput:4"]
+                devices:
+                  - board=rpi5
+                  - {arch: aarch64, rack: a}
+                  - all
+                measurement:
+                  warmup_iterations: 3
+                  min_iterations: 20
+                  min_duration_ms: 100
+                  max_duration_ms: 2000
+                  target_ci_half_width: 0.02
+                  warmup_until_stable: true
+                """);
+
+        assertThat(spec.pointsPerTarget()).isEqualTo(2 * 2 * 2 * 2 * 2);
+        assertThat(spec.selectors()).containsExactly("board=rpi5", "arch=aarch64,rack=a", "all");
+        SubmitCampaignRequest r = spec.toRequest();
+        assertThat(r.getName()).isEqualTo("sweep");
+        assertThat(r.getModelsList()).containsExactly("mnist-cnn", "mine.onnx");
+        assertThat(r.getModelFilesList()).singleElement().satisfies(f -> {
+            assertThat(f.getName()).isEqualTo("mine.onnx");
+            assertThat(f.getOnnx().toByteArray()).isEqualTo(Files.readAllBytes(dir.resolve("mine.onnx")));
+        });
+        assertThat(r.getModesList()).containsExactly("latency", "throughput:4");
+        assertThat(r.getSettings().getMinIterations()).isEqualTo(20);
+        assertThat(r.getSettings().getTargetCiHalfWidth()).isEqualTo(0.02);
+        assertThat(r.getSettings().getWarmupUntilStable()).isTrue();
+        assertThat(r.getSpecSource()).contains("name: sweep");
+    }
+
+    @Test
+    void defaultsAreBaselineLatencyEngineThreadsAndEveryAgent() {
+        CampaignSpec spec = parse("models: mnist-cnn\nbatch_sizes: [1]\n");
+
+        assertThat(spec.variants()).containsExactly("baseline");
+        assertThat(spec.threads()).containsExactly(0);
+        assertThat(spec.modes()).containsExactly(Mode.LATENCY);
+        assertThat(spec.selectors()).containsExactly("all");
+    }
+
+    @Test
+    void unknownSelectorKeyNamesTheLineAndTheKeys() {
+        String yaml = """
+                models: [mnist-cnn]
+                batch_sizes: [1]
+                devices:
+                  - arch=aarch64
+                  - bord=rpi5
+                """;
+        assertThatThrownBy(() -> parse(yaml)).isInstanceOf(EdgeperfException.class)
+                .hasMessage("spec.yaml:5: unknown selector key 'bord' (expected one of board, arch, isa, name or a"
+                        + " label: rack)");
+    }
+
+    @Test
+    void unknownVariantModelFieldAndModeNameTheirLines() {
+        assertThatThrownBy(() -> parse("models: [mnist-cnn]\nbatch_sizes: [1]\nvariants: [baseline, prunned:0.5]\n"))
+                .hasMessageStartingWith("spec.yaml:3: variants: unknown variant 'prunned:0.5'");
+        assertThatThrownBy(() -> parse("models:\n  - mnist-cnn\n  - resnet-9000\nbatch_sizes: [1]\n"))
+                .hasMessageStartingWith("spec.yaml:3: models: unknown model 'resnet-9000'");
+        assertThatThrownBy(() -> parse("models: [mnist-cnn]\nbatch: [1]\n"))
+                .hasMessageStartingWith("spec.yaml:2: unknown field 'batch' (expected one of name, models,");
+        assertThatThrownBy(() -> parse("models: [mnist-cnn]\nbatch_sizes: [1, 0]\n"))
+                .hasMessage("spec.yaml:2: batch_sizes must be an integer >= 1, got '0'");
+        assertThatThrownBy(() -> parse("models: [mnist-cnn]\nbatch_sizes: [1]\nmodes: [throughput:x]\n"))
+                .hasMessageStartingWith("spec.yaml:3: modes: unknown mode 'throughput:x'");
+        assertThatThrownBy(() -> parse("models: [./missing.onnx]\nbatch_sizes: [1]\n"))
+                .hasMessageStartingWith("spec.yaml:1: models: model file './missing.onnx' does not exist");
+        assertThatThrownBy(() -> parse("models: [mnist-cnn]\nbatch_sizes: [1]\nmeasurement:\n  warmup: 3\n"))
+                .hasMessageStartingWith("spec.yaml:4: unknown field 'measurement.warmup'");
+    }
+
+    @Test
+    void brokenYamlIsAUserErrorWithALine() {
+        assertThatThrownBy(() -> parse("models: [mnist-cnn\nbatch_sizes: [1]\n"))
+                .isInstanceOf(EdgeperfException.class).hasMessageStartingWith("spec.yaml:")
+                .hasMessageContaining("not valid YAML");
+    }
+}
