@@ -107,4 +107,16 @@ class CampaignSpecParserTest {
                 .isInstanceOf(EdgeperfException.class).hasMessageStartingWith("spec.yaml:")
                 .hasMessageContaining("not valid YAML");
     }
+
+    /** The README points users at these files; they must stay valid as the format evolves. */
+    @Test
+    void shippedExampleSpecsParse() {
+        Path examples = Path.of(System.getProperty("user.dir")).getParent().resolve("scripts/campaigns");
+        CampaignSpec sweep = CampaignSpecParser.read(examples.resolve("mnist-sweep.yaml"), Set.of());
+        assertThat(sweep.pointsPerTarget()).isEqualTo(6 * 3);
+        assertThat(sweep.selectors()).containsExactly("all");
+        CampaignSpec fleet = CampaignSpecParser.read(examples.resolve("edge-fleet.yaml"), Set.of());
+        assertThat(fleet.pointsPerTarget()).isEqualTo(2 * 2 * 2 * 3 * 2);
+        assertThat(fleet.selectors()).containsExactly("board=rpi5", "board=rpi4", "arch=x86_64,isa=avx512f");
+    }
 }
