@@ -47,6 +47,15 @@ final class CampaignRunCommand implements Callable<Integer> {
             description = "Variant recipe(s) (default: ${DEFAULT-VALUE}).")
     List<String> variants;
 
+    @Option(names = "--mode", split = ",", defaultValue = "latency", paramLabel = "MODE",
+            description = "latency (single stream) and/or throughput:C (C concurrent requests) (default: ${DEFAULT-VALUE}).")
+    List<String> modes;
+
+    @Option(names = "--device", paramLabel = "SELECTOR",
+            description = "Device selector, repeatable: board=rpi5, arch=aarch64,isa=neon, name=pi-1, a label k=v,"
+                    + " or all (default: every connected agent).")
+    List<String> devices;
+
     @Option(names = "--name", description = "Campaign label.")
     String name;
 
@@ -71,6 +80,10 @@ final class CampaignRunCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws InterruptedException {
+        if (specFile != null && (models != null || batches != null)) {
+            throw EdgeperfException.userError("give either a campaign spec file (" + specFile
+                    + ") or --model and --batch, not both");
+        }
         SubmitCampaignRequest request = specFile == null ? request() : null;
         try (CoordinatorClient client = connection.connect()) {
             if (request == null) {
@@ -116,7 +129,10 @@ final class CampaignRunCommand implements Callable<Integer> {
         }
         SubmitCampaignRequest.Builder request = SubmitCampaignRequest.newBuilder().addAllModels(models)
                 .addAllBatchSizes(batches).addAllIntraOpThreads(threads).addAllVariants(variants)
-                .setSettings(measurement.toProto());
+                .addAllModes(modes).setSettings(measurement.toProto());
+        if (devices != null) {
+            request.addAllSelectors(devices);
+        }
         if (name != null) {
             request.setName(name);
         }

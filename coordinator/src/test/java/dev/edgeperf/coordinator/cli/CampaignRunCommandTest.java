@@ -59,4 +59,33 @@ class CampaignRunCommandTest {
         assertThat(code).isEqualTo(2);
         assertThat(err.toString()).contains("join token file " + dir.resolve("join-token") + " does not exist");
     }
+
+    @Test
+    void flagsCarryModesDevicesAndMeasurementSettings() {
+        CampaignRunCommand command = new CampaignRunCommand();
+        new CommandLine(command).parseArgs("--model", "mnist-cnn", "--batch", "1,8", "--mode", "latency,throughput:4",
+                "--device", "board=rpi5", "--device", "arch=x86_64,isa=avx512f", "--target-ci", "2%",
+                "--warmup-until-stable", "--min-iterations", "30", "--max-duration-ms", "5000");
+
+        var request = command.request();
+
+        assertThat(request.getModesList()).containsExactly("latency", "throughput:4");
+        assertThat(request.getSelectorsList()).containsExactly("board=rpi5", "arch=x86_64,isa=avx512f");
+        assertThat(request.getSettings().getTargetCiHalfWidth()).isEqualTo(0.02);
+        assertThat(request.getSettings().getWarmupUntilStable()).isTrue();
+        assertThat(request.getSettings().getMinIterations()).isEqualTo(30);
+        assertThat(request.getSettings().getMaxDurationMs()).isEqualTo(5000);
+    }
+
+    @Test
+    void specFileWithPointFlagsIsAUserError() throws Exception {
+        Files.writeString(dir.resolve("join-token"), "t0ken\n");
+
+        int code = run("campaign", "run", dir.resolve("spec.yaml").toString(), "--batch", "1",
+                "--data-dir", dir.toString());
+
+        assertThat(code).isEqualTo(2);
+        assertThat(err.toString()).startsWith("edgeperf: give either a campaign spec file (")
+                .contains("or --model and --batch, not both");
+    }
 }
