@@ -159,6 +159,9 @@ class ModelsCliIT {
         assertThat(o.stdout()).containsPattern("file size bytes +[0-9,]+ ");
         assertThat(o.stdout()).contains("uncounted op types: none");
         assertThat(o.stdout()).contains("predicted time at 1 GFLOPS: 1.06 ms");
+        // The quoted total is shown next to the measured one, with why they differ.
+        assertThat(o.stdout()).containsPattern("FLOPs +1,060,400 +seed article +1,059,880 +differs \\(-520, -0.049%\\)")
+                .contains("sum to 1,059,880; its quoted total is 520 more");
     }
 
     @Test
@@ -173,6 +176,8 @@ class ModelsCliIT {
         assertThat(s.get("nonTrainableParams").asLong()).isZero();
         assertThat(s.get("convention").asText()).isEqualTo("seed");
         assertThat(s.get("fileSizeBytes").asLong()).isEqualTo(ModelZoo.build("mnist-cnn").length);
+        assertThat(s.get("published").get(0).get("value").asLong()).isEqualTo(1_060_400);
+        assertThat(s.get("published").get(0).get("agrees").asBoolean()).isFalse();
 
         Outcome detailed = run("models", "profile", "mnist-cnn", "--json", "--convention", "detailed", "--batch", "4");
         assertThat(detailed.exitCode()).as(detailed.stderr()).isZero();
