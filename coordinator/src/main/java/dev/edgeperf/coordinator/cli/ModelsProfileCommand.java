@@ -9,6 +9,9 @@ import dev.edgeperf.core.cost.NodeCost;
 import dev.edgeperf.core.cost.ProfileOptions;
 import dev.edgeperf.core.predict.FlopsPredictor;
 import dev.edgeperf.core.zoo.ModelZoo;
+import dev.edgeperf.core.zoo.PublishedFigure;
+import java.util.ArrayList;
+import java.util.List;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
@@ -67,6 +70,7 @@ final class ModelsProfileCommand implements Callable<Integer> {
         ProfileOptions options = new ProfileOptions(batch, shapes(), convention());
         Path file = Path.of(model);
         ModelProfile profile;
+        List<PublishedFigure> published = List.of();
         if (model.endsWith(".onnx") || Files.isRegularFile(file)) {
             if (!Files.isRegularFile(file)) {
                 throw EdgeperfException.userError("model file " + model + " does not exist");
@@ -76,10 +80,39 @@ final class ModelsProfileCommand implements Callable<Integer> {
             // Profiled as built: serializing vgg16 only to parse it again would double its 553 MB.
             ModelProto proto = ModelZoo.buildProto(model);
             profile = ModelProfiler.profile(proto, model, proto.getSerializedSize(), options);
+            published = comparable(PublishedFigure.forModel(model), options);
         }
-        spec.commandLine().getOut().print(json.json ? json(profile) + "\n" : table(profile));
+        spec.commandLine().getOut().print(json.json ? json(profile, published) + "\n" : table(profile, published));
         spec.commandLine().getOut().flush();
         return 0;
+    }
+
+    /**
+     * Published figures hold at batch 1 and the model's own input size; FLOPs are the seed articles'
+     * FLOPs, which only the seed convention reproduces.
+     */
+    private static List<PublishedFigure> comparable(List<PublishedFigure> figures, ProfileOptions options) {
+        if (options.batch() != 1 || !options.inputShapes().isEmpty()) {
+            return List.of();
+        }
+        return figures.stream().filter(f -> f.quantity() != PublishedFigure.Quantity.FLOPS
+                || options.convention() == CountingConvention.SEED).toList();
+    }
+
+    private static long measured(PublishedFigure figure, ModelProfile p) {
+        return switch (figure.quantity()) {
+            case TOTAL_PARAMETERS -> p.totalParams();
+            case TRAINABLE_PARAMETERS -> p.trainableParams();
+            case MACS -> p.totalMacs();
+            case FLOPS -> p.totalFlops();
+        };
+    }
+
+    private static String difference(PublishedFigure figure, long measured) {
+        long diff = measured - figure.value();
+        String verdict = figure.agreesWith(measured) ? (diff == 0 ? "equal" : "equal up to the published rounding")
+                : "differs";
+        return String.format(Locale.ROOT, "%s (%+,d, %+.3f%%)", verdict, diff, 100.0 * diff / figure.value());
     }
 
     private CountingConvention convention() {
@@ -112,7 +145,7 @@ final class ModelsProfileCommand implements Callable<Integer> {
         return shapes;
     }
 
-    private String table(ModelProfile p) {
+    private String table(ModelProfile p, List<PublishedFigure> published) {
         TextTable table = new TextTable("node", "op", "output shape", ">params", ">MACs", ">FLOPs", ">activation bytes");
         for (NodeCost n : p.nodes()) {
             table.add(n.name(), n.counted() ? n.opType() : n.opType() + " (uncounted)",
@@ -140,6 +173,19 @@ final class ModelsProfileCommand implements Callable<Integer> {
                     .stream().sorted(Map.Entry.comparingByKey()).map(e -> e.getKey() + " x" + e.getValue())
                     .collect(Collectors.joining(", "))).append('\n');
         }
+        if (!published.isEmpty()) {
+            TextTable figures = new TextTable("published", ">value", "source", ">measured", "comparison");
+            List<String> notes = new ArrayList<>();
+            for (PublishedFigure f : published) {
+                long m = measured(f, p);
+                figures.add(f.quantity().label(), num(f.value()), f.source(), num(m), difference(f, m));
+                if (!f.note().isEmpty()) {
+                    notes.add("  " + f.quantity().label() + ": " + f.note() + "\n");
+                }
+            }
+            out.append(figures.render());
+            notes.forEach(out::append);
+        }
         if (peakGflops != null) {
             out.append(String.format(Locale.ROOT, "predicted time at %s GFLOPS: %.2f ms (FLOPs / peak FLOPS)%n",
                     trim(peakGflops), FlopsPredictor.predictMillis(p.totalFlops(), peakGflops)));
@@ -155,7 +201,7 @@ final class ModelsProfileCommand implements Callable<Integer> {
         return value == Math.rint(value) ? Long.toString((long) value) : Double.toString(value);
     }
 
-    private String json(ModelProfile p) {
+    private String json(ModelProfile p, List<PublishedFigure> published) {
         Map<String, Object> root = new LinkedHashMap<>();
         root.put("source", p.source());
         root.put("batch", p.batch());
@@ -170,6 +216,19 @@ final class ModelsProfileCommand implements Callable<Integer> {
         root.put("peakActivationBytes", p.peakActivationBytes());
         root.put("fileSizeBytes", p.fileSizeBytes());
         root.put("uncountedOpTypes", p.uncountedOpTypes());
+        List<Map<String, Object>> figures = new ArrayList<>();
+        for (PublishedFigure f : published) {
+            Map<String, Object> figure = new LinkedHashMap<>();
+            figure.put("quantity", f.quantity().label());
+            figure.put("value", f.value());
+            figure.put("tolerance", f.tolerance());
+            figure.put("source", f.source());
+            figure.put("note", f.note());
+            figure.put("measured", measured(f, p));
+            figure.put("agrees", f.agreesWith(measured(f, p)));
+            figures.add(figure);
+        }
+        root.put("published", figures);
         if (peakGflops != null) {
             root.put("peakGflops", peakGflops);
             root.put("predictedMs", FlopsPredictor.predictMillis(p.totalFlops(), peakGflops));
