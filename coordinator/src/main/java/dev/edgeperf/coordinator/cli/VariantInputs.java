@@ -30,7 +30,9 @@ import java.util.stream.Stream;
  * <ul>
  * <li>{@code mnist}, {@code fashion-mnist}: calibration batches from the train split (first images),
  *     fidelity and accuracy over the first {@code evalImages} images of the test split;</li>
- * <li>{@code random}: uniform [0, 1) inputs (fixed seed); fidelity over the calibration inputs, no accuracy;</li>
+ * <li>{@code random}: inputs for every graph input (fixed seed): floats uniform in [0, 1), int64 token ids
+ *     within the embedding table they index, other int64 inputs (masks) ones; symbolic non-batch dims take
+ *     {@code --free-dim}; fidelity over the calibration inputs, no accuracy;</li>
  * <li>a folder of IDX files (MNIST layout, plain or gzipped): calibration images from
  *     {@code train-images-idx3-ubyte} (or else the first {@code *-images-idx3-ubyte} file by name); when
  *     {@code t10k-images-idx3-ubyte} and {@code t10k-labels-idx1-ubyte} are there too, fidelity and
@@ -50,6 +52,7 @@ record VariantInputs(CalibrationData calibration, CalibrationData evaluation, La
     static final int RANDOM_BATCH = 8;
     /** Images per evaluation batch. */
     static final int EVAL_BATCH = 100;
+    static final long RANDOM_SEED = 20240601L;
 
     VariantInputs {
         Objects.requireNonNull(calibration, "calibration is null");
@@ -70,15 +73,10 @@ record VariantInputs(CalibrationData calibration, CalibrationData evaluation, La
      * @throws EdgeperfException USER_ERROR when the data is missing or its shape does not fit the model input
      */
     static VariantInputs load(String spec, Path datasets, ModelProto model, String modelName, int batches,
-            int evalImages) {
+            int evalImages, long freeDim) {
         ModelInput input = ModelInput.of(model, modelName);
         if (spec.equals("random")) {
-            long[] shape = input.batchShape(RANDOM_BATCH, null, "random inputs");
-            CalibrationData data = CalibrationData.random(shape, batches, 20240601L);
-            Map<String, Object> d = new LinkedHashMap<>();
-            d.put("calibration", describe("random uniform [0, 1), seed 20240601", batches, shape));
-            d.put("evaluation", evaluation("the calibration inputs", batches * shape[0], false));
-            return new VariantInputs(data, data, null, d);
+            return random(model, input, batches, freeDim);
         }
         LabeledImages train;
         LabeledImages test;
@@ -128,6 +126,27 @@ record VariantInputs(CalibrationData calibration, CalibrationData evaluation, La
                 true);
         d.put("evaluation", evaluation(source + " test split, first " + eval.count() + " images", eval.count(), true));
         return new VariantInputs(calibration, evaluation, Datasets.names().contains(spec) ? train : null, d);
+    }
+
+    /**
+     * Random inputs for every graph input (float in [0, 1), token ids within their embedding table,
+     * masks all ones), so multi-input and int64 models such as exported transformers build too.
+     */
+    private static VariantInputs random(ModelProto model, ModelInput input, int batches, long freeDim) {
+        long batch = input.fixedBatch(RANDOM_BATCH);
+        CalibrationData data = CalibrationData.random(model, batch, freeDim, batches, RANDOM_SEED);
+        Map<String, Object> feeds = new LinkedHashMap<>();
+        for (InputBatch.Feed f : data.iterator().next().inputs()) {
+            feeds.put(f.name(), Arrays.stream(f.shape()).boxed().toList());
+        }
+        Map<String, Object> calibration = describe("random: floats uniform [0, 1), token ids over their table, masks"
+                + " ones; seed " + RANDOM_SEED + (input.hasSymbolicSampleDims() ? ", free dims " + freeDim : ""),
+                batches, data.iterator().next().inputs().get(0).shape());
+        calibration.put("inputs", feeds);
+        Map<String, Object> d = new LinkedHashMap<>();
+        d.put("calibration", calibration);
+        d.put("evaluation", evaluation("the calibration inputs", batches * batch, false));
+        return new VariantInputs(data, data, null, d);
     }
 
     private static Map<String, Object> evaluation(String source, long samples, boolean labels) {
@@ -222,6 +241,10 @@ record VariantInputs(CalibrationData calibration, CalibrationData evaluation, La
                 }
             }
             throw EdgeperfException.userError("model " + modelName + " has no graph input; expected one float input");
+        }
+
+        boolean hasSymbolicSampleDims() {
+            return Arrays.stream(dims, 1, dims.length).anyMatch(d -> d < 0);
         }
 
         /** The fixed batch dimension, or {@code free} when it is symbolic. */

@@ -77,6 +77,11 @@ final class VariantsBuildCommand implements Callable<Integer> {
             description = "Test images for fidelity and accuracy with a labelled dataset (default: ${DEFAULT-VALUE}).")
     int evalImages;
 
+    @Option(names = "--free-dim", defaultValue = "128", paramLabel = "N",
+            description = "With --calibration random: the size of symbolic non-batch input dims, e.g. a transformer's"
+                    + " sequence length (default: ${DEFAULT-VALUE}).")
+    long freeDim;
+
     @Option(names = "--datasets", paramLabel = "DIR",
             description = "Datasets folder holding mnist/ and fashion-mnist/ (default: -Dedgeperf.datasets,"
                     + " $EDGEPERF_DATASETS, ./datasets, the checkout's datasets/).")
@@ -115,6 +120,9 @@ final class VariantsBuildCommand implements Callable<Integer> {
         if (!(finetuneLr > 0 && finetuneLr < 1)) {
             throw EdgeperfException.userError("--finetune-lr must be in (0, 1), got " + finetuneLr);
         }
+        if (freeDim < 1) {
+            throw EdgeperfException.userError("--free-dim must be a positive integer, got " + freeDim);
+        }
         if (threads < 1) {
             throw EdgeperfException.userError("--threads must be a positive integer, got " + threads);
         }
@@ -132,7 +140,7 @@ final class VariantsBuildCommand implements Callable<Integer> {
             checkFinetunable(baseline, modelName);
         }
         VariantInputs inputs = VariantInputs.load(calibration, datasets, baseline, modelName, calibrationBatches,
-                evalImages);
+                evalImages, freeDim);
         if (finetune && inputs.train() == null) {
             throw EdgeperfException.userError("+finetune needs labelled training images: use --calibration mnist or "
                     + "fashion-mnist, got '" + calibration + "'");

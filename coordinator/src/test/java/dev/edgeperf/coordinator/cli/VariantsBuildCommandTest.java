@@ -2,6 +2,7 @@ package dev.edgeperf.coordinator.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import ai.onnx.proto.OnnxMl;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.edgeperf.core.onnx.OnnxModels;
@@ -13,6 +14,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.SplittableRandom;
+import java.util.function.BiFunction;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -214,5 +216,87 @@ class VariantsBuildCommandTest {
             Files.write(folder.resolve(split + "-labels-idx1-ubyte"), labels.array());
         }
         return folder;
+    }
+
+    /**
+     * A transformer-style model as exporters write it: int64 token ids and an int64 mask, both
+     * [batch, sequence] with symbolic dims; an embedding Gather, a MatMul, the mask cast and applied.
+     */
+    private static byte[] tokenModel() {
+        SplittableRandom rnd = new SplittableRandom(11);
+        BiFunction<String, long[], OnnxMl.TensorProto> weight = (name, dims) -> {
+            var t = OnnxMl.TensorProto.newBuilder().setName(name).setDataType(1);
+            long n = 1;
+            for (long d : dims) {
+                t.addDims(d);
+                n *= d;
+            }
+            for (long k = 0; k < n; k++) {
+                t.addFloatData((float) rnd.nextGaussian() * 0.1f);
+            }
+            return t.build();
+        };
+        BiFunction<String, Integer, OnnxMl.ValueInfoProto> value = (name, type) -> {
+            var shape = OnnxMl.TensorShapeProto.newBuilder()
+                    .addDim(OnnxMl.TensorShapeProto.Dimension.newBuilder().setDimParam("batch"))
+                    .addDim(OnnxMl.TensorShapeProto.Dimension.newBuilder().setDimParam("sequence"));
+            if (name.equals("logits")) {
+                shape.addDim(OnnxMl.TensorShapeProto.Dimension.newBuilder().setDimValue(16));
+            }
+            return OnnxMl.ValueInfoProto.newBuilder().setName(name)
+                    .setType(OnnxMl.TypeProto.newBuilder().setTensorType(
+                            OnnxMl.TypeProto.Tensor.newBuilder().setElemType(type).setShape(shape)))
+                    .build();
+        };
+        var graph = OnnxMl.GraphProto.newBuilder().setName("tokens")
+                .addInput(value.apply("input_ids", 7)).addInput(value.apply("attention_mask", 7))
+                .addOutput(value.apply("logits", 1))
+                .addInitializer(weight.apply("embedding", new long[] {50, 32}))
+                .addInitializer(weight.apply("proj", new long[] {32, 16}))
+                .addInitializer(OnnxMl.TensorProto.newBuilder().setName("axes").setDataType(7)
+                        .addDims(1).addInt64Data(-1));
+        String[][] nodes = {{"Gather", "embedding,input_ids", "emb"}, {"MatMul", "emb,proj", "hidden"},
+            {"Cast", "attention_mask", "maskf"}, {"Unsqueeze", "maskf,axes", "mask3"}, {"Mul", "hidden,mask3", "logits"}};
+        for (String[] n : nodes) {
+            var node = OnnxMl.NodeProto.newBuilder().setOpType(n[0]).setName(n[2] + "_node")
+                    .addAllInput(List.of(n[1].split(","))).addOutput(n[2]);
+            if (n[0].equals("Cast")) {
+                node.addAttribute(OnnxMl.AttributeProto.newBuilder().setName("to").setI(1)
+                        .setType(OnnxMl.AttributeProto.AttributeType.INT));
+            }
+            graph.addNode(node);
+        }
+        return OnnxMl.ModelProto.newBuilder().setIrVersion(8).setProducerName("pytorch")
+                .addOpsetImport(OnnxMl.OperatorSetIdProto.newBuilder().setVersion(17))
+                .setGraph(graph).build().toByteArray();
+    }
+
+    @Test
+    void randomCalibrationFeedsEveryInputOfATokenModel() throws Exception {
+        Path model = dir.resolve("tokens.onnx");
+        Files.write(model, tokenModel());
+        Path o = dir.resolve("v");
+
+        int code = run("variants", "build", model.toString(), "--variants", "baseline,quantized:int8-dynamic",
+                "--free-dim", "12", "--out", o.toString(), "--json");
+
+        assertThat(code).as(err.toString()).isZero();
+        JsonNode manifest = new ObjectMapper().readTree(o.resolve("manifest.json").toFile());
+        JsonNode inputs = manifest.get("calibration").get("inputs");
+        assertThat(inputs.get("input_ids").toString()).isEqualTo("[8,12]");
+        assertThat(inputs.get("attention_mask").toString()).isEqualTo("[8,12]");
+        assertThat(o.resolve("tokens.quantized-int8-dynamic.onnx")).isRegularFile();
+    }
+
+    @Test
+    void nonPositiveFreeDimIsRejected() throws Exception {
+        Path o = dir.resolve("v");
+
+        int code = run("variants", "build", "mnist-cnn", "--variants", "baseline", "--free-dim", "0", "--out",
+                o.toString());
+
+        assertThat(code).isEqualTo(2);
+        assertThat(errorLine()).isEqualTo("edgeperf: --free-dim must be a positive integer, got 0");
+        assertNothingWritten(o);
     }
 }

@@ -1,5 +1,6 @@
 package dev.edgeperf.core.variants;
 
+import ai.onnx.proto.OnnxMl.ModelProto;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
@@ -39,6 +40,19 @@ public interface CalibrationData extends Iterable<InputBatch> {
             list.add(new InputBatch(shape.clone(), v));
         }
         return of(list);
+    }
+
+    /**
+     * Deterministic pseudo-random inputs for every graph input of a model, fed by name: float inputs
+     * uniform in [0, 1); int64 inputs that index a Gather table (token ids) uniform over its rows;
+     * other int64 inputs (attention masks) all ones. Symbolic dimensions take {@code batch} (the
+     * first) or {@code freeDim} (the others, e.g. a sequence length); fixed ones are kept.
+     *
+     * @throws dev.edgeperf.core.EdgeperfException USER_ERROR for an input without a shape or of
+     *         another element type
+     */
+    static CalibrationData random(ModelProto model, long batch, long freeDim, int batches, long seed) {
+        return RandomInputs.of(model, batch, freeDim, batches, seed);
     }
 
     @Override

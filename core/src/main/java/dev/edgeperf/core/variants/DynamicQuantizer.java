@@ -41,7 +41,9 @@ final class DynamicQuantizer {
             }
             TensorProto w = inits.get(n.getInput(1));
             String why = null;
-            if (w == null || !Tensors.isFloat(w) || w.getDimsCount() != 2) {
+            if (w == null && !inits.containsKey(n.getInput(0))) {
+                why = UnstructuredPruner.noWeight(n, inits);
+            } else if (w == null || !Tensors.isFloat(w) || w.getDimsCount() != 2) {
                 why = "second input is not a 2-D float initializer";
             } else if (op.equals("Gemm") && (Attributes.getInt(n, "transA", 0) != 0
                     || Attributes.getFloat(n, "alpha", 1f) != 1f || Attributes.getFloat(n, "beta", 1f) != 1f)) {

@@ -26,7 +26,11 @@ final class Graphs {
      * because transforms change shapes and ONNX Runtime rejects stale ones.
      */
     static ModelProto normalize(ModelProto model) {
-        GraphProto g = model.getGraph();
+        return model.toBuilder().setGraph(normalize(model.getGraph())).build();
+    }
+
+    /** See {@link #normalize(ModelProto)}. */
+    static GraphProto normalize(GraphProto g) {
         GraphProto.Builder out = g.toBuilder().clearNode().clearValueInfo();
         for (NodeProto n : g.getNodeList()) {
             if (n.getOpType().equals("Constant") && n.getDomain().isEmpty() && n.getAttributeCount() == 1
@@ -37,7 +41,7 @@ final class Graphs {
                 out.addNode(n);
             }
         }
-        return model.toBuilder().setGraph(out).build();
+        return out.build();
     }
 
     static Map<String, TensorProto> initializers(GraphProto g) {

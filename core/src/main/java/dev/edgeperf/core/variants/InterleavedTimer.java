@@ -1,16 +1,13 @@
 package dev.edgeperf.core.variants;
 
 import ai.onnx.proto.OnnxMl.ModelProto;
-import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
 import dev.edgeperf.core.EdgeperfException;
-import java.nio.FloatBuffer;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
 
 /**
@@ -57,21 +54,20 @@ final class InterleavedTimer {
         List<OrtSession> sessions = new ArrayList<>();
         double[][] blockMedian = new double[n][rounds];
         long[] runs = new long[n];
-        try (OrtSession.SessionOptions opts = new OrtSession.SessionOptions();
-                OnnxTensor in = OnnxTensor.createTensor(env, FloatBuffer.wrap(input.values()), input.shape())) {
+        List<OrtFeeds> feeds = new ArrayList<>();
+        try (OrtSession.SessionOptions opts = new OrtSession.SessionOptions()) {
             opts.setIntraOpNumThreads(threads);
             opts.setInterOpNumThreads(1);
             opts.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.ALL_OPT);
             for (ModelProto m : models) {
                 sessions.add(env.createSession(m.toByteArray(), opts));
             }
-            List<Map<String, OnnxTensor>> feeds = new ArrayList<>();
             for (ModelProto m : models) {
-                feeds.add(Map.of(OrtRunner.firstInput(m), in));
+                feeds.add(OrtFeeds.of(env, m, input));
             }
             for (int i = 0; i < n; i++) {
                 for (int w = 0; w < WARMUP_RUNS; w++) {
-                    sessions.get(i).run(feeds.get(i)).close();
+                    sessions.get(i).run(feeds.get(i).map()).close();
                 }
             }
             long blockNanos = blockMillis * 1_000_000L;
@@ -82,7 +78,7 @@ final class InterleavedTimer {
                     long blockStart = System.nanoTime();
                     while (times.size() < MIN_RUNS_PER_BLOCK || System.nanoTime() - blockStart < blockNanos) {
                         long t0 = System.nanoTime();
-                        OrtSession.Result res = sessions.get(i).run(feeds.get(i));
+                        OrtSession.Result res = sessions.get(i).run(feeds.get(i).map());
                         times.add(System.nanoTime() - t0);
                         res.close();
                     }
@@ -93,6 +89,7 @@ final class InterleavedTimer {
         } catch (OrtException e) {
             throw EdgeperfException.userError("ONNX Runtime cannot time the variants: " + OrtRunner.oneLine(e));
         } finally {
+            feeds.forEach(OrtFeeds::close);
             for (OrtSession s : sessions) {
                 try {
                     s.close();

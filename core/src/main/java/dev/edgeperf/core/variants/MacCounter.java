@@ -5,6 +5,7 @@ import ai.onnx.proto.OnnxMl.ModelProto;
 import ai.onnx.proto.OnnxMl.NodeProto;
 import ai.onnx.proto.OnnxMl.TensorProto;
 import ai.onnx.proto.OnnxMl.TensorProto.DataType;
+import dev.edgeperf.core.cost.CountingConvention;
 import dev.edgeperf.core.cost.ModelProfile;
 import dev.edgeperf.core.cost.ModelProfiler;
 import dev.edgeperf.core.cost.NodeCost;
@@ -42,7 +43,21 @@ final class MacCounter {
      * @throws dev.edgeperf.core.EdgeperfException when the profiler cannot infer the model's shapes
      */
     static Macs count(ModelProto model, String name) {
-        ModelProfile p = ModelProfiler.profile(model.toByteArray(), name, ProfileOptions.batch(1));
+        return count(model, name, null);
+    }
+
+    /**
+     * Counts at batch 1 with the other dimensions of each input taken from {@code sample} (so a
+     * sequence length or image size left symbolic in the graph gets the value the model ran with).
+     *
+     * @param sample a batch the model runs on, or null to leave symbolic dimensions to the profiler
+     * @throws dev.edgeperf.core.EdgeperfException when the profiler cannot infer the model's shapes
+     */
+    static Macs count(ModelProto original, String name, InputBatch sample) {
+        // Weights held in Constant nodes are traced like initializers.
+        ModelProto model = Graphs.normalize(original);
+        ModelProfile p = ModelProfiler.profile(model.toByteArray(), name, new ProfileOptions(1,
+                sample == null ? Map.of() : sampleShapes(model, sample), CountingConvention.DETAILED));
         // The profiler walks the graph in OnnxGraph's topological order; use the same order.
         List<NodeProto> nodes = OnnxGraph.of(model, name).nodes();
         List<NodeCost> costs = p.nodes();
@@ -68,6 +83,23 @@ final class MacCounter {
             effective += c.macs() * fraction;
         }
         return new Macs(p.totalMacs(), Math.round(effective));
+    }
+
+    /** Per fed input, its shape in {@code sample} with the batch dimension as the graph has it, or 1. */
+    private static Map<String, long[]> sampleShapes(ModelProto model, InputBatch sample) {
+        Map<String, long[]> shapes = new HashMap<>();
+        for (InputBatch.Feed f : sample.inputs()) {
+            String name = f.name() != null ? f.name() : OrtRunner.firstInput(model);
+            long[] s = f.shape().clone();
+            if (s.length > 0) {
+                s[0] = model.getGraph().getInputList().stream().filter(v -> v.getName().equals(name))
+                        .map(v -> v.getType().getTensorType().getShape())
+                        .filter(sh -> sh.getDimCount() > 0 && sh.getDim(0).getDimValue() > 0)
+                        .map(sh -> sh.getDim(0).getDimValue()).findFirst().orElse(1L);
+            }
+            shapes.put(name, s);
+        }
+        return shapes;
     }
 
     /** Non-zero fraction of a weight tensor, following DQ/Cast/Gather storage; 1 for activations. */

@@ -38,7 +38,8 @@ public final class OrtRunner {
     }
 
     /**
-     * Runs every batch through the model and returns the first output of each, flattened.
+     * Runs every batch through the model and returns the first output of each, flattened. A batch's
+     * unnamed feed goes to the model's first graph input, named feeds to the inputs they name.
      *
      * @throws EdgeperfException USER_ERROR when the model cannot be loaded or the input does not fit
      */
@@ -49,17 +50,20 @@ public final class OrtRunner {
     /** Per requested output name, one flattened float array per batch. */
     List<List<float[]>> runOutputs(ModelProto model, Iterable<InputBatch> batches, List<String> outputs, String what) {
         OrtEnvironment env = OrtEnvironment.getEnvironment();
-        String input = firstInput(model);
         List<List<float[]>> result = new ArrayList<>();
         outputs.forEach(o -> result.add(new ArrayList<>()));
         try (OrtSession.SessionOptions opts = options(null);
                 OrtSession session = env.createSession(model.toByteArray(), opts)) {
             for (InputBatch b : batches) {
-                try (OnnxTensor in = OnnxTensor.createTensor(env, FloatBuffer.wrap(b.values()), b.shape());
-                        OrtSession.Result r = session.run(Map.of(input, in), new java.util.LinkedHashSet<>(outputs))) {
+                try (OrtFeeds in = OrtFeeds.of(env, model, b);
+                        OrtSession.Result r = session.run(in.map(), new java.util.LinkedHashSet<>(outputs))) {
                     for (int i = 0; i < outputs.size(); i++) {
                         OnnxValue v = r.get(outputs.get(i)).orElseThrow();
                         FloatBuffer fb = ((OnnxTensor) v).getFloatBuffer();
+                        if (fb == null) {
+                            throw EdgeperfException.userError("output '" + outputs.get(i) + "' of " + what + " is "
+                                    + ((OnnxTensor) v).getInfo().type + ", not float; fidelity compares float outputs");
+                        }
                         float[] arr = new float[fb.remaining()];
                         fb.get(arr);
                         result.get(i).add(arr);
@@ -85,8 +89,8 @@ public final class OrtRunner {
             String profileFile;
             try (OrtSession.SessionOptions opts = options(prefix);
                     OrtSession session = env.createSession(model.toByteArray(), opts);
-                    OnnxTensor in = OnnxTensor.createTensor(env, FloatBuffer.wrap(batch.values()), batch.shape())) {
-                session.run(Map.of(firstInput(model), in)).close();
+                    OrtFeeds in = OrtFeeds.of(env, model, batch)) {
+                session.run(in.map()).close();
                 profileFile = session.endProfiling();
             }
             String json = Files.readString(Path.of(profileFile));

@@ -13,15 +13,18 @@ import java.util.Set;
 
 /**
  * Counts model parameters the same way for every variant: weight and bias values, whatever their
- * storage type (float, fp16, int8, int32 bias, uint8 cluster indices). Quantization scales and zero
- * points, k-means codebooks and int64 shape tensors are metadata, not parameters.
+ * storage type (float, fp16, int8, int32 bias, uint8 cluster indices), in initializers or Constant
+ * nodes. Quantization scales and zero points, k-means codebooks and int64 shape tensors are metadata,
+ * and rank-0 constants (epsilons, Clip bounds, the attention-mask minimum) are constants of the
+ * formula, not parameters.
  */
 final class ParamCounter {
     private ParamCounter() {
     }
 
     /** {total, nonZero}. A cluster index counts as zero when its codebook entry is exactly 0. */
-    static long[] count(GraphProto g) {
+    static long[] count(GraphProto graph) {
+        GraphProto g = Graphs.normalize(graph);
         Map<String, TensorProto> inits = Graphs.initializers(g);
         Set<String> metadata = new HashSet<>();
         Map<String, String> castSource = new HashMap<>();
@@ -57,7 +60,8 @@ final class ParamCounter {
         long total = 0;
         long nonZero = 0;
         for (TensorProto t : g.getInitializerList()) {
-            if (metadata.contains(t.getName()) || t.getDataType() == DataType.INT64_VALUE) {
+            boolean constantOfFormula = t.getDimsCount() == 0;
+            if (metadata.contains(t.getName()) || t.getDataType() == DataType.INT64_VALUE || constantOfFormula) {
                 continue;
             }
             long n = Tensors.numel(t);

@@ -78,8 +78,11 @@ final class StaticQuantizer {
                 weightAxis.put(i, axis);
                 quantized.add(i);
             } else if (UnstructuredPruner.isWeightOp(n)) {
-                notes.add(Graphs.nodeName(n, i) + ": " + n.getOpType()
-                        + " without a supported float weight initializer (or Gemm with transA/alpha/beta); left fp32");
+                String why = n.getInputList().stream().limit(2).noneMatch(inits::containsKey)
+                        ? UnstructuredPruner.noWeight(n, inits)
+                        : n.getOpType() + " without a supported float weight initializer"
+                                + " (or Gemm with transA/alpha/beta)";
+                notes.add(Graphs.nodeName(n, i) + ": " + why + "; left fp32");
             } else if (isActivationOp(n, inits)) {
                 quantized.add(i);
             }

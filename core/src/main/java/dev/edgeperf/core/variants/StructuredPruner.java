@@ -18,7 +18,7 @@ import java.util.Set;
  * filters with the smallest L1 norm is deleted (weight rows and bias), and so are the matching
  * channels of everything downstream up to the next layer that mixes channels — BatchNormalization
  * parameters, depthwise convs (their filters, bias and group), and the consumer's input channels (next
- * Conv's weight columns, or a Gemm's column blocks after Flatten).
+ * Conv's weight columns, or a Gemm's or MatMul's input blocks after Flatten).
  *
  * <p>Coupled channels are respected by leaving them alone: a Conv whose output (possibly through
  * channel-wise ops) reaches an Add, Concat, Mul, a graph output, several consumers or anything not
@@ -102,10 +102,13 @@ final class StructuredPruner {
                     List<Integer> fc = consumers.getOrDefault(m.getOutput(0), List.of());
                     NodeProto gemm = fc.size() == 1 ? g.getNode(fc.get(0)) : null;
                     TensorProto gw = gemm == null ? null : inits.get(gemm.getInput(1));
-                    if (gemm == null || outputs.contains(m.getOutput(0)) || !gemm.getOpType().equals("Gemm")
-                            || gw == null || gw.getDimsCount() != 2 || Attributes.getInt(gemm, "transA", 0) != 0
+                    // Paddle's Linear is MatMul with an [in, out] weight: the same cut as Gemm without transB.
+                    boolean dense = gemm != null && gemm.getDomain().isEmpty()
+                            && (gemm.getOpType().equals("Gemm") || gemm.getOpType().equals("MatMul"));
+                    if (!dense || outputs.contains(m.getOutput(0)) || gw == null || !Tensors.isFloat(gw)
+                            || gw.getDimsCount() != 2 || Attributes.getInt(gemm, "transA", 0) != 0
                             || !gemm.getInput(0).equals(m.getOutput(0))) {
-                        why = "output is flattened into something other than one Gemm with a weight initializer";
+                        why = "output is flattened into something other than one Gemm/MatMul with a weight initializer";
                     } else {
                         long k = gw.getDims(Attributes.getInt(gemm, "transB", 0) != 0 ? 1 : 0);
                         if (k % channels != 0) {
@@ -161,7 +164,7 @@ final class StructuredPruner {
             pruned++;
         }
         if (pruned == 0) {
-            notes.add("no conv could be pruned: the variant equals the baseline");
+            notes.add(noConvPruned(g));
         }
         GraphProto.Builder out = g.toBuilder().clearInitializer().clearNode();
         for (TensorProto t : g.getInitializerList()) {
@@ -191,6 +194,25 @@ final class StructuredPruner {
             out.addNode(nb);
         }
         return new TransformResult(model.toBuilder().setGraph(out).build(), notes);
+    }
+
+    /** The note for a variant equal to its baseline; names the dense layers when there is no conv at all. */
+    private static String noConvPruned(GraphProto g) {
+        List<String> dense = new ArrayList<>();
+        boolean conv = false;
+        for (int i = 0; i < g.getNodeCount(); i++) {
+            NodeProto n = g.getNode(i);
+            conv |= n.getOpType().equals("Conv");
+            if (n.getOpType().equals("MatMul") || n.getOpType().equals("Gemm")) {
+                dense.add(Graphs.nodeName(n, i));
+            }
+        }
+        if (conv || dense.isEmpty()) {
+            return "no conv could be pruned: the variant equals the baseline";
+        }
+        return "model has no Conv: structured pruning removes conv filters and leaves its " + dense.size()
+                + " MatMul/Gemm layers dense (" + dense.get(0) + (dense.size() > 1 ? ", …" : "")
+                + "); the variant equals the baseline";
     }
 
     private static void cut(Map<String, List<Cut>> cuts, String tensor, Cut cut) {

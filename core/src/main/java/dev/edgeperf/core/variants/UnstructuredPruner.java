@@ -30,7 +30,7 @@ final class UnstructuredPruner {
             String w = weightOf(n, inits);
             if (w == null) {
                 if (isWeightOp(n)) {
-                    notes.add(Graphs.nodeName(n, i) + ": weight is not a float initializer; left dense");
+                    notes.add(Graphs.nodeName(n, i) + ": " + noWeight(n, inits) + "; left dense");
                 }
                 continue;
             }
@@ -85,6 +85,15 @@ final class UnstructuredPruner {
     static boolean isWeightOp(NodeProto n) {
         String op = n.getOpType();
         return n.getDomain().isEmpty() && (op.equals("Conv") || op.equals("Gemm") || op.equals("MatMul"));
+    }
+
+    /**
+     * Why a Conv/Gemm/MatMul has no weight a transform could change, for its note: attention's
+     * Q·Kᵀ and scores·V multiply two activations, which is not the same as a weight stored oddly.
+     */
+    static String noWeight(NodeProto n, Map<String, TensorProto> inits) {
+        boolean constant = n.getInputList().stream().limit(2).anyMatch(inits::containsKey);
+        return constant ? "weight is not a float initializer" : "multiplies two activations, there is no weight";
     }
 
     /** Name of the float weight initializer of a Conv/Gemm/MatMul node, or null. */

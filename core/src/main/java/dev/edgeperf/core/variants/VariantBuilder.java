@@ -76,7 +76,7 @@ public final class VariantBuilder {
             List<String> notes = new ArrayList<>(r.notes());
             MacCounter.Macs macs = null;
             try {
-                macs = MacCounter.count(r.model(), what);
+                macs = MacCounter.count(r.model(), what, first);
             } catch (EdgeperfException e) {
                 notes.add("MACs not counted: " + e.getMessage());
             }

@@ -36,7 +36,7 @@ final class WeightClusterer {
             String w = UnstructuredPruner.weightOf(n, inits);
             if (w == null) {
                 if (UnstructuredPruner.isWeightOp(n)) {
-                    notes.add(Graphs.nodeName(n, i) + ": weight is not a float initializer; left as is");
+                    notes.add(Graphs.nodeName(n, i) + ": " + UnstructuredPruner.noWeight(n, inits) + "; left as is");
                 }
             } else if (Tensors.numel(inits.get(w)) < MIN_ELEMENTS) {
                 notes.add(Graphs.nodeName(n, i) + ": weight has fewer than " + MIN_ELEMENTS

@@ -143,4 +143,30 @@ class StructureTransformsTest {
         assertThat(Attributes.getInt(TestModels.nodeNamed(r.model(), "dw"), "group", 0)).isEqualTo(4);
         assertThat(RUNNER.run(r.model(), inputs(m, 1, 1), "mbconv").get(0)).hasSize(5 * 64);
     }
+
+    @Test
+    void structuredPruningCutsTheRowsOfAPaddleStyleMatMulHead() {
+        // Filters 0-3 are dead (zero weight and bias): removing them, and the MatMul rows they feed, is exact.
+        float[] w = new float[8 * 3 * 9];
+        for (int i = 4 * 3 * 9; i < w.length; i++) {
+            w[i] = (float) Math.sin(i);
+        }
+        float[] bias = {0, 0, 0, 0, 0.1f, -0.2f, 0.3f, 0.05f};
+        TestModels.Builder b = new TestModels.Builder(8);
+        b.initValues("w", new long[] {8, 3, 3, 3}, w);
+        b.initValues("bias", new long[] {8}, bias);
+        b.init("fc", new long[] {8, 5}, 0.5f);
+        b.node("Conv", "conv", List.of("input", "w", "bias"), "c",
+                Graphs.intsAttribute("pads", List.of(1L, 1L, 1L, 1L)));
+        b.node("Relu", "relu", List.of("c"), "r");
+        b.node("GlobalAveragePool", "gap", List.of("r"), "g");
+        b.node("Flatten", "flat", List.of("g"), "f", Graphs.intAttribute("axis", 1));
+        b.node("MatMul", "head", List.of("f", "fc"), "output");
+        ModelProto m = b.model("paddle-head", new long[] {-1, 3, 8, 8}, new long[] {-1, 5});
+        TransformResult r = apply(m, "pruned:structured:0.5");
+        var inits = Graphs.initializers(r.model().getGraph());
+        assertThat(Tensors.dims(inits.get("w"))).containsExactly(4, 3, 3, 3);
+        assertThat(Tensors.dims(inits.get("fc"))).containsExactly(4, 5);
+        assertThat(fidelity(m, r.model(), inputs(m, 2, 2)).maxAbsError()).isLessThan(1e-5);
+    }
 }

@@ -1,0 +1,95 @@
+package dev.edgeperf.core.variants;
+
+import ai.onnx.proto.OnnxMl.GraphProto;
+import ai.onnx.proto.OnnxMl.ModelProto;
+import ai.onnx.proto.OnnxMl.NodeProto;
+import ai.onnx.proto.OnnxMl.TensorProto;
+import ai.onnx.proto.OnnxMl.TensorProto.DataType;
+import ai.onnx.proto.OnnxMl.TensorShapeProto;
+import ai.onnx.proto.OnnxMl.ValueInfoProto;
+import dev.edgeperf.core.EdgeperfException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
+
+/**
+ * Random batches that fit every graph input of a model: float inputs uniform in [0, 1); int64 inputs
+ * that index a Gather table (token ids, token types) uniform over the table's rows; other int64
+ * inputs (attention masks) all ones, i.e. every position attended.
+ */
+final class RandomInputs {
+    private RandomInputs() {
+    }
+
+    /** See {@link CalibrationData#random(ModelProto, long, long, int, long)}. */
+    static CalibrationData of(ModelProto model, long batch, long freeDim, int batches, long seed) {
+        if (batch < 1 || freeDim < 1 || batches < 1) {
+            throw new IllegalArgumentException("batch, free dimension and batches must be >= 1");
+        }
+        GraphProto g = Graphs.normalize(model).getGraph();
+        Map<String, TensorProto> inits = Graphs.initializers(g);
+        SplittableRandom rnd = new SplittableRandom(seed);
+        List<InputBatch> list = new ArrayList<>();
+        for (int b = 0; b < batches; b++) {
+            List<InputBatch.Feed> feeds = new ArrayList<>();
+            for (ValueInfoProto v : g.getInputList()) {
+                if (!inits.containsKey(v.getName())) {
+                    feeds.add(feed(g, inits, v, batch, freeDim, rnd));
+                }
+            }
+            if (feeds.isEmpty()) {
+                throw EdgeperfException.userError("model '" + g.getName()
+                        + "' has no graph input; expected at least one");
+            }
+            list.add(new InputBatch(feeds, null));
+        }
+        return CalibrationData.of(list);
+    }
+
+    private static InputBatch.Feed feed(GraphProto g, Map<String, TensorProto> inits, ValueInfoProto v, long batch,
+            long freeDim, SplittableRandom rnd) {
+        List<TensorShapeProto.Dimension> dl = v.getType().getTensorType().getShape().getDimList();
+        if (dl.isEmpty()) {
+            throw EdgeperfException.userError("model '" + g.getName() + "' input '" + v.getName()
+                    + "' has no shape; expected a tensor input with a batch dimension");
+        }
+        long[] shape = new long[dl.size()];
+        for (int i = 0; i < shape.length; i++) {
+            shape[i] = dl.get(i).hasDimValue() && dl.get(i).getDimValue() > 0 ? dl.get(i).getDimValue()
+                    : i == 0 ? batch : freeDim;
+        }
+        int n = Math.toIntExact(java.util.Arrays.stream(shape).reduce(1, Math::multiplyExact));
+        int type = v.getType().getTensorType().getElemType();
+        if (type == DataType.FLOAT_VALUE) {
+            float[] f = new float[n];
+            for (int i = 0; i < n; i++) {
+                f[i] = (float) rnd.nextDouble();
+            }
+            return new InputBatch.Feed(v.getName(), shape, f, null);
+        }
+        if (type == DataType.INT64_VALUE) {
+            long rows = gatherRows(g, inits, v.getName());
+            long[] ids = new long[n];
+            for (int i = 0; i < n; i++) {
+                ids[i] = rows > 0 ? rnd.nextLong(rows) : 1;
+            }
+            return new InputBatch.Feed(v.getName(), shape, null, ids);
+        }
+        throw EdgeperfException.userError("model '" + g.getName() + "' input '" + v.getName() + "' has element type "
+                + DataType.forNumber(type) + "; random inputs support float and int64 inputs");
+    }
+
+    /** Smallest row count of the Gather tables the input indexes, or 0 when it indexes none. */
+    private static long gatherRows(GraphProto g, Map<String, TensorProto> inits, String input) {
+        long rows = 0;
+        for (NodeProto n : g.getNodeList()) {
+            TensorProto table = n.getInputCount() == 2 ? inits.get(n.getInput(0)) : null;
+            if (n.getOpType().equals("Gather") && n.getInput(1).equals(input) && table != null
+                    && table.getDimsCount() > 0) {
+                rows = rows == 0 ? table.getDims(0) : Math.min(rows, table.getDims(0));
+            }
+        }
+        return rows;
+    }
+}
