@@ -2,6 +2,8 @@
 # Fleet-scale benchmark: one coordinator (H2 in a temporary folder) and AGENTS light fake agents
 # (default 1000; real gRPC streams in one JVM) answering jobs at once; BATCHES batch sizes x every
 # agent = jobs (default 20 x 1000 = 20,000). Prints results/s, dispatch latency p50/p99 and heap.
+# Each fake agent reports its own hostname and hardware fingerprint (a simulated device), so the
+# coordinator's default one-job-per-host rule applies unchanged; no --share-hosts.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 AGENTS="${AGENTS:-1000}"

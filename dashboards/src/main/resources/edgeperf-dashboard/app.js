@@ -52,6 +52,29 @@
     return v >= 100 ? v.toFixed(0) : v >= 10 ? v.toFixed(1) : v >= 1 ? v.toFixed(2) : v.toPrecision(3);
   }
 
+  /** A span of coordinator time given in ms: "850 ms", "12.3 s", "4 min 05 s". */
+  function duration(value) {
+    const v = num(value);
+    if (v === null || v < 0) return '–';
+    if (v < 1000) return Math.round(v) + ' ms';
+    if (v < 60000) return (v / 1000).toFixed(v < 10000 ? 2 : 1) + ' s';
+    const seconds = Math.round(v / 1000);
+    return Math.floor(seconds / 60) + ' min ' + String(seconds % 60).padStart(2, '0') + ' s';
+  }
+
+  /** Threads the session used, with the request beside it when a fixed count was asked and not used. */
+  function threadsCell(r) {
+    const asked = r.requestedThreads > 0 ? String(r.requestedThreads) : 'engine default';
+    const text = r.requestedThreads > 0 && r.requestedThreads !== r.threads
+      ? `${r.threads} (asked ${r.requestedThreads})` : String(r.threads);
+    return el('td', { className: 'num', text, title: 'used ' + r.threads + ', requested ' + asked });
+  }
+
+  const BASIS_TITLES = {
+    calibrated: 'predicted from the peak measured on this agent by agent calibrate',
+    theoretical: 'predicted from the theoretical peak: cores × GHz × FLOPs/cycle of the ISA',
+  };
+
   function flops(value) {
     const v = num(value);
     if (v === null || v <= 0) return '–';
@@ -255,7 +278,7 @@
     const points = state.results.map((r) => ({
       x: num(r.predictedMs), y: num(r.p50Ms), agent: r.agentName, color: colours.get(r.agentName),
       title: `${r.agentName} · ${variantKey(r)} · batch ${r.batchSize}: predicted ${ms(r.predictedMs)} ms, ` +
-        `measured p50 ${ms(r.p50Ms)} ms (×${fixed(r.p50Ms / r.predictedMs, 2)})`,
+        `measured p50 ${ms(r.p50Ms)} ms (×${fixed(r.p50Ms / r.predictedMs, 2)}, ${r.peakBasis || 'unknown'} peak)`,
     }));
     const shown = charts.scatterChart($('chart-predicted'), points, {
       xLabel: 'predicted (ms)', yLabel: 'measured p50 (ms)', emptyMessage: 'no predictions to compare',
@@ -289,13 +312,24 @@
         el('td', { text: r.modelName }),
         el('td', { text: r.variantRecipe }),
         el('td', { className: 'num', text: String(r.batchSize) }),
-        el('td', { className: 'num', text: String(r.threads) }),
+        threadsCell(r),
         el('td', { className: 'num', text: flops(r.flops) }),
-        el('td', { className: 'num', text: ms(r.predictedMs) }),
+        el('td', { className: 'num', text: ms(r.predictedMs), title: `${fixed(r.peakGflops, 1)} GFLOP/s peak` }),
+        el('td', { 'data-col': 'basis' }, [el('span', {
+          className: 'chip basis-' + (r.peakBasis || 'unknown'), text: r.peakBasis || '–',
+          title: BASIS_TITLES[r.peakBasis] || '',
+        })]),
         el('td', { className: 'num', text: ms(r.p50Ms) }),
         el('td', { className: 'num', text: ms(r.p99Ms) }),
+        el('td', { className: 'num', 'data-col': 'p999', text: ms(r.p999Ms) }),
+        el('td', { className: 'num', 'data-col': 'e2e-p50', text: ms(r.endToEndP50Ms) }),
         el('td', { className: ratioClass, text: ratio === null ? '–' : '×' + ratio.toFixed(2) }),
         el('td', { className: 'num', text: charts.format(r.throughputSamplesPerS) }),
+        el('td', { className: 'num', 'data-col': 'queue-wait', text: duration(r.queueWaitMs) }),
+        el('td', { className: 'num', 'data-col': 'measuring', text: duration(r.measurementMs) }),
+        el('td', { className: r.attempt > 1 ? 'num retried' : 'num', 'data-col': 'attempt', text: String(r.attempt),
+          title: r.attempt > 1 ? 'earlier attempts were lost with their agent' : '' }),
+        el('td', { 'data-col': 'stop-reason', text: r.stopReason || '–' }),
       ]);
     }));
   }

@@ -95,6 +95,17 @@ class CampaignEndToEndIT {
         }
         assertThat(seen).containsExactlyInAnyOrder("it-agent-1/1", "it-agent-1/8", "it-agent-1/32",
                 "it-agent-2/1", "it-agent-2/8", "it-agent-2/32");
+        // both agents run on this machine (same hostname and hardware): their measurements must not overlap
+        long lastEnd = 0;
+        try (Connection c = DriverManager.getConnection(jdbc, "sa", "");
+             Statement st = c.createStatement();
+             ResultSet rs = st.executeQuery("SELECT leased_ms, ended_ms FROM job_attempts ORDER BY leased_ms")) {
+            while (rs.next()) {
+                assertThat(rs.getLong("leased_ms")).as("lease starts after the previous one ended")
+                        .isGreaterThanOrEqualTo(lastEnd);
+                lastEnd = rs.getLong("ended_ms");
+            }
+        }
     }
 
     private static void awaitConnectedAgents(String jdbc, int count) throws Exception {

@@ -47,8 +47,8 @@ class CampaignSpecIT {
                 + "  - bord=rpi5\n");
         Processes.Outcome bad = cli(grpc, dataDir, "campaign", "run", typo.toString());
         assertThat(bad.exitCode()).isEqualTo(2);
-        assertThat(bad.stderr().strip()).isEqualTo("edgeperf: " + typo + ":4: unknown selector key 'bord' (expected"
-                + " one of board, arch, isa, name or a label" + (bad.stderr().contains("room") ? ": room)" : ")"));
+        assertThat(bad.stderr().strip()).isEqualTo("edgeperf: " + typo + ":4: devices: unknown selector key 'bord'"
+                + " (expected one of board, arch, isa, name or a label" + (bad.stderr().contains("room") ? ": room)" : ")"));
 
         Path pi = Files.writeString(tmp.resolve("pi.yaml"), "models: [mnist-cnn]\nbatch_sizes: [1, 2]\n"
                 + "devices: [board=rpi5]\n");

@@ -29,7 +29,7 @@ final class CampaignReport {
         for (ResultRow row : status.getRowsList()) {
             boolean done = "done".equals(row.getState());
             table.add(row.getAgentName(), row.getModelName(), row.getVariantRecipe(), row.getBatchSize(),
-                    row.getIntraOpThreads(), String.format(Locale.ROOT, "%,d", row.getFlops()),
+                    threads(row), String.format(Locale.ROOT, "%,d", row.getFlops()),
                     row.getPredictedMs() > 0 ? fmt(row.getPredictedMs(), 4) : "-",
                     done ? fmt(row.getP50Ms(), 4) : "-",
                     done && row.getPredictedMs() > 0 ? fmt(row.getP50Ms() / row.getPredictedMs(), 2) + "x" : "-",
@@ -41,6 +41,17 @@ final class CampaignReport {
             out.append(status.getWaitingReason()).append('\n');
         }
         return out.toString();
+    }
+
+    /**
+     * The intra-op threads the session used (the engine default resolved to a number); for a failed
+     * job, which used none, the request ("-" for the engine default).
+     */
+    static String threads(ResultRow row) {
+        if ("done".equals(row.getState()) && row.getIntraOpThreads() > 0) {
+            return String.valueOf(row.getIntraOpThreads());
+        }
+        return row.getRequestedIntraOpThreads() > 0 ? String.valueOf(row.getRequestedIntraOpThreads()) : "-";
     }
 
     static String json(CampaignStatus status) {
@@ -55,6 +66,7 @@ final class CampaignReport {
             row.put("variantRecipe", r.getVariantRecipe());
             row.put("batchSize", r.getBatchSize());
             row.put("threads", r.getIntraOpThreads());
+            row.put("requestedThreads", r.getRequestedIntraOpThreads());
             row.put("concurrency", r.getConcurrency());
             row.put("selector", r.getSelector());
             row.put("flops", r.getFlops());
@@ -71,6 +83,7 @@ final class CampaignReport {
             row.put("throughputSamplesPerS", r.getThroughputSamplesPerS());
             row.put("queueWaitMs", r.getQueueWaitMs());
             row.put("measurementMs", r.getMeasurementMs());
+            row.put("stopReason", r.getStopReason());
             row.put("state", r.getState());
             row.put("failureReason", r.getFailureReason());
             rows.add(row);

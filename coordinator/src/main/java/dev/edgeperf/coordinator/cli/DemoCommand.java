@@ -21,7 +21,9 @@ import picocli.CommandLine.Model.CommandSpec;
 
 /**
  * {@code edgeperf demo}: an in-process coordinator, N local agent processes and the default
- * campaign (mnist-cnn at batches 1, 8, 32), then the dashboard until Ctrl-C.
+ * campaign (mnist-cnn at batches 1, 8, 32), then the dashboard until Ctrl-C. The agents share this
+ * machine, so the scheduler runs their jobs one at a time (per-host exclusivity), and the campaign
+ * takes N x 3 jobs' time, each bounded by {@link #SETTINGS}' max duration.
  */
 @Command(name = "demo", mixinStandardHelpOptions = true,
         description = "Run a coordinator and local agents, measure mnist-cnn and show the results.")
@@ -77,7 +79,8 @@ final class DemoCommand implements Callable<Integer> {
                     .setName("demo: mnist-cnn batch 1,8,32").addAllModels(MODELS).addAllBatchSizes(BATCHES)
                     .setSettings(SETTINGS).build());
             spec.commandLine().getErr().println("submitted campaign " + submitted.getCampaignId() + " with "
-                    + submitted.getJobsTotal() + " jobs");
+                    + submitted.getJobsTotal() + " jobs" + (agents > 1 ? "; the " + agents + " agents share this"
+                    + " machine, so they measure one at a time" : ""));
             CampaignStatus done = CampaignWatcher.await(() -> runtime.campaigns().status(submitted.getCampaignId()),
                     submitted, CAMPAIGN_TIMEOUT, System.err);
             out.print(CampaignReport.table(done));

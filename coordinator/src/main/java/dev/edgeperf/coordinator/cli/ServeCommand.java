@@ -41,6 +41,11 @@ final class ServeCommand implements Callable<Integer> {
             description = "Attempts a job gets when its agents disappear, then it fails (default: ${DEFAULT-VALUE}).")
     int maxAttempts;
 
+    @Option(names = "--share-hosts",
+            description = "Let agents on one host measure at the same time (default: one job per host, judged by"
+                    + " the agents' hostname and hardware fingerprint, so measurements never share a board).")
+    boolean shareHosts;
+
     @Mixin
     VerboseOption verbose;
 
@@ -55,7 +60,7 @@ final class ServeCommand implements Callable<Integer> {
         }
         SchedulerSettings scheduler;
         try {
-            scheduler = new SchedulerSettings(leaseTimeout, maxAttempts);
+            scheduler = new SchedulerSettings(leaseTimeout, maxAttempts, shareHosts);
         } catch (IllegalArgumentException e) {
             throw EdgeperfException.userError(e.getMessage());
         }

@@ -25,6 +25,7 @@ public final class CoordinatorGrpcServer {
                                  String description) {
         Objects.requireNonNull(builder, "builder is null");
         builder.maxInboundMessageSize(MAX_INBOUND_MESSAGE_BYTES);
+        builder.addStreamTracerFactory(new OversizeLogging());
         for (BindableService service : services) {
             builder.addService(ServerInterceptors.intercept(service, auth));
         }

@@ -2,6 +2,7 @@ package dev.edgeperf.coordinator.http;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import dev.edgeperf.coordinator.http.DashboardData.StoredHistogram;
 import dev.edgeperf.core.EdgeperfException;
 import dev.edgeperf.core.ErrorCategory;
 import io.javalin.Javalin;
@@ -15,6 +16,7 @@ import org.eclipse.jetty.util.thread.QueuedThreadPool;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
@@ -25,6 +27,9 @@ import java.util.Optional;
  *   <li>{@code GET /api/agents}, {@code GET /api/campaigns}, {@code GET /api/results[?campaign=ID]}: the
  *       {@link DashboardData} views as JSON (record component names, camelCase; times in Unix ms,
  *       latencies in ms, throughput in samples/s);</li>
+ *   <li>{@code GET /api/results/{jobId}/percentiles[?p=50,99,99.9,99.99]}: any percentile of a stored
+ *       result, decoded from its latency histogram ({@link LatencyPercentiles}); 404 when the job has
+ *       no stored result or the result no histogram;</li>
  *   <li>{@code GET /health}: {@code {"status":"ok"}};</li>
  *   <li>{@code GET /metrics}: Prometheus text format (HTTP request timers, JVM and process metrics);</li>
  *   <li>{@code GET /}: the dashboard page, served from {@code /edgeperf-dashboard/} on the class path.</li>
@@ -36,6 +41,8 @@ public final class DashboardServer {
     /** Class-path folder of the static dashboard assets (packaged by the {@code dashboards} module). */
     static final String ASSETS = "/edgeperf-dashboard";
     private static final String MATCHED_NANOS = "edgeperf.startNanos";
+    /** Set on a request whose handler answered with its own error message. */
+    private static final String EXPLAINED = "edgeperf.explained";
     /** Plenty for a dashboard polled every few seconds by a handful of people; Jetty's default is 250. */
     private static final int MAX_THREADS = 16;
 
@@ -145,9 +152,13 @@ public final class DashboardServer {
         javalin.get("/api/agents", ctx -> ctx.json(data.agents()));
         javalin.get("/api/campaigns", ctx -> ctx.json(data.campaigns()));
         javalin.get("/api/results", this::results);
+        javalin.get("/api/results/{jobId}/percentiles", this::percentiles);
         javalin.get("/metrics", ctx -> ctx.contentType("text/plain; version=0.0.4; charset=utf-8").result(metrics.scrape()));
-        javalin.error(HttpStatus.NOT_FOUND.getCode(),
-                ctx -> ctx.json(error("no such endpoint: " + ctx.method() + " " + ctx.path())));
+        javalin.error(HttpStatus.NOT_FOUND.getCode(), ctx -> {
+            if (ctx.attribute(EXPLAINED) == null) { // an endpoint's own 404 keeps its message
+                ctx.json(error("no such endpoint: " + ctx.method() + " " + ctx.path()));
+            }
+        });
         javalin.exception(EdgeperfException.class, (e, ctx) -> {
             boolean user = e.category() == ErrorCategory.USER_ERROR;
             if (!user) {
@@ -174,6 +185,38 @@ public final class DashboardServer {
             throw EdgeperfException.userError("query parameter campaign is blank; expected a campaign id or no parameter");
         }
         ctx.json(data.results(Optional.ofNullable(campaign)));
+    }
+
+    private void percentiles(Context ctx) {
+        String jobId = ctx.pathParam("jobId");
+        List<Double> ps = LatencyPercentiles.parse(ctx.queryParam("p"));
+        Optional<StoredHistogram> stored = data.latencyHistogram(jobId);
+        if (stored.isEmpty()) {
+            notFound(ctx, "job '" + jobId + "' has no stored result");
+            return;
+        }
+        String which = "the result of job " + jobId + " attempt " + stored.get().attempt();
+        if (stored.get().compressed().length == 0) {
+            notFound(ctx, which + " has no stored latency histogram");
+            return;
+        }
+        Optional<LatencyPercentiles> answer;
+        try {
+            answer = LatencyPercentiles.of(stored.get(), ps);
+        } catch (IllegalArgumentException e) {
+            throw EdgeperfException.internal("the stored latency histogram of " + which + " cannot be decoded: "
+                    + e.getMessage(), e);
+        }
+        if (answer.isEmpty()) {
+            notFound(ctx, "the latency histogram of " + which + " holds no latencies");
+            return;
+        }
+        ctx.json(answer.get());
+    }
+
+    private static void notFound(Context ctx, String message) {
+        ctx.attribute(EXPLAINED, Boolean.TRUE);
+        ctx.status(HttpStatus.NOT_FOUND).json(error(message));
     }
 
     private static String routeOf(Context ctx) {

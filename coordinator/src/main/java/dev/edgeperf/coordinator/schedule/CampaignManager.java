@@ -235,12 +235,14 @@ public final class CampaignManager {
         for (JobOutcome o : summary.rows()) {
             status.addRows(ResultRow.newBuilder().setJobId(o.jobId()).setAgentName(o.agentName())
                     .setModelName(o.modelName()).setVariantRecipe(o.variantRecipe()).setBatchSize(o.batchSize())
-                    .setIntraOpThreads(o.threads()).setFlops(o.flops()).setPeakGflops(o.peakGflops())
+                    .setIntraOpThreads(o.usedThreads())
+                    .setRequestedIntraOpThreads(o.requestedThreads()).setFlops(o.flops()).setPeakGflops(o.peakGflops())
                     .setPredictedMs(o.predictedMs()).setP50Ms(o.p50Ms()).setP90Ms(o.p90Ms()).setP99Ms(o.p99Ms())
                     .setMeanMs(o.meanMs()).setThroughputSamplesPerS(o.throughputSamplesPerS()).setState(o.state())
                     .setFailureReason(o.failureReason()).setAttempt(o.attempt()).setPeakBasis(o.peakBasis())
                     .setQueueWaitMs(o.queueWaitMs()).setMeasurementMs(o.measurementMs()).setSelector(o.selector())
-                    .setConcurrency(o.concurrency()).setP999Ms(o.p999Ms()).setEndToEndP50Ms(o.endToEndP50Ms()));
+                    .setConcurrency(o.concurrency()).setP999Ms(o.p999Ms()).setEndToEndP50Ms(o.endToEndP50Ms())
+                    .setStopReason(o.stopReason()));
         }
         return status.build();
     }

@@ -29,8 +29,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Leases queued jobs to idle connected agents whose traits match, one job per agent at a time, and
- * turns what agents send back into store updates. An agent that stays silent longer than the lease
+ * Leases queued jobs to idle connected agents whose traits match, one job per agent at a time and,
+ * unless {@link SchedulerSettings#shareHosts()}, one per physical host ({@link ConnectedAgent#host()}),
+ * and turns what agents send back into store updates. An agent that stays silent longer than the lease
  * timeout loses its stream and its lease ({@link #expireSilentAgents()}); its job is queued again
  * with attempt+1, up to {@link SchedulerSettings#maxAttempts()}. Called from the gRPC stream
  * handlers of all agents concurrently; one lock guards the queue and who-runs-what.
@@ -46,6 +47,7 @@ public final class JobScheduler {
     private final SchedulerSettings settings;
     private final LongSupplier nanoClock;
     private final JobQueue queue = new JobQueue();
+    private final HostLocks hosts;
     /** agent id -> the job it is running. */
     private final Map<String, LeasedJob> busy = new HashMap<>();
     /** agent id -> System.nanoTime() of the last message. */
@@ -61,6 +63,7 @@ public final class JobScheduler {
         this.fleet = Objects.requireNonNull(fleet, "fleet is null");
         this.settings = Objects.requireNonNull(settings, "settings is null");
         this.nanoClock = Objects.requireNonNull(nanoClock, "nanoClock is null");
+        this.hosts = new HostLocks(settings.shareHosts());
         synchronized (this) {
             store.queuedJobs().forEach(queue::add);
         }
@@ -86,11 +89,22 @@ public final class JobScheduler {
         double calibrated = hello.hasCalibration()
                 ? Math.max(hello.getCalibration().getMatmulGflops(), hello.getCalibration().getConvGflops()) : 0;
         ConnectedAgent agent = fleet.connect(name, () -> new ConnectedAgent(store.registerAgent(normalized), name,
-                AgentTraits.of(normalized), hello.getHardware().getPeakGflopsFp32(), calibrated, link));
+                ConnectedAgent.hostOf(normalized), AgentTraits.of(normalized), hello.getHardware().getPeakGflopsFp32(),
+                calibrated, link));
         LOG.info("agent '{}' connected (id {}, peak {} GFLOP/s {})", name, agent.id(),
                 calibrated > 0 ? calibrated : agent.peakGflops(), calibrated > 0 ? "calibrated" : "theoretical");
+        List<String> peers;
         synchronized (this) {
             lastHeard.put(agent.id(), nanoClock.getAsLong());
+            // a disconnect may have run between fleet.connect and here; it must not leave a stale member
+            if (fleet.isConnected(agent)) {
+                hosts.join(agent);
+            }
+            peers = hosts.peerNames(agent);
+        }
+        if (!peers.isEmpty()) {
+            LOG.info("agent '{}' shares host {} with {}: they measure one at a time (serve --share-hosts lifts this)",
+                    name, agent.host(), String.join(", ", peers));
         }
         link.send(CoordinatorMessage.newBuilder().setWelcome(Welcome.newBuilder().setAgentId(agent.id())
                 .setHeartbeatIntervalMs(settings.heartbeatIntervalMs())).build());
@@ -189,6 +203,7 @@ public final class JobScheduler {
 
     private boolean release(ConnectedAgent agent, String reason) {
         List<String> requeued;
+        boolean heldHost;
         // Under the scheduler lock (same order as dispatch: scheduler, then fleet): a dispatch that saw
         // this agent has finished leasing, so its lease is released here rather than stranded. The agent
         // leaves the fleet last, so a reconnect under its name cannot be overwritten as disconnected.
@@ -197,6 +212,8 @@ public final class JobScheduler {
                 return false;
             }
             busy.remove(agent.id());
+            heldHost = hosts.vacate(agent);
+            hosts.leave(agent);
             lastHeard.remove(agent.id());
             requeued = store.releaseLeases(agent.id(), settings.maxAttempts(), reason);
             for (String id : requeued) {
@@ -209,6 +226,8 @@ public final class JobScheduler {
                 requeued.isEmpty() ? "" : "; re-queued job(s) " + String.join(", ", requeued));
         if (!requeued.isEmpty()) {
             dispatch();
+        } else if (heldHost) {
+            offerHost(agent, false);
         }
         return true;
     }
@@ -252,8 +271,28 @@ public final class JobScheduler {
                 return;
             }
             busy.remove(agent.id());
+            hosts.vacate(agent);
         }
-        dispatchTo(agent);
+        offerHost(agent, false);
+    }
+
+    /**
+     * Offers {@code agent}'s freed host to the agents on it in turn (the others after it, then itself
+     * unless {@code othersOnly}) until one takes a job.
+     *
+     * @return true when one did
+     */
+    private boolean offerHost(ConnectedAgent agent, boolean othersOnly) {
+        List<ConnectedAgent> turn;
+        synchronized (this) {
+            turn = hosts.turnAfter(agent);
+        }
+        for (ConnectedAgent next : turn) {
+            if ((next != agent || !othersOnly) && dispatchTo(next)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** Leases one job to every idle connected agent that has matching queued work. */
@@ -274,44 +313,59 @@ public final class JobScheduler {
      * Picks the agent's next job under the lock, but writes the lease outside it: with a thousand
      * agents the database write, not the in-memory pick, is what takes time, and holding the lock
      * across it made every other agent's dispatch wait in line.
+     *
+     * @return true when a job was sent to the agent (or, after a lease that fell through, to another
+     *         agent on its host)
      */
-    private void dispatchTo(ConnectedAgent agent) {
+    private boolean dispatchTo(ConnectedAgent agent) {
+        boolean gaveHostBack = false;
         while (true) {
             LeasedJob job;
             synchronized (this) {
-                if (busy.containsKey(agent.id()) || !fleet.isConnected(agent)) {
-                    return;
+                if (busy.containsKey(agent.id()) || !fleet.isConnected(agent) || !hosts.mayRun(agent)) {
+                    break;
                 }
                 Optional<LeasedJob> next = queue.poll(agent);
                 if (next.isEmpty()) {
-                    return;
+                    break;
                 }
                 job = next.get();
-                busy.put(agent.id(), job); // reserves the agent while the lease is written
+                busy.put(agent.id(), job); // reserves the agent (and its host) while the lease is written
+                hosts.occupy(agent);
             }
             boolean leased = store.lease(job, agent.id(), predict(agent, job.flops()));
+            List<String> requeued = List.of();
+            boolean lost;
             synchronized (this) {
                 boolean stillOurs = busy.get(agent.id()) == job && fleet.isConnected(agent);
                 if (!leased) {
                     if (stillOurs) {
                         busy.remove(agent.id());
+                        gaveHostBack |= hosts.vacate(agent);
                     }
                     continue; // cancelled or completed by a late result meanwhile
                 }
-                if (!stillOurs) {
+                lost = !stillOurs;
+                if (lost) {
                     // the agent left while the lease was written: give the job back as release() would have
-                    for (String id : store.releaseLeases(agent.id(), settings.maxAttempts(),
-                            "agent '" + agent.name() + "' disconnected as the job was leased")) {
-                        store.queuedJob(id).ifPresent(queue::add);
-                    }
-                    return;
+                    requeued = store.releaseLeases(agent.id(), settings.maxAttempts(),
+                            "agent '" + agent.name() + "' disconnected as the job was leased");
+                    requeued.forEach(id -> store.queuedJob(id).ifPresent(queue::add));
                 }
+            }
+            if (lost) {
+                if (!requeued.isEmpty()) {
+                    dispatch(); // to another agent
+                }
+                return false;
             }
             LOG.debug("job {} attempt {} ({} batch {}) leased to '{}'", job.jobId(), job.attempt(), job.modelName(),
                     job.batchSize(), agent.name());
             agent.link().send(CoordinatorMessage.newBuilder().setJob(assignment(job)).build());
-            return;
+            return true;
         }
+        // the host was reserved here and given back unused: peers turned away meanwhile get their turn
+        return gaveHostBack && offerHost(agent, true);
     }
 
     /** FLOPs / peak, with the agent's calibrated peak when it has one, else its theoretical peak. */

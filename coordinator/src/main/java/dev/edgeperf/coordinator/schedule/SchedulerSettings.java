@@ -9,12 +9,16 @@ import java.util.Objects;
  * @param leaseTimeout an agent silent (no heartbeat, result or failure) this long loses its stream
  *                     and its lease; the job is queued again with attempt+1
  * @param maxAttempts  attempts a job gets when its agents keep disappearing; then it fails with the reason
+ * @param shareHosts   false (the default): agents on one physical host ({@link
+ *                     dev.edgeperf.coordinator.fleet.ConnectedAgent#host()}) run one job at a time between
+ *                     them, so measurements never share a board; true: every agent gets its own job at once
  */
-public record SchedulerSettings(Duration leaseTimeout, int maxAttempts) {
+public record SchedulerSettings(Duration leaseTimeout, int maxAttempts, boolean shareHosts) {
     public static final Duration DEFAULT_LEASE_TIMEOUT = Duration.ofSeconds(30);
     public static final int DEFAULT_MAX_ATTEMPTS = 3;
+    public static final boolean DEFAULT_SHARE_HOSTS = false;
     public static final SchedulerSettings DEFAULTS = new SchedulerSettings(DEFAULT_LEASE_TIMEOUT,
-            DEFAULT_MAX_ATTEMPTS);
+            DEFAULT_MAX_ATTEMPTS, DEFAULT_SHARE_HOSTS);
 
     public SchedulerSettings {
         Objects.requireNonNull(leaseTimeout, "leaseTimeout is null");
@@ -25,6 +29,11 @@ public record SchedulerSettings(Duration leaseTimeout, int maxAttempts) {
         if (maxAttempts < 1) {
             throw new IllegalArgumentException("max attempts must be >= 1, got " + maxAttempts);
         }
+    }
+
+    /** One job per host at a time (the default). */
+    public SchedulerSettings(Duration leaseTimeout, int maxAttempts) {
+        this(leaseTimeout, maxAttempts, DEFAULT_SHARE_HOSTS);
     }
 
     /** Agents beat three times per lease timeout (at most every 5 s), so one lost beat never costs a lease. */

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import dev.edgeperf.coordinator.fleet.Selector;
+import dev.edgeperf.coordinator.schedule.CampaignManager;
 import dev.edgeperf.core.EdgeperfException;
 import dev.edgeperf.core.variants.VariantRecipe;
 import dev.edgeperf.core.zoo.ModelZoo;
@@ -22,7 +23,7 @@ import java.util.Set;
 
 /**
  * Reads a campaign spec. Every error names the file, the line and the field:
- * {@code spec.yaml:7: unknown selector key 'bord' (expected one of board, arch, isa, name or a label)}.
+ * {@code spec.yaml:7: devices: unknown selector key 'bord' (expected one of board, arch, isa, name or a label)}.
  *
  * <pre>
  * name: mnist sweep                 # optional
@@ -94,8 +95,10 @@ public final class CampaignSpecParser {
         Node modelsNode = required(fields, "models", root);
         List<CampaignSpec.ModelRef> models = new ArrayList<>();
         Set<String> names = new LinkedHashSet<>();
+        long uploadBytes = 0;
         for (Node n : list(modelsNode, "models")) {
             CampaignSpec.ModelRef ref = model(n);
+            uploadBytes += uploadSize(ref, n, uploadBytes);
             if (!names.add(ref.displayName())) {
                 throw error(n.line(), "models: '" + ref.displayName() + "' is listed twice");
             }
@@ -151,6 +154,33 @@ public final class CampaignSpecParser {
         return new CampaignSpec.ModelRef(m, null);
     }
 
+    /**
+     * The size of a model file that travels with the campaign, checked before anything is sent: the
+     * coordinator refuses a bigger upload, and past its message limit it could only reset the call.
+     */
+    private long uploadSize(CampaignSpec.ModelRef ref, Node n, long before) {
+        if (ref.file() == null) {
+            return 0;
+        }
+        long size;
+        try {
+            size = Files.size(ref.file());
+        } catch (IOException e) {
+            throw error(n.line(), "models: cannot read model file " + ref.file() + ": " + e.getMessage());
+        }
+        long limit = CampaignManager.MAX_UPLOAD_BYTES;
+        if (size > limit) {
+            throw error(n.line(), "models: model file '" + ref.displayName() + "' is " + size + " bytes; at most "
+                    + limit + " bytes can be sent with a campaign (use a smaller model or a zoo name)");
+        }
+        if (before + size > limit) {
+            throw error(n.line(), "models: model files add up to " + (before + size) + " bytes with '"
+                    + ref.displayName() + "'; at most " + limit + " bytes can be sent with one campaign"
+                    + " (split the models over several campaigns)");
+        }
+        return size;
+    }
+
     private String selector(Node n) {
         String text;
         if (n.value() instanceof Map<?, ?>) {
@@ -180,7 +210,8 @@ public final class CampaignSpecParser {
 
     private void checkKey(String key, int line) {
         if (!Selector.BUILT_IN_KEYS.contains(key) && !labelKeys.contains(key)) {
-            throw error(line, "unknown selector key '" + key + "' (expected one of board, arch, isa, name or a label"
+            throw error(line, "devices: unknown selector key '" + key
+                    + "' (expected one of board, arch, isa, name or a label"
                     + (labelKeys.isEmpty() ? "" : ": " + String.join(", ", labelKeys.stream().sorted().toList()))
                     + ")");
         }

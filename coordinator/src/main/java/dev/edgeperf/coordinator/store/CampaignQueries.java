@@ -2,6 +2,7 @@ package dev.edgeperf.coordinator.store;
 
 import dev.edgeperf.coordinator.http.DashboardData.CampaignView;
 import dev.edgeperf.coordinator.http.DashboardData.ResultView;
+import dev.edgeperf.coordinator.http.DashboardData.StoredHistogram;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -18,7 +19,8 @@ final class CampaignQueries {
             + " j.failure_reason, j.finished_ms, j.attempt AS job_attempt, j.selector, j.concurrency,"
             + " j.peak_basis AS job_peak_basis, r.attempt, r.p50_ms, r.p90_ms, r.p99_ms, r.mean_ms,"
             + " r.throughput_samples_per_s, r.peak_basis, r.queue_wait_ms, r.measurement_ms, r.p999_ms, r.e2e_p50_ms,"
-            + " r.predicted_ms AS result_predicted_ms, r.peak_gflops AS result_peak_gflops"
+            + " r.predicted_ms AS result_predicted_ms, r.peak_gflops AS result_peak_gflops,"
+            + " r.threads AS used_threads, r.stop_reason"
             + " FROM jobs j JOIN campaigns c ON c.id = j.campaign_id"
             + " LEFT JOIN results r ON r.job_id = j.id"
             + " AND r.attempt = (SELECT MAX(r2.attempt) FROM results r2 WHERE r2.job_id = j.id)"
@@ -147,13 +149,30 @@ final class CampaignQueries {
                     while (rs.next()) {
                         JobOutcome o = outcome(rs);
                         views.add(new ResultView(o.jobId(), o.campaignId(), o.agentName(), o.modelName(),
-                                o.variantRecipe(), o.batchSize(), o.threads(), o.flops(), o.peakGflops(),
-                                o.predictedMs(), o.p50Ms(), o.p90Ms(), o.p99Ms(), o.meanMs(),
-                                o.throughputSamplesPerS(), o.finishedUnixMs()));
+                                o.variantRecipe(), o.batchSize(), o.usedThreads(), o.requestedThreads(), o.flops(),
+                                o.peakGflops(), o.peakBasis(), o.predictedMs(), o.p50Ms(), o.p90Ms(), o.p99Ms(),
+                                Jdbc.nullableDouble(rs, "p999_ms"), o.meanMs(), Jdbc.nullableDouble(rs, "e2e_p50_ms"),
+                                o.throughputSamplesPerS(), o.attempt(), o.queueWaitMs(), o.measurementMs(),
+                                o.stopReason(), o.finishedUnixMs()));
                     }
                 }
             }
             return views;
+        });
+    }
+
+    Optional<StoredHistogram> histogram(String jobId) {
+        return Jdbc.inTransaction(dataSource, "read the latency histogram of job " + jobId, connection -> {
+            try (PreparedStatement st = connection.prepareStatement("SELECT attempt, latency_histogram FROM results"
+                    + " WHERE job_id = ? ORDER BY attempt DESC")) {
+                st.setString(1, jobId);
+                try (ResultSet rs = st.executeQuery()) {
+                    if (!rs.next()) {
+                        return Optional.<StoredHistogram>empty();
+                    }
+                    return Optional.of(new StoredHistogram(jobId, rs.getInt(1), rs.getBytes(2)));
+                }
+            }
         });
     }
 
@@ -170,6 +189,7 @@ final class CampaignQueries {
                 rs.getDouble("throughput_samples_per_s"), finished == null ? 0 : finished, rs.getString("state"),
                 rs.getString("failure_reason"), hasResult ? rs.getInt("attempt") : rs.getInt("job_attempt"), basis,
                 rs.getLong("queue_wait_ms"), rs.getLong("measurement_ms"), rs.getString("selector"),
-                rs.getInt("concurrency"), rs.getDouble("p999_ms"), rs.getDouble("e2e_p50_ms"));
+                rs.getInt("concurrency"), rs.getDouble("p999_ms"), rs.getDouble("e2e_p50_ms"),
+                hasResult ? rs.getInt("used_threads") : 0, rs.getString("stop_reason"));
     }
 }

@@ -59,6 +59,11 @@ final class Jdbc {
         return rs.wasNull() ? null : value;
     }
 
+    static Double nullableDouble(ResultSet rs, String column) throws SQLException {
+        double value = rs.getDouble(column);
+        return rs.wasNull() ? null : value;
+    }
+
     /** True for SQLState class 23 (integrity constraint violation), as H2 and PostgreSQL both report it. */
     static boolean isConstraintViolation(SQLException e) {
         return e.getSQLState() != null && e.getSQLState().startsWith("23");

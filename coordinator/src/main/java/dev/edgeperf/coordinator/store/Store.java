@@ -280,6 +280,11 @@ public final class Store implements DashboardData {
         return campaigns.results(campaignId);
     }
 
+    @Override
+    public Optional<StoredHistogram> latencyHistogram(String jobId) {
+        return campaigns.histogram(jobId);
+    }
+
     private static String toJson(Map<String, String> labels) {
         try {
             return JSON.writeValueAsString(labels);

@@ -81,6 +81,8 @@ public final class FleetBench {
         }
 
         void start(ManagedChannel channel, String token) {
+            // each fake agent is a simulated device with its own hostname and fingerprint, so the
+            // coordinator's one-job-per-host rule does not serialize them (no --share-hosts needed)
             out = AgentServiceGrpc.newStub(channel).withCallCredentials(new BearerTokenCredentials(token))
                     .connect(this);
             send(AgentMessage.newBuilder().setHello(AgentHello.newBuilder().setName(name).setAgentVersion("bench")

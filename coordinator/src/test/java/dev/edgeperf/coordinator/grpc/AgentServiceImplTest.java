@@ -99,7 +99,11 @@ class AgentServiceImplTest {
         connect("pi", second);
         Status status = second.closed.get(5, TimeUnit.SECONDS);
         assertThat(status.getCode()).isEqualTo(Status.Code.ALREADY_EXISTS);
-        assertThat(status.getDescription()).isEqualTo("agent name 'pi' is already connected");
+        assertThat(status.getDescription())
+                .isEqualTo("agent name 'pi' is already connected; give the second agent another --name");
+        // the first agent keeps its stream and its stored identity; the refused one changed nothing
+        assertThat(fleet.connected()).singleElement().satisfies(a -> assertThat(a.name()).isEqualTo("pi"));
+        assertThat(store.agents()).singleElement().satisfies(a -> assertThat(a.connected()).isTrue());
 
         firstStream.onCompleted();
         await(() -> fleet.connected().isEmpty());

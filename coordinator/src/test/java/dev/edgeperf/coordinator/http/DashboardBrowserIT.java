@@ -129,6 +129,27 @@ class DashboardBrowserIT {
         assertThat(fleetRows.get(0).getText()).contains("pi5-kitchen", "Raspberry Pi 5", "Cortex-A76", "2.40", "8.0 GiB", "neon", "76.8");
         assertThat(fleetRows.get(1).getText()).contains("x86-lab", "no", "6 / 12", "avx2", "2 h ago");
         assertThat(driver.findElements(By.cssSelector("#results-table tbody tr"))).hasSize(6);
+        assertThat(driver.findElements(By.cssSelector("#results-table thead th"))).extracting(WebElement::getText)
+                .containsSubsequence("threads", "predicted ms", "peak basis", "p99 ms", "p99.9 ms", "e2e p50 ms",
+                        "queue wait", "measuring", "attempt", "stop reason");
+        // pi, batch 1: calibrated, p50 = 0.05 + 4.62 MFLOP / 76.8 GFLOP/s x 2.1 = 0.176 ms, p99.9 = 1.6 x p50
+        assertThat(cell("j-1", "basis")).isEqualTo("calibrated");
+        assertThat(cell("j-1", "p999")).isEqualTo("0.282");
+        assertThat(cell("j-1", "e2e-p50")).isEqualTo("0.212");
+        assertThat(cell("j-1", "queue-wait")).isEqualTo("120 ms");
+        assertThat(cell("j-1", "measuring")).isEqualTo("1.51 s");
+        assertThat(cell("j-1", "attempt")).isEqualTo("1");
+        assertThat(cell("j-1", "stop-reason")).isEqualTo("ci-target-met");
+        // x86, batch 16: theoretical peak, engine-default threads resolved to 6, second attempt, max duration
+        WebElement x86 = driver.findElement(By.cssSelector("#results-table tr[data-job='j-6']"));
+        assertThat(x86.findElements(By.tagName("td")).get(4).getText()).isEqualTo("6");
+        assertThat(x86.findElements(By.tagName("td")).get(4).getAttribute("title"))
+                .isEqualTo("used 6, requested engine default");
+        assertThat(cell("j-6", "basis")).isEqualTo("theoretical");
+        assertThat(cell("j-6", "attempt")).isEqualTo("2");
+        assertThat(x86.findElement(By.cssSelector("td[data-col='attempt']")).getAttribute("class")).contains("retried");
+        assertThat(cell("j-6", "stop-reason")).isEqualTo("max-duration");
+        assertThat(cell("j-6", "measuring")).isEqualTo("1.66 s");
         assertThat(driver.findElement(By.id("empty-state")).isDisplayed()).isFalse();
         assertThat(new Select(driver.findElement(By.id("campaign-select"))).getFirstSelectedOption().getAttribute("value"))
                 .isEqualTo(FakeDashboardData.LATEST);
@@ -154,6 +175,10 @@ class DashboardBrowserIT {
         wait.until(d -> d.findElements(By.cssSelector("#results-table tbody tr")).size() == 2);
         assertThat(driver.findElements(By.cssSelector("#chart-predicted circle.point"))).hasSize(2);
         assertThat(driver.findElement(By.id("results-table")).getText()).contains("quantized:int8-static");
+        // results without p99.9 or an end-to-end phase show a dash, not 0
+        assertThat(cell("j-old-1", "p999")).isEqualTo("–");
+        assertThat(cell("j-old-1", "e2e-p50")).isEqualTo("–");
+        assertThat(cell("j-old-1", "stop-reason")).isEqualTo("min-iterations-and-min-duration-met");
         assertNoConsoleErrors();
     }
 
@@ -175,6 +200,12 @@ class DashboardBrowserIT {
         server = new DashboardServer(data, "127.0.0.1", 0);
         server.start();
         return "http://127.0.0.1:" + server.port();
+    }
+
+    /** The text of column {@code col} (its data-col) in the results row of {@code jobId}. */
+    private static String cell(String jobId, String col) {
+        return driver.findElement(By.cssSelector("#results-table tr[data-job='" + jobId + "'] td[data-col='" + col
+                + "']")).getText();
     }
 
     private static double pointY(String css) {

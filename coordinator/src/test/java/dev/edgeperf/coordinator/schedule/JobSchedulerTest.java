@@ -12,6 +12,7 @@ import dev.edgeperf.coordinator.store.Database;
 import dev.edgeperf.coordinator.store.NewJob;
 import dev.edgeperf.coordinator.store.Store;
 import dev.edgeperf.coordinator.testing.Fixtures;
+import dev.edgeperf.proto.AgentHello;
 import dev.edgeperf.proto.CoordinatorMessage;
 import dev.edgeperf.proto.JobAssignment;
 import dev.edgeperf.proto.JobFailure;
@@ -20,8 +21,10 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.function.Predicate;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -164,7 +167,7 @@ class JobSchedulerTest {
 
         assertThatThrownBy(() -> scheduler.connect(Fixtures.hello("a", 10), new FakeLink()))
                 .isInstanceOf(AgentNameTakenException.class)
-                .hasMessage("agent name 'a' is already connected");
+                .hasMessage("agent name 'a' is already connected; give the second agent another --name");
         assertThat(fleet.connected()).hasSize(1);
     }
 
@@ -184,5 +187,108 @@ class JobSchedulerTest {
         assertThat(summary.failed()).isEqualTo(1);
         assertThat(summary.rows().get(0).failureReason()).isEqualTo("agent 'a': ONNX model cannot be loaded: mnist-cnn: bad graph");
         assertThat(link.jobs()).extracting(JobAssignment::getJobId).containsExactly(bad.id(), next.id());
+    }
+
+    /** A second agent process on the board of {@code host}: same hostname and hardware fingerprint. */
+    private static AgentHello onHost(String name, String host) {
+        AgentHello hello = Fixtures.hello(name, 10);
+        return hello.toBuilder().setHardware(hello.getHardware().toBuilder().setHostname(host)
+                .setFingerprint("fp-" + host.toLowerCase(Locale.ROOT))).build();
+    }
+
+    /** Who holds a job right now, by agent name, from what each link was sent and acknowledged. */
+    private static int running(FakeLink link) {
+        return (int) (link.count(CoordinatorMessage::hasJob) - link.count(CoordinatorMessage::hasAck));
+    }
+
+    @Test
+    void agentsOnOneHostMeasureOneAtATimeAndTakeTurnsWhileOtherHostsRunAtOnce() {
+        FakeLink linkA = new FakeLink();
+        FakeLink linkB = new FakeLink();
+        FakeLink linkC = new FakeLink();
+        ConnectedAgent a = scheduler.connect(onHost("a", "pi-1"), linkA);
+        ConnectedAgent b = scheduler.connect(onHost("b", "PI-1"), linkB); // hostnames compare case-blind
+        ConnectedAgent c = scheduler.connect(onHost("c", "pi-2"), linkC);
+        assertThat(a.host()).isEqualTo(b.host()).isNotEqualTo(c.host());
+        NewJob a1 = Fixtures.job(a.id(), 1, 1_000, 10);
+        NewJob a2 = Fixtures.job(a.id(), 8, 8_000, 10);
+        NewJob b1 = Fixtures.job(b.id(), 1, 1_000, 10);
+        NewJob b2 = Fixtures.job(b.id(), 8, 8_000, 10);
+        NewJob c1 = Fixtures.job(c.id(), 1, 1_000, 10);
+        insert(List.of(a1, a2, b1, b2, c1));
+        scheduler.dispatch();
+
+        assertThat(linkA.jobs()).extracting(JobAssignment::getJobId).containsExactly(a1.id());
+        assertThat(linkB.jobs()).isEmpty();
+        assertThat(linkC.jobs()).extracting(JobAssignment::getJobId).containsExactly(c1.id());
+
+        // the freed board goes to the other agent on it first, then back: a1, b1, a2, b2
+        scheduler.result(a, Fixtures.result(a1.id(), 1, 1, 0.3));
+        assertThat(linkB.jobs()).extracting(JobAssignment::getJobId).containsExactly(b1.id());
+        assertThat(running(linkA) + running(linkB)).isEqualTo(1);
+        scheduler.result(b, Fixtures.result(b1.id(), 1, 1, 0.3));
+        assertThat(linkA.jobs()).extracting(JobAssignment::getJobId).containsExactly(a1.id(), a2.id());
+        assertThat(running(linkA) + running(linkB)).isEqualTo(1);
+        scheduler.result(a, Fixtures.result(a2.id(), 1, 8, 0.9));
+        assertThat(linkB.jobs()).extracting(JobAssignment::getJobId).containsExactly(b1.id(), b2.id());
+        scheduler.result(b, Fixtures.result(b2.id(), 1, 8, 0.9));
+        scheduler.result(c, Fixtures.result(c1.id(), 1, 1, 0.3));
+
+        assertThat(store.campaignSummary("c1").orElseThrow().state()).isEqualTo("done");
+    }
+
+    @Test
+    void theHostIsFreedWhenItsHolderDisconnectsOrFails() {
+        FakeLink linkA = new FakeLink();
+        FakeLink linkB = new FakeLink();
+        ConnectedAgent a = scheduler.connect(onHost("a", "pi-1"), linkA);
+        ConnectedAgent b = scheduler.connect(onHost("b", "pi-1"), linkB);
+        NewJob a1 = Fixtures.job(a.id(), 1, 1_000, 10);
+        NewJob b1 = Fixtures.job(b.id(), 1, 1_000, 10);
+        NewJob b2 = Fixtures.job(b.id(), 8, 8_000, 10);
+        insert(List.of(a1, b1, b2));
+        assertThat(linkA.jobs()).hasSize(1);
+        assertThat(linkB.jobs()).isEmpty();
+
+        scheduler.disconnect(a); // a1 goes back to the queue, bound to a; b may use the board now
+        assertThat(linkB.jobs()).extracting(JobAssignment::getJobId).containsExactly(b1.id());
+
+        scheduler.failure(b, JobFailure.newBuilder().setJobId(b1.id()).setAttempt(1).setReason("ORT error").build());
+        assertThat(linkB.jobs()).extracting(JobAssignment::getJobId).containsExactly(b1.id(), b2.id());
+
+        FakeLink again = new FakeLink();
+        ConnectedAgent a2 = scheduler.connect(onHost("a", "pi-1"), again);
+        assertThat(again.jobs()).as("b still measures on the board").isEmpty();
+        scheduler.result(b, Fixtures.result(b2.id(), 1, 8, 0.9));
+        assertThat(again.jobs()).singleElement().satisfies(j -> {
+            assertThat(j.getJobId()).isEqualTo(a1.id());
+            assertThat(j.getAttempt()).isEqualTo(2);
+        });
+        assertThat(a2.host()).isEqualTo(b.host());
+    }
+
+    @Test
+    void shareHostsLetsAgentsOnOneHostMeasureAtOnce() {
+        scheduler = new JobScheduler(store, fleet, new SchedulerSettings(Duration.ofSeconds(30), 3, true),
+                System::nanoTime);
+        FakeLink linkA = new FakeLink();
+        FakeLink linkB = new FakeLink();
+        ConnectedAgent a = scheduler.connect(onHost("a", "pi-1"), linkA);
+        ConnectedAgent b = scheduler.connect(onHost("b", "pi-1"), linkB);
+        insert(List.of(Fixtures.job(a.id(), 1, 1_000, 10), Fixtures.job(b.id(), 1, 1_000, 10)));
+
+        assertThat(linkA.jobs()).hasSize(1);
+        assertThat(linkB.jobs()).hasSize(1);
+    }
+
+    @Test
+    void hostKeyIsHostnameAndFingerprintOrTheAgentItselfWithoutHostname() {
+        AgentHello pi = onHost("a", "Pi-1");
+        assertThat(ConnectedAgent.hostOf(pi)).isEqualTo("pi-1/fp-pi-1");
+        AgentHello otherBoardSameName = pi.toBuilder().setHardware(pi.getHardware().toBuilder()
+                .setFingerprint("fp-jetson")).build();
+        assertThat(ConnectedAgent.hostOf(otherBoardSameName)).isNotEqualTo(ConnectedAgent.hostOf(pi));
+        AgentHello nameless = pi.toBuilder().setHardware(pi.getHardware().toBuilder().setHostname(" ")).build();
+        assertThat(ConnectedAgent.hostOf(nameless)).isEqualTo("agent:a");
     }
 }

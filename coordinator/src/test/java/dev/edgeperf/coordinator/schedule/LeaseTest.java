@@ -169,6 +169,20 @@ class LeaseTest {
         });
         assertThat(count("SELECT COUNT(*) FROM results")).isZero();
         assertThat(store.campaignSummary("c1").orElseThrow().leased()).isEqualTo(1);
+
+        // nor may b fail a's job, and a result for a job no one ever queued is refused as unknown
+        scheduler.failure(b, dev.edgeperf.proto.JobFailure.newBuilder().setJobId(job.id()).setAttempt(1)
+                .setReason("not mine").build());
+        scheduler.result(b, Fixtures.result("no-such-job", 1, 1, 0.4));
+
+        assertThat(store.campaignSummary("c1").orElseThrow().leased()).isEqualTo(1);
+        assertThat(linkB.acks()).hasSize(2).last().satisfies(ack -> {
+            assertThat(ack.getStatusCode()).isEqualTo(Status.Code.NOT_FOUND.value());
+            assertThat(ack.getStatusMessage()).isEqualTo("job no-such-job is unknown to this coordinator;"
+                    + " result not stored");
+        });
+        assertThat(count("SELECT COUNT(*) FROM results")).isZero();
+        assertThat(linkA.jobs()).singleElement().extracting(JobAssignment::getJobId).isEqualTo(job.id());
     }
 
     @Test
@@ -220,7 +234,7 @@ class LeaseTest {
         assertThat(row.predictedMs()).isEqualTo(100.0);
         assertThat(count("SELECT COUNT(*) FROM agents WHERE calib_matmul_gflops = 40 AND calib_conv_gflops = 25"))
                 .isEqualTo(1);
-        assertThat(JobScheduler.predict(new ConnectedAgent("i", "n", agent.traits(), 50, 0, link), 5_000_000_000L)
-                .basis()).isEqualTo("theoretical");
+        ConnectedAgent uncalibrated = new ConnectedAgent("i", "n", "n.local", agent.traits(), 50, 0, link);
+        assertThat(JobScheduler.predict(uncalibrated, 5_000_000_000L).basis()).isEqualTo("theoretical");
     }
 }

@@ -79,8 +79,8 @@ class CampaignSpecParserTest {
                   - bord=rpi5
                 """;
         assertThatThrownBy(() -> parse(yaml)).isInstanceOf(EdgeperfException.class)
-                .hasMessage("spec.yaml:5: unknown selector key 'bord' (expected one of board, arch, isa, name or a"
-                        + " label: rack)");
+                .hasMessage("spec.yaml:5: devices: unknown selector key 'bord' (expected one of board, arch, isa,"
+                        + " name or a label: rack)");
     }
 
     @Test
@@ -99,6 +99,26 @@ class CampaignSpecParserTest {
                 .hasMessageStartingWith("spec.yaml:1: models: model file './missing.onnx' does not exist");
         assertThatThrownBy(() -> parse("models: [mnist-cnn]\nbatch_sizes: [1]\nmeasurement:\n  warmup: 3\n"))
                 .hasMessageStartingWith("spec.yaml:4: unknown field 'measurement.warmup'");
+    }
+
+    @Test
+    void modelFilesTooLargeToSendAreRefusedBeforeAnythingIsSent() throws Exception {
+        int limit = dev.edgeperf.coordinator.schedule.CampaignManager.MAX_UPLOAD_BYTES;
+        for (String[] f : new String[][] {{"big.onnx", String.valueOf(limit + 1)}, {"half1.onnx", "" + limit / 2},
+                {"half2.onnx", "" + (limit / 2 + 1)}}) {
+            try (var file = new java.io.RandomAccessFile(dir.resolve(f[0]).toFile(), "rw")) {
+                file.setLength(Long.parseLong(f[1])); // sparse: no real bytes written
+            }
+        }
+
+        assertThatThrownBy(() -> parse("models:\n  - mnist-cnn\n  - ./big.onnx\nbatch_sizes: [1]\n"))
+                .isInstanceOf(EdgeperfException.class)
+                .hasMessage("spec.yaml:3: models: model file 'big.onnx' is " + (limit + 1) + " bytes; at most "
+                        + limit + " bytes can be sent with a campaign (use a smaller model or a zoo name)");
+        assertThatThrownBy(() -> parse("models: [./half1.onnx, ./half2.onnx]\nbatch_sizes: [1]\n"))
+                .hasMessageStartingWith("spec.yaml:1: models: model files add up to " + (limit + 1)
+                        + " bytes with 'half2.onnx'; at most " + limit + " bytes");
+        assertThat(parse("models: [./half1.onnx]\nbatch_sizes: [1]\n").models()).hasSize(1);
     }
 
     @Test
