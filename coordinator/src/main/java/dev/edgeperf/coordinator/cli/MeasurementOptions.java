@@ -1,8 +1,8 @@
 package dev.edgeperf.coordinator.cli;
 
 import dev.edgeperf.core.EdgeperfException;
+import dev.edgeperf.core.stats.Fractions;
 import dev.edgeperf.proto.MeasurementSettings;
-import java.util.Locale;
 import picocli.CommandLine;
 import picocli.CommandLine.Option;
 
@@ -54,18 +54,8 @@ final class MeasurementOptions {
     static final class FractionConverter implements CommandLine.ITypeConverter<Double> {
         @Override
         public Double convert(String value) {
-            String v = value.trim().toLowerCase(Locale.ROOT);
-            try {
-                double d = v.endsWith("%") ? Double.parseDouble(v.substring(0, v.length() - 1)) / 100
-                        : Double.parseDouble(v);
-                if (d >= 0 && d < 1) {
-                    return d;
-                }
-            } catch (NumberFormatException e) {
-                // explained below
-            }
-            throw new CommandLine.TypeConversionException("'" + value
-                    + "' is not a fraction in [0, 1); expected e.g. 0.01 or 1%");
+            return Fractions.parse(value).orElseThrow(() -> new CommandLine.TypeConversionException("'" + value
+                    + "' is not a fraction in [0, 1); expected e.g. 0.01 or 1%"));
         }
     }
 }

@@ -245,7 +245,7 @@ final class VariantsBuildCommand implements Callable<Integer> {
         Files.write(staging.resolve(file), bytes);
         VariantsManifest.deleteTree(scratch);
         raw = new VariantRecord(raw.model(), r.text(), file, ArtifactStore.sha256(bytes), raw.paramsTotal(),
-                raw.paramsNonZero(), bytes.length, VariantsManifest.gzipSize(bytes), raw.fidelity(), raw.executedKernels(),
+                raw.paramsNonZero(), bytes.length, VariantBuilder.gzipSize(bytes), raw.fidelity(), raw.executedKernels(),
                 raw.notes(), raw.macsDense(), raw.macsEffective());
         Fidelity after = eval.of(labelled, r.text());
         List<String> notes = new ArrayList<>(pruned.notes());

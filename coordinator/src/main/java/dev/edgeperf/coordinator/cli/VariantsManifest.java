@@ -1,10 +1,8 @@
 package dev.edgeperf.coordinator.cli;
 
 import dev.edgeperf.coordinator.artifacts.ArtifactStore;
-import dev.edgeperf.core.EdgeperfException;
-import java.io.ByteArrayOutputStream;
+import dev.edgeperf.core.variants.VariantBuilder;
 import java.io.IOException;
-import java.io.OutputStream;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -16,7 +14,6 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
-import java.util.zip.GZIPOutputStream;
 
 /**
  * {@code manifest.json} of {@code variants build} and its human table.
@@ -38,7 +35,7 @@ final class VariantsManifest {
 
     static Map<String, Object> manifest(String model, String source, byte[] baselineBytes, Long baselineMacs,
             Double baselineAccuracy, VariantInputs inputs, int threads, List<Map<String, Object>> variants) {
-        long gzip = gzipSize(baselineBytes);
+        long gzip = VariantBuilder.gzipSize(baselineBytes);
         Map<String, Object> base = new LinkedHashMap<>();
         base.put("sha256", ArtifactStore.sha256(baselineBytes));
         base.put("fileBytes", baselineBytes.length);
@@ -120,16 +117,6 @@ final class VariantsManifest {
 
     private static String num(Object v) {
         return v == null ? "-" : String.format(Locale.ROOT, "%,d", ((Number) v).longValue());
-    }
-
-    static long gzipSize(byte[] bytes) {
-        ByteArrayOutputStream buf = new ByteArrayOutputStream();
-        try (OutputStream gz = new GZIPOutputStream(buf)) {
-            gz.write(bytes);
-        } catch (IOException e) {
-            throw EdgeperfException.internal("gzip into memory failed", e);
-        }
-        return buf.size();
     }
 
     /** Renames atomically where the file system can (staging is beside the target, so it usually can). */

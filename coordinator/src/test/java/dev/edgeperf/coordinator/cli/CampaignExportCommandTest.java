@@ -12,8 +12,6 @@ import dev.edgeperf.coordinator.store.NewJob;
 import dev.edgeperf.coordinator.store.Store;
 import dev.edgeperf.coordinator.testing.Fixtures;
 import dev.edgeperf.proto.LatencyStats;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -24,7 +22,6 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 /**
  * {@code campaign export} and {@code campaign status} through the real CLI against a real coordinator
@@ -63,17 +60,13 @@ class CampaignExportCommandTest {
     }
 
     private String run(String... args) {
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        CommandLine cli = CoordinatorMain.newCommandLine();
-        cli.setOut(new PrintWriter(out, true));
-        cli.setErr(new PrintWriter(err, true));
+        CliCapture cli = new CliCapture();
         List<String> all = new java.util.ArrayList<>(List.of(args));
         all.addAll(List.of("--coordinator", "127.0.0.1:" + runtime.grpcPort(), "--data-dir",
                 runtime.config().dataDir().toString()));
-        int code = cli.execute(all.toArray(String[]::new));
-        assertThat(code).as("stderr: %s", err).isZero();
-        return out.toString();
+        int code = cli.run(all.toArray(String[]::new));
+        assertThat(code).as("stderr: %s", cli.err).isZero();
+        return cli.out.toString();
     }
 
     private static Map<String, String> csvRow(List<String> header, String line) {

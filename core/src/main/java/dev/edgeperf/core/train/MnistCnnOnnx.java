@@ -1,14 +1,14 @@
 package dev.edgeperf.core.train;
 
-import ai.onnx.proto.OnnxMl.AttributeProto;
+import static dev.edgeperf.core.onnx.ProtoBuilders.batchedFloat;
+import static dev.edgeperf.core.onnx.ProtoBuilders.intAttr;
+import static dev.edgeperf.core.onnx.ProtoBuilders.ints;
+
 import ai.onnx.proto.OnnxMl.GraphProto;
 import ai.onnx.proto.OnnxMl.ModelProto;
 import ai.onnx.proto.OnnxMl.NodeProto;
 import ai.onnx.proto.OnnxMl.OperatorSetIdProto;
 import ai.onnx.proto.OnnxMl.TensorProto;
-import ai.onnx.proto.OnnxMl.TensorShapeProto;
-import ai.onnx.proto.OnnxMl.TypeProto;
-import ai.onnx.proto.OnnxMl.ValueInfoProto;
 import com.google.protobuf.InvalidProtocolBufferException;
 import com.google.protobuf.UnsafeByteOperations;
 import dev.edgeperf.core.EdgeperfException;
@@ -58,8 +58,8 @@ public final class MnistCnnOnnx {
         for (int t = 0; t < dims.length; t++) {
             g.addInitializer(floatTensor(CnnWeights.NAMES.get(t), dims[t], weights.tensor(t)));
         }
-        g.addInput(valueInfo("input", 1, s.height(), s.width()));
-        g.addOutput(valueInfo("output", s.classes()));
+        g.addInput(batchedFloat("input", 1, s.height(), s.width()));
+        g.addOutput(batchedFloat("output", s.classes()));
         return ModelProto.newBuilder()
                 .setIrVersion(IR_VERSION)
                 .setProducerName("edgeperf-train")
@@ -189,27 +189,5 @@ public final class MnistCnnOnnx {
 
     private static NodeProto.Builder node(String op, String name, List<String> inputs) {
         return NodeProto.newBuilder().setOpType(op).setName(name).addAllInput(inputs).addOutput(name + "_out");
-    }
-
-    private static ValueInfoProto valueInfo(String name, int... shape) {
-        TensorShapeProto.Builder dims = TensorShapeProto.newBuilder();
-        dims.addDim(TensorShapeProto.Dimension.newBuilder().setDimParam("N"));
-        for (int d : shape) {
-            dims.addDim(TensorShapeProto.Dimension.newBuilder().setDimValue(d));
-        }
-        TypeProto.Tensor tensor = TypeProto.Tensor.newBuilder().setElemType(TensorProto.DataType.FLOAT_VALUE).setShape(dims).build();
-        return ValueInfoProto.newBuilder().setName(name).setType(TypeProto.newBuilder().setTensorType(tensor)).build();
-    }
-
-    private static AttributeProto intAttr(String name, long value) {
-        return AttributeProto.newBuilder().setName(name).setType(AttributeProto.AttributeType.INT).setI(value).build();
-    }
-
-    private static AttributeProto ints(String name, int... values) {
-        AttributeProto.Builder attr = AttributeProto.newBuilder().setName(name).setType(AttributeProto.AttributeType.INTS);
-        for (int v : values) {
-            attr.addInts(v);
-        }
-        return attr.build();
     }
 }

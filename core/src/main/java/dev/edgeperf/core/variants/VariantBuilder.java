@@ -114,7 +114,8 @@ public final class VariantBuilder {
         }
     }
 
-    static long gzipSize(byte[] bytes) {
+    /** Bytes of {@code bytes} gzipped (default level): what a file costs to ship compressed. */
+    public static long gzipSize(byte[] bytes) {
         ByteArrayOutputStream buf = new ByteArrayOutputStream();
         try (OutputStream gz = new GZIPOutputStream(buf)) {
             gz.write(bytes);

@@ -1,14 +1,15 @@
 package dev.edgeperf.core.zoo;
 
+import static dev.edgeperf.core.onnx.ProtoBuilders.batchedFloat;
+import static dev.edgeperf.core.onnx.ProtoBuilders.intAttr;
+import static dev.edgeperf.core.onnx.ProtoBuilders.ints;
+
 import ai.onnx.proto.OnnxMl.AttributeProto;
 import ai.onnx.proto.OnnxMl.GraphProto;
 import ai.onnx.proto.OnnxMl.ModelProto;
 import ai.onnx.proto.OnnxMl.NodeProto;
 import ai.onnx.proto.OnnxMl.OperatorSetIdProto;
 import ai.onnx.proto.OnnxMl.TensorProto;
-import ai.onnx.proto.OnnxMl.TensorShapeProto;
-import ai.onnx.proto.OnnxMl.TypeProto;
-import ai.onnx.proto.OnnxMl.ValueInfoProto;
 import com.google.protobuf.UnsafeByteOperations;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -218,8 +219,8 @@ final class GraphBuilder {
         GraphProto.Builder graph = GraphProto.newBuilder().setName(model).setDocString(description);
         nodes.forEach(n -> graph.addNode(n.build()));
         graph.addAllInitializer(initializers);
-        graph.addInput(valueInfo(INPUT, shape(INPUT)));
-        graph.addOutput(valueInfo(OUTPUT, shape(last)));
+        graph.addInput(batchedFloat(INPUT, shape(INPUT)));
+        graph.addOutput(batchedFloat(OUTPUT, shape(last)));
         return ModelProto.newBuilder()
                 .setIrVersion(IR_VERSION)
                 .setProducerName("edgeperf-zoo")
@@ -300,27 +301,5 @@ final class GraphBuilder {
             tensor.addDims(d);
         }
         initializers.add(tensor.build());
-    }
-
-    private static ValueInfoProto valueInfo(String name, int[] shape) {
-        TensorShapeProto.Builder dims = TensorShapeProto.newBuilder();
-        dims.addDim(TensorShapeProto.Dimension.newBuilder().setDimParam("N"));
-        for (int d : shape) {
-            dims.addDim(TensorShapeProto.Dimension.newBuilder().setDimValue(d));
-        }
-        TypeProto.Tensor tensor = TypeProto.Tensor.newBuilder().setElemType(TensorProto.DataType.FLOAT_VALUE).setShape(dims).build();
-        return ValueInfoProto.newBuilder().setName(name).setType(TypeProto.newBuilder().setTensorType(tensor)).build();
-    }
-
-    private static AttributeProto intAttr(String name, long value) {
-        return AttributeProto.newBuilder().setName(name).setType(AttributeProto.AttributeType.INT).setI(value).build();
-    }
-
-    private static AttributeProto ints(String name, int... values) {
-        AttributeProto.Builder attr = AttributeProto.newBuilder().setName(name).setType(AttributeProto.AttributeType.INTS);
-        for (int v : values) {
-            attr.addInts(v);
-        }
-        return attr.build();
     }
 }
