@@ -8,12 +8,11 @@ import dev.edgeperf.agent.measure.InferenceRunner;
 import dev.edgeperf.agent.measure.MeasurementRunner;
 import dev.edgeperf.agent.net.AgentClient;
 import dev.edgeperf.agent.net.AgentConfig;
+import dev.edgeperf.agent.net.CoordinatorChannel;
 import dev.edgeperf.agent.probe.DeviceSensors;
 import dev.edgeperf.agent.probe.HardwareInfo;
 import dev.edgeperf.agent.probe.HardwareProbe;
 import dev.edgeperf.core.EdgeperfException;
-import io.grpc.Grpc;
-import io.grpc.InsecureChannelCredentials;
 import io.grpc.ManagedChannel;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -40,12 +39,14 @@ import picocli.CommandLine.Option;
 final class RunCommand implements Callable<Integer> {
     private static final Logger LOG = LoggerFactory.getLogger(RunCommand.class);
     private static final Pattern TARGET = Pattern.compile("([^\\s:/]+|\\[[0-9a-fA-F:.]+\\]):(\\d{1,5})");
-    /** Artifact chunks may be larger than gRPC's 4 MiB default. */
-    private static final int MAX_INBOUND_BYTES = 32 * 1024 * 1024;
 
     @Option(names = "--coordinator", required = true, paramLabel = "HOST:PORT",
-            description = "Coordinator gRPC address (plaintext).")
+            description = "Coordinator gRPC address (plaintext unless --tls-ca is given).")
     String coordinator;
+
+    @Option(names = "--tls-ca", paramLabel = "PEM",
+            description = "Talk TLS to the coordinator, trusting this CA or self-signed certificate (PEM).")
+    Path tlsCa;
 
     @Option(names = "--name", paramLabel = "NAME", description = "Agent name, unique in the fleet (default: host name).")
     String name;
@@ -66,6 +67,12 @@ final class RunCommand implements Callable<Integer> {
             description = "Give up when the coordinator stays unreachable this long at start (default: ${DEFAULT-VALUE}).")
     Duration connectTimeout;
 
+    @Option(names = "--cache-max-bytes", paramLabel = "SIZE", defaultValue = "2G",
+            converter = ByteSizeConverter.class,
+            description = "Size limit of the model cache in the work dir; least recently used models are "
+                    + "evicted after each download (bytes, or e.g. 512M, 2G; default: ${DEFAULT-VALUE}).")
+    long cacheMaxBytes;
+
     @Option(names = "--in-process",
             description = "Measure every job in this JVM instead of a forked worker per job (debugging).")
     boolean inProcess;
@@ -74,13 +81,23 @@ final class RunCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         String target = validateTarget(coordinator);
         String token = readToken(tokenFile);
+        ManagedChannel channel = CoordinatorChannel.open(target, Optional.ofNullable(tlsCa));
+        try {
+            serve(channel, target, token);
+        } finally {
+            channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
+        }
+        return 0;
+    }
+
+    private void serve(ManagedChannel channel, String target, String token) throws IOException {
         HardwareInfo hardware = HardwareProbe.detectThisMachine();
         String agentName = name != null && !name.isBlank() ? name : hardware.hostname();
         Files.createDirectories(workDir);
         Optional<CalibrationFigures> calibration = readCalibration(workDir);
         AgentConfig config = new AgentConfig(agentName, target, token, tokenFile, workDir, labels, connectTimeout,
                 AgentConfig.DEFAULT_FETCH_TIMEOUT, hardware, AgentVersion.get(), InferenceRunner.engineVersion(),
-                calibration.map(CalibrationFigures::toProto));
+                calibration.map(CalibrationFigures::toProto), cacheMaxBytes, Optional.ofNullable(tlsCa));
         SystemInfo si = new SystemInfo();
         DeviceSensors sensors = DeviceSensors.forThisMachine(() -> si.getHardware().getSensors().getCpuTemperature());
         InferenceRunner inProcessRunner = new InferenceRunner(sensors, hardware.physicalCores());
@@ -89,22 +106,14 @@ final class RunCommand implements Callable<Integer> {
         calibration.ifPresentOrElse(c -> LOG.info("calibration from {}: matmul {} GFLOPS, memory {} GB/s",
                         new CalibrationStore(workDir).file(), Math.round(c.matmulGflops()), Math.round(c.memoryGbPerS())),
                 () -> LOG.info("no calibration in {}; run `agent calibrate` to measure this machine's peak", workDir));
-        LOG.info("agent {} on {} ({}, {} cores, peak {} GFLOPS fp32), work dir {}", agentName, hardware.board(),
-                hardware.cpuModel(), hardware.physicalCores(), Math.round(hardware.peakGflopsFp32()), workDir);
+        LOG.info("agent {} on {} ({}, {} cores, peak {} GFLOPS fp32), work dir {}, model cache up to {} MiB, {}",
+                agentName, hardware.board(), hardware.cpuModel(), hardware.physicalCores(),
+                Math.round(hardware.peakGflopsFp32()), workDir, cacheMaxBytes >> 20,
+                tlsCa == null ? "plaintext" : "TLS trusting " + tlsCa);
 
-        ManagedChannel channel = Grpc.newChannelBuilder(target, InsecureChannelCredentials.create())
-                .maxInboundMessageSize(MAX_INBOUND_BYTES)
-                .keepAliveTime(5, TimeUnit.MINUTES)
-                .build();
         AgentClient client = AgentClient.measuring(channel, config, runner, inProcessRunner);
-        Thread hook = new Thread(client::close, "edgeperf-shutdown");
-        Runtime.getRuntime().addShutdownHook(hook);
-        try {
-            client.run();
-        } finally {
-            channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
-        }
-        return 0;
+        Runtime.getRuntime().addShutdownHook(new Thread(client::close, "edgeperf-shutdown"));
+        client.run();
     }
 
     /** The stored calibration; a broken file is logged and ignored, so it never stops the agent serving. */

@@ -47,8 +47,8 @@ public final class InferenceRunner implements MeasurementRunner {
     private final HostFacts hostFacts;
 
     /**
-     * @param defaultThreads what ONNX Runtime uses when asked for 0 threads (its default is the
-     *                       number of physical cores); reported as the threads used
+     * @param defaultThreads the intra-op threads set for a request of 0 (engine default), as ONNX
+     *                       Runtime's own default: the physical core count; reported as the threads used
      */
     public InferenceRunner(DeviceSensors sensors, int defaultThreads) {
         this(sensors, defaultThreads, new HostFacts(Path.of("/")), System::nanoTime);
@@ -103,9 +103,9 @@ public final class InferenceRunner implements MeasurementRunner {
         OrtEnvironment env = OrtEnvironment.getEnvironment();
         try (OrtSession.SessionOptions options = new OrtSession.SessionOptions()) {
             options.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.ALL_OPT);
-            if (request.intraOpThreads() > 0) {
-                options.setIntraOpNumThreads(request.intraOpThreads());
-            }
+            // 0 is set as the physical core count rather than left to ORT, so the count the result
+            // reports is the one the session used (ORT would count cores itself and pin its threads)
+            options.setIntraOpNumThreads(threadsFor(request));
             OptionalLong rssBefore = hostFacts.residentBytes();
             long t0 = nanoClock.getAsLong();
             OrtSession session;
@@ -170,12 +170,16 @@ public final class InferenceRunner implements MeasurementRunner {
         LatencySummary latency = LatencySummary.from(compute.histogram(), TimeUnit.NANOSECONDS);
         double seconds = compute.wallNs() / 1e9;
         double throughput = request.batchSize() * (double) compute.calls() / seconds;
-        int threads = request.intraOpThreads() > 0 ? request.intraOpThreads() : defaultThreads;
-        return new Measurement(request.batchSize(), threads, request.concurrency(), latency,
+        return new Measurement(request.batchSize(), threadsFor(request), request.concurrency(), latency,
                 ByteString.copyFrom(LatencyHistograms.encode(compute.histogram())), endToEnd, endToEndBytes,
                 throughput, seconds, sessionCreateMs, firstInferenceMs, warmups, compute.reason(),
                 latency.medianCi95().relativeHalfWidth(latency.p50Ms()), ENGINE, engineVersion(), EXECUTION_PROVIDER,
                 before, after, DeviceState.throttleEvidence(before, after), host, memory, true);
+    }
+
+    /** The intra-op threads the session gets: the request's, or for 0 the physical core count. */
+    int threadsFor(MeasurementRequest request) {
+        return request.intraOpThreads() > 0 ? request.intraOpThreads() : defaultThreads;
     }
 
     static String oneLine(Throwable e) {

@@ -20,6 +20,7 @@ import io.grpc.ManagedChannel;
 import io.grpc.Status;
 import io.grpc.stub.ClientCallStreamObserver;
 import io.grpc.stub.ClientResponseObserver;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
@@ -77,7 +78,8 @@ public final class AgentClient implements AutoCloseable {
         Channel authed = ClientInterceptors.intercept(channel, new BearerTokenInterceptor(config.token()));
         this.agentStub = AgentServiceGrpc.newStub(authed);
         ArtifactCache cache = new ArtifactCache(config.workDir().resolve("cache"),
-                ArtifactServiceGrpc.newBlockingStub(authed), config.fetchTimeout());
+                ArtifactServiceGrpc.newBlockingStub(authed), config.fetchTimeout(), config.cacheMaxBytes(),
+                Clock.systemUTC());
         this.handler = Objects.requireNonNull(handlerFactory.apply(cache), "handler is null");
         this.spool = new ResultSpool(config.workDir().resolve("spool"));
     }
@@ -132,7 +134,7 @@ public final class AgentClient implements AutoCloseable {
                     }
                     delayMs = backoff.nextDelayMs();
                     LOG.warn("lost connection to coordinator {}: {}; reconnecting in {} ms", config.target(),
-                            LogText.describe(s), delayMs);
+                            ConnectFailure.describe(s, config.tlsCa()), delayMs);
                 } else {
                     if (s.getCode() == Status.Code.ALREADY_EXISTS || s.getCode() == Status.Code.INVALID_ARGUMENT
                             || s.getCode() == Status.Code.PERMISSION_DENIED) {
@@ -142,11 +144,11 @@ public final class AgentClient implements AutoCloseable {
                     long leftMs = config.connectTimeout().toMillis() - (System.nanoTime() - startNs) / 1_000_000;
                     if (leftMs <= 0) {
                         throw EdgeperfException.external("cannot reach coordinator " + config.target() + ": "
-                                + LogText.describe(s), s.getCause());
+                                + ConnectFailure.describe(s, config.tlsCa()), s.getCause());
                     }
                     delayMs = Math.min(backoff.nextDelayMs(), leftMs);
                     LOG.info("coordinator {} not reachable yet ({}); retrying in {} ms", config.target(),
-                            LogText.describe(s), delayMs);
+                            ConnectFailure.describe(s, config.tlsCa()), delayMs);
                 }
                 sleep(delayMs);
             }
@@ -280,9 +282,19 @@ public final class AgentClient implements AutoCloseable {
                 .setAttempt(job.getAttempt()).setReason(line)).build());
     }
 
+    /**
+     * Drops the spooled copy whatever the ack says: a rejected result (a job this agent no longer
+     * holds, another attempt already stored) would be rejected again on every reconnect.
+     */
     private void onAck(ResultAck ack) {
-        if (spool.delete(ack.getJobId(), ack.getAttempt())) {
-            LOG.info("job {} attempt {} acknowledged", LogText.printable(ack.getJobId()), ack.getAttempt());
+        String id = LogText.printable(ack.getJobId());
+        boolean deleted = spool.delete(ack.getJobId(), ack.getAttempt());
+        if (ack.getStatusCode() != Status.Code.OK.value()) {
+            LOG.warn("coordinator did not store the result of job {} attempt {}: {}{}; dropped the spooled copy", id,
+                    ack.getAttempt(), LogText.codeName(ack.getStatusCode()),
+                    ack.getStatusMessage().isEmpty() ? "" : ": " + LogText.printable(ack.getStatusMessage()));
+        } else if (deleted) {
+            LOG.info("job {} attempt {} acknowledged", id, ack.getAttempt());
         }
     }
 

@@ -19,6 +19,16 @@ final class LogText {
         return printable(b.toString());
     }
 
+    /** "PERMISSION_DENIED" for a gRPC status code number on the wire, "status code N" for an unknown one. */
+    static String codeName(int code) {
+        for (Status.Code c : Status.Code.values()) {
+            if (c.value() == code) {
+                return c.name();
+            }
+        }
+        return "status code " + code;
+    }
+
     /** One line without control characters, so network strings cannot forge log lines. */
     static String printable(String s) {
         if (s == null) {

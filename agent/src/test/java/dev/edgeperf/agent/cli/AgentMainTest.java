@@ -1,6 +1,7 @@
 package dev.edgeperf.agent.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -149,5 +150,37 @@ class AgentMainTest {
         assertThat(c.convert("2m")).isEqualTo(Duration.ofMinutes(2));
         assertThat(c.convert("15")).isEqualTo(Duration.ofSeconds(15));
         assertThat(c.convert("PT1M")).isEqualTo(Duration.ofMinutes(1));
+    }
+
+    @Test
+    void sizesParseWithBinarySuffixes() {
+        ByteSizeConverter c = new ByteSizeConverter();
+        assertThat(c.convert("512M")).isEqualTo(512L << 20);
+        assertThat(c.convert("2G")).isEqualTo(2L << 30);
+        assertThat(c.convert("2gib")).isEqualTo(2L << 30);
+        assertThat(c.convert("64k")).isEqualTo(64L << 10);
+        assertThat(c.convert("1000000")).isEqualTo(1_000_000L);
+        assertThat(c.convert("300B")).isEqualTo(300L);
+        for (String bad : new String[] {"0", "-1", "2X", "1.5G", "", "99999999999T", "99999999999999999999"}) {
+            assertThatThrownBy(() -> c.convert(bad)).as(bad).isInstanceOf(CommandLine.TypeConversionException.class)
+                    .hasMessageContaining("is not a positive size");
+        }
+    }
+
+    @Test
+    void badCacheSizeIsOneLine(@TempDir Path dir) {
+        assertThat(run("run", "--coordinator", "127.0.0.1:7700", "--token-file", dir.resolve("t").toString(),
+                "--cache-max-bytes", "lots")).isEqualTo(2);
+        assertThat(err.toString()).contains("'lots' is not a positive size");
+    }
+
+    @Test
+    void missingTlsCaIsOneLineNamingTheFile(@TempDir Path dir) throws Exception {
+        Path token = Files.writeString(dir.resolve("join-token"), "abc123\n");
+        Path missing = dir.resolve("ca.pem");
+        int code = run("run", "--coordinator", "127.0.0.1:7700", "--token-file", token.toString(), "--work-dir",
+                dir.resolve("work").toString(), "--tls-ca", missing.toString());
+        assertThat(code).isEqualTo(2);
+        assertThat(err.toString()).startsWith("edgeperf-agent: --tls-ca " + missing + " does not exist").hasLineCount(1);
     }
 }

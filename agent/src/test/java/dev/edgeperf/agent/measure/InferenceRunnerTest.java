@@ -75,6 +75,37 @@ class InferenceRunnerTest {
         assertThat(m.intraOpThreads()).isEqualTo(2);
     }
 
+    /**
+     * ORT's intra-op pool runs n - 1 native threads beside the caller; counting this process's
+     * threads mid-run shows the pool size the session really got. A default of 5 on a machine
+     * with fewer cores only shows up if the agent sets it rather than leaving 0 to ORT.
+     */
+    @Test
+    void defaultThreadsAreTheThreadsTheSessionRuns() {
+        Path tasks = Path.of("/proc/self/task");
+        org.junit.jupiter.api.Assumptions.assumeTrue(Files.isDirectory(tasks), "needs Linux /proc");
+        InferenceRunner fiveByDefault = new InferenceRunner(new DeviceSensors(dir), 5);
+        MeasurementSettings s = new MeasurementSettings(0, 5, 0, 1000);
+
+        AtomicLong withOne = new AtomicLong();
+        fiveByDefault.measure(new MeasurementRequest(mnist, 1, 1, s), (it, ms) -> withOne.set(count(tasks)));
+        AtomicLong withDefault = new AtomicLong();
+        Measurement m = fiveByDefault.measure(new MeasurementRequest(mnist, 1, 0, s),
+                (it, ms) -> withDefault.set(count(tasks)));
+
+        assertThat(m.intraOpThreads()).isEqualTo(5);
+        // 4 more pool threads; a JIT or GC thread coming or going may blur the count by one
+        assertThat(withDefault.get() - withOne.get()).isBetween(3L, 5L);
+    }
+
+    private static long count(Path dir) {
+        try (var s = Files.list(dir)) {
+            return s.count();
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
     @Test
     void fixedBatchModelRejectsAnotherBatchNamingInputAndShape() throws Exception {
         Path fixed = TinyModels.fixedBatchRelu(dir);

@@ -215,4 +215,45 @@ class AgentClientTest {
         assertThat(coordinator.next(AgentMessage.KindCase.RESULT, WAIT).getResult()).isEqualTo(old);
         assertThat(coordinator.connects.get()).isEqualTo(2);
     }
+
+    @Test
+    void rejectedAckIsAWarningWithCodeAndMessageAndStillDropsTheSpooledCopy() throws Exception {
+        coordinator = new FakeCoordinator(TOKEN);
+        ResultSpool spool = new ResultSpool(work.resolve("spool"));
+        Path rejected = spool.write(JobResult.newBuilder().setJobId("job-lost").setAttempt(1).build());
+        Path stored = spool.write(JobResult.newBuilder().setJobId("job-ok").setAttempt(1).build());
+        try (LogCapture log = new LogCapture(AgentClient.class)) {
+            startAgent(TOKEN);
+            coordinator.next(AgentMessage.KindCase.HELLO, WAIT);
+            coordinator.next(AgentMessage.KindCase.RESULT, WAIT);
+            coordinator.next(AgentMessage.KindCase.RESULT, WAIT);
+
+            coordinator.send(CoordinatorMessage.newBuilder().setAck(ResultAck.newBuilder().setJobId("job-lost")
+                    .setAttempt(1).setStatusCode(Status.Code.PERMISSION_DENIED.value())
+                    .setStatusMessage("job job-lost attempt 1 is not leased to agent bench-1")).build());
+            coordinator.send(CoordinatorMessage.newBuilder().setAck(ResultAck.newBuilder().setJobId("job-ok")
+                    .setAttempt(1)).build());
+
+            awaitGone(rejected);
+            awaitGone(stored);
+            assertThat(log.lines(ch.qos.logback.classic.Level.WARN)).containsExactly("coordinator did not store the"
+                    + " result of job job-lost attempt 1: PERMISSION_DENIED: job job-lost attempt 1 is not leased to"
+                    + " agent bench-1; dropped the spooled copy");
+            assertThat(log.lines(ch.qos.logback.classic.Level.INFO)).contains("job job-ok attempt 1 acknowledged");
+        }
+    }
+
+    @Test
+    void statusCodesFromTheWireAreNamed() {
+        assertThat(LogText.codeName(6)).isEqualTo("ALREADY_EXISTS");
+        assertThat(LogText.codeName(99)).isEqualTo("status code 99");
+    }
+
+    private static void awaitGone(Path file) throws InterruptedException {
+        long end = System.nanoTime() + WAIT.toNanos();
+        while (Files.exists(file) && System.nanoTime() < end) {
+            Thread.sleep(20);
+        }
+        assertThat(file).doesNotExist();
+    }
 }

@@ -11,6 +11,7 @@ import dev.edgeperf.proto.Welcome;
 import io.grpc.ManagedChannel;
 import io.grpc.Metadata;
 import io.grpc.Server;
+import io.grpc.ServerBuilder;
 import io.grpc.ServerCall;
 import io.grpc.ServerCallHandler;
 import io.grpc.ServerInterceptor;
@@ -45,6 +46,11 @@ final class FakeCoordinator implements AutoCloseable {
     private final Server server;
 
     FakeCoordinator(String token) throws IOException {
+        this(token, null);
+    }
+
+    /** A coordinator served by {@code builder} (e.g. Netty on loopback) instead of the in-process transport. */
+    FakeCoordinator(String token, ServerBuilder<?> builder) throws IOException {
         this.token = token;
         ServerInterceptor auth = new ServerInterceptor() {
             @Override
@@ -58,10 +64,15 @@ final class FakeCoordinator implements AutoCloseable {
                 return next.startCall(call, headers);
             }
         };
-        server = InProcessServerBuilder.forName(name)
+        server = (builder != null ? builder : InProcessServerBuilder.forName(name))
                 .addService(ServerInterceptors.intercept(new Agents(), auth))
                 .addService(ServerInterceptors.intercept(new Artifacts(), auth))
                 .build().start();
+    }
+
+    /** The port of a coordinator served over the network. */
+    int port() {
+        return server.getPort();
     }
 
     ManagedChannel channel() {

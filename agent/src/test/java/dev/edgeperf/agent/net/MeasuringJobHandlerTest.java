@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.edgeperf.agent.measure.InferenceRunner;
+import dev.edgeperf.agent.measure.MeasurementRequest;
+import dev.edgeperf.agent.measure.MeasurementRunner;
 import dev.edgeperf.agent.probe.DeviceSensors;
 import dev.edgeperf.core.EdgeperfException;
 import dev.edgeperf.core.zoo.ModelZoo;
@@ -17,6 +19,8 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -78,5 +82,42 @@ class MeasuringJobHandlerTest {
         assertThat(r.getExecutionProvidersAvailableList()).contains("CPU");
         assertThat(r.getFinishedUnixMs()).isEqualTo(42L);
         assertThat(f).exists();
+    }
+
+    @Test
+    void everyMeasurementSettingOfTheJobReachesTheRunnerItAsksFor() throws Exception {
+        Path f = cached(ModelZoo.build("mnist-cnn"));
+        List<MeasurementRequest> forked = new ArrayList<>();
+        List<MeasurementRequest> inProcess = new ArrayList<>();
+        ArtifactCache cache = new ArtifactCache(dir.resolve("cache"), ArtifactServiceGrpc.newBlockingStub(unused),
+                Duration.ofSeconds(1));
+        MeasuringJobHandler handler = new MeasuringJobHandler(cache, capturing(forked), capturing(inProcess),
+                AgentClientTest.hardware(), "0.1.0-test", () -> 42L);
+        JobAssignment.Builder job = job(f, MeasurementSettings.newBuilder().setWarmupIterations(7)
+                .setMinIterations(33).setMinDurationMs(1234).setMaxDurationMs(5678).setTargetCiHalfWidth(0.02)
+                .setWarmupUntilStable(true).setConcurrency(3).build()).toBuilder().setBatchSize(4).setIntraOpThreads(0);
+
+        assertThatThrownBy(() -> handler.execute(job.build())).hasMessage("captured");
+        assertThatThrownBy(() -> handler.execute(job.setSettings(job.getSettings().toBuilder().setInProcess(true))
+                .build())).hasMessage("captured");
+
+        assertThat(forked).hasSize(1);
+        assertThat(inProcess).hasSize(1);
+        for (MeasurementRequest r : List.of(forked.get(0), inProcess.get(0))) {
+            assertThat(r.model()).isEqualTo(f);
+            assertThat(r.batchSize()).isEqualTo(4);
+            assertThat(r.intraOpThreads()).isZero();
+            assertThat(r.concurrency()).isEqualTo(3);
+            assertThat(r.settings()).isEqualTo(new dev.edgeperf.agent.measure.MeasurementSettings(7, 33, 1234, 5678,
+                    0.02, true));
+        }
+    }
+
+    /** A runner that records the request and stops the job there. */
+    private static MeasurementRunner capturing(List<MeasurementRequest> into) {
+        return (request, progress) -> {
+            into.add(request);
+            throw new IllegalStateException("captured");
+        };
     }
 }

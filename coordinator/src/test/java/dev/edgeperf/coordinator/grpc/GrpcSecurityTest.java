@@ -2,12 +2,12 @@ package dev.edgeperf.coordinator.grpc;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.google.protobuf.ByteString;
 import dev.edgeperf.coordinator.app.CoordinatorConfig;
 import dev.edgeperf.coordinator.app.CoordinatorRuntime;
 import dev.edgeperf.coordinator.schedule.SchedulerSettings;
+import dev.edgeperf.coordinator.testing.SelfSignedCert;
 import dev.edgeperf.proto.CampaignServiceGrpc;
 import dev.edgeperf.proto.ListCampaignsRequest;
 import dev.edgeperf.proto.ModelFile;
@@ -19,7 +19,6 @@ import io.grpc.ManagedChannel;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.grpc.TlsChannelCredentials;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
@@ -32,19 +31,8 @@ class GrpcSecurityTest {
     Path tmp;
 
     private Path[] selfSigned() throws Exception {
-        Path cert = tmp.resolve("cert.pem");
-        Path key = tmp.resolve("key.pem");
-        boolean haveOpenssl = Files.isExecutable(Path.of("/usr/bin/openssl"));
-        if (!haveOpenssl && !"true".equals(System.getenv("CI"))) {
-            assumeTrue(false, "openssl not installed");
-        }
-        Process p = new ProcessBuilder("openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout",
-                key.toString(), "-out", cert.toString(), "-days", "1", "-subj", "/CN=localhost", "-addext",
-                "subjectAltName=IP:127.0.0.1,DNS:localhost").redirectErrorStream(true).start();
-        String out = new String(p.getInputStream().readAllBytes());
-        assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
-        assertThat(p.exitValue()).as(out).isZero();
-        return new Path[] {cert, key};
+        SelfSignedCert pair = SelfSignedCert.forLoopback(tmp);
+        return new Path[] {pair.cert(), pair.key()};
     }
 
     private static <T> T withChannel(int port, ChannelCredentials credentials, String token,

@@ -1,0 +1,25 @@
+package dev.edgeperf.agent.measure;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** A forked worker measures exactly what the agent was asked: every request field survives the file. */
+class WorkerFilesTest {
+    @TempDir
+    Path dir;
+
+    @Test
+    void everyRequestFieldAndTheDefaultThreadCountRoundTrip() throws Exception {
+        MeasurementRequest asked = new MeasurementRequest(dir.resolve("m.onnx"), 4, 0,
+                new MeasurementSettings(7, 33, 1234, 5678, 0.02, true), 3);
+
+        WorkerFiles.writeRequest(dir, asked, 6);
+        WorkerFiles.Request read = WorkerFiles.readRequest(dir);
+
+        assertThat(read.request()).isEqualTo(asked);
+        assertThat(read.defaultThreads()).isEqualTo(6);
+    }
+}

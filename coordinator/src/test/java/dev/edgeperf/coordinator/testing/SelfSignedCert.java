@@ -1,0 +1,30 @@
+package dev.edgeperf.coordinator.testing;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A self-signed certificate for 127.0.0.1 and localhost made with openssl, as an operator would for
+ * {@code serve --tls-cert/--tls-key}; the key is PKCS#8 PEM. Skips the test where openssl is missing
+ * (outside CI).
+ */
+public record SelfSignedCert(Path cert, Path key) {
+    public static SelfSignedCert forLoopback(Path dir) throws Exception {
+        assumeTrue(Files.isExecutable(Path.of("/usr/bin/openssl")) || "true".equals(System.getenv("CI")),
+                "openssl not installed");
+        Files.createDirectories(dir);
+        Path cert = dir.resolve("cert.pem");
+        Path key = dir.resolve("key.pem");
+        Process p = new ProcessBuilder("openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout",
+                key.toString(), "-out", cert.toString(), "-days", "1", "-subj", "/CN=localhost", "-addext",
+                "subjectAltName=IP:127.0.0.1,DNS:localhost").redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes());
+        assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        assertThat(p.exitValue()).as(out).isZero();
+        return new SelfSignedCert(cert, key);
+    }
+}
