@@ -8,12 +8,14 @@ import java.util.Optional;
 /**
  * What a coordinator process listens on, where it keeps its data, and its lease policy.
  *
+ * @param bindHost      address gRPC listens on (agents on other machines need it reachable)
+ * @param httpBindHost  address the dashboard listens on; 127.0.0.1 unless the operator opens it
  * @param grpcPort  0 = any free port
  * @param httpPort  0 = any free port
  * @param jdbcUrl   empty = embedded H2 under {@code dataDir}
  * @param tls       certificate chain and PKCS#8 private key (PEM) for gRPC; empty = plaintext
  */
-public record CoordinatorConfig(String bindHost, int grpcPort, int httpPort, Path dataDir, Optional<String> jdbcUrl,
+public record CoordinatorConfig(String bindHost, String httpBindHost, int grpcPort, int httpPort, Path dataDir, Optional<String> jdbcUrl,
                                 SchedulerSettings scheduler, Optional<Tls> tls) {
     /** PEM files for gRPC over TLS. */
     public record Tls(Path certChain, Path privateKey) {
@@ -25,14 +27,15 @@ public record CoordinatorConfig(String bindHost, int grpcPort, int httpPort, Pat
 
     public CoordinatorConfig {
         Objects.requireNonNull(bindHost, "bindHost is null");
+        Objects.requireNonNull(httpBindHost, "httpBindHost is null");
         dataDir = Objects.requireNonNull(dataDir, "dataDir is null").toAbsolutePath().normalize();
         Objects.requireNonNull(jdbcUrl, "jdbcUrl is null");
         Objects.requireNonNull(scheduler, "scheduler is null");
         Objects.requireNonNull(tls, "tls is null");
     }
 
-    /** Plaintext gRPC and the default lease policy. */
+    /** gRPC and HTTP on one address, plaintext gRPC and the default lease policy. */
     public CoordinatorConfig(String bindHost, int grpcPort, int httpPort, Path dataDir, Optional<String> jdbcUrl) {
-        this(bindHost, grpcPort, httpPort, dataDir, jdbcUrl, SchedulerSettings.DEFAULTS, Optional.empty());
+        this(bindHost, bindHost, grpcPort, httpPort, dataDir, jdbcUrl, SchedulerSettings.DEFAULTS, Optional.empty());
     }
 }

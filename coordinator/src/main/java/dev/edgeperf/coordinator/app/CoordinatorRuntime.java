@@ -100,7 +100,7 @@ public final class CoordinatorRuntime implements AutoCloseable {
                             new CampaignServiceImpl(campaigns)),
                     "gRPC port " + config.grpcPort() + " on " + config.bindHost());
             grpc.start();
-            http = new DashboardServer(store, config.bindHost(), config.httpPort());
+            http = new DashboardServer(store, config.httpBindHost(), config.httpPort());
             http.start();
             reaper = Executors.newSingleThreadScheduledExecutor(r -> {
                 Thread t = new Thread(r, "edgeperf-lease-reaper");
@@ -153,7 +153,7 @@ public final class CoordinatorRuntime implements AutoCloseable {
     /** The one line tests and scripts parse: ports actually bound and the absolute data folder. */
     public String listeningLine() {
         return "edgeperf coordinator listening: grpc=" + config.bindHost() + ":" + grpcPort() + " http=http://"
-                + config.bindHost() + ":" + httpPort() + "/ data-dir=" + config.dataDir();
+                + config.httpBindHost() + ":" + httpPort() + "/ data-dir=" + config.dataDir();
     }
 
     public int grpcPort() {

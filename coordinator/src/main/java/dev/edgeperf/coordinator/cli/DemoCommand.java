@@ -3,6 +3,7 @@ package dev.edgeperf.coordinator.cli;
 import dev.edgeperf.coordinator.app.AgentProcesses;
 import dev.edgeperf.coordinator.app.CoordinatorConfig;
 import dev.edgeperf.coordinator.app.CoordinatorRuntime;
+import dev.edgeperf.coordinator.schedule.SchedulerSettings;
 import dev.edgeperf.core.EdgeperfException;
 import dev.edgeperf.proto.CampaignStatus;
 import dev.edgeperf.proto.MeasurementSettings;
@@ -58,8 +59,9 @@ final class DemoCommand implements Callable<Integer> {
         }
         PrintWriter out = spec.commandLine().getOut();
         AgentProcesses processes = new AgentProcesses(AgentProcesses.resolveAgentJar());
-        CoordinatorRuntime runtime = CoordinatorRuntime.start(new CoordinatorConfig(server.bind, server.grpcPort,
-                server.httpPort, server.dataDir, Optional.empty()));
+        CoordinatorRuntime runtime = CoordinatorRuntime.start(new CoordinatorConfig(server.bind, server.httpBind,
+                server.grpcPort, server.httpPort, server.dataDir, Optional.empty(), SchedulerSettings.DEFAULTS,
+                Optional.empty()));
         Thread shutdown = new Thread(() -> {
             processes.close();
             runtime.close();

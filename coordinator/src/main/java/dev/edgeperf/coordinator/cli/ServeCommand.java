@@ -65,7 +65,7 @@ final class ServeCommand implements Callable<Integer> {
             throw EdgeperfException.userError(e.getMessage());
         }
         CoordinatorRuntime runtime = CoordinatorRuntime.start(
-                new CoordinatorConfig(server.bind, server.grpcPort, server.httpPort, server.dataDir,
+                new CoordinatorConfig(server.bind, server.httpBind, server.grpcPort, server.httpPort, server.dataDir,
                         Optional.ofNullable(db), scheduler, tlsCert == null ? Optional.empty()
                         : Optional.of(new CoordinatorConfig.Tls(tlsCert, tlsKey))));
         Runtime.getRuntime().addShutdownHook(new Thread(runtime::close, "edgeperf-shutdown"));
@@ -83,8 +83,13 @@ final class ServeCommand implements Callable<Integer> {
         @Option(names = "--http-port", defaultValue = "7780", description = "HTTP port, 0 = any free (default: ${DEFAULT-VALUE}).")
         int httpPort;
 
-        @Option(names = "--bind", defaultValue = "127.0.0.1", description = "Address to listen on (default: ${DEFAULT-VALUE}).")
+        @Option(names = "--bind", defaultValue = "127.0.0.1", description = "Address gRPC listens on; agents on other"
+                + " machines need e.g. 0.0.0.0 (default: ${DEFAULT-VALUE}).")
         String bind;
+
+        @Option(names = "--http-bind", defaultValue = "127.0.0.1", description = "Address the dashboard and JSON API"
+                + " listen on, independent of --bind (default: ${DEFAULT-VALUE}).")
+        String httpBind;
 
         @Option(names = "--data-dir", paramLabel = "DIR", defaultValue = "./edgeperf-data",
                 description = "Database, artifacts, join token and logs (default: ${DEFAULT-VALUE}).")

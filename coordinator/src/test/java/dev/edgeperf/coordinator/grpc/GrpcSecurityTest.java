@@ -51,7 +51,7 @@ class GrpcSecurityTest {
     @Test
     void tlsCoordinatorAnswersTrustingClientsAndRefusesPlaintext() throws Exception {
         Path[] pem = selfSigned();
-        try (CoordinatorRuntime runtime = CoordinatorRuntime.start(new CoordinatorConfig("127.0.0.1", 0, 0,
+        try (CoordinatorRuntime runtime = CoordinatorRuntime.start(new CoordinatorConfig("127.0.0.1", "127.0.0.1", 0, 0,
                 tmp.resolve("data"), Optional.empty(), SchedulerSettings.DEFAULTS,
                 Optional.of(new CoordinatorConfig.Tls(pem[0], pem[1]))))) {
             ChannelCredentials tls = TlsChannelCredentials.newBuilder().trustManager(pem[0].toFile()).build();
@@ -98,7 +98,7 @@ class GrpcSecurityTest {
     @Test
     void wrongTlsFilesAreAUserErrorNamingThem() {
         Path missing = tmp.resolve("nope.pem");
-        assertThatThrownBy(() -> CoordinatorRuntime.start(new CoordinatorConfig("127.0.0.1", 0, 0,
+        assertThatThrownBy(() -> CoordinatorRuntime.start(new CoordinatorConfig("127.0.0.1", "127.0.0.1", 0, 0,
                 tmp.resolve("data"), Optional.empty(), SchedulerSettings.DEFAULTS,
                 Optional.of(new CoordinatorConfig.Tls(missing, missing)))))
                 .hasMessage("TLS file " + missing + " does not exist or is not readable");
