@@ -3,7 +3,10 @@ package dev.edgeperf.coordinator.store;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.edgeperf.coordinator.testing.Fixtures;
+import dev.edgeperf.coordinator.testing.Processes;
 import dev.edgeperf.proto.Calibration;
 import java.io.IOException;
 import java.net.ServerSocket;
@@ -11,9 +14,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.sql.Connection;
+import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.Statement;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -33,8 +38,11 @@ class PostgresStoreIT {
     private Path data;
     private boolean asPostgresUser;
 
+    private final Processes processes = new Processes();
+
     @AfterEach
     void stop() throws Exception {
+        processes.close(); // coordinator and agent first: they hold connections to the server
         if (pgCtl != null && data != null) {
             run(List.of(pgCtl.toString(), "-D", data.toString(), "-m", "immediate", "stop"), false);
         }
@@ -143,5 +151,53 @@ class PostgresStoreIT {
             assertThat(rs.getBytes(1)).containsExactly(1, 2, 3, 0, -1);
             assertThat(rs.getDouble(2)).isEqualTo(7.5);
         }
+    }
+
+    /** `serve --db jdbc:postgresql://…` with a real agent and the CLI: the rows land in PostgreSQL. */
+    @Test
+    void serveOnPostgresRunsACampaignEndToEnd() throws Exception {
+        String url = startServer();
+        Path dataDir = dir.resolve("coordinator");
+        var listening = processes.startCoordinator(dataDir, dir.resolve("coordinator.log"), "--db", url);
+        String grpc = "127.0.0.1:" + listening.group(1);
+        processes.start(Processes.javaJar(Processes.agentJar(), "run", "--coordinator", grpc, "--name", "pg-e2e",
+                "--token-file", dataDir.resolve("join-token").toString(), "--work-dir", dir.resolve("agent").toString(),
+                "--connect-timeout", "2m"), dir.resolve("agent.log"));
+        awaitAgent(url, "pg-e2e");
+
+        Processes.Outcome run = processes.run(Processes.javaJar(Processes.coordinatorJar(), "campaign", "run",
+                "--model", "mnist-cnn", "--batch", "1,8", "--json", "--coordinator", grpc, "--data-dir",
+                dataDir.toString(), "--warmup", "2", "--min-iterations", "5", "--min-duration-ms", "10",
+                "--max-duration-ms", "2000", "--timeout", "4m"), dir.resolve("cli"), Duration.ofMinutes(5));
+
+        assertThat(run.exitCode()).as("stderr: %s", run.stderr()).isZero();
+        JsonNode status = new ObjectMapper().readTree(run.stdout());
+        assertThat(status.get("rows")).hasSize(2);
+        List<String> stored = new ArrayList<>();
+        try (Connection c = DriverManager.getConnection(url); Statement st = c.createStatement();
+             ResultSet rs = st.executeQuery("SELECT a.name, j.batch_size, r.p50_ms, j.flops FROM results r"
+                     + " JOIN jobs j ON j.id = r.job_id JOIN agents a ON a.id = r.agent_id ORDER BY j.batch_size")) {
+            while (rs.next()) {
+                stored.add(rs.getString(1) + "/" + rs.getInt(2));
+                assertThat(rs.getDouble(3)).isPositive();
+                assertThat(rs.getLong(4)).isEqualTo(1_059_880L * rs.getInt(2));
+            }
+        }
+        assertThat(stored).containsExactly("pg-e2e/1", "pg-e2e/8");
+    }
+
+    private static void awaitAgent(String url, String name) throws Exception {
+        long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
+        while (System.nanoTime() < deadline) {
+            try (Connection c = DriverManager.getConnection(url); Statement st = c.createStatement();
+                 ResultSet rs = st.executeQuery("SELECT COUNT(*) FROM agents WHERE connected AND name = '" + name + "'")) {
+                rs.next();
+                if (rs.getLong(1) > 0) {
+                    return;
+                }
+            }
+            Thread.sleep(250);
+        }
+        throw new AssertionError(name + " did not connect within 90 s");
     }
 }
