@@ -197,7 +197,9 @@ class ModelsCliIT {
     @Test
     void realOnnxTestdataModel() throws Exception {
         Path dir = TESTDATA.resolve("pytorch-converted/test_Conv2d_depthwise_strided");
-        Assumptions.assumeTrue(Files.isRegularFile(dir.resolve("model.onnx")), "libonnx-testdata not installed");
+        if (!"true".equals(System.getenv("CI"))) {
+            Assumptions.assumeTrue(Files.isRegularFile(dir.resolve("model.onnx")), "libonnx-testdata not installed");
+        }
         TensorProto expected = TensorProto.parseFrom(Files.readAllBytes(dir.resolve("test_data_set_0/output_0.pb")));
         Outcome o = run("models", "profile", dir.resolve("model.onnx").toString(), "--json");
         assertThat(o.exitCode()).as(o.stderr()).isZero();

@@ -32,7 +32,7 @@ class QuantizationTest {
 
     @Test
     void dynamicQuantizationOfGemmMatchesBaseline() {
-        ModelProto m = TestModels.mnistOrSmallCnn();
+        ModelProto m = TestModels.zooMnist();
         CalibrationData data = inputs(m, 8, 2);
         TransformResult r = VariantTransforms.apply(m, VariantRecipe.parse("quantized:int8-dynamic"), data, RUNNER);
         assertThat(r.notes()).anyMatch(n -> n.contains("Conv is not dynamically quantized"));
@@ -59,8 +59,7 @@ class QuantizationTest {
 
     @Test
     void convsWithFewFiltersStayFp32WhileTheGemmsRunInt8() {
-        ModelProto m = TestModels.mnistOrSmallCnn();
-        org.junit.jupiter.api.Assumptions.assumeTrue(TestModels.zooMnistOrNull() != null, "zoo mnist-cnn not built");
+        ModelProto m = TestModels.zooMnist();
         CalibrationData data = inputs(m, 8, 2);
         TransformResult r = VariantTransforms.apply(m, VariantRecipe.parse("quantized:int8-static"), data, RUNNER);
         Map<String, Integer> kernels = RUNNER.executedKernels(r.model(), data.iterator().next(), "mnist");

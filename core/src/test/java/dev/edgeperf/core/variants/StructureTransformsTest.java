@@ -54,7 +54,7 @@ class StructureTransformsTest {
 
     @Test
     void separableOnMnistKeepsTheOutputShapeAndApproximates() {
-        ModelProto m = TestModels.mnistOrSmallCnn();
+        ModelProto m = TestModels.zooMnist();
         TransformResult r = apply(m, "separable");
         assertThat(r.model().getGraph().getNodeList().stream()
                 .filter(n -> n.getOpType().equals("Conv") && Attributes.getInt(n, "group", 1) > 1)).isNotEmpty();
@@ -104,7 +104,7 @@ class StructureTransformsTest {
 
     @Test
     void structuredPruningOnZooMnistRuns() {
-        ModelProto m = TestModels.mnistOrSmallCnn();
+        ModelProto m = TestModels.zooMnist();
         TransformResult r = apply(m, "pruned:structured:0.5");
         assertThat(r.model().getSerializedSize()).isLessThan(m.getSerializedSize());
         assertThat(RUNNER.run(r.model(), inputs(m, 2, 1), "structured").get(0)).hasSize(2 * 10);

@@ -18,18 +18,9 @@ final class TestModels {
     }
 
     /** mnist-cnn from the zoo when it is implemented, else null. */
-    static ModelProto zooMnistOrNull() {
-        try {
-            return ModelProto.parseFrom(ModelZoo.build("mnist-cnn"));
-        } catch (UnsupportedOperationException | com.google.protobuf.InvalidProtocolBufferException e) {
-            return null;
-        }
-    }
-
-    /** The zoo's mnist-cnn when available, else {@link #smallCnn()} (28×28 input). */
-    static ModelProto mnistOrSmallCnn() {
-        ModelProto m = zooMnistOrNull();
-        return m != null ? m : smallCnn();
+    /** The zoo's trained mnist-cnn. */
+    static ModelProto zooMnist() {
+        return ModelZoo.buildProto("mnist-cnn");
     }
 
     /** [N,1,28,28] → Conv 8@3×3 pad 1 → Relu → MaxPool 2 → Conv 12@3×3 → Relu → MaxPool 2 → Flatten → Gemm 64 → Relu → Gemm 10. */

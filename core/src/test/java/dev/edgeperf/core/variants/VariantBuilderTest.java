@@ -19,7 +19,7 @@ class VariantBuilderTest {
 
     @Test
     void writesEveryVariantWithARecord(@TempDir Path dir) throws Exception {
-        ModelProto m = TestModels.mnistOrSmallCnn();
+        ModelProto m = TestModels.zooMnist();
         CalibrationData data = TransformTestSupport.inputs(m, 8, 4);
         List<VariantRecord> records = new VariantBuilder(new OrtRunner(1))
                 .build(m, "mnist-cnn", ALL.stream().map(VariantRecipe::parse).toList(), data, dir);

@@ -18,7 +18,7 @@ import org.junit.jupiter.api.Test;
 
 /** pruned:unstructured, quantized:fp16, clustered:K. */
 class WeightTransformsTest {
-    private final ModelProto mnist = TestModels.mnistOrSmallCnn();
+    private final ModelProto mnist = TestModels.zooMnist();
 
     @Test
     void unstructuredPruningZeroesExactlyTheRequestedFractionOfWeights() {

@@ -2,7 +2,6 @@ package dev.edgeperf.core.zoo;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.withinPercentage;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.edgeperf.core.cost.ModelProfile;
 import dev.edgeperf.core.cost.ModelProfiler;
@@ -29,7 +28,7 @@ class ProfilerAgreementTest {
     @ParameterizedTest(name = "{0}")
     @MethodSource("seedFigures")
     void convAndGemmMacsMatchTheSeedArithmetic(String name, long macs) {
-        ModelProfile profile = profileOrSkip(name);
+        ModelProfile profile = profile(name);
         long convGemm = profile.nodes().stream()
                 .filter(n -> n.opType().equals("Conv") || n.opType().equals("Gemm"))
                 .mapToLong(NodeCost::macs).sum();
@@ -40,7 +39,7 @@ class ProfilerAgreementTest {
     @ParameterizedTest(name = "{0}")
     @MethodSource("imageNetFigures")
     void totalMacsWithinOnePercentOfPublished(String name, double macs) {
-        ModelProfile profile = profileOrSkip(name);
+        ModelProfile profile = profile(name);
         assertThat((double) profile.totalMacs()).as(name + " total MACs from ModelProfiler").isCloseTo(macs, withinPercentage(1));
         assertThat(profile.uncountedOpTypes()).as(name + " op types without a counting rule").isEmpty();
     }
@@ -52,18 +51,12 @@ class ProfilerAgreementTest {
     @ParameterizedTest(name = "{0}")
     @MethodSource("parameterCounts")
     void parameterCountsMatchPublishedFigures(String name, long trainable, long total) {
-        ModelProfile profile = profileOrSkip(name);
+        ModelProfile profile = profile(name);
         assertThat(profile.trainableParams()).as(name + " trainable parameters from ModelProfiler").isEqualTo(trainable);
         assertThat(profile.totalParams()).as(name + " total parameters from ModelProfiler").isEqualTo(total);
     }
 
-    /** Probed on a tiny model first so a stub profiler does not cost a 553 MB vgg16 build per test. */
-    private static ModelProfile profileOrSkip(String name) {
-        try {
-            ModelProfiler.profile(ModelZoo.build("keras-mlp"), "keras-mlp", ProfileOptions.batch(1));
-        } catch (UnsupportedOperationException e) {
-            assumeTrue(false, "ModelProfiler is not implemented yet: " + e.getMessage());
-        }
+    private static ModelProfile profile(String name) {
         return ModelProfiler.profile(ModelZoo.build(name), name, ProfileOptions.batch(1));
     }
 }
