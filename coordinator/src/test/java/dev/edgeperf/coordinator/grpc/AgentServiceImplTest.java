@@ -19,8 +19,6 @@ import io.grpc.stub.StreamObserver;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -36,26 +34,6 @@ class AgentServiceImplTest {
     private FleetRegistry fleet;
     private Server server;
     private ManagedChannel channel;
-
-    private static final class Recorder implements StreamObserver<CoordinatorMessage> {
-        final List<CoordinatorMessage> messages = new CopyOnWriteArrayList<>();
-        final CompletableFuture<Status> closed = new CompletableFuture<>();
-
-        @Override
-        public void onNext(CoordinatorMessage value) {
-            messages.add(value);
-        }
-
-        @Override
-        public void onError(Throwable t) {
-            closed.complete(Status.fromThrowable(t));
-        }
-
-        @Override
-        public void onCompleted() {
-            closed.complete(Status.OK);
-        }
-    }
 
     @BeforeEach
     void start() throws Exception {
@@ -74,7 +52,7 @@ class AgentServiceImplTest {
         Database.close(store.dataSource());
     }
 
-    private StreamObserver<AgentMessage> connect(String agentName, Recorder recorder) {
+    private StreamObserver<AgentMessage> connect(String agentName, StreamRecorder recorder) {
         StreamObserver<AgentMessage> requests = AgentServiceGrpc.newStub(channel).connect(recorder);
         requests.onNext(AgentMessage.newBuilder().setHello(Fixtures.hello(agentName, 10)).build());
         return requests;
@@ -90,12 +68,12 @@ class AgentServiceImplTest {
 
     @Test
     void duplicateLiveNameIsAlreadyExistsAndDisconnectFreesTheName() throws Exception {
-        Recorder first = new Recorder();
+        StreamRecorder first = new StreamRecorder();
         StreamObserver<AgentMessage> firstStream = connect("pi", first);
         await(() -> !first.messages.isEmpty());
         assertThat(first.messages.get(0).getWelcome().getAgentId()).isNotEmpty();
 
-        Recorder second = new Recorder();
+        StreamRecorder second = new StreamRecorder();
         connect("pi", second);
         Status status = second.closed.get(5, TimeUnit.SECONDS);
         assertThat(status.getCode()).isEqualTo(Status.Code.ALREADY_EXISTS);
@@ -109,7 +87,7 @@ class AgentServiceImplTest {
         await(() -> fleet.connected().isEmpty());
         assertThat(store.agents().get(0).connected()).isFalse();
 
-        Recorder third = new Recorder();
+        StreamRecorder third = new StreamRecorder();
         connect("pi", third);
         await(() -> !third.messages.isEmpty());
         assertThat(third.messages.get(0).getWelcome().getAgentId())
@@ -118,7 +96,7 @@ class AgentServiceImplTest {
 
     @Test
     void firstMessageOtherThanHelloIsInvalidArgument() throws Exception {
-        Recorder recorder = new Recorder();
+        StreamRecorder recorder = new StreamRecorder();
         StreamObserver<AgentMessage> requests = AgentServiceGrpc.newStub(channel).connect(recorder);
         requests.onNext(AgentMessage.newBuilder().setHeartbeat(dev.edgeperf.proto.Heartbeat.getDefaultInstance())
                 .build());

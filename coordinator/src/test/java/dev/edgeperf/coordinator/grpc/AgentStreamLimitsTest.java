@@ -18,8 +18,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -28,26 +26,6 @@ import org.junit.jupiter.api.io.TempDir;
 class AgentStreamLimitsTest {
     @TempDir
     Path tmp;
-
-    private static final class Recorder implements StreamObserver<CoordinatorMessage> {
-        final List<CoordinatorMessage> messages = new CopyOnWriteArrayList<>();
-        final CompletableFuture<Status> closed = new CompletableFuture<>();
-
-        @Override
-        public void onNext(CoordinatorMessage value) {
-            messages.add(value);
-        }
-
-        @Override
-        public void onError(Throwable t) {
-            closed.complete(Status.fromThrowable(t));
-        }
-
-        @Override
-        public void onCompleted() {
-            closed.complete(Status.OK);
-        }
-    }
 
     private static void await(String what, java.util.function.BooleanSupplier condition) throws Exception {
         long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
@@ -66,7 +44,7 @@ class AgentStreamLimitsTest {
             try {
                 var stub = AgentServiceGrpc.newStub(channel)
                         .withCallCredentials(new BearerTokenCredentials(runtime.joinToken()));
-                Recorder first = new Recorder();
+                StreamRecorder first = new StreamRecorder();
                 StreamObserver<AgentMessage> out = stub.connect(first);
                 out.onNext(AgentMessage.newBuilder().setHello(Fixtures.hello("big", 10)).build());
                 await("the welcome", () -> !first.messages.isEmpty());
@@ -83,7 +61,7 @@ class AgentStreamLimitsTest {
                 assertThat(runtime.store().agents()).singleElement()
                         .satisfies(a -> assertThat(a.connected()).isFalse());
 
-                Recorder again = new Recorder();
+                StreamRecorder again = new StreamRecorder();
                 stub.connect(again).onNext(AgentMessage.newBuilder().setHello(Fixtures.hello("big", 10)).build());
                 await("a second welcome", () -> !again.messages.isEmpty());
                 assertThat(again.messages.get(0).getWelcome().getAgentId())

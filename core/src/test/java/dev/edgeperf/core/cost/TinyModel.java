@@ -1,6 +1,5 @@
 package dev.edgeperf.core.cost;
 
-import ai.onnx.proto.OnnxMl.AttributeProto;
 import ai.onnx.proto.OnnxMl.GraphProto;
 import ai.onnx.proto.OnnxMl.ModelProto;
 import ai.onnx.proto.OnnxMl.NodeProto;
@@ -10,6 +9,7 @@ import ai.onnx.proto.OnnxMl.TensorShapeProto;
 import ai.onnx.proto.OnnxMl.TypeProto;
 import ai.onnx.proto.OnnxMl.ValueInfoProto;
 import com.google.protobuf.ByteString;
+import dev.edgeperf.core.cost.fixtures.OnnxFixture;
 import dev.edgeperf.core.onnx.Tensors;
 
 /** A hand-written builder of tiny ONNX graphs for tests; dims given as "N" are symbolic. */
@@ -63,25 +63,7 @@ final class TinyModel {
             n.addOutput(out);
         }
         for (int i = 0; i < attrs.length; i += 2) {
-            AttributeProto.Builder a = AttributeProto.newBuilder().setName((String) attrs[i]);
-            Object v = attrs[i + 1];
-            if (v instanceof Long l) {
-                a.setType(AttributeProto.AttributeType.INT).setI(l);
-            } else if (v instanceof Integer l) {
-                a.setType(AttributeProto.AttributeType.INT).setI(l);
-            } else if (v instanceof long[] ls) {
-                a.setType(AttributeProto.AttributeType.INTS);
-                for (long l : ls) {
-                    a.addInts(l);
-                }
-            } else if (v instanceof Float f) {
-                a.setType(AttributeProto.AttributeType.FLOAT).setF(f);
-            } else if (v instanceof String s) {
-                a.setType(AttributeProto.AttributeType.STRING).setS(ByteString.copyFromUtf8(s));
-            } else if (v instanceof TensorProto t) {
-                a.setType(AttributeProto.AttributeType.TENSOR).setT(t);
-            }
-            n.addAttribute(a);
+            n.addAttribute(OnnxFixture.attribute((String) attrs[i], attrs[i + 1]));
         }
         graph.addNode(n);
         return this;
