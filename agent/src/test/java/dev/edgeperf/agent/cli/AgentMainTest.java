@@ -57,7 +57,7 @@ class AgentMainTest {
         assertThat(code).isEqualTo(69);
         assertThat(err.toString()).startsWith("edgeperf-agent: cannot reach coordinator 127.0.0.1:" + port + ": ")
                 .hasLineCount(1);
-        assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(20));
+        assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(90));
     }
 
     @Test
@@ -70,7 +70,7 @@ class AgentMainTest {
     @Test
     void benchJsonHasOneObjectPerConfiguration() throws Exception {
         int code = run("bench", "mnist-cnn", "--batch", "1,4", "--threads", "1", "--warmup", "1",
-                "--min-iterations", "5", "--min-duration-ms", "20", "--target-ci", "0", "--json");
+                "--min-iterations", "5", "--min-duration-ms", "20", "--max-duration-ms", "120000", "--target-ci", "0", "--json");
         assertThat(code).as(err.toString()).isZero();
         JsonNode array = new ObjectMapper().readTree(out.toString());
         assertThat(array.isArray()).isTrue();
@@ -99,7 +99,7 @@ class AgentMainTest {
     @Test
     void benchConcurrencyAndTargetCiInProcess() throws Exception {
         int code = run("bench", "mnist-cnn", "--batch", "2", "--threads", "1", "--concurrency", "1,2", "--warmup", "2",
-                "--min-iterations", "20", "--min-duration-ms", "50", "--max-duration-ms", "3000", "--target-ci", "25%",
+                "--min-iterations", "20", "--min-duration-ms", "50", "--max-duration-ms", "120000", "--target-ci", "25%",
                 "--in-process", "--json");
         assertThat(code).as(err.toString()).isZero();
         JsonNode array = new ObjectMapper().readTree(out.toString());

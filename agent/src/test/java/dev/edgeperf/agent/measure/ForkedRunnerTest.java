@@ -23,7 +23,7 @@ class ForkedRunnerTest {
         Files.write(mnist, ModelZoo.build("mnist-cnn"));
         AtomicLong progress = new AtomicLong();
         Measurement m = new ForkedRunner(dir.resolve("scratch"), 2).measure(
-                new MeasurementRequest(mnist, 2, 1, new MeasurementSettings(2, 30, 50, 5_000)),
+                new MeasurementRequest(mnist, 2, 1, new MeasurementSettings(2, 30, 50, 120_000)),
                 (it, ms) -> progress.set(it));
         assertThat(m.inProcess()).isFalse();
         assertThat(m.batchSize()).isEqualTo(2);

@@ -22,6 +22,9 @@ class InferenceRunnerTest {
     static Path dir;
     static Path mnist;
 
+    /** A maximum duration no run of these tiny models reaches, however loaded the machine. */
+    private static final long GENEROUS_MAX_MS = 120_000;
+
     private final InferenceRunner runner = new InferenceRunner(new DeviceSensors(dir), 2);
 
     @BeforeAll
@@ -33,7 +36,9 @@ class InferenceRunnerTest {
     @ParameterizedTest
     @ValueSource(ints = {1, 8})
     void mnistCnnMeetsMinimumsAndReportsConsistentThroughput(int batch) {
-        MeasurementSettings s = new MeasurementSettings(3, 40, 100, 5_000);
+        // The maximum is far beyond what 40 runs take even on a loaded machine, so the stop
+        // reason does not depend on the machine's speed.
+        MeasurementSettings s = new MeasurementSettings(3, 40, 100, GENEROUS_MAX_MS);
         AtomicLong lastProgress = new AtomicLong();
         Measurement m = runner.measure(new MeasurementRequest(mnist, batch, 1, s), (it, ms) -> lastProgress.set(it));
 
@@ -44,12 +49,13 @@ class InferenceRunnerTest {
         assertThat(l.minMs()).isPositive();
         assertThat(l.p50Ms()).isPositive().isLessThanOrEqualTo(l.p99Ms());
         assertThat(m.stopReason()).isEqualTo(StopReason.MIN_ITERATIONS_AND_MIN_DURATION_MET);
-        assertThat(m.timedSeconds()).isGreaterThan(0).isLessThan(5.0);
+        assertThat(m.timedSeconds()).isGreaterThanOrEqualTo(0.1); // the minimum duration
         // throughput = batch x n / sum(latencies) = batch / mean latency, exactly up to histogram rounding
         assertThat(m.throughputSamplesPerS()).isCloseTo(batch * 1000.0 / l.meanMs(),
                 org.assertj.core.data.Percentage.withPercentage(1));
-        // ... and the same order of magnitude as batch / p50
-        assertThat(m.throughputSamplesPerS()).isBetween(batch * 1000.0 / l.p50Ms() / 5, batch * 1000.0 / l.p50Ms() * 5);
+        // ... so it lies between batch / slowest run and batch / fastest run whatever the load
+        // (a band around batch / p50 does not: one stall moves the mean, not the median)
+        assertThat(m.throughputSamplesPerS()).isBetween(batch * 1000.0 / l.maxMs() * 0.99, batch * 1000.0 / l.minMs() * 1.01);
         assertThat(m.sessionCreateMs()).isPositive();
         assertThat(m.firstInferenceMs()).isPositive();
         assertThat(m.engine()).isEqualTo("onnxruntime");
@@ -66,7 +72,8 @@ class InferenceRunnerTest {
         Measurement m = runner.measure(new MeasurementRequest(mnist, 1, 1, s));
         assertThat(m.stopReason()).isEqualTo(StopReason.MAX_DURATION);
         assertThat(m.computeLatency().count()).isLessThan(1_000_000_000L);
-        assertThat(m.timedSeconds()).isLessThan(1.0);
+        // it ran until the maximum; an upper bound would time the machine, not the rule
+        assertThat(m.timedSeconds()).isGreaterThanOrEqualTo(0.149);
     }
 
     @Test
@@ -152,12 +159,12 @@ class InferenceRunnerTest {
 
     @Test
     void throughputModeRunsConcurrentCallsOnOneSession() {
-        Measurement m = runner.measure(new MeasurementRequest(mnist, 2, 1, new MeasurementSettings(2, 60, 100, 3_000),
+        Measurement m = runner.measure(new MeasurementRequest(mnist, 2, 1, new MeasurementSettings(2, 60, 100, GENEROUS_MAX_MS),
                 3));
         assertThat(m.concurrency()).isEqualTo(3);
         assertThat(m.computeLatency().count()).isGreaterThanOrEqualTo(60);
         assertThat(m.endToEndLatency()).isEmpty();
-        assertThat(m.timedSeconds()).isGreaterThanOrEqualTo(0.1).isLessThan(3.5);
+        assertThat(m.timedSeconds()).isGreaterThanOrEqualTo(0.1);
         // samples over wall time
         assertThat(m.throughputSamplesPerS()).isCloseTo(2.0 * m.computeLatency().count() / m.timedSeconds(),
                 org.assertj.core.data.Percentage.withPercentage(0.01));
@@ -167,7 +174,7 @@ class InferenceRunnerTest {
     @Test
     void looseTargetIsReachedAndTheMaximumSaysTheTargetWasMissed() {
         Measurement loose = runner.measure(new MeasurementRequest(mnist, 1, 1,
-                new MeasurementSettings(2, 20, 0, 5_000, 0.5, false)));
+                new MeasurementSettings(2, 20, 0, GENEROUS_MAX_MS, 0.5, false)));
         assertThat(loose.stopReason()).isEqualTo(StopReason.TARGET_CI_REACHED);
         assertThat(loose.ciRelativeHalfWidth()).isLessThanOrEqualTo(0.5);
         // a minimum the loop cannot reach in time leaves the target unchecked

@@ -179,7 +179,8 @@ class AgentClientTest {
                 .hasMessage("coordinator in-process:" + coordinator.name + " rejected the join token from "
                         + work.resolve("join-token"))
                 .satisfies(e -> assertThat(((EdgeperfException) e).category()).isEqualTo(ErrorCategory.USER_ERROR));
-        assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(5));
+        // well under the 30 s connect timeout: a rejected token is not retried (a generous bound, not a timing)
+        assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(25));
         client = null;
     }
 
@@ -195,7 +196,7 @@ class AgentClientTest {
                 .isInstanceOf(EdgeperfException.class)
                 .hasMessageStartingWith("cannot reach coordinator in-process:" + coordinator.name + ": UNAVAILABLE")
                 .satisfies(e -> assertThat(((EdgeperfException) e).category()).isEqualTo(ErrorCategory.EXTERNAL));
-        assertThat(Duration.ofNanos(System.nanoTime() - start)).isBetween(Duration.ofMillis(1000), Duration.ofSeconds(6));
+        assertThat(Duration.ofNanos(System.nanoTime() - start)).isBetween(Duration.ofMillis(1000), Duration.ofSeconds(60));
         coordinator = null;
     }
 

@@ -59,7 +59,6 @@ class LargeTransformerProfileTest {
             Path file = write(bert, tmp.resolve("bert-base-" + layers + ".onnx"));
             ProfileBenchmark.Timing timing = ProfileBenchmark.timeFile(file, 5, INPUT);
             System.out.println("BERT-base, " + layers + " layers, " + bert.totalParams() + " params: " + timing);
-            assertThat(timing.bestMs()).isLessThan(3000);
             Files.delete(file);
         }
     }
