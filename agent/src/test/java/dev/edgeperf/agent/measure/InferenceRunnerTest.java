@@ -49,7 +49,7 @@ class InferenceRunnerTest {
         assertThat(l.minMs()).isPositive();
         assertThat(l.p50Ms()).isPositive().isLessThanOrEqualTo(l.p99Ms());
         assertThat(m.stopReason()).isEqualTo(StopReason.MIN_ITERATIONS_AND_MIN_DURATION_MET);
-        assertThat(m.timedSeconds()).isGreaterThanOrEqualTo(0.1); // the minimum duration
+        assertThat(m.timedSeconds()).isPositive(); // the sum of the runs, not the wall time the minimum counts
         // throughput = batch x n / sum(latencies) = batch / mean latency, exactly up to histogram rounding
         assertThat(m.throughputSamplesPerS()).isCloseTo(batch * 1000.0 / l.meanMs(),
                 org.assertj.core.data.Percentage.withPercentage(1));
@@ -72,8 +72,9 @@ class InferenceRunnerTest {
         Measurement m = runner.measure(new MeasurementRequest(mnist, 1, 1, s));
         assertThat(m.stopReason()).isEqualTo(StopReason.MAX_DURATION);
         assertThat(m.computeLatency().count()).isLessThan(1_000_000_000L);
-        // it ran until the maximum; an upper bound would time the machine, not the rule
-        assertThat(m.timedSeconds()).isGreaterThanOrEqualTo(0.149);
+        // no bound on timedSeconds: it sums the runs (not the wall time the rule counts), and an
+        // upper bound would time the machine rather than test the rule
+        assertThat(m.timedSeconds()).isPositive();
     }
 
     @Test
