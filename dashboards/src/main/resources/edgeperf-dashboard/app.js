@@ -15,7 +15,9 @@
     variant: null,        // selected "model · variant" key, null = the one with most results
     agents: [],
     campaigns: [],
-    results: [],
+    results: [],          // rows of done jobs: what the charts plot
+    rows: [],             // every ended job (done, failed, cancelled): what the table lists
+    schema: null,         // result fields by key, from api/schema/results: labels' explanations
   };
 
   const $ = (id) => document.getElementById(id);
@@ -65,6 +67,7 @@
   /** Threads the session used, with the request beside it when a fixed count was asked and not used. */
   function threadsCell(r) {
     const asked = r.requestedThreads > 0 ? String(r.requestedThreads) : 'engine default';
+    if (num(r.threads) === null) return el('td', { className: 'num', text: r.requestedThreads > 0 ? String(r.requestedThreads) : '–', title: 'did not run; requested ' + asked });
     const text = r.requestedThreads > 0 && r.requestedThreads !== r.threads
       ? `${r.threads} (asked ${r.requestedThreads})` : String(r.threads);
     return el('td', { className: 'num', text, title: 'used ' + r.threads + ', requested ' + asked });
@@ -144,7 +147,11 @@
       state.agents = agents;
       state.campaigns = campaigns;
       const campaign = effectiveCampaign();
-      state.results = await getJson(campaign === ALL ? 'api/results' : 'api/results?campaign=' + encodeURIComponent(campaign));
+      if (state.schema === null) {
+        state.schema = new Map((await getJson('api/schema/results')).map((f) => [f.key, f]));
+      }
+      state.rows = await getJson(campaign === ALL ? 'api/results' : 'api/results?campaign=' + encodeURIComponent(campaign));
+      state.results = state.rows.filter((r) => r.state === 'done');
       render();
       setStatus('updated ' + new Date().toLocaleTimeString(), false);
     } catch (error) {
@@ -299,39 +306,60 @@
     container.replaceChildren(...keys);
   }
 
-  function renderResultsTable(colours) {
-    const rows = [...state.results].sort((a, b) =>
-      a.agentName.localeCompare(b.agentName) || a.modelName.localeCompare(b.modelName) ||
-      a.variantRecipe.localeCompare(b.variantRecipe) || a.batchSize - b.batchSize || a.threads - b.threads);
-    const tbody = $('results-table').querySelector('tbody');
-    tbody.replaceChildren(...rows.map((r) => {
-      const ratio = num(r.predictedMs) && r.predictedMs > 0 ? r.p50Ms / r.predictedMs : null;
-      const ratioClass = ratio === null ? 'num' : ratio > 2 ? 'num ratio-high' : ratio < 0.5 ? 'num ratio-low' : 'num';
-      return el('tr', { 'data-agent': r.agentName, 'data-job': r.jobId }, [
-        el('td', {}, [el('span', { className: 'dot', style: `background:${colours.get(r.agentName)}` }), r.agentName]),
-        el('td', { text: r.modelName }),
-        el('td', { text: r.variantRecipe }),
-        el('td', { className: 'num', text: String(r.batchSize) }),
-        threadsCell(r),
-        el('td', { className: 'num', text: flops(r.flops) }),
-        el('td', { className: 'num', text: ms(r.predictedMs), title: `${fixed(r.peakGflops, 1)} GFLOP/s peak` }),
-        el('td', { 'data-col': 'basis' }, [el('span', {
-          className: 'chip basis-' + (r.peakBasis || 'unknown'), text: r.peakBasis || '–',
-          title: BASIS_TITLES[r.peakBasis] || '',
-        })]),
-        el('td', { className: 'num', text: ms(r.p50Ms) }),
-        el('td', { className: 'num', text: ms(r.p99Ms) }),
-        el('td', { className: 'num', 'data-col': 'p999', text: ms(r.p999Ms) }),
-        el('td', { className: 'num', 'data-col': 'e2e-p50', text: ms(r.endToEndP50Ms) }),
-        el('td', { className: ratioClass, text: ratio === null ? '–' : '×' + ratio.toFixed(2) }),
-        el('td', { className: 'num', text: charts.format(r.throughputSamplesPerS) }),
-        el('td', { className: 'num', 'data-col': 'queue-wait', text: duration(r.queueWaitMs) }),
-        el('td', { className: 'num', 'data-col': 'measuring', text: duration(r.measurementMs) }),
-        el('td', { className: r.attempt > 1 ? 'num retried' : 'num', 'data-col': 'attempt', text: String(r.attempt),
-          title: r.attempt > 1 ? 'earlier attempts were lost with their agent' : '' }),
-        el('td', { 'data-col': 'stop-reason', text: r.stopReason || '–' }),
-      ]);
+  /**
+   * The results table's columns: a result field (its key in the one result schema the coordinator
+   * declares; the header's tooltip is the field's description) and how its cell is drawn.
+   */
+  const TABLE_COLUMNS = [
+    { key: 'agentName', label: 'agent', cell: (r, c) => el('td', {}, [el('span', { className: 'dot', style: `background:${c.get(r.agentName)}` }), r.agentName || '–']) },
+    { key: 'modelName', label: 'model' },
+    { key: 'variantRecipe', label: 'variant' },
+    { key: 'batchSize', label: 'batch', num: true },
+    { key: 'threads', label: 'threads', num: true, cell: (r) => threadsCell(r) },
+    { key: 'flops', label: 'FLOPs', num: true, text: (r) => flops(r.flops) },
+    { key: 'predictedMs', label: 'predicted ms', num: true, text: (r) => ms(r.predictedMs), title: (r) => `${fixed(r.peakGflops, 1)} GFLOP/s peak` },
+    { key: 'peakBasis', label: 'peak basis', col: 'basis', cell: (r) => el('td', { 'data-col': 'basis' }, [el('span', {
+      className: 'chip basis-' + (r.peakBasis || 'unknown'), text: r.peakBasis || '–', title: BASIS_TITLES[r.peakBasis] || '' })]) },
+    { key: 'p50Ms', label: 'p50 ms', num: true, text: (r) => ms(r.p50Ms) },
+    { key: 'p99Ms', label: 'p99 ms', num: true, text: (r) => ms(r.p99Ms) },
+    { key: 'p999Ms', label: 'p99.9 ms', num: true, col: 'p999', text: (r) => ms(r.p999Ms) },
+    { key: 'endToEndP50Ms', label: 'e2e p50 ms', num: true, col: 'e2e-p50', text: (r) => ms(r.endToEndP50Ms) },
+    { key: 'measuredOverPredicted', label: 'measured / predicted', num: true, cell: (r) => {
+      const ratio = num(r.measuredOverPredicted);
+      const cls = ratio === null ? 'num' : ratio > 2 ? 'num ratio-high' : ratio < 0.5 ? 'num ratio-low' : 'num';
+      return el('td', { className: cls, text: ratio === null ? '–' : '×' + ratio.toFixed(2) });
+    } },
+    { key: 'throughputSamplesPerS', label: 'throughput (samples/s)', num: true, text: (r) => num(r.throughputSamplesPerS) === null ? '–' : charts.format(r.throughputSamplesPerS) },
+    { key: 'queueWaitMs', label: 'queue wait', num: true, col: 'queue-wait', text: (r) => duration(r.queueWaitMs) },
+    { key: 'measurementMs', label: 'measuring', num: true, col: 'measuring', text: (r) => duration(r.measurementMs) },
+    { key: 'attempt', label: 'attempt', num: true, col: 'attempt', cell: (r) => el('td', { className: r.attempt > 1 ? 'num retried' : 'num', 'data-col': 'attempt', text: String(r.attempt),
+      title: r.attempt > 1 ? 'earlier attempts were lost with their agent' : '' }) },
+    { key: 'stopReason', label: 'stop reason', col: 'stop-reason', text: (r) => r.stopReason || '–' },
+    { key: 'state', label: 'state', col: 'state', text: (r) => r.state, title: (r) => r.failureReason || '' },
+  ];
+
+  function renderResultsHeader() {
+    const cells = TABLE_COLUMNS.map((c) => el('th', {
+      className: c.num ? 'num' : '', text: c.label,
+      title: state.schema && state.schema.has(c.key) ? state.schema.get(c.key).description : '',
     }));
+    $('results-table').querySelector('thead').replaceChildren(el('tr', {}, cells));
+  }
+
+  function renderResultsTable(colours) {
+    renderResultsHeader();
+    const rows = [...state.rows].sort((a, b) =>
+      (a.agentName || '').localeCompare(b.agentName || '') || a.modelName.localeCompare(b.modelName) ||
+      a.variantRecipe.localeCompare(b.variantRecipe) || a.batchSize - b.batchSize || (a.threads || 0) - (b.threads || 0));
+    const tbody = $('results-table').querySelector('tbody');
+    tbody.replaceChildren(...rows.map((r) => el('tr', { 'data-agent': r.agentName || '', 'data-job': r.jobId, 'data-state': r.state },
+      TABLE_COLUMNS.map((c) => {
+        if (c.cell) return c.cell(r, colours);
+        const props = { className: c.num ? 'num' : '', text: c.text ? c.text(r) : (r[c.key] === null || r[c.key] === undefined ? '–' : String(r[c.key])) };
+        if (c.col) props['data-col'] = c.col;
+        if (c.title) props.title = c.title(r);
+        return el('td', props);
+      }))));
   }
 
   function init() {

@@ -31,7 +31,7 @@ final class CampaignCancelCommand implements Callable<Integer> {
         try (CoordinatorClient client = connection.connect()) {
             CampaignStatus status = client.cancel(campaignId);
             spec.commandLine().getOut().println(json.json ? CampaignReport.json(status)
-                    : "campaign " + status.getCampaignId() + " " + status.getState() + ": " + status.getJobsCancelled()
+                    : "campaign " + status.getCampaignId() + " " + CampaignReport.state(status) + ": " + status.getJobsCancelled()
                     + " job(s) cancelled, " + status.getJobsDone() + " done");
             spec.commandLine().getOut().flush();
             return 0;

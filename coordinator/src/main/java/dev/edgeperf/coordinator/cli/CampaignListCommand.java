@@ -34,7 +34,7 @@ final class CampaignListCommand implements Callable<Integer> {
             } else {
                 TextTable table = new TextTable("id", "name", "state", ">done", ">failed", "created", "waiting");
                 for (CampaignStatus c : response.getCampaignsList()) {
-                    table.add(c.getCampaignId(), c.getName(), c.getState(), c.getJobsDone() + "/" + c.getJobsTotal(),
+                    table.add(c.getCampaignId(), c.getName(), CampaignReport.state(c), c.getJobsDone() + "/" + c.getJobsTotal(),
                             c.getJobsFailed(), Instant.ofEpochMilli(c.getCreatedUnixMs()).toString(),
                             c.getWaitingReason());
                 }

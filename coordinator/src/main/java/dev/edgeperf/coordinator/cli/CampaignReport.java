@@ -3,6 +3,10 @@ package dev.edgeperf.coordinator.cli;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import dev.edgeperf.coordinator.grpc.ResultRows;
+import dev.edgeperf.coordinator.store.JobState;
+import dev.edgeperf.coordinator.store.ResultField;
+import dev.edgeperf.coordinator.store.ResultRecord;
 import dev.edgeperf.core.EdgeperfException;
 import dev.edgeperf.proto.CampaignStatus;
 import dev.edgeperf.proto.ResultRow;
@@ -21,20 +25,23 @@ final class CampaignReport {
 
     static String table(CampaignStatus status) {
         StringBuilder out = new StringBuilder();
-        out.append(String.format(Locale.ROOT, "campaign %s (%s): %s, %d of %d jobs done, %d failed%n",
-                status.getCampaignId(), status.getName(), status.getState(), status.getJobsDone(),
-                status.getJobsTotal(), status.getJobsFailed()));
+        out.append(String.format(Locale.ROOT, "campaign %s (%s): %s, %d of %d jobs done, %d failed%s%n",
+                status.getCampaignId(), status.getName(), state(status), status.getJobsDone(),
+                status.getJobsTotal(), status.getJobsFailed(),
+                status.getJobsCancelled() > 0 ? ", " + status.getJobsCancelled() + " cancelled" : ""));
         TextTable table = new TextTable("agent", "model", "variant", ">batch", ">threads", ">FLOPs", ">predicted ms",
                 ">measured p50 ms", ">measured/predicted", ">throughput (samples/s)", "state");
         for (ResultRow row : status.getRowsList()) {
-            boolean done = "done".equals(row.getState());
-            table.add(row.getAgentName(), row.getModelName(), row.getVariantRecipe(), row.getBatchSize(),
-                    threads(row), String.format(Locale.ROOT, "%,d", row.getFlops()),
-                    row.getPredictedMs() > 0 ? fmt(row.getPredictedMs(), 4) : "-",
-                    done ? fmt(row.getP50Ms(), 4) : "-",
-                    done && row.getPredictedMs() > 0 ? fmt(row.getP50Ms() / row.getPredictedMs(), 2) + "x" : "-",
-                    done ? fmt(row.getThroughputSamplesPerS(), 1) : "-",
-                    done ? "done" : "failed: " + row.getFailureReason());
+            ResultRecord r = ResultRows.fromProto(row);
+            boolean done = r.state() == JobState.DONE;
+            table.add(r.text(ResultField.AGENT_NAME), r.text(ResultField.MODEL_NAME),
+                    r.text(ResultField.VARIANT_RECIPE), r.integer(ResultField.BATCH_SIZE), threads(r),
+                    String.format(Locale.ROOT, "%,d", r.integer(ResultField.FLOPS)),
+                    r.real(ResultField.PREDICTED_MS).map(v -> fmt(v, 4)).orElse("-"),
+                    r.real(ResultField.P50_MS).map(v -> fmt(v, 4)).orElse("-"),
+                    r.real(ResultField.MEASURED_OVER_PREDICTED).map(v -> fmt(v, 2) + "x").orElse("-"),
+                    r.real(ResultField.THROUGHPUT_SAMPLES_PER_S).map(v -> fmt(v, 1)).orElse("-"),
+                    done ? "done" : r.state() + ": " + r.text(ResultField.FAILURE_REASON));
         }
         out.append(table.render());
         if (!status.getWaitingReason().isEmpty()) {
@@ -43,50 +50,30 @@ final class CampaignReport {
         return out.toString();
     }
 
-    /**
-     * The intra-op threads the session used (the engine default resolved to a number); for a failed
-     * job, which used none, the request ("-" for the engine default).
-     */
-    static String threads(ResultRow row) {
-        if ("done".equals(row.getState()) && row.getIntraOpThreads() > 0) {
-            return String.valueOf(row.getIntraOpThreads());
-        }
-        return row.getRequestedIntraOpThreads() > 0 ? String.valueOf(row.getRequestedIntraOpThreads()) : "-";
+    /** "running", "done", … as the CLI prints a campaign's state. */
+    static String state(CampaignStatus status) {
+        return status.getState().name().replace("CAMPAIGN_STATE_", "").toLowerCase(Locale.ROOT);
     }
 
+    /**
+     * The intra-op threads the session used (the engine default resolved to a number); for a job
+     * that did not run, the request ("-" for the engine default).
+     */
+    static String threads(ResultRecord r) {
+        long used = r.integer(ResultField.THREADS);
+        if (r.state() == JobState.DONE && used > 0) {
+            return String.valueOf(used);
+        }
+        long requested = r.integer(ResultField.REQUESTED_THREADS);
+        return requested > 0 ? String.valueOf(requested) : "-";
+    }
+
+    /** The summary and every row with every result field ({@link ResultField}), null where there is no value. */
     static String json(CampaignStatus status) {
         Map<String, Object> root = summary(status);
         List<Map<String, Object>> rows = new ArrayList<>();
-        for (ResultRow r : status.getRowsList()) {
-            Map<String, Object> row = new LinkedHashMap<>();
-            row.put("jobId", r.getJobId());
-            row.put("attempt", r.getAttempt());
-            row.put("agentName", r.getAgentName());
-            row.put("modelName", r.getModelName());
-            row.put("variantRecipe", r.getVariantRecipe());
-            row.put("batchSize", r.getBatchSize());
-            row.put("threads", r.getIntraOpThreads());
-            row.put("requestedThreads", r.getRequestedIntraOpThreads());
-            row.put("concurrency", r.getConcurrency());
-            row.put("selector", r.getSelector());
-            row.put("flops", r.getFlops());
-            row.put("peakGflops", r.getPeakGflops());
-            row.put("peakBasis", r.getPeakBasis());
-            row.put("predictedMs", r.getPredictedMs());
-            row.put("p50Ms", r.getP50Ms());
-            row.put("p90Ms", r.getP90Ms());
-            row.put("p99Ms", r.getP99Ms());
-            row.put("p999Ms", r.getP999Ms());
-            row.put("meanMs", r.getMeanMs());
-            row.put("endToEndP50Ms", r.getEndToEndP50Ms());
-            row.put("measuredOverPredicted", r.getPredictedMs() > 0 ? r.getP50Ms() / r.getPredictedMs() : null);
-            row.put("throughputSamplesPerS", r.getThroughputSamplesPerS());
-            row.put("queueWaitMs", r.getQueueWaitMs());
-            row.put("measurementMs", r.getMeasurementMs());
-            row.put("stopReason", r.getStopReason());
-            row.put("state", r.getState());
-            row.put("failureReason", r.getFailureReason());
-            rows.add(row);
+        for (ResultRow row : status.getRowsList()) {
+            rows.add(ResultRows.fromProto(row).toMap());
         }
         root.put("rows", rows);
         return write(root);
@@ -97,7 +84,7 @@ final class CampaignReport {
         Map<String, Object> root = new LinkedHashMap<>();
         root.put("campaignId", status.getCampaignId());
         root.put("name", status.getName());
-        root.put("state", status.getState());
+        root.put("state", state(status));
         root.put("jobsTotal", status.getJobsTotal());
         root.put("jobsQueued", status.getJobsQueued());
         root.put("jobsRunning", status.getJobsRunning());

@@ -2,6 +2,7 @@ package dev.edgeperf.coordinator.cli;
 
 import dev.edgeperf.core.EdgeperfException;
 import dev.edgeperf.core.ErrorCategory;
+import dev.edgeperf.proto.CampaignState;
 import dev.edgeperf.proto.CampaignStatus;
 import java.io.PrintStream;
 import java.time.Duration;
@@ -41,7 +42,8 @@ final class CampaignWatcher {
                     err.println(line);
                     last = line;
                 }
-                if (!"running".equals(status.getState())) {
+                if (status.getState() != CampaignState.CAMPAIGN_STATE_RUNNING
+                        && status.getState() != CampaignState.CAMPAIGN_STATE_PREPARING) {
                     return status;
                 }
                 if (System.nanoTime() > deadline) {

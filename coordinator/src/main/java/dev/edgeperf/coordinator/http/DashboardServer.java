@@ -2,7 +2,8 @@ package dev.edgeperf.coordinator.http;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
-import dev.edgeperf.coordinator.http.DashboardData.StoredHistogram;
+import dev.edgeperf.coordinator.store.StoreReader;
+import dev.edgeperf.coordinator.store.StoredHistogram;
 import dev.edgeperf.core.EdgeperfException;
 import dev.edgeperf.core.ErrorCategory;
 import io.javalin.Javalin;
@@ -25,8 +26,10 @@ import java.util.Optional;
  * The coordinator's HTTP server (Javalin on Jetty), bound to one host only:
  * <ul>
  *   <li>{@code GET /api/agents}, {@code GET /api/campaigns}, {@code GET /api/results[?campaign=ID]}: the
- *       {@link DashboardData} views as JSON (record component names, camelCase; times in Unix ms,
- *       latencies in ms, throughput in samples/s);</li>
+ *       store's records as JSON ({@link ApiViews}; camelCase; times in Unix ms, latencies in ms,
+ *       throughput in samples/s); result rows hold every {@code ResultField} by key, null where
+ *       there is no value;</li>
+ *   <li>{@code GET /api/schema/results}: the result fields in order (key, CSV name, type, description);</li>
  *   <li>{@code GET /api/results/{jobId}/percentiles[?p=50,99,99.9,99.99]}: any percentile of a stored
  *       result, decoded from its latency histogram ({@link LatencyPercentiles}); 404 when the job has
  *       no stored result or the result no histogram;</li>
@@ -46,7 +49,7 @@ public final class DashboardServer {
     /** Plenty for a dashboard polled every few seconds by a handful of people; Jetty's default is 250. */
     private static final int MAX_THREADS = 16;
 
-    private final DashboardData data;
+    private final StoreReader data;
     private final String bindHost;
     private final int requestedPort;
     private final HttpMetrics metrics;
@@ -58,12 +61,12 @@ public final class DashboardServer {
      * @param bindHost the only interface to listen on, e.g. {@code 127.0.0.1}
      * @param port     TCP port, {@code 0} = any free port (see {@link #port()} after {@link #start()})
      */
-    public DashboardServer(DashboardData data, String bindHost, int port) {
+    public DashboardServer(StoreReader data, String bindHost, int port) {
         this(data, bindHost, port, HttpMetrics.newRegistry());
     }
 
     /** As above, exporting {@code registry} on {@code /metrics} so callers can add their own meters. */
-    public DashboardServer(DashboardData data, String bindHost, int port, PrometheusMeterRegistry registry) {
+    public DashboardServer(StoreReader data, String bindHost, int port, PrometheusMeterRegistry registry) {
         this.data = Objects.requireNonNull(data, "data is null");
         this.bindHost = Objects.requireNonNull(bindHost, "bindHost is null");
         if (bindHost.isBlank()) {
@@ -150,7 +153,8 @@ public final class DashboardServer {
         javalin.before(ctx -> ctx.attribute(MATCHED_NANOS, System.nanoTime()));
         javalin.get("/health", ctx -> ctx.json(Map.of("status", "ok")));
         javalin.get("/api/agents", ctx -> ctx.json(data.agents()));
-        javalin.get("/api/campaigns", ctx -> ctx.json(data.campaigns()));
+        javalin.get("/api/campaigns", ctx -> ctx.json(data.campaigns().stream().map(ApiViews::campaign).toList()));
+        javalin.get("/api/schema/results", ctx -> ctx.json(ApiViews.resultSchema()));
         javalin.get("/api/results", this::results);
         javalin.get("/api/results/{jobId}/percentiles", this::percentiles);
         javalin.get("/metrics", ctx -> ctx.contentType("text/plain; version=0.0.4; charset=utf-8").result(metrics.scrape()));
@@ -184,7 +188,7 @@ public final class DashboardServer {
         if (campaign != null && campaign.isBlank()) {
             throw EdgeperfException.userError("query parameter campaign is blank; expected a campaign id or no parameter");
         }
-        ctx.json(data.results(Optional.ofNullable(campaign)));
+        ctx.json(data.results(Optional.ofNullable(campaign)).stream().map(ApiViews::result).toList());
     }
 
     private void percentiles(Context ctx) {

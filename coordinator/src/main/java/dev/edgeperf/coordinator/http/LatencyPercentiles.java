@@ -1,6 +1,6 @@
 package dev.edgeperf.coordinator.http;
 
-import dev.edgeperf.coordinator.http.DashboardData.StoredHistogram;
+import dev.edgeperf.coordinator.store.StoredHistogram;
 import dev.edgeperf.core.EdgeperfException;
 import dev.edgeperf.core.stats.LatencyHistograms;
 import java.util.ArrayList;

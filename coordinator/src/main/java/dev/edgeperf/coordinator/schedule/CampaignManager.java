@@ -11,9 +11,8 @@ import dev.edgeperf.coordinator.spec.Mode;
 import dev.edgeperf.core.variants.VariantRecipe;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import dev.edgeperf.coordinator.http.DashboardData.AgentView;
+import dev.edgeperf.coordinator.store.AgentRecord;
 import dev.edgeperf.coordinator.store.CampaignSummary;
-import dev.edgeperf.coordinator.store.JobOutcome;
 import dev.edgeperf.coordinator.store.Measurement;
 import dev.edgeperf.coordinator.store.NewJob;
 import dev.edgeperf.coordinator.store.Store;
@@ -29,7 +28,6 @@ import dev.edgeperf.proto.ListAgentsResponse;
 import dev.edgeperf.proto.ListCampaignsResponse;
 import dev.edgeperf.proto.ModelFile;
 import dev.edgeperf.proto.MeasurementSettings;
-import dev.edgeperf.proto.ResultRow;
 import dev.edgeperf.proto.SubmitCampaignRequest;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -186,13 +184,18 @@ public final class CampaignManager {
     }
 
     /**
-     * Fails every open job of a campaign as cancelled; agents running one finish it, and its result
-     * is refused.
+     * Cancels every open job of a campaign; agents running one finish it, and its result is refused.
+     * An ended campaign (done, failed, cancelled) stays as it is: that is a user error.
      *
      * @throws UnknownCampaignException for an id the store does not hold
      */
     public CampaignStatus cancel(String campaignId) {
-        status(campaignId);
+        CampaignSummary summary = store.campaignSummary(campaignId)
+                .orElseThrow(() -> new UnknownCampaignException(campaignId));
+        if (summary.state().ended()) {
+            throw EdgeperfException.userError("campaign " + campaignId + " is already " + summary.state()
+                    + "; nothing to cancel");
+        }
         List<String> open = store.cancelCampaign(campaignId);
         scheduler.dropQueued(open);
         LOG.info("campaign {} cancelled ({} open job(s))", campaignId, open.size());
@@ -215,7 +218,8 @@ public final class CampaignManager {
 
     private CampaignStatus toStatus(CampaignSummary summary) {
         CampaignStatus.Builder status = CampaignStatus.newBuilder().setCampaignId(summary.id())
-                .setName(summary.name()).setState(summary.state()).setJobsTotal(summary.total())
+                .setName(summary.name()).setState(dev.edgeperf.proto.CampaignState.valueOf("CAMPAIGN_STATE_"
+                        + summary.state().name())).setJobsTotal(summary.total())
                 .setJobsQueued(summary.queued()).setJobsRunning(summary.leased()).setJobsDone(summary.done())
                 .setJobsFailed(summary.failed()).setJobsCancelled(summary.cancelled())
                 .setCreatedUnixMs(summary.createdUnixMs());
@@ -232,25 +236,14 @@ public final class CampaignManager {
                     .collect(Collectors.joining(", ")) + (unmatched.size() == 1 ? " matches" : " match")
                     + " no connected agent");
         }
-        for (JobOutcome o : summary.rows()) {
-            status.addRows(ResultRow.newBuilder().setJobId(o.jobId()).setAgentName(o.agentName())
-                    .setModelName(o.modelName()).setVariantRecipe(o.variantRecipe()).setBatchSize(o.batchSize())
-                    .setIntraOpThreads(o.usedThreads())
-                    .setRequestedIntraOpThreads(o.requestedThreads()).setFlops(o.flops()).setPeakGflops(o.peakGflops())
-                    .setPredictedMs(o.predictedMs()).setP50Ms(o.p50Ms()).setP90Ms(o.p90Ms()).setP99Ms(o.p99Ms())
-                    .setMeanMs(o.meanMs()).setThroughputSamplesPerS(o.throughputSamplesPerS()).setState(o.state())
-                    .setFailureReason(o.failureReason()).setAttempt(o.attempt()).setPeakBasis(o.peakBasis())
-                    .setQueueWaitMs(o.queueWaitMs()).setMeasurementMs(o.measurementMs()).setSelector(o.selector())
-                    .setConcurrency(o.concurrency()).setP999Ms(o.p999Ms()).setEndToEndP50Ms(o.endToEndP50Ms())
-                    .setStopReason(o.stopReason()));
-        }
+        summary.rows().forEach(r -> status.addRows(dev.edgeperf.coordinator.grpc.ResultRows.toProto(r)));
         return status.build();
     }
 
     /** Every agent the store knows, connected or not, ordered by name. */
     public ListAgentsResponse listAgents() {
         ListAgentsResponse.Builder response = ListAgentsResponse.newBuilder();
-        for (AgentView a : store.agents()) {
+        for (AgentRecord a : store.agents()) {
             var hw = a.hardware();
             response.addAgents(AgentInfo.newBuilder().setAgentId(a.id()).setName(a.name())
                     .setConnected(a.connected()).setLastSeenUnixMs(a.lastSeenUnixMs())

@@ -4,16 +4,16 @@ import java.util.List;
 import java.util.Objects;
 
 /**
- * Counts and finished rows of one campaign.
+ * Counts and ended rows of one campaign.
  *
- * @param failed          failed jobs, cancelled ones included
- * @param cancelled       jobs failed by a cancel
+ * @param failed          failed jobs (cancelled ones are counted apart)
+ * @param cancelled       jobs cancelled before they ended
  * @param cancelledUnixMs when the campaign was cancelled; 0 = not cancelled
- * @param rows            finished jobs ordered by agent name, model, batch
+ * @param rows            ended jobs (done, failed, cancelled) ordered by agent name, model, batch
  * @param queuedSelectors distinct selectors of the jobs still queued, in queue order
  */
-public record CampaignSummary(String id, String name, long createdUnixMs, int total, int queued, int leased,
-                              int done, int failed, int cancelled, long cancelledUnixMs, List<JobOutcome> rows,
+public record CampaignSummary(String id, String name, long createdUnixMs, int queued, int leased, int done,
+                              int failed, int cancelled, long cancelledUnixMs, List<ResultRecord> rows,
                               List<String> queuedSelectors) {
     public CampaignSummary {
         Objects.requireNonNull(id, "id is null");
@@ -21,14 +21,21 @@ public record CampaignSummary(String id, String name, long createdUnixMs, int to
         queuedSelectors = List.copyOf(queuedSelectors);
     }
 
-    /** "running" while any job is queued or leased; then "cancelled", "failed" if any job failed, else "done". */
-    public String state() {
-        if (queued + leased > 0) {
-            return "running";
-        }
-        if (cancelledUnixMs > 0) {
-            return "cancelled";
-        }
-        return failed > 0 ? "failed" : "done";
+    public int total() {
+        return queued + leased + done + failed + cancelled;
+    }
+
+    public CampaignState state() {
+        return CampaignState.of(false, false, queued + leased, failed, cancelledUnixMs > 0);
+    }
+
+    CampaignSummary withRows(List<ResultRecord> newRows) {
+        return new CampaignSummary(id, name, createdUnixMs, queued, leased, done, failed, cancelled, cancelledUnixMs,
+                newRows, queuedSelectors);
+    }
+
+    CampaignSummary withQueuedSelectors(List<String> selectors) {
+        return new CampaignSummary(id, name, createdUnixMs, queued, leased, done, failed, cancelled, cancelledUnixMs,
+                rows, selectors);
     }
 }

@@ -12,7 +12,7 @@ import javax.sql.DataSource;
 
 /** SQL for queuing, leasing, releasing, failing and cancelling jobs. */
 final class JobQueries {
-    /** failure_reason of jobs failed by a cancel; also how cancelled jobs are counted. */
+    /** failure_reason of cancelled jobs, shown beside their state. */
     static final String CANCELLED_REASON = "cancelled by the user";
 
     private static final String PENDING_SELECT = "SELECT j.*, c.created_ms AS campaign_created_ms FROM jobs j"
@@ -225,7 +225,8 @@ final class JobQueries {
     }
 
     /**
-     * Fails every open job of a campaign with {@link #CANCELLED_REASON}.
+     * Cancels every open job of a campaign and marks the campaign cancelled; a campaign without open
+     * jobs (ended, or still preparing) is left as it is.
      *
      * @return ids of the jobs cancelled; empty when the campaign has no open job
      */
@@ -242,7 +243,10 @@ final class JobQueries {
                     }
                 }
             }
-            try (PreparedStatement st = connection.prepareStatement("UPDATE jobs SET state = 'failed',"
+            if (open.isEmpty()) {
+                return open;
+            }
+            try (PreparedStatement st = connection.prepareStatement("UPDATE jobs SET state = 'cancelled',"
                     + " failure_reason = ?, finished_ms = ? WHERE campaign_id = ? AND state IN ('queued', 'leased')")) {
                 st.setString(1, CANCELLED_REASON);
                 st.setLong(2, now);

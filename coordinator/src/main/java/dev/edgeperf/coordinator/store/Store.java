@@ -3,7 +3,6 @@ package dev.edgeperf.coordinator.store;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.edgeperf.coordinator.http.DashboardData;
 import dev.edgeperf.core.EdgeperfException;
 import dev.edgeperf.proto.AgentHello;
 import dev.edgeperf.proto.Calibration;
@@ -25,7 +24,7 @@ import javax.sql.DataSource;
  * The coordinator's store: agents here, jobs and results in {@link JobQueries}. Thread-safe: every
  * method runs in its own transaction on a connection from the data source.
  */
-public final class Store implements DashboardData {
+public final class Store implements StoreReader {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final DataSource dataSource;
@@ -232,51 +231,47 @@ public final class Store implements DashboardData {
         return jobs.cancel(campaignId);
     }
 
-    /** A campaign with its finished rows. */
+    /** A campaign with its ended rows. */
     public Optional<CampaignSummary> campaignSummary(String campaignId) {
         return campaigns.summary(campaignId, true);
     }
 
     /** Every campaign, newest first, without rows. */
     public List<CampaignSummary> campaignSummaries() {
-        List<CampaignSummary> all = new ArrayList<>();
-        for (String id : campaigns.campaignIds()) {
-            campaigns.summary(id, false).ifPresent(all::add);
-        }
-        return all;
+        return campaigns.summaries();
     }
 
-    // ---------------------------------------------------------------------------- dashboard views
+    // ---------------------------------------------------------------------------------- readers
 
     @Override
-    public List<AgentView> agents() {
+    public List<AgentRecord> agents() {
         return Jdbc.inTransaction(dataSource, "list agents", connection -> {
-            List<AgentView> views = new ArrayList<>();
+            List<AgentRecord> agents = new ArrayList<>();
             try (PreparedStatement st = connection.prepareStatement("SELECT * FROM agents ORDER BY name");
                  ResultSet rs = st.executeQuery()) {
                 while (rs.next()) {
                     String isa = rs.getString("isa_features");
-                    HardwareView hardware = new HardwareView(rs.getString("cpu_model"), rs.getInt("physical_cores"),
-                            rs.getInt("logical_cores"), rs.getLong("max_freq_hz"), rs.getLong("memory_bytes"),
-                            rs.getString("os"), rs.getString("arch"),
+                    AgentRecord.Hardware hardware = new AgentRecord.Hardware(rs.getString("cpu_model"),
+                            rs.getInt("physical_cores"), rs.getInt("logical_cores"), rs.getLong("max_freq_hz"),
+                            rs.getLong("memory_bytes"), rs.getString("os"), rs.getString("arch"),
                             isa.isEmpty() ? List.of() : Arrays.asList(isa.split(",")), rs.getDouble("peak_gflops"),
                             rs.getString("peak_basis"), rs.getString("board"), rs.getString("fingerprint"));
-                    views.add(new AgentView(rs.getString("id"), rs.getString("name"), rs.getBoolean("connected"),
+                    agents.add(new AgentRecord(rs.getString("id"), rs.getString("name"), rs.getBoolean("connected"),
                             rs.getLong("last_seen_ms"), hardware, rs.getString("engine_version"),
                             fromJson(rs.getString("labels_json"))));
                 }
             }
-            return views;
+            return agents;
         });
     }
 
     @Override
-    public List<CampaignView> campaigns() {
-        return campaigns.campaigns();
+    public List<CampaignSummary> campaigns() {
+        return campaignSummaries();
     }
 
     @Override
-    public List<ResultView> results(Optional<String> campaignId) {
+    public List<ResultRecord> results(Optional<String> campaignId) {
         return campaigns.results(campaignId);
     }
 

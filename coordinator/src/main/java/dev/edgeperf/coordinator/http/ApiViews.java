@@ -1,0 +1,40 @@
+package dev.edgeperf.coordinator.http;
+
+import dev.edgeperf.coordinator.store.CampaignSummary;
+import dev.edgeperf.coordinator.store.ResultField;
+import dev.edgeperf.coordinator.store.ResultRecord;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/** The JSON shapes of the API, mapped from the store's records (camelCase keys; times in Unix ms). */
+final class ApiViews {
+    private ApiViews() {
+    }
+
+    static Map<String, Object> campaign(CampaignSummary c) {
+        Map<String, Object> view = new LinkedHashMap<>();
+        view.put("id", c.id());
+        view.put("name", c.name());
+        view.put("state", c.state().toString());
+        view.put("createdUnixMs", c.createdUnixMs());
+        view.put("jobsTotal", c.total());
+        view.put("jobsQueued", c.queued());
+        view.put("jobsRunning", c.leased());
+        view.put("jobsDone", c.done());
+        view.put("jobsFailed", c.failed());
+        view.put("jobsCancelled", c.cancelled());
+        return view;
+    }
+
+    /** A row: every {@link ResultField} by key, null where there is no value. */
+    static Map<String, Object> result(ResultRecord r) {
+        return r.toMap();
+    }
+
+    /** The result fields in order, so the dashboard and scripts read the columns rather than guess them. */
+    static List<Map<String, String>> resultSchema() {
+        return ResultField.all().stream().map(f -> Map.of("key", f.key(), "csv", f.csvName(),
+                "type", f.type().name().toLowerCase(java.util.Locale.ROOT), "description", f.description())).toList();
+    }
+}

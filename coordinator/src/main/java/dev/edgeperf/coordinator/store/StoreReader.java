@@ -1,0 +1,19 @@
+package dev.edgeperf.coordinator.store;
+
+import java.util.List;
+import java.util.Optional;
+
+/** What readers of the store (the HTTP API, the dashboard, reports) see; thread-safe. */
+public interface StoreReader {
+    /** Every agent the store knows, connected or not, ordered by name. */
+    List<AgentRecord> agents();
+
+    /** Every campaign, newest first, without rows. */
+    List<CampaignSummary> campaigns();
+
+    /** Ended jobs' rows, newest campaign first; {@code campaignId} empty = all campaigns. */
+    List<ResultRecord> results(Optional<String> campaignId);
+
+    /** @return empty when the job is unknown or has no stored result */
+    Optional<StoredHistogram> latencyHistogram(String jobId);
+}
