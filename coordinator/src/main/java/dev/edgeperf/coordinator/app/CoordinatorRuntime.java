@@ -110,6 +110,7 @@ public final class CoordinatorRuntime implements AutoCloseable {
             long every = config.scheduler().reapInterval().toMillis();
             reaper.scheduleWithFixedDelay(() -> {
                 try {
+                    store.probeHealthIfFailed();
                     scheduler.expireSilentAgents();
                 } catch (RuntimeException e) {
                     LOG.warn("lease check failed: {}", e.toString());

@@ -33,7 +33,8 @@ import java.util.Optional;
  *   <li>{@code GET /api/results/{jobId}/percentiles[?p=50,99,99.9,99.99]}: any percentile of a stored
  *       result, decoded from its latency histogram ({@link LatencyPercentiles}); 404 when the job has
  *       no stored result or the result no histogram;</li>
- *   <li>{@code GET /health}: {@code {"status":"ok"}};</li>
+ *   <li>{@code GET /health}: {@code {"status":"ok"}}, or 503 {@code {"status":"unhealthy","store":REASON}}
+ *       while the store's last transaction failed (e.g. a full disk);</li>
  *   <li>{@code GET /metrics}: Prometheus text format (HTTP request timers, JVM and process metrics);</li>
  *   <li>{@code GET /}: the dashboard page, served from {@code /edgeperf-dashboard/} on the class path.</li>
  * </ul>
@@ -151,7 +152,9 @@ public final class DashboardServer {
 
     private void routes(Javalin javalin) {
         javalin.before(ctx -> ctx.attribute(MATCHED_NANOS, System.nanoTime()));
-        javalin.get("/health", ctx -> ctx.json(Map.of("status", "ok")));
+        javalin.get("/health", ctx -> data.health().failure().ifPresentOrElse(
+                reason -> ctx.status(HttpStatus.SERVICE_UNAVAILABLE).json(Map.of("status", "unhealthy", "store", reason)),
+                () -> ctx.json(Map.of("status", "ok"))));
         javalin.get("/api/agents", ctx -> ctx.json(data.agents()));
         javalin.get("/api/campaigns", ctx -> ctx.json(data.campaigns().stream().map(ApiViews::campaign).toList()));
         javalin.get("/api/schema/results", ctx -> ctx.json(ApiViews.resultSchema()));

@@ -81,6 +81,10 @@ public final class CampaignManager {
      * @throws NoAgentConnectedException when the campaign targets "all" agents and none is connected
      */
     public CampaignStatus submit(SubmitCampaignRequest request) {
+        store.health().failure().ifPresent(reason -> {
+            throw new EdgeperfException(dev.edgeperf.core.ErrorCategory.INSUFFICIENT_RESOURCES,
+                    "the coordinator's store is failing (" + reason + "); new campaigns are refused until it recovers");
+        });
         Map<String, byte[]> uploads = new LinkedHashMap<>();
         for (ModelFile f : request.getModelFilesList()) {
             if (f.getOnnx().size() > MAX_UPLOAD_BYTES) {

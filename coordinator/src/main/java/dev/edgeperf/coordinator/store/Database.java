@@ -25,16 +25,24 @@ public final class Database {
         return "jdbc:h2:file:" + dataDir.toAbsolutePath().resolve("edgeperf") + ";AUTO_SERVER=TRUE";
     }
 
-    /** A pooled data source for H2 URLs, a plain DriverManager-backed one for any other JDBC URL. */
+    /**
+     * A pooled data source for H2 URLs, a plain DriverManager-backed one for any other JDBC URL; both
+     * tracked by {@link StoreHealth} (see {@link #health}).
+     */
     public static DataSource open(String jdbcUrl) {
         if (jdbcUrl == null || !jdbcUrl.startsWith("jdbc:")) {
             throw EdgeperfException.userError("--db must be a JDBC URL such as jdbc:h2:file:/path/edgeperf, got '"
                     + jdbcUrl + "'");
         }
         if (jdbcUrl.startsWith("jdbc:h2:")) {
-            return JdbcConnectionPool.create(jdbcUrl, "sa", "");
+            return new StoreDataSource(() -> JdbcConnectionPool.create(jdbcUrl, "sa", ""));
         }
-        return new DriverManagerDataSource(jdbcUrl);
+        return new StoreDataSource(() -> new DriverManagerDataSource(jdbcUrl));
+    }
+
+    /** The health of a data source from {@link #open}; always healthy for any other. */
+    public static StoreHealth health(DataSource dataSource) {
+        return dataSource instanceof StoreDataSource store ? store.health() : new StoreHealth();
     }
 
     /** Applies the Flyway migrations under {@code db/migration}. */
@@ -48,7 +56,9 @@ public final class Database {
 
     /** Releases pooled connections (H2); a no-op for other data sources. */
     public static void close(DataSource dataSource) {
-        if (dataSource instanceof JdbcConnectionPool pool) {
+        if (dataSource instanceof StoreDataSource store) {
+            store.close();
+        } else if (dataSource instanceof JdbcConnectionPool pool) {
             pool.dispose();
         }
     }

@@ -1,6 +1,7 @@
 package dev.edgeperf.coordinator.store;
 
 import dev.edgeperf.core.EdgeperfException;
+import dev.edgeperf.core.ErrorCategory;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -20,6 +21,25 @@ final class Jdbc {
 
     /** Runs {@code work} in one transaction: committed when it returns, rolled back when it throws. */
     static <T> T inTransaction(DataSource dataSource, String what, SqlWork<T> work) {
+        try {
+            T result = transaction(dataSource, work);
+            if (dataSource instanceof StoreDataSource monitored) {
+                monitored.health().succeeded();
+            }
+            return result;
+        } catch (SQLException e) {
+            String message = "store cannot " + what + ": " + e.getMessage().lines().findFirst().orElse("");
+            if (dataSource instanceof StoreDataSource monitored) {
+                monitored.failed(e, message);
+                if (StoreDataSource.isResourceFailure(e)) {
+                    throw new EdgeperfException(ErrorCategory.INSUFFICIENT_RESOURCES, message, e);
+                }
+            }
+            throw EdgeperfException.external(message, e);
+        }
+    }
+
+    private static <T> T transaction(DataSource dataSource, SqlWork<T> work) throws SQLException {
         try (Connection connection = dataSource.getConnection()) {
             boolean autoCommit = connection.getAutoCommit();
             connection.setAutoCommit(false);
@@ -33,8 +53,6 @@ final class Jdbc {
             } finally {
                 connection.setAutoCommit(autoCommit);
             }
-        } catch (SQLException e) {
-            throw EdgeperfException.external("store cannot " + what + ": " + e.getMessage(), e);
         }
     }
 

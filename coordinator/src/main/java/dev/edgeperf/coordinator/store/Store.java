@@ -53,6 +53,26 @@ public final class Store implements StoreReader {
         return dataSource;
     }
 
+    /** Whether the last transaction succeeded; see {@link StoreHealth}. */
+    @Override
+    public StoreHealth health() {
+        return Database.health(dataSource);
+    }
+
+    /**
+     * After a failure, tries a transaction (reopening an embedded database the engine closed), so
+     * the store turns healthy again once the cause is gone even while no agent or user calls in.
+     */
+    public void probeHealthIfFailed() {
+        if (!health().healthy()) {
+            try {
+                update("check the store", "UPDATE agents SET last_seen_ms = last_seen_ms WHERE id = ?", "");
+            } catch (EdgeperfException e) {
+                // still failing; health keeps the reason
+            }
+        }
+    }
+
     // ---------------------------------------------------------------------------------- agents
 
     /**

@@ -14,6 +14,9 @@ public interface StoreReader {
     /** Ended jobs' rows, newest campaign first; {@code campaignId} empty = all campaigns. */
     List<ResultRecord> results(Optional<String> campaignId);
 
+    /** Whether the store's last transaction succeeded. */
+    StoreHealth health();
+
     /** @return empty when the job is unknown or has no stored result */
     Optional<StoredHistogram> latencyHistogram(String jobId);
 }

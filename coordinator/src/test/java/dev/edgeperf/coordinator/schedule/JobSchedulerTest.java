@@ -8,6 +8,8 @@ import dev.edgeperf.coordinator.fleet.AgentNameTakenException;
 import dev.edgeperf.coordinator.fleet.ConnectedAgent;
 import dev.edgeperf.coordinator.fleet.FleetRegistry;
 import dev.edgeperf.coordinator.store.CampaignSummary;
+import dev.edgeperf.coordinator.store.CampaignState;
+import dev.edgeperf.coordinator.store.ResultField;
 import dev.edgeperf.coordinator.store.Database;
 import dev.edgeperf.coordinator.store.NewJob;
 import dev.edgeperf.coordinator.store.Store;
@@ -133,7 +135,7 @@ class JobSchedulerTest {
         assertThat(link.committedWhenAcked).containsExactly(true, true);
         assertThat(link.count(CoordinatorMessage::hasAck)).isEqualTo(2);
         assertThat(resultRows(job.id(), 1)).isEqualTo(1);
-        assertThat(store.campaignSummary("c1").orElseThrow().state()).isEqualTo("done");
+        assertThat(store.campaignSummary("c1").orElseThrow().state()).isEqualTo(CampaignState.DONE);
     }
 
     @Test
@@ -185,7 +187,7 @@ class JobSchedulerTest {
 
         CampaignSummary summary = store.campaignSummary("c1").orElseThrow();
         assertThat(summary.failed()).isEqualTo(1);
-        assertThat(summary.rows().get(0).failureReason()).isEqualTo("agent 'a': ONNX model cannot be loaded: mnist-cnn: bad graph");
+        assertThat(summary.rows().get(0).text(ResultField.FAILURE_REASON)).isEqualTo("agent 'a': ONNX model cannot be loaded: mnist-cnn: bad graph");
         assertThat(link.jobs()).extracting(JobAssignment::getJobId).containsExactly(bad.id(), next.id());
     }
 
@@ -234,7 +236,7 @@ class JobSchedulerTest {
         scheduler.result(b, Fixtures.result(b2.id(), 1, 8, 0.9));
         scheduler.result(c, Fixtures.result(c1.id(), 1, 1, 0.3));
 
-        assertThat(store.campaignSummary("c1").orElseThrow().state()).isEqualTo("done");
+        assertThat(store.campaignSummary("c1").orElseThrow().state()).isEqualTo(CampaignState.DONE);
     }
 
     @Test

@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.edgeperf.coordinator.fleet.AgentLink;
 import dev.edgeperf.coordinator.fleet.ConnectedAgent;
 import dev.edgeperf.coordinator.fleet.FleetRegistry;
+import dev.edgeperf.coordinator.store.CampaignState;
+import dev.edgeperf.coordinator.store.ResultField;
 import dev.edgeperf.coordinator.store.Database;
 import dev.edgeperf.coordinator.store.NewJob;
 import dev.edgeperf.coordinator.store.Store;
@@ -124,8 +126,8 @@ class LeaseTest {
         assertThat(count("SELECT COUNT(*) FROM results")).isEqualTo(1);
         assertThat(count("SELECT COUNT(*) FROM job_attempts WHERE outcome = 'released'")).isEqualTo(1);
         assertThat(store.campaignSummary("c1").orElseThrow().rows()).singleElement().satisfies(row -> {
-            assertThat(row.agentName()).isEqualTo("b");
-            assertThat(row.attempt()).isEqualTo(2);
+            assertThat(row.text(ResultField.AGENT_NAME)).isEqualTo("b");
+            assertThat(row.integer(ResultField.ATTEMPT)).isEqualTo(2);
         });
     }
 
@@ -148,7 +150,7 @@ class LeaseTest {
         assertThat(count("SELECT COUNT(*) FROM results WHERE job_id = '" + job.id() + "' AND attempt = 1"))
                 .isEqualTo(1);
         assertThat(count("SELECT COUNT(*) FROM results")).isEqualTo(1);
-        assertThat(store.campaignSummary("c1").orElseThrow().state()).isEqualTo("done");
+        assertThat(store.campaignSummary("c1").orElseThrow().state()).isEqualTo(CampaignState.DONE);
     }
 
     @Test
@@ -196,8 +198,8 @@ class LeaseTest {
             assertThat(fleet.isConnected(a)).isFalse();
         }
         var summary = store.campaignSummary("c1").orElseThrow();
-        assertThat(summary.state()).isEqualTo("failed");
-        assertThat(summary.rows().get(0).failureReason()).startsWith("lease expired: agent 'a' sent nothing for more"
+        assertThat(summary.state()).isEqualTo(CampaignState.FAILED);
+        assertThat(summary.rows().get(0).text(ResultField.FAILURE_REASON)).startsWith("lease expired: agent 'a' sent nothing for more"
                 + " than 1000 ms").endsWith("(after 2 attempts)");
     }
 
@@ -229,9 +231,9 @@ class LeaseTest {
         scheduler.result(agent, Fixtures.result(job.id(), 1, 1, 120));
 
         var row = store.campaignSummary("c1").orElseThrow().rows().get(0);
-        assertThat(row.peakBasis()).isEqualTo("calibrated");
-        assertThat(row.peakGflops()).isEqualTo(40.0);
-        assertThat(row.predictedMs()).isEqualTo(100.0);
+        assertThat(row.text(ResultField.PEAK_BASIS)).isEqualTo("calibrated");
+        assertThat(row.real(ResultField.PEAK_GFLOPS).orElseThrow()).isEqualTo(40.0);
+        assertThat(row.real(ResultField.PREDICTED_MS).orElseThrow()).isEqualTo(100.0);
         assertThat(count("SELECT COUNT(*) FROM agents WHERE calib_matmul_gflops = 40 AND calib_conv_gflops = 25"))
                 .isEqualTo(1);
         ConnectedAgent uncalibrated = new ConnectedAgent("i", "n", "n.local", agent.traits(), 50, 0, link);
