@@ -101,6 +101,7 @@ public final class StoreFixture implements AutoCloseable {
     private final Map<String, JobResult> results = new HashMap<>();
     private final Map<String, Long> queueWaits = new HashMap<>();
     private final Map<String, Long> measuring = new HashMap<>();
+    private final Map<Integer, Long> flopsByBatch = new java.util.concurrent.ConcurrentHashMap<>();
     private CommitOutcome lateResultOutcome;
 
     private StoreFixture(Path dir, Instant start) {
@@ -190,8 +191,8 @@ public final class StoreFixture implements AutoCloseable {
 
     /** FLOPs of one mnist-cnn call at {@code batch}, as the planner profiles them. */
     public long flops(int batch) {
-        return ModelProfiler.profile(model, MODEL, new ProfileOptions(batch, Map.of(), CountingConvention.SEED))
-                .totalFlops();
+        return flopsByBatch.computeIfAbsent(batch, b -> ModelProfiler.profile(model, MODEL,
+                new ProfileOptions(b, Map.of(), CountingConvention.SEED)).totalFlops());
     }
 
     /** The prediction the scheduler makes for {@code agent}: calibrated peak on the Pi, theoretical on x86. */
