@@ -170,16 +170,19 @@
     renderCampaignSelect();
     renderFleet(colours);
     const hasResults = state.results.length > 0;
-    $('empty-state').hidden = hasResults;
+    // A campaign whose jobs all failed or were cancelled has rows but nothing to plot: its table
+    // says why, so only a campaign without any ended job shows the empty state.
+    const hasRows = state.rows.length > 0;
+    $('empty-state').hidden = hasRows;
     $('charts').hidden = !hasResults;
-    $('results').hidden = !hasResults;
+    $('results').hidden = !hasRows;
     const groups = renderVariantSelect();
     if (hasResults) {
       const selected = state.results.filter((r) => variantKey(r) === groups.selected);
       renderBatchCharts(selected, colours);
       renderScatter(colours);
-      renderResultsTable(colours);
     }
+    if (hasRows) renderResultsTable(colours);
   }
 
   function renderCampaignSelect() {
@@ -198,7 +201,8 @@
     const campaign = state.campaigns.find((c) => c.id === current);
     summary.textContent = campaign
       ? `${campaign.state.toLowerCase()} · ${campaign.jobsDone}/${campaign.jobsTotal} jobs done` +
-        (campaign.jobsFailed > 0 ? ` · ${campaign.jobsFailed} failed` : '') + ` · created ${relativeTime(campaign.createdUnixMs)}`
+        (campaign.jobsFailed > 0 ? ` · ${campaign.jobsFailed} failed` : '') +
+        (campaign.jobsCancelled > 0 ? ` · ${campaign.jobsCancelled} cancelled` : '') + ` · created ${relativeTime(campaign.createdUnixMs)}`
       : `${state.campaigns.length} campaigns`;
   }
 

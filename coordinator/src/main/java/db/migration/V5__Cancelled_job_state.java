@@ -48,7 +48,8 @@ public class V5__Cancelled_job_state extends BaseJavaMigration {
                 + " AND tc.table_schema = CURRENT_SCHEMA");
              ResultSet rs = st.executeQuery()) {
             while (rs.next()) {
-                if (rs.getString(2) != null && rs.getString(2).contains("queued")) {
+                // the quoted literal: PostgreSQL lists NOT NULL as checks too, and "queued_ms IS NOT NULL" is one
+                if (rs.getString(2) != null && rs.getString(2).contains("'queued'")) {
                     names.add(rs.getString(1));
                 }
             }

@@ -1,9 +1,42 @@
 package dev.edgeperf.coordinator.http;
 
+import static dev.edgeperf.coordinator.testing.StoreFixture.PI;
+import static dev.edgeperf.coordinator.testing.StoreFixture.X86;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.fail;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import dev.edgeperf.coordinator.store.CampaignState;
+import dev.edgeperf.coordinator.store.CampaignSummary;
+import dev.edgeperf.coordinator.store.Database;
+import dev.edgeperf.coordinator.store.JobState;
+import dev.edgeperf.coordinator.store.LeasedJob;
+import dev.edgeperf.coordinator.store.NewJob;
+import dev.edgeperf.coordinator.store.ResultField;
+import dev.edgeperf.coordinator.store.ResultRecord;
+import dev.edgeperf.coordinator.store.Store;
+import dev.edgeperf.coordinator.testing.Processes;
+import dev.edgeperf.coordinator.testing.StoreFixture;
+import java.io.File;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.logging.Level;
+import java.util.logging.Logger;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.openqa.selenium.By;
 import org.openqa.selenium.Dimension;
 import org.openqa.selenium.JavascriptExecutor;
@@ -20,24 +53,13 @@ import org.openqa.selenium.logging.LoggingPreferences;
 import org.openqa.selenium.support.ui.Select;
 import org.openqa.selenium.support.ui.WebDriverWait;
 
-import java.io.File;
-import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.time.Duration;
-import java.util.List;
-import java.util.logging.Level;
-import java.util.logging.Logger;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.fail;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
-
 /**
  * Drives the real dashboard in headless Debian Chromium against a real {@link DashboardServer} on a
- * loopback port, fed by {@link FakeDashboardData} (2 agents x 3 batch sizes in the latest campaign).
- * Nothing is downloaded: the driver and browser paths are fixed, so Selenium Manager never runs.
+ * loopback port, serving real stores: the H2 store a real {@code scripts/coordinator demo --exit}
+ * run filled (a coordinator and two agent processes measuring mnist-cnn at batches 1, 8, 32), the
+ * {@link StoreFixture} store (three campaigns with failed and cancelled jobs) for switching
+ * campaigns, and an empty store. Nothing is downloaded: the driver and browser paths are fixed, so
+ * Selenium Manager never runs.
  */
 class DashboardBrowserIT {
     private static final Path CHROMIUM = Path.of("/usr/bin/chromium");
@@ -45,10 +67,43 @@ class DashboardBrowserIT {
     private static final Path TARGET = Path.of(System.getProperty("basedir", "."), "target");
     // Held so the JUL level stays set: Selenium warns about CDP versions it does not bundle.
     private static final Logger SELENIUM_LOG = Logger.getLogger("org.openqa.selenium");
+    /** The results table's header, as app.js's TABLE_COLUMNS labels it, with the field each column shows. */
+    private static final Map<String, String> HEADER = headerColumns();
 
     private static ChromeDriver driver;
     private static Path profileDir;
+
+    @TempDir
+    Path tmp;
+
+    private final Processes processes = new Processes();
     private DashboardServer server;
+    private Store store;
+    private StoreFixture fixture;
+
+    private static Map<String, String> headerColumns() {
+        Map<String, String> h = new LinkedHashMap<>();
+        h.put("agent", "agentName");
+        h.put("model", "modelName");
+        h.put("variant", "variantRecipe");
+        h.put("batch", "batchSize");
+        h.put("threads", "threads");
+        h.put("FLOPs", "flops");
+        h.put("predicted ms", "predictedMs");
+        h.put("peak basis", "peakBasis");
+        h.put("p50 ms", "p50Ms");
+        h.put("p99 ms", "p99Ms");
+        h.put("p99.9 ms", "p999Ms");
+        h.put("e2e p50 ms", "endToEndP50Ms");
+        h.put("measured / predicted", "measuredOverPredicted");
+        h.put("throughput (samples/s)", "throughputSamplesPerS");
+        h.put("queue wait", "queueWaitMs");
+        h.put("measuring", "measurementMs");
+        h.put("attempt", "attempt");
+        h.put("stop reason", "stopReason");
+        h.put("state", "state");
+        return h;
+    }
 
     @BeforeAll
     static void startBrowser() throws IOException {
@@ -90,122 +145,237 @@ class DashboardBrowserIT {
     }
 
     @AfterEach
-    void stopServer() {
+    void stopServer() throws InterruptedException {
+        if (driver != null) {
+            // leave the page first: its polling of a stopped server would log errors into the next test
+            driver.get("about:blank");
+            driver.manage().logs().get(LogType.BROWSER).getAll();
+        }
         if (server != null) {
             server.stop();
         }
+        if (store != null) {
+            Database.close(store.dataSource());
+        }
+        if (fixture != null) {
+            fixture.close();
+        }
+        processes.close();
     }
 
     @Test
-    void rendersFleetChartsAndResultsWithoutConsoleErrors() throws IOException {
-        String base = start(new FakeDashboardData());
+    void showsWhatARealDemoCampaignMeasuredWithoutConsoleErrors() throws Exception {
+        Path dataDir = tmp.resolve("demo-data");
+        Processes.Outcome demo = processes.run(List.of(Processes.repoRoot().resolve("scripts/coordinator").toString(),
+                "demo", "--exit", "--data-dir", dataDir.toString(), "--grpc-port", "0", "--http-port", "0"),
+                tmp.resolve("demo"), Duration.ofMinutes(12));
+        assertThat(demo.exitCode()).as("demo stderr: %s", demo.stderr()).isZero();
+        assertThat(demo.stdout()).contains("Dashboard: http://127.0.0.1:");
+
+        store = Store.open(Database.defaultUrl(dataDir), Clock.systemUTC());
+        CampaignSummary campaign = store.campaigns().get(0);
+        assertThat(campaign.state()).isEqualTo(CampaignState.DONE);
+        List<ResultRecord> rows = store.results(Optional.of(campaign.id()));
+        assertThat(rows).hasSize(6).allSatisfy(r -> assertThat(r.state()).isEqualTo(JobState.DONE));
+        List<String> agents = store.agents().stream().map(a -> a.name()).toList();
+        assertThat(agents).containsExactly("demo-agent-1", "demo-agent-2");
+
+        String base = serve(store);
         driver.manage().window().setSize(new Dimension(1280, 900));
         driver.get(base + "/");
-        WebDriverWait wait = new WebDriverWait(driver, Duration.ofSeconds(20));
+        WebDriverWait wait = new WebDriverWait(driver, Duration.ofSeconds(30));
         wait.until(d -> d.findElements(By.cssSelector("#chart-latency path.series")).size() == 2
-                && d.findElements(By.cssSelector("#chart-predicted circle.point")).size() == 6);
+                && d.findElements(By.cssSelector("#results-table tbody tr")).size() == 6);
 
         assertThat(driver.getTitle()).isEqualTo("edgeperf");
         assertThat(driver.findElement(By.tagName("h1")).getText()).isEqualTo("edgeperf");
+        assertThat(driver.findElement(By.id("campaign-summary")).getText()).startsWith("done · 6/6 jobs done · created");
+        assertThat(new Select(driver.findElement(By.id("campaign-select"))).getFirstSelectedOption()
+                .getAttribute("value")).isEqualTo(campaign.id());
 
-        List<WebElement> latency = driver.findElements(By.cssSelector("#chart-latency path.series"));
-        assertThat(latency).extracting(e -> e.getAttribute("data-agent")).containsExactlyInAnyOrder("pi5-kitchen", "x86-lab");
-        for (String agent : List.of("pi5-kitchen", "x86-lab")) {
-            assertThat(driver.findElements(By.cssSelector("#chart-latency circle.point[data-agent='" + agent + "']"))).hasSize(3);
-            assertThat(driver.findElements(By.cssSelector("#chart-throughput circle.point[data-agent='" + agent + "']"))).hasSize(3);
+        // one latency series per agent, a point per batch, larger batches higher (smaller SVG y)
+        assertThat(driver.findElements(By.cssSelector("#chart-latency path.series")))
+                .extracting(e -> e.getAttribute("data-agent")).containsExactlyInAnyOrderElementsOf(agents);
+        for (String agent : agents) {
+            List<WebElement> points = driver.findElements(By.cssSelector("#chart-latency circle.point[data-agent='"
+                    + agent + "']"));
+            assertThat(points).extracting(p -> p.getAttribute("data-x")).containsExactlyInAnyOrder("1", "8", "32");
+            assertThat(pointY("#chart-latency circle.point[data-agent='" + agent + "'][data-x='32']"))
+                    .isLessThan(pointY("#chart-latency circle.point[data-agent='" + agent + "'][data-x='1']"));
+            assertThat(driver.findElements(By.cssSelector("#chart-throughput circle.point[data-agent='" + agent
+                    + "']"))).hasSize(3);
         }
         assertThat(driver.findElements(By.cssSelector("#chart-latency path.series-p99"))).hasSize(2);
-        assertThat(driver.findElements(By.cssSelector("#chart-throughput path.series"))).hasSize(2);
         assertThat(driver.findElements(By.cssSelector("#chart-predicted circle.point"))).hasSize(6);
-        // The slower agent must plot higher: larger p50 -> smaller SVG y at the same batch.
-        double piY = pointY("#chart-latency circle.point[data-agent='pi5-kitchen'][data-x='16']");
-        double x86Y = pointY("#chart-latency circle.point[data-agent='x86-lab'][data-x='16']");
-        assertThat(piY).isLessThan(x86Y);
-        assertThat(driver.findElements(By.cssSelector("#chart-latency .tick-label"))).isNotEmpty();
-        assertThat(driver.findElement(By.id("legend-latency")).getText()).contains("pi5-kitchen", "x86-lab", "p99");
+        assertThat(driver.findElement(By.id("legend-latency")).getText()).contains("demo-agent-1", "demo-agent-2", "p99");
 
-        List<WebElement> fleetRows = driver.findElements(By.cssSelector("#fleet-table tbody tr"));
-        assertThat(fleetRows).hasSize(2);
-        assertThat(fleetRows.get(0).getText()).contains("pi5-kitchen", "Raspberry Pi 5", "Cortex-A76", "2.40", "8.0 GiB", "neon", "76.8");
-        assertThat(fleetRows.get(1).getText()).contains("x86-lab", "no", "6 / 12", "avx2", "2 h ago");
-        assertThat(driver.findElements(By.cssSelector("#results-table tbody tr"))).hasSize(6);
-        assertThat(driver.findElements(By.cssSelector("#results-table thead th"))).extracting(WebElement::getText)
-                .containsSubsequence("threads", "predicted ms", "peak basis", "p99 ms", "p99.9 ms", "e2e p50 ms",
-                        "queue wait", "measuring", "attempt", "stop reason");
-        // pi, batch 1: calibrated, p50 = 0.05 + 4.62 MFLOP / 76.8 GFLOP/s x 2.1 = 0.176 ms, p99.9 = 1.6 x p50
-        assertThat(cell("j-1", "basis")).isEqualTo("calibrated");
-        assertThat(cell("j-1", "p999")).isEqualTo("0.282");
-        assertThat(cell("j-1", "e2e-p50")).isEqualTo("0.212");
-        assertThat(cell("j-1", "queue-wait")).isEqualTo("120 ms");
-        assertThat(cell("j-1", "measuring")).isEqualTo("1.51 s");
-        assertThat(cell("j-1", "attempt")).isEqualTo("1");
-        assertThat(cell("j-1", "stop-reason")).isEqualTo("ci-target-met");
-        // x86, batch 16: theoretical peak, engine-default threads resolved to 6, second attempt, max duration
-        WebElement x86 = driver.findElement(By.cssSelector("#results-table tr[data-job='j-6']"));
-        assertThat(x86.findElements(By.tagName("td")).get(4).getText()).isEqualTo("6");
-        assertThat(x86.findElements(By.tagName("td")).get(4).getAttribute("title"))
-                .isEqualTo("used 6, requested engine default");
-        assertThat(cell("j-6", "basis")).isEqualTo("theoretical");
-        assertThat(cell("j-6", "attempt")).isEqualTo("2");
-        assertThat(x86.findElement(By.cssSelector("td[data-col='attempt']")).getAttribute("class")).contains("retried");
-        assertThat(cell("j-6", "stop-reason")).isEqualTo("max-duration");
-        assertThat(cell("j-6", "measuring")).isEqualTo("1.66 s");
+        List<WebElement> fleet = driver.findElements(By.cssSelector("#fleet-table tbody tr"));
+        assertThat(fleet).hasSize(2);
+        for (int i = 0; i < 2; i++) {
+            var hw = store.agents().get(i).hardware();
+            assertThat(fleet.get(i).getText()).contains(agents.get(i), hw.board(), hw.cpuModel());
+        }
+
+        assertHeaderIsSchemaDriven();
+        // sorted by agent, then model, variant, batch: what the store holds, row by row
+        List<WebElement> trs = driver.findElements(By.cssSelector("#results-table tbody tr"));
+        List<String> order = trs.stream().map(tr -> tr.getAttribute("data-agent") + "/"
+                + tr.findElements(By.tagName("td")).get(3).getText()).toList();
+        assertThat(order).containsExactly("demo-agent-1/1", "demo-agent-1/8", "demo-agent-1/32", "demo-agent-2/1",
+                "demo-agent-2/8", "demo-agent-2/32");
+        for (ResultRecord r : rows) {
+            String job = r.text(ResultField.JOB_ID);
+            assertThat(cell(job, "state")).isEqualTo("done");
+            assertThat(cell(job, "stop-reason")).as("as the agent spells it").isEqualTo(r.text(ResultField.STOP_REASON))
+                    .isIn("min-iterations-and-min-duration-met", "max-duration");
+            assertThat(cell(job, "basis")).isEqualTo(r.text(ResultField.PEAK_BASIS));
+            assertThat(cell(job, "attempt")).isEqualTo(r.text(ResultField.ATTEMPT));
+            WebElement tr = driver.findElement(By.cssSelector("#results-table tr[data-job='" + job + "']"));
+            List<WebElement> tds = tr.findElements(By.tagName("td"));
+            assertThat(tds).hasSize(HEADER.size());
+            assertThat(tds.get(4).getText()).as("threads the session used").isEqualTo(r.text(ResultField.THREADS));
+            double p50 = Double.parseDouble(tds.get(8).getText());
+            assertThat(p50).as("p50 cell of %s", job).isCloseTo(r.real(ResultField.P50_MS).orElseThrow(),
+                    org.assertj.core.data.Percentage.withPercentage(0.6));
+        }
+
         assertThat(driver.findElement(By.id("empty-state")).isDisplayed()).isFalse();
-        assertThat(new Select(driver.findElement(By.id("campaign-select"))).getFirstSelectedOption().getAttribute("value"))
-                .isEqualTo(FakeDashboardData.LATEST);
-
         assertThat(resourceUrls()).allSatisfy(url -> assertThat(url).startsWith(base));
         assertThat(driver.findElement(By.id("status")).getAttribute("class")).doesNotContain("error");
         assertNoConsoleErrors();
 
         screenshot("dashboard.png");
-        long height = ((Number) ((JavascriptExecutor) driver).executeScript("return document.documentElement.scrollHeight")).longValue();
+        long height = ((Number) ((JavascriptExecutor) driver).executeScript(
+                "return document.documentElement.scrollHeight")).longValue();
         driver.manage().window().setSize(new Dimension(1280, (int) Math.min(4000, height + 120)));
         screenshot("dashboard-full.png");
+        driver.manage().window().setSize(new Dimension(1280, 900));
     }
 
     @Test
-    void pickingAnOlderCampaignShowsOnlyItsResults() {
-        String base = start(new FakeDashboardData());
+    void pickingAnOlderCampaignShowsItsFailedAndCancelledRowsButPlotsOnlyDoneOnes() throws IOException {
+        fixture = StoreFixture.fill(tmp.resolve("fixture"));
+        String base = serve(fixture.store());
         driver.get(base + "/");
         WebDriverWait wait = new WebDriverWait(driver, Duration.ofSeconds(20));
         wait.until(d -> d.findElements(By.cssSelector("#results-table tbody tr")).size() == 6);
+        assertThat(new Select(driver.findElement(By.id("campaign-select"))).getFirstSelectedOption()
+                .getAttribute("value")).as("the latest campaign first").isEqualTo(fixture.sweep);
+        assertThat(driver.findElements(By.cssSelector("#chart-latency path.series")))
+                .extracting(e -> e.getAttribute("data-agent")).containsExactlyInAnyOrder(PI, X86);
+        String piBatch1 = fixture.job(fixture.sweep, PI, 1).id();
+        assertThat(cell(piBatch1, "basis")).isEqualTo("calibrated");
+        assertThat(cell(piBatch1, "stop-reason")).isEqualTo("min-iterations-and-min-duration-met");
+        assertThat(cell(piBatch1, "queue-wait")).isEqualTo(fixture.queueWaitMs(piBatch1) + " ms");
+        assertThat(cell(fixture.job(fixture.sweep, X86, 1).id(), "basis")).isEqualTo("theoretical");
+        assertThat(driver.findElement(By.id("fleet-table")).getText()).contains("raspberry-pi-5", "generic-x86_64",
+                "ARM Cortex-A76", "153.6", "6 / 12");
 
-        new Select(driver.findElement(By.id("campaign-select"))).selectByValue(FakeDashboardData.OLDER);
+        new Select(driver.findElement(By.id("campaign-select"))).selectByValue(fixture.bigBatch);
         wait.until(d -> d.findElements(By.cssSelector("#results-table tbody tr")).size() == 2);
-        assertThat(driver.findElements(By.cssSelector("#chart-predicted circle.point"))).hasSize(2);
-        assertThat(driver.findElement(By.id("results-table")).getText()).contains("quantized:int8-static");
-        // results without p99.9 or an end-to-end phase show a dash, not 0
-        assertThat(cell("j-old-1", "p999")).isEqualTo("–");
-        assertThat(cell("j-old-1", "e2e-p50")).isEqualTo("–");
-        assertThat(cell("j-old-1", "stop-reason")).isEqualTo("min-iterations-and-min-duration-met");
+        assertThat(driver.findElements(By.cssSelector("#chart-predicted circle.point"))).as("the done row only")
+                .hasSize(1);
+        assertThat(driver.findElements(By.cssSelector("#chart-latency circle.point")))
+                .extracting(e -> e.getAttribute("data-agent")).containsExactly(X86);
+        assertThat(driver.findElement(By.id("campaign-summary")).getText()).startsWith("failed · 1/2 jobs done · 1 failed");
+        String failed = fixture.job(fixture.bigBatch, PI, 256).id();
+        assertThat(cell(failed, "state")).isEqualTo("failed");
+        assertThat(stateTitle(failed)).isEqualTo(fixture.oomReason());
+        assertThat(cell(failed, "stop-reason")).isEqualTo("–");
+        assertThat(cell(failed, "p999")).as("no result: a dash, not 0").isEqualTo("–");
+        assertThat(cell(failed, "measuring")).isEqualTo("–");
+        assertThat(cell(fixture.job(fixture.bigBatch, X86, 256).id(), "stop-reason")).isEqualTo("target-ci-reached");
+        assertThat(cell(fixture.job(fixture.bigBatch, X86, 256).id(), "e2e-p50")).as("no end-to-end phase").isEqualTo("–");
+
+        new Select(driver.findElement(By.id("campaign-select"))).selectByValue(fixture.cancelled);
+        wait.until(d -> d.findElements(By.cssSelector("#results-table tbody tr")).size() == 4);
+        assertThat(driver.findElement(By.id("campaign-summary")).getText())
+                .startsWith("cancelled · 1/4 jobs done · 3 cancelled");
+        assertThat(driver.findElements(By.cssSelector("#results-table tbody tr[data-state='cancelled']"))).hasSize(3);
+        String held = fixture.job(fixture.cancelled, PI, 1).id();
+        assertThat(cell(held, "state")).isEqualTo("cancelled");
+        assertThat(stateTitle(held)).isEqualTo("cancelled by the user");
+        assertThat(driver.findElements(By.cssSelector("#chart-predicted circle.point"))).hasSize(1);
+        assertNoConsoleErrors();
+        screenshot("dashboard-cancelled.png");
+    }
+
+    @Test
+    void aCampaignWhoseJobsAllFailedShowsItsRowsNotTheEmptyState() throws IOException {
+        fixture = StoreFixture.fill(tmp.resolve("fixture"));
+        Store s = fixture.store();
+        String pi = fixture.agentId(PI);
+        NewJob job = new NewJob(UUID.randomUUID().toString(), pi, "name=" + PI, StoreFixture.MODEL,
+                fixture.modelDigest(), fixture.modelSizeBytes(), "baseline", 1, 0, StoreFixture.SWEEP_SETTINGS,
+                fixture.flops(1));
+        String campaign = UUID.randomUUID().toString();
+        s.insertCampaign(campaign, "broken model", "{}", "", List.of(job));
+        LeasedJob queued = s.queuedJob(job.id()).orElseThrow();
+        assertThat(s.lease(queued, pi, StoreFixture.prediction(PI, job.flops()))).isTrue();
+        String reason = "agent 'pi5-kitchen': ONNX Runtime cannot load model " + fixture.modelDigest()
+                + ".onnx: ORT_INVALID_PROTOBUF";
+        assertThat(s.failJob(job.id(), 1, pi, reason)).isTrue();
+
+        String base = serve(s);
+        driver.get(base + "/");
+        WebDriverWait wait = new WebDriverWait(driver, Duration.ofSeconds(20));
+        wait.until(d -> d.findElements(By.cssSelector("#results-table tbody tr")).size() == 1);
+        assertThat(driver.findElement(By.id("results")).isDisplayed()).isTrue();
+        assertThat(driver.findElement(By.id("empty-state")).isDisplayed()).isFalse();
+        assertThat(driver.findElement(By.id("charts")).isDisplayed()).as("nothing to plot").isFalse();
+        assertThat(cell(job.id(), "state")).isEqualTo("failed");
+        assertThat(stateTitle(job.id())).isEqualTo(reason);
+        assertHeaderIsSchemaDriven();
         assertNoConsoleErrors();
     }
 
     @Test
     void emptyStoreShowsTheEmptyState() throws IOException {
-        String base = start(FakeDashboardData.empty());
+        store = Store.open(Database.defaultUrl(tmp.resolve("empty")), Clock.systemUTC());
+        String base = serve(store);
         driver.get(base + "/");
         WebDriverWait wait = new WebDriverWait(driver, Duration.ofSeconds(20));
         wait.until(d -> d.findElement(By.id("empty-state")).isDisplayed());
-        assertThat(driver.findElement(By.id("empty-state")).getText()).contains("no results yet", "scripts/coordinator campaign run");
+        assertThat(driver.findElement(By.id("empty-state")).getText()).contains("no results yet",
+                "scripts/coordinator campaign run");
         assertThat(driver.findElement(By.id("charts")).isDisplayed()).isFalse();
+        assertThat(driver.findElement(By.id("results")).isDisplayed()).isFalse();
         assertThat(driver.findElements(By.cssSelector("#fleet-table tbody tr"))).isEmpty();
         assertThat(driver.findElement(By.id("fleet-empty")).isDisplayed()).isTrue();
         assertNoConsoleErrors();
         screenshot("dashboard-empty.png");
     }
 
-    private String start(DashboardData data) {
-        server = new DashboardServer(data, "127.0.0.1", 0);
+    private String serve(Store served) {
+        server = new DashboardServer(served, "127.0.0.1", 0);
         server.start();
         return "http://127.0.0.1:" + server.port();
     }
 
+    /** The header reads as TABLE_COLUMNS labels it; each header's tooltip is its field's schema description. */
+    private static void assertHeaderIsSchemaDriven() {
+        List<WebElement> ths = driver.findElements(By.cssSelector("#results-table thead th"));
+        assertThat(ths).extracting(WebElement::getText).containsExactlyElementsOf(HEADER.keySet());
+        List<String> titles = new ArrayList<>();
+        for (WebElement th : ths) {
+            titles.add(th.getAttribute("title"));
+        }
+        assertThat(titles).containsExactlyElementsOf(HEADER.values().stream()
+                .map(key -> ResultField.byKey(key).description()).toList());
+    }
+
     /** The text of column {@code col} (its data-col) in the results row of {@code jobId}. */
     private static String cell(String jobId, String col) {
+        return stateOrCell(jobId, col).getText();
+    }
+
+    private static String stateTitle(String jobId) {
+        return stateOrCell(jobId, "state").getAttribute("title");
+    }
+
+    private static WebElement stateOrCell(String jobId, String col) {
         return driver.findElement(By.cssSelector("#results-table tr[data-job='" + jobId + "'] td[data-col='" + col
-                + "']")).getText();
+                + "']"));
     }
 
     private static double pointY(String css) {

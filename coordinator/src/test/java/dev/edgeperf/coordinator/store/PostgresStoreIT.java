@@ -136,12 +136,19 @@ class PostgresStoreIT {
         assertThat(summary.done()).isEqualTo(1);
         assertThat(summary.queuedSelectors()).containsExactly("name=" + agent, "board=rpi5");
         assertThat(summary.rows()).singleElement().satisfies(r -> {
-            assertThat(r.agentName()).isEqualTo("pg-agent");
-            assertThat(r.p50Ms()).isEqualTo(0.5);
+            assertThat(r.get(ResultField.AGENT_NAME)).isEqualTo("pg-agent");
+            assertThat(r.get(ResultField.P50_MS)).isEqualTo(0.5);
+            assertThat(r.get(ResultField.ARCH)).isEqualTo("x86_64");
+            assertThat(r.state()).isEqualTo(JobState.DONE);
         });
         assertThat(store.cancelCampaign("c1")).containsExactlyInAnyOrder(requeued.id(), open.id());
-        assertThat(store.campaignSummary("c1").orElseThrow().state()).isEqualTo("cancelled");
+        CampaignSummary cancelled = store.campaignSummary("c1").orElseThrow();
+        assertThat(cancelled.state()).isEqualTo(CampaignState.CANCELLED);
+        assertThat(cancelled.failed()).as("cancelled jobs are not failed ones").isZero();
+        assertThat(cancelled.rows()).extracting(ResultRecord::state)
+                .containsExactlyInAnyOrder(JobState.DONE, JobState.CANCELLED, JobState.CANCELLED);
         assertThat(store.campaignSummaries()).singleElement().extracting(CampaignSummary::cancelled).isEqualTo(2);
+        assertThat(store.cancelCampaign("c1")).as("an ended campaign is left as it is").isEmpty();
         assertThat(store.agents()).extracting(a -> a.name()).containsExactly("other", "pg-agent");
 
         try (Connection c = store.dataSource().getConnection(); Statement st = c.createStatement();
@@ -151,6 +158,13 @@ class PostgresStoreIT {
             assertThat(rs.getBytes(1)).containsExactly(1, 2, 3, 0, -1);
             assertThat(rs.getDouble(2)).isEqualTo(7.5);
         }
+    }
+
+    /** The V5 migration finds PostgreSQL's own name for version 1's state check and replaces it. */
+    @Test
+    void migrationV5TurnsOldStyleCancelledJobsIntoTheCancelledStateOnPostgres() throws Exception {
+        String url = startServer();
+        CancelledStateMigrationCheck.run(Database.open(url));
     }
 
     /** `serve --db jdbc:postgresql://…` with a real agent and the CLI: the rows land in PostgreSQL. */

@@ -2,8 +2,6 @@ package dev.edgeperf.coordinator.store;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.edgeperf.coordinator.http.DashboardData.AgentView;
-import dev.edgeperf.coordinator.http.DashboardData.ResultView;
 import dev.edgeperf.coordinator.testing.Fixtures;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -41,9 +39,9 @@ class StoreTest {
 
         assertThat(second).isEqualTo(first);
         assertThat(other).isNotEqualTo(first);
-        List<AgentView> agents = store.agents();
-        assertThat(agents).extracting(AgentView::name).containsExactly("jetson", "pi-1");
-        AgentView pi = agents.get(1);
+        List<AgentRecord> agents = store.agents();
+        assertThat(agents).extracting(AgentRecord::name).containsExactly("jetson", "pi-1");
+        AgentRecord pi = agents.get(1);
         assertThat(pi.connected()).isTrue();
         assertThat(pi.hardware().peakGflopsFp32()).isEqualTo(12.5);
         assertThat(pi.hardware().isaFeatures()).containsExactly("avx2", "fma");
@@ -80,17 +78,18 @@ class StoreTest {
             assertThat(rs.getDouble(6)).isCloseTo(0.84832, org.assertj.core.data.Offset.offset(1e-9));
         }
         CampaignSummary summary = store.campaignSummary("c1").orElseThrow();
-        assertThat(summary.state()).isEqualTo("done");
+        assertThat(summary.state()).isEqualTo(CampaignState.DONE);
         assertThat(summary.done()).isEqualTo(1);
         assertThat(summary.rows()).singleElement().satisfies(row -> {
-            assertThat(row.agentName()).isEqualTo("pi-1");
-            assertThat(row.p50Ms()).isEqualTo(0.5);
-            assertThat(row.flops()).isEqualTo(8_483_200);
+            assertThat(row.state()).isEqualTo(JobState.DONE);
+            assertThat(row.get(ResultField.AGENT_NAME)).isEqualTo("pi-1");
+            assertThat(row.get(ResultField.P50_MS)).isEqualTo(0.5);
+            assertThat(row.get(ResultField.FLOPS)).isEqualTo(8_483_200L);
         });
     }
 
     @Test
-    void dashboardViewsShowCampaignsAndFinishedResultsOnly() {
+    void readersShowCampaignsAndEndedJobsOnly() {
         String agent = store.registerAgent(Fixtures.hello("pi-1", 10.0));
         NewJob done = Fixtures.job(agent, 1, 1_060_400, 10.0);
         NewJob open = Fixtures.job(agent, 32, 33_932_800, 10.0);
@@ -99,13 +98,14 @@ class StoreTest {
         store.commitResult(agent, Fixtures.result(done.id(), 1, 1, 0.2));
 
         assertThat(store.campaigns()).singleElement().satisfies(c -> {
-            assertThat(c.state()).isEqualTo("running");
-            assertThat(c.jobsTotal()).isEqualTo(2);
-            assertThat(c.jobsDone()).isEqualTo(1);
+            assertThat(c.state()).isEqualTo(CampaignState.RUNNING);
+            assertThat(c.total()).isEqualTo(2);
+            assertThat(c.done()).isEqualTo(1);
+            assertThat(c.rows()).as("lists come without rows").isEmpty();
         });
-        List<ResultView> results = store.results(Optional.empty());
-        assertThat(results).extracting(ResultView::jobId).containsExactly(done.id());
-        assertThat(results.get(0).throughputSamplesPerS()).isEqualTo(5000.0);
+        List<ResultRecord> results = store.results(Optional.empty());
+        assertThat(results).extracting(r -> r.get(ResultField.JOB_ID)).containsExactly(done.id());
+        assertThat(results.get(0).get(ResultField.THROUGHPUT_SAMPLES_PER_S)).isEqualTo(5000.0);
         assertThat(store.results(Optional.of("other"))).isEmpty();
         assertThat(store.results(Optional.of("c1"))).hasSize(1);
     }
@@ -124,8 +124,10 @@ class StoreTest {
         assertThat(store.releaseLeases(agent, 3, "agent disconnected")).isEmpty();
 
         CampaignSummary summary = store.campaignSummary("c1").orElseThrow();
-        assertThat(summary.state()).isEqualTo("failed");
-        assertThat(summary.rows().get(0).failureReason()).isEqualTo("agent disconnected (after 3 attempts)");
+        assertThat(summary.state()).isEqualTo(CampaignState.FAILED);
+        assertThat(summary.rows().get(0).state()).isEqualTo(JobState.FAILED);
+        assertThat(summary.rows().get(0).get(ResultField.FAILURE_REASON)).isEqualTo("agent disconnected (after 3 attempts)");
+        assertThat(summary.rows().get(0).get(ResultField.ATTEMPT)).isEqualTo(3L);
     }
 
     @Test
@@ -146,7 +148,7 @@ class StoreTest {
         assertThat(summary.failed()).isEqualTo(1);
         assertThat(summary.queued()).as("the lease of the previous run is back in the queue").isEqualTo(1);
         assertThat(summary.queuedSelectors()).containsExactly("name=" + agent);
-        assertThat(summary.rows().get(0).failureReason()).isEqualTo("ORT: cannot load model");
+        assertThat(summary.rows().get(0).get(ResultField.FAILURE_REASON)).isEqualTo("ORT: cannot load model");
         assertThat(Fixtures.leaseNext(store, agent).orElseThrow().attempt()).isEqualTo(2);
     }
 
@@ -220,6 +222,102 @@ class StoreTest {
                 rs.getObject(i);
                 assertThat(rs.wasNull()).as("column %d", i).isTrue();
             }
+        }
+    }
+
+    @Test
+    void cancellingACampaignMakesItsOpenJobsCancelledNotFailedAndCountsThemApart() {
+        String agent = store.registerAgent(Fixtures.hello("pi-1", 10.0));
+        NewJob done = Fixtures.job(agent, 1, 1_060_400, 10.0);
+        NewJob failed = Fixtures.job(agent, 8, 8_483_200, 10.0);
+        NewJob held = Fixtures.job(agent, 32, 33_932_800, 10.0);
+        NewJob queued = Fixtures.job(agent, 64, 67_865_600, 10.0);
+        store.insertCampaign("c1", "test", "{}", "", List.of(done, failed, held, queued));
+        Fixtures.leaseNext(store, agent).orElseThrow();
+        store.commitResult(agent, Fixtures.result(done.id(), 1, 1, 0.2));
+        Fixtures.leaseNext(store, agent).orElseThrow();
+        store.failJob(failed.id(), 1, agent, "agent 'pi-1': ONNX Runtime cannot load model x.onnx: bad opset");
+        Fixtures.leaseNext(store, agent).orElseThrow();
+
+        assertThat(store.cancelCampaign("c1")).containsExactlyInAnyOrder(held.id(), queued.id());
+
+        CampaignSummary summary = store.campaignSummary("c1").orElseThrow();
+        assertThat(summary.state()).isEqualTo(CampaignState.CANCELLED);
+        assertThat(summary.cancelledUnixMs()).isPositive();
+        assertThat(List.of(summary.queued(), summary.leased(), summary.done(), summary.failed(), summary.cancelled()))
+                .containsExactly(0, 0, 1, 1, 2);
+        assertThat(summary.total()).isEqualTo(4);
+        assertThat(summary.rows()).as("every ended job has a row").hasSize(4);
+        for (ResultRecord row : summary.rows()) {
+            String id = (String) row.get(ResultField.JOB_ID);
+            JobState expected = id.equals(done.id()) ? JobState.DONE : id.equals(failed.id()) ? JobState.FAILED
+                    : JobState.CANCELLED;
+            assertThat(row.state()).as(id).isEqualTo(expected);
+            if (expected == JobState.CANCELLED) {
+                assertThat(row.get(ResultField.FAILURE_REASON)).isEqualTo("cancelled by the user");
+                assertThat(row.get(ResultField.P50_MS)).as("no result, no latency").isNull();
+                assertThat(row.get(ResultField.STOP_REASON)).isNull();
+                assertThat(row.get(ResultField.THREADS)).isNull();
+            }
+        }
+        assertThat(store.queuedJobs()).isEmpty();
+        assertThat(store.commitResult(agent, Fixtures.result(held.id(), 1, 32, 3.0)))
+                .as("the held job's result after the cancel").isEqualTo(CommitOutcome.CANCELLED);
+        assertThat(store.campaignSummary("c1").orElseThrow().done()).isEqualTo(1);
+        assertThat(store.cancelCampaign("c1")).as("a second cancel finds nothing open").isEmpty();
+    }
+
+    @Test
+    void cancellingAnEndedCampaignChangesNothing() {
+        String agent = store.registerAgent(Fixtures.hello("pi-1", 10.0));
+        NewJob done = Fixtures.job(agent, 1, 1_060_400, 10.0);
+        NewJob failed = Fixtures.job(agent, 8, 8_483_200, 10.0);
+        store.insertCampaign("all-done", "test", "{}", "", List.of(done));
+        Fixtures.leaseNext(store, agent).orElseThrow();
+        store.commitResult(agent, Fixtures.result(done.id(), 1, 1, 0.2));
+        store.insertCampaign("one-failed", "test", "{}", "", List.of(failed));
+        Fixtures.leaseNext(store, agent).orElseThrow();
+        store.failJob(failed.id(), 1, agent, "ORT error");
+        CampaignSummary doneBefore = store.campaignSummary("all-done").orElseThrow();
+        CampaignSummary failedBefore = store.campaignSummary("one-failed").orElseThrow();
+
+        assertThat(store.cancelCampaign("all-done")).isEmpty();
+        assertThat(store.cancelCampaign("one-failed")).isEmpty();
+
+        assertThat(store.campaignSummary("all-done").orElseThrow()).isEqualTo(doneBefore)
+                .satisfies(s -> assertThat(s.state()).isEqualTo(CampaignState.DONE))
+                .satisfies(s -> assertThat(s.cancelledUnixMs()).isZero());
+        assertThat(store.campaignSummary("one-failed").orElseThrow()).isEqualTo(failedBefore)
+                .satisfies(s -> assertThat(s.state()).isEqualTo(CampaignState.FAILED))
+                .satisfies(s -> assertThat(s.cancelled()).isZero());
+    }
+
+    @Test
+    void rowsKeepTheAgentsHardwareAtMeasurementTime() {
+        String agent = store.registerAgent(Fixtures.hello("pi-1", 10.0));
+        NewJob job = Fixtures.job(agent, 1, 1_060_400, 10.0);
+        store.insertCampaign("c1", "test", "{}", "", List.of(job));
+        Fixtures.leaseNext(store, agent).orElseThrow();
+        store.commitResult(agent, Fixtures.result(job.id(), 1, 1, 0.2));
+
+        dev.edgeperf.proto.AgentHello moved = Fixtures.hello("pi-1", 10.0);
+        store.registerAgent(moved.toBuilder().setHardware(moved.getHardware().toBuilder().setArch("aarch64")
+                .setBoard("raspberry-pi-5").setCpuModel("ARM Cortex-A76")).build());
+
+        assertThat(store.agents().get(0).hardware().board()).isEqualTo("raspberry-pi-5");
+        ResultRecord row = store.results(Optional.of("c1")).get(0);
+        assertThat(row.get(ResultField.ARCH)).isEqualTo("x86_64");
+        assertThat(row.get(ResultField.BOARD)).isEqualTo("generic-x86_64");
+        assertThat(row.get(ResultField.CPU_MODEL)).isEqualTo("Test CPU");
+    }
+
+    @Test
+    void migrationV5TurnsOldStyleCancelledJobsIntoTheCancelledState(@TempDir Path v4) throws Exception {
+        javax.sql.DataSource dataSource = Database.open("jdbc:h2:file:" + v4.resolve("edgeperf"));
+        try {
+            CancelledStateMigrationCheck.run(dataSource);
+        } finally {
+            Database.close(dataSource);
         }
     }
 }

@@ -1,0 +1,84 @@
+package dev.edgeperf.coordinator.store;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.edgeperf.coordinator.testing.Fixtures;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+import javax.sql.DataSource;
+import org.flywaydb.core.Flyway;
+
+/**
+ * Migration V5 on a database created at schema version 4 holding a campaign cancelled the old way
+ * (open jobs set to {@code failed} with the reason "cancelled by the user"): after migrating, those
+ * jobs are {@code cancelled}, a job that really failed stays failed, and the state check accepts
+ * {@code cancelled} but nothing unknown. The same assertions run on H2 ({@link StoreTest}) and on
+ * PostgreSQL ({@link PostgresStoreIT}), whose check constraints are named differently.
+ */
+final class CancelledStateMigrationCheck {
+    private static final String OLD_CANCEL_REASON = "cancelled by the user";
+
+    private CancelledStateMigrationCheck() {
+    }
+
+    static void run(DataSource dataSource) throws SQLException {
+        Flyway atV4 = Flyway.configure().dataSource(dataSource).locations("classpath:db/migration").target("4").load();
+        atV4.migrate();
+        assertThat(atV4.info().current().getVersion().getVersion()).isEqualTo("4");
+
+        // Every write below touches only tables and columns version 4 already has.
+        Store store = new Store(dataSource, Clock.fixed(Instant.parse("2024-05-01T12:00:00Z"), ZoneOffset.UTC));
+        String agent = store.registerAgent(Fixtures.hello("pi-1", 10.0));
+        NewJob done = Fixtures.job(agent, 1, 1_060_400, 10.0);
+        NewJob failed = Fixtures.job(agent, 8, 8_483_200, 10.0);
+        NewJob held = Fixtures.job(agent, 32, 33_932_800, 10.0);
+        NewJob queued = Fixtures.job(agent, 64, 67_865_600, 10.0);
+        store.insertCampaign("old", "cancelled before v5", "{}", "", List.of(done, failed, held, queued));
+        Fixtures.leaseNext(store, agent).orElseThrow();
+        assertThat(store.commitResult(agent, Fixtures.result(done.id(), 1, 1, 0.2))).isEqualTo(CommitOutcome.STORED);
+        Fixtures.leaseNext(store, agent).orElseThrow();
+        assertThat(store.failJob(failed.id(), 1, agent, "ONNX Runtime cannot load model x.onnx: bad opset")).isTrue();
+        Fixtures.leaseNext(store, agent).orElseThrow();
+        try (Connection c = dataSource.getConnection(); Statement st = c.createStatement()) {
+            // the cancel as the coordinator wrote it before version 5
+            st.executeUpdate("UPDATE jobs SET state = 'failed', failure_reason = '" + OLD_CANCEL_REASON
+                    + "', finished_ms = 1714564800000 WHERE campaign_id = 'old' AND state IN ('queued', 'leased')");
+            st.executeUpdate("UPDATE job_attempts SET ended_ms = 1714564800000, outcome = 'released', reason = '"
+                    + OLD_CANCEL_REASON + "' WHERE ended_ms IS NULL");
+            st.executeUpdate("UPDATE campaigns SET cancelled_ms = 1714564800000 WHERE id = 'old'");
+            assertThatThrownBy(() -> st.executeUpdate("UPDATE jobs SET state = 'cancelled' WHERE id = '"
+                    + queued.id() + "'")).as("version 4 knows no cancelled state").isInstanceOf(SQLException.class);
+        }
+
+        Database.migrate(dataSource);
+
+        assertThat(Flyway.configure().dataSource(dataSource).locations("classpath:db/migration").load().info()
+                .current().getVersion().getVersion()).isEqualTo("5");
+        CampaignSummary summary = store.campaignSummary("old").orElseThrow();
+        assertThat(summary.done()).isEqualTo(1);
+        assertThat(summary.failed()).as("the real failure only").isEqualTo(1);
+        assertThat(summary.cancelled()).isEqualTo(2);
+        assertThat(summary.state()).isEqualTo(CampaignState.CANCELLED);
+        Map<String, JobState> states = summary.rows().stream().collect(Collectors.toMap(
+                r -> r.text(ResultField.JOB_ID), ResultRecord::state));
+        assertThat(states).containsEntry(done.id(), JobState.DONE).containsEntry(failed.id(), JobState.FAILED)
+                .containsEntry(held.id(), JobState.CANCELLED).containsEntry(queued.id(), JobState.CANCELLED);
+        try (Connection c = dataSource.getConnection();
+             PreparedStatement st = c.prepareStatement("UPDATE jobs SET state = ? WHERE id = ?")) {
+            st.setString(1, "cancelled");
+            st.setString(2, failed.id());
+            assertThat(st.executeUpdate()).as("version 5 accepts cancelled").isEqualTo(1);
+            st.setString(1, "lost");
+            assertThatThrownBy(st::executeUpdate).as("and still refuses unknown states").isInstanceOf(SQLException.class);
+        }
+    }
+}
