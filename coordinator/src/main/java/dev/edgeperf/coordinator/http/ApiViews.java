@@ -1,5 +1,6 @@
 package dev.edgeperf.coordinator.http;
 
+import dev.edgeperf.coordinator.store.AgentRecord;
 import dev.edgeperf.coordinator.store.CampaignSummary;
 import dev.edgeperf.coordinator.store.ResultField;
 import dev.edgeperf.coordinator.store.ResultRecord;
@@ -10,6 +11,32 @@ import java.util.Map;
 /** The JSON shapes of the API, mapped from the store's records (camelCase keys; times in Unix ms). */
 final class ApiViews {
     private ApiViews() {
+    }
+
+    static Map<String, Object> agent(AgentRecord a) {
+        AgentRecord.Hardware h = a.hardware();
+        Map<String, Object> hardware = new LinkedHashMap<>();
+        hardware.put("cpuModel", h.cpuModel());
+        hardware.put("physicalCores", h.physicalCores());
+        hardware.put("logicalCores", h.logicalCores());
+        hardware.put("maxFreqHz", h.maxFreqHz());
+        hardware.put("memoryBytes", h.memoryBytes());
+        hardware.put("os", h.os());
+        hardware.put("arch", h.arch());
+        hardware.put("isaFeatures", h.isaFeatures());
+        hardware.put("peakGflopsFp32", h.peakGflopsFp32());
+        hardware.put("peakBasis", h.peakBasis());
+        hardware.put("board", h.board());
+        hardware.put("fingerprint", h.fingerprint());
+        Map<String, Object> view = new LinkedHashMap<>();
+        view.put("id", a.id());
+        view.put("name", a.name());
+        view.put("connected", a.connected());
+        view.put("lastSeenUnixMs", a.lastSeenUnixMs());
+        view.put("hardware", hardware);
+        view.put("engineVersion", a.engineVersion());
+        view.put("labels", a.labels());
+        return view;
     }
 
     static Map<String, Object> campaign(CampaignSummary c) {

@@ -155,7 +155,7 @@ public final class DashboardServer {
         javalin.get("/health", ctx -> data.health().failure().ifPresentOrElse(
                 reason -> ctx.status(HttpStatus.SERVICE_UNAVAILABLE).json(Map.of("status", "unhealthy", "store", reason)),
                 () -> ctx.json(Map.of("status", "ok"))));
-        javalin.get("/api/agents", ctx -> ctx.json(data.agents()));
+        javalin.get("/api/agents", ctx -> ctx.json(data.agents().stream().map(ApiViews::agent).toList()));
         javalin.get("/api/campaigns", ctx -> ctx.json(data.campaigns().stream().map(ApiViews::campaign).toList()));
         javalin.get("/api/schema/results", ctx -> ctx.json(ApiViews.resultSchema()));
         javalin.get("/api/results", this::results);

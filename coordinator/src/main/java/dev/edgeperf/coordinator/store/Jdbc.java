@@ -40,7 +40,7 @@ final class Jdbc {
     }
 
     private static <T> T transaction(DataSource dataSource, SqlWork<T> work) throws SQLException {
-        try (Connection connection = dataSource.getConnection()) {
+        try (Connection connection = connect(dataSource)) {
             boolean autoCommit = connection.getAutoCommit();
             connection.setAutoCommit(false);
             try {
@@ -53,6 +53,15 @@ final class Jdbc {
             } finally {
                 connection.setAutoCommit(autoCommit);
             }
+        }
+    }
+
+    /** A pool that was closed under us (H2 after a fatal I/O error) says so with an unchecked exception. */
+    private static Connection connect(DataSource dataSource) throws SQLException {
+        try {
+            return dataSource.getConnection();
+        } catch (IllegalStateException e) {
+            throw new SQLException("database connection pool is closed: " + e.getMessage(), "08003", e);
         }
     }
 

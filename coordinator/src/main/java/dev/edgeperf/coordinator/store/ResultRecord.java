@@ -59,7 +59,7 @@ public final class ResultRecord {
         return map;
     }
 
-    /** The CSV cell: empty for no value, doubles in Java's shortest round-trip form, RFC 4180 quoting. */
+    /** The CSV cell: empty for no value, doubles to six significant digits (locale-free), RFC 4180 quoting. */
     public String csvCell(ResultField field) {
         Object v = values.get(field);
         String s = v == null ? "" : v instanceof Double d ? csvNumber(d) : v.toString();
