@@ -360,8 +360,16 @@ public final class JobScheduler {
 
     /** The injected predictor's figure for {@code agent}, as the store records it with the lease. */
     Prediction predict(ConnectedAgent agent, long flops, int batch, int threads) {
-        PredictedLatency p = predictor.predict(new PredictionInput(flops, batch, threads, agent.executionProvider(),
-                agent.peaks()));
+        PredictedLatency p;
+        try {
+            p = predictor.predict(new PredictionInput(flops, batch, threads, agent.executionProvider(),
+                    agent.peaks()));
+        } catch (RuntimeException e) {
+            // a predictor's bug must not strand the job this agent was just reserved for
+            LOG.warn("predictor {} failed for '{}' (batch {}): {}; leasing without a prediction", predictor.name(),
+                    agent.name(), batch, e.toString());
+            return new Prediction(0, Prediction.THEORETICAL, 0);
+        }
         return new Prediction(p.peakGflops(), p.calibratedPeak() ? Prediction.CALIBRATED : Prediction.THEORETICAL,
                 p.millis());
     }

@@ -31,16 +31,19 @@ public final class VariantPreparation implements AutoCloseable {
     /** Where a preparation reports; called on the preparation thread. */
     public interface Progress {
         /**
-         * Before variant {@code done + 1} of {@code total} (and once more with {@code done == total}).
+         * Before variant {@code done + 1} of {@code total} is built.
          *
          * @return false to stop here (the campaign was cancelled); nothing more is reported then
          */
         boolean step(int done, int total, String message);
 
-        /** Every variant is built and stored. */
+        /** Every variant is built and stored: the campaign's jobs can be queued. */
         void prepared(Map<VariantBuild, PreparedVariant> variants);
 
-        /** A variant could not be prepared; {@code reason} is one line. Nothing more is reported. */
+        /**
+         * A variant could not be prepared, or {@link #prepared} threw; {@code reason} is one line.
+         * Nothing more is reported.
+         */
         void failed(String reason);
     }
 
@@ -91,6 +94,16 @@ public final class VariantPreparation implements AutoCloseable {
 
     private void run(String campaignId, List<VariantBuild> builds, List<Integer> batches, Map<String, byte[]> uploads,
                      Progress progress) {
+        try {
+            prepare(campaignId, builds, batches, uploads, progress);
+        } catch (RuntimeException e) {
+            // only a failing report gets here (e.g. the store is down); the campaign then stays as it was
+            LOG.error("campaign {}: cannot record the end of its preparation", campaignId, e);
+        }
+    }
+
+    private void prepare(String campaignId, List<VariantBuild> builds, List<Integer> batches,
+                         Map<String, byte[]> uploads, Progress progress) {
         Map<VariantBuild, PreparedVariant> prepared = new LinkedHashMap<>();
         Map<String, byte[]> baselines = new HashMap<>();
         try {
@@ -110,9 +123,7 @@ public final class VariantPreparation implements AutoCloseable {
                 prepared.put(build, new PreparedVariant(digest, bytes.length, flops));
                 LOG.info("campaign {}: variant {} prepared ({} bytes, {})", campaignId, build, bytes.length, digest);
             }
-            if (!progress.step(prepared.size(), builds.size(), "variants ready")) {
-                return;
-            }
+            progress.prepared(prepared);
         } catch (RuntimeException e) {
             boolean internal = !(e instanceof EdgeperfException ee) || ee.category() == ErrorCategory.INTERNAL;
             if (internal) {
@@ -122,9 +133,7 @@ public final class VariantPreparation implements AutoCloseable {
             }
             progress.failed(oneLine(internal && !(e instanceof EdgeperfException) ? "internal error: " + e
                     : e.getMessage()));
-            return;
         }
-        progress.prepared(prepared);
     }
 
     private byte[] buildOne(byte[] baseline, VariantBuild build) {
