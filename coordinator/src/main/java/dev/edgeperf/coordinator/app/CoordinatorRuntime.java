@@ -8,13 +8,16 @@ import dev.edgeperf.coordinator.grpc.CampaignServiceImpl;
 import dev.edgeperf.coordinator.grpc.CoordinatorGrpcServer;
 import dev.edgeperf.coordinator.grpc.TokenAuthInterceptor;
 import dev.edgeperf.coordinator.http.DashboardServer;
-import dev.edgeperf.coordinator.schedule.CampaignManager;
+import dev.edgeperf.coordinator.schedule.CampaignPlanner;
+import dev.edgeperf.coordinator.schedule.Campaigns;
 import dev.edgeperf.coordinator.schedule.JobScheduler;
+import dev.edgeperf.coordinator.schedule.VariantPreparation;
 import dev.edgeperf.coordinator.store.Database;
 import dev.edgeperf.coordinator.store.Store;
 import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
 import java.net.InetSocketAddress;
 import dev.edgeperf.core.EdgeperfException;
+import dev.edgeperf.core.predict.NaivePredictor;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.ExecutorService;
@@ -35,7 +38,7 @@ public final class CoordinatorRuntime implements AutoCloseable {
     private final DataSource dataSource;
     private final Store store;
     private final FleetRegistry fleet;
-    private final CampaignManager campaigns;
+    private final Campaigns campaigns;
     private final String joinToken;
     private final CoordinatorGrpcServer grpc;
     private final DashboardServer http;
@@ -45,7 +48,7 @@ public final class CoordinatorRuntime implements AutoCloseable {
     static final int GRPC_THREADS = 16;
 
     private CoordinatorRuntime(CoordinatorConfig config, DataSource dataSource, Store store, FleetRegistry fleet,
-                               CampaignManager campaigns, String joinToken, CoordinatorGrpcServer grpc,
+                               Campaigns campaigns, String joinToken, CoordinatorGrpcServer grpc,
                                DashboardServer http, ScheduledExecutorService reaper, ExecutorService grpcExecutor) {
         this.reaper = reaper;
         this.grpcExecutor = grpcExecutor;
@@ -77,8 +80,10 @@ public final class CoordinatorRuntime implements AutoCloseable {
             store.resetAfterRestart(config.scheduler().maxAttempts());
             ArtifactStore artifacts = new ArtifactStore(dataDir.resolve("artifacts"));
             FleetRegistry fleet = new FleetRegistry();
-            JobScheduler scheduler = new JobScheduler(store, fleet, config.scheduler(), System::nanoTime);
-            CampaignManager campaigns = new CampaignManager(store, artifacts, fleet, scheduler);
+            JobScheduler scheduler = new JobScheduler(store, fleet, config.scheduler(), System::nanoTime,
+                    new NaivePredictor());
+            Campaigns campaigns = new Campaigns(store, fleet, scheduler, new CampaignPlanner(),
+                    new VariantPreparation(artifacts));
             NettyServerBuilder builder = NettyServerBuilder.forAddress(
                     new InetSocketAddress(config.bindHost(), config.grpcPort()));
             config.tls().ifPresent(tls -> useTls(builder, tls));
@@ -185,7 +190,7 @@ public final class CoordinatorRuntime implements AutoCloseable {
         return fleet;
     }
 
-    public CampaignManager campaigns() {
+    public Campaigns campaigns() {
         return campaigns;
     }
 

@@ -12,16 +12,28 @@ import me.tongfei.progressbar.ProgressBar;
 import me.tongfei.progressbar.ProgressBarBuilder;
 
 /**
- * Polls a campaign until it is no longer running, showing progress on stderr: a progress bar on a
- * terminal, one line per change otherwise (so logs stay readable).
+ * Polls a campaign until it is no longer preparing or running, showing progress on stderr: a
+ * progress bar on a terminal, one line per change otherwise (so logs stay readable).
  */
 final class CampaignWatcher {
     static final Duration POLL_INTERVAL = Duration.ofMillis(500);
 
+    /** The state of a campaign whose variants are being built; it has no jobs yet. */
+    static final String PREPARING = "preparing";
+
     private CampaignWatcher() {
     }
 
-    /** @throws EdgeperfException EXTERNAL when {@code timeout} passes before the campaign finishes */
+    /** e.g. "preparing variants 2/5: building mnist-cnn separable". */
+    static String preparingLine(CampaignStatus status) {
+        return "preparing variants " + status.getVariantsPrepared() + "/" + status.getVariantsTotal()
+                + (status.getPreparationMessage().isEmpty() ? "" : ": " + status.getPreparationMessage());
+    }
+
+    /**
+     * @throws EdgeperfException EXTERNAL when {@code timeout} passes before the campaign finishes;
+     *         USER_ERROR naming the reason when its variants could not be prepared
+     */
     static CampaignStatus await(Supplier<CampaignStatus> poll, CampaignStatus first, Duration timeout,
                                 PrintStream err) throws InterruptedException {
         long deadline = System.nanoTime() + timeout.toNanos();
@@ -32,18 +44,26 @@ final class CampaignWatcher {
         String last = "";
         try {
             while (true) {
-                String line = String.format("campaign %s: %d/%d done, %d running, %d failed%s", status.getCampaignId(),
+                boolean preparing = status.getState() == CampaignState.CAMPAIGN_STATE_PREPARING;
+                String line = preparing ? preparingLine(status) : String.format(
+                        "campaign %s: %d/%d done, %d running, %d failed%s", status.getCampaignId(),
                         status.getJobsDone(), status.getJobsTotal(), status.getJobsRunning(), status.getJobsFailed(),
                         status.getWaitingReason().isEmpty() ? "" : " (" + status.getWaitingReason() + ")");
-                if (bar != null) {
+                if (bar != null && preparing) {
+                    bar.setExtraMessage(line);
+                } else if (bar != null) {
+                    bar.maxHint(status.getJobsTotal());
                     bar.stepTo(status.getJobsDone() + status.getJobsFailed());
                     bar.setExtraMessage(status.getWaitingReason());
                 } else if (!line.equals(last)) {
                     err.println(line);
                     last = line;
                 }
-                if (status.getState() != CampaignState.CAMPAIGN_STATE_RUNNING
-                        && status.getState() != CampaignState.CAMPAIGN_STATE_PREPARING) {
+                if (!preparing && status.getState() != CampaignState.CAMPAIGN_STATE_RUNNING) {
+                    if (!status.getPreparationFailure().isEmpty()) {
+                        throw EdgeperfException.userError("campaign " + status.getCampaignId() + " failed: "
+                                + status.getPreparationFailure());
+                    }
                     return status;
                 }
                 if (System.nanoTime() > deadline) {

@@ -27,8 +27,8 @@ import java.util.function.Function;
 
 /** The CLI's CampaignService client: owns its channel, puts a deadline on every call, maps errors. */
 final class CoordinatorClient implements AutoCloseable {
-    /** Submitting builds and profiles every model, which can take a while for the large zoo models. */
-    static final Duration SUBMIT_DEADLINE = Duration.ofMinutes(2);
+    /** Submit only checks and stores the campaign (its variants are built afterwards); a user model rides along. */
+    static final Duration SUBMIT_DEADLINE = Duration.ofSeconds(30);
     static final Duration STATUS_DEADLINE = Duration.ofSeconds(15);
 
     private final String address;

@@ -3,6 +3,7 @@ package dev.edgeperf.coordinator.cli;
 import dev.edgeperf.coordinator.app.AgentProcesses;
 import dev.edgeperf.coordinator.app.CoordinatorConfig;
 import dev.edgeperf.coordinator.app.CoordinatorRuntime;
+import dev.edgeperf.coordinator.grpc.CampaignMessages;
 import dev.edgeperf.coordinator.schedule.SchedulerSettings;
 import dev.edgeperf.core.EdgeperfException;
 import dev.edgeperf.proto.CampaignStatus;
@@ -77,13 +78,14 @@ final class DemoCommand implements Callable<Integer> {
                         dataDir.resolve("agents").resolve(name), dataDir.resolve("logs").resolve(name + ".log"));
             }
             awaitAgents(runtime, processes);
-            CampaignStatus submitted = runtime.campaigns().submit(SubmitCampaignRequest.newBuilder()
-                    .setName("demo: mnist-cnn batch 1,8,32").addAllModels(MODELS).addAllBatchSizes(BATCHES)
-                    .setSettings(SETTINGS).build());
+            CampaignStatus submitted = CampaignMessages.status(runtime.campaigns().submit(CampaignMessages.request(
+                    SubmitCampaignRequest.newBuilder().setName("demo: mnist-cnn batch 1,8,32").addAllModels(MODELS)
+                            .addAllBatchSizes(BATCHES).setSettings(SETTINGS).build())));
             spec.commandLine().getErr().println("submitted campaign " + submitted.getCampaignId() + " with "
                     + submitted.getJobsTotal() + " jobs" + (agents > 1 ? "; the " + agents + " agents share this"
                     + " machine, so they measure one at a time" : ""));
-            CampaignStatus done = CampaignWatcher.await(() -> runtime.campaigns().status(submitted.getCampaignId()),
+            CampaignStatus done = CampaignWatcher.await(
+                    () -> CampaignMessages.status(runtime.campaigns().status(submitted.getCampaignId())),
                     submitted, CAMPAIGN_TIMEOUT, System.err);
             out.print(CampaignReport.table(done));
             out.println("Dashboard: http://" + server.bind + ":" + runtime.httpPort() + "/");

@@ -1,5 +1,6 @@
 package dev.edgeperf.coordinator.fleet;
 
+import dev.edgeperf.core.predict.DevicePeaks;
 import dev.edgeperf.proto.AgentHello;
 import dev.edgeperf.proto.Hardware;
 import java.util.Locale;
@@ -11,17 +12,29 @@ import java.util.Objects;
  * @param host                 the physical machine it measures on ({@link #hostOf(AgentHello)}); agents
  *                             sharing it do not measure at the same time unless the coordinator runs
  *                             with {@code --share-hosts}
- * @param peakGflops           the agent's theoretical fp32 peak in GFLOP/s; 0 when it could not be derived
- * @param calibratedPeakGflops measured by {@code agent calibrate} (best of matmul and conv); 0 = not calibrated
+ * @param peaks                its theoretical and calibrated peaks, what predictions are made from
+ * @param executionProvider    the execution provider its jobs run on, e.g. "CPU"
  */
-public record ConnectedAgent(String id, String name, String host, AgentTraits traits, double peakGflops,
-                             double calibratedPeakGflops, AgentLink link) {
+public record ConnectedAgent(String id, String name, String host, AgentTraits traits, DevicePeaks peaks,
+                             String executionProvider, AgentLink link) {
     public ConnectedAgent {
         Objects.requireNonNull(id, "id is null");
         Objects.requireNonNull(name, "name is null");
         Objects.requireNonNull(host, "host is null");
         Objects.requireNonNull(traits, "traits is null");
+        Objects.requireNonNull(peaks, "peaks is null");
+        Objects.requireNonNull(executionProvider, "executionProvider is null");
         Objects.requireNonNull(link, "link is null");
+    }
+
+    /** The agent's theoretical fp32 peak in GFLOP/s; 0 when it could not be derived. */
+    public double peakGflops() {
+        return peaks.theoreticalGflops();
+    }
+
+    /** Measured by {@code agent calibrate} (best of matmul and conv); 0 = not calibrated. */
+    public double calibratedPeakGflops() {
+        return peaks.calibratedGflops();
     }
 
     /**

@@ -1,6 +1,6 @@
 package dev.edgeperf.coordinator.grpc;
 
-import dev.edgeperf.coordinator.schedule.CampaignManager;
+import dev.edgeperf.coordinator.schedule.Campaigns;
 import dev.edgeperf.proto.CampaignServiceGrpc;
 import dev.edgeperf.proto.CancelCampaignRequest;
 import dev.edgeperf.proto.ListCampaignsRequest;
@@ -16,39 +16,47 @@ import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** Submit/status/list/cancel/agents for the coordinator CLI, delegating to {@link CampaignManager}. */
+/**
+ * Submit/status/list/cancel/agents for the coordinator CLI, delegating to {@link Campaigns};
+ * {@link CampaignMessages} maps the messages.
+ */
 public final class CampaignServiceImpl extends CampaignServiceGrpc.CampaignServiceImplBase {
     private static final Logger LOG = LoggerFactory.getLogger(CampaignServiceImpl.class);
 
-    private final CampaignManager campaigns;
+    private final Campaigns campaigns;
 
-    public CampaignServiceImpl(CampaignManager campaigns) {
+    public CampaignServiceImpl(Campaigns campaigns) {
         this.campaigns = Objects.requireNonNull(campaigns, "campaigns is null");
     }
 
     @Override
     public void submit(SubmitCampaignRequest request, StreamObserver<CampaignStatus> responseObserver) {
-        unary(() -> campaigns.submit(request), responseObserver, "submit campaign");
+        unary(() -> CampaignMessages.status(campaigns.submit(CampaignMessages.request(request))),
+                responseObserver, "submit campaign");
     }
 
     @Override
     public void getStatus(CampaignStatusRequest request, StreamObserver<CampaignStatus> responseObserver) {
-        unary(() -> campaigns.status(request.getCampaignId()), responseObserver, "campaign status");
+        unary(() -> CampaignMessages.status(campaigns.status(request.getCampaignId())),
+                responseObserver, "campaign status");
     }
 
     @Override
     public void listAgents(ListAgentsRequest request, StreamObserver<ListAgentsResponse> responseObserver) {
-        unary(campaigns::listAgents, responseObserver, "list agents");
+        unary(() -> CampaignMessages.agents(campaigns.agents()),
+                responseObserver, "list agents");
     }
 
     @Override
     public void listCampaigns(ListCampaignsRequest request, StreamObserver<ListCampaignsResponse> responseObserver) {
-        unary(campaigns::list, responseObserver, "list campaigns");
+        unary(() -> CampaignMessages.list(campaigns.list()),
+                responseObserver, "list campaigns");
     }
 
     @Override
     public void cancel(CancelCampaignRequest request, StreamObserver<CampaignStatus> responseObserver) {
-        unary(() -> campaigns.cancel(request.getCampaignId()), responseObserver, "cancel campaign");
+        unary(() -> CampaignMessages.status(campaigns.cancel(request.getCampaignId())),
+                responseObserver, "cancel campaign");
     }
 
     private static <T> void unary(Supplier<T> call, StreamObserver<T> responseObserver, String what) {

@@ -1,12 +1,21 @@
 package dev.edgeperf.coordinator.grpc;
 
 import dev.edgeperf.coordinator.fleet.AgentLink;
+import dev.edgeperf.coordinator.store.CommitOutcome;
+import dev.edgeperf.coordinator.store.LeasedJob;
 import dev.edgeperf.proto.CoordinatorMessage;
+import dev.edgeperf.proto.JobAssignment;
+import dev.edgeperf.proto.MeasurementSettings;
+import dev.edgeperf.proto.ResultAck;
+import dev.edgeperf.proto.Welcome;
 import io.grpc.stub.StreamObserver;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** An agent stream's response side; StreamObserver is not thread-safe, so sends are serialized here. */
+/**
+ * An agent stream's response side: turns the scheduler's domain calls into wire messages.
+ * StreamObserver is not thread-safe, so sends are serialized here.
+ */
 final class StreamLink implements AgentLink {
     private static final Logger LOG = LoggerFactory.getLogger(StreamLink.class);
 
@@ -18,7 +27,45 @@ final class StreamLink implements AgentLink {
     }
 
     @Override
-    public synchronized void send(CoordinatorMessage message) {
+    public void welcome(String agentId, int heartbeatIntervalMs) {
+        send(CoordinatorMessage.newBuilder().setWelcome(Welcome.newBuilder().setAgentId(agentId)
+                .setHeartbeatIntervalMs(heartbeatIntervalMs)).build());
+    }
+
+    @Override
+    public void assign(LeasedJob job) {
+        send(CoordinatorMessage.newBuilder().setJob(assignment(job)).build());
+    }
+
+    @Override
+    public void acknowledge(String jobId, int attempt, CommitOutcome outcome, String message) {
+        ResultAck.Builder ack = ResultAck.newBuilder().setJobId(jobId).setAttempt(attempt);
+        // status 0 (unset) = stored; the agent logs the message of any other outcome
+        if (outcome.code() != io.grpc.Status.Code.OK) {
+            ack.setStatusCode(outcome.code().value()).setStatusMessage(message);
+        }
+        send(CoordinatorMessage.newBuilder().setAck(ack).build());
+    }
+
+    static JobAssignment assignment(LeasedJob job) {
+        var m = job.measurement();
+        return JobAssignment.newBuilder().setJobId(job.jobId()).setAttempt(job.attempt())
+                .setModelName(job.modelName()).setModelDigest(job.modelDigest())
+                .setModelSizeBytes(job.modelSizeBytes()).setVariantRecipe(job.variantRecipe())
+                .setBatchSize(job.batchSize()).setIntraOpThreads(job.threads())
+                .setSettings(MeasurementSettings.newBuilder()
+                        .setWarmupIterations(m.warmupIterations())
+                        .setMinIterations(m.minIterations())
+                        .setMinDurationMs(m.minDurationMs())
+                        .setMaxDurationMs(m.maxDurationMs())
+                        .setTargetCiHalfWidth(m.targetCiHalfWidth())
+                        .setWarmupUntilStable(m.warmupUntilStable())
+                        .setConcurrency(m.concurrency())
+                        .setInProcess(m.inProcess()))
+                .build();
+    }
+
+    private synchronized void send(CoordinatorMessage message) {
         if (closed) {
             return;
         }

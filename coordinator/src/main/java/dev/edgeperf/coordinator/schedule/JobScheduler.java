@@ -1,23 +1,17 @@
 package dev.edgeperf.coordinator.schedule;
 
 import dev.edgeperf.coordinator.fleet.AgentLink;
-import dev.edgeperf.coordinator.fleet.AgentTraits;
 import dev.edgeperf.coordinator.fleet.ConnectedAgent;
 import dev.edgeperf.coordinator.fleet.FleetRegistry;
+import dev.edgeperf.coordinator.fleet.JoiningAgent;
 import dev.edgeperf.coordinator.store.CommitOutcome;
 import dev.edgeperf.coordinator.store.LeasedJob;
 import dev.edgeperf.coordinator.store.Prediction;
 import dev.edgeperf.coordinator.store.Store;
-import dev.edgeperf.core.EdgeperfException;
-import dev.edgeperf.core.predict.FlopsPredictor;
-import dev.edgeperf.proto.AgentHello;
-import dev.edgeperf.proto.CoordinatorMessage;
-import dev.edgeperf.proto.JobAssignment;
-import dev.edgeperf.proto.JobFailure;
+import dev.edgeperf.core.predict.PredictedLatency;
+import dev.edgeperf.core.predict.PredictionInput;
+import dev.edgeperf.core.predict.Predictor;
 import dev.edgeperf.proto.JobResult;
-import dev.edgeperf.proto.MeasurementSettings;
-import dev.edgeperf.proto.ResultAck;
-import dev.edgeperf.proto.Welcome;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -31,7 +25,9 @@ import org.slf4j.LoggerFactory;
 /**
  * Leases queued jobs to idle connected agents whose traits match, one job per agent at a time and,
  * unless {@link SchedulerSettings#shareHosts()}, one per physical host ({@link ConnectedAgent#host()}),
- * and turns what agents send back into store updates. An agent that stays silent longer than the lease
+ * and turns what agents report back into store updates; what each agent is told goes through its
+ * {@link AgentLink} (the wire protocol lives in the grpc package). The prediction recorded with each
+ * lease comes from the injected {@link Predictor}. An agent that stays silent longer than the lease
  * timeout loses its stream and its lease ({@link #expireSilentAgents()}); its job is queued again
  * with attempt+1, up to {@link SchedulerSettings#maxAttempts()}. Called from the gRPC stream
  * handlers of all agents concurrently; one lock guards the queue and who-runs-what.
@@ -46,6 +42,7 @@ public final class JobScheduler {
     private final FleetRegistry fleet;
     private final SchedulerSettings settings;
     private final LongSupplier nanoClock;
+    private final Predictor predictor;
     private final JobQueue queue = new JobQueue();
     private final HostLocks hosts;
     /** agent id -> the job it is running. */
@@ -53,16 +50,21 @@ public final class JobScheduler {
     /** agent id -> System.nanoTime() of the last message. */
     private final Map<String, Long> lastHeard = new HashMap<>();
 
-    public JobScheduler(Store store, FleetRegistry fleet) {
-        this(store, fleet, SchedulerSettings.DEFAULTS, System::nanoTime);
+    public JobScheduler(Store store, FleetRegistry fleet, Predictor predictor) {
+        this(store, fleet, SchedulerSettings.DEFAULTS, System::nanoTime, predictor);
     }
 
-    /** @param nanoClock monotonic nanoseconds (injectable for lease tests) */
-    public JobScheduler(Store store, FleetRegistry fleet, SchedulerSettings settings, LongSupplier nanoClock) {
+    /**
+     * @param nanoClock monotonic nanoseconds (injectable for lease tests)
+     * @param predictor predicts each job's latency on the agent it is leased to
+     */
+    public JobScheduler(Store store, FleetRegistry fleet, SchedulerSettings settings, LongSupplier nanoClock,
+                        Predictor predictor) {
         this.store = Objects.requireNonNull(store, "store is null");
         this.fleet = Objects.requireNonNull(fleet, "fleet is null");
         this.settings = Objects.requireNonNull(settings, "settings is null");
         this.nanoClock = Objects.requireNonNull(nanoClock, "nanoClock is null");
+        this.predictor = Objects.requireNonNull(predictor, "predictor is null");
         this.hosts = new HostLocks(settings.shareHosts());
         synchronized (this) {
             store.queuedJobs().forEach(queue::add);
@@ -77,22 +79,16 @@ public final class JobScheduler {
      * Registers a newly connected agent, welcomes it and hands it work.
      *
      * @throws dev.edgeperf.coordinator.fleet.AgentNameTakenException for a duplicate live name
-     * @throws EdgeperfException USER_ERROR for a hello without a name
      */
-    public ConnectedAgent connect(AgentHello hello, AgentLink link) {
-        String name = hello.getName().strip();
-        if (name.isEmpty() || name.length() > 200) {
-            throw EdgeperfException.userError("agent hello must carry a name of 1 to 200 characters, got '"
-                    + hello.getName() + "'");
-        }
-        AgentHello normalized = hello.toBuilder().setName(name).build();
-        double calibrated = hello.hasCalibration()
-                ? Math.max(hello.getCalibration().getMatmulGflops(), hello.getCalibration().getConvGflops()) : 0;
-        ConnectedAgent agent = fleet.connect(name, () -> new ConnectedAgent(store.registerAgent(normalized), name,
-                ConnectedAgent.hostOf(normalized), AgentTraits.of(normalized), hello.getHardware().getPeakGflopsFp32(),
-                calibrated, link));
+    public ConnectedAgent connect(JoiningAgent joining, AgentLink link) {
+        String name = joining.name();
+        // registered under the fleet's lock: a refused duplicate leaves the store as it was
+        ConnectedAgent agent = fleet.connect(name, () -> new ConnectedAgent(store.registerAgent(joining.hello()), name,
+                joining.host(), joining.traits(), joining.peaks(), joining.executionProvider(), link));
+        boolean calibrated = agent.peaks().calibrated();
         LOG.info("agent '{}' connected (id {}, peak {} GFLOP/s {})", name, agent.id(),
-                calibrated > 0 ? calibrated : agent.peakGflops(), calibrated > 0 ? "calibrated" : "theoretical");
+                calibrated ? agent.calibratedPeakGflops() : agent.peakGflops(),
+                calibrated ? "calibrated" : "theoretical");
         List<String> peers;
         synchronized (this) {
             lastHeard.put(agent.id(), nanoClock.getAsLong());
@@ -106,8 +102,7 @@ public final class JobScheduler {
             LOG.info("agent '{}' shares host {} with {}: they measure one at a time (serve --share-hosts lifts this)",
                     name, agent.host(), String.join(", ", peers));
         }
-        link.send(CoordinatorMessage.newBuilder().setWelcome(Welcome.newBuilder().setAgentId(agent.id())
-                .setHeartbeatIntervalMs(settings.heartbeatIntervalMs())).build());
+        link.welcome(agent.id(), settings.heartbeatIntervalMs());
         dispatchTo(agent);
         return agent;
     }
@@ -146,23 +141,18 @@ public final class JobScheduler {
         } else {
             LOG.warn("rejected a result from '{}' ({}): {}", agent.name(), outcome.code(), message);
         }
-        ResultAck.Builder ack = ResultAck.newBuilder().setJobId(result.getJobId()).setAttempt(result.getAttempt());
-        if (outcome.code() != io.grpc.Status.Code.OK) {
-            ack.setStatusCode(outcome.code().value()).setStatusMessage(message);
-        }
-        agent.link().send(CoordinatorMessage.newBuilder().setAck(ack).build());
+        agent.link().acknowledge(result.getJobId(), result.getAttempt(), outcome, message);
         finished(agent, result.getJobId(), result.getAttempt());
     }
 
     /** A failure the agent reports (model load, ORT error, bad artifact) fails the job at once. */
-    public void failure(ConnectedAgent agent, JobFailure failure) {
+    public void failure(ConnectedAgent agent, String jobId, int attempt, String reason) {
         heard(agent);
-        String reason = failure.getReason().isBlank() ? "agent reported a failure without a reason" : failure.getReason();
-        boolean failed = store.failJob(failure.getJobId(), failure.getAttempt(), agent.id(),
-                "agent '" + agent.name() + "': " + reason);
-        LOG.warn("job {} attempt {} failed on '{}': {}{}", failure.getJobId(), failure.getAttempt(), agent.name(),
-                reason, failed ? "" : " (the agent does not hold it; ignored)");
-        finished(agent, failure.getJobId(), failure.getAttempt());
+        String why = reason == null || reason.isBlank() ? "agent reported a failure without a reason" : reason;
+        boolean failed = store.failJob(jobId, attempt, agent.id(), "agent '" + agent.name() + "': " + why);
+        LOG.warn("job {} attempt {} failed on '{}': {}{}", jobId, attempt, agent.name(), why,
+                failed ? "" : " (the agent does not hold it; ignored)");
+        finished(agent, jobId, attempt);
     }
 
     /** The agent's stream ended: its leased job goes back to the queue with attempt+1 (bounded). */
@@ -333,7 +323,7 @@ public final class JobScheduler {
                 busy.put(agent.id(), job); // reserves the agent (and its host) while the lease is written
                 hosts.occupy(agent);
             }
-            boolean leased = store.lease(job, agent.id(), predict(agent, job.flops()));
+            boolean leased = store.lease(job, agent.id(), predict(agent, job.flops(), job.batchSize(), job.threads()));
             List<String> requeued = List.of();
             boolean lost;
             synchronized (this) {
@@ -361,37 +351,26 @@ public final class JobScheduler {
             }
             LOG.debug("job {} attempt {} ({} batch {}) leased to '{}'", job.jobId(), job.attempt(), job.modelName(),
                     job.batchSize(), agent.name());
-            agent.link().send(CoordinatorMessage.newBuilder().setJob(assignment(job)).build());
+            agent.link().assign(job);
             return true;
         }
         // the host was reserved here and given back unused: peers turned away meanwhile get their turn
         return gaveHostBack && offerHost(agent, true);
     }
 
-    /** FLOPs / peak, with the agent's calibrated peak when it has one, else its theoretical peak. */
-    static Prediction predict(ConnectedAgent agent, long flops) {
-        boolean calibrated = agent.calibratedPeakGflops() > 0;
-        double peak = calibrated ? agent.calibratedPeakGflops() : agent.peakGflops();
-        // 0 = unknown peak: no prediction rather than a made-up one
-        double predicted = peak > 0 ? FlopsPredictor.predictMillis(flops, peak) : 0;
-        return new Prediction(peak, calibrated ? Prediction.CALIBRATED : Prediction.THEORETICAL, predicted);
-    }
-
-    private static JobAssignment assignment(LeasedJob job) {
-        var m = job.measurement();
-        return JobAssignment.newBuilder().setJobId(job.jobId()).setAttempt(job.attempt())
-                .setModelName(job.modelName()).setModelDigest(job.modelDigest())
-                .setModelSizeBytes(job.modelSizeBytes()).setVariantRecipe(job.variantRecipe())
-                .setBatchSize(job.batchSize()).setIntraOpThreads(job.threads())
-                .setSettings(MeasurementSettings.newBuilder()
-                        .setWarmupIterations(m.warmupIterations())
-                        .setMinIterations(m.minIterations())
-                        .setMinDurationMs(m.minDurationMs())
-                        .setMaxDurationMs(m.maxDurationMs())
-                        .setTargetCiHalfWidth(m.targetCiHalfWidth())
-                        .setWarmupUntilStable(m.warmupUntilStable())
-                        .setConcurrency(m.concurrency())
-                        .setInProcess(m.inProcess()))
-                .build();
+    /** The injected predictor's figure for {@code agent}, as the store records it with the lease. */
+    Prediction predict(ConnectedAgent agent, long flops, int batch, int threads) {
+        PredictedLatency p;
+        try {
+            p = predictor.predict(new PredictionInput(flops, batch, threads, agent.executionProvider(),
+                    agent.peaks()));
+        } catch (RuntimeException e) {
+            // a predictor's bug must not strand the job this agent was just reserved for
+            LOG.warn("predictor {} failed for '{}' (batch {}): {}; leasing without a prediction", predictor.name(),
+                    agent.name(), batch, e.toString());
+            return new Prediction(0, Prediction.THEORETICAL, 0);
+        }
+        return new Prediction(p.peakGflops(), p.calibratedPeak() ? Prediction.CALIBRATED : Prediction.THEORETICAL,
+                p.millis());
     }
 }

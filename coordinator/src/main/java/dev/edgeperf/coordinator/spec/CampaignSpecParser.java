@@ -4,7 +4,7 @@ import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import dev.edgeperf.coordinator.fleet.Selector;
-import dev.edgeperf.coordinator.schedule.CampaignManager;
+import dev.edgeperf.coordinator.schedule.CampaignPlanner;
 import dev.edgeperf.core.EdgeperfException;
 import dev.edgeperf.core.variants.VariantRecipe;
 import dev.edgeperf.core.zoo.ModelZoo;
@@ -168,7 +168,7 @@ public final class CampaignSpecParser {
         } catch (IOException e) {
             throw error(n.line(), "models: cannot read model file " + ref.file() + ": " + e.getMessage());
         }
-        long limit = CampaignManager.MAX_UPLOAD_BYTES;
+        long limit = CampaignPlanner.MAX_UPLOAD_BYTES;
         if (size > limit) {
             throw error(n.line(), "models: model file '" + ref.displayName() + "' is " + size + " bytes; at most "
                     + limit + " bytes can be sent with a campaign (use a smaller model or a zoo name)");

@@ -76,23 +76,28 @@ final class CampaignQueries {
             throws SQLException {
         List<CampaignSummary> summaries = new ArrayList<>();
         try (PreparedStatement st = connection.prepareStatement("SELECT c.id, c.name, c.created_ms, c.cancelled_ms,"
+                + " c.prep_total, c.prep_done, c.prep_message, c.prep_failure,"
                 + " SUM(CASE WHEN j.state = 'queued' THEN 1 ELSE 0 END) AS queued,"
                 + " SUM(CASE WHEN j.state = 'leased' THEN 1 ELSE 0 END) AS leased,"
                 + " SUM(CASE WHEN j.state = 'done' THEN 1 ELSE 0 END) AS done,"
                 + " SUM(CASE WHEN j.state = 'failed' THEN 1 ELSE 0 END) AS failed,"
                 + " SUM(CASE WHEN j.state = 'cancelled' THEN 1 ELSE 0 END) AS cancelled"
                 + " FROM campaigns c LEFT JOIN jobs j ON j.campaign_id = c.id" + where
-                + " GROUP BY c.id, c.name, c.created_ms, c.cancelled_ms ORDER BY c.created_ms DESC, c.id")) {
+                + " GROUP BY c.id, c.name, c.created_ms, c.cancelled_ms, c.prep_total, c.prep_done, c.prep_message,"
+                + " c.prep_failure ORDER BY c.created_ms DESC, c.id")) {
             if (param != null) {
                 st.setString(1, param);
             }
             try (ResultSet rs = st.executeQuery()) {
                 while (rs.next()) {
                     Long cancelled = Jdbc.nullableLong(rs, "cancelled_ms");
+                    String failure = rs.getString("prep_failure");
+                    Preparation prep = new Preparation(rs.getInt("prep_total"), rs.getInt("prep_done"),
+                            rs.getString("prep_message"), failure == null ? "" : failure);
                     summaries.add(new CampaignSummary(rs.getString("id"), rs.getString("name"),
                             rs.getLong("created_ms"), rs.getInt("queued"), rs.getInt("leased"), rs.getInt("done"),
                             rs.getInt("failed"), rs.getInt("cancelled"), cancelled == null ? 0 : cancelled,
-                            List.of(), List.of()));
+                            List.of(), List.of(), prep));
                 }
             }
         }

@@ -11,12 +11,15 @@ import java.util.Objects;
  * @param cancelledUnixMs when the campaign was cancelled; 0 = not cancelled
  * @param rows            ended jobs (done, failed, cancelled) ordered by agent name, model, batch
  * @param queuedSelectors distinct selectors of the jobs still queued, in queue order
+ * @param preparation     how far its variants are prepared ({@link Preparation#NONE} for campaigns
+ *                        whose jobs were inserted at once)
  */
 public record CampaignSummary(String id, String name, long createdUnixMs, int queued, int leased, int done,
                               int failed, int cancelled, long cancelledUnixMs, List<ResultRecord> rows,
-                              List<String> queuedSelectors) {
+                              List<String> queuedSelectors, Preparation preparation) {
     public CampaignSummary {
         Objects.requireNonNull(id, "id is null");
+        Objects.requireNonNull(preparation, "preparation is null");
         rows = List.copyOf(rows);
         queuedSelectors = List.copyOf(queuedSelectors);
     }
@@ -26,16 +29,17 @@ public record CampaignSummary(String id, String name, long createdUnixMs, int qu
     }
 
     public CampaignState state() {
-        return CampaignState.of(false, false, queued + leased, failed, cancelledUnixMs > 0);
+        return CampaignState.of(preparation.preparing(), preparation.failed(), queued + leased, failed,
+                cancelledUnixMs > 0);
     }
 
     CampaignSummary withRows(List<ResultRecord> newRows) {
         return new CampaignSummary(id, name, createdUnixMs, queued, leased, done, failed, cancelled, cancelledUnixMs,
-                newRows, queuedSelectors);
+                newRows, queuedSelectors, preparation);
     }
 
     CampaignSummary withQueuedSelectors(List<String> selectors) {
         return new CampaignSummary(id, name, createdUnixMs, queued, leased, done, failed, cancelled, cancelledUnixMs,
-                rows, selectors);
+                rows, selectors, preparation);
     }
 }

@@ -225,14 +225,23 @@ final class JobQueries {
     }
 
     /**
-     * Cancels every open job of a campaign and marks the campaign cancelled; a campaign without open
-     * jobs (ended, or still preparing) is left as it is.
+     * Cancels every open job of a campaign and marks the campaign cancelled (also while it is still
+     * preparing its variants); an ended campaign is left as it is.
      *
      * @return ids of the jobs cancelled; empty when the campaign has no open job
      */
     List<String> cancel(String campaignId) {
         long now = clock.millis();
         return Jdbc.inTransaction(dataSource, "cancel campaign " + campaignId, connection -> {
+            // a campaign still preparing its variants is cancelled too: its preparation then queues nothing
+            try (PreparedStatement st = connection.prepareStatement("UPDATE campaigns SET cancelled_ms = ?"
+                    + " WHERE id = ? AND cancelled_ms IS NULL AND ((prep_done < prep_total AND prep_failure IS NULL)"
+                    + " OR EXISTS (SELECT 1 FROM jobs WHERE campaign_id = ? AND state IN ('queued', 'leased')))")) {
+                st.setLong(1, now);
+                st.setString(2, campaignId);
+                st.setString(3, campaignId);
+                st.executeUpdate();
+            }
             List<String> open = new ArrayList<>();
             try (PreparedStatement st = connection.prepareStatement(
                     "SELECT id FROM jobs WHERE campaign_id = ? AND state IN ('queued', 'leased')")) {
@@ -259,12 +268,6 @@ final class JobQueries {
                 st.setLong(1, now);
                 st.setString(2, CANCELLED_REASON);
                 st.setString(3, campaignId);
-                st.executeUpdate();
-            }
-            try (PreparedStatement st = connection.prepareStatement(
-                    "UPDATE campaigns SET cancelled_ms = ? WHERE id = ? AND cancelled_ms IS NULL")) {
-                st.setLong(1, now);
-                st.setString(2, campaignId);
                 st.executeUpdate();
             }
             return open;

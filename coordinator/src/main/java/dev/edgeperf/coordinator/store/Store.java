@@ -32,6 +32,7 @@ public final class Store implements StoreReader {
     private final JobQueries jobs;
     private final ResultQueries results;
     private final CampaignQueries campaigns;
+    private final PreparationQueries preparations;
 
     /** @param dataSource an already migrated database (see {@link Database#migrate}) */
     public Store(DataSource dataSource, Clock clock) {
@@ -40,6 +41,7 @@ public final class Store implements StoreReader {
         this.jobs = new JobQueries(dataSource, clock);
         this.results = new ResultQueries(dataSource, clock);
         this.campaigns = new CampaignQueries(dataSource);
+        this.preparations = new PreparationQueries(dataSource, clock);
     }
 
     /** Opens {@code jdbcUrl}, migrates it and returns a store over it. */
@@ -314,5 +316,49 @@ public final class Store implements StoreReader {
         } catch (JsonProcessingException e) {
             throw EdgeperfException.internal("agent labels in the store are not a JSON object: " + json, e);
         }
+    }
+
+    // ------------------------------------------------------------------ campaign preparation
+
+    /**
+     * Stores a campaign with no jobs yet, whose {@code prepTotal} variants are about to be prepared.
+     *
+     * @return the campaign's creation time, coordinator clock (its place in the queue order)
+     */
+    public long createPreparingCampaign(String id, String name, String specJson, String specSource, int prepTotal) {
+        return preparations.create(id, name, specJson, specSource, prepTotal);
+    }
+
+    /**
+     * Records that {@code done} variants are prepared and what the preparation does now.
+     *
+     * @return false when the campaign is no longer being prepared (cancelled or failed): stop
+     */
+    public boolean preparationProgress(String campaignId, int done, String message) {
+        return preparations.progress(campaignId, done, message);
+    }
+
+    /**
+     * Ends a preparation: queues the campaign's jobs, atomically.
+     *
+     * @return false, queuing nothing, when the campaign was cancelled or failed meanwhile
+     */
+    public boolean finishPreparation(String campaignId, List<NewJob> newJobs) {
+        return preparations.finish(campaignId, newJobs);
+    }
+
+    /** Fails an unfinished preparation with a one-line reason; false when none was under way. */
+    public boolean failPreparation(String campaignId, String reason) {
+        return preparations.fail(campaignId, reason);
+    }
+
+    /** Fails every unfinished preparation (called at start-up: no preparation survives a restart). */
+    public int failInterruptedPreparations(String reason) {
+        return preparations.failUnfinished(reason);
+    }
+
+    /** Where a campaign's preparation stands; empty for an unknown campaign. */
+    public Optional<Preparation> preparation(String campaignId) {
+        return preparations.read(campaignId);
     }
 }

@@ -7,6 +7,7 @@ import dev.edgeperf.coordinator.schedule.JobScheduler;
 import dev.edgeperf.coordinator.store.Database;
 import dev.edgeperf.coordinator.store.Store;
 import dev.edgeperf.coordinator.testing.Fixtures;
+import dev.edgeperf.core.predict.NaivePredictor;
 import dev.edgeperf.proto.AgentMessage;
 import dev.edgeperf.proto.AgentServiceGrpc;
 import dev.edgeperf.proto.CoordinatorMessage;
@@ -41,7 +42,7 @@ class AgentServiceImplTest {
         fleet = new FleetRegistry();
         String name = InProcessServerBuilder.generateName();
         server = InProcessServerBuilder.forName(name)
-                .addService(new AgentServiceImpl(new JobScheduler(store, fleet))).build().start();
+                .addService(new AgentServiceImpl(new JobScheduler(store, fleet, new NaivePredictor()))).build().start();
         channel = InProcessChannelBuilder.forName(name).build();
     }
 

@@ -4,6 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.edgeperf.coordinator.fleet.AgentLink;
+import dev.edgeperf.coordinator.fleet.JoiningAgent;
+import dev.edgeperf.coordinator.testing.RecordingLink;
+import dev.edgeperf.core.predict.NaivePredictor;
 import dev.edgeperf.coordinator.fleet.AgentNameTakenException;
 import dev.edgeperf.coordinator.fleet.ConnectedAgent;
 import dev.edgeperf.coordinator.fleet.FleetRegistry;
@@ -15,8 +18,7 @@ import dev.edgeperf.coordinator.store.NewJob;
 import dev.edgeperf.coordinator.store.Store;
 import dev.edgeperf.coordinator.testing.Fixtures;
 import dev.edgeperf.proto.AgentHello;
-import dev.edgeperf.proto.CoordinatorMessage;
-import dev.edgeperf.proto.JobAssignment;
+import dev.edgeperf.coordinator.store.LeasedJob;
 import dev.edgeperf.proto.JobFailure;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -42,24 +44,12 @@ class JobSchedulerTest {
     private JobScheduler scheduler;
 
     /** Records what the coordinator sends; on each ack, notes whether the result was already committed. */
-    private final class FakeLink implements AgentLink {
-        final List<CoordinatorMessage> sent = new ArrayList<>();
+    private final class FakeLink extends RecordingLink {
         final List<Boolean> committedWhenAcked = new ArrayList<>();
 
         @Override
-        public synchronized void send(CoordinatorMessage message) {
-            if (message.hasAck()) {
-                committedWhenAcked.add(resultRows(message.getAck().getJobId(), message.getAck().getAttempt()) == 1);
-            }
-            sent.add(message);
-        }
-
-        synchronized List<JobAssignment> jobs() {
-            return sent.stream().filter(CoordinatorMessage::hasJob).map(CoordinatorMessage::getJob).toList();
-        }
-
-        synchronized long count(Predicate<CoordinatorMessage> kind) {
-            return sent.stream().filter(kind).count();
+        protected void beforeAck(String jobId, int attempt) {
+            committedWhenAcked.add(resultRows(jobId, attempt) == 1);
         }
     }
 
@@ -67,12 +57,20 @@ class JobSchedulerTest {
     void setUp() {
         store = Fixtures.store(dir);
         fleet = new FleetRegistry();
-        scheduler = new JobScheduler(store, fleet);
+        scheduler = new JobScheduler(store, fleet, new NaivePredictor());
     }
 
     @AfterEach
     void tearDown() {
         Database.close(store.dataSource());
+    }
+
+    private ConnectedAgent connect(AgentHello hello, AgentLink link) {
+        return scheduler.connect(JoiningAgent.of(hello), link);
+    }
+
+    private void failure(ConnectedAgent agent, JobFailure f) {
+        scheduler.failure(agent, f.getJobId(), f.getAttempt(), f.getReason());
     }
 
     private void insert(List<NewJob> jobs) {
@@ -98,8 +96,8 @@ class JobSchedulerTest {
     void eachAgentGetsOneJobAtATimeAndTheNextAfterItsResult() {
         FakeLink linkA = new FakeLink();
         FakeLink linkB = new FakeLink();
-        ConnectedAgent a = scheduler.connect(Fixtures.hello("a", 10), linkA);
-        ConnectedAgent b = scheduler.connect(Fixtures.hello("b", 20), linkB);
+        ConnectedAgent a = connect(Fixtures.hello("a", 10), linkA);
+        ConnectedAgent b = connect(Fixtures.hello("b", 20), linkB);
         NewJob a1 = Fixtures.job(a.id(), 1, 1_060_400, 10);
         NewJob a2 = Fixtures.job(a.id(), 8, 8_483_200, 10);
         NewJob b1 = Fixtures.job(b.id(), 1, 1_060_400, 20);
@@ -108,15 +106,15 @@ class JobSchedulerTest {
         scheduler.dispatch();
         scheduler.dispatch();
 
-        assertThat(linkA.sent.get(0).getWelcome().getAgentId()).isEqualTo(a.id());
-        assertThat(linkA.jobs()).extracting(JobAssignment::getJobId).containsExactly(a1.id());
-        assertThat(linkB.jobs()).extracting(JobAssignment::getJobId).containsExactly(b1.id());
-        assertThat(linkA.jobs().get(0).getModelDigest()).isEqualTo(Fixtures.DIGEST);
-        assertThat(linkA.jobs().get(0).getSettings().getMinIterations()).isEqualTo(5);
+        assertThat(linkA.events().get(0)).isEqualTo("welcome " + a.id());
+        assertThat(linkA.jobs()).extracting(LeasedJob::jobId).containsExactly(a1.id());
+        assertThat(linkB.jobs()).extracting(LeasedJob::jobId).containsExactly(b1.id());
+        assertThat(linkA.jobs().get(0).modelDigest()).isEqualTo(Fixtures.DIGEST);
+        assertThat(linkA.jobs().get(0).measurement().minIterations()).isEqualTo(5);
 
         scheduler.result(a, Fixtures.result(a1.id(), 1, 1, 0.3));
 
-        assertThat(linkA.jobs()).extracting(JobAssignment::getJobId).containsExactly(a1.id(), a2.id());
+        assertThat(linkA.jobs()).extracting(LeasedJob::jobId).containsExactly(a1.id(), a2.id());
         assertThat(linkA.committedWhenAcked).containsExactly(true);
         assertThat(linkB.jobs()).hasSize(1);
     }
@@ -124,7 +122,7 @@ class JobSchedulerTest {
     @Test
     void resultIsAcknowledgedOnlyAfterCommitAndDuplicatesAreAckedWithoutASecondRow() {
         FakeLink link = new FakeLink();
-        ConnectedAgent a = scheduler.connect(Fixtures.hello("a", 10), link);
+        ConnectedAgent a = connect(Fixtures.hello("a", 10), link);
         NewJob job = Fixtures.job(a.id(), 1, 1_060_400, 10);
         insert(List.of(job));
         scheduler.dispatch();
@@ -133,7 +131,7 @@ class JobSchedulerTest {
         scheduler.result(a, Fixtures.result(job.id(), 1, 1, 0.3));
 
         assertThat(link.committedWhenAcked).containsExactly(true, true);
-        assertThat(link.count(CoordinatorMessage::hasAck)).isEqualTo(2);
+        assertThat(link.acks()).hasSize(2);
         assertThat(resultRows(job.id(), 1)).isEqualTo(1);
         assertThat(store.campaignSummary("c1").orElseThrow().state()).isEqualTo(CampaignState.DONE);
     }
@@ -141,11 +139,11 @@ class JobSchedulerTest {
     @Test
     void disconnectRequeuesTheLeasedJobAndTheReconnectedAgentGetsTheNextAttempt() {
         FakeLink first = new FakeLink();
-        ConnectedAgent a = scheduler.connect(Fixtures.hello("a", 10), first);
+        ConnectedAgent a = connect(Fixtures.hello("a", 10), first);
         NewJob job = Fixtures.job(a.id(), 1, 1_060_400, 10);
         insert(List.of(job));
         scheduler.dispatch();
-        assertThat(first.jobs()).singleElement().extracting(JobAssignment::getAttempt).isEqualTo(1);
+        assertThat(first.jobs()).singleElement().extracting(LeasedJob::attempt).isEqualTo(1);
 
         scheduler.disconnect(a);
 
@@ -155,19 +153,19 @@ class JobSchedulerTest {
         assertThat(fleet.connected()).isEmpty();
 
         FakeLink second = new FakeLink();
-        ConnectedAgent again = scheduler.connect(Fixtures.hello("a", 10), second);
+        ConnectedAgent again = connect(Fixtures.hello("a", 10), second);
         assertThat(again.id()).isEqualTo(a.id());
         assertThat(second.jobs()).singleElement().satisfies(j -> {
-            assertThat(j.getJobId()).isEqualTo(job.id());
-            assertThat(j.getAttempt()).isEqualTo(2);
+            assertThat(j.jobId()).isEqualTo(job.id());
+            assertThat(j.attempt()).isEqualTo(2);
         });
     }
 
     @Test
     void secondLiveAgentWithTheSameNameIsRejected() {
-        scheduler.connect(Fixtures.hello("a", 10), new FakeLink());
+        connect(Fixtures.hello("a", 10), new FakeLink());
 
-        assertThatThrownBy(() -> scheduler.connect(Fixtures.hello("a", 10), new FakeLink()))
+        assertThatThrownBy(() -> connect(Fixtures.hello("a", 10), new FakeLink()))
                 .isInstanceOf(AgentNameTakenException.class)
                 .hasMessage("agent name 'a' is already connected; give the second agent another --name");
         assertThat(fleet.connected()).hasSize(1);
@@ -176,19 +174,19 @@ class JobSchedulerTest {
     @Test
     void agentReportedFailureFailsTheJobAtOnceAndFreesTheAgent() {
         FakeLink link = new FakeLink();
-        ConnectedAgent a = scheduler.connect(Fixtures.hello("a", 10), link);
+        ConnectedAgent a = connect(Fixtures.hello("a", 10), link);
         NewJob bad = Fixtures.job(a.id(), 1, 1_060_400, 10);
         NewJob next = Fixtures.job(a.id(), 8, 8_483_200, 10);
         insert(List.of(bad, next));
         scheduler.dispatch();
 
-        scheduler.failure(a, JobFailure.newBuilder().setJobId(bad.id()).setAttempt(1)
+        failure(a, JobFailure.newBuilder().setJobId(bad.id()).setAttempt(1)
                 .setReason("ONNX model cannot be loaded: mnist-cnn: bad graph").build());
 
         CampaignSummary summary = store.campaignSummary("c1").orElseThrow();
         assertThat(summary.failed()).isEqualTo(1);
         assertThat(summary.rows().get(0).text(ResultField.FAILURE_REASON)).isEqualTo("agent 'a': ONNX model cannot be loaded: mnist-cnn: bad graph");
-        assertThat(link.jobs()).extracting(JobAssignment::getJobId).containsExactly(bad.id(), next.id());
+        assertThat(link.jobs()).extracting(LeasedJob::jobId).containsExactly(bad.id(), next.id());
     }
 
     /** A second agent process on the board of {@code host}: same hostname and hardware fingerprint. */
@@ -200,7 +198,7 @@ class JobSchedulerTest {
 
     /** Who holds a job right now, by agent name, from what each link was sent and acknowledged. */
     private static int running(FakeLink link) {
-        return (int) (link.count(CoordinatorMessage::hasJob) - link.count(CoordinatorMessage::hasAck));
+        return link.jobs().size() - link.acks().size();
     }
 
     @Test
@@ -208,9 +206,9 @@ class JobSchedulerTest {
         FakeLink linkA = new FakeLink();
         FakeLink linkB = new FakeLink();
         FakeLink linkC = new FakeLink();
-        ConnectedAgent a = scheduler.connect(onHost("a", "pi-1"), linkA);
-        ConnectedAgent b = scheduler.connect(onHost("b", "PI-1"), linkB); // hostnames compare case-blind
-        ConnectedAgent c = scheduler.connect(onHost("c", "pi-2"), linkC);
+        ConnectedAgent a = connect(onHost("a", "pi-1"), linkA);
+        ConnectedAgent b = connect(onHost("b", "PI-1"), linkB); // hostnames compare case-blind
+        ConnectedAgent c = connect(onHost("c", "pi-2"), linkC);
         assertThat(a.host()).isEqualTo(b.host()).isNotEqualTo(c.host());
         NewJob a1 = Fixtures.job(a.id(), 1, 1_000, 10);
         NewJob a2 = Fixtures.job(a.id(), 8, 8_000, 10);
@@ -220,19 +218,19 @@ class JobSchedulerTest {
         insert(List.of(a1, a2, b1, b2, c1));
         scheduler.dispatch();
 
-        assertThat(linkA.jobs()).extracting(JobAssignment::getJobId).containsExactly(a1.id());
+        assertThat(linkA.jobs()).extracting(LeasedJob::jobId).containsExactly(a1.id());
         assertThat(linkB.jobs()).isEmpty();
-        assertThat(linkC.jobs()).extracting(JobAssignment::getJobId).containsExactly(c1.id());
+        assertThat(linkC.jobs()).extracting(LeasedJob::jobId).containsExactly(c1.id());
 
         // the freed board goes to the other agent on it first, then back: a1, b1, a2, b2
         scheduler.result(a, Fixtures.result(a1.id(), 1, 1, 0.3));
-        assertThat(linkB.jobs()).extracting(JobAssignment::getJobId).containsExactly(b1.id());
+        assertThat(linkB.jobs()).extracting(LeasedJob::jobId).containsExactly(b1.id());
         assertThat(running(linkA) + running(linkB)).isEqualTo(1);
         scheduler.result(b, Fixtures.result(b1.id(), 1, 1, 0.3));
-        assertThat(linkA.jobs()).extracting(JobAssignment::getJobId).containsExactly(a1.id(), a2.id());
+        assertThat(linkA.jobs()).extracting(LeasedJob::jobId).containsExactly(a1.id(), a2.id());
         assertThat(running(linkA) + running(linkB)).isEqualTo(1);
         scheduler.result(a, Fixtures.result(a2.id(), 1, 8, 0.9));
-        assertThat(linkB.jobs()).extracting(JobAssignment::getJobId).containsExactly(b1.id(), b2.id());
+        assertThat(linkB.jobs()).extracting(LeasedJob::jobId).containsExactly(b1.id(), b2.id());
         scheduler.result(b, Fixtures.result(b2.id(), 1, 8, 0.9));
         scheduler.result(c, Fixtures.result(c1.id(), 1, 1, 0.3));
 
@@ -243,8 +241,8 @@ class JobSchedulerTest {
     void theHostIsFreedWhenItsHolderDisconnectsOrFails() {
         FakeLink linkA = new FakeLink();
         FakeLink linkB = new FakeLink();
-        ConnectedAgent a = scheduler.connect(onHost("a", "pi-1"), linkA);
-        ConnectedAgent b = scheduler.connect(onHost("b", "pi-1"), linkB);
+        ConnectedAgent a = connect(onHost("a", "pi-1"), linkA);
+        ConnectedAgent b = connect(onHost("b", "pi-1"), linkB);
         NewJob a1 = Fixtures.job(a.id(), 1, 1_000, 10);
         NewJob b1 = Fixtures.job(b.id(), 1, 1_000, 10);
         NewJob b2 = Fixtures.job(b.id(), 8, 8_000, 10);
@@ -253,18 +251,18 @@ class JobSchedulerTest {
         assertThat(linkB.jobs()).isEmpty();
 
         scheduler.disconnect(a); // a1 goes back to the queue, bound to a; b may use the board now
-        assertThat(linkB.jobs()).extracting(JobAssignment::getJobId).containsExactly(b1.id());
+        assertThat(linkB.jobs()).extracting(LeasedJob::jobId).containsExactly(b1.id());
 
-        scheduler.failure(b, JobFailure.newBuilder().setJobId(b1.id()).setAttempt(1).setReason("ORT error").build());
-        assertThat(linkB.jobs()).extracting(JobAssignment::getJobId).containsExactly(b1.id(), b2.id());
+        failure(b, JobFailure.newBuilder().setJobId(b1.id()).setAttempt(1).setReason("ORT error").build());
+        assertThat(linkB.jobs()).extracting(LeasedJob::jobId).containsExactly(b1.id(), b2.id());
 
         FakeLink again = new FakeLink();
-        ConnectedAgent a2 = scheduler.connect(onHost("a", "pi-1"), again);
+        ConnectedAgent a2 = connect(onHost("a", "pi-1"), again);
         assertThat(again.jobs()).as("b still measures on the board").isEmpty();
         scheduler.result(b, Fixtures.result(b2.id(), 1, 8, 0.9));
         assertThat(again.jobs()).singleElement().satisfies(j -> {
-            assertThat(j.getJobId()).isEqualTo(a1.id());
-            assertThat(j.getAttempt()).isEqualTo(2);
+            assertThat(j.jobId()).isEqualTo(a1.id());
+            assertThat(j.attempt()).isEqualTo(2);
         });
         assertThat(a2.host()).isEqualTo(b.host());
     }
@@ -272,11 +270,12 @@ class JobSchedulerTest {
     @Test
     void shareHostsLetsAgentsOnOneHostMeasureAtOnce() {
         scheduler = new JobScheduler(store, fleet, new SchedulerSettings(Duration.ofSeconds(30), 3, true),
-                System::nanoTime);
+                System::nanoTime,
+                new NaivePredictor());
         FakeLink linkA = new FakeLink();
         FakeLink linkB = new FakeLink();
-        ConnectedAgent a = scheduler.connect(onHost("a", "pi-1"), linkA);
-        ConnectedAgent b = scheduler.connect(onHost("b", "pi-1"), linkB);
+        ConnectedAgent a = connect(onHost("a", "pi-1"), linkA);
+        ConnectedAgent b = connect(onHost("b", "pi-1"), linkB);
         insert(List.of(Fixtures.job(a.id(), 1, 1_000, 10), Fixtures.job(b.id(), 1, 1_000, 10)));
 
         assertThat(linkA.jobs()).hasSize(1);

@@ -3,6 +3,10 @@ package dev.edgeperf.coordinator.schedule;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.edgeperf.coordinator.fleet.AgentLink;
+import dev.edgeperf.coordinator.fleet.JoiningAgent;
+import dev.edgeperf.coordinator.testing.RecordingLink;
+import dev.edgeperf.core.predict.DevicePeaks;
+import dev.edgeperf.core.predict.NaivePredictor;
 import dev.edgeperf.coordinator.fleet.ConnectedAgent;
 import dev.edgeperf.coordinator.fleet.FleetRegistry;
 import dev.edgeperf.coordinator.store.CampaignState;
@@ -12,10 +16,9 @@ import dev.edgeperf.coordinator.store.NewJob;
 import dev.edgeperf.coordinator.store.Store;
 import dev.edgeperf.coordinator.testing.Fixtures;
 import dev.edgeperf.proto.AgentHello;
+import dev.edgeperf.proto.JobFailure;
 import dev.edgeperf.proto.Calibration;
-import dev.edgeperf.proto.CoordinatorMessage;
-import dev.edgeperf.proto.JobAssignment;
-import dev.edgeperf.proto.ResultAck;
+import dev.edgeperf.coordinator.store.LeasedJob;
 import io.grpc.Status;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -41,39 +44,28 @@ class LeaseTest {
     private FleetRegistry fleet;
     private JobScheduler scheduler;
 
-    private static final class FakeLink implements AgentLink {
-        final List<CoordinatorMessage> sent = new ArrayList<>();
-        final List<String> closedWith = new ArrayList<>();
-
-        @Override
-        public synchronized void send(CoordinatorMessage message) {
-            sent.add(message);
-        }
-
-        @Override
-        public synchronized void close(String reason) {
-            closedWith.add(reason);
-        }
-
-        synchronized List<JobAssignment> jobs() {
-            return sent.stream().filter(CoordinatorMessage::hasJob).map(CoordinatorMessage::getJob).toList();
-        }
-
-        synchronized List<ResultAck> acks() {
-            return sent.stream().filter(CoordinatorMessage::hasAck).map(CoordinatorMessage::getAck).toList();
-        }
+    private static final class FakeLink extends RecordingLink {
     }
 
     @BeforeEach
     void setUp() {
         store = Fixtures.store(dir);
         fleet = new FleetRegistry();
-        scheduler = new JobScheduler(store, fleet, new SchedulerSettings(Duration.ofSeconds(1), 2), nanos::get);
+        scheduler = new JobScheduler(store, fleet, new SchedulerSettings(Duration.ofSeconds(1), 2), nanos::get,
+                new NaivePredictor());
     }
 
     @AfterEach
     void tearDown() {
         Database.close(store.dataSource());
+    }
+
+    private ConnectedAgent connect(AgentHello hello, AgentLink link) {
+        return scheduler.connect(JoiningAgent.of(hello), link);
+    }
+
+    private void failure(ConnectedAgent agent, JobFailure f) {
+        scheduler.failure(agent, f.getJobId(), f.getAttempt(), f.getReason());
     }
 
     private void submit(List<NewJob> jobs) {
@@ -93,11 +85,11 @@ class LeaseTest {
     void silentAgentLosesItsLeaseAndTheJobGoesToAnotherAgentWithTheNextAttempt() throws Exception {
         FakeLink linkA = new FakeLink();
         FakeLink linkB = new FakeLink();
-        ConnectedAgent a = scheduler.connect(Fixtures.hello("a", 10), linkA);
+        ConnectedAgent a = connect(Fixtures.hello("a", 10), linkA);
         NewJob job = Fixtures.openJob("arch=x86_64", 1, 1_000_000);
         submit(List.of(job));
-        assertThat(linkA.jobs()).singleElement().extracting(JobAssignment::getAttempt).isEqualTo(1);
-        ConnectedAgent b = scheduler.connect(Fixtures.hello("b", 10), linkB);
+        assertThat(linkA.jobs()).singleElement().extracting(LeasedJob::attempt).isEqualTo(1);
+        ConnectedAgent b = connect(Fixtures.hello("b", 10), linkB);
         assertThat(linkB.jobs()).isEmpty();
 
         nanos.addAndGet(Duration.ofMillis(600).toNanos());
@@ -105,23 +97,23 @@ class LeaseTest {
         nanos.addAndGet(Duration.ofMillis(600).toNanos());
         assertThat(scheduler.expireSilentAgents()).containsExactly("a");
 
-        assertThat(linkA.closedWith).singleElement().asString().startsWith("lease expired: agent 'a'");
+        assertThat(linkA.closedWith()).singleElement().asString().startsWith("lease expired: agent 'a'");
         assertThat(linkB.jobs()).singleElement().satisfies(j -> {
-            assertThat(j.getJobId()).isEqualTo(job.id());
-            assertThat(j.getAttempt()).isEqualTo(2);
+            assertThat(j.jobId()).isEqualTo(job.id());
+            assertThat(j.attempt()).isEqualTo(2);
         });
         assertThat(fleet.connected()).extracting(ConnectedAgent::name).containsExactly("b");
 
         // b delivers attempt 2; then a, reconnected, re-sends its spooled attempt 1: refused, one row only
         scheduler.result(b, Fixtures.result(job.id(), 2, 1, 0.5));
         FakeLink linkA2 = new FakeLink();
-        ConnectedAgent a2 = scheduler.connect(Fixtures.hello("a", 10), linkA2);
+        ConnectedAgent a2 = connect(Fixtures.hello("a", 10), linkA2);
         scheduler.result(a2, Fixtures.result(job.id(), 1, 1, 0.4));
 
-        assertThat(linkB.acks()).singleElement().extracting(ResultAck::getStatusCode).isEqualTo(0);
+        assertThat(linkB.acks()).singleElement().extracting(RecordingLink.Ack::statusCode).isEqualTo(0);
         assertThat(linkA2.acks()).singleElement().satisfies(ack -> {
-            assertThat(ack.getStatusCode()).isEqualTo(Status.Code.ALREADY_EXISTS.value());
-            assertThat(ack.getStatusMessage()).contains("already has a result");
+            assertThat(ack.statusCode()).isEqualTo(Status.Code.ALREADY_EXISTS.value());
+            assertThat(ack.message()).contains("already has a result");
         });
         assertThat(count("SELECT COUNT(*) FROM results")).isEqualTo(1);
         assertThat(count("SELECT COUNT(*) FROM job_attempts WHERE outcome = 'released'")).isEqualTo(1);
@@ -134,18 +126,18 @@ class LeaseTest {
     @Test
     void lateResultOfAnEarlierAttemptFromItsHolderCompletesTheJobOnce() throws Exception {
         FakeLink linkA = new FakeLink();
-        ConnectedAgent a = scheduler.connect(Fixtures.hello("a", 10), linkA);
+        ConnectedAgent a = connect(Fixtures.hello("a", 10), linkA);
         NewJob job = Fixtures.openJob("name=a", 1, 1_000_000);
         submit(List.of(job));
         scheduler.disconnect(a); // e.g. a network cut: attempt 2 is queued
 
         FakeLink again = new FakeLink();
-        ConnectedAgent a2 = scheduler.connect(Fixtures.hello("a", 10), again);
-        assertThat(again.jobs()).singleElement().extracting(JobAssignment::getAttempt).isEqualTo(2);
+        ConnectedAgent a2 = connect(Fixtures.hello("a", 10), again);
+        assertThat(again.jobs()).singleElement().extracting(LeasedJob::attempt).isEqualTo(2);
         scheduler.result(a2, Fixtures.result(job.id(), 1, 1, 0.4)); // spooled attempt 1, re-sent
         scheduler.result(a2, Fixtures.result(job.id(), 2, 1, 0.5)); // attempt 2 finishes too
 
-        assertThat(again.acks()).extracting(ResultAck::getStatusCode)
+        assertThat(again.acks()).extracting(RecordingLink.Ack::statusCode)
                 .containsExactly(0, Status.Code.ALREADY_EXISTS.value());
         assertThat(count("SELECT COUNT(*) FROM results WHERE job_id = '" + job.id() + "' AND attempt = 1"))
                 .isEqualTo(1);
@@ -157,34 +149,34 @@ class LeaseTest {
     void resultForAJobTheAgentDoesNotHoldIsRefusedAndNothingIsStored() throws Exception {
         FakeLink linkA = new FakeLink();
         FakeLink linkB = new FakeLink();
-        scheduler.connect(Fixtures.hello("a", 10), linkA);
-        ConnectedAgent b = scheduler.connect(Fixtures.hello("b", 10), linkB);
+        connect(Fixtures.hello("a", 10), linkA);
+        ConnectedAgent b = connect(Fixtures.hello("b", 10), linkB);
         NewJob job = Fixtures.openJob("name=a", 1, 1_000_000);
         submit(List.of(job));
 
         scheduler.result(b, Fixtures.result(job.id(), 1, 1, 0.4));
 
         assertThat(linkB.acks()).singleElement().satisfies(ack -> {
-            assertThat(ack.getStatusCode()).isEqualTo(Status.Code.PERMISSION_DENIED.value());
-            assertThat(ack.getStatusMessage()).isEqualTo("agent 'b' does not hold job " + job.id()
+            assertThat(ack.statusCode()).isEqualTo(Status.Code.PERMISSION_DENIED.value());
+            assertThat(ack.message()).isEqualTo("agent 'b' does not hold job " + job.id()
                     + " attempt 1; result not stored");
         });
         assertThat(count("SELECT COUNT(*) FROM results")).isZero();
         assertThat(store.campaignSummary("c1").orElseThrow().leased()).isEqualTo(1);
 
         // nor may b fail a's job, and a result for a job no one ever queued is refused as unknown
-        scheduler.failure(b, dev.edgeperf.proto.JobFailure.newBuilder().setJobId(job.id()).setAttempt(1)
+        failure(b, JobFailure.newBuilder().setJobId(job.id()).setAttempt(1)
                 .setReason("not mine").build());
         scheduler.result(b, Fixtures.result("no-such-job", 1, 1, 0.4));
 
         assertThat(store.campaignSummary("c1").orElseThrow().leased()).isEqualTo(1);
         assertThat(linkB.acks()).hasSize(2).last().satisfies(ack -> {
-            assertThat(ack.getStatusCode()).isEqualTo(Status.Code.NOT_FOUND.value());
-            assertThat(ack.getStatusMessage()).isEqualTo("job no-such-job is unknown to this coordinator;"
+            assertThat(ack.statusCode()).isEqualTo(Status.Code.NOT_FOUND.value());
+            assertThat(ack.message()).isEqualTo("job no-such-job is unknown to this coordinator;"
                     + " result not stored");
         });
         assertThat(count("SELECT COUNT(*) FROM results")).isZero();
-        assertThat(linkA.jobs()).singleElement().extracting(JobAssignment::getJobId).isEqualTo(job.id());
+        assertThat(linkA.jobs()).singleElement().extracting(LeasedJob::jobId).isEqualTo(job.id());
     }
 
     @Test
@@ -192,7 +184,7 @@ class LeaseTest {
         NewJob job = Fixtures.openJob("arch=x86_64", 1, 1_000_000);
         submit(List.of(job));
         for (int i = 0; i < 2; i++) {
-            ConnectedAgent a = scheduler.connect(Fixtures.hello("a", 10), new FakeLink());
+            ConnectedAgent a = connect(Fixtures.hello("a", 10), new FakeLink());
             nanos.addAndGet(Duration.ofSeconds(2).toNanos());
             assertThat(scheduler.expireSilentAgents()).containsExactly("a");
             assertThat(fleet.isConnected(a)).isFalse();
@@ -206,7 +198,7 @@ class LeaseTest {
     @Test
     void selectorJobsWaitForAMatchingAgentAndStatusSaysSo() {
         FakeLink x86 = new FakeLink();
-        scheduler.connect(Fixtures.hello("x", 10), x86);
+        connect(Fixtures.hello("x", 10), x86);
         NewJob pi = Fixtures.openJob("board=rpi5", 1, 1_000_000);
         submit(List.of(pi));
         assertThat(x86.jobs()).isEmpty();
@@ -215,9 +207,9 @@ class LeaseTest {
         AgentHello piHello = Fixtures.hello("pi", 10).toBuilder().setHardware(Fixtures.hello("pi", 10).getHardware()
                 .toBuilder().setBoard("raspberry-pi-5").setArch("aarch64")).build();
         FakeLink piLink = new FakeLink();
-        scheduler.connect(piHello, piLink);
+        connect(piHello, piLink);
 
-        assertThat(piLink.jobs()).singleElement().extracting(JobAssignment::getJobId).isEqualTo(pi.id());
+        assertThat(piLink.jobs()).singleElement().extracting(LeasedJob::jobId).isEqualTo(pi.id());
     }
 
     @Test
@@ -225,7 +217,7 @@ class LeaseTest {
         AgentHello calibrated = Fixtures.hello("cal", 100).toBuilder()
                 .setCalibration(Calibration.newBuilder().setMatmulGflops(40).setConvGflops(25).setThreads(4)).build();
         FakeLink link = new FakeLink();
-        ConnectedAgent agent = scheduler.connect(calibrated, link);
+        ConnectedAgent agent = connect(calibrated, link);
         NewJob job = Fixtures.openJob("name=cal", 1, 4_000_000_000L);
         submit(List.of(job));
         scheduler.result(agent, Fixtures.result(job.id(), 1, 1, 120));
@@ -236,7 +228,8 @@ class LeaseTest {
         assertThat(row.real(ResultField.PREDICTED_MS).orElseThrow()).isEqualTo(100.0);
         assertThat(count("SELECT COUNT(*) FROM agents WHERE calib_matmul_gflops = 40 AND calib_conv_gflops = 25"))
                 .isEqualTo(1);
-        ConnectedAgent uncalibrated = new ConnectedAgent("i", "n", "n.local", agent.traits(), 50, 0, link);
-        assertThat(JobScheduler.predict(uncalibrated, 5_000_000_000L).basis()).isEqualTo("theoretical");
+        ConnectedAgent uncalibrated = new ConnectedAgent("i", "n", "n.local", agent.traits(),
+                DevicePeaks.theoretical(50), "CPU", link);
+        assertThat(scheduler.predict(uncalibrated, 5_000_000_000L, 1, 0).basis()).isEqualTo("theoretical");
     }
 }

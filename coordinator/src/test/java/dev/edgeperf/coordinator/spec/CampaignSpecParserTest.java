@@ -103,7 +103,7 @@ class CampaignSpecParserTest {
 
     @Test
     void modelFilesTooLargeToSendAreRefusedBeforeAnythingIsSent() throws Exception {
-        int limit = dev.edgeperf.coordinator.schedule.CampaignManager.MAX_UPLOAD_BYTES;
+        int limit = dev.edgeperf.coordinator.schedule.CampaignPlanner.MAX_UPLOAD_BYTES;
         for (String[] f : new String[][] {{"big.onnx", String.valueOf(limit + 1)}, {"half1.onnx", "" + limit / 2},
                 {"half2.onnx", "" + (limit / 2 + 1)}}) {
             try (var file = new java.io.RandomAccessFile(dir.resolve(f[0]).toFile(), "rw")) {

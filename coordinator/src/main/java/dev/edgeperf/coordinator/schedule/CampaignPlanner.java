@@ -1,0 +1,159 @@
+package dev.edgeperf.coordinator.schedule;
+
+import dev.edgeperf.coordinator.fleet.NoAgentConnectedException;
+import dev.edgeperf.coordinator.fleet.Selector;
+import dev.edgeperf.coordinator.schedule.CampaignPlan.Target;
+import dev.edgeperf.coordinator.schedule.CampaignPlan.VariantBuild;
+import dev.edgeperf.coordinator.spec.Mode;
+import dev.edgeperf.coordinator.store.NewJob;
+import dev.edgeperf.core.EdgeperfException;
+import dev.edgeperf.core.variants.VariantRecipe;
+import dev.edgeperf.core.zoo.ModelZoo;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.UUID;
+import java.util.function.Supplier;
+import java.util.stream.Collectors;
+
+/**
+ * Checks a campaign request against the fleet and turns it into a plan, then the plan and its
+ * built variants into jobs. Pure: no store, no files, no network; everything it may reject is
+ * rejected by {@link #plan} at submit, before anything is built or stored.
+ */
+public final class CampaignPlanner {
+    /** Largest user model accepted with a campaign, bytes (it travels inside one gRPC message). */
+    public static final int MAX_UPLOAD_BYTES = 12 * 1024 * 1024;
+
+    private final Supplier<String> ids;
+
+    public CampaignPlanner() {
+        this(() -> UUID.randomUUID().toString());
+    }
+
+    /** @param ids new job ids (injectable so tests can name jobs) */
+    public CampaignPlanner(Supplier<String> ids) {
+        this.ids = Objects.requireNonNull(ids, "ids is null");
+    }
+
+    /**
+     * @throws EdgeperfException USER_ERROR for an oversized upload, no or an unknown model, an
+     *         unknown recipe/mode/selector key, or a bad batch/thread count, one line naming the value
+     * @throws NoAgentConnectedException when the campaign targets {@code all} agents and none is connected
+     */
+    public CampaignPlan plan(CampaignRequest request, FleetSnapshot fleet) {
+        for (Map.Entry<String, byte[]> upload : request.uploads().entrySet()) {
+            if (upload.getValue().length > MAX_UPLOAD_BYTES) {
+                throw EdgeperfException.userError("model file '" + upload.getKey() + "' is "
+                        + upload.getValue().length + " bytes; at most " + MAX_UPLOAD_BYTES
+                        + " bytes can be sent with a campaign");
+            }
+        }
+        List<String> variants = request.variants().isEmpty() ? List.of("baseline") : request.variants();
+        List<Integer> threads = request.threads().isEmpty() ? List.of(0) : request.threads();
+        List<Mode> modes = (request.modes().isEmpty() ? List.of("latency") : request.modes()).stream()
+                .map(Mode::parse).toList();
+        validate(request.models(), request.uploads(), variants, request.batches(), threads);
+        List<Target> targets = targets(request.selectors(), fleet);
+        Set<VariantBuild> builds = new LinkedHashSet<>();
+        for (String model : request.models()) {
+            for (String variant : variants) {
+                builds.add(new VariantBuild(model, variant));
+            }
+        }
+        return new CampaignPlan(name(request), List.copyOf(builds), request.batches(), threads, modes, targets,
+                request.measurement());
+    }
+
+    /**
+     * The campaign's jobs, in plan order (model, variant, batch, threads, mode, target).
+     *
+     * @param prepared every build of the plan, built
+     * @throws IllegalArgumentException when a build of the plan is missing from {@code prepared}
+     */
+    public List<NewJob> jobs(CampaignPlan plan, Map<VariantBuild, PreparedVariant> prepared) {
+        List<NewJob> jobs = new ArrayList<>(plan.jobCount());
+        for (VariantBuild build : plan.builds()) {
+            PreparedVariant variant = prepared.get(build);
+            if (variant == null) {
+                throw new IllegalArgumentException("variant " + build + " was not prepared");
+            }
+            for (int batch : plan.batches()) {
+                Long flops = variant.flopsByBatch().get(batch);
+                if (flops == null) {
+                    throw new IllegalArgumentException("variant " + build + " has no FLOPs for batch " + batch);
+                }
+                for (int thread : plan.threads()) {
+                    for (Mode mode : plan.modes()) {
+                        for (Target target : plan.targets()) {
+                            jobs.add(new NewJob(ids.get(), target.agentId(), target.selector(), build.model(),
+                                    variant.digest(), variant.sizeBytes(), build.recipe(), batch, thread,
+                                    plan.measurement().withConcurrency(mode.concurrency()), flops));
+                        }
+                    }
+                }
+            }
+        }
+        return jobs;
+    }
+
+    private static String name(CampaignRequest request) {
+        return request.name().isBlank()
+                ? String.join(",", request.models()) + " batch " + request.batches().stream().map(String::valueOf)
+                .collect(Collectors.joining(","))
+                : request.name().strip();
+    }
+
+    private static List<Target> targets(List<String> selectors, FleetSnapshot fleet) {
+        List<String> texts = selectors.isEmpty() ? List.of(Selector.ALL) : selectors;
+        List<Target> targets = new ArrayList<>();
+        for (String text : texts) {
+            if (text.strip().equals(Selector.ALL)) {
+                if (fleet.connected().isEmpty()) {
+                    throw new NoAgentConnectedException();
+                }
+                fleet.connected().forEach(a -> targets.add(new Target(a.id(), "name=" + a.name())));
+                continue;
+            }
+            Selector selector = Selector.parse(text);
+            List<String> unknown = selector.unknownKeys(fleet.labelKeys());
+            if (!unknown.isEmpty()) {
+                throw EdgeperfException.userError("unknown selector key '" + unknown.get(0)
+                        + "' (expected one of board, arch, isa, name or a label)");
+            }
+            targets.add(new Target(null, selector.toString()));
+        }
+        return targets;
+    }
+
+    private static void validate(List<String> models, Map<String, byte[]> uploads, List<String> variants,
+                                 List<Integer> batches, List<Integer> threads) {
+        if (models.isEmpty()) {
+            throw EdgeperfException.userError("a campaign needs at least one model: expected one of "
+                    + String.join(", ", ModelZoo.names()) + " or an .onnx file");
+        }
+        for (String model : models) {
+            if (!uploads.containsKey(model)) {
+                ModelZoo.describe(model); // USER_ERROR naming the unknown model and the known ones
+            }
+        }
+        variants.forEach(VariantRecipe::parse); // USER_ERROR naming the recipe and the accepted forms
+        if (batches.isEmpty()) {
+            throw EdgeperfException.userError("a campaign needs at least one batch size");
+        }
+        for (int batch : batches) {
+            if (batch < 1) {
+                throw EdgeperfException.userError("batch sizes must be positive integers, got '" + batch + "'");
+            }
+        }
+        for (int thread : threads) {
+            if (thread < 0) {
+                throw EdgeperfException.userError("intra-op threads must be >= 0 (0 = engine default), got '"
+                        + thread + "'");
+            }
+        }
+    }
+}

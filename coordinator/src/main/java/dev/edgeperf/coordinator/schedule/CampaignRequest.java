@@ -1,0 +1,34 @@
+package dev.edgeperf.coordinator.schedule;
+
+import dev.edgeperf.coordinator.store.Measurement;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * A campaign as submitted, before it is checked: what the CLI sent, in domain terms. Empty lists
+ * mean the defaults ({@link CampaignPlanner} applies them): variants [baseline], threads [0 = engine
+ * default], modes [latency], selectors [all].
+ *
+ * @param name       "" = named after its models and batches
+ * @param models     zoo names or the names of {@code uploads}
+ * @param uploads    model name -> ONNX bytes of user models sent with the campaign
+ * @param specSource the spec file's text, kept for provenance ("" when submitted from flags)
+ */
+public record CampaignRequest(String name, List<String> models, Map<String, byte[]> uploads, List<String> variants,
+                              List<Integer> batches, List<Integer> threads, List<String> modes,
+                              List<String> selectors, Measurement measurement, String specSource) {
+    public CampaignRequest {
+        Objects.requireNonNull(name, "name is null");
+        models = List.copyOf(models);
+        uploads = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(uploads));
+        variants = List.copyOf(variants);
+        batches = List.copyOf(batches);
+        threads = List.copyOf(threads);
+        modes = List.copyOf(modes);
+        selectors = List.copyOf(selectors);
+        Objects.requireNonNull(measurement, "measurement is null");
+        Objects.requireNonNull(specSource, "specSource is null");
+    }
+}

@@ -1,0 +1,178 @@
+package dev.edgeperf.coordinator.schedule;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.edgeperf.coordinator.fleet.AgentTraits;
+import dev.edgeperf.coordinator.fleet.NoAgentConnectedException;
+import dev.edgeperf.coordinator.schedule.CampaignPlan.Target;
+import dev.edgeperf.coordinator.schedule.CampaignPlan.VariantBuild;
+import dev.edgeperf.coordinator.spec.Mode;
+import dev.edgeperf.coordinator.store.Measurement;
+import dev.edgeperf.coordinator.store.NewJob;
+import dev.edgeperf.core.EdgeperfException;
+import dev.edgeperf.core.ErrorCategory;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.Test;
+
+/** The planner alone: no store, no files, no fleet object; a request and a snapshot in, a plan and jobs out. */
+class CampaignPlannerTest {
+    private static final Measurement SETTINGS = new Measurement(2, 5, 10, 1000);
+    private static final FleetSnapshot TWO_AGENTS = new FleetSnapshot(List.of(agent("id-a", "a"), agent("id-b", "b")),
+            Set.of("room"));
+    private static final FleetSnapshot EMPTY = new FleetSnapshot(List.of(), Set.of());
+
+    private final AtomicInteger next = new AtomicInteger();
+    private final CampaignPlanner planner = new CampaignPlanner(() -> "job-" + next.incrementAndGet());
+
+    private static FleetSnapshot.Agent agent(String id, String name) {
+        return new FleetSnapshot.Agent(id, name, new AgentTraits(name, "generic-x86_64", "x86_64", List.of("avx2"),
+                Map.of("room", "lab")));
+    }
+
+    /** A request with the given lists; empty lists take the defaults. */
+    private static CampaignRequest request(List<String> models, List<String> variants, List<Integer> batches,
+                                           List<Integer> threads, List<String> modes, List<String> selectors) {
+        return new CampaignRequest("", models, Map.of(), variants, batches, threads, modes, selectors, SETTINGS, "");
+    }
+
+    private static CampaignRequest simple(List<String> selectors) {
+        return request(List.of("mnist-cnn"), List.of(), List.of(1), List.of(), List.of(), selectors);
+    }
+
+    private static void assertUserError(Runnable call, String message) {
+        assertThatThrownBy(call::run).isInstanceOf(EdgeperfException.class).hasMessage(message)
+                .satisfies(e -> assertThat(((EdgeperfException) e).category()).isEqualTo(ErrorCategory.USER_ERROR));
+    }
+
+    @Test
+    void defaultsAreBaselineEngineThreadsLatencyAndEveryConnectedAgent() {
+        CampaignPlan plan = planner.plan(simple(List.of()), TWO_AGENTS);
+
+        assertThat(plan.builds()).containsExactly(new VariantBuild("mnist-cnn", "baseline"));
+        assertThat(plan.threads()).containsExactly(0);
+        assertThat(plan.modes()).containsExactly(Mode.LATENCY);
+        assertThat(plan.targets()).containsExactly(new Target("id-a", "name=a"), new Target("id-b", "name=b"));
+        assertThat(plan.name()).isEqualTo("mnist-cnn batch 1");
+        assertThat(plan.jobCount()).isEqualTo(2);
+    }
+
+    @Test
+    void buildsAreModelsTimesVariantsInSubmissionOrderOncePerPair() {
+        CampaignPlan plan = planner.plan(request(List.of("mnist-cnn", "lenet5"),
+                List.of("baseline", "separable", "baseline"), List.of(1, 8), List.of(1, 4),
+                List.of("latency", "throughput:4"), List.of("arch=x86_64")), EMPTY);
+
+        assertThat(plan.builds()).containsExactly(new VariantBuild("mnist-cnn", "baseline"),
+                new VariantBuild("mnist-cnn", "separable"), new VariantBuild("lenet5", "baseline"),
+                new VariantBuild("lenet5", "separable"));
+        assertThat(plan.targets()).containsExactly(new Target(null, "arch=x86_64"));
+        assertThat(plan.modes()).containsExactly(Mode.LATENCY, new Mode(4));
+        assertThat(plan.jobCount()).isEqualTo(4 * 2 * 2 * 2);
+        assertThat(plan.name()).isEqualTo("mnist-cnn,lenet5 batch 1,8");
+    }
+
+    @Test
+    void selectorsAreCanonicalAndMayUseKnownLabelKeysWithoutAnyAgentConnected() {
+        CampaignPlan plan = planner.plan(simple(List.of(" board = rpi5 , room=lab", "all")), TWO_AGENTS);
+
+        assertThat(plan.targets()).containsExactly(new Target(null, "board=rpi5,room=lab"),
+                new Target("id-a", "name=a"), new Target("id-b", "name=b"));
+        assertThat(planner.plan(simple(List.of("room=lab")), new FleetSnapshot(List.of(), Set.of("room"))).targets())
+                .containsExactly(new Target(null, "room=lab"));
+    }
+
+    @Test
+    void allWithNoAgentConnectedIsRefused() {
+        assertThatThrownBy(() -> planner.plan(simple(List.of("all")), EMPTY))
+                .isInstanceOf(NoAgentConnectedException.class)
+                .hasMessage("no agent is connected to the coordinator");
+        assertThatThrownBy(() -> planner.plan(simple(List.of()), EMPTY)).isInstanceOf(NoAgentConnectedException.class);
+    }
+
+    @Test
+    void everyBadValueIsOneUserErrorNamingIt() {
+        assertUserError(() -> planner.plan(simple(List.of("bord=rpi5")), TWO_AGENTS),
+                "unknown selector key 'bord' (expected one of board, arch, isa, name or a label)");
+        assertUserError(() -> planner.plan(request(List.of("mnist-cnn"), List.of(), List.of(0), List.of(), List.of(),
+                List.of()), TWO_AGENTS), "batch sizes must be positive integers, got '0'");
+        assertUserError(() -> planner.plan(request(List.of("mnist-cnn"), List.of(), List.of(), List.of(), List.of(),
+                List.of()), TWO_AGENTS), "a campaign needs at least one batch size");
+        assertUserError(() -> planner.plan(request(List.of("mnist-cnn"), List.of(), List.of(1), List.of(-1),
+                List.of(), List.of()), TWO_AGENTS), "intra-op threads must be >= 0 (0 = engine default), got '-1'");
+        assertThatThrownBy(() -> planner.plan(request(List.of(), List.of(), List.of(1), List.of(), List.of(),
+                List.of()), TWO_AGENTS)).isInstanceOf(EdgeperfException.class)
+                .hasMessageStartingWith("a campaign needs at least one model: expected one of mnist-cnn");
+        assertThatThrownBy(() -> planner.plan(request(List.of("no-such-model"), List.of(), List.of(1), List.of(),
+                List.of(), List.of()), TWO_AGENTS)).isInstanceOf(EdgeperfException.class)
+                .hasMessageContaining("no-such-model");
+        assertThatThrownBy(() -> planner.plan(request(List.of("mnist-cnn"), List.of("shrunk:0.5"), List.of(1),
+                List.of(), List.of(), List.of()), TWO_AGENTS)).isInstanceOf(EdgeperfException.class)
+                .hasMessageContaining("shrunk:0.5");
+        assertThatThrownBy(() -> planner.plan(request(List.of("mnist-cnn"), List.of(), List.of(1), List.of(),
+                List.of("burst"), List.of()), TWO_AGENTS)).isInstanceOf(EdgeperfException.class)
+                .hasMessage("unknown mode 'burst': expected latency or throughput:C with C a positive integer"
+                        + " (e.g. throughput:4)");
+    }
+
+    @Test
+    void uploadedModelsNeedNoZooEntryButMustFitInOneMessage() {
+        CampaignRequest upload = new CampaignRequest("mine", List.of("my.onnx"), Map.of("my.onnx", new byte[10]),
+                List.of(), List.of(1), List.of(), List.of(), List.of("arch=x86_64"), SETTINGS, "spec");
+        assertThat(planner.plan(upload, EMPTY).builds()).containsExactly(new VariantBuild("my.onnx", "baseline"));
+        assertThat(planner.plan(upload, EMPTY).name()).isEqualTo("mine");
+
+        CampaignRequest big = new CampaignRequest("", List.of("big.onnx"),
+                Map.of("big.onnx", new byte[CampaignPlanner.MAX_UPLOAD_BYTES + 1]), List.of(), List.of(1), List.of(),
+                List.of(), List.of(), SETTINGS, "");
+        assertUserError(() -> planner.plan(big, TWO_AGENTS), "model file 'big.onnx' is "
+                + (CampaignPlanner.MAX_UPLOAD_BYTES + 1) + " bytes; at most " + CampaignPlanner.MAX_UPLOAD_BYTES
+                + " bytes can be sent with a campaign");
+    }
+
+    @Test
+    void jobsCrossEachPreparedVariantWithBatchesThreadsModesAndTargets() {
+        CampaignPlan plan = planner.plan(request(List.of("mnist-cnn"), List.of("baseline", "separable"),
+                List.of(1, 8), List.of(2), List.of("latency", "throughput:3"), List.of("all")), TWO_AGENTS);
+        Map<VariantBuild, PreparedVariant> prepared = new HashMap<>();
+        prepared.put(new VariantBuild("mnist-cnn", "baseline"), new PreparedVariant("d1", 100, Map.of(1, 10L, 8, 80L)));
+        prepared.put(new VariantBuild("mnist-cnn", "separable"), new PreparedVariant("d2", 50, Map.of(1, 4L, 8, 32L)));
+
+        List<NewJob> jobs = planner.jobs(plan, prepared);
+
+        assertThat(jobs).hasSize(2 * 2 * 1 * 2 * 2);
+        assertThat(jobs).extracting(NewJob::id).doesNotHaveDuplicates().first().isEqualTo("job-1");
+        NewJob first = jobs.get(0);
+        assertThat(first.modelDigest()).isEqualTo("d1");
+        assertThat(first.modelSizeBytes()).isEqualTo(100);
+        assertThat(first.variantRecipe()).isEqualTo("baseline");
+        assertThat(first.batchSize()).isEqualTo(1);
+        assertThat(first.flops()).isEqualTo(10);
+        assertThat(first.threads()).isEqualTo(2);
+        assertThat(first.measurement()).isEqualTo(SETTINGS.withConcurrency(0));
+        assertThat(first.targetAgentId()).isEqualTo("id-a");
+        assertThat(first.selector()).isEqualTo("name=a");
+        // nesting: variant, batch, threads, mode, target (the target varies fastest)
+        assertThat(jobs.get(1).targetAgentId()).isEqualTo("id-b");
+        assertThat(jobs.get(2).measurement().concurrency()).isEqualTo(3);
+        assertThat(jobs.get(4).batchSize()).isEqualTo(8);
+        assertThat(jobs.get(4).flops()).isEqualTo(80);
+        assertThat(jobs.get(8).variantRecipe()).isEqualTo("separable");
+        assertThat(jobs.get(8).flops()).isEqualTo(4);
+        assertThat(jobs.get(15).flops()).isEqualTo(32);
+    }
+
+    @Test
+    void jobsNeedEveryBuildPrepared() {
+        CampaignPlan plan = planner.plan(request(List.of("mnist-cnn"), List.of("baseline", "separable"), List.of(1),
+                List.of(), List.of(), List.of("arch=x86_64")), EMPTY);
+
+        assertThatThrownBy(() -> planner.jobs(plan, Map.of(new VariantBuild("mnist-cnn", "baseline"),
+                new PreparedVariant("d1", 1, Map.of(1, 1L))))).isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("variant mnist-cnn separable was not prepared");
+    }
+}

@@ -1,0 +1,208 @@
+package dev.edgeperf.coordinator.schedule;
+
+import dev.edgeperf.coordinator.store.CampaignState;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.edgeperf.coordinator.artifacts.ArtifactStore;
+import dev.edgeperf.coordinator.fleet.FleetRegistry;
+import dev.edgeperf.coordinator.fleet.JoiningAgent;
+import dev.edgeperf.coordinator.store.Database;
+import dev.edgeperf.coordinator.store.LeasedJob;
+import dev.edgeperf.coordinator.store.Measurement;
+import dev.edgeperf.coordinator.store.Store;
+import dev.edgeperf.coordinator.testing.Fixtures;
+import dev.edgeperf.coordinator.testing.RecordingLink;
+import dev.edgeperf.core.EdgeperfException;
+import dev.edgeperf.core.predict.NaivePredictor;
+import dev.edgeperf.core.zoo.ModelZoo;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Submit stores the campaign in state preparing and returns; the variants are built afterwards on
+ * the preparation thread (held here on a latch), then the jobs are queued, or the campaign fails.
+ */
+class VariantPreparationTest {
+    @TempDir
+    Path dir;
+
+    private final CountDownLatch building = new CountDownLatch(1);
+    private final CountDownLatch release = new CountDownLatch(1);
+    private Store store;
+    private FleetRegistry fleet;
+    private JobScheduler scheduler;
+    private ArtifactStore artifacts;
+    private VariantPreparation preparation;
+    private Campaigns campaigns;
+    private RecordingLink link;
+
+    /** The zoo, but every model waits for {@link #release} once the preparation has asked for it. */
+    private byte[] heldModel(String name) {
+        building.countDown();
+        try {
+            if (!release.await(30, TimeUnit.SECONDS)) {
+                throw new IllegalStateException("the test never released the build");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted");
+        }
+        return ModelZoo.build(name);
+    }
+
+    private void start(VariantPreparation.VariantBuilder builder) {
+        preparation = new VariantPreparation(artifacts, this::heldModel, builder);
+        campaigns = new Campaigns(store, fleet, scheduler, new CampaignPlanner(), preparation);
+    }
+
+    @BeforeEach
+    void setUp() {
+        store = Fixtures.store(dir);
+        fleet = new FleetRegistry();
+        scheduler = new JobScheduler(store, fleet, new NaivePredictor());
+        artifacts = new ArtifactStore(dir.resolve("artifacts"));
+        link = new RecordingLink();
+        scheduler.connect(JoiningAgent.of(Fixtures.hello("a", 10)), link);
+    }
+
+    @AfterEach
+    void tearDown() {
+        release.countDown();
+        if (preparation != null) {
+            preparation.close();
+        }
+        Database.close(store.dataSource());
+    }
+
+    private static CampaignRequest request(List<String> variants, List<Integer> batches) {
+        return new CampaignRequest("", List.of("mnist-cnn"), Map.of(), variants, batches, List.of(), List.of(),
+                List.of(), new Measurement(2, 5, 10, 1000), "");
+    }
+
+    private static <T> T await(String what, Supplier<T> poll, java.util.function.Predicate<T> done)
+            throws InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        T value = poll.get();
+        while (!done.test(value) && System.nanoTime() < deadline) {
+            Thread.sleep(10);
+            value = poll.get();
+        }
+        assertThat(done.test(value)).as(what + " within 30 s, last: " + value).isTrue();
+        return value;
+    }
+
+    @Test
+    void submitReturnsInPreparingBeforeAnyVariantIsBuiltAndQueuesTheJobsAfterwards() throws Exception {
+        start(ModelBuilder::variant);
+
+        CampaignProgress submitted = campaigns.submit(request(List.of(), List.of(1, 8)));
+
+        assertThat(submitted.state()).isEqualTo(CampaignState.PREPARING);
+        assertThat(submitted.summary().total()).isZero();
+        assertThat(submitted.preparation().total()).isEqualTo(1);
+        assertThat(submitted.preparation().done()).isZero();
+        assertThat(store.queuedJobs()).isEmpty();
+        assertThat(building.await(30, TimeUnit.SECONDS)).as("the build started").isTrue();
+        CampaignProgress building = campaigns.status(submitted.summary().id());
+        assertThat(building.state()).isEqualTo(CampaignState.PREPARING);
+        assertThat(building.preparation().message()).isEqualTo("building mnist-cnn baseline");
+        assertThat(link.jobs()).isEmpty();
+
+        release.countDown();
+
+        // the jobs are stored, then handed out: the agent's first job is the end of it
+        await("a job leased", link::jobs, jobs -> !jobs.isEmpty());
+        CampaignProgress running = campaigns.status(submitted.summary().id());
+        assertThat(running.summary().total()).isEqualTo(2);
+        assertThat(running.state()).isEqualTo(CampaignState.RUNNING);
+        assertThat(running.preparation().done()).isEqualTo(1);
+        assertThat(running.preparation().preparing()).isFalse();
+        assertThat(link.jobs()).singleElement().satisfies(job -> {
+            assertThat(job.batchSize()).isEqualTo(1);
+            assertThat(job.flops()).isPositive();
+            assertThat(artifacts.size(job.modelDigest())).isEqualTo(job.modelSizeBytes());
+        });
+        List<LeasedJob> queued = store.queuedJobs();
+        assertThat(queued).singleElement().satisfies(job -> {
+            assertThat(job.batchSize()).isEqualTo(8);
+            assertThat(job.flops()).isEqualTo(8 * link.jobs().get(0).flops());
+        });
+    }
+
+    @Test
+    void aVariantThatCannotBeBuiltFailsTheCampaignWithAOneLineReason() throws Exception {
+        start((baseline, model, recipe) -> {
+            if (recipe.equals("separable")) {
+                throw new IllegalStateException("no conv to split\n\tat somewhere");
+            }
+            return ModelBuilder.variant(baseline, model, recipe);
+        });
+        CampaignProgress submitted = campaigns.submit(request(List.of("baseline", "separable"), List.of(1)));
+        assertThat(submitted.preparation().total()).isEqualTo(2);
+        release.countDown();
+
+        CampaignProgress failed = await("the failure", () -> campaigns.status(submitted.summary().id()),
+                p -> p.preparation().failed());
+
+        assertThat(failed.state()).isEqualTo(CampaignState.FAILED);
+        assertThat(failed.preparation().failure())
+                .isEqualTo("variant 'separable' cannot be built from model mnist-cnn: no conv to split");
+        assertThat(failed.preparation().done()).isEqualTo(1);
+        assertThat(failed.summary().total()).isZero();
+        assertThat(link.jobs()).isEmpty();
+    }
+
+    @Test
+    void errorsThePlannerFindsStillFailSubmitAndStoreNothing() {
+        start(ModelBuilder::variant);
+
+        assertThatThrownBy(() -> campaigns.submit(request(List.of(), List.of(0))))
+                .isInstanceOf(EdgeperfException.class)
+                .hasMessage("batch sizes must be positive integers, got '0'");
+        assertThat(store.campaignSummaries()).isEmpty();
+        assertThat(building.getCount()).as("nothing was built").isEqualTo(1);
+    }
+
+    @Test
+    void aCampaignCancelledWhilePreparingGetsNoJobs() throws Exception {
+        start(ModelBuilder::variant);
+        CampaignProgress submitted = campaigns.submit(request(List.of(), List.of(1)));
+        assertThat(building.await(30, TimeUnit.SECONDS)).isTrue();
+
+        CampaignProgress cancelled = campaigns.cancel(submitted.summary().id());
+        assertThat(cancelled.state()).isEqualTo(CampaignState.CANCELLED);
+        release.countDown();
+        // preparations run one at a time in submission order: once the next campaign has its jobs,
+        // the cancelled one's preparation is over
+        CampaignProgress next = campaigns.submit(request(List.of(), List.of(4)));
+        await("the next campaign's job leased", link::jobs, jobs -> !jobs.isEmpty());
+
+        CampaignProgress after = campaigns.status(submitted.summary().id());
+        assertThat(after.state()).isEqualTo(CampaignState.CANCELLED);
+        assertThat(after.summary().total()).isZero();
+        assertThat(link.jobs()).extracting(LeasedJob::campaignId).containsOnly(next.summary().id());
+    }
+
+    @Test
+    void aPreparationLeftUnfinishedByAStoppedCoordinatorFailsAtStartUp() {
+        store.createPreparingCampaign("c1", "old", "{}", "", 3);
+        store.preparationProgress("c1", 1, "building mnist-cnn separable");
+
+        start(ModelBuilder::variant);
+
+        CampaignProgress status = campaigns.status("c1");
+        assertThat(status.state()).isEqualTo(CampaignState.FAILED);
+        assertThat(status.preparation().failure()).isEqualTo(Campaigns.INTERRUPTED);
+        assertThat(status.preparation().done()).isEqualTo(1);
+    }
+}

@@ -1,0 +1,31 @@
+package dev.edgeperf.core.predict;
+
+import java.util.Objects;
+
+/**
+ * One predictor's answer.
+ *
+ * @param predictor      the {@link Predictor#name()} that made it
+ * @param millis         predicted compute latency of one call (per batch), ms; 0 = no prediction
+ *                       (e.g. the device's peak is unknown)
+ * @param peakGflops     the peak the prediction used, GFLOP/s; 0 = none
+ * @param calibratedPeak true when {@code peakGflops} was measured on the device, false when it
+ *                       comes from the hardware table
+ * @param basis          one line saying what it was computed from, e.g.
+ *                       "FLOPs / calibrated peak 40 GFLOP/s"
+ */
+public record PredictedLatency(String predictor, double millis, double peakGflops, boolean calibratedPeak,
+                               String basis) {
+    public PredictedLatency {
+        Objects.requireNonNull(predictor, "predictor is null");
+        Objects.requireNonNull(basis, "basis is null");
+        if (!(millis >= 0)) {
+            throw new IllegalArgumentException("millis must be >= 0, got " + millis);
+        }
+    }
+
+    /** True when a figure was predicted. */
+    public boolean known() {
+        return millis > 0;
+    }
+}
