@@ -295,4 +295,37 @@ class VariantsBuildCommandTest {
         assertThat(errorLine()).isEqualTo("edgeperf: --free-dim must be a positive integer, got 0");
         assertNothingWritten(o);
     }
+
+    @Test
+    void aFreeDimTooLargeForOneTensorIsAOneLineUserError() throws Exception {
+        Path model = dir.resolve("wide.onnx");
+        Files.write(model, wideModel());
+        Path o = dir.resolve("v");
+
+        int code = run("variants", "build", model.toString(), "--variants", "baseline", "--free-dim", "100000",
+                "--out", o.toString());
+
+        assertThat(code).as(err.toString()).isEqualTo(2);
+        assertThat(err.toString()).hasLineCount(1);
+        assertThat(errorLine()).isEqualTo("edgeperf: input 'x' of model 'wide' at batch 8 and free dimension 100000"
+                + " (shape [8, 100000, 4096]) has 3276800000 elements; one random input holds at most 2147483639:"
+                + " use a smaller free dimension or batch");
+        assertNothingWritten(o);
+    }
+
+    /** x [batch, sequence, 4096] float -> Relu -> y. */
+    private static byte[] wideModel() {
+        var shape = OnnxMl.TensorShapeProto.newBuilder()
+                .addDim(OnnxMl.TensorShapeProto.Dimension.newBuilder().setDimParam("batch"))
+                .addDim(OnnxMl.TensorShapeProto.Dimension.newBuilder().setDimParam("sequence"))
+                .addDim(OnnxMl.TensorShapeProto.Dimension.newBuilder().setDimValue(4096));
+        BiFunction<String, Integer, OnnxMl.ValueInfoProto> value = (name, type) -> OnnxMl.ValueInfoProto.newBuilder()
+                .setName(name).setType(OnnxMl.TypeProto.newBuilder().setTensorType(
+                        OnnxMl.TypeProto.Tensor.newBuilder().setElemType(type).setShape(shape))).build();
+        var graph = OnnxMl.GraphProto.newBuilder().setName("wide").addInput(value.apply("x", 1))
+                .addOutput(value.apply("y", 1))
+                .addNode(OnnxMl.NodeProto.newBuilder().setOpType("Relu").setName("relu").addInput("x").addOutput("y"));
+        return OnnxMl.ModelProto.newBuilder().setIrVersion(8).setGraph(graph)
+                .addOpsetImport(OnnxMl.OperatorSetIdProto.newBuilder().setVersion(13)).build().toByteArray();
+    }
 }

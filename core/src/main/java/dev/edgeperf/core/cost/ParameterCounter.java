@@ -3,6 +3,7 @@ package dev.edgeperf.core.cost;
 import ai.onnx.proto.OnnxMl.NodeProto;
 import ai.onnx.proto.OnnxMl.TensorProto;
 import ai.onnx.proto.OnnxMl.TensorProto.DataType;
+import dev.edgeperf.core.CheckedMath;
 import dev.edgeperf.core.onnx.OnnxGraph;
 import dev.edgeperf.core.onnx.Tensors;
 import java.util.HashSet;
@@ -77,8 +78,9 @@ final class ParameterCounter {
                 seen.add(name);
                 long elements = Tensors.elementCount(t);
                 perNode[n] += elements;
-                total += elements;
-                bytes += elements * Tensors.bytesPerElement(t.getDataType());
+                total = CheckedMath.add(total, elements, "the parameter count");
+                bytes = CheckedMath.add(bytes, CheckedMath.multiply(elements, Tensors.bytesPerElement(t.getDataType()),
+                        "the weight byte count"), "the weight byte count");
                 if (!(standard && NON_TRAINABLE_SLOTS.getOrDefault(op, Set.of()).contains(i))) {
                     trainable += elements;
                 }

@@ -4,6 +4,7 @@ import ai.onnx.proto.OnnxMl.NodeProto;
 import ai.onnx.proto.OnnxMl.TensorProto;
 import ai.onnx.proto.OnnxMl.TensorShapeProto;
 import ai.onnx.proto.OnnxMl.ValueInfoProto;
+import dev.edgeperf.core.CheckedMath;
 import dev.edgeperf.core.EdgeperfException;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -111,6 +112,14 @@ public final class ShapeInference {
             }
             resolved.put(name, s);
         }
+        for (Map.Entry<String, long[]> e : resolved.entrySet()) {
+            try {
+                CheckedMath.elements(e.getValue());
+            } catch (EdgeperfException overflow) {
+                throw CheckedMath.overflow("the element count of input '" + e.getKey() + "' of " + graph.source()
+                        + " at shape " + format(e.getValue()));
+            }
+        }
         return resolved;
     }
 
@@ -172,6 +181,13 @@ public final class ShapeInference {
                     if (out == null) {
                         out = DataShapes.infer(c);
                     }
+                    out = checked(out);
+                } catch (EdgeperfException e) {
+                    if (CheckedMath.isOverflow(e)) {
+                        throw CheckedMath.overflow("the output shape of " + node.getOpType() + " node '"
+                                + node.getName() + "': " + e.getMessage().replace(" exceeds " + CheckedMath.LIMIT, ""));
+                    }
+                    out = null;
                 } catch (RuntimeException e) {
                     // Inconsistent or unsupported attributes: leave the outputs unknown so the
                     // runtime probe (or the "unknown shape" listing) takes over.
@@ -197,6 +213,30 @@ public final class ShapeInference {
             }
         }
         return values;
+    }
+
+    /**
+     * The rules' outputs with impossible shapes (a negative dim, from inconsistent attributes) made
+     * unknown; a shape whose element or byte count overflows is a USER_ERROR.
+     */
+    private static TensorInfo[] checked(TensorInfo[] out) {
+        if (out == null) {
+            return null;
+        }
+        TensorInfo[] result = out.clone();
+        for (int i = 0; i < result.length; i++) {
+            TensorInfo t = result[i];
+            if (t == null || !t.known()) {
+                continue;
+            }
+            long[] shape = t.shape();
+            if (Arrays.stream(shape).anyMatch(d -> d < 0)) {
+                result[i] = null;
+                continue;
+            }
+            t.bytes();
+        }
+        return result;
     }
 
     static TensorInfo constantInfo(TensorProto t) {

@@ -5,6 +5,8 @@ import ai.onnx.proto.OnnxMl.NodeProto;
 import ai.onnx.proto.OnnxMl.TensorProto;
 import ai.onnx.proto.OnnxMl.TensorProto.DataType;
 import com.google.protobuf.ByteString;
+import dev.edgeperf.core.CheckedMath;
+import dev.edgeperf.core.EdgeperfException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 
@@ -19,22 +21,27 @@ public final class Tensors {
     private Tensors() {
     }
 
-    /** Product of dims; 1 for a scalar (no dims). */
+    /**
+     * Product of dims; 1 for a scalar (no dims).
+     *
+     * @throws dev.edgeperf.core.EdgeperfException USER_ERROR when the product overflows a long
+     */
     public static long elementCount(TensorProto tensor) {
-        long n = 1;
-        for (int i = 0; i < tensor.getDimsCount(); i++) {
-            n = Math.multiplyExact(n, tensor.getDims(i));
+        try {
+            return CheckedMath.elements(dims(tensor));
+        } catch (EdgeperfException e) {
+            throw CheckedMath.overflow("the element count of tensor '" + tensor.getName() + "' with dims "
+                    + tensor.getDimsList());
         }
-        return n;
     }
 
-    /** Product of a shape's dims; 1 for a scalar. */
+    /**
+     * Product of a shape's dims; 1 for a scalar.
+     *
+     * @throws dev.edgeperf.core.EdgeperfException USER_ERROR when the product overflows a long
+     */
     public static long elementCount(long[] shape) {
-        long n = 1;
-        for (long d : shape) {
-            n = Math.multiplyExact(n, d);
-        }
-        return n;
+        return CheckedMath.elements(shape);
     }
 
     public static long[] dims(TensorProto tensor) {
