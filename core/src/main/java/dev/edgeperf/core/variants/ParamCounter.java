@@ -4,6 +4,7 @@ import ai.onnx.proto.OnnxMl.GraphProto;
 import ai.onnx.proto.OnnxMl.NodeProto;
 import ai.onnx.proto.OnnxMl.TensorProto;
 import ai.onnx.proto.OnnxMl.TensorProto.DataType;
+import dev.edgeperf.core.onnx.Tensors;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.HashMap;
@@ -64,7 +65,7 @@ final class ParamCounter {
             if (metadata.contains(t.getName()) || t.getDataType() == DataType.INT64_VALUE || constantOfFormula) {
                 continue;
             }
-            long n = Tensors.numel(t);
+            long n = Tensors.elementCount(t);
             total += n;
             String cb = codebookOfIndices.get(t.getName());
             if (cb != null) {
