@@ -103,6 +103,7 @@ public final class ModelProfiler {
                                         ProfileOptions options) {
         List<NodeProto> nodes = graph.nodes();
         ParameterCounter.Counts params = ParameterCounter.count(graph);
+        long[] paramsPerNode = params.perNode();
         List<NodeCost> costs = new ArrayList<>(nodes.size());
         Map<String, Integer> uncounted = new TreeMap<>();
         long totalMacs = 0;
@@ -124,7 +125,7 @@ public final class ModelProfiler {
                     shape.add(d);
                 }
             }
-            costs.add(new NodeCost(OnnxGraph.nodeLabel(node, i), node.getOpType(), shape, params.perNode()[i],
+            costs.add(new NodeCost(OnnxGraph.nodeLabel(node, i), node.getOpType(), shape, paramsPerNode[i],
                     cost.macs(), cost.flops(), outputBytes(node, shapes), cost.counted()));
         }
         return new ModelProfile(source, options.batch(), options.convention(), costs, params.total(),

@@ -109,7 +109,7 @@ final class MacCounter {
         TensorProto t = inits.get(tensor);
         if (t != null) {
             long n = Tensors.elementCount(t);
-            return n == 0 ? 1 : (double) ParamCounter.nonZero(t, n) / n;
+            return n == 0 ? 1 : (double) NonZeroCounter.nonZero(t, n) / n;
         }
         NodeProto p = producer.get(tensor);
         if (p == null || depth > 4) {

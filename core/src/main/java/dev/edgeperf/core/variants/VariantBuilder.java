@@ -72,7 +72,7 @@ public final class VariantBuilder {
             Map<String, Integer> kernels = runner.executedKernels(r.model(), first, what);
             String file = modelName + "." + recipe.fileSuffix() + ".onnx";
             writeAtomically(outDir.resolve(file), bytes);
-            long[] params = ParamCounter.count(r.model().getGraph());
+            long[] params = NonZeroCounter.count(r.model(), what);
             List<String> notes = new ArrayList<>(r.notes());
             MacCounter.Macs macs = null;
             try {
