@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import ai.onnx.proto.OnnxMl;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.edgeperf.core.io.Digests;
 import dev.edgeperf.core.onnx.OnnxModels;
 import java.io.IOException;
 import java.io.StringWriter;
@@ -154,7 +155,7 @@ class VariantsBuildCommandTest {
             Path f = o.resolve(v.path("file").asText());
             assertThat(OnnxModels.read(f).getGraph().getInput(0).getName()).isEqualTo("input");
             assertThat(Files.size(f)).isEqualTo(v.path("fileBytes").asLong());
-            assertThat(dev.edgeperf.coordinator.artifacts.ArtifactStore.sha256(Files.readAllBytes(f)))
+            assertThat(Digests.sha256Hex(Files.readAllBytes(f)))
                     .isEqualTo(v.path("sha256").asText());
             assertThat(v.path("macsDense").asLong()).isPositive();
         }

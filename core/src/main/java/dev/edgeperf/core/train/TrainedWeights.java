@@ -2,6 +2,7 @@ package dev.edgeperf.core.train;
 
 import ai.onnx.proto.OnnxMl.ModelProto;
 import dev.edgeperf.core.EdgeperfException;
+import dev.edgeperf.core.io.Digests;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -44,7 +45,7 @@ public final class TrainedWeights {
         }
         Map<String, String> header = mnistCnnHeader().orElseThrow(() -> EdgeperfException.internal(
                 "resource " + MNIST_CNN_FILE + " has no header " + MNIST_CNN_HEADER, null));
-        String digest = WeightsFile.sha256(bytes.get());
+        String digest = Digests.sha256Hex(bytes.get());
         if (!digest.equals(header.get("sha256"))) {
             throw EdgeperfException.internal("resource " + MNIST_CNN_FILE + " has SHA-256 " + digest + " but its header says "
                     + header.get("sha256"), null);
