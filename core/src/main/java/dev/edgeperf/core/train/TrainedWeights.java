@@ -12,7 +12,7 @@ import java.util.Optional;
 /**
  * Trained weights committed with edgeperf, read from the class path
  * ({@code /dev/edgeperf/core/zoo/weights/mnist-cnn.weights.bin} + {@code .properties}, see
- * {@link WeightsFile} for the format). Produced by {@link TrainMnistCnn}; the header records the
+ * {@link WeightsFile} for the format). Produced by {@link MnistCnnTraining}; the header records the
  * command, epochs and the ONNX Runtime test accuracy.
  */
 public final class TrainedWeights {
@@ -64,7 +64,7 @@ public final class TrainedWeights {
     /** The zoo's mnist-cnn graph with the trained weights, serialized; empty when there are none. */
     public static Optional<byte[]> mnistCnnModel() {
         return mnistCnnWeights().map(w -> MnistCnnOnnx.export(w, "mnist-cnn trained on MNIST (edgeperf "
-                + TrainMnistCnn.class.getSimpleName() + ", test accuracy "
+                + MnistCnnTraining.class.getSimpleName() + ", test accuracy "
                 + mnistCnnHeader().map(h -> h.get("test_accuracy")).orElse("unknown") + ")")).map(ModelProto::toByteArray);
     }
 
