@@ -129,7 +129,7 @@ public final class CostRules {
             return Cost.NO_RULE;
         }
         boolean detailed = convention == CountingConvention.DETAILED;
-        TensorInfo out = node.getOutputCount() == 0 ? TensorInfo.of(null, 0) : shapes.get(node.getOutput(0));
+        TensorInfo out = output(node, shapes);
         Supplier<String> macsOf = () -> "the MAC count of node " + label(node);
         Supplier<String> flopsOf = () -> "the FLOP count of node " + label(node);
         long macs = macs(node, shapes, macsOf);
@@ -147,7 +147,7 @@ public final class CostRules {
             return Cost.UNKNOWN_SHAPE;
         }
         if (WINDOW_POOLS.contains(op) || GLOBAL_POOLS.contains(op)) {
-            TensorInfo in = shapes.get(node.getInput(0));
+            TensorInfo in = input(node, 0, shapes);
             if (!out.known() || (detailed && !in.known())) {
                 return Cost.UNKNOWN_SHAPE;
             }
@@ -175,8 +175,8 @@ public final class CostRules {
     private static long macs(NodeProto node, InferredShapes shapes, Supplier<String> what) {
         String op = node.getOpType();
         if (CONVS.contains(op)) {
-            TensorInfo out = shapes.get(node.getOutput(0));
-            TensorInfo w = shapes.get(node.getInput(op.equals("QLinearConv") ? 3 : 1));
+            TensorInfo out = output(node, shapes);
+            TensorInfo w = input(node, op.equals("QLinearConv") ? 3 : 1, shapes);
             if (!out.known() || !w.known()) {
                 return UNKNOWN;
             }
@@ -187,8 +187,8 @@ public final class CostRules {
             return CheckedMath.multiply(out.elements(), perOutput, what);
         }
         if (op.equals("ConvTranspose")) {
-            TensorInfo x = shapes.get(node.getInput(0));
-            TensorInfo w = shapes.get(node.getInput(1));
+            TensorInfo x = input(node, 0, shapes);
+            TensorInfo w = input(node, 1, shapes);
             if (!x.known() || !w.known()) {
                 return UNKNOWN;
             }
@@ -199,15 +199,24 @@ public final class CostRules {
             return CheckedMath.multiply(x.elements(), perInput, what);
         }
         if (op.equals("Gemm") || MATMULS.contains(op)) {
-            TensorInfo a = shapes.get(node.getInput(0));
-            TensorInfo out = shapes.get(node.getOutput(0));
-            if (!a.known() || !out.known()) {
+            TensorInfo a = input(node, 0, shapes);
+            TensorInfo out = output(node, shapes);
+            if (!a.known() || !out.known() || a.rank() < (op.equals("Gemm") ? 2 : 1)) {
                 return UNKNOWN;
             }
             long k = op.equals("Gemm") && Attributes.getInt(node, "transA", 0) != 0 ? a.dim(0) : a.dim(-1);
             return CheckedMath.multiply(out.elements(), k, what);
         }
         return NOT_LINEAR;
+    }
+
+    /** The shape of a node's input slot; unknown when the slot is absent or empty (a malformed node). */
+    private static TensorInfo input(NodeProto node, int slot, InferredShapes shapes) {
+        return slot < node.getInputCount() ? shapes.get(node.getInput(slot)) : TensorInfo.of(null, 0);
+    }
+
+    private static TensorInfo output(NodeProto node, InferredShapes shapes) {
+        return node.getOutputCount() == 0 ? TensorInfo.of(null, 0) : shapes.get(node.getOutput(0));
     }
 
     private static String label(NodeProto node) {
@@ -227,7 +236,7 @@ public final class CostRules {
     private static long detailedFlops(NodeProto node, InferredShapes shapes, TensorInfo out, Supplier<String> what) {
         String op = node.getOpType();
         if (op.startsWith("Reduce") || PER_INPUT_ELEMENT.contains(op)) {
-            TensorInfo in = shapes.get(node.getInput(0));
+            TensorInfo in = input(node, 0, shapes);
             return in.known() ? in.elements() : -1;
         }
         if (!out.known()) {

@@ -107,13 +107,28 @@ public final class Tensors {
                 || dataType == DataType.FLOAT16_VALUE || dataType == DataType.BFLOAT16_VALUE;
     }
 
+    /** At most {@link #SMALL_TENSOR_ELEMENTS} elements, and dims that describe a real tensor (none negative). */
+    private static boolean isSmall(TensorProto t) {
+        long n = 1;
+        for (long d : t.getDimsList()) {
+            if (d < 0) {
+                return false;
+            }
+            n *= Math.min(d, SMALL_TENSOR_ELEMENTS + 1L);
+            if (n > SMALL_TENSOR_ELEMENTS) {
+                return false;
+            }
+        }
+        return true;
+    }
+
     /**
      * Integer values of a small integer tensor (int8..int64, uint8..uint32, bool), or null when the
      * tensor is not integer, too large, or its data lives outside the file.
      */
     public static long[] intValues(TensorProto t) {
         int type = t.getDataType();
-        if (!isInteger(type) || elementCount(t) > SMALL_TENSOR_ELEMENTS) {
+        if (!isInteger(type) || !isSmall(t)) {
             return null;
         }
         int n = (int) elementCount(t);
@@ -165,8 +180,7 @@ public final class Tensors {
     /** Values of a small float/double tensor, or null when not float, too large or external. */
     public static double[] floatValues(TensorProto t) {
         int type = t.getDataType();
-        if ((type != DataType.FLOAT_VALUE && type != DataType.DOUBLE_VALUE)
-                || elementCount(t) > SMALL_TENSOR_ELEMENTS) {
+        if ((type != DataType.FLOAT_VALUE && type != DataType.DOUBLE_VALUE) || !isSmall(t)) {
             return null;
         }
         int n = (int) elementCount(t);
