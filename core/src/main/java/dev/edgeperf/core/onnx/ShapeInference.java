@@ -26,7 +26,10 @@ import java.util.stream.Collectors;
  * otherwise the leading dim takes {@code batch} and any other open dim is a user error. Then every node's outputs are computed by the rules in
  * {@link ComputeShapes} and {@link DataShapes}, carrying small integer constants along so shape
  * subgraphs resolve. Values that stay unknown (unsupported or data-dependent ops) are measured
- * once with ONNX Runtime ({@link RuntimeShapeProbe}) when {@code runtimeFallback} is set.
+ * once with ONNX Runtime ({@link RuntimeShapeProbe}) when {@code runtimeFallback} is set and no
+ * static rule rejected a node as malformed (ONNX Runtime can abort the process on such nodes);
+ * attributes no valid model has (zero strides, negative pads …) are user errors up front
+ * ({@link AttributeChecks}).
  */
 public final class ShapeInference {
     private ShapeInference() {
