@@ -39,6 +39,17 @@ class ProfileOverflowTest {
     }
 
     @Test
+    void aConvWhoseOutputDimensionOverflowsIsAUserErrorNamingTheNode() {
+        byte[] model = new TinyModel().input("x", 1, 1, 8, 8).weight("w", 1, 1, 3, 3)
+                .node("Conv", "x,w", "y", "dilations", new long[] {1L << 62, 1}).output("y").bytes();
+
+        assertThatThrownBy(() -> ModelProfiler.profile(model, "c.onnx", ProfileOptions.batch(1)))
+                .isInstanceOf(EdgeperfException.class)
+                .hasMessage("c.onnx cannot be counted at batch 1: the output shape of Conv node 'conv0': a Conv output"
+                        + " dimension exceeds " + CheckedMath.LIMIT + "; use a smaller batch or input shape");
+    }
+
+    @Test
     void aBatchJustBelowTheLimitStillCounts() {
         byte[] model = ModelZoo.build("keras-mlp");
         ModelProfile one = ModelProfiler.profile(model, "keras-mlp", ProfileOptions.batch(1));
