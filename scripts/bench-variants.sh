@@ -6,16 +6,17 @@
 #   scripts/bench-variants.sh [--models mnist-cnn,mobilenet-v2,resnet18] [--batches 1,8] [--quick]
 #                             [--recipes r1,r2] [--threads 2] [--rounds N] [--block-ms 200] [--datasets DIR]
 #
-# Builds core (offline, tests skipped) when its classes are missing; MNIST comes from ./datasets
-# (scripts/fetch-datasets.sh), random inputs otherwise.
+# The benchmark lives in core's test scope; builds it (offline) when its classes are missing. MNIST comes
+# from ./datasets (scripts/fetch-datasets.sh), random inputs otherwise.
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$root"
 classes="$root/core/target/classes"
+tests="$root/core/target/test-classes"
 cp_file="$root/core/target/bench-variants.classpath"
-if [[ ! -f "$classes/dev/edgeperf/core/variants/VariantBenchmark.class" ]]; then
+if [[ ! -f "$tests/dev/edgeperf/core/variants/VariantBenchmark.class" ]]; then
   echo "bench-variants: building core (first run) ..." >&2
-  mvn -B -q -o -pl core -DskipTests install >&2 || mvn -B -q -pl proto,core -DskipTests install >&2
+  mvn -B -q -o -pl core test-compile >&2 || mvn -B -q -pl core test-compile >&2
 fi
 if [[ ! -s "$cp_file" || "$root/core/pom.xml" -nt "$cp_file" ]]; then
   mvn -B -q -o -pl core dependency:build-classpath -Dmdep.includeScope=runtime \
@@ -23,5 +24,5 @@ if [[ ! -s "$cp_file" || "$root/core/pom.xml" -nt "$cp_file" ]]; then
     -Dmdep.includeScope=runtime -Dmdep.outputFile="$cp_file" >&2
 fi
 java_bin="${JAVA_HOME:+$JAVA_HOME/bin/}java"
-exec "$java_bin" ${EDGEPERF_JAVA_OPTS:--Xmx4g} -cp "$classes:$(cat "$cp_file")" \
+exec "$java_bin" ${EDGEPERF_JAVA_OPTS:--Xmx4g} -cp "$tests:$classes:$(cat "$cp_file")" \
   dev.edgeperf.core.variants.VariantBenchmark "$@"

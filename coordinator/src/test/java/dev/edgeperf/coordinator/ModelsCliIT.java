@@ -146,6 +146,16 @@ class ModelsCliIT {
     }
 
     @Test
+    void aBatchWhoseCountsOverflowIsOneLineNotNegativeMacs() throws Exception {
+        Outcome o = run("models", "profile", "mobilenet-v2", "--batch", "99999999999");
+        assertThat(o.exitCode()).as(o.stderr()).isEqualTo(2);
+        assertThat(o.stdout()).isEmpty();
+        assertThat(o.stderr().strip().lines()).as(o.stderr()).hasSize(1);
+        assertThat(o.stderr()).startsWith("edgeperf: mobilenet-v2 cannot be counted at batch 99999999999: ")
+                .contains("9,223,372,036,854,775,807 (2^63-1)");
+    }
+
+    @Test
     void mnistCnnTableWithPredictedTime() throws Exception {
         Outcome o = run("models", "profile", "mnist-cnn", "--peak-gflops", "1");
         assertThat(o.exitCode()).as(o.stderr()).isZero();

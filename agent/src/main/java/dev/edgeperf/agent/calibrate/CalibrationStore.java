@@ -3,11 +3,11 @@ package dev.edgeperf.agent.calibrate;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.edgeperf.core.EdgeperfException;
+import dev.edgeperf.core.io.AtomicFiles;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.Objects;
 import java.util.Optional;
 
@@ -31,9 +31,7 @@ public final class CalibrationStore {
     public void write(CalibrationFigures figures) {
         try {
             Files.createDirectories(file.getParent());
-            Path tmp = file.resolveSibling(FILE + ".tmp");
-            Files.writeString(tmp, JSON.writeValueAsString(figures));
-            Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+            AtomicFiles.writeString(file, JSON.writeValueAsString(figures));
         } catch (IOException e) {
             throw EdgeperfException.external("cannot write calibration file " + file + ": " + e.getMessage(), e);
         }

@@ -4,6 +4,7 @@ import dev.edgeperf.agent.probe.DeviceSensors;
 import dev.edgeperf.agent.probe.HostFacts;
 import dev.edgeperf.core.EdgeperfException;
 import dev.edgeperf.core.ErrorCategory;
+import dev.edgeperf.core.io.AtomicFiles;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -36,10 +37,9 @@ public final class WorkerMain {
                 out.flush();
             });
             m = m.withMemory(m.memory().withPeakRss(facts.peakResidentBytes().orElse(0)), false);
-            Path tmp = dir.resolve(WorkerFiles.RESULT + ".tmp");
-            Files.write(tmp, MeasurementProto.toProto(m).build().toByteArray());
             Files.write(dir.resolve(WorkerFiles.END_TO_END), m.endToEndHistogram().toByteArray());
-            Files.move(tmp, dir.resolve(WorkerFiles.RESULT));
+            // The result file appears last and whole: the parent reads it as the sign of success.
+            AtomicFiles.write(dir.resolve(WorkerFiles.RESULT), MeasurementProto.toProto(m).build().toByteArray());
             System.exit(0);
         } catch (EdgeperfException e) {
             fail(dir, e.category(), e.getMessage());

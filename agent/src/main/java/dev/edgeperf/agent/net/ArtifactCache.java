@@ -1,6 +1,8 @@
 package dev.edgeperf.agent.net;
 
 import dev.edgeperf.core.EdgeperfException;
+import dev.edgeperf.core.io.AtomicFiles;
+import dev.edgeperf.core.io.Digests;
 import dev.edgeperf.proto.ArtifactChunk;
 import dev.edgeperf.proto.ArtifactServiceGrpc;
 import dev.edgeperf.proto.FetchArtifactRequest;
@@ -12,7 +14,6 @@ import java.io.OutputStream;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.FileTime;
 import java.security.MessageDigest;
 import java.time.Clock;
@@ -20,7 +21,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.HexFormat;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Objects;
@@ -78,7 +78,7 @@ public final class ArtifactCache {
      *                           not have it, the download fails or the bytes do not match the digest
      */
     public Path get(String digest) {
-        if (!Sha256.isDigest(digest)) {
+        if (!Digests.isSha256Hex(digest)) {
             throw EdgeperfException.userError("model_digest '" + abbreviate(digest)
                     + "' is not a SHA-256 digest (64 lower-case hex characters)");
         }
@@ -86,7 +86,7 @@ public final class ArtifactCache {
         try {
             Files.createDirectories(dir);
             if (Files.isRegularFile(target)) {
-                if (Sha256.ofFile(target).equals(digest)) {
+                if (Digests.sha256Hex(target).equals(digest)) {
                     touch(target);
                     return target;
                 }
@@ -107,7 +107,7 @@ public final class ArtifactCache {
      * when there was one. Never throws.
      */
     public boolean evict(String digest) {
-        if (!Sha256.isDigest(digest)) {
+        if (!Digests.isSha256Hex(digest)) {
             return false;
         }
         try {
@@ -124,7 +124,7 @@ public final class ArtifactCache {
 
     private void download(String digest, Path target) throws IOException {
         Path tmp = Files.createTempFile(dir, digest.substring(0, 12) + "-", PARTIAL_SUFFIX);
-        MessageDigest md = Sha256.newDigest();
+        MessageDigest md = Digests.sha256();
         long written = 0;
         Context.CancellableContext call = Context.current().withCancellation();
         Context previous = call.attach();
@@ -163,13 +163,13 @@ public final class ArtifactCache {
             call.detach(previous);
             call.cancel(null);
         }
-        String actual = HexFormat.of().formatHex(md.digest());
+        String actual = Digests.hex(md);
         if (!actual.equals(digest)) {
             Files.deleteIfExists(tmp);
             throw EdgeperfException.external("artifact " + digest + " failed verification: the " + written
                     + " bytes received have SHA-256 " + actual, null);
         }
-        Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        AtomicFiles.commit(tmp, target);
         LOG.info("fetched artifact {} ({} bytes)", digest.substring(0, 12), written);
     }
 
@@ -225,7 +225,7 @@ public final class ArtifactCache {
                 if (name.endsWith(PARTIAL_SUFFIX)) {
                     deleteIfAbandoned(f);
                 } else if (name.endsWith(SUFFIX)
-                        && Sha256.isDigest(name.substring(0, name.length() - SUFFIX.length()))) {
+                        && Digests.isSha256Hex(name.substring(0, name.length() - SUFFIX.length()))) {
                     try {
                         entries.add(new Entry(f, Files.size(f), Files.getLastModifiedTime(f)));
                     } catch (IOException e) {

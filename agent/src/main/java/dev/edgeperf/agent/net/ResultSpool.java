@@ -2,13 +2,13 @@ package dev.edgeperf.agent.net;
 
 import com.google.protobuf.InvalidProtocolBufferException;
 import dev.edgeperf.core.EdgeperfException;
+import dev.edgeperf.core.io.AtomicFiles;
+import dev.edgeperf.core.io.Digests;
 import dev.edgeperf.proto.JobResult;
 import java.io.IOException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -34,7 +34,7 @@ public final class ResultSpool {
 
     /** The spool file for a job attempt. */
     public Path fileFor(String jobId, int attempt) {
-        String id = SAFE_ID.matcher(jobId).matches() ? jobId : "job-" + Sha256.hex(jobId).substring(0, 16);
+        String id = SAFE_ID.matcher(jobId).matches() ? jobId : "job-" + Digests.sha256Hex(jobId).substring(0, 16);
         return dir.resolve(id + "-" + attempt + ".pb");
     }
 
@@ -43,9 +43,7 @@ public final class ResultSpool {
         Path target = fileFor(result.getJobId(), result.getAttempt());
         try {
             Files.createDirectories(dir);
-            Path tmp = Files.createTempFile(dir, "result-", ".tmp");
-            Files.write(tmp, result.toByteArray(), StandardOpenOption.WRITE, StandardOpenOption.SYNC);
-            Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            AtomicFiles.write(target, result.toByteArray());
             return target;
         } catch (IOException e) {
             throw EdgeperfException.external("cannot write result spool " + target + ": " + e.getMessage(), e);

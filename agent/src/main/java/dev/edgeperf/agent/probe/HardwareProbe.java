@@ -1,10 +1,7 @@
 package dev.edgeperf.agent.probe;
 
-import java.nio.charset.StandardCharsets;
+import dev.edgeperf.core.io.Digests;
 import java.nio.file.Path;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.HexFormat;
 import java.util.Locale;
 import java.util.Objects;
 import java.util.OptionalLong;
@@ -66,12 +63,7 @@ public final class HardwareProbe {
                               String board) {
         String key = String.join("|", model, Integer.toString(physical), Integer.toString(logical),
                 Long.toString(maxHz), Long.toString(memory), arch, board);
-        try {
-            byte[] d = MessageDigest.getInstance("SHA-256").digest(key.getBytes(StandardCharsets.UTF_8));
-            return HexFormat.of().formatHex(d).substring(0, 16);
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("SHA-256 is required of every JVM", e);
-        }
+        return Digests.sha256Hex(key).substring(0, 16);
     }
 
     private static String firstNonEmpty(String... values) {

@@ -8,6 +8,7 @@ import dev.edgeperf.agent.probe.DeviceSensors;
 import dev.edgeperf.agent.probe.HardwareInfo;
 import dev.edgeperf.core.EdgeperfException;
 import dev.edgeperf.core.ErrorCategory;
+import dev.edgeperf.core.io.Digests;
 import dev.edgeperf.core.zoo.ModelZoo;
 import dev.edgeperf.proto.AgentMessage;
 import dev.edgeperf.proto.CoordinatorMessage;
@@ -46,7 +47,7 @@ class AgentClientTest {
     @BeforeAll
     static void model() {
         mnist = ModelZoo.build("mnist-cnn");
-        mnistDigest = Sha256.hex(mnist);
+        mnistDigest = Digests.sha256Hex(mnist);
     }
 
     static HardwareInfo hardware() {

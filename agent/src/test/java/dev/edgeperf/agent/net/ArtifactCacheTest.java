@@ -3,6 +3,7 @@ package dev.edgeperf.agent.net;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import ch.qos.logback.classic.Level;
+import dev.edgeperf.core.io.Digests;
 import dev.edgeperf.proto.ArtifactServiceGrpc;
 import io.grpc.ClientInterceptors;
 import io.grpc.ManagedChannel;
@@ -51,7 +52,7 @@ class ArtifactCacheTest {
     /** Publishes 100 bytes named by {@code seed} and returns their digest. */
     private String artifact(String seed) {
         byte[] data = seed.repeat(100).substring(0, 100).getBytes(StandardCharsets.US_ASCII);
-        String digest = Sha256.hex(data);
+        String digest = Digests.sha256Hex(data);
         coordinator.artifacts.put(digest, data);
         return digest;
     }

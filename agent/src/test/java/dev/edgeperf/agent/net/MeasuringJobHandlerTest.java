@@ -8,6 +8,7 @@ import dev.edgeperf.agent.measure.MeasurementRequest;
 import dev.edgeperf.agent.measure.MeasurementRunner;
 import dev.edgeperf.agent.probe.DeviceSensors;
 import dev.edgeperf.core.EdgeperfException;
+import dev.edgeperf.core.io.Digests;
 import dev.edgeperf.core.zoo.ModelZoo;
 import dev.edgeperf.proto.ArtifactServiceGrpc;
 import dev.edgeperf.proto.JobAssignment;
@@ -43,7 +44,7 @@ class MeasuringJobHandlerTest {
     }
 
     private Path cached(byte[] bytes) throws Exception {
-        String digest = Sha256.hex(bytes);
+        String digest = Digests.sha256Hex(bytes);
         Path f = dir.resolve("cache").resolve(digest + ".onnx");
         Files.createDirectories(f.getParent());
         Files.write(f, bytes);

@@ -1,25 +1,20 @@
 package dev.edgeperf.coordinator.artifacts;
 
 import dev.edgeperf.core.EdgeperfException;
+import dev.edgeperf.core.io.AtomicFiles;
+import dev.edgeperf.core.io.Digests;
 import java.io.IOException;
 import java.io.InputStream;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.HexFormat;
 import java.util.Objects;
-import java.util.regex.Pattern;
 
 /**
  * Model files stored by the lower-case hex SHA-256 of their bytes. Files are only ever opened by a
  * validated digest, never by a name a peer sent, so a request cannot escape the folder.
  */
 public final class ArtifactStore {
-    private static final Pattern DIGEST = Pattern.compile("[0-9a-f]{64}");
 
     private final Path root;
 
@@ -32,18 +27,9 @@ public final class ArtifactStore {
         }
     }
 
-    /** Lower-case hex SHA-256 of {@code bytes}. */
-    public static String sha256(byte[] bytes) {
-        try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
-        } catch (NoSuchAlgorithmException e) {
-            throw EdgeperfException.internal("this JVM has no SHA-256", e);
-        }
-    }
-
     /** True for a 64-character lower-case hex string. */
     public static boolean isDigest(String digest) {
-        return digest != null && DIGEST.matcher(digest).matches();
+        return Digests.isSha256Hex(digest);
     }
 
     /**
@@ -53,23 +39,15 @@ public final class ArtifactStore {
      * @return the digest
      */
     public String put(byte[] bytes) {
-        String digest = sha256(bytes);
+        String digest = Digests.sha256Hex(bytes);
         Path target = pathOf(digest);
         if (Files.isRegularFile(target)) {
             return digest;
         }
-        Path temp = null;
         try {
-            temp = Files.createTempFile(root, "." + digest, ".tmp");
-            Files.write(temp, bytes);
-            try {
-                Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-            } catch (AtomicMoveNotSupportedException e) {
-                Files.move(temp, target, StandardCopyOption.REPLACE_EXISTING);
-            }
+            AtomicFiles.write(target, bytes);
             return digest;
         } catch (IOException e) {
-            deleteQuietly(temp);
             throw EdgeperfException.external("cannot write artifact " + target + ": " + e.getMessage(), e);
         }
     }
@@ -120,17 +98,6 @@ public final class ArtifactStore {
 
     private Path pathOf(String digest) {
         return root.resolve(digest + ".onnx");
-    }
-
-    private static void deleteQuietly(Path temp) {
-        if (temp == null) {
-            return;
-        }
-        try {
-            Files.deleteIfExists(temp);
-        } catch (IOException ignored) {
-            // the write already failed; that error is the one worth reporting
-        }
     }
 
     /** A well-formed digest that this store does not hold (gRPC NOT_FOUND). */

@@ -1,6 +1,7 @@
 package dev.edgeperf.coordinator.cli;
 
 import dev.edgeperf.core.EdgeperfException;
+import dev.edgeperf.core.io.Digests;
 import dev.edgeperf.core.zoo.ModelZoo;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -10,10 +11,10 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
-import picocli.CommandLine.Model.CommandSpec;
 
 /** {@code edgeperf models export NAME --out FILE.onnx}: writes a zoo model as an ONNX file (atomically). */
 @Command(name = "export", mixinStandardHelpOptions = true,
@@ -46,7 +47,7 @@ final class ModelsExportCommand implements Callable<Integer> {
         }
         ModelZoo.export(name, out);
         byte[] bytes = Files.readAllBytes(out);
-        String sha256 = dev.edgeperf.coordinator.artifacts.ArtifactStore.sha256(bytes);
+        String sha256 = Digests.sha256Hex(bytes);
         if (json.json) {
             Map<String, Object> root = new LinkedHashMap<>();
             root.put("model", name);

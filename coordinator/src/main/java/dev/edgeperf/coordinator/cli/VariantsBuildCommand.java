@@ -5,6 +5,8 @@ import dev.edgeperf.coordinator.artifacts.ArtifactStore;
 import dev.edgeperf.core.EdgeperfException;
 import dev.edgeperf.core.cost.ModelProfiler;
 import dev.edgeperf.core.cost.ProfileOptions;
+import dev.edgeperf.core.io.AtomicFiles;
+import dev.edgeperf.core.io.Digests;
 import dev.edgeperf.core.onnx.OnnxModels;
 import dev.edgeperf.core.train.CnnTrainer;
 import dev.edgeperf.core.train.MnistCnnOnnx;
@@ -32,10 +34,10 @@ import java.util.Set;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
-import picocli.CommandLine.Model.CommandSpec;
 
 /**
  * {@code edgeperf variants build MODEL --variants LIST --out DIR}: one ONNX file per recipe
@@ -244,7 +246,7 @@ final class VariantsBuildCommand implements Callable<Integer> {
         byte[] bytes = labelled.toByteArray();
         Files.write(staging.resolve(file), bytes);
         VariantsManifest.deleteTree(scratch);
-        raw = new VariantRecord(raw.model(), r.text(), file, ArtifactStore.sha256(bytes), raw.paramsTotal(),
+        raw = new VariantRecord(raw.model(), r.text(), file, Digests.sha256Hex(bytes), raw.paramsTotal(),
                 raw.paramsNonZero(), bytes.length, VariantBuilder.gzipSize(bytes), raw.fidelity(), raw.executedKernels(),
                 raw.notes(), raw.macsDense(), raw.macsEffective());
         Fidelity after = eval.of(labelled, r.text());
@@ -299,11 +301,9 @@ final class VariantsBuildCommand implements Callable<Integer> {
         List<Map<String, Object>> entries = (List<Map<String, Object>>) manifest.get("variants");
         for (Map<String, Object> e : entries) {
             String name = (String) e.get("file");
-            VariantsManifest.move(staging.resolve(name), target.resolve(name));
+            AtomicFiles.commit(staging.resolve(name), target.resolve(name));
         }
-        Path tmp = staging.resolve("manifest.json");
-        Files.writeString(tmp, CampaignReport.write(manifest) + "\n");
-        VariantsManifest.move(tmp, target.resolve("manifest.json"));
+        AtomicFiles.writeString(target.resolve("manifest.json"), CampaignReport.write(manifest) + "\n");
     }
 
     private void progress(String format, Object... args) {

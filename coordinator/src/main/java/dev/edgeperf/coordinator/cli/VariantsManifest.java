@@ -1,12 +1,10 @@
 package dev.edgeperf.coordinator.cli;
 
-import dev.edgeperf.coordinator.artifacts.ArtifactStore;
+import dev.edgeperf.core.io.Digests;
 import dev.edgeperf.core.variants.VariantBuilder;
 import java.io.IOException;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -37,7 +35,7 @@ final class VariantsManifest {
             Double baselineAccuracy, VariantInputs inputs, int threads, List<Map<String, Object>> variants) {
         long gzip = VariantBuilder.gzipSize(baselineBytes);
         Map<String, Object> base = new LinkedHashMap<>();
-        base.put("sha256", ArtifactStore.sha256(baselineBytes));
+        base.put("sha256", Digests.sha256Hex(baselineBytes));
         base.put("fileBytes", baselineBytes.length);
         base.put("gzipBytes", gzip);
         base.put("macs", baselineMacs);
@@ -117,15 +115,6 @@ final class VariantsManifest {
 
     private static String num(Object v) {
         return v == null ? "-" : String.format(Locale.ROOT, "%,d", ((Number) v).longValue());
-    }
-
-    /** Renames atomically where the file system can (staging is beside the target, so it usually can). */
-    static void move(Path from, Path to) throws IOException {
-        try {
-            Files.move(from, to, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-        } catch (AtomicMoveNotSupportedException e) {
-            Files.move(from, to, StandardCopyOption.REPLACE_EXISTING);
-        }
     }
 
     static void deleteTree(Path dir) {

@@ -1,15 +1,13 @@
 package dev.edgeperf.coordinator.cli;
 
 import dev.edgeperf.core.EdgeperfException;
-import dev.edgeperf.core.train.TrainMnistCnn;
+import dev.edgeperf.core.train.MnistCnnTraining;
 import dev.edgeperf.core.train.TrainingOptions;
 import java.io.PrintStream;
 import java.io.Writer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -21,7 +19,7 @@ import picocli.CommandLine.Model.CommandSpec;
 
 /**
  * {@code edgeperf zoo train mnist-cnn}: trains the zoo's mnist-cnn on MNIST (pure Java, see
- * {@link TrainMnistCnn}) and writes the weights resource the zoo ships, by default the checkout's
+ * {@link MnistCnnTraining}) and writes the weights resource the zoo ships, by default the checkout's
  * committed {@code core/src/main/resources/.../mnist-cnn.weights.bin}.
  */
 @Command(name = "train", mixinStandardHelpOptions = true,
@@ -41,7 +39,7 @@ final class ZooTrainCommand implements Callable<Integer> {
     Path datasets;
 
     @Option(names = "--out", paramLabel = "FILE.bin",
-            description = "Weights file to write (default: the checkout's committed resource " + TrainMnistCnn.RESOURCE_PATH + ").")
+            description = "Weights file to write (default: the checkout's committed resource " + MnistCnnTraining.RESOURCE_PATH + ").")
     Path out;
 
     @Option(names = "--onnx", paramLabel = "FILE.onnx", description = "Also write the trained model as ONNX.")
@@ -70,30 +68,13 @@ final class ZooTrainCommand implements Callable<Integer> {
         if (!TRAINABLE.equals(model)) {
             throw EdgeperfException.userError("only mnist-cnn can be trained, got '" + model + "'");
         }
-        if (limit < 0) {
-            throw EdgeperfException.userError("--limit must be 0 (all) or positive, got " + limit);
-        }
-        List<String> args = new ArrayList<>(List.of("--epochs", Integer.toString(epochs), "--seed", Long.toString(seed)));
-        if (limit > 0) {
-            args.addAll(List.of("--limit", Integer.toString(limit)));
-        }
-        if (threads != null) {
-            args.addAll(List.of("--threads", Integer.toString(threads)));
-        }
-        if (datasets != null) {
-            args.addAll(List.of("--datasets", datasets.toString()));
-        }
-        if (out != null) {
-            args.addAll(List.of("--out", out.toString()));
-        }
-        if (onnx != null) {
-            args.addAll(List.of("--onnx", onnx.toString()));
-        }
-        TrainMnistCnn.Options options = TrainMnistCnn.parse(args.toArray(String[]::new));
+        MnistCnnTraining.Options options = new MnistCnnTraining.Options(epochs, datasets,
+                out != null ? out : MnistCnnTraining.checkoutWeightsFile(), onnx, seed,
+                threads != null ? threads : TrainingOptions.DEFAULT_THREADS, limit);
         // Progress goes to stderr under --json so stdout stays one JSON document.
         Writer sink = json.json ? spec.commandLine().getErr() : spec.commandLine().getOut();
         PrintStream progress = new PrintStream(new WriterOutputStream(sink), true, StandardCharsets.UTF_8);
-        TrainMnistCnn.Report report = TrainMnistCnn.run(options, progress);
+        MnistCnnTraining.Report report = MnistCnnTraining.run(options, progress);
         progress.flush();
         if (json.json) {
             Map<String, Object> root = new LinkedHashMap<>();

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import ai.onnx.proto.OnnxMl;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.edgeperf.core.io.Digests;
 import dev.edgeperf.core.onnx.OnnxModels;
 import java.io.IOException;
 import java.io.StringWriter;
@@ -154,7 +155,7 @@ class VariantsBuildCommandTest {
             Path f = o.resolve(v.path("file").asText());
             assertThat(OnnxModels.read(f).getGraph().getInput(0).getName()).isEqualTo("input");
             assertThat(Files.size(f)).isEqualTo(v.path("fileBytes").asLong());
-            assertThat(dev.edgeperf.coordinator.artifacts.ArtifactStore.sha256(Files.readAllBytes(f)))
+            assertThat(Digests.sha256Hex(Files.readAllBytes(f)))
                     .isEqualTo(v.path("sha256").asText());
             assertThat(v.path("macsDense").asLong()).isPositive();
         }
@@ -294,5 +295,38 @@ class VariantsBuildCommandTest {
         assertThat(code).isEqualTo(2);
         assertThat(errorLine()).isEqualTo("edgeperf: --free-dim must be a positive integer, got 0");
         assertNothingWritten(o);
+    }
+
+    @Test
+    void aFreeDimTooLargeForOneTensorIsAOneLineUserError() throws Exception {
+        Path model = dir.resolve("wide.onnx");
+        Files.write(model, wideModel());
+        Path o = dir.resolve("v");
+
+        int code = run("variants", "build", model.toString(), "--variants", "baseline", "--free-dim", "100000",
+                "--out", o.toString());
+
+        assertThat(code).as(err.toString()).isEqualTo(2);
+        assertThat(err.toString()).hasLineCount(1);
+        assertThat(errorLine()).isEqualTo("edgeperf: input 'x' of model 'wide' at batch 8 and free dimension 100000"
+                + " (shape [8, 100000, 4096]) has 3276800000 elements; one random input holds at most 2147483639:"
+                + " use a smaller free dimension or batch");
+        assertNothingWritten(o);
+    }
+
+    /** x [batch, sequence, 4096] float -> Relu -> y. */
+    private static byte[] wideModel() {
+        var shape = OnnxMl.TensorShapeProto.newBuilder()
+                .addDim(OnnxMl.TensorShapeProto.Dimension.newBuilder().setDimParam("batch"))
+                .addDim(OnnxMl.TensorShapeProto.Dimension.newBuilder().setDimParam("sequence"))
+                .addDim(OnnxMl.TensorShapeProto.Dimension.newBuilder().setDimValue(4096));
+        BiFunction<String, Integer, OnnxMl.ValueInfoProto> value = (name, type) -> OnnxMl.ValueInfoProto.newBuilder()
+                .setName(name).setType(OnnxMl.TypeProto.newBuilder().setTensorType(
+                        OnnxMl.TypeProto.Tensor.newBuilder().setElemType(type).setShape(shape))).build();
+        var graph = OnnxMl.GraphProto.newBuilder().setName("wide").addInput(value.apply("x", 1))
+                .addOutput(value.apply("y", 1))
+                .addNode(OnnxMl.NodeProto.newBuilder().setOpType("Relu").setName("relu").addInput("x").addOutput("y"));
+        return OnnxMl.ModelProto.newBuilder().setIrVersion(8).setGraph(graph)
+                .addOpsetImport(OnnxMl.OperatorSetIdProto.newBuilder().setVersion(13)).build().toByteArray();
     }
 }

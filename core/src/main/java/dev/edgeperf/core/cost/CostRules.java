@@ -1,12 +1,14 @@
 package dev.edgeperf.core.cost;
 
 import ai.onnx.proto.OnnxMl.NodeProto;
+import dev.edgeperf.core.CheckedMath;
 import dev.edgeperf.core.onnx.Attributes;
 import dev.edgeperf.core.onnx.InferredShapes;
 import dev.edgeperf.core.onnx.TensorInfo;
 import dev.edgeperf.core.onnx.Tensors;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Supplier;
 
 /**
  * The counting rules of every op type, in one place. All counts are for the whole batch the
@@ -127,15 +129,17 @@ public final class CostRules {
             return Cost.NO_RULE;
         }
         boolean detailed = convention == CountingConvention.DETAILED;
-        TensorInfo out = node.getOutputCount() == 0 ? TensorInfo.of(null, 0) : shapes.get(node.getOutput(0));
-        long macs = macs(node, shapes);
+        TensorInfo out = output(node, shapes);
+        Supplier<String> macsOf = () -> "the MAC count of node " + label(node);
+        Supplier<String> flopsOf = () -> "the FLOP count of node " + label(node);
+        long macs = macs(node, shapes, macsOf);
         if (macs >= 0) {
-            long flops = 2 * macs;
+            long flops = CheckedMath.multiply(2, macs, flopsOf);
             if (detailed && hasBias(node)) {
                 if (!out.known()) {
                     return Cost.UNKNOWN_SHAPE;
                 }
-                flops += out.elements();
+                flops = CheckedMath.add(flops, out.elements(), flopsOf);
             }
             return new Cost(macs, flops, true, false);
         }
@@ -143,7 +147,7 @@ public final class CostRules {
             return Cost.UNKNOWN_SHAPE;
         }
         if (WINDOW_POOLS.contains(op) || GLOBAL_POOLS.contains(op)) {
-            TensorInfo in = shapes.get(node.getInput(0));
+            TensorInfo in = input(node, 0, shapes);
             if (!out.known() || (detailed && !in.known())) {
                 return Cost.UNKNOWN_SHAPE;
             }
@@ -154,12 +158,13 @@ public final class CostRules {
                 return new Cost(0, in.elements(), true, false);
             }
             long[] kernel = Attributes.getInts(node, "kernel_shape", new long[0]);
-            return new Cost(0, out.elements() * Tensors.elementCount(kernel), true, false);
+            return new Cost(0, CheckedMath.multiply(out.elements(), Tensors.elementCount(kernel), flopsOf), true,
+                    false);
         }
         if (!detailed || DATA_MOVEMENT.contains(op)) {
             return Cost.ZERO;
         }
-        long flops = detailedFlops(node, shapes, out);
+        long flops = detailedFlops(node, shapes, out, flopsOf);
         return flops < 0 ? Cost.UNKNOWN_SHAPE : new Cost(0, flops, true, false);
     }
 
@@ -167,42 +172,55 @@ public final class CostRules {
     private static final long NOT_LINEAR = -1;
 
     /** MACs of the conv/matmul families; NOT_LINEAR for other ops, UNKNOWN when shapes are missing. */
-    private static long macs(NodeProto node, InferredShapes shapes) {
+    private static long macs(NodeProto node, InferredShapes shapes, Supplier<String> what) {
         String op = node.getOpType();
         if (CONVS.contains(op)) {
-            TensorInfo out = shapes.get(node.getOutput(0));
-            TensorInfo w = shapes.get(node.getInput(op.equals("QLinearConv") ? 3 : 1));
+            TensorInfo out = output(node, shapes);
+            TensorInfo w = input(node, op.equals("QLinearConv") ? 3 : 1, shapes);
             if (!out.known() || !w.known()) {
                 return UNKNOWN;
             }
             long perOutput = 1;
             for (int i = 1; i < w.rank(); i++) {
-                perOutput *= w.dim(i);
+                perOutput = CheckedMath.multiply(perOutput, w.dim(i), what);
             }
-            return out.elements() * perOutput;
+            return CheckedMath.multiply(out.elements(), perOutput, what);
         }
         if (op.equals("ConvTranspose")) {
-            TensorInfo x = shapes.get(node.getInput(0));
-            TensorInfo w = shapes.get(node.getInput(1));
+            TensorInfo x = input(node, 0, shapes);
+            TensorInfo w = input(node, 1, shapes);
             if (!x.known() || !w.known()) {
                 return UNKNOWN;
             }
             long perInput = 1;
             for (int i = 1; i < w.rank(); i++) {
-                perInput *= w.dim(i);
+                perInput = CheckedMath.multiply(perInput, w.dim(i), what);
             }
-            return x.elements() * perInput;
+            return CheckedMath.multiply(x.elements(), perInput, what);
         }
         if (op.equals("Gemm") || MATMULS.contains(op)) {
-            TensorInfo a = shapes.get(node.getInput(0));
-            TensorInfo out = shapes.get(node.getOutput(0));
-            if (!a.known() || !out.known()) {
+            TensorInfo a = input(node, 0, shapes);
+            TensorInfo out = output(node, shapes);
+            if (!a.known() || !out.known() || a.rank() < (op.equals("Gemm") ? 2 : 1)) {
                 return UNKNOWN;
             }
             long k = op.equals("Gemm") && Attributes.getInt(node, "transA", 0) != 0 ? a.dim(0) : a.dim(-1);
-            return out.elements() * k;
+            return CheckedMath.multiply(out.elements(), k, what);
         }
         return NOT_LINEAR;
+    }
+
+    /** The shape of a node's input slot; unknown when the slot is absent or empty (a malformed node). */
+    private static TensorInfo input(NodeProto node, int slot, InferredShapes shapes) {
+        return slot < node.getInputCount() ? shapes.get(node.getInput(slot)) : TensorInfo.of(null, 0);
+    }
+
+    private static TensorInfo output(NodeProto node, InferredShapes shapes) {
+        return node.getOutputCount() == 0 ? TensorInfo.of(null, 0) : shapes.get(node.getOutput(0));
+    }
+
+    private static String label(NodeProto node) {
+        return "'" + node.getName() + "' (" + node.getOpType() + ")";
     }
 
     private static boolean hasBias(NodeProto node) {
@@ -215,32 +233,33 @@ public final class CostRules {
     }
 
     /** DETAILED FLOPs of the non-linear, non-pooling ops; -1 when a needed shape is unknown. */
-    private static long detailedFlops(NodeProto node, InferredShapes shapes, TensorInfo out) {
+    private static long detailedFlops(NodeProto node, InferredShapes shapes, TensorInfo out, Supplier<String> what) {
         String op = node.getOpType();
         if (op.startsWith("Reduce") || PER_INPUT_ELEMENT.contains(op)) {
-            TensorInfo in = shapes.get(node.getInput(0));
+            TensorInfo in = input(node, 0, shapes);
             return in.known() ? in.elements() : -1;
         }
         if (!out.known()) {
             return -1;
         }
         if (PER_ELEMENT.containsKey(op)) {
-            return PER_ELEMENT.get(op) * out.elements();
+            return CheckedMath.multiply(PER_ELEMENT.get(op), out.elements(), what);
         }
         if (ELEMENTWISE.contains(op)) {
             return out.elements();
         }
         if (VARIADIC.contains(op)) {
-            return Math.max(1, node.getInputCount() - 1) * out.elements();
+            return CheckedMath.multiply(Math.max(1, node.getInputCount() - 1), out.elements(), what);
         }
         if (op.equals("LRN")) {
-            return (Attributes.getInt(node, "size", 1) + 3) * out.elements();
+            return CheckedMath.multiply(CheckedMath.add(Attributes.getInt(node, "size", 1), 3, what), out.elements(),
+                    what);
         }
         if (op.equals("Resize") || op.equals("Upsample")) {
             String mode = Attributes.getString(node, "mode", "nearest");
             return switch (mode) {
-                case "linear", "bilinear", "trilinear" -> 4 * out.elements();
-                case "cubic" -> 16 * out.elements();
+                case "linear", "bilinear", "trilinear" -> CheckedMath.multiply(4, out.elements(), what);
+                case "cubic" -> CheckedMath.multiply(16, out.elements(), what);
                 default -> 0;
             };
         }

@@ -3,6 +3,8 @@ package dev.edgeperf.core.cost;
 import ai.onnx.proto.OnnxMl.ModelProto;
 import ai.onnx.proto.OnnxMl.NodeProto;
 import ai.onnx.proto.OnnxMl.ValueInfoProto;
+import dev.edgeperf.core.CheckedMath;
+import dev.edgeperf.core.EdgeperfException;
 import dev.edgeperf.core.onnx.InferredShapes;
 import dev.edgeperf.core.onnx.OnnxGraph;
 import dev.edgeperf.core.onnx.OnnxModels;
@@ -12,6 +14,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -19,6 +22,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.stream.Collectors;
 
 /**
  * Shape inference + per-node cost counting for an ONNX model.
@@ -76,14 +80,30 @@ public final class ModelProfiler {
         Objects.requireNonNull(model, "model is null");
         Objects.requireNonNull(options, "options is null");
         OnnxGraph graph = OnnxGraph.of(model, sourceName);
-        InferredShapes shapes = ShapeInference.infer(graph, options.batch(), options.inputShapes(), true);
-        return profile(graph, shapes, sourceName, fileSizeBytes, options);
+        try {
+            InferredShapes shapes = ShapeInference.infer(graph, options.batch(), options.inputShapes(), true);
+            return profile(graph, shapes, sourceName, fileSizeBytes, options);
+        } catch (EdgeperfException e) {
+            if (!CheckedMath.isOverflow(e)) {
+                throw e;
+            }
+            throw EdgeperfException.userError(sourceName + " cannot be counted at " + sizing(options) + ": "
+                    + e.getMessage() + "; use a smaller batch or input shape");
+        }
+    }
+
+    private static String sizing(ProfileOptions options) {
+        StringBuilder b = new StringBuilder("batch ").append(options.batch());
+        options.inputShapes().forEach((name, shape) -> b.append(", input ").append(name).append('=')
+                .append(Arrays.stream(shape).mapToObj(Long::toString).collect(Collectors.joining("x"))));
+        return b.toString();
     }
 
     private static ModelProfile profile(OnnxGraph graph, InferredShapes shapes, String source, long fileSize,
                                         ProfileOptions options) {
         List<NodeProto> nodes = graph.nodes();
         ParameterCounter.Counts params = ParameterCounter.count(graph);
+        long[] paramsPerNode = params.perNode();
         List<NodeCost> costs = new ArrayList<>(nodes.size());
         Map<String, Integer> uncounted = new TreeMap<>();
         long totalMacs = 0;
@@ -97,15 +117,15 @@ public final class ModelProfiler {
                         + (cost.shapeUnknown() ? " (unknown shape)" : "");
                 uncounted.merge(key, 1, Integer::sum);
             }
-            totalMacs += cost.macs();
-            totalFlops += cost.flops();
+            totalMacs = CheckedMath.add(totalMacs, cost.macs(), "the total MAC count");
+            totalFlops = CheckedMath.add(totalFlops, cost.flops(), "the total FLOP count");
             List<Long> shape = new ArrayList<>();
             if (node.getOutputCount() > 0 && shapes.get(node.getOutput(0)).known()) {
                 for (long d : shapes.get(node.getOutput(0)).shape()) {
                     shape.add(d);
                 }
             }
-            costs.add(new NodeCost(OnnxGraph.nodeLabel(node, i), node.getOpType(), shape, params.perNode()[i],
+            costs.add(new NodeCost(OnnxGraph.nodeLabel(node, i), node.getOpType(), shape, paramsPerNode[i],
                     cost.macs(), cost.flops(), outputBytes(node, shapes), cost.counted()));
         }
         return new ModelProfile(source, options.batch(), options.convention(), costs, params.total(),
@@ -119,7 +139,7 @@ public final class ModelProfiler {
         }
         long bytes = 0;
         for (String out : node.getOutputList()) {
-            bytes += shapes.get(out).bytes();
+            bytes = CheckedMath.add(bytes, shapes.get(out).bytes(), "the activation byte count of node " + node.getName());
         }
         return bytes;
     }
@@ -141,7 +161,7 @@ public final class ModelProfiler {
         for (ValueInfoProto in : graph.inputs()) {
             long b = shapes.get(in.getName()).bytes();
             live.put(in.getName(), b);
-            current += b;
+            current = CheckedMath.add(current, b, "the peak activation byte count");
         }
         long peak = current;
         for (int i = 0; i < nodes.size(); i++) {
@@ -153,7 +173,7 @@ public final class ModelProfiler {
                 if (!out.isEmpty() && graph.constant(out) == null && !live.containsKey(out)) {
                     TensorInfo t = shapes.get(out);
                     live.put(out, t.bytes());
-                    current += t.bytes();
+                    current = CheckedMath.add(current, t.bytes(), "the peak activation byte count");
                 }
             }
             peak = Math.max(peak, current);

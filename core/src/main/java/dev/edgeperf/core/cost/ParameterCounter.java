@@ -3,15 +3,20 @@ package dev.edgeperf.core.cost;
 import ai.onnx.proto.OnnxMl.NodeProto;
 import ai.onnx.proto.OnnxMl.TensorProto;
 import ai.onnx.proto.OnnxMl.TensorProto.DataType;
+import dev.edgeperf.core.CheckedMath;
 import dev.edgeperf.core.onnx.OnnxGraph;
 import dev.edgeperf.core.onnx.Tensors;
+import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
 /**
- * Which constant tensors are parameters, and whether they are trainable.
+ * The one parameter-count rule of edgeperf: which constant tensors are parameters, and whether they
+ * are trainable. {@link ModelProfiler} and the variant records ({@code VariantRecord.paramsTotal})
+ * both count by it, so a variant's count compares with its baseline's profile.
  *
  * <p>A constant (initializer or Constant node output) is a parameter when some node reads it in a
  * data slot and its element type can hold weights: never int64, bool or string (those are shapes,
@@ -20,12 +25,33 @@ import java.util.Set;
  * read by elementwise ops are constants of the formula (epsilon, the 2 of a square), not
  * parameters. A parameter shared by several nodes counts once, for the first node that reads it.
  *
+ * <p>Metadata is not a parameter either, so that quantizing or clustering a model keeps its count:
+ * quantization scales and zero points (of QuantizeLinear, DequantizeLinear, QLinearConv,
+ * QLinearMatMul, ConvInteger, MatMulInteger, and the weight scales a dynamically quantized MatMul
+ * multiplies with the activation scale) and k-means codebooks (a Gather table indexed by a Cast of
+ * uint8 cluster indices; the indices are the parameters).
+ *
  * <p>Non-trainable: BatchNormalization's running mean and variance (as Keras and PyTorch count
- * them) and quantization scales and zero points. Everything else is trainable.
+ * them). Everything else is trainable.
  */
-final class ParameterCounter {
-    /** Per node (index into the graph's node order): parameter elements attributed to it. */
-    record Counts(long[] perNode, long total, long trainable, long weightBytes) {
+public final class ParameterCounter {
+    /**
+     * @param perNode     parameter elements attributed to each node (index into the graph's node order)
+     * @param total       parameter elements, count
+     * @param trainable   of those, trainable, count
+     * @param weightBytes bytes the parameters take at their element types
+     * @param parameters  names of the constant tensors counted, in counting order
+     */
+    public record Counts(long[] perNode, long total, long trainable, long weightBytes, List<String> parameters) {
+        public Counts {
+            perNode = perNode.clone();
+            parameters = List.copyOf(parameters);
+        }
+
+        @Override
+        public long[] perNode() {
+            return perNode.clone();
+        }
     }
 
     private static final Map<String, Set<Integer>> CONTROL_SLOTS = Map.ofEntries(
@@ -36,14 +62,14 @@ final class ParameterCounter {
             Map.entry("Split", Set.of(1)), Map.entry("TopK", Set.of(1)), Map.entry("Range", Set.of(0, 1, 2)),
             Map.entry("OneHot", Set.of(1, 2)), Map.entry("CumSum", Set.of(1)), Map.entry("Clip", Set.of(1, 2)),
             Map.entry("Dropout", Set.of(1, 2)), Map.entry("Trilu", Set.of(1)));
-    private static final Map<String, Set<Integer>> NON_TRAINABLE_SLOTS = Map.of(
-            "BatchNormalization", Set.of(3, 4),
+    private static final Map<String, Set<Integer>> METADATA_SLOTS = Map.of(
             "QuantizeLinear", Set.of(1, 2),
             "DequantizeLinear", Set.of(1, 2),
             "QLinearConv", Set.of(1, 2, 4, 5, 6, 7),
             "QLinearMatMul", Set.of(1, 2, 4, 5, 6, 7),
             "MatMulInteger", Set.of(2, 3),
             "ConvInteger", Set.of(2, 3));
+    private static final Map<String, Set<Integer>> NON_TRAINABLE_SLOTS = Map.of("BatchNormalization", Set.of(3, 4));
     private static final Set<String> SCALAR_FORMULA_OPS = Set.of(
             "Add", "Sub", "Mul", "Div", "Pow", "Max", "Min", "Where", "Equal", "Less", "Greater",
             "LessOrEqual", "GreaterOrEqual", "Mod", "Sum", "Mean");
@@ -51,40 +77,103 @@ final class ParameterCounter {
     private ParameterCounter() {
     }
 
-    static Counts count(OnnxGraph graph) {
+    /**
+     * Counts the parameters of a model's main graph.
+     *
+     * @throws dev.edgeperf.core.EdgeperfException USER_ERROR when a count overflows a long
+     */
+    public static Counts count(OnnxGraph graph) {
         List<NodeProto> nodes = graph.nodes();
+        Set<String> metadata = metadata(graph);
         long[] perNode = new long[nodes.size()];
         Set<String> seen = new HashSet<>();
+        List<String> parameters = new ArrayList<>();
         long total = 0;
         long trainable = 0;
         long bytes = 0;
         for (int n = 0; n < nodes.size(); n++) {
             NodeProto node = nodes.get(n);
-            boolean standard = node.getDomain().isEmpty() || node.getDomain().equals("ai.onnx");
+            boolean standard = isStandard(node);
             String op = node.getOpType();
             for (int i = 0; i < node.getInputCount(); i++) {
                 String name = node.getInput(i);
                 TensorProto t = name.isEmpty() ? null : graph.constant(name);
-                if (t == null || seen.contains(name) || !holdsWeights(t.getDataType())) {
+                if (t == null || seen.contains(name) || !holdsWeights(t.getDataType()) || metadata.contains(name)) {
                     continue;
                 }
-                if (standard && CONTROL_SLOTS.getOrDefault(op, Set.of()).contains(i)) {
+                if (standard && (CONTROL_SLOTS.getOrDefault(op, Set.of()).contains(i)
+                        || METADATA_SLOTS.getOrDefault(op, Set.of()).contains(i))) {
                     continue;
                 }
                 if (standard && t.getDimsCount() == 0 && SCALAR_FORMULA_OPS.contains(op)) {
                     continue;
                 }
                 seen.add(name);
+                parameters.add(name);
                 long elements = Tensors.elementCount(t);
-                perNode[n] += elements;
-                total += elements;
-                bytes += elements * Tensors.bytesPerElement(t.getDataType());
+                if (elements < 0) {
+                    continue; // a negative dim: no tensor at all, nothing to count
+                }
+                perNode[n] = CheckedMath.add(perNode[n], elements, "the parameter count");
+                total = CheckedMath.add(total, elements, "the parameter count");
+                bytes = CheckedMath.add(bytes, CheckedMath.multiply(elements, Tensors.bytesPerElement(t.getDataType()),
+                        "the weight byte count"), "the weight byte count");
                 if (!(standard && NON_TRAINABLE_SLOTS.getOrDefault(op, Set.of()).contains(i))) {
                     trainable += elements;
                 }
             }
         }
-        return new Counts(perNode, total, trainable, bytes);
+        return new Counts(perNode, total, trainable, bytes, parameters);
+    }
+
+    /**
+     * Constants that only describe other constants, wherever they are read: the weight scales of a
+     * dynamically quantized MatMul (multiplied with DynamicQuantizeLinear's scale output) and
+     * codebooks (Gather tables whose indices are a Cast of a uint8 constant).
+     */
+    private static Set<String> metadata(OnnxGraph graph) {
+        Set<String> activationScales = new HashSet<>();
+        for (NodeProto n : graph.nodes()) {
+            if (isStandard(n) && n.getOpType().equals("DynamicQuantizeLinear") && n.getOutputCount() > 1) {
+                activationScales.add(n.getOutput(1));
+            }
+        }
+        Set<String> metadata = new HashSet<>(codebooks(graph).values());
+        for (NodeProto n : graph.nodes()) {
+            if (isStandard(n) && n.getOpType().equals("Mul")
+                    && n.getInputList().stream().anyMatch(activationScales::contains)) {
+                n.getInputList().stream().filter(in -> !activationScales.contains(in)).forEach(metadata::add);
+            }
+        }
+        return metadata;
+    }
+
+    /**
+     * The codebook of cluster indices: uint8 index tensor name -> the Gather table it indexes
+     * (through a Cast), for counting which indices stand for a zero weight.
+     */
+    public static Map<String, String> codebooks(OnnxGraph graph) {
+        Map<String, String> castOfUint8 = new HashMap<>();
+        for (NodeProto n : graph.nodes()) {
+            if (isStandard(n) && n.getOpType().equals("Cast") && n.getInputCount() > 0 && n.getOutputCount() > 0) {
+                TensorProto source = graph.constant(n.getInput(0));
+                if (source != null && source.getDataType() == DataType.UINT8_VALUE) {
+                    castOfUint8.put(n.getOutput(0), n.getInput(0));
+                }
+            }
+        }
+        Map<String, String> books = new HashMap<>();
+        for (NodeProto n : graph.nodes()) {
+            if (isStandard(n) && n.getOpType().equals("Gather") && n.getInputCount() == 2
+                    && castOfUint8.containsKey(n.getInput(1)) && graph.constant(n.getInput(0)) != null) {
+                books.put(castOfUint8.get(n.getInput(1)), n.getInput(0));
+            }
+        }
+        return books;
+    }
+
+    private static boolean isStandard(NodeProto node) {
+        return node.getDomain().isEmpty() || node.getDomain().equals("ai.onnx");
     }
 
     private static boolean holdsWeights(int dataType) {

@@ -1,21 +1,17 @@
 package dev.edgeperf.core.cost;
 
 import ai.onnx.proto.OnnxMl.ModelProto;
+import dev.edgeperf.core.io.AtomicFiles;
+import dev.edgeperf.core.io.Digests;
 import dev.edgeperf.core.zoo.ModelZoo;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
 import java.io.Reader;
 import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.security.CodeSource;
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -132,15 +128,8 @@ public final class ZooCosts {
         }
         try {
             Files.createDirectories(cacheFile.getParent());
-            Path temp = Files.createTempFile(cacheFile.getParent(), ".zoo-costs", ".tmp");
-            try (OutputStream out = Files.newOutputStream(temp)) {
-                cache.store(out, "edgeperf zoo counts (batch 1, seed convention), measured by profiling each model");
-            }
-            try {
-                Files.move(temp, cacheFile, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-            } catch (AtomicMoveNotSupportedException e) {
-                Files.move(temp, cacheFile, StandardCopyOption.REPLACE_EXISTING);
-            }
+            AtomicFiles.write(cacheFile, out -> cache.store(out,
+                    "edgeperf zoo counts (batch 1, seed convention), measured by profiling each model"));
         } catch (IOException e) {
             // Read-only home or full disk: listing still works, it just measures again next time.
         }
@@ -149,11 +138,11 @@ public final class ZooCosts {
     /** First 16 hex digits of the SHA-256 of the code that builds and counts the zoo models; null if unknown. */
     static String codeFingerprint() {
         try {
-            MessageDigest sha = MessageDigest.getInstance("SHA-256");
+            MessageDigest sha = Digests.sha256();
             CodeSource source = ZooCosts.class.getProtectionDomain().getCodeSource();
             Path location = source == null ? null : Path.of(source.getLocation().toURI());
             if (location != null && Files.isRegularFile(location)) {
-                digest(sha, location);
+                Digests.update(sha, location);
             } else if (location != null && Files.isDirectory(location)) {
                 for (String pkg : List.of("zoo", "cost", "onnx")) {
                     Path dir = location.resolve("dev/edgeperf/core/" + pkg);
@@ -163,25 +152,17 @@ public final class ZooCosts {
                     try (Stream<Path> files = Files.walk(dir)) {
                         for (Path f : files.filter(Files::isRegularFile).sorted().toList()) {
                             sha.update(location.relativize(f).toString().getBytes(StandardCharsets.UTF_8));
-                            digest(sha, f);
+                            Digests.update(sha, f);
                         }
                     }
                 }
             } else {
                 return null;
             }
-            return HexFormat.of().formatHex(sha.digest()).substring(0, 16);
-        } catch (IOException | URISyntaxException | NoSuchAlgorithmException | RuntimeException e) {
+            return Digests.hex(sha).substring(0, 16);
+        } catch (IOException | URISyntaxException | RuntimeException e) {
             return null;
         }
     }
 
-    private static void digest(MessageDigest sha, Path file) throws IOException {
-        byte[] buffer = new byte[1 << 16];
-        try (InputStream in = Files.newInputStream(file)) {
-            for (int n; (n = in.read(buffer)) > 0; ) {
-                sha.update(buffer, 0, n);
-            }
-        }
-    }
 }

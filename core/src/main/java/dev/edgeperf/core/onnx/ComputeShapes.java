@@ -1,6 +1,7 @@
 package dev.edgeperf.core.onnx;
 
 import ai.onnx.proto.OnnxMl.TensorProto.DataType;
+import dev.edgeperf.core.CheckedMath;
 import java.util.Set;
 
 /**
@@ -159,16 +160,19 @@ final class ComputeShapes {
         out[1] = x[1];
         for (int i = 0; i < n; i++) {
             long in = x[2 + i];
-            long effective = dilations[i] * (kernel[i] - 1) + 1;
+            String what = "a " + c.op() + " output dimension";
+            long effective = CheckedMath.add(CheckedMath.multiply(dilations[i], CheckedMath.add(kernel[i], -1, what),
+                    what), 1, what);
             long o;
             switch (autoPad) {
                 case "SAME_UPPER", "SAME_LOWER" -> o = ceilDiv(in, strides[i]);
-                case "VALID" -> o = ceilDiv(in - effective + 1, strides[i]);
+                case "VALID" -> o = ceilDiv(CheckedMath.add(CheckedMath.add(in, -effective, what), 1, what), strides[i]);
                 default -> {
-                    long span = in + pads[i] + pads[i + n] - effective;
+                    long span = CheckedMath.add(CheckedMath.add(CheckedMath.add(in, pads[i], what), pads[i + n], what),
+                            -effective, what);
                     o = (ceilMode ? ceilDiv(span, strides[i]) : Math.floorDiv(span, strides[i])) + 1;
                     // A window that would start inside the end padding is dropped (as ONNX Runtime does).
-                    if (ceilMode && (o - 1) * strides[i] >= in + pads[i]) {
+                    if (ceilMode && CheckedMath.multiply(o - 1, strides[i], what) >= CheckedMath.add(in, pads[i], what)) {
                         o--;
                     }
                 }
@@ -209,7 +213,8 @@ final class ComputeShapes {
         }
         long[] out = new long[x.length];
         out[0] = x[0];
-        out[1] = w[1] * c.attr("group", 1);
+        String what = "a ConvTranspose output dimension";
+        out[1] = CheckedMath.multiply(w[1], c.attr("group", 1), what);
         long[] explicit = c.attrs("output_shape");
         long[] strides = orDefault(c.attrs("strides"), n, 1);
         long[] dilations = orDefault(c.attrs("dilations"), n, 1);
@@ -220,10 +225,13 @@ final class ComputeShapes {
             if (explicit != null) {
                 out[2 + i] = explicit[explicit.length - n + i];
             } else if (autoPad.startsWith("SAME")) {
-                out[2 + i] = x[2 + i] * strides[i];
+                out[2 + i] = CheckedMath.multiply(x[2 + i], strides[i], what);
             } else {
                 long padSum = autoPad.equals("VALID") ? 0 : pads[i] + pads[i + n];
-                out[2 + i] = strides[i] * (x[2 + i] - 1) + outPad[i] + (kernel[i] - 1) * dilations[i] + 1 - padSum;
+                long o = CheckedMath.multiply(strides[i], x[2 + i] - 1, what);
+                o = CheckedMath.add(o, outPad[i], what);
+                o = CheckedMath.add(o, CheckedMath.multiply(CheckedMath.add(kernel[i], -1, what), dilations[i], what), what);
+                out[2 + i] = CheckedMath.add(CheckedMath.add(o, 1, what), -padSum, what);
             }
         }
         return out;

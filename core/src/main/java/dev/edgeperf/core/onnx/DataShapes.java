@@ -2,6 +2,7 @@ package dev.edgeperf.core.onnx;
 
 import ai.onnx.proto.OnnxMl.TensorProto;
 import ai.onnx.proto.OnnxMl.TensorProto.DataType;
+import dev.edgeperf.core.CheckedMath;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -45,7 +46,11 @@ final class DataShapes {
                 if (x == null) {
                     return one(null, t);
                 }
-                int axis = (int) (c.attr("axis", 1) < 0 ? c.attr("axis", 1) + x.length : c.attr("axis", 1));
+                long a = c.attr("axis", 1) < 0 ? c.attr("axis", 1) + x.length : c.attr("axis", 1);
+                if (a < 0 || a > x.length) {
+                    throw new IllegalArgumentException("Flatten axis " + c.attr("axis", 1) + " out of range");
+                }
+                int axis = (int) a;
                 long outer = Tensors.elementCount(Arrays.copyOfRange(x, 0, axis));
                 return one(new long[] {outer, Tensors.elementCount(x) / Math.max(outer, 1)}, t);
             }
@@ -105,7 +110,7 @@ final class DataShapes {
                 }
                 long[] out = x.clone();
                 for (int i = 0; i < out.length; i++) {
-                    out[i] *= reps[i];
+                    out[i] = CheckedMath.multiply(out[i], reps[i], "a Tile output dimension");
                 }
                 return one(out, t);
             }
@@ -138,8 +143,11 @@ final class DataShapes {
                 }
                 long b = c.attr("blocksize", 1);
                 boolean up = c.op().equals("DepthToSpace");
-                return one(up ? new long[] {x[0], x[1] / (b * b), x[2] * b, x[3] * b}
-                        : new long[] {x[0], x[1] * b * b, x[2] / b, x[3] / b}, t);
+                long bb = CheckedMath.multiply(b, b, "a DepthToSpace block");
+                String what = "a " + c.op() + " output dimension";
+                return one(up ? new long[] {x[0], x[1] / bb, CheckedMath.multiply(x[2], b, what),
+                    CheckedMath.multiply(x[3], b, what)}
+                        : new long[] {x[0], CheckedMath.multiply(x[1], bb, what), x[2] / b, x[3] / b}, t);
             }
             case "OneHot": {
                 long[] depth = c.ints(1);

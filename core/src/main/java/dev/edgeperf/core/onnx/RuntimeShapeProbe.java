@@ -31,6 +31,9 @@ final class RuntimeShapeProbe {
 
     /** Measured infos for the wanted value names; empty when ONNX Runtime cannot run the model. */
     static Map<String, TensorInfo> measure(OnnxGraph graph, Map<String, long[]> inputShapes, List<String> wanted) {
+        if (!fitsProbe(graph, inputShapes)) {
+            return Map.of();
+        }
         GraphProto.Builder g = graph.model().getGraph().toBuilder();
         Set<String> outputs = new HashSet<>(graph.outputNames());
         for (String name : wanted) {
@@ -66,6 +69,26 @@ final class RuntimeShapeProbe {
         }
         return result;
     }
+
+    /** Inputs of at most {@link #MAX_PROBE_INPUT_BYTES} in all; a run over more would risk memory, not shapes. */
+    private static boolean fitsProbe(OnnxGraph graph, Map<String, long[]> inputShapes) {
+        long total = 0;
+        for (ValueInfoProto in : graph.inputs()) {
+            long[] shape = inputShapes.get(in.getName());
+            if (shape == null) {
+                return false;
+            }
+            long bytes = TensorInfo.of(shape, in.getType().getTensorType().getElemType()).bytes();
+            total += Math.max(1, bytes);
+            if (total > MAX_PROBE_INPUT_BYTES) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** Cap on the probe's input tensors: 1 GiB. */
+    static final long MAX_PROBE_INPUT_BYTES = 1L << 30;
 
     private static OnnxTensor filled(OrtEnvironment env, long[] shape, int type) throws OrtException {
         int size = Tensors.bytesPerElement(type);

@@ -4,14 +4,17 @@ import ai.onnx.proto.OnnxMl.NodeProto;
 import ai.onnx.proto.OnnxMl.TensorProto;
 import ai.onnx.proto.OnnxMl.TensorShapeProto;
 import ai.onnx.proto.OnnxMl.ValueInfoProto;
+import dev.edgeperf.core.CheckedMath;
 import dev.edgeperf.core.EdgeperfException;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import java.util.stream.Collectors;
 
 /**
@@ -23,7 +26,10 @@ import java.util.stream.Collectors;
  * otherwise the leading dim takes {@code batch} and any other open dim is a user error. Then every node's outputs are computed by the rules in
  * {@link ComputeShapes} and {@link DataShapes}, carrying small integer constants along so shape
  * subgraphs resolve. Values that stay unknown (unsupported or data-dependent ops) are measured
- * once with ONNX Runtime ({@link RuntimeShapeProbe}) when {@code runtimeFallback} is set.
+ * once with ONNX Runtime ({@link RuntimeShapeProbe}) when {@code runtimeFallback} is set and no
+ * static rule rejected a node as malformed (ONNX Runtime can abort the process on such nodes);
+ * attributes no valid model has (zero strides, negative pads …) are user errors up front
+ * ({@link AttributeChecks}).
  */
 public final class ShapeInference {
     private ShapeInference() {
@@ -41,13 +47,19 @@ public final class ShapeInference {
     public static InferredShapes infer(OnnxGraph graph, long batch, Map<String, long[]> inputShapes,
                                        boolean runtimeFallback) {
         Objects.requireNonNull(graph, "graph is null");
+        for (NodeProto node : graph.nodes()) {
+            AttributeChecks.check(node, graph.source());
+        }
         Map<String, long[]> resolvedInputs = resolveInputs(graph, batch, inputShapes);
-        Map<String, TensorInfo> values = staticPass(graph, resolvedInputs, Map.of());
+        Set<String> rejected = new HashSet<>();
+        Map<String, TensorInfo> values = staticPass(graph, resolvedInputs, Map.of(), rejected);
         List<String> unknown = unknownValues(graph, values);
         boolean probed = false;
-        if (!unknown.isEmpty() && runtimeFallback) {
+        // A node a static rule rejected is malformed; ONNX Runtime 1.19 aborts the JVM on some such
+        // nodes (failed asserts in its shape inference) instead of refusing them, so it never sees them.
+        if (!unknown.isEmpty() && runtimeFallback && rejected.isEmpty()) {
             Map<String, TensorInfo> measured = RuntimeShapeProbe.measure(graph, resolvedInputs, unknown);
-            values = staticPass(graph, resolvedInputs, measured);
+            values = staticPass(graph, resolvedInputs, measured, new HashSet<>());
             unknown = unknownValues(graph, values);
             probed = true;
         }
@@ -111,6 +123,14 @@ public final class ShapeInference {
             }
             resolved.put(name, s);
         }
+        for (Map.Entry<String, long[]> e : resolved.entrySet()) {
+            try {
+                CheckedMath.elements(e.getValue());
+            } catch (EdgeperfException overflow) {
+                throw CheckedMath.overflow("the element count of input '" + e.getKey() + "' of " + graph.source()
+                        + " at shape " + format(e.getValue()));
+            }
+        }
         return resolved;
     }
 
@@ -143,8 +163,9 @@ public final class ShapeInference {
         return symbols;
     }
 
+    /** Values of all nodes by the static rules; names of nodes whose rule rejected them go to {@code rejected}. */
     private static Map<String, TensorInfo> staticPass(OnnxGraph graph, Map<String, long[]> inputs,
-                                                      Map<String, TensorInfo> measured) {
+                                                      Map<String, TensorInfo> measured, Set<String> rejected) {
         Map<String, TensorInfo> values = new HashMap<>();
         Map<String, Integer> declaredTypes = graph.declaredTypes();
         for (ValueInfoProto in : graph.inputs()) {
@@ -172,9 +193,21 @@ public final class ShapeInference {
                     if (out == null) {
                         out = DataShapes.infer(c);
                     }
+                    TensorInfo[] valid = checked(out);
+                    if (valid != out) {
+                        rejected.add(node.getName());
+                    }
+                    out = valid;
+                } catch (EdgeperfException e) {
+                    rejected.add(node.getName());
+                    if (CheckedMath.isOverflow(e)) {
+                        throw CheckedMath.overflow("the output shape of " + node.getOpType() + " node '"
+                                + node.getName() + "': " + e.getMessage().replace(" exceeds " + CheckedMath.LIMIT, ""));
+                    }
+                    out = null;
                 } catch (RuntimeException e) {
-                    // Inconsistent or unsupported attributes: leave the outputs unknown so the
-                    // runtime probe (or the "unknown shape" listing) takes over.
+                    // Inconsistent attributes or inputs: the outputs stay unknown and are listed.
+                    rejected.add(node.getName());
                     out = null;
                 }
             }
@@ -199,7 +232,38 @@ public final class ShapeInference {
         return values;
     }
 
+    /**
+     * The rules' outputs with impossible shapes (a negative dim, from inconsistent attributes) made
+     * unknown (a new array then; the same one when all are possible); a shape whose element or byte
+     * count overflows is a USER_ERROR.
+     */
+    private static TensorInfo[] checked(TensorInfo[] out) {
+        if (out == null) {
+            return null;
+        }
+        TensorInfo[] result = out;
+        for (int i = 0; i < out.length; i++) {
+            TensorInfo t = out[i];
+            if (t == null || !t.known()) {
+                continue;
+            }
+            if (Arrays.stream(t.shape()).anyMatch(d -> d < 0)) {
+                if (result == out) {
+                    result = out.clone();
+                }
+                result[i] = null;
+                continue;
+            }
+            t.bytes();
+        }
+        return result;
+    }
+
     static TensorInfo constantInfo(TensorProto t) {
+        if (t.getDimsList().stream().anyMatch(d -> d < 0)) {
+            throw EdgeperfException.userError("not a valid ONNX model: constant tensor '" + t.getName() + "' has dims "
+                    + t.getDimsList() + "; expected non-negative dims");
+        }
         return new TensorInfo(Tensors.dims(t), t.getDataType(), Tensors.intValues(t), Tensors.floatValues(t));
     }
 

@@ -1,5 +1,6 @@
 package dev.edgeperf.core.onnx;
 
+import dev.edgeperf.core.CheckedMath;
 import java.util.Arrays;
 
 /**
@@ -44,14 +45,15 @@ public record TensorInfo(long[] shape, int elemType, long[] intValue, double[] f
         return shape.length;
     }
 
-    /** Elements of a known shape; 0 when unknown. */
+    /** Elements of a known shape; 0 when unknown. Overflow is a USER_ERROR (see {@link CheckedMath}). */
     public long elements() {
         return shape == null ? 0 : Tensors.elementCount(shape);
     }
 
     /** Bytes of a known shape at its element type; 0 when unknown. */
     public long bytes() {
-        return elements() * Tensors.bytesPerElement(elemType);
+        return CheckedMath.multiply(elements(), Tensors.bytesPerElement(elemType),
+                () -> "the bytes of a tensor of shape " + Arrays.toString(shape));
     }
 
     @Override

@@ -5,12 +5,17 @@ import ai.onnx.proto.OnnxMl.NodeProto;
 import ai.onnx.proto.OnnxMl.TensorProto;
 import ai.onnx.proto.OnnxMl.TensorProto.DataType;
 import com.google.protobuf.ByteString;
+import com.google.protobuf.UnsafeByteOperations;
+import dev.edgeperf.core.CheckedMath;
+import dev.edgeperf.core.EdgeperfException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 
 /**
- * Sizes and small values of ONNX tensors. Large weight tensors are only ever measured (element
- * counts from their dims), never copied into Java arrays.
+ * Sizes, values and construction of ONNX tensors. Shape inference and profiling only measure large
+ * weight tensors (element counts from their dims) and decode small ones; the variant transforms
+ * read and write whole weight tensors ({@link #floats}, {@link #floatTensor} …, little-endian
+ * raw_data).
  */
 public final class Tensors {
     /** Integer/float tensors up to this many elements have their values decoded for shape inference. */
@@ -19,22 +24,27 @@ public final class Tensors {
     private Tensors() {
     }
 
-    /** Product of dims; 1 for a scalar (no dims). */
+    /**
+     * Product of dims; 1 for a scalar (no dims).
+     *
+     * @throws dev.edgeperf.core.EdgeperfException USER_ERROR when the product overflows a long
+     */
     public static long elementCount(TensorProto tensor) {
-        long n = 1;
-        for (int i = 0; i < tensor.getDimsCount(); i++) {
-            n = Math.multiplyExact(n, tensor.getDims(i));
+        try {
+            return CheckedMath.elements(dims(tensor));
+        } catch (EdgeperfException e) {
+            throw CheckedMath.overflow("the element count of tensor '" + tensor.getName() + "' with dims "
+                    + tensor.getDimsList());
         }
-        return n;
     }
 
-    /** Product of a shape's dims; 1 for a scalar. */
+    /**
+     * Product of a shape's dims; 1 for a scalar.
+     *
+     * @throws dev.edgeperf.core.EdgeperfException USER_ERROR when the product overflows a long
+     */
     public static long elementCount(long[] shape) {
-        long n = 1;
-        for (long d : shape) {
-            n = Math.multiplyExact(n, d);
-        }
-        return n;
+        return CheckedMath.elements(shape);
     }
 
     public static long[] dims(TensorProto tensor) {
@@ -97,13 +107,28 @@ public final class Tensors {
                 || dataType == DataType.FLOAT16_VALUE || dataType == DataType.BFLOAT16_VALUE;
     }
 
+    /** At most {@link #SMALL_TENSOR_ELEMENTS} elements, and dims that describe a real tensor (none negative). */
+    private static boolean isSmall(TensorProto t) {
+        long n = 1;
+        for (long d : t.getDimsList()) {
+            if (d < 0) {
+                return false;
+            }
+            n *= Math.min(d, SMALL_TENSOR_ELEMENTS + 1L);
+            if (n > SMALL_TENSOR_ELEMENTS) {
+                return false;
+            }
+        }
+        return true;
+    }
+
     /**
      * Integer values of a small integer tensor (int8..int64, uint8..uint32, bool), or null when the
      * tensor is not integer, too large, or its data lives outside the file.
      */
     public static long[] intValues(TensorProto t) {
         int type = t.getDataType();
-        if (!isInteger(type) || elementCount(t) > SMALL_TENSOR_ELEMENTS) {
+        if (!isInteger(type) || !isSmall(t)) {
             return null;
         }
         int n = (int) elementCount(t);
@@ -155,8 +180,7 @@ public final class Tensors {
     /** Values of a small float/double tensor, or null when not float, too large or external. */
     public static double[] floatValues(TensorProto t) {
         int type = t.getDataType();
-        if ((type != DataType.FLOAT_VALUE && type != DataType.DOUBLE_VALUE)
-                || elementCount(t) > SMALL_TENSOR_ELEMENTS) {
+        if ((type != DataType.FLOAT_VALUE && type != DataType.DOUBLE_VALUE) || !isSmall(t)) {
             return null;
         }
         int n = (int) elementCount(t);
@@ -221,5 +245,122 @@ public final class Tensors {
             t.addDims(d);
         }
         return t.build();
+    }
+
+    /** Whether an initializer holds FLOAT (fp32) values. */
+    public static boolean isFloat(TensorProto t) {
+        return t.getDataType() == DataType.FLOAT_VALUE;
+    }
+
+    /**
+     * All values of a FLOAT tensor, from raw_data or float_data (weights that a transform rewrites;
+     * unlike {@link #floatValues} this copies tensors of any size).
+     *
+     * @throws EdgeperfException USER_ERROR when the tensor is not FLOAT, lives in external data, is
+     *         too large for one Java array or holds fewer values than its dims say
+     */
+    public static float[] floats(TensorProto t) {
+        if (!isFloat(t)) {
+            throw EdgeperfException.userError("initializer '" + t.getName() + "' has data type " + t.getDataType()
+                    + "; expected FLOAT (1)");
+        }
+        if (t.hasDataLocation() && t.getDataLocation() == TensorProto.DataLocation.EXTERNAL) {
+            throw EdgeperfException.userError("initializer '" + t.getName()
+                    + "' uses external data; expected weights stored inside the .onnx file");
+        }
+        int n = arrayLength(t);
+        float[] out = new float[n];
+        if (!t.getRawData().isEmpty()) {
+            checkStored(t, t.getRawData().size() / 4L, n);
+            t.getRawData().asReadOnlyByteBuffer().order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer().get(out);
+        } else {
+            checkStored(t, t.getFloatDataCount(), n);
+            for (int i = 0; i < n; i++) {
+                out[i] = t.getFloatData(i);
+            }
+        }
+        return out;
+    }
+
+    /** All values of an INT64 or INT32 tensor, from raw_data or the typed field. */
+    public static long[] longs(TensorProto t) {
+        int n = arrayLength(t);
+        long[] out = new long[n];
+        boolean int64 = t.getDataType() == DataType.INT64_VALUE;
+        if (!t.getRawData().isEmpty()) {
+            checkStored(t, t.getRawData().size() / (int64 ? 8L : 4L), n);
+            ByteBuffer b = t.getRawData().asReadOnlyByteBuffer().order(ByteOrder.LITTLE_ENDIAN);
+            if (int64) {
+                b.asLongBuffer().get(out);
+            } else {
+                for (int i = 0; i < n; i++) {
+                    out[i] = b.getInt(i * 4);
+                }
+            }
+        } else if (int64) {
+            checkStored(t, t.getInt64DataCount(), n);
+            for (int i = 0; i < n; i++) {
+                out[i] = t.getInt64Data(i);
+            }
+        } else {
+            checkStored(t, t.getInt32DataCount(), n);
+            for (int i = 0; i < n; i++) {
+                out[i] = t.getInt32Data(i);
+            }
+        }
+        return out;
+    }
+
+    private static int arrayLength(TensorProto t) {
+        long n = elementCount(t);
+        if (n < 0 || n > Integer.MAX_VALUE - 8) {
+            throw EdgeperfException.userError("tensor '" + t.getName() + "' with dims " + t.getDimsList() + " has "
+                    + n + " elements; expected at most " + (Integer.MAX_VALUE - 8) + " to rewrite it");
+        }
+        return (int) n;
+    }
+
+    private static void checkStored(TensorProto t, long stored, int expected) {
+        if (stored < expected) {
+            throw EdgeperfException.userError("tensor '" + t.getName() + "' with dims " + t.getDimsList()
+                    + " stores " + stored + " values; expected " + expected);
+        }
+    }
+
+    /** A little-endian FLOAT tensor (raw_data). */
+    public static TensorProto floatTensor(String name, long[] dims, float[] values) {
+        ByteBuffer b = ByteBuffer.allocate(values.length * 4).order(ByteOrder.LITTLE_ENDIAN);
+        b.asFloatBuffer().put(values);
+        return raw(name, DataType.FLOAT, dims, b.array());
+    }
+
+    /** A little-endian INT32 tensor (raw_data). */
+    public static TensorProto int32Tensor(String name, long[] dims, int[] values) {
+        ByteBuffer b = ByteBuffer.allocate(values.length * 4).order(ByteOrder.LITTLE_ENDIAN);
+        b.asIntBuffer().put(values);
+        return raw(name, DataType.INT32, dims, b.array());
+    }
+
+    /** INT8 or UINT8 tensor from bytes (two's complement for INT8). */
+    public static TensorProto byteTensor(String name, DataType type, long[] dims, byte[] values) {
+        return raw(name, type, dims, values.clone());
+    }
+
+    /** A FLOAT16 tensor of the values rounded to half precision ({@link Half#fromFloat}). */
+    public static TensorProto fp16Tensor(String name, long[] dims, float[] values) {
+        ByteBuffer b = ByteBuffer.allocate(values.length * 2).order(ByteOrder.LITTLE_ENDIAN);
+        for (float v : values) {
+            b.putShort(Half.fromFloat(v));
+        }
+        return raw(name, DataType.FLOAT16, dims, b.array());
+    }
+
+    private static TensorProto raw(String name, DataType type, long[] dims, byte[] bytes) {
+        TensorProto.Builder t = TensorProto.newBuilder().setName(name).setDataType(type.getNumber());
+        for (long d : dims) {
+            t.addDims(d);
+        }
+        // The array is fresh and never written again, so the tensor may alias it.
+        return t.setRawData(UnsafeByteOperations.unsafeWrap(bytes)).build();
     }
 }

@@ -2,6 +2,7 @@ package dev.edgeperf.core.train;
 
 import ai.onnx.proto.OnnxMl.ModelProto;
 import dev.edgeperf.core.EdgeperfException;
+import dev.edgeperf.core.io.Digests;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -11,7 +12,7 @@ import java.util.Optional;
 /**
  * Trained weights committed with edgeperf, read from the class path
  * ({@code /dev/edgeperf/core/zoo/weights/mnist-cnn.weights.bin} + {@code .properties}, see
- * {@link WeightsFile} for the format). Produced by {@link TrainMnistCnn}; the header records the
+ * {@link WeightsFile} for the format). Produced by {@link MnistCnnTraining}; the header records the
  * command, epochs and the ONNX Runtime test accuracy.
  */
 public final class TrainedWeights {
@@ -44,7 +45,7 @@ public final class TrainedWeights {
         }
         Map<String, String> header = mnistCnnHeader().orElseThrow(() -> EdgeperfException.internal(
                 "resource " + MNIST_CNN_FILE + " has no header " + MNIST_CNN_HEADER, null));
-        String digest = WeightsFile.sha256(bytes.get());
+        String digest = Digests.sha256Hex(bytes.get());
         if (!digest.equals(header.get("sha256"))) {
             throw EdgeperfException.internal("resource " + MNIST_CNN_FILE + " has SHA-256 " + digest + " but its header says "
                     + header.get("sha256"), null);
@@ -63,7 +64,7 @@ public final class TrainedWeights {
     /** The zoo's mnist-cnn graph with the trained weights, serialized; empty when there are none. */
     public static Optional<byte[]> mnistCnnModel() {
         return mnistCnnWeights().map(w -> MnistCnnOnnx.export(w, "mnist-cnn trained on MNIST (edgeperf "
-                + TrainMnistCnn.class.getSimpleName() + ", test accuracy "
+                + MnistCnnTraining.class.getSimpleName() + ", test accuracy "
                 + mnistCnnHeader().map(h -> h.get("test_accuracy")).orElse("unknown") + ")")).map(ModelProto::toByteArray);
     }
 

@@ -1,20 +1,16 @@
 package dev.edgeperf.core.train;
 
 import dev.edgeperf.core.EdgeperfException;
+import dev.edgeperf.core.io.AtomicFiles;
+import dev.edgeperf.core.io.Digests;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.StringReader;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.attribute.PosixFilePermissions;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Properties;
@@ -88,7 +84,7 @@ public final class WeightsFile {
         header.put("tensors", tensors.toString());
         header.put("parameters", Long.toString(weights.shape().parameterCount()));
         header.put("bytes", Integer.toString(bytes.length));
-        header.put("sha256", sha256(bytes));
+        header.put("sha256", Digests.sha256Hex(bytes));
         header.putAll(extra);
         return header;
     }
@@ -126,41 +122,13 @@ public final class WeightsFile {
         }
     }
 
-    /** Lower-case hex SHA-256 of {@code bytes}. */
-    public static String sha256(byte[] bytes) {
-        try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("SHA-256 is required in every JRE", e);
-        }
-    }
 
     private static void atomicWrite(Path target, byte[] bytes) {
         Path absolute = target.toAbsolutePath();
-        Path temp = null;
         try {
             Files.createDirectories(absolute.getParent());
-            temp = Files.createTempFile(absolute.getParent(), "." + absolute.getFileName(), ".tmp");
-            Files.write(temp, bytes);
-            try {
-                // temporary files are created owner-only; the result is an ordinary shareable file
-                Files.setPosixFilePermissions(temp, PosixFilePermissions.fromString("rw-r--r--"));
-            } catch (UnsupportedOperationException e) {
-                // not a POSIX file system: keep its default permissions
-            }
-            try {
-                Files.move(temp, absolute, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-            } catch (AtomicMoveNotSupportedException e) {
-                Files.move(temp, absolute, StandardCopyOption.REPLACE_EXISTING);
-            }
+            AtomicFiles.write(absolute, bytes);
         } catch (IOException e) {
-            if (temp != null) {
-                try {
-                    Files.deleteIfExists(temp);
-                } catch (IOException ignored) {
-                    // the write already failed; that error is the one worth reporting
-                }
-            }
             throw EdgeperfException.external("cannot write " + target + ": " + e.getMessage(), e);
         }
     }

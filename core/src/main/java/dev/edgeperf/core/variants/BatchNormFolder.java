@@ -5,6 +5,7 @@ import ai.onnx.proto.OnnxMl.ModelProto;
 import ai.onnx.proto.OnnxMl.NodeProto;
 import ai.onnx.proto.OnnxMl.TensorProto;
 import dev.edgeperf.core.onnx.Attributes;
+import dev.edgeperf.core.onnx.Tensors;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -136,14 +137,14 @@ final class BatchNormFolder {
         long channels = w.getDims(0);
         if (conv.getInputCount() > 2 && !conv.getInput(2).isEmpty()) {
             TensorProto b = inits.get(conv.getInput(2));
-            if (b == null || !Tensors.isFloat(b) || Tensors.numel(b) != channels
+            if (b == null || !Tensors.isFloat(b) || Tensors.elementCount(b) != channels
                     || consumers.getOrDefault(b.getName(), List.of()).size() != 1) {
                 return "the conv bias is not a float initializer of " + channels + " values used only here";
             }
         }
         for (int p = 1; p < 5; p++) {
             TensorProto t = p < bn.getInputCount() ? inits.get(bn.getInput(p)) : null;
-            if (t == null || !Tensors.isFloat(t) || Tensors.numel(t) != channels) {
+            if (t == null || !Tensors.isFloat(t) || Tensors.elementCount(t) != channels) {
                 return "parameter " + p + " is not a float initializer of " + channels + " values";
             }
         }

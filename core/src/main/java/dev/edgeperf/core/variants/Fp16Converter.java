@@ -5,6 +5,7 @@ import ai.onnx.proto.OnnxMl.ModelProto;
 import ai.onnx.proto.OnnxMl.NodeProto;
 import ai.onnx.proto.OnnxMl.TensorProto;
 import ai.onnx.proto.OnnxMl.ValueInfoProto;
+import dev.edgeperf.core.onnx.Tensors;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -37,7 +38,7 @@ final class Fp16Converter {
         List<NodeProto> casts = new ArrayList<>();
         for (TensorProto t : g.getInitializerList()) {
             // An initializer that is also a graph input may be overridden at run time, so it stays float.
-            if (!Tensors.isFloat(t) || Tensors.numel(t) < MIN_ELEMENTS || graphInputs.contains(t.getName())) {
+            if (!Tensors.isFloat(t) || Tensors.elementCount(t) < MIN_ELEMENTS || graphInputs.contains(t.getName())) {
                 out.addInitializer(t);
                 continue;
             }

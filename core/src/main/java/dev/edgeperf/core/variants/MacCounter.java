@@ -11,6 +11,7 @@ import dev.edgeperf.core.cost.ModelProfiler;
 import dev.edgeperf.core.cost.NodeCost;
 import dev.edgeperf.core.cost.ProfileOptions;
 import dev.edgeperf.core.onnx.OnnxGraph;
+import dev.edgeperf.core.onnx.Tensors;
 import java.nio.ByteBuffer;
 import java.util.HashMap;
 import java.util.List;
@@ -107,8 +108,8 @@ final class MacCounter {
             int depth) {
         TensorProto t = inits.get(tensor);
         if (t != null) {
-            long n = Tensors.numel(t);
-            return n == 0 ? 1 : (double) ParamCounter.nonZero(t, n) / n;
+            long n = Tensors.elementCount(t);
+            return n == 0 ? 1 : (double) NonZeroCounter.nonZero(t, n) / n;
         }
         NodeProto p = producer.get(tensor);
         if (p == null || depth > 4) {
@@ -125,7 +126,7 @@ final class MacCounter {
                 }
                 float[] cb = Tensors.floats(book);
                 ByteBuffer b = idx.getRawData().asReadOnlyByteBuffer();
-                long n = Tensors.numel(idx);
+                long n = Tensors.elementCount(idx);
                 long nz = 0;
                 for (int i = 0; i < n; i++) {
                     nz += cb[b.get(i) & 0xff] != 0f ? 1 : 0;

@@ -7,8 +7,10 @@ import ai.onnx.proto.OnnxMl.TensorProto;
 import ai.onnx.proto.OnnxMl.TensorProto.DataType;
 import ai.onnx.proto.OnnxMl.TensorShapeProto;
 import ai.onnx.proto.OnnxMl.ValueInfoProto;
+import dev.edgeperf.core.CheckedMath;
 import dev.edgeperf.core.EdgeperfException;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
@@ -59,7 +61,7 @@ final class RandomInputs {
             shape[i] = dl.get(i).hasDimValue() && dl.get(i).getDimValue() > 0 ? dl.get(i).getDimValue()
                     : i == 0 ? batch : freeDim;
         }
-        int n = Math.toIntExact(java.util.Arrays.stream(shape).reduce(1, Math::multiplyExact));
+        int n = elementsOf(g, v, shape, batch, freeDim);
         int type = v.getType().getTensorType().getElemType();
         if (type == DataType.FLOAT_VALUE) {
             float[] f = new float[n];
@@ -78,6 +80,26 @@ final class RandomInputs {
         }
         throw EdgeperfException.userError("model '" + g.getName() + "' input '" + v.getName() + "' has element type "
                 + DataType.forNumber(type) + "; random inputs support float and int64 inputs");
+    }
+
+    /** Java arrays hold at most this many elements (a little under 2^31 - 1 on HotSpot). */
+    static final int MAX_ELEMENTS = Integer.MAX_VALUE - 8;
+
+    private static int elementsOf(GraphProto g, ValueInfoProto v, long[] shape, long batch, long freeDim) {
+        String what = "input '" + v.getName() + "' of model '" + g.getName() + "' at batch " + batch
+                + " and free dimension " + freeDim + " (shape " + Arrays.toString(shape) + ")";
+        long n;
+        try {
+            n = CheckedMath.elements(shape);
+        } catch (EdgeperfException e) {
+            throw EdgeperfException.userError(what + " has more elements than " + CheckedMath.LIMIT
+                    + "; use a smaller free dimension or batch");
+        }
+        if (n > MAX_ELEMENTS) {
+            throw EdgeperfException.userError(what + " has " + n + " elements; one random input holds at most "
+                    + MAX_ELEMENTS + ": use a smaller free dimension or batch");
+        }
+        return (int) n;
     }
 
     /** Smallest row count of the Gather tables the input indexes, or 0 when it indexes none. */

@@ -7,6 +7,7 @@ import ai.onnx.proto.OnnxMl.NodeProto;
 import ai.onnx.proto.OnnxMl.TensorProto;
 import dev.edgeperf.core.EdgeperfException;
 import dev.edgeperf.core.onnx.Attributes;
+import dev.edgeperf.core.onnx.Tensors;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;

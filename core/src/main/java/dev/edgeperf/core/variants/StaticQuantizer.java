@@ -6,6 +6,7 @@ import ai.onnx.proto.OnnxMl.NodeProto;
 import ai.onnx.proto.OnnxMl.TensorProto;
 import ai.onnx.proto.OnnxMl.TensorProto.DataType;
 import dev.edgeperf.core.onnx.Attributes;
+import dev.edgeperf.core.onnx.Tensors;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -217,7 +218,7 @@ final class StaticQuantizer {
             return false;
         }
         TensorProto lo = inits.get(n.getInput(1));
-        return lo != null && Tensors.isFloat(lo) && Tensors.numel(lo) == 1 && Tensors.floats(lo)[0] == 0f;
+        return lo != null && Tensors.isFloat(lo) && Tensors.elementCount(lo) == 1 && Tensors.floats(lo)[0] == 0f;
     }
 
     /**
@@ -304,7 +305,7 @@ final class StaticQuantizer {
         nb.setInput(1, wdq);
         if (nb.getInputCount() > 2 && !nb.getInput(2).isEmpty() && inParams != null) {
             TensorProto b = inits.get(nb.getInput(2));
-            if (b != null && Tensors.isFloat(b) && Tensors.numel(b) == channels) {
+            if (b != null && Tensors.isFloat(b) && Tensors.elementCount(b) == channels) {
                 float[] bv = Tensors.floats(b);
                 float[] bs = new float[channels];
                 int[] bq = new int[channels];

@@ -6,6 +6,7 @@ import ai.onnx.proto.OnnxMl.ModelProto;
 import ai.onnx.proto.OnnxMl.NodeProto;
 import ai.onnx.proto.OnnxMl.TensorProto;
 import dev.edgeperf.core.onnx.Attributes;
+import dev.edgeperf.core.onnx.Tensors;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -222,7 +223,7 @@ final class StructuredPruner {
     private static boolean paramsAreInits(NodeProto n, Map<String, TensorProto> inits, int from, int to, int channels) {
         for (int p = from; p < to; p++) {
             TensorProto t = p < n.getInputCount() ? inits.get(n.getInput(p)) : null;
-            if (t == null || !Tensors.isFloat(t) || Tensors.numel(t) != channels) {
+            if (t == null || !Tensors.isFloat(t) || Tensors.elementCount(t) != channels) {
                 return false;
             }
         }

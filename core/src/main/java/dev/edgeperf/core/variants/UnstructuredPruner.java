@@ -5,6 +5,7 @@ import ai.onnx.proto.OnnxMl.ModelProto;
 import ai.onnx.proto.OnnxMl.NodeProto;
 import ai.onnx.proto.OnnxMl.TensorProto;
 import dev.edgeperf.core.EdgeperfException;
+import dev.edgeperf.core.onnx.Tensors;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;

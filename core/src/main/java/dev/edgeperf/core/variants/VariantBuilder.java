@@ -2,17 +2,14 @@ package dev.edgeperf.core.variants;
 
 import ai.onnx.proto.OnnxMl.ModelProto;
 import dev.edgeperf.core.EdgeperfException;
+import dev.edgeperf.core.io.AtomicFiles;
+import dev.edgeperf.core.io.Digests;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -72,7 +69,7 @@ public final class VariantBuilder {
             Map<String, Integer> kernels = runner.executedKernels(r.model(), first, what);
             String file = modelName + "." + recipe.fileSuffix() + ".onnx";
             writeAtomically(outDir.resolve(file), bytes);
-            long[] params = ParamCounter.count(r.model().getGraph());
+            long[] params = NonZeroCounter.count(r.model(), what);
             List<String> notes = new ArrayList<>(r.notes());
             MacCounter.Macs macs = null;
             try {
@@ -80,7 +77,7 @@ public final class VariantBuilder {
             } catch (EdgeperfException e) {
                 notes.add("MACs not counted: " + e.getMessage());
             }
-            records.add(new VariantRecord(modelName, recipe.text(), file, sha256(bytes), params[0], params[1],
+            records.add(new VariantRecord(modelName, recipe.text(), file, Digests.sha256Hex(bytes), params[0], params[1],
                     bytes.length, gzipSize(bytes), fidelity, kernels, notes, macs == null ? null : macs.dense(),
                     macs == null ? null : macs.effective()));
         }
@@ -88,29 +85,10 @@ public final class VariantBuilder {
     }
 
     static void writeAtomically(Path target, byte[] bytes) {
-        Path tmp = target.resolveSibling(target.getFileName() + ".tmp");
         try {
-            Files.write(tmp, bytes);
-            try {
-                Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-            } catch (AtomicMoveNotSupportedException e) {
-                Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING);
-            }
+            AtomicFiles.write(target, bytes);
         } catch (IOException e) {
-            try {
-                Files.deleteIfExists(tmp);
-            } catch (IOException ignored) {
-                // the original failure is the one worth reporting
-            }
             throw EdgeperfException.external("cannot write " + target + ": " + e.getMessage(), e);
-        }
-    }
-
-    static String sha256(byte[] bytes) {
-        try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
-        } catch (NoSuchAlgorithmException e) {
-            throw EdgeperfException.internal("SHA-256 is not available in this JVM", e);
         }
     }
 

@@ -12,7 +12,7 @@ import java.util.Objects;
  * @param recipe           recipe text, e.g. {@code pruned:structured:0.5}
  * @param file             file name inside the output directory
  * @param sha256           lower-case hex SHA-256 of the file
- * @param paramsTotal      weight and bias values (see {@link ParamCounter}), count
+ * @param paramsTotal      weight and bias values (the one rule of {@link dev.edgeperf.core.cost.ParameterCounter}), count
  * @param paramsNonZero    of those, how many are non-zero, count
  * @param fileBytes        file size, bytes
  * @param gzipBytes        size of the file gzip-compressed (default level), bytes

@@ -4,6 +4,7 @@ import ai.onnx.proto.OnnxMl.GraphProto;
 import ai.onnx.proto.OnnxMl.ModelProto;
 import ai.onnx.proto.OnnxMl.NodeProto;
 import ai.onnx.proto.OnnxMl.TensorProto;
+import dev.edgeperf.core.onnx.Tensors;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -38,7 +39,7 @@ final class WeightClusterer {
                 if (UnstructuredPruner.isWeightOp(n)) {
                     notes.add(Graphs.nodeName(n, i) + ": " + UnstructuredPruner.noWeight(n, inits) + "; left as is");
                 }
-            } else if (Tensors.numel(inits.get(w)) < MIN_ELEMENTS) {
+            } else if (Tensors.elementCount(inits.get(w)) < MIN_ELEMENTS) {
                 notes.add(Graphs.nodeName(n, i) + ": weight has fewer than " + MIN_ELEMENTS
                         + " values, clustering would not shrink it; left as is");
             } else {

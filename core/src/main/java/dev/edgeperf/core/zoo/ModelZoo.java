@@ -1,13 +1,11 @@
 package dev.edgeperf.core.zoo;
 
+import dev.edgeperf.core.io.AtomicFiles;
 import ai.onnx.proto.OnnxMl.ModelProto;
 import dev.edgeperf.core.EdgeperfException;
 import java.io.IOException;
-import java.io.OutputStream;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -108,20 +106,10 @@ public final class ModelZoo {
         Objects.requireNonNull(out, "out is null");
         ModelProto model = buildProto(name);
         Path target = out.toAbsolutePath();
-        Path temp = null;
         try {
             Files.createDirectories(target.getParent());
-            temp = Files.createTempFile(target.getParent(), "." + target.getFileName(), ".tmp");
-            try (OutputStream stream = Files.newOutputStream(temp)) {
-                model.writeTo(stream);
-            }
-            try {
-                Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-            } catch (AtomicMoveNotSupportedException e) {
-                Files.move(temp, target, StandardCopyOption.REPLACE_EXISTING);
-            }
+            AtomicFiles.write(target, model::writeTo);
         } catch (IOException e) {
-            deleteQuietly(temp);
             throw EdgeperfException.external("cannot write zoo model '" + name + "' to " + out + ": " + e.getMessage(), e);
         }
     }
@@ -135,14 +123,4 @@ public final class ModelZoo {
         return entry;
     }
 
-    private static void deleteQuietly(Path temp) {
-        if (temp == null) {
-            return;
-        }
-        try {
-            Files.deleteIfExists(temp);
-        } catch (IOException ignored) {
-            // the write already failed; that error is the one worth reporting
-        }
-    }
 }

@@ -19,7 +19,7 @@ final class SmallModels {
      * article quotes a total of 1,060,400, which its own per-layer figures do not add up to);
      * 50 + 230 + 368,768 + 1,290 = 370,338 parameters.
      *
-     * <p>Ships the trained weights committed under {@code zoo/weights/} (see {@code TrainMnistCnn}), so
+     * <p>Ships the trained weights committed under {@code zoo/weights/} (see {@code MnistCnnTraining}), so
      * accuracy and fidelity figures on MNIST mean something; falls back to the deterministic random
      * weights only if that resource is missing from the class path.
      */

@@ -158,9 +158,9 @@ class ExporterGraphsTest {
         assertThat(q.totalMacs()).isEqualTo(f.totalMacs()).isEqualTo(2L * 128 * 768 * 3072);
         assertThat(node(q, "MatMul_quant").macs()).isEqualTo(2L * 128 * 768 * 3072);
         assertThat(q.trainableParams()).isEqualTo(f.trainableParams()).isEqualTo(768L * 3072 + 3072);
-        // The int8 weight is a quarter of the float one; the zero point is a non-trainable parameter.
-        assertThat(q.totalParams() - q.trainableParams()).isEqualTo(1);
-        assertThat(q.weightBytes()).isEqualTo(768L * 3072 + 4 * 3072 + 1);
+        // The int8 weight is a quarter of the float one; its scale and zero point are metadata, not parameters.
+        assertThat(q.totalParams()).isEqualTo(f.totalParams()).isEqualTo(q.trainableParams());
+        assertThat(q.weightBytes()).isEqualTo(768L * 3072 + 4 * 3072);
         assertThat(q.uncountedOpTypes()).isEmpty();
         assertShapesMatchOrt(quantized, given, given);
     }
@@ -173,8 +173,8 @@ class ExporterGraphsTest {
         assertThat(q.totalMacs()).isEqualTo(f.totalMacs()).isEqualTo(16L * 32 * 32 * 27);
         assertThat(q.totalFlops()).isEqualTo(f.totalFlops());
         assertThat(q.trainableParams()).isEqualTo(f.trainableParams()).isEqualTo(16 * 27 + 16);
-        // Per-channel weight scales and zero points, bias scales and zero points, 2 x (scale, zero point).
-        assertThat(q.totalParams() - q.trainableParams()).isEqualTo(4 * 16 + 4);
+        // Per-channel weight scales and zero points, bias and activation scales and zero points are metadata.
+        assertThat(q.totalParams()).isEqualTo(f.totalParams()).isEqualTo(q.trainableParams());
         ModelProfile qd = profile(quantized, Map.of(), CountingConvention.DETAILED);
         // Q and DQ cost 2 per element: input Q+DQ 2x3x32x32, weight DQ 432, bias DQ 16, output Q+DQ 2x16x32x32.
         long qdq = 2 * (2 * 3 * 32 * 32 + 432 + 16 + 2 * 16 * 32 * 32);

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.edgeperf.core.EdgeperfException;
+import dev.edgeperf.core.io.Digests;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.file.Files;
@@ -33,7 +34,7 @@ class WeightsFileTest {
         assertThat(header).containsEntry("format", "float32-le")
                 .containsEntry("parameters", "370338")
                 .containsEntry("test_accuracy", "0.9876")
-                .containsEntry("sha256", WeightsFile.sha256(bytes))
+                .containsEntry("sha256", Digests.sha256Hex(bytes))
                 .containsEntry("tensors", "conv1.weight:5x1x3x3,conv1.bias:5,conv2.weight:5x5x3x3,conv2.bias:5,"
                         + "fc1.weight:128x2880,fc1.bias:128,fc2.weight:10x128,fc2.bias:10");
         CnnWeights back = WeightsFile.decode(bytes, CnnShape.MNIST_CNN, bin.toString());

@@ -9,6 +9,7 @@ import static org.assertj.core.api.Assertions.within;
 import ai.onnx.proto.OnnxMl.ModelProto;
 import ai.onnx.proto.OnnxMl.NodeProto;
 import ai.onnx.proto.OnnxMl.TensorProto;
+import dev.edgeperf.core.onnx.Tensors;
 import dev.edgeperf.core.zoo.ModelZoo;
 import java.util.ArrayList;
 import java.util.List;

@@ -9,6 +9,7 @@ import dev.edgeperf.core.ErrorCategory;
 import dev.edgeperf.core.cost.fixtures.BertFixture;
 import dev.edgeperf.core.cost.fixtures.PaddleMobileFixture;
 import dev.edgeperf.core.cost.fixtures.TfNhwcCnnFixture;
+import dev.edgeperf.core.onnx.Tensors;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;

@@ -9,6 +9,7 @@ import dev.edgeperf.core.cost.fixtures.BertFixture;
 import dev.edgeperf.core.cost.fixtures.PaddleMobileFixture;
 import dev.edgeperf.core.cost.fixtures.TfNhwcCnnFixture;
 import dev.edgeperf.core.onnx.Attributes;
+import dev.edgeperf.core.onnx.Tensors;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -67,7 +68,7 @@ final class ExporterModels {
     static ModelProto initializersAsConstants(ModelProto m) {
         GraphProto.Builder g = m.getGraph().toBuilder().clearInitializer().clearNode();
         for (TensorProto t : m.getGraph().getInitializerList()) {
-            if (!Tensors.isFloat(t) || Tensors.numel(t) <= 1) {
+            if (!Tensors.isFloat(t) || Tensors.elementCount(t) <= 1) {
                 g.addInitializer(t);
                 continue;
             }
@@ -134,7 +135,7 @@ final class ExporterModels {
     }
 
     private static TensorProto randomized(TensorProto t, String name, Map<String, String> role, SplittableRandom rnd) {
-        long n = Tensors.numel(t);
+        long n = Tensors.elementCount(t);
         if (!Tensors.isFloat(t) || n <= 1) {
             return t;
         }

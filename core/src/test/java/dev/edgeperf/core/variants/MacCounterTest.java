@@ -9,6 +9,7 @@ import ai.onnx.proto.OnnxMl.NodeProto;
 import dev.edgeperf.core.cost.ModelProfiler;
 import dev.edgeperf.core.cost.NodeCost;
 import dev.edgeperf.core.cost.ProfileOptions;
+import dev.edgeperf.core.onnx.Tensors;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 

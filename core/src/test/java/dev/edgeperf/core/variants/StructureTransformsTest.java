@@ -11,6 +11,7 @@ import ai.onnx.proto.OnnxMl.ModelProto;
 import ai.onnx.proto.OnnxMl.NodeProto;
 import dev.edgeperf.core.EdgeperfException;
 import dev.edgeperf.core.onnx.Attributes;
+import dev.edgeperf.core.onnx.Tensors;
 import java.util.List;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;

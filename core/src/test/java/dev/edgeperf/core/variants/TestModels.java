@@ -8,6 +8,7 @@ import ai.onnx.proto.OnnxMl.TensorProto;
 import ai.onnx.proto.OnnxMl.TensorShapeProto;
 import ai.onnx.proto.OnnxMl.TypeProto;
 import ai.onnx.proto.OnnxMl.ValueInfoProto;
+import dev.edgeperf.core.onnx.Tensors;
 import dev.edgeperf.core.zoo.ModelZoo;
 import java.util.List;
 import java.util.SplittableRandom;

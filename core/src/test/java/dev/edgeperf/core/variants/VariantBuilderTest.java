@@ -29,7 +29,7 @@ class VariantBuilderTest {
             Path f = dir.resolve(r.file());
             assertThat(f).exists();
             byte[] bytes = Files.readAllBytes(f);
-            assertThat(r.sha256()).isEqualTo(VariantBuilder.sha256(bytes));
+            assertThat(r.sha256()).isEqualTo(dev.edgeperf.core.io.Digests.sha256Hex(bytes));
             assertThat(r.fileBytes()).isEqualTo(bytes.length);
             assertThat(r.executedKernels()).isNotEmpty();
             Map<String, Object> entry = r.toManifestEntry();

@@ -10,6 +10,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import ai.onnx.proto.OnnxMl.ModelProto;
 import ai.onnx.proto.OnnxMl.TensorProto;
 import dev.edgeperf.core.EdgeperfException;
+import dev.edgeperf.core.onnx.Half;
+import dev.edgeperf.core.onnx.Tensors;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -61,12 +63,12 @@ class WeightTransformsTest {
 
     @Test
     void halfConversionRoundsLikeIeee() {
-        assertThat(Tensors.Half.toFloat(Tensors.Half.fromFloat(1.0f))).isEqualTo(1.0f);
-        assertThat(Tensors.Half.toFloat(Tensors.Half.fromFloat(-2.5f))).isEqualTo(-2.5f);
-        assertThat(Tensors.Half.toFloat(Tensors.Half.fromFloat(65504f))).isEqualTo(65504f);
-        assertThat(Tensors.Half.toFloat(Tensors.Half.fromFloat(1e6f))).isInfinite();
-        assertThat(Tensors.Half.toFloat(Tensors.Half.fromFloat(6e-8f))).isEqualTo(0x1p-24f);
-        assertThat(Tensors.Half.toFloat(Tensors.Half.fromFloat(0.1f))).isEqualTo(0.0999755859375f);
+        assertThat(Half.toFloat(Half.fromFloat(1.0f))).isEqualTo(1.0f);
+        assertThat(Half.toFloat(Half.fromFloat(-2.5f))).isEqualTo(-2.5f);
+        assertThat(Half.toFloat(Half.fromFloat(65504f))).isEqualTo(65504f);
+        assertThat(Half.toFloat(Half.fromFloat(1e6f))).isInfinite();
+        assertThat(Half.toFloat(Half.fromFloat(6e-8f))).isEqualTo(0x1p-24f);
+        assertThat(Half.toFloat(Half.fromFloat(0.1f))).isEqualTo(0.0999755859375f);
     }
 
     @Test
@@ -75,7 +77,7 @@ class WeightTransformsTest {
         Map<String, TensorProto> inits = Graphs.initializers(r.model().getGraph());
         List<TensorProto> codebooks = r.model().getGraph().getInitializerList().stream()
                 .filter(t -> t.getName().endsWith("_codebook")).toList();
-        assertThat(codebooks).isNotEmpty().allSatisfy(t -> assertThat(Tensors.numel(t)).isEqualTo(16));
+        assertThat(codebooks).isNotEmpty().allSatisfy(t -> assertThat(Tensors.elementCount(t)).isEqualTo(16));
         assertThat(inits.values()).anySatisfy(t -> assertThat(t.getDataType()).isEqualTo(TensorProto.DataType.UINT8_VALUE));
         byte[] base = mnist.toByteArray();
         byte[] var = r.model().toByteArray();

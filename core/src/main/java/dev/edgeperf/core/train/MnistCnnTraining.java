@@ -5,6 +5,7 @@ import dev.edgeperf.core.data.DatasetLocator;
 import dev.edgeperf.core.data.Datasets;
 import dev.edgeperf.core.data.LabeledImages;
 import dev.edgeperf.core.data.Split;
+import dev.edgeperf.core.io.AtomicFiles;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -15,16 +16,12 @@ import java.util.Objects;
 
 /**
  * Trains the zoo's mnist-cnn on MNIST, checks it with ONNX Runtime on the 10,000 test images and
- * writes the committed weights resource (and optionally the ONNX model).
- *
- * <pre>
- * TrainMnistCnn [--epochs N] [--datasets DIR] [--out FILE.bin] [--onnx FILE.onnx] [--seed S]
- *               [--threads T] [--limit N]
- * </pre>
- * Without {@code --out} the weights go to the checkout's
- * {@code core/src/main/resources/dev/edgeperf/core/zoo/weights/mnist-cnn.weights.bin}.
+ * writes the committed weights resource (and optionally the ONNX model). The command line is
+ * {@code edgeperf zoo train mnist-cnn} (the coordinator CLI); the weights' default home is the
+ * checkout's {@code core/src/main/resources/dev/edgeperf/core/zoo/weights/mnist-cnn.weights.bin}
+ * ({@link #checkoutWeightsFile()}).
  */
-public final class TrainMnistCnn {
+public final class MnistCnnTraining {
     /** Where the weights resource lives in the source tree, relative to the checkout root. */
     public static final String RESOURCE_PATH = "core/src/main/resources" + TrainedWeights.RESOURCE_DIR
             + TrainedWeights.MNIST_CNN_FILE;
@@ -43,6 +40,12 @@ public final class TrainMnistCnn {
     public record Options(int epochs, Path datasets, Path out, Path onnx, long seed, int threads, int limit) {
         public Options {
             Objects.requireNonNull(out, "out is null");
+            if (epochs < 1) {
+                throw EdgeperfException.userError("--epochs is " + epochs + ", expected a positive integer");
+            }
+            if (threads < 1) {
+                throw EdgeperfException.userError("--threads is " + threads + ", expected a positive integer");
+            }
             if (limit < 0) {
                 throw EdgeperfException.userError("--limit must be 0 (all) or positive, got " + limit);
             }
@@ -60,16 +63,7 @@ public final class TrainMnistCnn {
     public record Report(TrainingResult training, double testAccuracy, int testImages, byte[] onnxBytes) {
     }
 
-    private TrainMnistCnn() {
-    }
-
-    public static void main(String[] args) {
-        try {
-            run(parse(args), System.out);
-        } catch (EdgeperfException e) {
-            System.err.println("error: " + e.getMessage());
-            System.exit(e.category().exitCode());
-        }
+    private MnistCnnTraining() {
     }
 
     /**
@@ -91,7 +85,7 @@ public final class TrainMnistCnn {
                 training.epochs(), training.batchSize(), training.learningRate(), training.learningRateDecay(),
                 training.threads(), training.seed());
         TrainingResult result = CnnTrainer.train(train, CnnShape.MNIST_CNN, training, stats -> progress.println("  " + stats));
-        byte[] onnx = MnistCnnOnnx.export(result.weights(), "mnist-cnn trained on MNIST by edgeperf TrainMnistCnn").toByteArray();
+        byte[] onnx = MnistCnnOnnx.export(result.weights(), "mnist-cnn trained on MNIST by edgeperf MnistCnnTraining").toByteArray();
         double accuracy = Evaluator.accuracy(onnx, test);
         double perEpoch = result.seconds() / result.epochs().size();
         progress.printf(Locale.ROOT, "test accuracy (ONNX Runtime, %,d MNIST test images): %.2f%%; %.1f s per epoch%n",
@@ -110,13 +104,13 @@ public final class TrainMnistCnn {
         header.put("seconds_per_epoch", String.format(Locale.ROOT, "%.1f", perEpoch));
         header.put("command", "scripts/coordinator zoo train mnist-cnn --epochs " + training.epochs() + " --seed " + training.seed()
                 + (options.limit() > 0 ? " --limit " + options.limit() : ""));
-        header.put("main_class", TrainMnistCnn.class.getName());
+        header.put("trainer", MnistCnnTraining.class.getName());
         WeightsFile.write(options.out(), result.weights(), header);
         progress.println("wrote " + options.out() + " and " + WeightsFile.headerOf(options.out()));
         if (options.onnx() != null) {
             try {
                 Files.createDirectories(options.onnx().toAbsolutePath().getParent());
-                Files.write(options.onnx(), onnx);
+                AtomicFiles.write(options.onnx().toAbsolutePath(), onnx);
             } catch (java.io.IOException e) {
                 throw EdgeperfException.external("cannot write " + options.onnx() + ": " + e.getMessage(), e);
             }
@@ -126,69 +120,16 @@ public final class TrainMnistCnn {
     }
 
     /**
-     * Parses the command line.
+     * The committed weights resource of the checkout the working directory is in.
      *
-     * @throws EdgeperfException USER_ERROR naming the bad option
+     * @throws EdgeperfException USER_ERROR when not inside an edgeperf checkout
      */
-    public static Options parse(String[] args) {
-        int epochs = TrainingOptions.DEFAULT_EPOCHS;
-        Path datasets = null;
-        Path out = null;
-        Path onnx = null;
-        long seed = TrainingOptions.DEFAULT_SEED;
-        int threads = TrainingOptions.DEFAULT_THREADS;
-        int limit = 0;
-        for (int i = 0; i < args.length; i++) {
-            String arg = args[i];
-            String value = i + 1 < args.length ? args[i + 1] : null;
-            switch (arg) {
-                case "--epochs" -> epochs = positive(arg, value);
-                case "--datasets" -> datasets = Path.of(required(arg, value));
-                case "--out" -> out = Path.of(required(arg, value));
-                case "--onnx" -> onnx = Path.of(required(arg, value));
-                case "--seed" -> seed = number(arg, value);
-                case "--threads" -> threads = positive(arg, value);
-                case "--limit" -> limit = positive(arg, value);
-                default -> throw EdgeperfException.userError("unknown option '" + arg + "': expected --epochs N, --datasets DIR, "
-                        + "--out FILE, --onnx FILE, --seed S, --threads T, --limit N");
-            }
-            i++;
-        }
-        if (out == null) {
-            out = defaultOut();
-        }
-        return new Options(epochs, datasets, out, onnx, seed, threads, limit);
-    }
-
-    private static Path defaultOut() {
+    public static Path checkoutWeightsFile() {
         for (Path dir = Path.of("").toAbsolutePath(); dir != null; dir = dir.getParent()) {
             if (Files.isRegularFile(dir.resolve("scripts/fetch-datasets.sh")) && Files.isDirectory(dir.resolve("core"))) {
                 return dir.resolve(RESOURCE_PATH);
             }
         }
         throw EdgeperfException.userError("not inside an edgeperf checkout, so there is no default weights resource: pass --out FILE");
-    }
-
-    private static String required(String option, String value) {
-        if (value == null || value.startsWith("--")) {
-            throw EdgeperfException.userError(option + " needs a value");
-        }
-        return value;
-    }
-
-    private static long number(String option, String value) {
-        try {
-            return Long.parseLong(required(option, value));
-        } catch (NumberFormatException e) {
-            throw EdgeperfException.userError(option + " is '" + value + "', expected an integer");
-        }
-    }
-
-    private static int positive(String option, String value) {
-        long n = number(option, value);
-        if (n < 1 || n > Integer.MAX_VALUE) {
-            throw EdgeperfException.userError(option + " is " + n + ", expected a positive integer");
-        }
-        return (int) n;
     }
 }
