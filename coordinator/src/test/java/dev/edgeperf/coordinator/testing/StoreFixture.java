@@ -1,7 +1,6 @@
 package dev.edgeperf.coordinator.testing;
 
 import com.google.protobuf.ByteString;
-import dev.edgeperf.coordinator.artifacts.ArtifactStore;
 import dev.edgeperf.coordinator.store.CommitOutcome;
 import dev.edgeperf.coordinator.store.Database;
 import dev.edgeperf.coordinator.store.LeasedJob;
@@ -89,7 +88,7 @@ public final class StoreFixture implements AutoCloseable {
     private final String piId;
     private final String x86Id;
     private final byte[] model = ModelZoo.build(MODEL);
-    private final String digest = ArtifactStore.sha256(model);
+    private final String digest = dev.edgeperf.core.io.Digests.sha256Hex(model);
 
     public final String bigBatch = UUID.randomUUID().toString();
     public final String cancelled = UUID.randomUUID().toString();
