@@ -2,10 +2,10 @@ package dev.edgeperf.agent.cli;
 
 import dev.edgeperf.agent.measure.ForkedRunner;
 import dev.edgeperf.agent.measure.InferenceRunner;
-import dev.edgeperf.agent.measure.Measurement;
+import dev.edgeperf.agent.measure.MeasurementResult;
 import dev.edgeperf.agent.measure.MeasurementRequest;
 import dev.edgeperf.agent.measure.MeasurementRunner;
-import dev.edgeperf.agent.measure.MeasurementSettings;
+import dev.edgeperf.core.measure.MeasurementSettings;
 import dev.edgeperf.agent.probe.DeviceSensors;
 import dev.edgeperf.agent.probe.HardwareInfo;
 import dev.edgeperf.agent.probe.HardwareProbe;
@@ -51,7 +51,7 @@ final class BenchCommand implements Callable<Integer> {
     boolean inProcess;
 
     @CommandLine.Mixin
-    MeasurementOptions measurement;
+    BenchMeasurementOptions measurement;
 
     @Option(names = "--json", description = "Print a JSON array, one object per configuration.")
     boolean json;
@@ -71,7 +71,7 @@ final class BenchCommand implements Callable<Integer> {
                 ? new InferenceRunner(DeviceSensors.forThisMachine(() -> Double.NaN), hw.physicalCores())
                 : new ForkedRunner(scratchDir(), hw.physicalCores());
 
-        List<Measurement> results = new ArrayList<>();
+        List<MeasurementResult> results = new ArrayList<>();
         try (ProgressBar bar = new ProgressBarBuilder().setTaskName("bench " + model)
                 .setInitialMax((long) batches.size() * threads.size() * concurrency.size())
                 .setStyle(ProgressBarStyle.ASCII)
@@ -83,7 +83,7 @@ final class BenchCommand implements Callable<Integer> {
                         String label = "batch " + b + ", threads " + (t == 0 ? "default" : t)
                                 + (c > 1 ? ", concurrency " + c : "");
                         bar.setExtraMessage(label);
-                        results.add(runner.measure(new MeasurementRequest(file, b, t, settings, c),
+                        results.add(runner.measure(new MeasurementRequest(file, b, t, settings.withConcurrency(c)),
                                 (it, ms) -> bar.setExtraMessage(label + ": " + it + " it, " + ms + " ms")));
                         bar.step();
                     }

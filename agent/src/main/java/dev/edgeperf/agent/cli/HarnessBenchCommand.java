@@ -5,9 +5,9 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.edgeperf.agent.measure.ForkedRunner;
 import dev.edgeperf.agent.measure.InferenceRunner;
-import dev.edgeperf.agent.measure.Measurement;
+import dev.edgeperf.agent.measure.MeasurementResult;
 import dev.edgeperf.agent.measure.MeasurementRequest;
-import dev.edgeperf.agent.measure.MeasurementSettings;
+import dev.edgeperf.core.measure.MeasurementSettings;
 import dev.edgeperf.agent.measure.RawOrtLoop;
 import dev.edgeperf.agent.probe.DeviceSensors;
 import dev.edgeperf.agent.probe.HardwareInfo;
@@ -90,7 +90,7 @@ final class HarnessBenchCommand implements Callable<Integer> {
                 if (b % 2 == 1) {
                     rawBlocks.add(rawBlock(loop, raw));
                 }
-                Measurement m = edgeperf.measure(request);
+                MeasurementResult m = edgeperf.measure(request);
                 pooled.add(LatencyHistograms.decode(m.computeHistogram().toByteArray()));
                 edgeBlocks.add(m.computeLatency().p50Ms());
                 if (b % 2 == 0) {

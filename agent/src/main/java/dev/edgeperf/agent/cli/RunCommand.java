@@ -1,6 +1,6 @@
 package dev.edgeperf.agent.cli;
 
-import dev.edgeperf.agent.AgentVersion;
+import dev.edgeperf.core.EdgeperfVersion;
 import dev.edgeperf.agent.calibrate.CalibrationFigures;
 import dev.edgeperf.agent.calibrate.CalibrationStore;
 import dev.edgeperf.agent.measure.ForkedRunner;
@@ -96,7 +96,7 @@ final class RunCommand implements Callable<Integer> {
         Files.createDirectories(workDir);
         Optional<CalibrationFigures> calibration = readCalibration(workDir);
         AgentConfig config = new AgentConfig(agentName, target, token, tokenFile, workDir, labels, connectTimeout,
-                AgentConfig.DEFAULT_FETCH_TIMEOUT, hardware, AgentVersion.get(), InferenceRunner.engineVersion(),
+                AgentConfig.DEFAULT_FETCH_TIMEOUT, hardware, EdgeperfVersion.get(), InferenceRunner.engineVersion(),
                 calibration.map(CalibrationFigures::toProto), cacheMaxBytes, Optional.ofNullable(tlsCa));
         SystemInfo si = new SystemInfo();
         DeviceSensors sensors = DeviceSensors.forThisMachine(() -> si.getHardware().getSensors().getCpuTemperature());

@@ -52,7 +52,7 @@ public final class ForkedRunner implements MeasurementRunner {
     }
 
     @Override
-    public Measurement measure(MeasurementRequest request, ProgressListener progress) {
+    public MeasurementResult measure(MeasurementRequest request, ProgressListener progress) {
         String file = request.model().getFileName().toString();
         Path dir = null;
         try {
@@ -68,7 +68,7 @@ public final class ForkedRunner implements MeasurementRunner {
         }
     }
 
-    private Measurement runWorker(Path dir, MeasurementRequest request, String file, ProgressListener progress)
+    private MeasurementResult runWorker(Path dir, MeasurementRequest request, String file, ProgressListener progress)
             throws IOException {
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
@@ -117,7 +117,7 @@ public final class ForkedRunner implements MeasurementRunner {
             JobResult r = JobResult.parseFrom(Files.readAllBytes(result));
             Path e2e = dir.resolve(WorkerFiles.END_TO_END);
             ByteString e2eBytes = Files.isRegularFile(e2e) ? ByteString.copyFrom(Files.readAllBytes(e2e)) : ByteString.EMPTY;
-            return MeasurementProto.fromProto(r, e2eBytes);
+            return MeasurementResultProto.fromProto(r, e2eBytes);
         }
         Path failure = dir.resolve(WorkerFiles.FAILURE);
         if (Files.isRegularFile(failure)) {

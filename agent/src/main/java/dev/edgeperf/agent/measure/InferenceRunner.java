@@ -1,5 +1,7 @@
 package dev.edgeperf.agent.measure;
 
+import dev.edgeperf.core.measure.MeasurementDefaults;
+import dev.edgeperf.core.measure.MeasurementSettings;
 import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
@@ -97,7 +99,7 @@ public final class InferenceRunner implements MeasurementRunner {
      *                           {@link #MODEL_LOAD_FAILURE} when the model does not load)
      */
     @Override
-    public Measurement measure(MeasurementRequest request, ProgressListener progress) {
+    public MeasurementResult measure(MeasurementRequest request, ProgressListener progress) {
         String file = request.model().getFileName().toString();
         HostProvenance host = hostFacts.provenance(availableProviders());
         OrtEnvironment env = OrtEnvironment.getEnvironment();
@@ -138,7 +140,7 @@ public final class InferenceRunner implements MeasurementRunner {
         }
     }
 
-    private Measurement phases(MeasurementRequest request, OrtSession session, List<InputTensors> inputs,
+    private MeasurementResult phases(MeasurementRequest request, OrtSession session, List<InputTensors> inputs,
                                double sessionCreateMs, MemoryUse memory, HostProvenance host,
                                ProgressListener progress) throws OrtException {
         MeasurementSettings s = request.settings();
@@ -170,7 +172,7 @@ public final class InferenceRunner implements MeasurementRunner {
         LatencySummary latency = LatencySummary.from(compute.histogram(), TimeUnit.NANOSECONDS);
         double seconds = compute.wallNs() / 1e9;
         double throughput = request.batchSize() * (double) compute.calls() / seconds;
-        return new Measurement(request.batchSize(), threadsFor(request), request.concurrency(), latency,
+        return new MeasurementResult(request.batchSize(), threadsFor(request), request.concurrency(), latency,
                 ByteString.copyFrom(LatencyHistograms.encode(compute.histogram())), endToEnd, endToEndBytes,
                 throughput, seconds, sessionCreateMs, firstInferenceMs, warmups, compute.reason(),
                 latency.medianCi95().relativeHalfWidth(latency.p50Ms()), ENGINE, engineVersion(), EXECUTION_PROVIDER,

@@ -31,13 +31,13 @@ public final class WorkerMain {
             HostFacts facts = new HostFacts(Path.of("/"));
             InferenceRunner runner = new InferenceRunner(DeviceSensors.forThisMachine(() -> Double.NaN),
                     r.defaultThreads(), facts);
-            Measurement m = runner.measure(r.request(), (it, ms) -> {
+            MeasurementResult m = runner.measure(r.request(), (it, ms) -> {
                 out.printf(Locale.ROOT, "%s %d %d%n", WorkerFiles.PROGRESS_PREFIX, it, ms);
                 out.flush();
             });
             m = m.withMemory(m.memory().withPeakRss(facts.peakResidentBytes().orElse(0)), false);
             Path tmp = dir.resolve(WorkerFiles.RESULT + ".tmp");
-            Files.write(tmp, MeasurementProto.toProto(m).build().toByteArray());
+            Files.write(tmp, MeasurementResultProto.toProto(m).build().toByteArray());
             Files.write(dir.resolve(WorkerFiles.END_TO_END), m.endToEndHistogram().toByteArray());
             Files.move(tmp, dir.resolve(WorkerFiles.RESULT));
             System.exit(0);

@@ -1,5 +1,6 @@
 package dev.edgeperf.agent.measure;
 
+import dev.edgeperf.core.measure.MeasurementSettings;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -22,7 +23,7 @@ class ForkedRunnerTest {
         Path mnist = dir.resolve("mnist-cnn.onnx");
         Files.write(mnist, ModelZoo.build("mnist-cnn"));
         AtomicLong progress = new AtomicLong();
-        Measurement m = new ForkedRunner(dir.resolve("scratch"), 2).measure(
+        MeasurementResult m = new ForkedRunner(dir.resolve("scratch"), 2).measure(
                 new MeasurementRequest(mnist, 2, 1, new MeasurementSettings(2, 30, 50, 5_000)),
                 (it, ms) -> progress.set(it));
         assertThat(m.inProcess()).isFalse();

@@ -1,5 +1,6 @@
 package dev.edgeperf.agent.measure;
 
+import dev.edgeperf.core.measure.MeasurementSettings;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -35,7 +36,7 @@ class InferenceRunnerTest {
     void mnistCnnMeetsMinimumsAndReportsConsistentThroughput(int batch) {
         MeasurementSettings s = new MeasurementSettings(3, 40, 100, 5_000);
         AtomicLong lastProgress = new AtomicLong();
-        Measurement m = runner.measure(new MeasurementRequest(mnist, batch, 1, s), (it, ms) -> lastProgress.set(it));
+        MeasurementResult m = runner.measure(new MeasurementRequest(mnist, batch, 1, s), (it, ms) -> lastProgress.set(it));
 
         LatencySummary l = m.computeLatency();
         assertThat(m.batchSize()).isEqualTo(batch);
@@ -63,7 +64,7 @@ class InferenceRunnerTest {
     @Test
     void maxDurationStopsALoopThatWouldNotReachItsMinimum() {
         MeasurementSettings s = new MeasurementSettings(0, 1_000_000_000, 0, 150);
-        Measurement m = runner.measure(new MeasurementRequest(mnist, 1, 1, s));
+        MeasurementResult m = runner.measure(new MeasurementRequest(mnist, 1, 1, s));
         assertThat(m.stopReason()).isEqualTo(StopReason.MAX_DURATION);
         assertThat(m.computeLatency().count()).isLessThan(1_000_000_000L);
         assertThat(m.timedSeconds()).isLessThan(1.0);
@@ -71,7 +72,7 @@ class InferenceRunnerTest {
 
     @Test
     void defaultThreadsAreReportedAsTheResolvedCount() {
-        Measurement m = runner.measure(new MeasurementRequest(mnist, 1, 0, new MeasurementSettings(0, 5, 0, 1000)));
+        MeasurementResult m = runner.measure(new MeasurementRequest(mnist, 1, 0, new MeasurementSettings(0, 5, 0, 1000)));
         assertThat(m.intraOpThreads()).isEqualTo(2);
     }
 
@@ -90,7 +91,7 @@ class InferenceRunnerTest {
         AtomicLong withOne = new AtomicLong();
         fiveByDefault.measure(new MeasurementRequest(mnist, 1, 1, s), (it, ms) -> withOne.set(count(tasks)));
         AtomicLong withDefault = new AtomicLong();
-        Measurement m = fiveByDefault.measure(new MeasurementRequest(mnist, 1, 0, s),
+        MeasurementResult m = fiveByDefault.measure(new MeasurementRequest(mnist, 1, 0, s),
                 (it, ms) -> withDefault.set(count(tasks)));
 
         assertThat(m.intraOpThreads()).isEqualTo(5);
@@ -117,7 +118,7 @@ class InferenceRunnerTest {
                 .hasMessageContaining("batch size 8")
                 .satisfies(e -> assertThat(((EdgeperfException) e).category()).isEqualTo(ErrorCategory.USER_ERROR));
 
-        Measurement ok = runner.measure(new MeasurementRequest(fixed, 1, 1, new MeasurementSettings(0, 5, 0, 1000)));
+        MeasurementResult ok = runner.measure(new MeasurementRequest(fixed, 1, 1, new MeasurementSettings(0, 5, 0, 1000)));
         assertThat(ok.computeLatency().count()).isGreaterThanOrEqualTo(5);
     }
 
@@ -133,7 +134,7 @@ class InferenceRunnerTest {
 
     @Test
     void endToEndIsRecordedSeparatelyAndTheHistogramsTravel() {
-        Measurement m = runner.measure(new MeasurementRequest(mnist, 4, 1, new MeasurementSettings(2, 30, 40, 3_000)));
+        MeasurementResult m = runner.measure(new MeasurementRequest(mnist, 4, 1, new MeasurementSettings(2, 30, 40, 3_000)));
         assertThat(m.endToEndLatency()).isPresent();
         LatencySummary e2e = m.endToEndLatency().get();
         assertThat(e2e.count()).isGreaterThanOrEqualTo(30);
@@ -142,7 +143,7 @@ class InferenceRunnerTest {
         assertThat(m.inProcess()).isTrue();
         assertThat(m.memory().peakRssBytes()).isZero();
         // the encoded histograms give back exactly the summaries
-        Measurement back = MeasurementProto.fromProto(MeasurementProto.toProto(m).build(), m.endToEndHistogram());
+        MeasurementResult back = MeasurementResultProto.fromProto(MeasurementResultProto.toProto(m).build(), m.endToEndHistogram());
         assertThat(back.computeLatency()).isEqualTo(m.computeLatency());
         assertThat(back.endToEndLatency()).isEqualTo(m.endToEndLatency());
         assertThat(back.stopReason()).isEqualTo(m.stopReason());
@@ -152,8 +153,8 @@ class InferenceRunnerTest {
 
     @Test
     void throughputModeRunsConcurrentCallsOnOneSession() {
-        Measurement m = runner.measure(new MeasurementRequest(mnist, 2, 1, new MeasurementSettings(2, 60, 100, 3_000),
-                3));
+        MeasurementResult m = runner.measure(new MeasurementRequest(mnist, 2, 1, new MeasurementSettings(2, 60, 100, 3_000)
+                .withConcurrency(3)));
         assertThat(m.concurrency()).isEqualTo(3);
         assertThat(m.computeLatency().count()).isGreaterThanOrEqualTo(60);
         assertThat(m.endToEndLatency()).isEmpty();
@@ -166,19 +167,19 @@ class InferenceRunnerTest {
 
     @Test
     void looseTargetIsReachedAndTheMaximumSaysTheTargetWasMissed() {
-        Measurement loose = runner.measure(new MeasurementRequest(mnist, 1, 1,
+        MeasurementResult loose = runner.measure(new MeasurementRequest(mnist, 1, 1,
                 new MeasurementSettings(2, 20, 0, 5_000, 0.5, false)));
         assertThat(loose.stopReason()).isEqualTo(StopReason.TARGET_CI_REACHED);
         assertThat(loose.ciRelativeHalfWidth()).isLessThanOrEqualTo(0.5);
         // a minimum the loop cannot reach in time leaves the target unchecked
-        Measurement capped = runner.measure(new MeasurementRequest(mnist, 1, 1,
+        MeasurementResult capped = runner.measure(new MeasurementRequest(mnist, 1, 1,
                 new MeasurementSettings(0, 1_000_000_000, 0, 150, 0.5, false)));
         assertThat(capped.stopReason()).isEqualTo(StopReason.MAX_DURATION_BEFORE_TARGET_CI);
     }
 
     @Test
     void warmupUntilStableStaysWithinItsBounds() {
-        Measurement m = runner.measure(new MeasurementRequest(mnist, 1, 1,
+        MeasurementResult m = runner.measure(new MeasurementRequest(mnist, 1, 1,
                 new MeasurementSettings(6, 5, 0, 1_000, 0, true)));
         assertThat(m.warmupIterations()).isBetween(6, 60);
     }
@@ -189,7 +190,7 @@ class InferenceRunnerTest {
         Files.writeString(root.resolve("proc/loadavg"), "0.42 0.30 0.20 1/123 4567\n");
         Files.createDirectories(root.resolve("sys/devices/system/cpu/cpu0/cpufreq"));
         Files.writeString(root.resolve("sys/devices/system/cpu/cpu0/cpufreq/scaling_governor"), "powersave\n");
-        Measurement m = new InferenceRunner(new DeviceSensors(root), 1, new dev.edgeperf.agent.probe.HostFacts(root))
+        MeasurementResult m = new InferenceRunner(new DeviceSensors(root), 1, new dev.edgeperf.agent.probe.HostFacts(root))
                 .measure(new MeasurementRequest(mnist, 1, 1, new MeasurementSettings(0, 5, 0, 1000)));
         assertThat(m.host().cpuGovernor()).contains("powersave");
         assertThat(m.host().loadAverage1m()).hasValue(0.42);

@@ -1,5 +1,6 @@
 package dev.edgeperf.agent.measure;
 
+import dev.edgeperf.core.measure.MeasurementSettings;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.edgeperf.core.stats.LatencySummary;
