@@ -1,11 +1,11 @@
 package dev.edgeperf.agent.calibrate;
 
-import dev.edgeperf.agent.measure.MeasurementResult;
 import dev.edgeperf.agent.measure.MeasurementRequest;
+import dev.edgeperf.agent.measure.MeasurementResult;
 import dev.edgeperf.agent.measure.MeasurementRunner;
-import dev.edgeperf.core.measure.MeasurementSettings;
 import dev.edgeperf.agent.measure.ProgressListener;
 import dev.edgeperf.core.EdgeperfException;
+import dev.edgeperf.core.measure.MeasurementSettings;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -2,10 +2,10 @@ package dev.edgeperf.agent.cli;
 
 import dev.edgeperf.core.EdgeperfVersion;
 import java.util.concurrent.Callable;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ScopeType;
+import picocli.CommandLine;
 
 /** Root command of the agent. */
 @Command(name = "edgeperf-agent", mixinStandardHelpOptions = true, versionProvider = AgentMain.Version.class,
@@ -13,7 +13,7 @@ import picocli.CommandLine.ScopeType;
         subcommands = {RunCommand.class, InfoCommand.class, BenchCommand.class, CalibrateCommand.class,
                 HarnessBenchCommand.class})
 public final class AgentMain implements Callable<Integer> {
-    @Option(names = "--verbose", scope = ScopeType.INHERIT, description = "Print stack traces with errors.")
+    @Option(names = {"-v", "--verbose"}, scope = ScopeType.INHERIT, description = "Print stack traces with errors.")
     boolean verbose;
 
     @CommandLine.Spec

@@ -5,14 +5,14 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.edgeperf.agent.measure.ForkedRunner;
 import dev.edgeperf.agent.measure.InferenceRunner;
-import dev.edgeperf.agent.measure.MeasurementResult;
 import dev.edgeperf.agent.measure.MeasurementRequest;
-import dev.edgeperf.core.measure.MeasurementSettings;
+import dev.edgeperf.agent.measure.MeasurementResult;
 import dev.edgeperf.agent.measure.RawOrtLoop;
 import dev.edgeperf.agent.probe.DeviceSensors;
 import dev.edgeperf.agent.probe.HardwareInfo;
 import dev.edgeperf.agent.probe.HardwareProbe;
 import dev.edgeperf.core.EdgeperfException;
+import dev.edgeperf.core.measure.MeasurementSettings;
 import dev.edgeperf.core.stats.LatencyHistograms;
 import dev.edgeperf.core.stats.LatencySummary;
 import java.io.PrintWriter;
@@ -24,10 +24,10 @@ import java.util.Locale;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
 import org.HdrHistogram.Histogram;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
+import picocli.CommandLine;
 
 /**
  * {@code bench-harness}: the harness's own cost. In one JVM, on the same model and settings,
@@ -35,7 +35,7 @@ import picocli.CommandLine.Parameters;
  * ({@link RawOrtLoop}) give both p50s and their ratio; then two consecutive default (forked)
  * {@code bench} measurements give the run-to-run agreement at p50.
  */
-@Command(name = "bench-harness", mixinStandardHelpOptions = true,
+@Command(name = "bench-harness", mixinStandardHelpOptions = true, hidden = true,
         description = "Compare edgeperf's p50 with a raw ONNX Runtime loop (interleaved blocks), and two "
                 + "consecutive forked bench runs.")
 final class HarnessBenchCommand implements Callable<Integer> {

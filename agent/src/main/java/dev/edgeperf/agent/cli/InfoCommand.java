@@ -12,12 +12,13 @@ import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.Locale;
 import java.util.concurrent.Callable;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
+import picocli.CommandLine;
 
 /** {@code info}: print the detected hardware. */
-@Command(name = "info", mixinStandardHelpOptions = true, description = "Show the hardware this agent detects.")
+@Command(name = "info", mixinStandardHelpOptions = true, description = "Show the hardware this agent detects.",
+        footer = {"", "Example:", "  scripts/agent info --json"})
 final class InfoCommand implements Callable<Integer> {
     @Option(names = "--json", description = "Print JSON instead of a table.")
     boolean json;

@@ -41,7 +41,13 @@ public final class ForkedRunner implements MeasurementRunner {
      * @param defaultThreads what the engine's default thread count resolves to, as in {@link InferenceRunner}
      */
     public ForkedRunner(Path scratch, int defaultThreads) {
-        this(scratch, defaultThreads, WorkerMain.class.getName(), List.of());
+        this(scratch, defaultThreads, WorkerMain.class.getName(), inheritedOptions());
+    }
+
+    /** What a worker inherits: the natives folder of {@link OrtNatives#install}, so it extracts nothing. */
+    static List<String> inheritedOptions() {
+        String natives = System.getProperty(OrtNatives.PROPERTY);
+        return natives == null ? List.of() : List.of("-D" + OrtNatives.PROPERTY + "=" + natives);
     }
 
     ForkedRunner(Path scratch, int defaultThreads, String mainClass, List<String> jvmOptions) {

@@ -1,7 +1,5 @@
 package dev.edgeperf.agent.measure;
 
-import dev.edgeperf.core.measure.MeasurementDefaults;
-import dev.edgeperf.core.measure.MeasurementSettings;
 import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
@@ -13,6 +11,8 @@ import dev.edgeperf.agent.probe.DeviceState;
 import dev.edgeperf.agent.probe.HostFacts;
 import dev.edgeperf.agent.probe.HostProvenance;
 import dev.edgeperf.core.EdgeperfException;
+import dev.edgeperf.core.measure.MeasurementDefaults;
+import dev.edgeperf.core.measure.MeasurementSettings;
 import dev.edgeperf.core.stats.LatencyHistograms;
 import dev.edgeperf.core.stats.LatencySummary;
 import java.nio.file.Path;
@@ -114,7 +114,7 @@ public final class InferenceRunner implements MeasurementRunner {
             try {
                 session = env.createSession(request.model().toString(), options);
             } catch (OrtException e) {
-                throw EdgeperfException.external(MODEL_LOAD_FAILURE + file + ": " + oneLine(e), e);
+                throw EdgeperfException.external(MODEL_LOAD_FAILURE + file + ": " + briefLoadError(e), e);
             }
             try (session) {
                 double sessionCreateMs = (nanoClock.getAsLong() - t0) / 1e6;
@@ -182,6 +182,18 @@ public final class InferenceRunner implements MeasurementRunner {
     /** The intra-op threads the session gets: the request's, or for 0 the physical core count. */
     int threadsFor(MeasurementRequest request) {
         return request.intraOpThreads() > 0 ? request.intraOpThreads() : defaultThreads;
+    }
+
+    /**
+     * ONNX Runtime's load error without its boilerplate: "Error code - ORT_INVALID_PROTOBUF - message:
+     * Load model from /tmp/x.onnx failed:Protobuf parsing failed." becomes "Protobuf parsing failed."
+     * (the caller names the file).
+     */
+    static String briefLoadError(Throwable e) {
+        String m = oneLine(e).replaceFirst("^Error code - ORT_[A-Z_]+ - message: ", "")
+                .replaceFirst("^Load model from .*? failed: ?", "")
+                .replaceFirst("^\\S+\\.(?:cc|cpp|h):\\d+ [^(]*\\([^)]*\\) ", "");
+        return m.isBlank() ? oneLine(e) : m;
     }
 
     static String oneLine(Throwable e) {

@@ -1,7 +1,7 @@
 package dev.edgeperf.agent.measure;
 
-import dev.edgeperf.core.measure.MeasurementSettings;
 import dev.edgeperf.core.ErrorCategory;
+import dev.edgeperf.core.measure.MeasurementSettings;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;

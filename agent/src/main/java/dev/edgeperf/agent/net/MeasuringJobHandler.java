@@ -1,12 +1,12 @@
 package dev.edgeperf.agent.net;
 
 import dev.edgeperf.agent.measure.InferenceRunner;
-import dev.edgeperf.agent.measure.MeasurementResult;
 import dev.edgeperf.agent.measure.MeasurementRequest;
+import dev.edgeperf.agent.measure.MeasurementResult;
 import dev.edgeperf.agent.measure.MeasurementRunner;
-import dev.edgeperf.core.measure.MeasurementSettings;
 import dev.edgeperf.agent.probe.HardwareInfo;
 import dev.edgeperf.core.EdgeperfException;
+import dev.edgeperf.core.measure.MeasurementSettings;
 import dev.edgeperf.proto.JobAssignment;
 import dev.edgeperf.proto.JobResult;
 import java.nio.file.Path;

@@ -2,9 +2,9 @@ package dev.edgeperf.agent.net;
 
 import dev.edgeperf.agent.measure.MeasurementResult;
 import dev.edgeperf.agent.measure.MeasurementResultProto;
-import dev.edgeperf.core.measure.MeasurementSettings;
 import dev.edgeperf.agent.probe.DeviceState;
 import dev.edgeperf.agent.probe.HardwareInfo;
+import dev.edgeperf.core.measure.MeasurementSettings;
 import dev.edgeperf.core.stats.LatencySummary;
 import dev.edgeperf.proto.Hardware;
 import dev.edgeperf.proto.JobAssignment;

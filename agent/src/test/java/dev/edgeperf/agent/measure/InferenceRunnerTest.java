@@ -1,12 +1,12 @@
 package dev.edgeperf.agent.measure;
 
-import dev.edgeperf.core.measure.MeasurementSettings;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.edgeperf.agent.probe.DeviceSensors;
 import dev.edgeperf.core.EdgeperfException;
 import dev.edgeperf.core.ErrorCategory;
+import dev.edgeperf.core.measure.MeasurementSettings;
 import dev.edgeperf.core.stats.LatencySummary;
 import dev.edgeperf.core.zoo.ModelZoo;
 import java.nio.file.Files;

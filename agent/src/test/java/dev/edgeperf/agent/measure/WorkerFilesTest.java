@@ -1,8 +1,8 @@
 package dev.edgeperf.agent.measure;
 
-import dev.edgeperf.core.measure.MeasurementSettings;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.edgeperf.core.measure.MeasurementSettings;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
