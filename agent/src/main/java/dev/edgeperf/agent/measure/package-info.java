@@ -6,5 +6,3 @@
  * measurement in a worker JVM ({@link dev.edgeperf.agent.measure.WorkerMain}).
  */
 package dev.edgeperf.agent.measure;
-
-import dev.edgeperf.core.measure.MeasurementSettings;
