@@ -49,8 +49,10 @@ class InferenceRunnerTest {
         // throughput = batch x n / sum(latencies) = batch / mean latency, exactly up to histogram rounding
         assertThat(m.throughputSamplesPerS()).isCloseTo(batch * 1000.0 / l.meanMs(),
                 org.assertj.core.data.Percentage.withPercentage(1));
-        // ... and the same order of magnitude as batch / p50
-        assertThat(m.throughputSamplesPerS()).isBetween(batch * 1000.0 / l.p50Ms() / 5, batch * 1000.0 / l.p50Ms() * 5);
+        // ... so it lies between batch / max and batch / min latency whatever the load (a band around
+        // batch / p50 failed on a loaded machine, where a few slow runs pull the mean far from the median)
+        assertThat(m.throughputSamplesPerS()).isBetween(batch * 1000.0 / l.maxMs() * 0.99,
+                batch * 1000.0 / l.minMs() * 1.01);
         assertThat(m.sessionCreateMs()).isPositive();
         assertThat(m.firstInferenceMs()).isPositive();
         assertThat(m.engine()).isEqualTo("onnxruntime");
