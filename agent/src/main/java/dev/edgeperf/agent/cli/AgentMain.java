@@ -2,10 +2,10 @@ package dev.edgeperf.agent.cli;
 
 import dev.edgeperf.core.EdgeperfVersion;
 import java.util.concurrent.Callable;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ScopeType;
-import picocli.CommandLine;
 
 /** Root command of the agent. */
 @Command(name = "edgeperf-agent", mixinStandardHelpOptions = true, versionProvider = AgentMain.Version.class,

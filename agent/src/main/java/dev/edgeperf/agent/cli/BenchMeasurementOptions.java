@@ -3,8 +3,8 @@ package dev.edgeperf.agent.cli;
 import dev.edgeperf.core.measure.MeasurementDefaults;
 import dev.edgeperf.core.measure.MeasurementSettings;
 import dev.edgeperf.core.stats.Fractions;
-import picocli.CommandLine.Option;
 import picocli.CommandLine;
+import picocli.CommandLine.Option;
 
 /**
  * The measurement flags of {@code bench}; an unset flag takes {@link MeasurementDefaults}, a given

@@ -15,9 +15,9 @@ import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.Locale;
 import java.util.concurrent.Callable;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
-import picocli.CommandLine;
 
 /** {@code calibrate}: measure this machine's achievable GFLOPS, memory bandwidth and call overhead. */
 @Command(name = "calibrate", mixinStandardHelpOptions = true,

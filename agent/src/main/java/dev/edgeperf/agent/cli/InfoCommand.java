@@ -12,9 +12,9 @@ import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.Locale;
 import java.util.concurrent.Callable;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
-import picocli.CommandLine;
 
 /** {@code info}: print the detected hardware. */
 @Command(name = "info", mixinStandardHelpOptions = true, description = "Show the hardware this agent detects.",

@@ -30,9 +30,9 @@ import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import oshi.SystemInfo;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
-import picocli.CommandLine;
 
 /** {@code run}: join a coordinator and measure the jobs it sends until stopped. */
 @Command(name = "run", mixinStandardHelpOptions = true,
