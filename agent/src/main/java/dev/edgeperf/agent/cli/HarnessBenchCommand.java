@@ -64,6 +64,9 @@ final class HarnessBenchCommand implements Callable<Integer> {
     @Option(names = "--json", description = "Print the figures as JSON.")
     boolean json;
 
+    @CommandLine.Mixin
+    WorkDirOption work;
+
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
@@ -73,6 +76,7 @@ final class HarnessBenchCommand implements Callable<Integer> {
             throw EdgeperfException.userError("--batch, --blocks and --iterations must be >= 1 and --threads >= 0");
         }
         Path file = BenchCommand.resolveModel(model);
+        work.prepare();
         HardwareInfo hw = HardwareProbe.detectThisMachine();
         InferenceRunner edgeperf = new InferenceRunner(DeviceSensors.forThisMachine(() -> Double.NaN), hw.physicalCores());
         // exactly `iterations` timed runs per block: no duration minimum, no CI target

@@ -7,7 +7,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import picocli.CommandLine.Option;
 
-/** {@code --work-dir}: the agent's state on disk, shared by {@code run}, {@code bench} and {@code calibrate}. */
+/** {@code --work-dir}: the agent's state on disk, shared by every command that loads ONNX Runtime. */
 final class WorkDirOption {
     @Option(names = "--work-dir", paramLabel = "DIR", defaultValue = "${sys:user.home}/.edgeperf-agent",
             description = "Agent state: model cache, result spool, calibration.json, worker scratch and "
@@ -23,6 +23,15 @@ final class WorkDirOption {
      */
     Path prepare() {
         return prepare(workDir);
+    }
+
+    /** As {@link #prepare()}, but a work dir that cannot be used leaves ONNX Runtime to its temp folder. */
+    void prepareQuietly() {
+        try {
+            prepare(workDir);
+        } catch (EdgeperfException e) {
+            // the command does not need the work dir for anything else
+        }
     }
 
     static Path prepare(Path dir) {

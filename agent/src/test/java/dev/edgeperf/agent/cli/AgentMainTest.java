@@ -151,7 +151,7 @@ class AgentMainTest {
 
     @Test
     void infoJsonHasTheHardwareFields() throws Exception {
-        assertThat(run("info", "--json")).isZero();
+        assertThat(run("info", "--json", "--work-dir", WORK.toString())).isZero();
         JsonNode hw = new ObjectMapper().readTree(out.toString());
         assertThat(hw.get("fingerprint").asText()).matches("[0-9a-f]{16}");
         assertThat(hw.get("logicalCores").asInt()).isPositive();
