@@ -1,11 +1,11 @@
 package dev.edgeperf.agent.calibrate;
 
-import dev.edgeperf.agent.measure.Measurement;
 import dev.edgeperf.agent.measure.MeasurementRequest;
+import dev.edgeperf.agent.measure.MeasurementResult;
 import dev.edgeperf.agent.measure.MeasurementRunner;
-import dev.edgeperf.agent.measure.MeasurementSettings;
 import dev.edgeperf.agent.measure.ProgressListener;
 import dev.edgeperf.core.EdgeperfException;
+import dev.edgeperf.core.measure.MeasurementSettings;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -44,13 +44,13 @@ public final class Calibrator {
         try {
             Files.createDirectories(scratch);
             step.accept("matmul " + sizes.matmul() + "^3");
-            Measurement mm = run("matmul", MicroModels.matmul(sizes.matmul()), sizes.matmul(), threads, HEAVY);
+            MeasurementResult mm = run("matmul", MicroModels.matmul(sizes.matmul()), sizes.matmul(), threads, HEAVY);
             step.accept("conv " + sizes.convChannels() + "x" + sizes.convSize() + "^2 3x3");
-            Measurement conv = run("conv", MicroModels.conv(sizes.convChannels(), sizes.convSize()), 1, threads, HEAVY);
+            MeasurementResult conv = run("conv", MicroModels.conv(sizes.convChannels(), sizes.convSize()), 1, threads, HEAVY);
             step.accept("add " + sizes.addElements() + " floats");
-            Measurement add = run("add", MicroModels.add(), sizes.addElements(), threads, HEAVY);
+            MeasurementResult add = run("add", MicroModels.add(), sizes.addElements(), threads, HEAVY);
             step.accept("tiny op");
-            Measurement tiny = run("tiny", MicroModels.tiny(), 1, threads, TINY);
+            MeasurementResult tiny = run("tiny", MicroModels.tiny(), 1, threads, TINY);
             return new CalibrationFigures(
                     sizes.matmulFlops() / seconds(mm) / 1e9,
                     sizes.convFlops() / seconds(conv) / 1e9,
@@ -62,7 +62,7 @@ public final class Calibrator {
         }
     }
 
-    private Measurement run(String name, byte[] model, int batch, int threads, MeasurementSettings settings)
+    private MeasurementResult run(String name, byte[] model, int batch, int threads, MeasurementSettings settings)
             throws IOException {
         Path file = scratch.resolve("calibrate-" + name + ".onnx");
         Files.write(file, model);
@@ -73,7 +73,7 @@ public final class Calibrator {
         }
     }
 
-    private static double seconds(Measurement m) {
+    private static double seconds(MeasurementResult m) {
         return m.computeLatency().p50Ms() / 1e3;
     }
 }

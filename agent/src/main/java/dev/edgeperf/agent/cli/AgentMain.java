@@ -1,6 +1,6 @@
 package dev.edgeperf.agent.cli;
 
-import dev.edgeperf.agent.AgentVersion;
+import dev.edgeperf.core.EdgeperfVersion;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -13,7 +13,7 @@ import picocli.CommandLine.ScopeType;
         subcommands = {RunCommand.class, InfoCommand.class, BenchCommand.class, CalibrateCommand.class,
                 HarnessBenchCommand.class})
 public final class AgentMain implements Callable<Integer> {
-    @Option(names = "--verbose", scope = ScopeType.INHERIT, description = "Print stack traces with errors.")
+    @Option(names = {"-v", "--verbose"}, scope = ScopeType.INHERIT, description = "Print stack traces with errors.")
     boolean verbose;
 
     @CommandLine.Spec
@@ -37,7 +37,7 @@ public final class AgentMain implements Callable<Integer> {
     static final class Version implements CommandLine.IVersionProvider {
         @Override
         public String[] getVersion() {
-            return new String[] {"edgeperf-agent " + AgentVersion.get()};
+            return new String[] {"edgeperf-agent " + EdgeperfVersion.get()};
         }
     }
 }

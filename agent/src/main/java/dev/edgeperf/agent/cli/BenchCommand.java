@@ -2,14 +2,16 @@ package dev.edgeperf.agent.cli;
 
 import dev.edgeperf.agent.measure.ForkedRunner;
 import dev.edgeperf.agent.measure.InferenceRunner;
-import dev.edgeperf.agent.measure.Measurement;
 import dev.edgeperf.agent.measure.MeasurementRequest;
+import dev.edgeperf.agent.measure.MeasurementResult;
 import dev.edgeperf.agent.measure.MeasurementRunner;
-import dev.edgeperf.agent.measure.MeasurementSettings;
+import dev.edgeperf.agent.measure.ProgressListener;
 import dev.edgeperf.agent.probe.DeviceSensors;
 import dev.edgeperf.agent.probe.HardwareInfo;
 import dev.edgeperf.agent.probe.HardwareProbe;
 import dev.edgeperf.core.EdgeperfException;
+import dev.edgeperf.core.ErrorCategory;
+import dev.edgeperf.core.measure.MeasurementSettings;
 import dev.edgeperf.core.zoo.ModelZoo;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -29,7 +31,8 @@ import picocli.CommandLine.Parameters;
 
 /** {@code bench}: measure a model file or zoo model locally, over batch sizes x thread counts. */
 @Command(name = "bench", mixinStandardHelpOptions = true,
-        description = "Measure an ONNX file or a zoo model on this machine, without a coordinator.")
+        description = "Measure an ONNX file or a zoo model on this machine, without a coordinator.",
+        footer = {"", "Example:", "  scripts/agent bench mobilenet-v2 --batch=1,8 --threads=0,2 --target-ci=1%%"})
 final class BenchCommand implements Callable<Integer> {
     @Parameters(index = "0", paramLabel = "MODEL", description = "An .onnx file or a zoo model name (e.g. mnist-cnn).")
     String model;
@@ -47,11 +50,14 @@ final class BenchCommand implements Callable<Integer> {
                     + "(default: ${DEFAULT-VALUE}).")
     List<Integer> concurrency;
 
-    @Option(names = "--in-process", description = "Measure in this JVM instead of a forked worker (debugging).")
+    @Option(names = "--in-process", hidden = true, description = "Measure in this JVM instead of a forked worker (debugging).")
     boolean inProcess;
 
     @CommandLine.Mixin
-    MeasurementOptions measurement;
+    BenchMeasurementOptions measurement;
+
+    @CommandLine.Mixin
+    WorkDirOption work;
 
     @Option(names = "--json", description = "Print a JSON array, one object per configuration.")
     boolean json;
@@ -66,12 +72,13 @@ final class BenchCommand implements Callable<Integer> {
         check(threads, 0, "--threads", "invalid; expected >= 0 (0 = engine default)");
         check(concurrency, 1, "--concurrency", "invalid; expected >= 1");
         Path file = resolveModel(model);
+        Path workDir = work.prepare();
         HardwareInfo hw = HardwareProbe.detectThisMachine();
         MeasurementRunner runner = inProcess
                 ? new InferenceRunner(DeviceSensors.forThisMachine(() -> Double.NaN), hw.physicalCores())
-                : new ForkedRunner(scratchDir(), hw.physicalCores());
+                : new ForkedRunner(scratchDir(workDir), hw.physicalCores());
 
-        List<Measurement> results = new ArrayList<>();
+        List<MeasurementResult> results = new ArrayList<>();
         try (ProgressBar bar = new ProgressBarBuilder().setTaskName("bench " + model)
                 .setInitialMax((long) batches.size() * threads.size() * concurrency.size())
                 .setStyle(ProgressBarStyle.ASCII)
@@ -83,7 +90,7 @@ final class BenchCommand implements Callable<Integer> {
                         String label = "batch " + b + ", threads " + (t == 0 ? "default" : t)
                                 + (c > 1 ? ", concurrency " + c : "");
                         bar.setExtraMessage(label);
-                        results.add(runner.measure(new MeasurementRequest(file, b, t, settings, c),
+                        results.add(measure(runner, new MeasurementRequest(file, b, t, settings.withConcurrency(c)),
                                 (it, ms) -> bar.setExtraMessage(label + ": " + it + " it, " + ms + " ms")));
                         bar.step();
                     }
@@ -100,10 +107,9 @@ final class BenchCommand implements Callable<Integer> {
         return 0;
     }
 
-    private static Path scratchDir() throws IOException {
-        Path dir = Files.createTempDirectory("edgeperf-bench-work-");
-        dir.toFile().deleteOnExit();
-        return dir;
+    private static Path scratchDir(Path workDir) {
+        // ForkedRunner deletes each job's folder after the job.
+        return workDir.resolve("work");
     }
 
     private static void check(List<Integer> values, int min, String flag, String problem) {
@@ -115,6 +121,21 @@ final class BenchCommand implements Callable<Integer> {
     }
 
     /** An existing file, or a zoo model written to a temporary file. */
+    /** A model the user named that does not load is the user's to fix: one line, exit 2. */
+    private MeasurementResult measure(MeasurementRunner runner, MeasurementRequest request, ProgressListener progress) {
+        try {
+            return runner.measure(request, progress);
+        } catch (EdgeperfException e) {
+            if (e.getMessage().startsWith(InferenceRunner.MODEL_LOAD_FAILURE)) {
+                String reason = e.getMessage().substring(e.getMessage().indexOf(": ") + 2);
+                throw new EdgeperfException(ErrorCategory.USER_ERROR, "MODEL " + request.model()
+                        + " is not an ONNX model ONNX Runtime can load (" + reason
+                        + "); expected an .onnx file or a zoo model name", e);
+            }
+            throw e;
+        }
+    }
+
     static Path resolveModel(String model) throws IOException {
         Path p = Path.of(model);
         if (Files.isRegularFile(p)) {
@@ -124,8 +145,9 @@ final class BenchCommand implements Callable<Integer> {
             Path dir = Files.createTempDirectory("edgeperf-bench-");
             Path f = dir.resolve(model + ".onnx");
             Files.write(f, ModelZoo.build(model));
-            f.toFile().deleteOnExit();
+            // deleteOnExit runs in reverse order: the folder must be registered first to go last
             dir.toFile().deleteOnExit();
+            f.toFile().deleteOnExit();
             return f;
         }
         throw EdgeperfException.userError("MODEL '" + model + "' is neither an existing file nor a zoo model (zoo: "

@@ -4,7 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.edgeperf.agent.measure.Measurement;
+import dev.edgeperf.agent.measure.MeasurementResult;
 import dev.edgeperf.core.stats.LatencySummary;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -17,16 +17,16 @@ final class BenchOutput {
     private BenchOutput() {
     }
 
-    static String toJson(List<Measurement> results) throws IOException {
+    static String toJson(List<MeasurementResult> results) throws IOException {
         ObjectMapper mapper = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
         ArrayNode array = mapper.createArrayNode();
-        for (Measurement m : results) {
+        for (MeasurementResult m : results) {
             LatencySummary l = m.computeLatency();
             ObjectNode o = array.addObject();
             o.put("batch", m.batchSize());
             o.put("threads", m.intraOpThreads());
             o.put("concurrency", m.concurrency());
-            o.put("latencyKind", Measurement.COMPUTE);
+            o.put("latencyKind", MeasurementResult.COMPUTE);
             o.put("iterations", m.iterations());
             o.put("p50Ms", l.p50Ms());
             o.put("p90Ms", l.p90Ms());
@@ -44,7 +44,7 @@ final class BenchOutput {
             if (m.endToEndLatency().isPresent()) {
                 LatencySummary e = m.endToEndLatency().get();
                 ObjectNode e2e = o.putObject("endToEnd");
-                e2e.put("latencyKind", Measurement.END_TO_END);
+                e2e.put("latencyKind", MeasurementResult.END_TO_END);
                 e2e.put("iterations", e.count());
                 e2e.put("p50Ms", e.p50Ms());
                 e2e.put("p99Ms", e.p99Ms());
@@ -74,9 +74,9 @@ final class BenchOutput {
         return mapper.writeValueAsString(array);
     }
 
-    static void printTable(PrintWriter out, Path file, List<Measurement> results) {
+    static void printTable(PrintWriter out, Path file, List<MeasurementResult> results) {
         if (!results.isEmpty()) {
-            Measurement first = results.get(0);
+            MeasurementResult first = results.get(0);
             out.printf(Locale.ROOT, "%s: %s %s, %s, %s, compute latency per batch%n", file.getFileName(),
                     first.engine(), first.engineVersion(), first.executionProvider(),
                     first.inProcess() ? "in-process" : "forked worker per configuration");
@@ -84,7 +84,7 @@ final class BenchOutput {
         out.printf(Locale.ROOT, "%5s %7s %4s %9s %10s %21s %10s %10s %10s %10s %12s %9s %9s  %s%n", "batch", "threads",
                 "conc", "iters", "p50 ms", "p50 95% CI ms", "p90 ms", "p99 ms", "p99.9 ms", "e2e p50", "samples/s",
                 "peak MiB", "sess MiB", "stop");
-        for (Measurement m : results) {
+        for (MeasurementResult m : results) {
             LatencySummary l = m.computeLatency();
             out.printf(Locale.ROOT, "%5d %7d %4d %9d %10.4f %21s %10.4f %10.4f %10.4f %10s %12.1f %9s %9s  %s%s%n",
                     m.batchSize(), m.intraOpThreads(), m.concurrency(), m.iterations(), l.p50Ms(),

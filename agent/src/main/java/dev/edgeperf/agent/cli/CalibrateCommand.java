@@ -22,15 +22,15 @@ import picocli.CommandLine.Option;
 /** {@code calibrate}: measure this machine's achievable GFLOPS, memory bandwidth and call overhead. */
 @Command(name = "calibrate", mixinStandardHelpOptions = true,
         description = "Run generated micro-models (MatMul, Conv, elementwise Add, a tiny op) and store the figures "
-                + "in <work-dir>/calibration.json; `run` sends them to the coordinator.")
+                + "in <work-dir>/calibration.json; `run` sends them to the coordinator.",
+        footer = {"", "Example:", "  scripts/agent calibrate --threads=4 --work-dir=/var/lib/edgeperf-agent"})
 final class CalibrateCommand implements Callable<Integer> {
     @Option(names = "--threads", paramLabel = "N", defaultValue = "0",
             description = "Intra-op threads, 0 = engine default (default: ${DEFAULT-VALUE}).")
     int threads;
 
-    @Option(names = "--work-dir", paramLabel = "DIR", defaultValue = "${sys:user.home}/.edgeperf-agent",
-            description = "Where calibration.json goes (default: ${DEFAULT-VALUE}).")
-    Path workDir;
+    @CommandLine.Mixin
+    WorkDirOption work;
 
     @Option(names = "--quick", description = "Small problem sizes (cache-bound figures; for tests and quick looks).")
     boolean quick;
@@ -46,6 +46,7 @@ final class CalibrateCommand implements Callable<Integer> {
         if (threads < 0) {
             throw EdgeperfException.userError("--threads " + threads + " is invalid; expected >= 0 (0 = engine default)");
         }
+        Path workDir = work.prepare();
         HardwareInfo hw = HardwareProbe.detectThisMachine();
         InferenceRunner runner = new InferenceRunner(DeviceSensors.forThisMachine(() -> Double.NaN), hw.physicalCores());
         CalibrationStore store = new CalibrationStore(workDir);

@@ -6,7 +6,7 @@ import picocli.CommandLine;
 
 /**
  * Prints a failed command as one line {@code edgeperf-agent: <message>} on stderr (plus the stack
- * trace with {@code --verbose}) and returns the exit code of the error's category.
+ * trace with {@code -v/--verbose}) and returns the exit code of the error's category.
  */
 final class ErrorHandler implements CommandLine.IExecutionExceptionHandler {
     @Override

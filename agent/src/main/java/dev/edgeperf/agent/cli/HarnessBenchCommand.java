@@ -5,14 +5,14 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.edgeperf.agent.measure.ForkedRunner;
 import dev.edgeperf.agent.measure.InferenceRunner;
-import dev.edgeperf.agent.measure.Measurement;
 import dev.edgeperf.agent.measure.MeasurementRequest;
-import dev.edgeperf.agent.measure.MeasurementSettings;
+import dev.edgeperf.agent.measure.MeasurementResult;
 import dev.edgeperf.agent.measure.RawOrtLoop;
 import dev.edgeperf.agent.probe.DeviceSensors;
 import dev.edgeperf.agent.probe.HardwareInfo;
 import dev.edgeperf.agent.probe.HardwareProbe;
 import dev.edgeperf.core.EdgeperfException;
+import dev.edgeperf.core.measure.MeasurementSettings;
 import dev.edgeperf.core.stats.LatencyHistograms;
 import dev.edgeperf.core.stats.LatencySummary;
 import java.io.PrintWriter;
@@ -35,7 +35,7 @@ import picocli.CommandLine.Parameters;
  * ({@link RawOrtLoop}) give both p50s and their ratio; then two consecutive default (forked)
  * {@code bench} measurements give the run-to-run agreement at p50.
  */
-@Command(name = "bench-harness", mixinStandardHelpOptions = true,
+@Command(name = "bench-harness", mixinStandardHelpOptions = true, hidden = true,
         description = "Compare edgeperf's p50 with a raw ONNX Runtime loop (interleaved blocks), and two "
                 + "consecutive forked bench runs.")
 final class HarnessBenchCommand implements Callable<Integer> {
@@ -64,6 +64,9 @@ final class HarnessBenchCommand implements Callable<Integer> {
     @Option(names = "--json", description = "Print the figures as JSON.")
     boolean json;
 
+    @CommandLine.Mixin
+    WorkDirOption work;
+
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
@@ -73,6 +76,7 @@ final class HarnessBenchCommand implements Callable<Integer> {
             throw EdgeperfException.userError("--batch, --blocks and --iterations must be >= 1 and --threads >= 0");
         }
         Path file = BenchCommand.resolveModel(model);
+        work.prepare();
         HardwareInfo hw = HardwareProbe.detectThisMachine();
         InferenceRunner edgeperf = new InferenceRunner(DeviceSensors.forThisMachine(() -> Double.NaN), hw.physicalCores());
         // exactly `iterations` timed runs per block: no duration minimum, no CI target
@@ -90,7 +94,7 @@ final class HarnessBenchCommand implements Callable<Integer> {
                 if (b % 2 == 1) {
                     rawBlocks.add(rawBlock(loop, raw));
                 }
-                Measurement m = edgeperf.measure(request);
+                MeasurementResult m = edgeperf.measure(request);
                 pooled.add(LatencyHistograms.decode(m.computeHistogram().toByteArray()));
                 edgeBlocks.add(m.computeLatency().p50Ms());
                 if (b % 2 == 0) {

@@ -17,16 +17,22 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /** {@code info}: print the detected hardware. */
-@Command(name = "info", mixinStandardHelpOptions = true, description = "Show the hardware this agent detects.")
+@Command(name = "info", mixinStandardHelpOptions = true, description = "Show the hardware this agent detects.",
+        footer = {"", "Example:", "  scripts/agent info --json"})
 final class InfoCommand implements Callable<Integer> {
     @Option(names = "--json", description = "Print JSON instead of a table.")
     boolean json;
+
+    @CommandLine.Mixin
+    WorkDirOption work;
 
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
     @Override
     public Integer call() throws Exception {
+        // info only reads the engine's version: a work dir it cannot use is no reason to fail
+        work.prepareQuietly();
         HardwareInfo hw = HardwareProbe.detectThisMachine();
         DeviceState now = new DeviceSensors(Path.of("/")).read();
         String engineVersion = InferenceRunner.engineVersion();

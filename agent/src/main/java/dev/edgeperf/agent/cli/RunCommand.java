@@ -1,6 +1,5 @@
 package dev.edgeperf.agent.cli;
 
-import dev.edgeperf.agent.AgentVersion;
 import dev.edgeperf.agent.calibrate.CalibrationFigures;
 import dev.edgeperf.agent.calibrate.CalibrationStore;
 import dev.edgeperf.agent.measure.ForkedRunner;
@@ -13,6 +12,7 @@ import dev.edgeperf.agent.probe.DeviceSensors;
 import dev.edgeperf.agent.probe.HardwareInfo;
 import dev.edgeperf.agent.probe.HardwareProbe;
 import dev.edgeperf.core.EdgeperfException;
+import dev.edgeperf.core.EdgeperfVersion;
 import io.grpc.ManagedChannel;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -30,18 +30,27 @@ import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import oshi.SystemInfo;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /** {@code run}: join a coordinator and measure the jobs it sends until stopped. */
 @Command(name = "run", mixinStandardHelpOptions = true,
-        description = "Connect to a coordinator and run its measurement jobs (one at a time) until stopped.")
+        description = "Connect to a coordinator and run its measurement jobs (one at a time) until stopped.",
+        footer = {"", "Examples:", "  scripts/agent run --coordinator=192.168.1.10:7700 --token-file=join-token",
+                "  export " + RunCommand.COORDINATOR_ENV + "=10.0.0.5:7700 " + RunCommand.TOKEN_FILE_ENV
+                        + "=~/join-token", "  scripts/agent run --name=pi5-kitchen"})
 final class RunCommand implements Callable<Integer> {
     private static final Logger LOG = LoggerFactory.getLogger(RunCommand.class);
     private static final Pattern TARGET = Pattern.compile("([^\\s:/]+|\\[[0-9a-fA-F:.]+\\]):(\\d{1,5})");
 
-    @Option(names = "--coordinator", required = true, paramLabel = "HOST:PORT",
-            description = "Coordinator gRPC address (plaintext unless --tls-ca is given).")
+    static final String COORDINATOR_ENV = "EDGEPERF_COORDINATOR";
+    static final String TOKEN_FILE_ENV = "EDGEPERF_TOKEN_FILE";
+    static final String DEFAULT_TOKEN_FILE = "./edgeperf-data/join-token";
+
+    @Option(names = "--coordinator", paramLabel = "HOST:PORT", defaultValue = "${env:" + COORDINATOR_ENV + "}",
+            description = "Coordinator gRPC address, plaintext unless --tls-ca is given "
+                    + "(default: $" + COORDINATOR_ENV + ").")
     String coordinator;
 
     @Option(names = "--tls-ca", paramLabel = "PEM",
@@ -51,13 +60,16 @@ final class RunCommand implements Callable<Integer> {
     @Option(names = "--name", paramLabel = "NAME", description = "Agent name, unique in the fleet (default: host name).")
     String name;
 
-    @Option(names = "--token-file", paramLabel = "FILE", defaultValue = "./edgeperf-data/join-token",
-            description = "File holding the coordinator's join token (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--token-file", paramLabel = "FILE",
+            defaultValue = "${env:" + TOKEN_FILE_ENV + ":-" + DEFAULT_TOKEN_FILE + "}",
+            description = "File holding the coordinator's join token (default: $" + TOKEN_FILE_ENV + ", else "
+                    + DEFAULT_TOKEN_FILE + ").")
     Path tokenFile;
 
-    @Option(names = "--work-dir", paramLabel = "DIR", defaultValue = "${sys:user.home}/.edgeperf-agent",
-            description = "Artifact cache and result spool (default: ${DEFAULT-VALUE}).")
-    Path workDir;
+    @CommandLine.Mixin
+    WorkDirOption work;
+
+    private Path workDir;
 
     @Option(names = "--labels", paramLabel = "K=V", split = ",", description = "Labels, e.g. rack=a,owner=lab.")
     Map<String, String> labels = new LinkedHashMap<>();
@@ -73,14 +85,22 @@ final class RunCommand implements Callable<Integer> {
                     + "evicted after each download (bytes, or e.g. 512M, 2G; default: ${DEFAULT-VALUE}).")
     long cacheMaxBytes;
 
-    @Option(names = "--in-process",
+    @Option(names = "--in-process", hidden = true,
             description = "Measure every job in this JVM instead of a forked worker per job (debugging).")
     boolean inProcess;
 
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
     @Override
     public Integer call() throws Exception {
+        if (coordinator == null || coordinator.isBlank()) {
+            throw EdgeperfException.userError("no coordinator given; pass --coordinator=HOST:PORT (e.g. "
+                    + "--coordinator=192.168.1.10:7700) or set " + COORDINATOR_ENV);
+        }
         String target = validateTarget(coordinator);
-        String token = readToken(tokenFile);
+        String token = readToken(tokenFile, tokenFileSource());
+        workDir = work.prepare();
         ManagedChannel channel = CoordinatorChannel.open(target, Optional.ofNullable(tlsCa));
         try {
             serve(channel, target, token);
@@ -93,10 +113,9 @@ final class RunCommand implements Callable<Integer> {
     private void serve(ManagedChannel channel, String target, String token) throws IOException {
         HardwareInfo hardware = HardwareProbe.detectThisMachine();
         String agentName = name != null && !name.isBlank() ? name : hardware.hostname();
-        Files.createDirectories(workDir);
         Optional<CalibrationFigures> calibration = readCalibration(workDir);
         AgentConfig config = new AgentConfig(agentName, target, token, tokenFile, workDir, labels, connectTimeout,
-                AgentConfig.DEFAULT_FETCH_TIMEOUT, hardware, AgentVersion.get(), InferenceRunner.engineVersion(),
+                AgentConfig.DEFAULT_FETCH_TIMEOUT, hardware, EdgeperfVersion.get(), InferenceRunner.engineVersion(),
                 calibration.map(CalibrationFigures::toProto), cacheMaxBytes, Optional.ofNullable(tlsCa));
         SystemInfo si = new SystemInfo();
         DeviceSensors sensors = DeviceSensors.forThisMachine(() -> si.getHardware().getSensors().getCpuTemperature());
@@ -134,13 +153,30 @@ final class RunCommand implements Callable<Integer> {
         return value.trim();
     }
 
+    /** Where {@code --token-file}'s value came from, for the error that says where the agent looked. */
+    private String tokenFileSource() {
+        if (spec != null && spec.commandLine().getParseResult() != null
+                && spec.commandLine().getParseResult().hasMatchedOption("--token-file")) {
+            return "--token-file";
+        }
+        String env = System.getenv(TOKEN_FILE_ENV);
+        return env != null && !env.isBlank() ? TOKEN_FILE_ENV : "the default; neither --token-file nor "
+                + TOKEN_FILE_ENV + " was given";
+    }
+
     static String readToken(Path file) {
+        return readToken(file, "--token-file");
+    }
+
+    /** @param source where {@code file} came from ("--token-file", the variable, the default) */
+    static String readToken(Path file, String source) {
         String token;
         try {
             token = Files.readString(file, StandardCharsets.UTF_8).trim();
         } catch (NoSuchFileException e) {
-            throw EdgeperfException.userError("join token file " + file
-                    + " does not exist (copy edgeperf-data/join-token from the coordinator, or pass --token-file)");
+            throw EdgeperfException.userError("join token file " + file + " does not exist (from " + source
+                    + "); copy <data-dir>/join-token from the coordinator's host, then pass --token-file=FILE or set "
+                    + TOKEN_FILE_ENV + "=FILE");
         } catch (IOException e) {
             throw EdgeperfException.userError("cannot read join token file " + file + ": " + e.getMessage());
         }

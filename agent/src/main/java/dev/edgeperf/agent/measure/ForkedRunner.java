@@ -41,7 +41,13 @@ public final class ForkedRunner implements MeasurementRunner {
      * @param defaultThreads what the engine's default thread count resolves to, as in {@link InferenceRunner}
      */
     public ForkedRunner(Path scratch, int defaultThreads) {
-        this(scratch, defaultThreads, WorkerMain.class.getName(), List.of());
+        this(scratch, defaultThreads, WorkerMain.class.getName(), inheritedOptions());
+    }
+
+    /** What a worker inherits: the natives folder of {@link OrtNatives#install}, so it extracts nothing. */
+    static List<String> inheritedOptions() {
+        String natives = System.getProperty(OrtNatives.PROPERTY);
+        return natives == null ? List.of() : List.of("-D" + OrtNatives.PROPERTY + "=" + natives);
     }
 
     ForkedRunner(Path scratch, int defaultThreads, String mainClass, List<String> jvmOptions) {
@@ -52,7 +58,7 @@ public final class ForkedRunner implements MeasurementRunner {
     }
 
     @Override
-    public Measurement measure(MeasurementRequest request, ProgressListener progress) {
+    public MeasurementResult measure(MeasurementRequest request, ProgressListener progress) {
         String file = request.model().getFileName().toString();
         Path dir = null;
         try {
@@ -68,7 +74,7 @@ public final class ForkedRunner implements MeasurementRunner {
         }
     }
 
-    private Measurement runWorker(Path dir, MeasurementRequest request, String file, ProgressListener progress)
+    private MeasurementResult runWorker(Path dir, MeasurementRequest request, String file, ProgressListener progress)
             throws IOException {
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
@@ -117,7 +123,7 @@ public final class ForkedRunner implements MeasurementRunner {
             JobResult r = JobResult.parseFrom(Files.readAllBytes(result));
             Path e2e = dir.resolve(WorkerFiles.END_TO_END);
             ByteString e2eBytes = Files.isRegularFile(e2e) ? ByteString.copyFrom(Files.readAllBytes(e2e)) : ByteString.EMPTY;
-            return MeasurementProto.fromProto(r, e2eBytes);
+            return MeasurementResultProto.fromProto(r, e2eBytes);
         }
         Path failure = dir.resolve(WorkerFiles.FAILURE);
         if (Files.isRegularFile(failure)) {

@@ -11,6 +11,8 @@ import dev.edgeperf.agent.probe.DeviceState;
 import dev.edgeperf.agent.probe.HostFacts;
 import dev.edgeperf.agent.probe.HostProvenance;
 import dev.edgeperf.core.EdgeperfException;
+import dev.edgeperf.core.measure.MeasurementDefaults;
+import dev.edgeperf.core.measure.MeasurementSettings;
 import dev.edgeperf.core.stats.LatencyHistograms;
 import dev.edgeperf.core.stats.LatencySummary;
 import java.nio.file.Path;
@@ -97,7 +99,7 @@ public final class InferenceRunner implements MeasurementRunner {
      *                           {@link #MODEL_LOAD_FAILURE} when the model does not load)
      */
     @Override
-    public Measurement measure(MeasurementRequest request, ProgressListener progress) {
+    public MeasurementResult measure(MeasurementRequest request, ProgressListener progress) {
         String file = request.model().getFileName().toString();
         HostProvenance host = hostFacts.provenance(availableProviders());
         OrtEnvironment env = OrtEnvironment.getEnvironment();
@@ -112,7 +114,7 @@ public final class InferenceRunner implements MeasurementRunner {
             try {
                 session = env.createSession(request.model().toString(), options);
             } catch (OrtException e) {
-                throw EdgeperfException.external(MODEL_LOAD_FAILURE + file + ": " + oneLine(e), e);
+                throw EdgeperfException.external(MODEL_LOAD_FAILURE + file + ": " + briefLoadError(e), e);
             }
             try (session) {
                 double sessionCreateMs = (nanoClock.getAsLong() - t0) / 1e6;
@@ -138,7 +140,7 @@ public final class InferenceRunner implements MeasurementRunner {
         }
     }
 
-    private Measurement phases(MeasurementRequest request, OrtSession session, List<InputTensors> inputs,
+    private MeasurementResult phases(MeasurementRequest request, OrtSession session, List<InputTensors> inputs,
                                double sessionCreateMs, MemoryUse memory, HostProvenance host,
                                ProgressListener progress) throws OrtException {
         MeasurementSettings s = request.settings();
@@ -170,7 +172,7 @@ public final class InferenceRunner implements MeasurementRunner {
         LatencySummary latency = LatencySummary.from(compute.histogram(), TimeUnit.NANOSECONDS);
         double seconds = compute.wallNs() / 1e9;
         double throughput = request.batchSize() * (double) compute.calls() / seconds;
-        return new Measurement(request.batchSize(), threadsFor(request), request.concurrency(), latency,
+        return new MeasurementResult(request.batchSize(), threadsFor(request), request.concurrency(), latency,
                 ByteString.copyFrom(LatencyHistograms.encode(compute.histogram())), endToEnd, endToEndBytes,
                 throughput, seconds, sessionCreateMs, firstInferenceMs, warmups, compute.reason(),
                 latency.medianCi95().relativeHalfWidth(latency.p50Ms()), ENGINE, engineVersion(), EXECUTION_PROVIDER,
@@ -180,6 +182,18 @@ public final class InferenceRunner implements MeasurementRunner {
     /** The intra-op threads the session gets: the request's, or for 0 the physical core count. */
     int threadsFor(MeasurementRequest request) {
         return request.intraOpThreads() > 0 ? request.intraOpThreads() : defaultThreads;
+    }
+
+    /**
+     * ONNX Runtime's load error without its boilerplate: "Error code - ORT_INVALID_PROTOBUF - message:
+     * Load model from /tmp/x.onnx failed:Protobuf parsing failed." becomes "Protobuf parsing failed."
+     * (the caller names the file).
+     */
+    static String briefLoadError(Throwable e) {
+        String m = oneLine(e).replaceFirst("^Error code - ORT_[A-Z_]+ - message: ", "")
+                .replaceFirst("^Load model from .*? failed: ?", "")
+                .replaceFirst("^\\S+\\.(?:cc|cpp|h):\\d+ [^(]*\\([^)]*\\) ", "");
+        return m.isBlank() ? oneLine(e) : m;
     }
 
     static String oneLine(Throwable e) {

@@ -1,5 +1,6 @@
 package dev.edgeperf.agent.measure;
 
+import dev.edgeperf.core.measure.MeasurementSettings;
 import java.nio.file.Path;
 import java.util.Objects;
 
@@ -9,11 +10,10 @@ import java.util.Objects;
  * @param model          the ONNX file
  * @param batchSize      samples per run, >= 1
  * @param intraOpThreads ONNX Runtime intra-op threads, 0 = engine default
- * @param concurrency    threads calling {@code run} on one shared session at once, >= 1; 1 =
- *                       single-stream latency mode, more = throughput mode
+ * @param settings       how long and how hard; its {@code concurrency} is the number of threads
+ *                       calling {@code run} on one shared session at once (1 = single-stream)
  */
-public record MeasurementRequest(Path model, int batchSize, int intraOpThreads, MeasurementSettings settings,
-                                 int concurrency) {
+public record MeasurementRequest(Path model, int batchSize, int intraOpThreads, MeasurementSettings settings) {
     public MeasurementRequest {
         Objects.requireNonNull(model, "model is null");
         Objects.requireNonNull(settings, "settings is null");
@@ -23,13 +23,10 @@ public record MeasurementRequest(Path model, int batchSize, int intraOpThreads, 
         if (intraOpThreads < 0) {
             throw new IllegalArgumentException("intraOpThreads must be >= 0, got " + intraOpThreads);
         }
-        if (concurrency < 1) {
-            throw new IllegalArgumentException("concurrency must be >= 1, got " + concurrency);
-        }
     }
 
-    /** A single-stream request. */
-    public MeasurementRequest(Path model, int batchSize, int intraOpThreads, MeasurementSettings settings) {
-        this(model, batchSize, intraOpThreads, settings, MeasurementDefaults.CONCURRENCY);
+    /** Threads calling {@code run} at once, >= 1. */
+    public int concurrency() {
+        return settings.concurrency();
     }
 }

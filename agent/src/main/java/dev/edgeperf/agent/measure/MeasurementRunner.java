@@ -10,10 +10,10 @@ public interface MeasurementRunner {
      *
      * @throws dev.edgeperf.core.EdgeperfException with the reason, when the model cannot be measured
      */
-    Measurement measure(MeasurementRequest request, ProgressListener progress);
+    MeasurementResult measure(MeasurementRequest request, ProgressListener progress);
 
     /** Measures without progress reports. */
-    default Measurement measure(MeasurementRequest request) {
+    default MeasurementResult measure(MeasurementRequest request) {
         return measure(request, ProgressListener.NONE);
     }
 }

@@ -1,5 +1,7 @@
 package dev.edgeperf.agent.measure;
 
+import dev.edgeperf.core.measure.MeasurementDefaults;
+import dev.edgeperf.core.measure.MeasurementSettings;
 import dev.edgeperf.core.stats.ConfidenceInterval;
 import dev.edgeperf.core.stats.LatencySummary;
 import dev.edgeperf.core.stats.MedianConfidence;
@@ -36,7 +38,8 @@ final class StopRule {
      *                  hand in a snapshot
      */
     Optional<StopReason> check(long iterations, long elapsedNs, HistogramSource histogram) {
-        boolean minimumsMet = iterations >= settings.minIterations() && elapsedNs >= minNs;
+        // min_iterations 0 means no minimum count, yet a summary needs one timed run.
+        boolean minimumsMet = iterations >= Math.max(1, settings.minIterations()) && elapsedNs >= minNs;
         if (minimumsMet && !settings.hasCiTarget()) {
             return Optional.of(StopReason.MIN_ITERATIONS_AND_MIN_DURATION_MET);
         }

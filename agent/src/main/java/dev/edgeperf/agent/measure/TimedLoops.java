@@ -4,6 +4,8 @@ import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OnnxValue;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
+import dev.edgeperf.core.measure.MeasurementDefaults;
+import dev.edgeperf.core.measure.MeasurementSettings;
 import dev.edgeperf.core.stats.LatencySummary;
 import java.util.ArrayList;
 import java.util.Arrays;

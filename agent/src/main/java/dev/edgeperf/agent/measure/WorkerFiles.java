@@ -1,6 +1,7 @@
 package dev.edgeperf.agent.measure;
 
 import dev.edgeperf.core.ErrorCategory;
+import dev.edgeperf.core.measure.MeasurementSettings;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -32,7 +33,8 @@ final class WorkerFiles {
         p.setProperty("model", r.model().toAbsolutePath().toString());
         p.setProperty("batch", Integer.toString(r.batchSize()));
         p.setProperty("threads", Integer.toString(r.intraOpThreads()));
-        p.setProperty("concurrency", Integer.toString(r.concurrency()));
+        p.setProperty("concurrency", Integer.toString(s.concurrency()));
+        p.setProperty("inProcess", Boolean.toString(s.inProcess()));
         p.setProperty("defaultThreads", Integer.toString(defaultThreads));
         p.setProperty("warmupIterations", Integer.toString(s.warmupIterations()));
         p.setProperty("minIterations", Integer.toString(s.minIterations()));
@@ -57,9 +59,10 @@ final class WorkerFiles {
         MeasurementSettings s = new MeasurementSettings(intOf(p, "warmupIterations"), intOf(p, "minIterations"),
                 Long.parseLong(p.getProperty("minDurationMs")), Long.parseLong(p.getProperty("maxDurationMs")),
                 Double.parseDouble(p.getProperty("targetCiHalfWidth")),
-                Boolean.parseBoolean(p.getProperty("warmupUntilStable")));
+                Boolean.parseBoolean(p.getProperty("warmupUntilStable")), intOf(p, "concurrency"),
+                Boolean.parseBoolean(p.getProperty("inProcess")));
         return new Request(new MeasurementRequest(Path.of(p.getProperty("model")), intOf(p, "batch"),
-                intOf(p, "threads"), s, intOf(p, "concurrency")), intOf(p, "defaultThreads"));
+                intOf(p, "threads"), s), intOf(p, "defaultThreads"));
     }
 
     private static int intOf(Properties p, String key) {

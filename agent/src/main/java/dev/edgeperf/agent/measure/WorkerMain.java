@@ -32,14 +32,14 @@ public final class WorkerMain {
             HostFacts facts = new HostFacts(Path.of("/"));
             InferenceRunner runner = new InferenceRunner(DeviceSensors.forThisMachine(() -> Double.NaN),
                     r.defaultThreads(), facts);
-            Measurement m = runner.measure(r.request(), (it, ms) -> {
+            MeasurementResult m = runner.measure(r.request(), (it, ms) -> {
                 out.printf(Locale.ROOT, "%s %d %d%n", WorkerFiles.PROGRESS_PREFIX, it, ms);
                 out.flush();
             });
             m = m.withMemory(m.memory().withPeakRss(facts.peakResidentBytes().orElse(0)), false);
             Files.write(dir.resolve(WorkerFiles.END_TO_END), m.endToEndHistogram().toByteArray());
             // The result file appears last and whole: the parent reads it as the sign of success.
-            AtomicFiles.write(dir.resolve(WorkerFiles.RESULT), MeasurementProto.toProto(m).build().toByteArray());
+            AtomicFiles.write(dir.resolve(WorkerFiles.RESULT), MeasurementResultProto.toProto(m).build().toByteArray());
             System.exit(0);
         } catch (EdgeperfException e) {
             fail(dir, e.category(), e.getMessage());

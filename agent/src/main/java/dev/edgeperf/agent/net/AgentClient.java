@@ -53,6 +53,8 @@ public final class AgentClient implements AutoCloseable {
     /** How long a coordinator may take to answer the hello with a welcome. */
     static final Duration HANDSHAKE_TIMEOUT = Duration.ofSeconds(15);
     static final int DEFAULT_HEARTBEAT_MS = 5_000;
+    /** The longest a coordinator's {@code retry_after_ms} may defer a resend. */
+    static final long MAX_RETRY_AFTER_MS = 600_000;
 
     private final AgentConfig config;
     private final Channel channel;
@@ -65,6 +67,8 @@ public final class AgentClient implements AutoCloseable {
             Executors.newSingleThreadScheduledExecutor(daemon("edgeperf-heartbeat"));
     private final CompletableFuture<Void> stop = new CompletableFuture<>();
     private final Set<String> inFlight = ConcurrentHashMap.newKeySet();
+    /** Backoff per result the coordinator asked to send again later, by "jobId#attempt". */
+    private final java.util.Map<String, Backoff> retries = new ConcurrentHashMap<>();
     private volatile Connection current;
     private volatile String busyJobId = "";
 
@@ -144,7 +148,7 @@ public final class AgentClient implements AutoCloseable {
                     long leftMs = config.connectTimeout().toMillis() - (System.nanoTime() - startNs) / 1_000_000;
                     if (leftMs <= 0) {
                         throw EdgeperfException.external("cannot reach coordinator " + config.target() + ": "
-                                + ConnectFailure.describe(s, config.tlsCa()), s.getCause());
+                                + ConnectFailure.describe(s, config.tlsCa()) + ConnectFailure.hint(s), s.getCause());
                     }
                     delayMs = Math.min(backoff.nextDelayMs(), leftMs);
                     LOG.info("coordinator {} not reachable yet ({}); retrying in {} ms", config.target(),
@@ -283,18 +287,82 @@ public final class AgentClient implements AutoCloseable {
     }
 
     /**
-     * Drops the spooled copy whatever the ack says: a rejected result (a job this agent no longer
-     * holds, another attempt already stored) would be rejected again on every reconnect.
+     * Only a definitive answer drops the spooled copy: STORED, or REJECTED (a job this agent no
+     * longer holds, another attempt already stored), which would be rejected again on every
+     * reconnect. RETRY_LATER (the coordinator's store cannot write now) keeps it and sends it again
+     * with backoff, and after every reconnect, until a definitive answer comes.
      */
     private void onAck(ResultAck ack) {
         String id = LogText.printable(ack.getJobId());
-        boolean deleted = spool.delete(ack.getJobId(), ack.getAttempt());
-        if (ack.getStatusCode() != Status.Code.OK.value()) {
-            LOG.warn("coordinator did not store the result of job {} attempt {}: {}{}; dropped the spooled copy", id,
-                    ack.getAttempt(), LogText.codeName(ack.getStatusCode()),
-                    ack.getStatusMessage().isEmpty() ? "" : ": " + LogText.printable(ack.getStatusMessage()));
-        } else if (deleted) {
-            LOG.info("job {} attempt {} acknowledged", id, ack.getAttempt());
+        String key = ack.getJobId() + "#" + ack.getAttempt();
+        String why = LogText.codeName(ack.getStatusCode())
+                + (ack.getStatusMessage().isEmpty() ? "" : ": " + LogText.printable(ack.getStatusMessage()));
+        switch (AckAction.of(ack)) {
+            case RETRY -> {
+                if (!spool.contains(ack.getJobId(), ack.getAttempt())) {
+                    LOG.debug("retry-later ack for job {} attempt {} with nothing spooled; ignored", id, ack.getAttempt());
+                    return;
+                }
+                long delayMs = Math.max(Math.min(ack.getRetryAfterMs(), MAX_RETRY_AFTER_MS),
+                        retries.computeIfAbsent(key, k -> new Backoff(() -> ThreadLocalRandom.current().nextDouble()))
+                                .nextDelayMs());
+                LOG.warn("coordinator cannot store the result of job {} attempt {} now ({}); kept in the spool, "
+                        + "sending it again in {} ms", id, ack.getAttempt(), why, delayMs);
+                try {
+                    heartbeats.schedule(() -> resend(ack.getJobId(), ack.getAttempt()), delayMs, TimeUnit.MILLISECONDS);
+                } catch (java.util.concurrent.RejectedExecutionException e) {
+                    // shutting down: the copy stays spooled for the next start
+                }
+            }
+            case REJECTED -> {
+                retries.remove(key);
+                spool.delete(ack.getJobId(), ack.getAttempt());
+                LOG.warn("coordinator did not store the result of job {} attempt {}: {}; dropped the spooled copy", id,
+                        ack.getAttempt(), why);
+            }
+            case STORED -> {
+                retries.remove(key);
+                if (spool.delete(ack.getJobId(), ack.getAttempt())) {
+                    LOG.info("job {} attempt {} acknowledged", id, ack.getAttempt());
+                }
+            }
+        }
+    }
+
+    /** Sends a spooled result again, if it is still spooled and the agent is connected. */
+    private void resend(String jobId, int attempt) {
+        spool.read(jobId, attempt).ifPresent(r -> {
+            if (!send(AgentMessage.newBuilder().setResult(r).build())) {
+                LOG.debug("job {} attempt {}: not connected; the result is re-sent after reconnect",
+                        LogText.printable(jobId), attempt);
+            }
+        });
+    }
+
+    /** What an ack asks of the spooled copy; see {@code ResultAck.status} in the contract. */
+    enum AckAction {
+        STORED, REJECTED, RETRY;
+
+        private static final Set<Status.Code> RETRYABLE = Set.of(Status.Code.UNAVAILABLE,
+                Status.Code.RESOURCE_EXHAUSTED, Status.Code.ABORTED, Status.Code.DEADLINE_EXCEEDED,
+                Status.Code.INTERNAL, Status.Code.UNKNOWN);
+
+        static AckAction of(ResultAck ack) {
+            return switch (ack.getStatus()) {
+                case ACK_STATUS_STORED -> STORED;
+                case ACK_STATUS_REJECTED -> REJECTED;
+                case ACK_STATUS_RETRY_LATER -> RETRY;
+                case ACK_STATUS_UNSPECIFIED -> {
+                    if (ack.getStatusCode() == Status.Code.OK.value()) {
+                        yield STORED;
+                    }
+                    Status.Code code = Status.fromCodeValue(ack.getStatusCode()).getCode();
+                    // an out-of-range code maps to UNKNOWN: keeping the copy never loses a result
+                    yield RETRYABLE.contains(code) ? RETRY : REJECTED;
+                }
+                // a newer coordinator's value: keep the copy rather than lose a result
+                case UNRECOGNIZED -> RETRY;
+            };
         }
     }
 

@@ -28,6 +28,18 @@ final class ConnectFailure {
                 .orElseGet(() -> LogText.describe(s));
     }
 
+    /**
+     * What to check when the coordinator never answered: by default {@code serve} listens on loopback
+     * only, so agents on other hosts are refused until it is started with {@code --bind}.
+     */
+    static String hint(Status s) {
+        if (s.getCode() != Status.Code.UNAVAILABLE && s.getCode() != Status.Code.DEADLINE_EXCEEDED) {
+            return "";
+        }
+        return " (is the coordinator running there? `serve` listens on 127.0.0.1 only unless started with "
+                + "--bind=ADDRESS, e.g. --bind=0.0.0.0, for agents on other hosts)";
+    }
+
     private static Optional<String> explainTls(Status s, Optional<Path> tlsCa) {
         if (tlsCa.isEmpty()) {
             if (s.getCode() == Status.Code.UNAVAILABLE && CLOSED_AT_ONCE.equals(s.getDescription())) {

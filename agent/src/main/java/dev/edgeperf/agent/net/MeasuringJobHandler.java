@@ -1,12 +1,12 @@
 package dev.edgeperf.agent.net;
 
 import dev.edgeperf.agent.measure.InferenceRunner;
-import dev.edgeperf.agent.measure.Measurement;
 import dev.edgeperf.agent.measure.MeasurementRequest;
+import dev.edgeperf.agent.measure.MeasurementResult;
 import dev.edgeperf.agent.measure.MeasurementRunner;
-import dev.edgeperf.agent.measure.MeasurementSettings;
 import dev.edgeperf.agent.probe.HardwareInfo;
 import dev.edgeperf.core.EdgeperfException;
+import dev.edgeperf.core.measure.MeasurementSettings;
 import dev.edgeperf.proto.JobAssignment;
 import dev.edgeperf.proto.JobResult;
 import java.nio.file.Path;
@@ -59,15 +59,14 @@ public final class MeasuringJobHandler implements JobHandler {
         MeasurementSettings settings;
         try {
             settings = ProtoMapping.settings(job);
-        } catch (IllegalArgumentException e) {
-            throw EdgeperfException.userError("job " + job.getJobId() + " has invalid settings: " + e.getMessage());
+        } catch (EdgeperfException e) {
+            throw new EdgeperfException(e.category(), "job " + job.getJobId() + ": " + e.getMessage());
         }
         Path model = cache.get(job.getModelDigest());
-        MeasurementRunner chosen = job.getSettings().getInProcess() ? inProcessRunner : runner;
-        Measurement m;
+        MeasurementRunner chosen = settings.inProcess() ? inProcessRunner : runner;
+        MeasurementResult m;
         try {
-            m = chosen.measure(new MeasurementRequest(model, job.getBatchSize(), job.getIntraOpThreads(), settings,
-                    ProtoMapping.concurrency(job)));
+            m = chosen.measure(new MeasurementRequest(model, job.getBatchSize(), job.getIntraOpThreads(), settings));
         } catch (EdgeperfException e) {
             if (e.getMessage().startsWith(InferenceRunner.MODEL_LOAD_FAILURE)) {
                 cache.evict(job.getModelDigest());

@@ -1,10 +1,10 @@
 package dev.edgeperf.agent.net;
 
-import dev.edgeperf.agent.measure.Measurement;
-import dev.edgeperf.agent.measure.MeasurementProto;
-import dev.edgeperf.agent.measure.MeasurementSettings;
+import dev.edgeperf.agent.measure.MeasurementResult;
+import dev.edgeperf.agent.measure.MeasurementResultProto;
 import dev.edgeperf.agent.probe.DeviceState;
 import dev.edgeperf.agent.probe.HardwareInfo;
+import dev.edgeperf.core.measure.MeasurementSettings;
 import dev.edgeperf.core.stats.LatencySummary;
 import dev.edgeperf.proto.Hardware;
 import dev.edgeperf.proto.JobAssignment;
@@ -35,29 +35,27 @@ public final class ProtoMapping {
                 .build();
     }
 
-    /** The job's settings with zero counts and durations replaced by the agent's defaults. */
+    /**
+     * The job's settings, read by the one rule every side shares
+     * ({@link MeasurementSettings#fromProto}): an absent or empty message takes the defaults.
+     *
+     * @throws dev.edgeperf.core.EdgeperfException USER_ERROR naming the field out of range
+     */
     public static MeasurementSettings settings(JobAssignment job) {
-        var s = job.getSettings();
-        return MeasurementSettings.withDefaults(s.getWarmupIterations(), s.getMinIterations(),
-                s.getMinDurationMs(), s.getMaxDurationMs(), s.getTargetCiHalfWidth(), s.getWarmupUntilStable());
-    }
-
-    /** The job's concurrency: 0 and 1 are single-stream. */
-    public static int concurrency(JobAssignment job) {
-        return Math.max(1, job.getSettings().getConcurrency());
+        return MeasurementSettings.fromProto(job.hasSettings() ? job.getSettings() : null);
     }
 
     public static LatencyStats latency(LatencySummary s) {
-        return MeasurementProto.latency(s);
+        return MeasurementResultProto.latency(s);
     }
 
     public static dev.edgeperf.proto.DeviceState deviceState(DeviceState d) {
-        return MeasurementProto.deviceState(d);
+        return MeasurementResultProto.deviceState(d);
     }
 
-    public static JobResult result(JobAssignment job, Measurement m, HardwareInfo hw, String agentVersion,
+    public static JobResult result(JobAssignment job, MeasurementResult m, HardwareInfo hw, String agentVersion,
                                    long finishedUnixMs) {
-        return MeasurementProto.toProto(m)
+        return MeasurementResultProto.toProto(m)
                 .setJobId(job.getJobId())
                 .setAttempt(job.getAttempt())
                 .setJvm(hw.jvm())

@@ -27,6 +27,21 @@ public record CpuInfo(String modelName, int logicalProcessors, List<String> isaF
         return new CpuInfo("", 0, List.of(), Optional.empty(), Optional.empty());
     }
 
+    /**
+     * The same facts with only the features of {@code arch}'s ISA family (x86 flags on x86_64, ARM
+     * ones on aarch64/armv7l): a cpuinfo read through emulation or a mixed fake tree can carry both,
+     * and a Pi never has avx. An unknown arch keeps everything, as nothing says which family is wrong.
+     */
+    public CpuInfo forArch(String arch) {
+        List<String> keep = switch (arch) {
+            case "x86_64", "x86", "i386", "i686" -> CpuInfoParser.X86_FEATURES;
+            case "aarch64", "armv7l" -> CpuInfoParser.ARM_FEATURES;
+            default -> isaFeatures;
+        };
+        return new CpuInfo(modelName, logicalProcessors, isaFeatures.stream().filter(keep::contains).toList(), armCore,
+                boardModel);
+    }
+
     public boolean has(String feature) {
         return isaFeatures.contains(feature);
     }

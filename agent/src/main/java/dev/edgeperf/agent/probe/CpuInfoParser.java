@@ -19,8 +19,9 @@ import java.util.Set;
  * neon (ARM "asimd" on 64-bit, "neon" on 32-bit), asimddp (dot product), fp16 ("asimdhp"/"fphp").
  */
 public final class CpuInfoParser {
-    private static final List<String> X86_FEATURES =
+    static final List<String> X86_FEATURES =
             List.of("sse4_2", "avx", "avx2", "fma", "avx512f", "avx512_vnni", "avx_vnni");
+    static final List<String> ARM_FEATURES = List.of("neon", "asimddp", "fp16");
 
     /** ARM "CPU part" numbers of implementer 0x41 (Arm Ltd) to core names. */
     private static final Map<String, String> ARM_PARTS = Map.ofEntries(

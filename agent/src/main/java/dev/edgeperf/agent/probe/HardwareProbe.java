@@ -1,6 +1,7 @@
 package dev.edgeperf.agent.probe;
 
 import dev.edgeperf.core.io.Digests;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.Locale;
 import java.util.Objects;
@@ -26,9 +27,9 @@ public final class HardwareProbe {
 
     /** Combines OSHI/JVM facts with what the files under the root say. */
     public HardwareInfo assemble(SystemFacts facts) {
-        CpuInfo cpu = new CpuInfoParser(root).parse();
-        DeviceSensors sensors = new DeviceSensors(root);
         String arch = normalizeArch(facts.osArch());
+        CpuInfo cpu = new CpuInfoParser(root).parse().forArch(arch);
+        DeviceSensors sensors = new DeviceSensors(root);
         String board = new BoardDetector(root).detect(arch);
 
         String model = firstNonEmpty(facts.cpuName(), cpu.modelName(), "unknown CPU");
@@ -42,9 +43,26 @@ public final class HardwareProbe {
         long currentHz = sensors.cpuFreqHz().orElse(0);
 
         PeakFlops.Estimate peak = PeakFlops.estimate(arch, cpu, physical, maxHz, currentHz);
-        String fingerprint = fingerprint(model, physical, logical, maxHz, facts.memoryBytes(), arch, board);
-        return new HardwareInfo(model, physical, logical, maxHz, facts.memoryBytes(), facts.os(), arch,
+        long memory = facts.memoryBytes() > 0 ? facts.memoryBytes() : memTotal(root).orElse(0);
+        String fingerprint = fingerprint(model, physical, logical, maxHz, memory, arch, board);
+        return new HardwareInfo(model, physical, logical, maxHz, memory, facts.os(), arch,
                 cpu.isaFeatures(), peak.gflops(), peak.basis(), board, fingerprint, facts.hostname(), facts.jvm());
+    }
+
+    /** {@code MemTotal} of {@code <root>/proc/meminfo} in bytes, when OSHI could not say. */
+    static OptionalLong memTotal(Path root) {
+        try {
+            for (String line : java.nio.file.Files.readAllLines(root.resolve("proc/meminfo"), StandardCharsets.UTF_8)) {
+                if (line.startsWith("MemTotal:")) {
+                    String[] f = line.substring("MemTotal:".length()).trim().split("\\s+");
+                    long kb = Long.parseLong(f[0]);
+                    return kb > 0 ? OptionalLong.of(kb * 1024) : OptionalLong.empty();
+                }
+            }
+        } catch (java.io.IOException | RuntimeException e) {
+            // unknown, like any unreadable sensor
+        }
+        return OptionalLong.empty();
     }
 
     /** Maps JVM/uname architecture names to x86_64, aarch64 or armv7l. */

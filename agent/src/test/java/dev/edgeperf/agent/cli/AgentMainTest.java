@@ -5,19 +5,32 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.edgeperf.agent.measure.OrtNatives;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
 
 class AgentMainTest {
+    /**
+     * The work dir of commands that do not test it. It outlives each test because the first command
+     * points this JVM's ONNX Runtime at its natives folder ({@link OrtNatives#install}), for good.
+     */
+    static final Path WORK = Path.of("target", "agent-main-test-work").toAbsolutePath();
+
     private final StringWriter out = new StringWriter();
     private final StringWriter err = new StringWriter();
+
+    @BeforeAll
+    static void nativesFirst() {
+        OrtNatives.install(WORK);
+    }
 
     private int run(String... args) {
         CommandLine cmd = AgentMain.newCommandLine();
@@ -53,23 +66,25 @@ class AgentMainTest {
         }
         long start = System.nanoTime();
         int code = run("run", "--coordinator", "127.0.0.1:" + port, "--token-file", token.toString(),
-                "--work-dir", dir.resolve("work").toString(), "--connect-timeout", "1s");
+                "--work-dir", WORK.toString(), "--connect-timeout", "1s");
         assertThat(code).isEqualTo(69);
         assertThat(err.toString()).startsWith("edgeperf-agent: cannot reach coordinator 127.0.0.1:" + port + ": ")
+                .contains("--bind=ADDRESS")
                 .hasLineCount(1);
         assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(90));
     }
 
     @Test
     void unknownModelListsTheZoo() {
-        assertThat(run("bench", "no-such-model")).isEqualTo(2);
+        assertThat(run("bench", "--work-dir", WORK.toString(), "no-such-model")).isEqualTo(2);
         assertThat(err.toString()).contains("'no-such-model' is neither an existing file nor a zoo model")
                 .contains("mnist-cnn");
     }
 
     @Test
     void benchJsonHasOneObjectPerConfiguration() throws Exception {
-        int code = run("bench", "mnist-cnn", "--batch", "1,4", "--threads", "1", "--warmup", "1",
+        int code = run("bench", "--work-dir", WORK.toString(), "mnist-cnn", "--batch", "1,4", "--threads", "1",
+                "--warmup", "1",
                 "--min-iterations", "5", "--min-duration-ms", "20", "--max-duration-ms", "120000", "--target-ci", "0", "--json");
         assertThat(code).as(err.toString()).isZero();
         JsonNode array = new ObjectMapper().readTree(out.toString());
@@ -98,7 +113,8 @@ class AgentMainTest {
 
     @Test
     void benchConcurrencyAndTargetCiInProcess() throws Exception {
-        int code = run("bench", "mnist-cnn", "--batch", "2", "--threads", "1", "--concurrency", "1,2", "--warmup", "2",
+        int code = run("bench", "--work-dir", WORK.toString(), "mnist-cnn", "--batch", "2", "--threads", "1",
+                "--concurrency", "1,2", "--warmup", "2",
                 "--min-iterations", "20", "--min-duration-ms", "50", "--max-duration-ms", "120000", "--target-ci", "25%",
                 "--in-process", "--json");
         assertThat(code).as(err.toString()).isZero();
@@ -117,7 +133,7 @@ class AgentMainTest {
 
     @Test
     void badTargetCiIsOneLine() {
-        assertThat(run("bench", "mnist-cnn", "--target-ci", "150%")).isEqualTo(2);
+        assertThat(run("bench", "--work-dir", WORK.toString(), "mnist-cnn", "--target-ci", "150%")).isEqualTo(2);
         assertThat(err.toString()).contains("'150%' is not a fraction in [0, 1)");
     }
 
@@ -135,7 +151,7 @@ class AgentMainTest {
 
     @Test
     void infoJsonHasTheHardwareFields() throws Exception {
-        assertThat(run("info", "--json")).isZero();
+        assertThat(run("info", "--json", "--work-dir", WORK.toString())).isZero();
         JsonNode hw = new ObjectMapper().readTree(out.toString());
         assertThat(hw.get("fingerprint").asText()).matches("[0-9a-f]{16}");
         assertThat(hw.get("logicalCores").asInt()).isPositive();
@@ -182,5 +198,118 @@ class AgentMainTest {
                 dir.resolve("work").toString(), "--tls-ca", missing.toString());
         assertThat(code).isEqualTo(2);
         assertThat(err.toString()).startsWith("edgeperf-agent: --tls-ca " + missing + " does not exist").hasLineCount(1);
+    }
+
+    @Test
+    void workDirThatIsAFileIsOneLineAndExit2(@TempDir Path dir) throws Exception {
+        Path token = Files.writeString(dir.resolve("join-token"), "abc123\n");
+        Path file = Files.writeString(dir.resolve("not-a-dir"), "x");
+        for (String command : new String[] {"run", "bench", "calibrate"}) {
+            err.getBuffer().setLength(0);
+            String[] args = switch (command) {
+                case "run" -> new String[] {"run", "--coordinator=127.0.0.1:7700", "--token-file=" + token,
+                        "--work-dir=" + file};
+                case "bench" -> new String[] {"bench", "mnist-cnn", "--work-dir=" + file};
+                default -> new String[] {"calibrate", "--quick", "--work-dir=" + file};
+            };
+            assertThat(run(args)).as(command).isEqualTo(2);
+            assertThat(err.toString()).as(command).isEqualTo("edgeperf-agent: --work-dir " + file
+                    + " is a file, not a directory; expected a directory (it is created when missing)"
+                    + System.lineSeparator());
+        }
+        err.getBuffer().setLength(0);
+        assertThat(run("run", "--coordinator=127.0.0.1:7700", "--token-file=" + token,
+                "--work-dir=" + file.resolve("below"))).isEqualTo(2);
+        assertThat(err.toString()).startsWith("edgeperf-agent: cannot create --work-dir " + file.resolve("below"))
+                .hasLineCount(1);
+    }
+
+    /** Issue 11: a garbage file gave exit 69 and ONNX Runtime's raw text; it is the user's input. */
+    @Test
+    void benchOnAGarbageFileIsOneUserErrorLineNamingTheFile(@TempDir Path dir) throws Exception {
+        Path junk = Files.writeString(dir.resolve("junk.onnx"), "this is not an onnx model");
+        Path empty = Files.write(dir.resolve("empty.onnx"), new byte[0]);
+        for (Path f : new Path[] {junk, empty}) {
+            err.getBuffer().setLength(0);
+            assertThat(run("bench", f.toString(), "--work-dir", WORK.toString(), "--min-iterations", "1"))
+                    .as(f.toString()).isEqualTo(2);
+            String line = err.toString().lines().filter(l -> l.startsWith("edgeperf-agent:")).findFirst().orElseThrow();
+            assertThat(line).startsWith("edgeperf-agent: MODEL " + f + " is not an ONNX model ONNX Runtime can load (")
+                    .doesNotContain("ORT_", "onnxruntime_src", "Exception");
+        }
+    }
+
+    @Test
+    void stackTracesOnlyWithVerbose(@TempDir Path dir) throws Exception {
+        Path file = Files.writeString(dir.resolve("f"), "x");
+        assertThat(run("bench", "mnist-cnn", "--work-dir=" + file)).isEqualTo(2);
+        assertThat(err.toString()).hasLineCount(1);
+        for (String flag : new String[] {"-v", "--verbose"}) {
+            err.getBuffer().setLength(0);
+            assertThat(run(flag, "bench", "mnist-cnn", "--work-dir=" + file)).isEqualTo(2);
+            assertThat(err.toString()).as(flag).contains("at dev.edgeperf.");
+        }
+    }
+
+    @Test
+    void noCoordinatorSaysHowToGiveOne(@TempDir Path dir) {
+        org.junit.jupiter.api.Assumptions.assumeTrue(System.getenv("EDGEPERF_COORDINATOR") == null);
+        assertThat(run("run", "--token-file", dir.resolve("t").toString())).isEqualTo(2);
+        assertThat(err.toString()).isEqualTo("edgeperf-agent: no coordinator given; pass --coordinator=HOST:PORT "
+                + "(e.g. --coordinator=192.168.1.10:7700) or set EDGEPERF_COORDINATOR" + System.lineSeparator());
+    }
+
+    @Test
+    void missingDefaultTokenFileSaysWhereItLookedAndHowToPassOne() {
+        org.junit.jupiter.api.Assumptions.assumeTrue(System.getenv("EDGEPERF_TOKEN_FILE") == null);
+        assertThat(run("run", "--coordinator=127.0.0.1:7700")).isEqualTo(2);
+        assertThat(err.toString()).startsWith("edgeperf-agent: join token file ./edgeperf-data/join-token does not "
+                + "exist (from the default; neither --token-file nor EDGEPERF_TOKEN_FILE was given)")
+                .contains("--token-file=FILE").contains("EDGEPERF_TOKEN_FILE=FILE").hasLineCount(1);
+    }
+
+    /** The variables are read by picocli from the real environment, so this runs the CLI in a child JVM. */
+    @Test
+    void environmentGivesCoordinatorAndTokenFile(@TempDir Path dir) throws Exception {
+        Path missing = dir.resolve("from-env-token");
+        ProcessBuilder pb = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-cp", System.getProperty("java.class.path"), AgentMain.class.getName(), "run",
+                "--work-dir=" + WORK).redirectErrorStream(true);
+        pb.environment().put("EDGEPERF_COORDINATOR", "bad address");
+        pb.environment().put("EDGEPERF_TOKEN_FILE", missing.toString());
+        Process p = pb.start();
+        String output = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        assertThat(p.waitFor()).isEqualTo(2);
+        assertThat(output).contains("--coordinator 'bad address' is not HOST:PORT");
+
+        pb.environment().put("EDGEPERF_COORDINATOR", "127.0.0.1:7700");
+        p = pb.start();
+        output = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        assertThat(p.waitFor()).isEqualTo(2);
+        assertThat(output).contains("edgeperf-agent: join token file " + missing + " does not exist (from "
+                + "EDGEPERF_TOKEN_FILE)");
+    }
+
+    @Test
+    void everyMainCommandHelpHasAnExampleAndHidesDebuggingFlags() {
+        for (String command : new String[] {"run", "bench", "calibrate", "info"}) {
+            out.getBuffer().setLength(0);
+            assertThat(run(command, "--help")).isZero();
+            assertThat(out.toString()).as(command).containsPattern("Examples?:\\R  scripts/agent " + command)
+                    .doesNotContain("--in-process");
+        }
+        out.getBuffer().setLength(0);
+        assertThat(run("--help")).isZero();
+        assertThat(out.toString()).contains("-v, --verbose").doesNotContain("bench-harness");
+        out.getBuffer().setLength(0);
+        assertThat(run("run", "--help")).isZero();
+        assertThat(out.toString()).contains("--coordinator=HOST:PORT").contains("$EDGEPERF_COORDINATOR")
+                .contains("$EDGEPERF_TOKEN_FILE");
+    }
+
+    @Test
+    void versionIsTheProjectVersion() {
+        assertThat(run("--version")).isZero();
+        assertThat(out.toString().trim()).isEqualTo("edgeperf-agent " + dev.edgeperf.core.EdgeperfVersion.get());
     }
 }

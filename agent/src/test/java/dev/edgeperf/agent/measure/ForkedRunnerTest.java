@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.edgeperf.core.EdgeperfException;
 import dev.edgeperf.core.ErrorCategory;
+import dev.edgeperf.core.measure.MeasurementSettings;
 import dev.edgeperf.core.zoo.ModelZoo;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -22,7 +23,7 @@ class ForkedRunnerTest {
         Path mnist = dir.resolve("mnist-cnn.onnx");
         Files.write(mnist, ModelZoo.build("mnist-cnn"));
         AtomicLong progress = new AtomicLong();
-        Measurement m = new ForkedRunner(dir.resolve("scratch"), 2).measure(
+        MeasurementResult m = new ForkedRunner(dir.resolve("scratch"), 2).measure(
                 new MeasurementRequest(mnist, 2, 1, new MeasurementSettings(2, 30, 50, 120_000)),
                 (it, ms) -> progress.set(it));
         assertThat(m.inProcess()).isFalse();
@@ -35,6 +36,65 @@ class ForkedRunnerTest {
         assertThat(m.host().executionProvidersAvailable()).contains("CPU");
         // the job directory is cleaned up
         assertThat(Files.list(dir.resolve("scratch"))).isEmpty();
+    }
+
+    /**
+     * Issue 11: every JVM that loads ONNX Runtime left an empty onnxruntime-java* folder in the temp
+     * dir. Each worker here gets a temp dir of its own, so other processes on the machine cannot
+     * disturb the count; without the natives folder the same worker leaves one (the control).
+     */
+    @Test
+    void workerWithExtractedNativesLeavesNothingInTheTempDir() throws Exception {
+        Path mnist = dir.resolve("mnist-cnn.onnx");
+        Files.write(mnist, ModelZoo.build("mnist-cnn"));
+        Path natives = OrtNatives.extract(dir.resolve("work")).orElseThrow();
+        Path withNatives = Files.createDirectories(dir.resolve("tmp-with"));
+        Path without = Files.createDirectories(dir.resolve("tmp-without"));
+        MeasurementRequest request = new MeasurementRequest(mnist, 1, 1, new MeasurementSettings(0, 5, 0, 2_000));
+
+        new ForkedRunner(dir.resolve("scratch"), 1, WorkerMain.class.getName(), List.of(
+                "-Djava.io.tmpdir=" + withNatives, "-D" + OrtNatives.PROPERTY + "=" + natives)).measure(request);
+        new ForkedRunner(dir.resolve("scratch"), 1, WorkerMain.class.getName(), List.of(
+                "-Djava.io.tmpdir=" + without)).measure(request);
+
+        assertThat(ortFolders(withNatives)).isEmpty();
+        assertThat(ortFolders(without)).hasSize(1);
+    }
+
+    @Test
+    void nativesAreExtractedOnceAndReused() throws Exception {
+        Path natives = OrtNatives.extract(dir).orElseThrow();
+        assertThat(natives).startsWith(dir.resolve("native"));
+        assertThat(natives.getFileName().toString()).isEqualTo("onnxruntime-1.19.2-" + OrtNatives.platform());
+        Path lib = natives.resolve(System.mapLibraryName("onnxruntime"));
+        Files.setLastModifiedTime(lib, java.nio.file.attribute.FileTime.fromMillis(1_000_000));
+        assertThat(OrtNatives.extract(dir)).contains(natives);
+        assertThat(Files.getLastModifiedTime(lib).toMillis()).as("not rewritten").isEqualTo(1_000_000);
+        try (var files = Files.list(natives)) {
+            assertThat(files.map(f -> f.getFileName().toString())).containsExactlyInAnyOrder(
+                    System.mapLibraryName("onnxruntime"), System.mapLibraryName("onnxruntime4j_jni"));
+        }
+    }
+
+    @Test
+    void workersInheritTheNativesFolderOfTheirParent() {
+        String before = System.getProperty(OrtNatives.PROPERTY);
+        try {
+            System.setProperty(OrtNatives.PROPERTY, "/some/natives");
+            assertThat(ForkedRunner.inheritedOptions()).containsExactly("-D" + OrtNatives.PROPERTY + "=/some/natives");
+            System.clearProperty(OrtNatives.PROPERTY);
+            assertThat(ForkedRunner.inheritedOptions()).isEmpty();
+        } finally {
+            if (before != null) {
+                System.setProperty(OrtNatives.PROPERTY, before);
+            }
+        }
+    }
+
+    private static List<Path> ortFolders(Path tmp) throws Exception {
+        try (var files = Files.list(tmp)) {
+            return files.filter(f -> f.getFileName().toString().startsWith("onnxruntime-java")).toList();
+        }
     }
 
     @Test

@@ -2,6 +2,7 @@ package dev.edgeperf.agent.measure;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.edgeperf.core.measure.MeasurementSettings;
 import dev.edgeperf.core.stats.LatencySummary;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicInteger;

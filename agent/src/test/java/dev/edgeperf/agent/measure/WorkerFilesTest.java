@@ -2,6 +2,7 @@ package dev.edgeperf.agent.measure;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.edgeperf.core.measure.MeasurementSettings;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -14,7 +15,7 @@ class WorkerFilesTest {
     @Test
     void everyRequestFieldAndTheDefaultThreadCountRoundTrip() throws Exception {
         MeasurementRequest asked = new MeasurementRequest(dir.resolve("m.onnx"), 4, 0,
-                new MeasurementSettings(7, 33, 1234, 5678, 0.02, true), 3);
+                new MeasurementSettings(7, 33, 1234, 5678, 0.02, true, 3, true));
 
         WorkerFiles.writeRequest(dir, asked, 6);
         WorkerFiles.Request read = WorkerFiles.readRequest(dir);

@@ -10,6 +10,7 @@ import dev.edgeperf.core.EdgeperfException;
 import dev.edgeperf.core.ErrorCategory;
 import dev.edgeperf.core.io.Digests;
 import dev.edgeperf.core.zoo.ModelZoo;
+import dev.edgeperf.proto.AckStatus;
 import dev.edgeperf.proto.AgentMessage;
 import dev.edgeperf.proto.CoordinatorMessage;
 import dev.edgeperf.proto.JobAssignment;
@@ -243,6 +244,66 @@ class AgentClientTest {
                     + " agent bench-1; dropped the spooled copy");
             assertThat(log.lines(ch.qos.logback.classic.Level.INFO)).contains("job job-ok attempt 1 acknowledged");
         }
+    }
+
+    /**
+     * Issue 11 (disk full): a coordinator whose store cannot write answers RETRY_LATER; the agent
+     * keeps the result spooled, sends it again by itself (no reconnect), and drops it only once stored.
+     */
+    @Test
+    void retryLaterAckKeepsTheResultSpooledAndResendsItUntilStored() throws Exception {
+        coordinator = new FakeCoordinator(TOKEN);
+        ResultSpool spool = new ResultSpool(work.resolve("spool"));
+        JobResult result = JobResult.newBuilder().setJobId("job-full").setAttempt(1).setBatchSize(1).build();
+        Path file = spool.write(result);
+        try (LogCapture log = new LogCapture(AgentClient.class)) {
+            startAgent(TOKEN);
+            coordinator.next(AgentMessage.KindCase.HELLO, WAIT);
+            assertThat(coordinator.next(AgentMessage.KindCase.RESULT, WAIT).getResult()).isEqualTo(result);
+
+            ResultAck retry = ResultAck.newBuilder().setJobId("job-full").setAttempt(1)
+                    .setStatus(AckStatus.ACK_STATUS_RETRY_LATER).setStatusCode(Status.Code.UNAVAILABLE.value())
+                    .setStatusMessage("store unhealthy: disk full").build();
+            coordinator.send(CoordinatorMessage.newBuilder().setAck(retry).build());
+            assertThat(coordinator.next(AgentMessage.KindCase.RESULT, WAIT).getResult()).isEqualTo(result);
+            assertThat(file).exists();
+            // an old coordinator's UNAVAILABLE without the status field is retryable too
+            coordinator.send(CoordinatorMessage.newBuilder().setAck(retry.toBuilder().clearStatus()).build());
+            assertThat(coordinator.next(AgentMessage.KindCase.RESULT, WAIT).getResult()).isEqualTo(result);
+            assertThat(file).exists();
+            assertThat(coordinator.connects.get()).as("resent on the same stream").isEqualTo(1);
+            assertThat(log.lines(ch.qos.logback.classic.Level.WARN)).hasSize(2).allMatch(l -> l.startsWith("coordinator cannot "
+                    + "store the result of job job-full attempt 1 now (UNAVAILABLE: store unhealthy: disk full); kept in"
+                    + " the spool, sending it again in "));
+
+            coordinator.send(CoordinatorMessage.newBuilder().setAck(ResultAck.newBuilder().setJobId("job-full")
+                    .setAttempt(1).setStatus(AckStatus.ACK_STATUS_STORED)).build());
+            awaitGone(file);
+        }
+    }
+
+    @Test
+    void onlyDefinitiveAcksDropTheSpooledCopy() {
+        ResultAck base = ResultAck.newBuilder().setJobId("j").setAttempt(1).build();
+        assertThat(AgentClient.AckAction.of(base)).isEqualTo(AgentClient.AckAction.STORED);
+        for (Status.Code c : new Status.Code[] {Status.Code.UNAVAILABLE, Status.Code.RESOURCE_EXHAUSTED,
+                Status.Code.ABORTED, Status.Code.DEADLINE_EXCEEDED, Status.Code.INTERNAL, Status.Code.UNKNOWN}) {
+            assertThat(AgentClient.AckAction.of(base.toBuilder().setStatusCode(c.value()).build())).as(c.name())
+                    .isEqualTo(AgentClient.AckAction.RETRY);
+        }
+        for (Status.Code c : new Status.Code[] {Status.Code.PERMISSION_DENIED, Status.Code.ALREADY_EXISTS,
+                Status.Code.NOT_FOUND, Status.Code.INVALID_ARGUMENT, Status.Code.FAILED_PRECONDITION}) {
+            assertThat(AgentClient.AckAction.of(base.toBuilder().setStatusCode(c.value()).build())).as(c.name())
+                    .isEqualTo(AgentClient.AckAction.REJECTED);
+        }
+        // the explicit status wins over the code
+        assertThat(AgentClient.AckAction.of(base.toBuilder().setStatusCode(Status.Code.UNAVAILABLE.value())
+                .setStatus(AckStatus.ACK_STATUS_REJECTED).build())).isEqualTo(AgentClient.AckAction.REJECTED);
+        assertThat(AgentClient.AckAction.of(base.toBuilder().setStatus(AckStatus.ACK_STATUS_RETRY_LATER).build()))
+                .isEqualTo(AgentClient.AckAction.RETRY);
+        // a status this agent does not know (a newer coordinator) keeps the copy
+        assertThat(AgentClient.AckAction.of(base.toBuilder().setStatusValue(42).build()))
+                .isEqualTo(AgentClient.AckAction.RETRY);
     }
 
     @Test

@@ -66,6 +66,18 @@ class MeasuringJobHandlerTest {
         assertThat(f).doesNotExist();
     }
 
+    /** Issue 11: a target the coordinator used to accept fails the job with the same line as everywhere. */
+    @Test
+    void outOfRangeSettingsFailTheJobWithOneUserErrorLine() throws Exception {
+        Path f = cached(ModelZoo.build("mnist-cnn"));
+        assertThatThrownBy(() -> handler().execute(job(f, MeasurementSettings.newBuilder().setMaxDurationMs(1000)
+                .setTargetCiHalfWidth(0.0005).build())))
+                .isInstanceOfSatisfying(EdgeperfException.class,
+                        e -> assertThat(e.category()).isEqualTo(dev.edgeperf.core.ErrorCategory.USER_ERROR))
+                .hasMessageStartingWith("job j1: measurement setting target_ci_half_width=5.0E-4 is out of range")
+                .hasMessageNotContaining("\n");
+    }
+
     @Test
     void newSettingsFieldsReachTheResult() throws Exception {
         Path f = cached(ModelZoo.build("mnist-cnn"));
@@ -109,8 +121,8 @@ class MeasuringJobHandlerTest {
             assertThat(r.batchSize()).isEqualTo(4);
             assertThat(r.intraOpThreads()).isZero();
             assertThat(r.concurrency()).isEqualTo(3);
-            assertThat(r.settings()).isEqualTo(new dev.edgeperf.agent.measure.MeasurementSettings(7, 33, 1234, 5678,
-                    0.02, true));
+            assertThat(r.settings().withInProcess(false)).isEqualTo(new dev.edgeperf.core.measure.MeasurementSettings(
+                    7, 33, 1234, 5678, 0.02, true, 3, false));
         }
     }
 

@@ -36,6 +36,23 @@ class HardwareProbeTest {
         assertThat(otherBoard.fingerprint()).isNotEqualTo(first.fingerprint());
     }
 
+    /** ISA flags belong to one family: an x86 flag list never gives an ARM board avx, nor a PC neon. */
+    @Test
+    void isaFeaturesAreFilteredByArchitecture(@TempDir Path x86, @TempDir Path arm) throws Exception {
+        FakeTrees.write(x86, "proc/cpuinfo", FakeTrees.xeonAvx512CpuInfo().replace("flags\t\t: ",
+                "flags\t\t: asimd asimddp asimdhp neon "));
+        HardwareInfo pc = new HardwareProbe(x86).assemble(new SystemFacts("Xeon", 2, 2, 0, 8L << 30, "Linux", "pc",
+                "amd64", "jvm"));
+        assertThat(pc.isaFeatures()).contains("avx512f", "avx2", "fma").doesNotContain("neon", "asimddp", "fp16");
+
+        FakeTrees.pi5(arm);
+        FakeTrees.write(arm, "proc/cpuinfo", FakeTrees.pi5CpuInfo().replace("Features\t: ",
+                "Features\t: avx avx2 fma avx512f sse4_2 "));
+        HardwareInfo pi = new HardwareProbe(arm).assemble(piFacts(0));
+        assertThat(pi.isaFeatures()).containsExactly("neon", "asimddp", "fp16");
+        assertThat(pi.peakBasis()).doesNotContain("avx", "fma");
+    }
+
     @Test
     void archNames() {
         assertThat(HardwareProbe.normalizeArch("amd64")).isEqualTo("x86_64");

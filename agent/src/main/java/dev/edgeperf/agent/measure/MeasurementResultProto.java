@@ -16,20 +16,20 @@ import java.util.OptionalLong;
 import java.util.concurrent.TimeUnit;
 
 /**
- * A {@link Measurement} as the measurement fields of a {@code JobResult} and back: the form a
+ * A {@link MeasurementResult} as the measurement fields of a {@code JobResult} and back: the form a
  * forked worker hands its result to the agent in, and the agent sends to the coordinator. Latency
  * summaries come back from the encoded histograms, so nothing is lost but the raw throttling
  * signals (their evidence text travels).
  */
-public final class MeasurementProto {
+public final class MeasurementResultProto {
     /** Separates throttle evidence items in {@code throttle_evidence}. */
     static final String EVIDENCE_SEPARATOR = "; ";
 
-    private MeasurementProto() {
+    private MeasurementResultProto() {
     }
 
     /** The measurement fields of a {@code JobResult}; the caller adds job id, attempt and host identity. */
-    public static JobResult.Builder toProto(Measurement m) {
+    public static JobResult.Builder toProto(MeasurementResult m) {
         LatencySummary l = m.computeLatency();
         JobResult.Builder b = JobResult.newBuilder()
                 .setBatchSize(m.batchSize())
@@ -69,7 +69,7 @@ public final class MeasurementProto {
      *                          field); empty when there was none
      * @throws IllegalArgumentException when the result carries no compute histogram
      */
-    public static Measurement fromProto(JobResult r, ByteString endToEndHistogram) {
+    public static MeasurementResult fromProto(JobResult r, ByteString endToEndHistogram) {
         if (r.getLatencyHistogram().isEmpty()) {
             throw new IllegalArgumentException("result has no latency_histogram");
         }
@@ -86,7 +86,7 @@ public final class MeasurementProto {
                 new ArrayList<>(r.getExecutionProvidersAvailableList()));
         double timedSeconds = r.getThroughputSamplesPerS() > 0
                 ? r.getBatchSize() * (double) compute.count() / r.getThroughputSamplesPerS() : 0;
-        return new Measurement(r.getBatchSize(), r.getIntraOpThreads(), Math.max(1, r.getConcurrency()), compute,
+        return new MeasurementResult(r.getBatchSize(), r.getIntraOpThreads(), Math.max(1, r.getConcurrency()), compute,
                 r.getLatencyHistogram(), e2e, endToEndHistogram, r.getThroughputSamplesPerS(), timedSeconds,
                 r.getSessionCreateMs(), r.getFirstInferenceMs(), r.getWarmupIterations(),
                 StopReason.fromWireName(r.getStopReason()), compute.medianCi95().relativeHalfWidth(compute.p50Ms()),

@@ -28,7 +28,7 @@ import java.util.Optional;
  * @param throttleEvidence       see {@link DeviceState#throttleEvidence(DeviceState, DeviceState)}; empty = not throttled
  * @param inProcess              measured in the agent's JVM rather than a forked worker
  */
-public record Measurement(int batchSize, int intraOpThreads, int concurrency, LatencySummary computeLatency,
+public record MeasurementResult(int batchSize, int intraOpThreads, int concurrency, LatencySummary computeLatency,
                           ByteString computeHistogram, Optional<LatencySummary> endToEndLatency,
                           ByteString endToEndHistogram, double throughputSamplesPerS, double timedSeconds,
                           double sessionCreateMs, double firstInferenceMs, int warmupIterations,
@@ -40,7 +40,7 @@ public record Measurement(int batchSize, int intraOpThreads, int concurrency, La
     /** What {@link #endToEndLatency()} includes. */
     public static final String END_TO_END = "end_to_end";
 
-    public Measurement {
+    public MeasurementResult {
         Objects.requireNonNull(computeLatency, "computeLatency is null");
         Objects.requireNonNull(computeHistogram, "computeHistogram is null");
         Objects.requireNonNull(endToEndLatency, "endToEndLatency is null");
@@ -70,8 +70,8 @@ public record Measurement(int batchSize, int intraOpThreads, int concurrency, La
     }
 
     /** The same measurement with another memory figure and isolation flag (set by the forking parent). */
-    public Measurement withMemory(MemoryUse newMemory, boolean newInProcess) {
-        return new Measurement(batchSize, intraOpThreads, concurrency, computeLatency, computeHistogram,
+    public MeasurementResult withMemory(MemoryUse newMemory, boolean newInProcess) {
+        return new MeasurementResult(batchSize, intraOpThreads, concurrency, computeLatency, computeHistogram,
                 endToEndLatency, endToEndHistogram, throughputSamplesPerS, timedSeconds, sessionCreateMs,
                 firstInferenceMs, warmupIterations, stopReason, ciRelativeHalfWidth, engine, engineVersion,
                 executionProvider, before, after, throttleEvidence, host, newMemory, newInProcess);
