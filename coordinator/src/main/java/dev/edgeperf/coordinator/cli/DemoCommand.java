@@ -3,6 +3,7 @@ package dev.edgeperf.coordinator.cli;
 import dev.edgeperf.coordinator.app.AgentProcesses;
 import dev.edgeperf.coordinator.app.CoordinatorConfig;
 import dev.edgeperf.coordinator.app.CoordinatorRuntime;
+import dev.edgeperf.coordinator.app.StopSignals;
 import dev.edgeperf.coordinator.schedule.SchedulerSettings;
 import dev.edgeperf.core.EdgeperfException;
 import dev.edgeperf.proto.CampaignStatus;
@@ -54,6 +55,7 @@ final class DemoCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws InterruptedException {
+        server.validate();
         if (agents < 1 || agents > 16) {
             throw EdgeperfException.userError("--agents must be between 1 and 16, got '" + agents + "'");
         }
@@ -67,6 +69,11 @@ final class DemoCommand implements Callable<Integer> {
             runtime.close();
         }, "edgeperf-demo-shutdown");
         Runtime.getRuntime().addShutdownHook(shutdown);
+        StopSignals.install(() -> {
+            processes.close();
+            runtime.close();
+            System.exit(130); // the main thread may be waiting on agents or the campaign, not on the server
+        });
         try {
             out.println(runtime.listeningLine());
             out.flush();
