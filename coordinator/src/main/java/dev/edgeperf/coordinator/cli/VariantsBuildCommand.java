@@ -146,12 +146,20 @@ final class VariantsBuildCommand implements Callable<Integer> {
                     + "fashion-mnist, got '" + calibration + "'");
         }
         Path target = out.toAbsolutePath().normalize();
-        Files.createDirectories(target.getParent());
-        Path staging = Files.createTempDirectory(target.getParent(), "." + target.getFileName() + ".partial-");
+        Map<String, Object> previous = VariantsManifest.readPrevious(target, modelName,
+                dev.edgeperf.coordinator.artifacts.ArtifactStore.sha256(baselineBytes));
+        // The staging folder is made before the long build, so a folder that cannot be written fails now.
+        Path staging = createStaging(target);
         Map<String, Object> manifest;
         try {
             manifest = build(recipes, baseline, baselineBytes, modelName, isFile, inputs, staging);
-            publish(staging, target, manifest);
+            List<String> built = files(manifest);
+            if (previous != null) {
+                manifest = VariantsManifest.merge(previous, manifest);
+            }
+            publish(staging, target, built, manifest);
+        } catch (IOException e) {
+            throw EdgeperfException.userError("cannot write --out " + out + ": " + IoReasons.of(e));
         } finally {
             VariantsManifest.deleteTree(staging);
         }
@@ -292,18 +300,32 @@ final class VariantsBuildCommand implements Callable<Integer> {
         }
     }
 
+    private Path createStaging(Path target) {
+        Path parent = target.getParent();
+        try {
+            Files.createDirectories(parent);
+            return Files.createTempDirectory(parent, "." + target.getFileName() + ".partial-");
+        } catch (IOException e) {
+            throw EdgeperfException.userError("cannot write --out " + out + ": cannot create a folder in " + parent
+                    + " (" + IoReasons.of(e) + ")");
+        }
+    }
+
     /** Moves the built files into {@code target}, then writes the manifest (temp + rename). */
-    private static void publish(Path staging, Path target, Map<String, Object> manifest) throws IOException {
+    private static void publish(Path staging, Path target, List<String> built, Map<String, Object> manifest)
+            throws IOException {
         Files.createDirectories(target);
-        @SuppressWarnings("unchecked")
-        List<Map<String, Object>> entries = (List<Map<String, Object>>) manifest.get("variants");
-        for (Map<String, Object> e : entries) {
-            String name = (String) e.get("file");
+        for (String name : built) {
             VariantsManifest.move(staging.resolve(name), target.resolve(name));
         }
         Path tmp = staging.resolve("manifest.json");
         Files.writeString(tmp, CampaignReport.write(manifest) + "\n");
         VariantsManifest.move(tmp, target.resolve("manifest.json"));
+    }
+
+    @SuppressWarnings("unchecked")
+    private static List<String> files(Map<String, Object> manifest) {
+        return ((List<Map<String, Object>>) manifest.get("variants")).stream().map(e -> (String) e.get("file")).toList();
     }
 
     private void progress(String format, Object... args) {
