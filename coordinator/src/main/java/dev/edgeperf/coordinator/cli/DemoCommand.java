@@ -28,7 +28,8 @@ import picocli.CommandLine.Model.CommandSpec;
  * takes N x 3 jobs' time, each bounded by {@link #SETTINGS}' max duration.
  */
 @Command(name = "demo", mixinStandardHelpOptions = true,
-        description = "Run a coordinator and local agents, measure mnist-cnn and show the results.")
+        description = "Run a coordinator and local agents, measure mnist-cnn and show the results.",
+        footer = {"%nExamples:", "  edgeperf demo", "  edgeperf demo --agents 1 --exit --grpc-port=0 --http-port=0"})
 final class DemoCommand implements Callable<Integer> {
     static final List<String> MODELS = List.of("mnist-cnn");
     static final List<Integer> BATCHES = List.of(1, 8, 32);
@@ -38,7 +39,7 @@ final class DemoCommand implements Callable<Integer> {
     static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(60);
     static final Duration CAMPAIGN_TIMEOUT = Duration.ofMinutes(10);
 
-    @Option(names = "--agents", defaultValue = "2", description = "Local agent processes (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--agents", paramLabel = "N", defaultValue = "2", description = "Local agent processes (default: ${DEFAULT-VALUE}).")
     int agents;
 
     @Option(names = "--exit", description = "Stop everything once the results are printed instead of waiting for Ctrl-C.")

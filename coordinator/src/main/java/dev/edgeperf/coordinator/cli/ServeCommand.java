@@ -17,7 +17,9 @@ import picocli.CommandLine.Model.CommandSpec;
 
 /** {@code edgeperf serve}: runs the coordinator until it is stopped. */
 @Command(name = "serve", mixinStandardHelpOptions = true,
-        description = "Run the coordinator: gRPC for agents and the CLI, HTTP for the dashboard.")
+        description = "Run the coordinator: gRPC for agents and the CLI, HTTP for the dashboard.",
+        footer = {"%nExamples:", "  edgeperf serve --data-dir /var/lib/edgeperf",
+            "  edgeperf serve --bind 0.0.0.0 --grpc-port=7700 --tls-cert cert.pem --tls-key key.pem"})
 final class ServeCommand implements Callable<Integer> {
     @Mixin
     ServerOptions server;
@@ -96,8 +98,9 @@ final class ServeCommand implements Callable<Integer> {
                 + " listen on, independent of --bind (default: ${DEFAULT-VALUE}).")
         String httpBind;
 
-        @Option(names = "--data-dir", paramLabel = "DIR", defaultValue = "./edgeperf-data",
-                description = "Database, artifacts, join token and logs (default: ${DEFAULT-VALUE}).")
+        @Option(names = "--data-dir", paramLabel = "DIR", defaultValue = "${env:EDGEPERF_DATA_DIR:-./edgeperf-data}",
+                description = "Database, artifacts, join token and logs; one coordinator at a time"
+                        + " (default: $EDGEPERF_DATA_DIR, else ./edgeperf-data).")
         Path dataDir;
 
         /** @throws EdgeperfException USER_ERROR naming the flag, its value and the range */

@@ -48,7 +48,10 @@ import picocli.CommandLine.Model.CommandSpec;
  */
 @Command(name = "build", mixinStandardHelpOptions = true,
         description = "Build variant ONNX files of a zoo model or an ONNX file, with fidelity, accuracy and the ORT "
-                + "kernels that really run, and write DIR/manifest.json.")
+                + "kernels that really run, and write DIR/manifest.json.",
+        footer = {"%nExample:", "  edgeperf variants build mnist-cnn --out variants/ --calibration mnist"
+                + " --variants baseline,quantized:int8-static,clustered:16",
+            "A second build into the same DIR adds its recipes to DIR/manifest.json."})
 final class VariantsBuildCommand implements Callable<Integer> {
     @Parameters(paramLabel = "MODEL", description = "Zoo name (see models list) or path to an .onnx file.")
     String model;
@@ -97,7 +100,7 @@ final class VariantsBuildCommand implements Callable<Integer> {
             description = "Adam learning rate of the first fine-tuning epoch (default: ${DEFAULT-VALUE}).")
     double finetuneLr;
 
-    @Option(names = "--threads", defaultValue = "2", description = "ONNX Runtime intra-op threads (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--threads", paramLabel = "N", defaultValue = "2", description = "ONNX Runtime intra-op threads (default: ${DEFAULT-VALUE}).")
     int threads;
 
     @Mixin
