@@ -103,6 +103,7 @@ class CoordinatorLifecycleIT {
 
         coordinator.destroy(); // SIGTERM
         assertThat(coordinator.waitFor(60, TimeUnit.SECONDS)).as("coordinator stops").isTrue();
+        assertThat(coordinator.exitValue()).as("a requested stop is a clean exit").isZero();
 
         assertThat(Files.readString(log)).doesNotContain(" WARN ").doesNotContain(" ERROR ")
                 .doesNotContain("Exception");

@@ -207,8 +207,13 @@ public final class CoordinatorRuntime implements AutoCloseable {
         return campaigns;
     }
 
+    /** Returns once gRPC has stopped and, when {@link #close} stopped it, once close has finished too. */
     public void blockUntilShutdown() throws InterruptedException {
         grpc.blockUntilShutdown();
+        if (closed) {
+            // the caller exits next, and H2's shutdown hook must not close the database under close()
+            stopped.await();
+        }
     }
 
     /**
@@ -240,8 +245,10 @@ public final class CoordinatorRuntime implements AutoCloseable {
         grpcExecutor.shutdownNow();
         Database.close(dataSource);
         lock.close();
+        stopped.countDown();
     }
 
-    private boolean closed;
+    private volatile boolean closed;
+    private final java.util.concurrent.CountDownLatch stopped = new java.util.concurrent.CountDownLatch(1);
 
 }
