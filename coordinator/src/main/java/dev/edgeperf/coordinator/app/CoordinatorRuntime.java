@@ -5,6 +5,7 @@ import dev.edgeperf.coordinator.fleet.FleetRegistry;
 import dev.edgeperf.coordinator.grpc.AgentServiceImpl;
 import dev.edgeperf.coordinator.grpc.ArtifactServiceImpl;
 import dev.edgeperf.coordinator.grpc.CampaignServiceImpl;
+import dev.edgeperf.coordinator.grpc.ConnectionFailureLog;
 import dev.edgeperf.coordinator.grpc.CoordinatorGrpcServer;
 import dev.edgeperf.coordinator.grpc.TokenAuthInterceptor;
 import dev.edgeperf.coordinator.http.DashboardServer;
@@ -44,12 +45,15 @@ public final class CoordinatorRuntime implements AutoCloseable {
     private final DashboardServer http;
     private final ScheduledExecutorService reaper;
     private final ExecutorService grpcExecutor;
+    private final DataDirLock lock;
     /** Threads serving gRPC calls; handlers only touch memory and the database, never wait on agents. */
     static final int GRPC_THREADS = 16;
 
     private CoordinatorRuntime(CoordinatorConfig config, DataSource dataSource, Store store, FleetRegistry fleet,
                                Campaigns campaigns, String joinToken, CoordinatorGrpcServer grpc,
-                               DashboardServer http, ScheduledExecutorService reaper, ExecutorService grpcExecutor) {
+                               DashboardServer http, ScheduledExecutorService reaper, ExecutorService grpcExecutor,
+                               DataDirLock lock) {
+        this.lock = lock;
         this.reaper = reaper;
         this.grpcExecutor = grpcExecutor;
         this.config = config;
@@ -65,11 +69,22 @@ public final class CoordinatorRuntime implements AutoCloseable {
     /**
      * Migrates the database, writes/reads the join token and starts both servers; on any failure,
      * whatever was started is stopped again before the exception leaves.
+     *
+     * @throws EdgeperfException USER_ERROR naming the holder when another coordinator holds the data folder
      */
     public static CoordinatorRuntime start(CoordinatorConfig config) {
         Path dataDir = config.dataDir();
-        String token = JoinToken.loadOrCreate(dataDir);
-        DataSource dataSource = Database.open(config.jdbcUrl().orElse(Database.defaultUrl(dataDir)));
+        // First of all: a second coordinator must not touch the token, the database or the agents' rows.
+        DataDirLock lock = DataDirLock.acquire(dataDir);
+        String token;
+        DataSource dataSource;
+        try {
+            token = JoinToken.loadOrCreate(dataDir);
+            dataSource = Database.open(config.jdbcUrl().orElse(Database.defaultUrl(dataDir)));
+        } catch (RuntimeException e) {
+            lock.close();
+            throw e;
+        }
         CoordinatorGrpcServer grpc = null;
         DashboardServer http = null;
         ScheduledExecutorService reaper = null;
@@ -87,6 +102,8 @@ public final class CoordinatorRuntime implements AutoCloseable {
             NettyServerBuilder builder = NettyServerBuilder.forAddress(
                     new InetSocketAddress(config.bindHost(), config.grpcPort()));
             config.tls().ifPresent(tls -> useTls(builder, tls));
+            // garbage on the port: one WARN line per peer a minute instead of a stack trace per connection
+            ConnectionFailureLog.install(builder);
             // A bounded pool: with a thousand agents, gRPC's default cached pool runs a thread per busy
             // stream and they all fight (unfairly) over the ten database connections; a fixed pool
             // queues the work in arrival order instead.
@@ -121,8 +138,9 @@ public final class CoordinatorRuntime implements AutoCloseable {
                     LOG.warn("lease check failed: {}", e.toString());
                 }
             }, every, every, TimeUnit.MILLISECONDS);
+            lock.describe(config.bindHost() + ":" + grpc.port(), config.httpBindHost() + ":" + http.port());
             return new CoordinatorRuntime(config, dataSource, store, fleet, campaigns, token, grpc, http, reaper,
-                    grpcExecutor);
+                    grpcExecutor, lock);
         } catch (RuntimeException e) {
             if (reaper != null) {
                 reaper.shutdownNow();
@@ -137,6 +155,7 @@ public final class CoordinatorRuntime implements AutoCloseable {
                 grpc.stop();
             }
             Database.close(dataSource);
+            lock.close();
             throw e;
         }
     }
@@ -194,13 +213,25 @@ public final class CoordinatorRuntime implements AutoCloseable {
         return campaigns;
     }
 
+    /** Returns once gRPC has stopped and, when {@link #close} stopped it, once close has finished too. */
     public void blockUntilShutdown() throws InterruptedException {
         grpc.blockUntilShutdown();
+        if (closed) {
+            // the caller exits next, and H2's shutdown hook must not close the database under close()
+            stopped.await();
+        }
     }
 
-    /** Stops HTTP, then gRPC (bounded), then releases the database. Idempotent enough for shutdown hooks. */
+    /**
+     * Stops everything that may still write (lease reaper, HTTP, gRPC and the calls it is running),
+     * then closes the database, then releases the data folder. Idempotent, for shutdown hooks.
+     */
     @Override
     public synchronized void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
         reaper.shutdownNow();
         try {
             http.stop();
@@ -208,8 +239,22 @@ public final class CoordinatorRuntime implements AutoCloseable {
             LOG.warn("HTTP server did not stop cleanly: {}", e.toString());
         }
         grpc.stop();
+        grpcExecutor.shutdown();
+        try {
+            // stream clean-ups (agent disconnected, lease released) run here and need the database
+            if (!grpcExecutor.awaitTermination(5, TimeUnit.SECONDS) || !reaper.awaitTermination(5, TimeUnit.SECONDS)) {
+                LOG.info("gRPC calls still running after 5 s; closing the database under them");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
         grpcExecutor.shutdownNow();
         Database.close(dataSource);
+        lock.close();
+        stopped.countDown();
     }
+
+    private volatile boolean closed;
+    private final java.util.concurrent.CountDownLatch stopped = new java.util.concurrent.CountDownLatch(1);
 
 }

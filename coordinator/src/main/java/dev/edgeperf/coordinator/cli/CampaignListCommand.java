@@ -10,7 +10,11 @@ import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
 /** {@code edgeperf campaign list}: every campaign, newest first. */
-@Command(name = "list", mixinStandardHelpOptions = true, description = "List campaigns, newest first.")
+@Command(name = "list", mixinStandardHelpOptions = true, description = "List campaigns, newest first.",
+        footer = {"%nExample (coordinator and token from the environment):",
+            "  export EDGEPERF_COORDINATOR=10.0.0.5:7700",
+            "  export EDGEPERF_TOKEN_FILE=~/edgeperf/join-token",
+            "  edgeperf campaign list"})
 final class CampaignListCommand implements Callable<Integer> {
     @Mixin
     ConnectionOptions connection;

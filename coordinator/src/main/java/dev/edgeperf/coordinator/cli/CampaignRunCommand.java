@@ -22,7 +22,9 @@ import picocli.CommandLine.Model.CommandSpec;
  * every connected agent), follow, print the predicted-vs-measured table.
  */
 @Command(name = "run", mixinStandardHelpOptions = true,
-        description = "Measure models on the fleet and compare with the FLOPs prediction.")
+        description = "Measure models on the fleet and compare with the FLOPs prediction.",
+        footer = {"%nExamples:", "  edgeperf campaign run --model mnist-cnn --batch 1,8,32 --device arch=aarch64",
+            "  edgeperf campaign run scripts/campaigns/mnist-sweep.yaml --detach"})
 final class CampaignRunCommand implements Callable<Integer> {
     @Parameters(index = "0", arity = "0..1", paramLabel = "SPEC.yaml",
             description = "Campaign spec (models, variants, batch_sizes, threads, modes, devices, measurement).")
@@ -56,10 +58,10 @@ final class CampaignRunCommand implements Callable<Integer> {
                     + " or all (default: every connected agent).")
     List<String> devices;
 
-    @Option(names = "--name", description = "Campaign label.")
+    @Option(names = "--name", paramLabel = "TEXT", description = "Campaign label.")
     String name;
 
-    @Option(names = "--timeout", defaultValue = "10m", converter = DurationConverter.class,
+    @Option(names = "--timeout", paramLabel = "DURATION", defaultValue = "10m", converter = DurationConverter.class,
             description = "Give up waiting after this long, e.g. 30s, 10m (default: ${DEFAULT-VALUE}).")
     Duration timeout;
 

@@ -4,6 +4,7 @@ import dev.edgeperf.coordinator.app.AgentProcesses;
 import dev.edgeperf.coordinator.app.CoordinatorConfig;
 import dev.edgeperf.coordinator.app.CoordinatorRuntime;
 import dev.edgeperf.coordinator.grpc.CampaignMessages;
+import dev.edgeperf.coordinator.app.StopSignals;
 import dev.edgeperf.coordinator.schedule.SchedulerSettings;
 import dev.edgeperf.core.EdgeperfException;
 import dev.edgeperf.proto.CampaignStatus;
@@ -28,7 +29,8 @@ import picocli.CommandLine.Model.CommandSpec;
  * takes N x 3 jobs' time, each bounded by {@link #SETTINGS}' max duration.
  */
 @Command(name = "demo", mixinStandardHelpOptions = true,
-        description = "Run a coordinator and local agents, measure mnist-cnn and show the results.")
+        description = "Run a coordinator and local agents, measure mnist-cnn and show the results.",
+        footer = {"%nExamples:", "  edgeperf demo", "  edgeperf demo --agents 1 --exit --grpc-port=0 --http-port=0"})
 final class DemoCommand implements Callable<Integer> {
     static final List<String> MODELS = List.of("mnist-cnn");
     static final List<Integer> BATCHES = List.of(1, 8, 32);
@@ -38,7 +40,7 @@ final class DemoCommand implements Callable<Integer> {
     static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(60);
     static final Duration CAMPAIGN_TIMEOUT = Duration.ofMinutes(10);
 
-    @Option(names = "--agents", defaultValue = "2", description = "Local agent processes (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--agents", paramLabel = "N", defaultValue = "2", description = "Local agent processes (default: ${DEFAULT-VALUE}).")
     int agents;
 
     @Option(names = "--exit", description = "Stop everything once the results are printed instead of waiting for Ctrl-C.")
@@ -55,6 +57,7 @@ final class DemoCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws InterruptedException {
+        server.validate();
         if (agents < 1 || agents > 16) {
             throw EdgeperfException.userError("--agents must be between 1 and 16, got '" + agents + "'");
         }
@@ -68,6 +71,11 @@ final class DemoCommand implements Callable<Integer> {
             runtime.close();
         }, "edgeperf-demo-shutdown");
         Runtime.getRuntime().addShutdownHook(shutdown);
+        StopSignals.install(() -> {
+            processes.close();
+            runtime.close();
+            System.exit(130); // the main thread may be waiting on agents or the campaign, not on the server
+        });
         try {
             out.println(runtime.listeningLine());
             out.flush();

@@ -22,7 +22,8 @@ import picocli.CommandLine.Model.CommandSpec;
         description = {"List the built-in model zoo with parameters, MACs (batch 1) and ONNX file size.",
             "Counts are measured by profiling each model the first time (about a second; vgg16 needs ~1.2 GB"
                 + " of heap) and cached in $EDGEPERF_CACHE_DIR, $XDG_CACHE_HOME/edgeperf or ~/.cache/edgeperf,"
-                + " keyed by a fingerprint of the code."})
+                + " keyed by a fingerprint of the code."},
+        footer = {"%nExample:", "  edgeperf models list --json"})
 final class ModelsListCommand implements Callable<Integer> {
     @Option(names = "--no-costs", description = "Names and descriptions only; build and count nothing.")
     boolean noCosts;

@@ -32,12 +32,14 @@ import picocli.CommandLine.Model.CommandSpec;
  * uncounted op types, naive predicted time). Files are memory-mapped, zoo models profiled as built.
  */
 @Command(name = "profile", mixinStandardHelpOptions = true,
-        description = "Count MACs, FLOPs, parameters and activation bytes of a zoo model or an ONNX file.")
+        description = "Count MACs, FLOPs, parameters and activation bytes of a zoo model or an ONNX file.",
+        footer = {"%nExamples:", "  edgeperf models profile resnet50 --batch 8 --convention detailed --json",
+            "  edgeperf models profile my-model.onnx --input pixel_values=1x3x224x224"})
 final class ModelsProfileCommand implements Callable<Integer> {
     @Parameters(paramLabel = "MODEL", description = "Zoo name (see models list) or path to an .onnx file.")
     String model;
 
-    @Option(names = "--batch", defaultValue = "1", description = "Batch size for symbolic batch dimensions (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--batch", paramLabel = "N", defaultValue = "1", description = "Batch size for symbolic batch dimensions (default: ${DEFAULT-VALUE}).")
     long batch;
 
     @Option(names = "--input", paramLabel = "NAME=SHAPE", description = "Full input shape, e.g. input=1x3x224x224 (repeatable).")

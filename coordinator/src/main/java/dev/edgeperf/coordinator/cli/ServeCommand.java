@@ -2,6 +2,7 @@ package dev.edgeperf.coordinator.cli;
 
 import dev.edgeperf.coordinator.app.CoordinatorConfig;
 import dev.edgeperf.coordinator.app.CoordinatorRuntime;
+import dev.edgeperf.coordinator.app.StopSignals;
 import dev.edgeperf.coordinator.schedule.SchedulerSettings;
 import dev.edgeperf.core.EdgeperfException;
 import java.nio.file.Path;
@@ -16,7 +17,9 @@ import picocli.CommandLine.Model.CommandSpec;
 
 /** {@code edgeperf serve}: runs the coordinator until it is stopped. */
 @Command(name = "serve", mixinStandardHelpOptions = true,
-        description = "Run the coordinator: gRPC for agents and the CLI, HTTP for the dashboard.")
+        description = "Run the coordinator: gRPC for agents and the CLI, HTTP for the dashboard.",
+        footer = {"%nExamples:", "  edgeperf serve --data-dir /var/lib/edgeperf",
+            "  edgeperf serve --bind 0.0.0.0 --grpc-port=7700 --tls-cert cert.pem --tls-key key.pem"})
 final class ServeCommand implements Callable<Integer> {
     @Mixin
     ServerOptions server;
@@ -54,6 +57,7 @@ final class ServeCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws InterruptedException {
+        server.validate();
         if ((tlsCert == null) != (tlsKey == null)) {
             throw EdgeperfException.userError("--tls-cert and --tls-key go together; got only "
                     + (tlsCert != null ? "--tls-cert" : "--tls-key"));
@@ -69,6 +73,7 @@ final class ServeCommand implements Callable<Integer> {
                         Optional.ofNullable(db), scheduler, tlsCert == null ? Optional.empty()
                         : Optional.of(new CoordinatorConfig.Tls(tlsCert, tlsKey))));
         Runtime.getRuntime().addShutdownHook(new Thread(runtime::close, "edgeperf-shutdown"));
+        StopSignals.install(runtime::close); // stops in order; blockUntilShutdown then returns and we exit 0
         spec.commandLine().getOut().println(runtime.listeningLine());
         spec.commandLine().getOut().flush();
         runtime.blockUntilShutdown();
@@ -77,22 +82,38 @@ final class ServeCommand implements Callable<Integer> {
 
     /** Listening addresses and the data folder, shared with {@code demo}. */
     static final class ServerOptions {
-        @Option(names = "--grpc-port", defaultValue = "7700", description = "gRPC port, 0 = any free (default: ${DEFAULT-VALUE}).")
+        @Option(names = "--grpc-port", paramLabel = "PORT", defaultValue = "7700",
+                description = "gRPC port, 0-65535, 0 = any free port (default: ${DEFAULT-VALUE}).")
         int grpcPort;
 
-        @Option(names = "--http-port", defaultValue = "7780", description = "HTTP port, 0 = any free (default: ${DEFAULT-VALUE}).")
+        @Option(names = "--http-port", paramLabel = "PORT", defaultValue = "7780",
+                description = "HTTP port, 0-65535, 0 = any free port (default: ${DEFAULT-VALUE}).")
         int httpPort;
 
-        @Option(names = "--bind", defaultValue = "127.0.0.1", description = "Address gRPC listens on; agents on other"
+        @Option(names = "--bind", paramLabel = "ADDRESS", defaultValue = "127.0.0.1", description = "Address gRPC listens on; agents on other"
                 + " machines need e.g. 0.0.0.0 (default: ${DEFAULT-VALUE}).")
         String bind;
 
-        @Option(names = "--http-bind", defaultValue = "127.0.0.1", description = "Address the dashboard and JSON API"
+        @Option(names = "--http-bind", paramLabel = "ADDRESS", defaultValue = "127.0.0.1", description = "Address the dashboard and JSON API"
                 + " listen on, independent of --bind (default: ${DEFAULT-VALUE}).")
         String httpBind;
 
-        @Option(names = "--data-dir", paramLabel = "DIR", defaultValue = "./edgeperf-data",
-                description = "Database, artifacts, join token and logs (default: ${DEFAULT-VALUE}).")
+        @Option(names = "--data-dir", paramLabel = "DIR", defaultValue = "${env:EDGEPERF_DATA_DIR:-./edgeperf-data}",
+                description = "Database, artifacts, join token and logs; one coordinator at a time"
+                        + " (default: $EDGEPERF_DATA_DIR, else ./edgeperf-data).")
         Path dataDir;
+
+        /** @throws EdgeperfException USER_ERROR naming the flag, its value and the range */
+        void validate() {
+            checkPort("--grpc-port", grpcPort);
+            checkPort("--http-port", httpPort);
+        }
+
+        private static void checkPort(String flag, int port) {
+            if (port < 0 || port > 65535) {
+                throw EdgeperfException.userError(flag + " must be between 0 and 65535 (0 = any free port), got '"
+                        + port + "'");
+            }
+        }
     }
 }

@@ -1,7 +1,6 @@
 package dev.edgeperf.coordinator.cli;
 
 import ai.onnx.proto.OnnxMl.ModelProto;
-import dev.edgeperf.coordinator.artifacts.ArtifactStore;
 import dev.edgeperf.core.EdgeperfException;
 import dev.edgeperf.core.cost.ModelProfiler;
 import dev.edgeperf.core.cost.ProfileOptions;
@@ -50,7 +49,10 @@ import picocli.CommandLine.Spec;
  */
 @Command(name = "build", mixinStandardHelpOptions = true,
         description = "Build variant ONNX files of a zoo model or an ONNX file, with fidelity, accuracy and the ORT "
-                + "kernels that really run, and write DIR/manifest.json.")
+                + "kernels that really run, and write DIR/manifest.json.",
+        footer = {"%nExample:", "  edgeperf variants build mnist-cnn --out variants/ --calibration mnist"
+                + " --variants baseline,quantized:int8-static,clustered:16",
+            "A second build into the same DIR adds its recipes to DIR/manifest.json."})
 final class VariantsBuildCommand implements Callable<Integer> {
     @Parameters(paramLabel = "MODEL", description = "Zoo name (see models list) or path to an .onnx file.")
     String model;
@@ -99,7 +101,7 @@ final class VariantsBuildCommand implements Callable<Integer> {
             description = "Adam learning rate of the first fine-tuning epoch (default: ${DEFAULT-VALUE}).")
     double finetuneLr;
 
-    @Option(names = "--threads", defaultValue = "2", description = "ONNX Runtime intra-op threads (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--threads", paramLabel = "N", defaultValue = "2", description = "ONNX Runtime intra-op threads (default: ${DEFAULT-VALUE}).")
     int threads;
 
     @Mixin
@@ -148,12 +150,20 @@ final class VariantsBuildCommand implements Callable<Integer> {
                     + "fashion-mnist, got '" + calibration + "'");
         }
         Path target = out.toAbsolutePath().normalize();
-        Files.createDirectories(target.getParent());
-        Path staging = Files.createTempDirectory(target.getParent(), "." + target.getFileName() + ".partial-");
+        Map<String, Object> previous = VariantsManifest.readPrevious(target, modelName,
+                Digests.sha256Hex(baselineBytes));
+        // The staging folder is made before the long build, so a folder that cannot be written fails now.
+        Path staging = createStaging(target);
         Map<String, Object> manifest;
         try {
             manifest = build(recipes, baseline, baselineBytes, modelName, isFile, inputs, staging);
-            publish(staging, target, manifest);
+            List<String> built = files(manifest);
+            if (previous != null) {
+                manifest = VariantsManifest.merge(previous, manifest);
+            }
+            publish(staging, target, built, manifest);
+        } catch (IOException e) {
+            throw EdgeperfException.userError("cannot write --out " + out + ": " + IoReasons.of(e));
         } finally {
             VariantsManifest.deleteTree(staging);
         }
@@ -294,16 +304,30 @@ final class VariantsBuildCommand implements Callable<Integer> {
         }
     }
 
+    private Path createStaging(Path target) {
+        Path parent = target.getParent();
+        try {
+            Files.createDirectories(parent);
+            return Files.createTempDirectory(parent, "." + target.getFileName() + ".partial-");
+        } catch (IOException e) {
+            throw EdgeperfException.userError("cannot write --out " + out + ": cannot create a folder in " + parent
+                    + " (" + IoReasons.of(e) + ")");
+        }
+    }
+
     /** Moves the built files into {@code target}, then writes the manifest (temp + rename). */
-    private static void publish(Path staging, Path target, Map<String, Object> manifest) throws IOException {
+    private static void publish(Path staging, Path target, List<String> built, Map<String, Object> manifest)
+            throws IOException {
         Files.createDirectories(target);
-        @SuppressWarnings("unchecked")
-        List<Map<String, Object>> entries = (List<Map<String, Object>>) manifest.get("variants");
-        for (Map<String, Object> e : entries) {
-            String name = (String) e.get("file");
+        for (String name : built) {
             AtomicFiles.commit(staging.resolve(name), target.resolve(name));
         }
         AtomicFiles.writeString(target.resolve("manifest.json"), CampaignReport.write(manifest) + "\n");
+    }
+
+    @SuppressWarnings("unchecked")
+    private static List<String> files(Map<String, Object> manifest) {
+        return ((List<Map<String, Object>>) manifest.get("variants")).stream().map(e -> (String) e.get("file")).toList();
     }
 
     private void progress(String format, Object... args) {

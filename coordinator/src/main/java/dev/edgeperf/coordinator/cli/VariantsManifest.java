@@ -2,9 +2,12 @@ package dev.edgeperf.coordinator.cli;
 
 import dev.edgeperf.core.io.Digests;
 import dev.edgeperf.core.variants.VariantBuilder;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.edgeperf.core.EdgeperfException;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -53,6 +56,67 @@ final class VariantsManifest {
         root.put("ortThreads", threads);
         root.put("variants", variants);
         return root;
+    }
+
+    /**
+     * The manifest already in {@code outDir}, so a build into it adds to it instead of dropping the
+     * records of earlier variants; null when there is none.
+     *
+     * @throws EdgeperfException USER_ERROR when it cannot be read, or describes another model or baseline
+     *                           (its ratios and fidelities would not compare with the new ones)
+     */
+    @SuppressWarnings("unchecked")
+    static Map<String, Object> readPrevious(Path outDir, String model, String baselineSha256) {
+        Path file = outDir.resolve("manifest.json");
+        if (!Files.exists(file)) {
+            return null;
+        }
+        Map<String, Object> previous;
+        try {
+            previous = new ObjectMapper().readValue(file.toFile(), Map.class);
+        } catch (IOException e) {
+            throw EdgeperfException.userError(file + " is not a readable variants manifest (" + e.getClass()
+                    .getSimpleName() + "); move it away or pass another --out");
+        }
+        Object variants = previous.get("variants");
+        Object base = previous.get("baseline");
+        if (!(variants instanceof List<?>) || !(base instanceof Map<?, ?>)) {
+            throw EdgeperfException.userError(file + " is not a variants manifest (no 'variants' list or"
+                    + " 'baseline'); move it away or pass another --out");
+        }
+        Object sha = ((Map<String, Object>) base).get("sha256");
+        if (!model.equals(previous.get("model")) || !baselineSha256.equals(sha)) {
+            throw EdgeperfException.userError(file + " holds variants of model '" + previous.get("model")
+                    + "' (baseline sha256 " + abbreviate(sha) + "), not of '" + model + "' (baseline sha256 "
+                    + abbreviate(baselineSha256) + "); pass another --out");
+        }
+        return previous;
+    }
+
+    /**
+     * The new manifest with the earlier variants it did not rebuild: earlier records keep their place,
+     * a recipe built again replaces its record there, new recipes follow. Top-level fields (inputs,
+     * threads) are the new build's.
+     */
+    @SuppressWarnings("unchecked")
+    static Map<String, Object> merge(Map<String, Object> previous, Map<String, Object> fresh) {
+        Map<Object, Map<String, Object>> byRecipe = new LinkedHashMap<>();
+        for (Object v : (List<Object>) previous.get("variants")) {
+            if (v instanceof Map<?, ?> m) {
+                byRecipe.put(m.get("recipe"), (Map<String, Object>) m);
+            }
+        }
+        for (Map<String, Object> v : (List<Map<String, Object>>) fresh.get("variants")) {
+            byRecipe.put(v.get("recipe"), v);
+        }
+        Map<String, Object> merged = new LinkedHashMap<>(fresh);
+        merged.put("variants", new ArrayList<>(byRecipe.values()));
+        return merged;
+    }
+
+    private static String abbreviate(Object sha) {
+        String s = String.valueOf(sha);
+        return s.length() > 12 ? s.substring(0, 12) + "…" : s;
     }
 
     /** The human table: one row per variant, then the notes. */

@@ -23,14 +23,15 @@ import picocli.CommandLine.Model.CommandSpec;
  * committed {@code core/src/main/resources/.../mnist-cnn.weights.bin}.
  */
 @Command(name = "train", mixinStandardHelpOptions = true,
-        description = "Train a zoo model on its dataset (only mnist-cnn) and write its weights resource.")
+        description = "Train a zoo model on its dataset (only mnist-cnn) and write its weights resource.",
+        footer = {"%nExample:", "  edgeperf zoo train mnist-cnn --epochs 2 --out /tmp/mnist-cnn.bin"})
 final class ZooTrainCommand implements Callable<Integer> {
     static final String TRAINABLE = "mnist-cnn";
 
     @Parameters(paramLabel = "MODEL", description = "The model to train: mnist-cnn.")
     String model;
 
-    @Option(names = "--epochs", defaultValue = "" + TrainingOptions.DEFAULT_EPOCHS,
+    @Option(names = "--epochs", paramLabel = "N", defaultValue = "" + TrainingOptions.DEFAULT_EPOCHS,
             description = "Training epochs (default: ${DEFAULT-VALUE}).")
     int epochs;
 
@@ -45,10 +46,10 @@ final class ZooTrainCommand implements Callable<Integer> {
     @Option(names = "--onnx", paramLabel = "FILE.onnx", description = "Also write the trained model as ONNX.")
     Path onnx;
 
-    @Option(names = "--seed", defaultValue = "" + TrainingOptions.DEFAULT_SEED, description = "Seed (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--seed", paramLabel = "N", defaultValue = "" + TrainingOptions.DEFAULT_SEED, description = "Seed (default: ${DEFAULT-VALUE}).")
     long seed;
 
-    @Option(names = "--threads", description = "Training threads (default: min(2, cores)).")
+    @Option(names = "--threads", paramLabel = "N", description = "Training threads (default: min(2, cores)).")
     Integer threads;
 
     @Option(names = "--limit", defaultValue = "0", paramLabel = "N", description = "Train on the first N images only (0 = all).")

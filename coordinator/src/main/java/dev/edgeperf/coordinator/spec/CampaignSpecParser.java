@@ -11,6 +11,7 @@ import dev.edgeperf.core.zoo.ModelZoo;
 import dev.edgeperf.proto.MeasurementSettings;
 import java.io.IOException;
 import java.nio.file.Files;
+import java.nio.file.InvalidPathException;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -141,7 +142,13 @@ public final class CampaignSpecParser {
     private CampaignSpec.ModelRef model(Node n) {
         String m = scalar(n, "models");
         if (m.endsWith(".onnx")) {
-            Path path = baseDir.resolve(m).normalize();
+            Path path;
+            try {
+                path = baseDir.resolve(m).normalize();
+            } catch (InvalidPathException e) {
+                throw error(n.line(), "models: '" + m + "' is not a file path this system accepts (" + e.getReason()
+                        + ")");
+            }
             if (!Files.isRegularFile(path)) {
                 throw error(n.line(), "models: model file '" + m + "' does not exist (looked for " + path + ")");
             }
@@ -292,13 +299,24 @@ public final class CampaignSpecParser {
             return new Node(list, line);
         }
         return switch (t) {
-            case VALUE_NUMBER_INT -> new Node(p.getLongValue(), line);
-            case VALUE_NUMBER_FLOAT -> new Node(p.getDoubleValue(), line);
+            // numbers beyond long/double (99999999999999999999, .inf) stay text: the field check names them
+            case VALUE_NUMBER_INT -> p.getNumberType() == JsonParser.NumberType.BIG_INTEGER
+                    ? new Node(p.getText(), line) : new Node(p.getLongValue(), line);
+            case VALUE_NUMBER_FLOAT -> new Node(floatOrText(p), line);
             case VALUE_TRUE -> new Node(Boolean.TRUE, line);
             case VALUE_FALSE -> new Node(Boolean.FALSE, line);
             case VALUE_NULL -> new Node(null, line);
             default -> new Node(p.getText(), line);
         };
+    }
+
+    private static Object floatOrText(JsonParser p) throws IOException {
+        try {
+            double d = p.getDoubleValue();
+            return Double.isFinite(d) ? d : p.getText();
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            return p.getText();
+        }
     }
 
     @SuppressWarnings("unchecked")
@@ -366,6 +384,26 @@ public final class CampaignSpecParser {
     }
 
     private EdgeperfException error(int line, String message) {
-        return EdgeperfException.userError(file + ":" + line + ": " + message);
+        return EdgeperfException.userError(file + ":" + Math.max(1, line) + ": " + oneLine(message));
+    }
+
+    /** Values quoted in a message may hold line breaks and control characters; the message stays one line. */
+    static String oneLine(String message) {
+        StringBuilder s = new StringBuilder(message.length());
+        message.codePoints().forEach(c -> {
+            switch (c) {
+                case '\n' -> s.append("\\n");
+                case '\r' -> s.append("\\r");
+                case '\t' -> s.append("\\t");
+                default -> {
+                    if (Character.isISOControl(c) || c == 0x2028 || c == 0x2029 || c == 0x85) {
+                        s.append(String.format("\\u%04x", c));
+                    } else {
+                        s.appendCodePoint(c);
+                    }
+                }
+            }
+        });
+        return s.toString();
     }
 }

@@ -50,11 +50,13 @@ class CampaignRunCommandTest {
     }
 
     @Test
-    void missingTokenFileNamesTheFile() {
+    void missingTokenFileSaysWhereItLookedAndHowToPassOne() {
         int code = run("campaign", "status", "abc", "--data-dir", dir.toString());
 
         assertThat(code).isEqualTo(2);
-        assertThat(err.toString()).contains("join token file " + dir.resolve("join-token") + " does not exist");
+        assertThat(err.toString().strip()).hasLineCount(1).startsWith("edgeperf: no readable join token at "
+                + dir.resolve("join-token") + " (from join-token in --data-dir " + dir + "); pass --token-file FILE"
+                + " or set EDGEPERF_TOKEN_FILE");
     }
 
     @Test

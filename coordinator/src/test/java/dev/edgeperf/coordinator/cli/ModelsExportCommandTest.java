@@ -8,6 +8,8 @@ import dev.edgeperf.core.zoo.ModelZoo;
 import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermission;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -58,5 +60,35 @@ class ModelsExportCommandTest {
 
         assertThat(code).isEqualTo(2);
         assertThat(err.toString()).contains("is a directory");
+    }
+
+    @Test
+    void anExistingFileIsKeptUnlessForceAndTheResultIsReadableByOthers() throws Exception {
+        Path file = Files.writeString(dir.resolve("m.onnx"), "precious");
+
+        int code = run("models", "export", "mnist-cnn", "--out", file.toString());
+
+        assertThat(code).isEqualTo(2);
+        assertThat(err.toString().strip()).isEqualTo("edgeperf: --out " + file
+                + " already exists; pass --force to replace it");
+        assertThat(Files.readString(file)).isEqualTo("precious");
+
+        assertThat(run("models", "export", "mnist-cnn", "--out", file.toString(), "--force")).as(err.toString()).isZero();
+        assertThat(Files.readAllBytes(file)).isEqualTo(ModelZoo.build("mnist-cnn"));
+        Set<PosixFilePermission> perms = Files.getPosixFilePermissions(file);
+        assertThat(perms).as("not the 0600 of a temp file").contains(PosixFilePermission.OWNER_READ,
+                PosixFilePermission.OWNER_WRITE, PosixFilePermission.GROUP_READ, PosixFilePermission.OTHERS_READ);
+        try (var s = Files.list(dir)) {
+            assertThat(s).containsExactly(file);
+        }
+    }
+
+    @Test
+    void anUnwritableFolderIsAOneLineUserError() {
+        int code = run("models", "export", "mnist-cnn", "--out", "/proc/edgeperf-x/m.onnx");
+
+        assertThat(code).isEqualTo(2);
+        assertThat(err.toString().strip()).startsWith("edgeperf: cannot write --out /proc/edgeperf-x/m.onnx: ")
+                .hasLineCount(1);
     }
 }

@@ -188,6 +188,64 @@ class VariantsBuildCommandTest {
         assertThat(pruned.path("macsEffective").asLong()).isLessThan(pruned.path("macsDense").asLong());
     }
 
+    @Test
+    void anOutFolderThatCannotBeCreatedIsAOneLineUserErrorNamingIt() throws Exception {
+        Path blocker = Files.writeString(dir.resolve("a-file"), "x");
+        for (Path bad : List.of(Path.of("/proc/edgeperf-x"), blocker.resolve("sub"))) {
+            err.getBuffer().setLength(0);
+
+            int code = run("variants", "build", "mnist-cnn", "--variants", "baseline", "--out", bad.toString());
+
+            assertThat(code).as(err.toString()).isEqualTo(2);
+            assertThat(errorLine()).startsWith("edgeperf: cannot write --out " + bad + ": cannot create a folder in "
+                    + bad.getParent() + " (");
+            assertThat(err.toString()).doesNotContain("Exception").doesNotContain("\tat ");
+        }
+    }
+
+    @Test
+    void aSecondBuildIntoTheSameFolderKeepsTheEarlierRecordsAndReplacesOnlyItsOwnRecipes() throws Exception {
+        Path o = dir.resolve("v");
+        String[] common = {"--calibration", "random", "--calibration-batches", "1", "--eval-images", "16",
+            "--out", o.toString()};
+
+        assertThat(run(concat(new String[] {"variants", "build", "mnist-cnn", "--variants", "baseline,clustered:16"},
+                common))).as(err.toString()).isZero();
+        JsonNode first = new ObjectMapper().readTree(Files.readString(o.resolve("manifest.json")));
+        assertThat(run(concat(new String[] {"variants", "build", "mnist-cnn", "--variants",
+            "pruned:unstructured:0.5,clustered:16"}, common))).as(err.toString()).isZero();
+
+        JsonNode m = new ObjectMapper().readTree(Files.readString(o.resolve("manifest.json")));
+        assertThat(m.path("variants").findValuesAsText("recipe"))
+                .containsExactly("baseline", "clustered:16", "pruned:unstructured:0.5");
+        assertThat(m.path("variants").get(0)).isEqualTo(first.path("variants").get(0));
+        for (JsonNode v : m.path("variants")) {
+            assertThat(o.resolve(v.path("file").asText())).exists();
+        }
+        assertThat(out.toString()).contains("wrote 2 variant files and manifest.json");
+        assertNothingWrittenBesides(o);
+    }
+
+    @Test
+    void aFolderHoldingAnotherModelsVariantsIsRefusedBeforeBuilding() throws Exception {
+        Path o = dir.resolve("v");
+        assertThat(run("variants", "build", "mnist-cnn", "--variants", "baseline", "--calibration-batches", "1",
+                "--eval-images", "16", "--out", o.toString())).as(err.toString()).isZero();
+        String before = Files.readString(o.resolve("manifest.json"));
+        err.getBuffer().setLength(0);
+
+        int code = run("variants", "build", "keras-mlp", "--variants", "baseline", "--out", o.toString());
+
+        assertThat(code).isEqualTo(2);
+        assertThat(err.toString()).hasLineCount(1).startsWith("edgeperf: " + o.resolve("manifest.json")
+                + " holds variants of model 'mnist-cnn' (baseline sha256 ").contains("not of 'keras-mlp'");
+        assertThat(Files.readString(o.resolve("manifest.json"))).isEqualTo(before);
+    }
+
+    private static String[] concat(String[] a, String[] b) {
+        return Stream.concat(Stream.of(a), Stream.of(b)).toArray(String[]::new);
+    }
+
     private void assertNothingWrittenBesides(Path o) throws IOException {
         try (Stream<Path> s = Files.list(o.getParent())) {
             assertThat(s.map(p -> p.getFileName().toString())).noneMatch(n -> n.contains(".partial-"));

@@ -139,4 +139,18 @@ class CampaignSpecParserTest {
         assertThat(fleet.pointsPerTarget()).isEqualTo(2 * 2 * 2 * 3 * 2);
         assertThat(fleet.selectors()).containsExactly("board=rpi5", "board=rpi4", "arch=x86_64,isa=avx512f");
     }
+
+    /** Found by {@link CampaignSpecParserFuzzTest}: each used to escape as another exception or a misleading YAML error. */
+    @Test
+    void fuzzFindingsAreOneLineFieldErrors() {
+        assertThatThrownBy(() -> parse("models: [\"a\\0b.onnx\"]\nbatch_sizes: [1]\n"))
+                .isInstanceOf(EdgeperfException.class)
+                .hasMessageStartingWith("spec.yaml:1: models: 'a\\u0000b.onnx' is not a file path this system accepts");
+        assertThatThrownBy(() -> parse("models: [mnist-cnn]\nbatch_sizes: [99999999999999999999999]\n"))
+                .hasMessage("spec.yaml:2: batch_sizes must be an integer >= 1, got '99999999999999999999999'");
+        assertThatThrownBy(() -> parse("models: [mnist-cnn]\nbatch_sizes: [1]\nmeasurement: {target_ci_half_width: .inf}\n"))
+                .hasMessage("spec.yaml:3: measurement.target_ci_half_width must be a number, got '.inf'");
+        assertThatThrownBy(() -> parse("models: [\"mnist\\ncnn\"]\nbatch_sizes: [1]\n"))
+                .hasMessageStartingWith("spec.yaml:1: models: unknown model 'mnist\\ncnn'");
+    }
 }

@@ -59,6 +59,29 @@ public final class AtomicFiles {
     }
 
     /**
+     * Creates {@code target} with {@code bytes}, whole or not at all, and never replaces a file:
+     * {@link java.nio.file.FileAlreadyExistsException} when it exists, also when another process
+     * creates it meanwhile (a hard link never replaces, a rename would).
+     */
+    public static void writeNew(Path target, byte[] bytes) throws IOException {
+        Path temp = newTempFile(target);
+        try {
+            Files.write(temp, bytes, StandardOpenOption.WRITE);
+            try (FileChannel ch = FileChannel.open(temp, StandardOpenOption.WRITE)) {
+                ch.force(true);
+            }
+            try {
+                Files.createLink(target.toAbsolutePath(), temp);
+            } catch (UnsupportedOperationException e) {
+                Files.move(temp, target);
+            }
+            forceFolder(target.toAbsolutePath().getParent());
+        } finally {
+            Files.deleteIfExists(temp);
+        }
+    }
+
+    /**
      * A new empty temp file next to {@code target} (same folder, so the final move is atomic),
      * for callers that stream into it themselves and then {@link #commit} it.
      */
