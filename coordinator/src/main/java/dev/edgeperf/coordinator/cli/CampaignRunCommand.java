@@ -131,7 +131,7 @@ final class CampaignRunCommand implements Callable<Integer> {
         }
         SubmitCampaignRequest.Builder request = SubmitCampaignRequest.newBuilder().addAllModels(models)
                 .addAllBatchSizes(batches).addAllIntraOpThreads(threads).addAllVariants(variants)
-                .addAllModes(modes).setSettings(measurement.toProto());
+                .addAllModes(modes).setSettings(measurement.settings().toProto());
         if (devices != null) {
             request.addAllSelectors(devices);
         }

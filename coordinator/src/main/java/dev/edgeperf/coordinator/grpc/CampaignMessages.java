@@ -4,7 +4,7 @@ import dev.edgeperf.coordinator.store.AgentRecord;
 import dev.edgeperf.coordinator.schedule.CampaignProgress;
 import dev.edgeperf.coordinator.schedule.CampaignRequest;
 import dev.edgeperf.coordinator.store.CampaignSummary;
-import dev.edgeperf.coordinator.store.Measurement;
+import dev.edgeperf.core.measure.MeasurementSettings;
 import dev.edgeperf.coordinator.store.Preparation;
 import dev.edgeperf.core.EdgeperfException;
 import dev.edgeperf.proto.AgentInfo;
@@ -12,7 +12,6 @@ import dev.edgeperf.proto.CampaignStatus;
 import dev.edgeperf.proto.Hardware;
 import dev.edgeperf.proto.ListAgentsResponse;
 import dev.edgeperf.proto.ListCampaignsResponse;
-import dev.edgeperf.proto.MeasurementSettings;
 import dev.edgeperf.proto.ModelFile;
 import dev.edgeperf.proto.SubmitCampaignRequest;
 import java.util.LinkedHashMap;
@@ -32,16 +31,7 @@ public final class CampaignMessages {
         }
         return new CampaignRequest(r.getName(), r.getModelsList(), uploads, r.getVariantsList(),
                 r.getBatchSizesList(), r.getIntraOpThreadsList(), r.getModesList(), r.getSelectorsList(),
-                measurement(r.getSettings()), r.getSpecSource());
-    }
-
-    private static Measurement measurement(MeasurementSettings s) {
-        try {
-            return new Measurement(s.getWarmupIterations(), s.getMinIterations(), s.getMinDurationMs(),
-                    s.getMaxDurationMs(), s.getTargetCiHalfWidth(), s.getWarmupUntilStable(), 0, s.getInProcess());
-        } catch (IllegalArgumentException e) {
-            throw EdgeperfException.userError(e.getMessage());
-        }
+                MeasurementSettings.fromProto(r.hasSettings() ? r.getSettings() : null), r.getSpecSource());
     }
 
     public static ListCampaignsResponse list(List<CampaignProgress> campaigns) {

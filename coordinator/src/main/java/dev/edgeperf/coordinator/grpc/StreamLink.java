@@ -5,7 +5,7 @@ import dev.edgeperf.coordinator.store.CommitOutcome;
 import dev.edgeperf.coordinator.store.LeasedJob;
 import dev.edgeperf.proto.CoordinatorMessage;
 import dev.edgeperf.proto.JobAssignment;
-import dev.edgeperf.proto.MeasurementSettings;
+import dev.edgeperf.proto.AckStatus;
 import dev.edgeperf.proto.ResultAck;
 import dev.edgeperf.proto.Welcome;
 import io.grpc.stub.StreamObserver;
@@ -17,6 +17,8 @@ import org.slf4j.LoggerFactory;
  * StreamObserver is not thread-safe, so sends are serialized here.
  */
 final class StreamLink implements AgentLink {
+    /** How long an agent waits before sending a result the store could not write again. */
+    static final long RETRY_AFTER_MS = 5_000;
     private static final Logger LOG = LoggerFactory.getLogger(StreamLink.class);
 
     private final StreamObserver<CoordinatorMessage> responses;
@@ -39,8 +41,14 @@ final class StreamLink implements AgentLink {
 
     @Override
     public void acknowledge(String jobId, int attempt, CommitOutcome outcome, String message) {
-        ResultAck.Builder ack = ResultAck.newBuilder().setJobId(jobId).setAttempt(attempt);
-        // status 0 (unset) = stored; the agent logs the message of any other outcome
+        ResultAck.Builder ack = ResultAck.newBuilder().setJobId(jobId).setAttempt(attempt)
+                .setStatus(outcome.retryable() ? AckStatus.ACK_STATUS_RETRY_LATER
+                        : outcome.code() == io.grpc.Status.Code.OK ? AckStatus.ACK_STATUS_STORED
+                        : AckStatus.ACK_STATUS_REJECTED);
+        if (outcome.retryable()) {
+            ack.setRetryAfterMs(RETRY_AFTER_MS);
+        }
+        // code 0 (unset) = stored; the agent logs the message of any other outcome
         if (outcome.code() != io.grpc.Status.Code.OK) {
             ack.setStatusCode(outcome.code().value()).setStatusMessage(message);
         }
@@ -48,20 +56,11 @@ final class StreamLink implements AgentLink {
     }
 
     static JobAssignment assignment(LeasedJob job) {
-        var m = job.measurement();
         return JobAssignment.newBuilder().setJobId(job.jobId()).setAttempt(job.attempt())
                 .setModelName(job.modelName()).setModelDigest(job.modelDigest())
                 .setModelSizeBytes(job.modelSizeBytes()).setVariantRecipe(job.variantRecipe())
                 .setBatchSize(job.batchSize()).setIntraOpThreads(job.threads())
-                .setSettings(MeasurementSettings.newBuilder()
-                        .setWarmupIterations(m.warmupIterations())
-                        .setMinIterations(m.minIterations())
-                        .setMinDurationMs(m.minDurationMs())
-                        .setMaxDurationMs(m.maxDurationMs())
-                        .setTargetCiHalfWidth(m.targetCiHalfWidth())
-                        .setWarmupUntilStable(m.warmupUntilStable())
-                        .setConcurrency(m.concurrency())
-                        .setInProcess(m.inProcess()))
+                .setSettings(job.measurement().toProto())
                 .build();
     }
 

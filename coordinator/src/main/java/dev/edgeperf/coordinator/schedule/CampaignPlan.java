@@ -1,7 +1,7 @@
 package dev.edgeperf.coordinator.schedule;
 
 import dev.edgeperf.coordinator.spec.Mode;
-import dev.edgeperf.coordinator.store.Measurement;
+import dev.edgeperf.core.measure.MeasurementSettings;
 import java.util.List;
 import java.util.Objects;
 
@@ -13,7 +13,7 @@ import java.util.Objects;
  * @param targets one per selector; {@code all} already expanded to the agents connected at submit time
  */
 public record CampaignPlan(String name, List<VariantBuild> builds, List<Integer> batches, List<Integer> threads,
-                           List<Mode> modes, List<Target> targets, Measurement measurement) {
+                           List<Mode> modes, List<Target> targets, MeasurementSettings measurement) {
     /** One variant file to build: {@code recipe} applied to {@code model}. */
     public record VariantBuild(String model, String recipe) {
         public VariantBuild {

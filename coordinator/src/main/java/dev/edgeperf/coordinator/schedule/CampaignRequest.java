@@ -1,6 +1,6 @@
 package dev.edgeperf.coordinator.schedule;
 
-import dev.edgeperf.coordinator.store.Measurement;
+import dev.edgeperf.core.measure.MeasurementSettings;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -18,7 +18,7 @@ import java.util.Objects;
  */
 public record CampaignRequest(String name, List<String> models, Map<String, byte[]> uploads, List<String> variants,
                               List<Integer> batches, List<Integer> threads, List<String> modes,
-                              List<String> selectors, Measurement measurement, String specSource) {
+                              List<String> selectors, MeasurementSettings measurement, String specSource) {
     public CampaignRequest {
         Objects.requireNonNull(name, "name is null");
         models = List.copyOf(models);

@@ -9,7 +9,7 @@ import dev.edgeperf.coordinator.store.AgentRecord;
 import dev.edgeperf.coordinator.store.CampaignState;
 import dev.edgeperf.coordinator.schedule.CampaignPlan.VariantBuild;
 import dev.edgeperf.coordinator.store.CampaignSummary;
-import dev.edgeperf.coordinator.store.Measurement;
+import dev.edgeperf.core.measure.MeasurementSettings;
 import dev.edgeperf.coordinator.store.NewJob;
 import dev.edgeperf.coordinator.store.Preparation;
 import dev.edgeperf.coordinator.store.Store;
@@ -198,11 +198,16 @@ public final class Campaigns {
         spec.put("intraOpThreads", plan.threads());
         spec.put("modes", r.modes());
         spec.put("selectors", r.selectors());
-        Measurement m = r.measurement();
-        spec.put("settings", Map.of("warmupIterations", m.warmupIterations(), "minIterations",
-                m.minIterations(), "minDurationMs", m.minDurationMs(), "maxDurationMs", m.maxDurationMs(),
-                "targetCiHalfWidth", m.targetCiHalfWidth(), "warmupUntilStable", m.warmupUntilStable(),
-                "inProcess", m.inProcess()));
+        MeasurementSettings m = r.measurement();
+        Map<String, Object> settings = new LinkedHashMap<>();
+        settings.put("warmupIterations", m.warmupIterations());
+        settings.put("minIterations", m.minIterations());
+        settings.put("minDurationMs", m.minDurationMs());
+        settings.put("maxDurationMs", m.maxDurationMs());
+        settings.put("targetCiHalfWidth", m.targetCiHalfWidth());
+        settings.put("warmupUntilStable", m.warmupUntilStable());
+        settings.put("inProcess", m.inProcess());
+        spec.put("settings", settings);
         try {
             return JSON.writeValueAsString(spec);
         } catch (JsonProcessingException e) {

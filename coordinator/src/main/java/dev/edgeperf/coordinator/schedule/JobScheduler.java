@@ -8,6 +8,8 @@ import dev.edgeperf.coordinator.store.CommitOutcome;
 import dev.edgeperf.coordinator.store.LeasedJob;
 import dev.edgeperf.coordinator.store.Prediction;
 import dev.edgeperf.coordinator.store.Store;
+import dev.edgeperf.core.EdgeperfException;
+import dev.edgeperf.core.ErrorCategory;
 import dev.edgeperf.core.predict.PredictedLatency;
 import dev.edgeperf.core.predict.PredictionInput;
 import dev.edgeperf.core.predict.Predictor;
@@ -47,6 +49,8 @@ public final class JobScheduler {
     private final HostLocks hosts;
     /** agent id -> the job it is running. */
     private final Map<String, LeasedJob> busy = new HashMap<>();
+    /** agent id -> why its leases must go back to the queue, for releases the store could not write. */
+    private final Map<String, String> pendingReleases = new HashMap<>();
     /** agent id -> System.nanoTime() of the last message. */
     private final Map<String, Long> lastHeard = new HashMap<>();
 
@@ -109,7 +113,17 @@ public final class JobScheduler {
 
     public void heartbeat(ConnectedAgent agent) {
         if (heard(agent)) {
-            store.touchAgent(agent.id());
+            try {
+                store.touchAgent(agent.id());
+            } catch (EdgeperfException e) {
+                rethrowUnlessStoreFailing(e); // last-seen times are best effort; the store's health says why
+            }
+        }
+    }
+
+    private static void rethrowUnlessStoreFailing(EdgeperfException e) {
+        if (e.category() == ErrorCategory.INTERNAL || e.category() == ErrorCategory.USER_ERROR) {
+            throw e;
         }
     }
 
@@ -124,7 +138,19 @@ public final class JobScheduler {
             LOG.warn("agent '{}' sent a result without job id/attempt; ignored", agent.name());
             return;
         }
-        CommitOutcome outcome = store.commitResult(agent.id(), result);
+        CommitOutcome outcome;
+        try {
+            outcome = store.commitResult(agent.id(), result);
+        } catch (EdgeperfException e) {
+            rethrowUnlessStoreFailing(e);
+            // The agent keeps the result spooled and the lease stays with it: nothing is released
+            // or re-queued while the store cannot write, and the result lands once it can.
+            LOG.warn("cannot store the result of job {} attempt {} from '{}' now; the agent keeps it: {}",
+                    result.getJobId(), result.getAttempt(), agent.name(), e.getMessage());
+            agent.link().acknowledge(result.getJobId(), result.getAttempt(), CommitOutcome.STORE_FAILING,
+                    e.getMessage());
+            return;
+        }
         String message = switch (outcome) {
             case STORED -> "stored";
             case DUPLICATE -> "already stored";
@@ -134,6 +160,7 @@ public final class JobScheduler {
             case ALREADY_DONE -> "job " + result.getJobId() + " already has a result from another attempt; attempt "
                     + result.getAttempt() + " not stored";
             case CANCELLED -> "job " + result.getJobId() + " belongs to a cancelled campaign; result not stored";
+            case STORE_FAILING -> throw new IllegalStateException("the store does not answer STORE_FAILING");
         };
         if (outcome.code() == io.grpc.Status.Code.OK) {
             LOG.info("job {} attempt {} on '{}': result {}", result.getJobId(), result.getAttempt(), agent.name(),
@@ -167,6 +194,7 @@ public final class JobScheduler {
      * @return names of the agents whose leases expired
      */
     public List<String> expireSilentAgents() {
+        retryPendingReleases();
         long now = nanoClock.getAsLong();
         long limit = settings.leaseTimeout().toNanos();
         List<ConnectedAgent> silent = new ArrayList<>();
@@ -205,11 +233,7 @@ public final class JobScheduler {
             heldHost = hosts.vacate(agent);
             hosts.leave(agent);
             lastHeard.remove(agent.id());
-            requeued = store.releaseLeases(agent.id(), settings.maxAttempts(), reason);
-            for (String id : requeued) {
-                store.queuedJob(id).ifPresent(queue::add);
-            }
-            store.setConnected(agent.id(), false);
+            requeued = releaseInStore(agent.id(), reason);
             fleet.disconnect(agent);
         }
         LOG.info("agent '{}' disconnected{}", agent.name(),
@@ -220,6 +244,41 @@ public final class JobScheduler {
             offerHost(agent, false);
         }
         return true;
+    }
+
+    /**
+     * Gives the agent's leases back to the queue in the store. While the store cannot write, the
+     * release is remembered and retried by {@link #expireSilentAgents} until it can, so no job stays
+     * leased to an agent that is gone.
+     */
+    private List<String> releaseInStore(String agentId, String reason) {
+        try {
+            List<String> requeued = store.releaseLeases(agentId, settings.maxAttempts(), reason);
+            for (String id : requeued) {
+                store.queuedJob(id).ifPresent(queue::add);
+            }
+            store.setConnected(agentId, false);
+            pendingReleases.remove(agentId);
+            return requeued;
+        } catch (EdgeperfException e) {
+            rethrowUnlessStoreFailing(e);
+            LOG.warn("cannot release the leases of agent {} now (retried until the store works): {}", agentId,
+                    e.getMessage());
+            pendingReleases.put(agentId, reason);
+            return List.of();
+        }
+    }
+
+    private void retryPendingReleases() {
+        List<String> requeued = new ArrayList<>();
+        synchronized (this) {
+            for (Map.Entry<String, String> e : List.copyOf(pendingReleases.entrySet())) {
+                requeued.addAll(releaseInStore(e.getKey(), e.getValue()));
+            }
+        }
+        if (!requeued.isEmpty()) {
+            dispatch();
+        }
     }
 
     /** Adds newly inserted jobs to the queue and hands them to idle agents. */
@@ -323,7 +382,22 @@ public final class JobScheduler {
                 busy.put(agent.id(), job); // reserves the agent (and its host) while the lease is written
                 hosts.occupy(agent);
             }
-            boolean leased = store.lease(job, agent.id(), predict(agent, job.flops(), job.batchSize(), job.threads()));
+            boolean leased;
+            try {
+                leased = store.lease(job, agent.id(), predict(agent, job.flops(), job.batchSize(), job.threads()));
+            } catch (EdgeperfException e) {
+                rethrowUnlessStoreFailing(e);
+                // nothing is leased while the store cannot write: the job waits in the queue
+                synchronized (this) {
+                    if (busy.get(agent.id()) == job) {
+                        busy.remove(agent.id());
+                        hosts.vacate(agent);
+                    }
+                    queue.add(job);
+                }
+                LOG.warn("cannot lease job {} now: {}", job.jobId(), e.getMessage());
+                return false;
+            }
             List<String> requeued = List.of();
             boolean lost;
             synchronized (this) {

@@ -224,37 +224,32 @@ public final class CampaignSpecParser {
         }
     }
 
+    /** The measurement block, validated by the one settings record; the wire message has every field. */
     private MeasurementSettings measurement(Node node) {
         if (!(node.value() instanceof Map<?, ?>)) {
             throw error(node.line(), "measurement must be a mapping of " + String.join(", ", MEASUREMENT_FIELDS));
         }
-        MeasurementSettings.Builder s = MeasurementSettings.newBuilder();
+        dev.edgeperf.core.measure.MeasurementSettings.Builder s = dev.edgeperf.core.measure.MeasurementSettings.builder();
         for (Map.Entry<String, Node> e : map(node).entrySet()) {
             String f = "measurement." + e.getKey();
             Node v = e.getValue();
             switch (e.getKey()) {
-                case "warmup_iterations" -> s.setWarmupIterations(integer(v, f, 0));
-                case "min_iterations" -> s.setMinIterations(integer(v, f, 0));
-                case "min_duration_ms" -> s.setMinDurationMs(integer(v, f, 0));
-                case "max_duration_ms" -> s.setMaxDurationMs(integer(v, f, 0));
-                case "target_ci_half_width" -> {
-                    double d = number(v, f);
-                    if (!(d >= 0 && d < 1)) {
-                        throw error(v.line(), f + " must be in [0, 1) (e.g. 0.01 = 1%), got " + d);
-                    }
-                    s.setTargetCiHalfWidth(d);
-                }
-                case "warmup_until_stable" -> s.setWarmupUntilStable(bool(v, f));
-                case "in_process" -> s.setInProcess(bool(v, f));
+                case "warmup_iterations" -> s.warmupIterations(integer(v, f, 0));
+                case "min_iterations" -> s.minIterations(integer(v, f, 0));
+                case "min_duration_ms" -> s.minDurationMs((long) integer(v, f, 0));
+                case "max_duration_ms" -> s.maxDurationMs((long) integer(v, f, 0));
+                case "target_ci_half_width" -> s.targetCiHalfWidth(number(v, f));
+                case "warmup_until_stable" -> s.warmupUntilStable(bool(v, f));
+                case "in_process" -> s.inProcess(bool(v, f));
                 default -> throw error(v.line(), "unknown field '" + f + "' (expected one of "
                         + String.join(", ", MEASUREMENT_FIELDS) + ")");
             }
         }
-        if (s.getMaxDurationMs() > 0 && s.getMinDurationMs() > s.getMaxDurationMs()) {
-            throw error(node.line(), "measurement.min_duration_ms " + s.getMinDurationMs()
-                    + " exceeds measurement.max_duration_ms " + s.getMaxDurationMs());
+        try {
+            return s.build().toProto();
+        } catch (EdgeperfException e) {
+            throw error(node.line(), e.getMessage());
         }
-        return s.build();
     }
 
     // ------------------------------------------------------------------------------ YAML helpers

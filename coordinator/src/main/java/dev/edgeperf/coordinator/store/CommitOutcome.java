@@ -3,8 +3,8 @@ package dev.edgeperf.coordinator.store;
 import io.grpc.Status;
 
 /**
- * What {@link Store#commitResult} did; every outcome is acknowledged to the agent (so it drops its
- * spooled copy), with the status code saying whether the result was stored.
+ * What {@link Store#commitResult} did; every outcome is acknowledged to the agent, which drops its
+ * spooled copy unless the outcome is {@link #STORE_FAILING} (see {@link #retryable()}).
  */
 public enum CommitOutcome {
     /** The result is now committed and its job done. */
@@ -18,12 +18,23 @@ public enum CommitOutcome {
     /** Another attempt's result already completed the job; nothing was written, so the job has one result. */
     ALREADY_DONE(Status.Code.ALREADY_EXISTS),
     /** The job's campaign was cancelled; nothing was written. */
-    CANCELLED(Status.Code.CANCELLED);
+    CANCELLED(Status.Code.CANCELLED),
+    /**
+     * The store could not write (a full disk, a closed database); nothing is wrong with the result,
+     * so the agent keeps it spooled and sends it again later. Never returned by the store itself:
+     * the scheduler answers with it when the commit throws.
+     */
+    STORE_FAILING(Status.Code.UNAVAILABLE);
 
     private final Status.Code code;
 
     CommitOutcome(Status.Code code) {
         this.code = code;
+    }
+
+    /** True when the same result may be stored later: the agent must keep it. */
+    public boolean retryable() {
+        return this == STORE_FAILING;
     }
 
     /** The status code sent in the ack: OK when the result is stored (now or before). */

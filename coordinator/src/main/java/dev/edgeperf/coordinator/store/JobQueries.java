@@ -1,5 +1,6 @@
 package dev.edgeperf.coordinator.store;
 
+import dev.edgeperf.core.measure.MeasurementSettings;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -46,7 +47,7 @@ final class JobQueries {
                     + " ?, ?, ?, ?, ?, ?, 0, 0, 'queued', 1, ?)")) {
                 int seq = 0;
                 for (NewJob job : jobs) {
-                    Measurement m = job.measurement();
+                    MeasurementSettings m = job.measurement();
                     int i = 1;
                     st.setString(i++, job.id());
                     st.setString(i++, id);
@@ -101,16 +102,36 @@ final class JobQueries {
                                 rs.getString("selector"), rs.getString("model_name"), rs.getString("model_digest"),
                                 rs.getLong("model_size_bytes"), rs.getString("variant_recipe"),
                                 rs.getInt("batch_size"), rs.getInt("threads"),
-                                new Measurement(rs.getInt("warmup_iterations"), rs.getInt("min_iterations"),
-                                        rs.getLong("min_duration_ms"), rs.getLong("max_duration_ms"),
-                                        rs.getDouble("target_ci_half_width"), rs.getBoolean("warmup_until_stable"),
-                                        rs.getInt("concurrency"), rs.getBoolean("in_process")),
+                                settings(rs),
                                 rs.getLong("flops"), rs.getLong("queued_ms")));
                     }
                 }
             }
             return jobs;
         });
+    }
+
+    /**
+     * The settings stored with a job. Jobs stored before settings were validated in one place
+     * (max_duration_ms 0) stored 0 for "the agent's default"; they get today's defaults.
+     */
+    private static MeasurementSettings settings(ResultSet rs) throws SQLException {
+        if (rs.getLong("max_duration_ms") == 0) {
+            return MeasurementSettings.builder()
+                    .warmupIterations(positive(rs.getInt("warmup_iterations")))
+                    .minIterations(positive(rs.getInt("min_iterations")))
+                    .minDurationMs(rs.getLong("min_duration_ms") > 0 ? rs.getLong("min_duration_ms") : null)
+                    .targetCiHalfWidth(rs.getDouble("target_ci_half_width") > 0 ? rs.getDouble("target_ci_half_width") : null)
+                    .warmupUntilStable(rs.getBoolean("warmup_until_stable")).concurrency(rs.getInt("concurrency"))
+                    .inProcess(rs.getBoolean("in_process")).build();
+        }
+        return new MeasurementSettings(rs.getInt("warmup_iterations"), rs.getInt("min_iterations"),
+                rs.getLong("min_duration_ms"), rs.getLong("max_duration_ms"), rs.getDouble("target_ci_half_width"),
+                rs.getBoolean("warmup_until_stable"), rs.getInt("concurrency"), rs.getBoolean("in_process"));
+    }
+
+    private static Integer positive(int value) {
+        return value > 0 ? value : null;
     }
 
     /**

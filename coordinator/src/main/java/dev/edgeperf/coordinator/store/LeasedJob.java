@@ -1,5 +1,6 @@
 package dev.edgeperf.coordinator.store;
 
+import dev.edgeperf.core.measure.MeasurementSettings;
 import java.util.Objects;
 
 /**
@@ -14,7 +15,7 @@ import java.util.Objects;
 public record LeasedJob(String jobId, int attempt, String campaignId, long campaignCreatedMs, int seq,
                         String targetAgentId, String selector, String modelName, String modelDigest,
                         long modelSizeBytes, String variantRecipe, int batchSize, int threads,
-                        Measurement measurement, long flops, long queuedMs) {
+                        MeasurementSettings measurement, long flops, long queuedMs) {
     public LeasedJob {
         Objects.requireNonNull(jobId, "jobId is null");
         Objects.requireNonNull(campaignId, "campaignId is null");

@@ -1,5 +1,6 @@
 package dev.edgeperf.coordinator.store;
 
+import dev.edgeperf.core.measure.MeasurementSettings;
 import java.util.Objects;
 
 /**
@@ -11,7 +12,7 @@ import java.util.Objects;
  * @param flops         FLOPs of one inference call at {@code batchSize} (per batch)
  */
 public record NewJob(String id, String targetAgentId, String selector, String modelName, String modelDigest,
-                     long modelSizeBytes, String variantRecipe, int batchSize, int threads, Measurement measurement,
+                     long modelSizeBytes, String variantRecipe, int batchSize, int threads, MeasurementSettings measurement,
                      long flops) {
     public NewJob {
         Objects.requireNonNull(id, "id is null");

@@ -1,5 +1,6 @@
 package dev.edgeperf.coordinator.store;
 
+import dev.edgeperf.core.measure.MeasurementSettings;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.time.Clock;
@@ -83,7 +84,7 @@ public final class PreparationQueries {
                     + " ?, ?, ?, ?, ?, ?, 0, 0, 'queued', 1, ?)")) {
                 int seq = 0;
                 for (NewJob job : jobs) {
-                    Measurement m = job.measurement();
+                    MeasurementSettings m = job.measurement();
                     int i = 1;
                     st.setString(i++, job.id());
                     st.setString(i++, id);

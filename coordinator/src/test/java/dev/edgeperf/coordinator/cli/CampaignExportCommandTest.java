@@ -7,7 +7,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.edgeperf.coordinator.app.CoordinatorConfig;
 import dev.edgeperf.coordinator.app.CoordinatorRuntime;
 import dev.edgeperf.coordinator.store.CommitOutcome;
-import dev.edgeperf.coordinator.store.Measurement;
+import dev.edgeperf.core.measure.MeasurementSettings;
 import dev.edgeperf.coordinator.store.NewJob;
 import dev.edgeperf.coordinator.store.Store;
 import dev.edgeperf.coordinator.testing.Fixtures;
@@ -47,9 +47,9 @@ class CampaignExportCommandTest {
         agent = store.registerAgent(Fixtures.hello("pi-1", 10.0));
         measured = Fixtures.job(agent, 1, 1_060_400, 10.0);
         failed = new NewJob("failed-job", agent, "name=pi-1", "mnist-cnn", Fixtures.DIGEST, 1234, "baseline", 8, 2,
-                new Measurement(2, 5, 10, 1000), 8_483_200);
+                new MeasurementSettings(2, 5, 10, 1000), 8_483_200);
         cancelled = new NewJob("cancelled-job", agent, "name=pi-1", "mnist-cnn", Fixtures.DIGEST, 1234, "baseline", 32,
-                0, new Measurement(2, 5, 10, 1000), 33_932_800);
+                0, new MeasurementSettings(2, 5, 10, 1000), 33_932_800);
         store.insertCampaign("c1", "export test", "{}", "", List.of(measured, failed, cancelled));
         Fixtures.leaseNext(store, agent).orElseThrow();
         assertThat(store.commitResult(agent, Fixtures.result(measured.id(), 1, 1, 0.5).toBuilder().setP999Ms(0.9)

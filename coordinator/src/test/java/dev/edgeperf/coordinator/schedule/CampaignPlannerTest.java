@@ -8,7 +8,7 @@ import dev.edgeperf.coordinator.fleet.NoAgentConnectedException;
 import dev.edgeperf.coordinator.schedule.CampaignPlan.Target;
 import dev.edgeperf.coordinator.schedule.CampaignPlan.VariantBuild;
 import dev.edgeperf.coordinator.spec.Mode;
-import dev.edgeperf.coordinator.store.Measurement;
+import dev.edgeperf.core.measure.MeasurementSettings;
 import dev.edgeperf.coordinator.store.NewJob;
 import dev.edgeperf.core.EdgeperfException;
 import dev.edgeperf.core.ErrorCategory;
@@ -21,7 +21,7 @@ import org.junit.jupiter.api.Test;
 
 /** The planner alone: no store, no files, no fleet object; a request and a snapshot in, a plan and jobs out. */
 class CampaignPlannerTest {
-    private static final Measurement SETTINGS = new Measurement(2, 5, 10, 1000);
+    private static final MeasurementSettings SETTINGS = new MeasurementSettings(2, 5, 10, 1000);
     private static final FleetSnapshot TWO_AGENTS = new FleetSnapshot(List.of(agent("id-a", "a"), agent("id-b", "b")),
             Set.of("room"));
     private static final FleetSnapshot EMPTY = new FleetSnapshot(List.of(), Set.of());

@@ -9,7 +9,7 @@ import dev.edgeperf.coordinator.fleet.FleetRegistry;
 import dev.edgeperf.coordinator.fleet.JoiningAgent;
 import dev.edgeperf.coordinator.store.Database;
 import dev.edgeperf.coordinator.store.LeasedJob;
-import dev.edgeperf.coordinator.store.Measurement;
+import dev.edgeperf.core.measure.MeasurementSettings;
 import dev.edgeperf.coordinator.store.Store;
 import dev.edgeperf.coordinator.testing.Fixtures;
 import dev.edgeperf.coordinator.testing.RecordingLink;
@@ -86,7 +86,7 @@ class VariantPreparationTest {
 
     private static CampaignRequest request(List<String> variants, List<Integer> batches) {
         return new CampaignRequest("", List.of("mnist-cnn"), Map.of(), variants, batches, List.of(), List.of(),
-                List.of(), new Measurement(2, 5, 10, 1000), "");
+                List.of(), new MeasurementSettings(2, 5, 10, 1000), "");
     }
 
     private static <T> T await(String what, Supplier<T> poll, java.util.function.Predicate<T> done)

@@ -1,7 +1,7 @@
 package dev.edgeperf.coordinator.testing;
 
 import dev.edgeperf.coordinator.store.LeasedJob;
-import dev.edgeperf.coordinator.store.Measurement;
+import dev.edgeperf.core.measure.MeasurementSettings;
 import dev.edgeperf.coordinator.store.Prediction;
 import dev.edgeperf.coordinator.store.NewJob;
 import dev.edgeperf.coordinator.store.Store;
@@ -44,13 +44,13 @@ public final class Fixtures {
     /** A job bound to one agent (as "all" campaigns plan them); {@code peak} is unused since predictions moved to lease time. */
     public static NewJob job(String agentId, int batch, long flops, double peak) {
         return new NewJob(UUID.randomUUID().toString(), agentId, "name=" + agentId, "mnist-cnn", DIGEST, 1234,
-                "baseline", batch, 0, new Measurement(2, 5, 10, 1000), flops);
+                "baseline", batch, 0, new MeasurementSettings(2, 5, 10, 1000), flops);
     }
 
     /** A job any agent matching {@code selector} may run. */
     public static NewJob openJob(String selector, int batch, long flops) {
         return new NewJob(UUID.randomUUID().toString(), null, selector, "mnist-cnn", DIGEST, 1234, "baseline", batch, 0,
-                new Measurement(2, 5, 10, 1000), flops);
+                new MeasurementSettings(2, 5, 10, 1000), flops);
     }
 
     /** Leases the oldest queued job bound to {@code agentId}, predicting with a theoretical 10 GFLOP/s. */

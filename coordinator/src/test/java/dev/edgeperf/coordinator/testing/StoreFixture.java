@@ -4,7 +4,7 @@ import com.google.protobuf.ByteString;
 import dev.edgeperf.coordinator.store.CommitOutcome;
 import dev.edgeperf.coordinator.store.Database;
 import dev.edgeperf.coordinator.store.LeasedJob;
-import dev.edgeperf.coordinator.store.Measurement;
+import dev.edgeperf.core.measure.MeasurementSettings;
 import dev.edgeperf.coordinator.store.NewJob;
 import dev.edgeperf.coordinator.store.Prediction;
 import dev.edgeperf.coordinator.store.Store;
@@ -79,9 +79,9 @@ public final class StoreFixture implements AutoCloseable {
     public static final long QUEUE_WAIT_MS = 120;
 
     /** Settings of the sweep: what {@code demo} asks for. */
-    public static final Measurement SWEEP_SETTINGS = new Measurement(20, 100, 1_000, 5_000);
+    public static final MeasurementSettings SWEEP_SETTINGS = new MeasurementSettings(20, 100, 1_000, 5_000);
     /** Settings of the big-batch campaign: a 2 % confidence target on the median. */
-    public static final Measurement CI_SETTINGS = new Measurement(10, 50, 500, 20_000, 0.02, false, 0, false);
+    public static final MeasurementSettings CI_SETTINGS = new MeasurementSettings(10, 50, 500, 20_000, 0.02, false, 0, false);
 
     private final Store store;
     private final ManualClock clock;
@@ -304,7 +304,7 @@ public final class StoreFixture implements AutoCloseable {
     }
 
     /** As the planner: one job per (batch, agent) with the "all" selector, bound to that agent. */
-    private void plan(String campaign, String name, List<Integer> batches, int threads, Measurement settings) {
+    private void plan(String campaign, String name, List<Integer> batches, int threads, MeasurementSettings settings) {
         List<NewJob> planned = new ArrayList<>();
         for (int batch : batches) {
             long flops = flops(batch);
