@@ -76,9 +76,9 @@ class CampaignSpecIT {
         Processes.Outcome csv = cli(grpc, dataDir, "campaign", "export", labId, "--format", "csv");
         List<String> lines = csv.stdout().lines().toList();
         assertThat(lines).hasSize(3);
-        assertThat(lines.get(0)).startsWith("job_id,attempt,agent,model,variant,batch");
-        assertThat(lines.subList(1, 3)).allSatisfy(l -> assertThat(l).contains(",spec-agent,mnist-cnn,")
-                .contains(",room=lab,done,").containsAnyOf(",theoretical,", ",calibrated,"));
+        assertThat(lines.get(0)).startsWith("job_id,campaign_id,state,attempt,agent_name,model_name,");
+        assertThat(lines.subList(1, 3)).allSatisfy(l -> assertThat(l).contains("," + labId + ",done,1,spec-agent,mnist-cnn,")
+                .contains(",room=lab,").containsAnyOf(",theoretical,", ",calibrated,"));
         assertThat(String.join("\n", lines)).contains("quantized:int8-dynamic");
 
         Processes.Outcome cancel = cli(grpc, dataDir, "campaign", "cancel", waitingId);

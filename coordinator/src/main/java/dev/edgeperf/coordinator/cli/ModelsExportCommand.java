@@ -59,6 +59,9 @@ final class ModelsExportCommand implements Callable<Integer> {
         }
         byte[] bytes = ModelZoo.build(name);
         try {
+            if (out.toAbsolutePath().getParent() != null) {
+                Files.createDirectories(out.toAbsolutePath().getParent());
+            }
             if (force) {
                 AtomicFiles.write(out, bytes);
             } else {

@@ -143,7 +143,7 @@ public final class VariantPreparation implements AutoCloseable {
             throw e;
         } catch (RuntimeException e) {
             throw EdgeperfException.userError("variant '" + build.recipe() + "' cannot be built from model "
-                    + build.model() + ": " + e.getMessage());
+                    + build.model() + ": " + String.valueOf(e.getMessage()).lines().findFirst().orElse(""));
         }
     }
 

@@ -19,10 +19,12 @@ public final class Database {
 
     /**
      * The default embedded H2 file under {@code dataDir}. AUTO_SERVER lets tests and tools open the
-     * same file over JDBC while the coordinator holds it.
+     * same file over JDBC while the coordinator holds it. WRITE_DELAY=0 writes each commit before it
+     * returns: H2 otherwise writes in the background a second later, so a commit acknowledged to an
+     * agent could be lost when the disk fills, and the failure would surface nowhere near its cause.
      */
     public static String defaultUrl(Path dataDir) {
-        return "jdbc:h2:file:" + dataDir.toAbsolutePath().resolve("edgeperf") + ";AUTO_SERVER=TRUE";
+        return "jdbc:h2:file:" + dataDir.toAbsolutePath().resolve("edgeperf") + ";AUTO_SERVER=TRUE;WRITE_DELAY=0";
     }
 
     /**

@@ -13,7 +13,6 @@ import dev.edgeperf.proto.Heartbeat;
 import dev.edgeperf.proto.JobAssignment;
 import dev.edgeperf.proto.JobResult;
 import dev.edgeperf.proto.LatencyStats;
-import dev.edgeperf.proto.MeasurementSettings;
 import dev.edgeperf.proto.SubmitCampaignRequest;
 import io.grpc.Grpc;
 import io.grpc.InsecureChannelCredentials;
@@ -183,7 +182,7 @@ public final class FleetBench {
         long submitStart = System.nanoTime();
         CampaignStatus submitted = campaigns.withDeadlineAfter(5, TimeUnit.MINUTES).submit(SubmitCampaignRequest
                 .newBuilder().setName("fleet-bench").addModels("mnist-cnn").addAllBatchSizes(batchSizes)
-                .addSelectors("all").setSettings(MeasurementSettings.newBuilder().setMinIterations(1)).build());
+                .addSelectors("all").setSettings(dev.edgeperf.core.measure.MeasurementSettings.builder().minIterations(1).minDurationMs(0L).build().toProto()).build());
         System.out.printf(Locale.ROOT, "fleet-bench: campaign %s with %d jobs submitted in %.1f s%n",
                 submitted.getCampaignId(), submitted.getJobsTotal(), (System.nanoTime() - submitStart) / 1e9);
         if (!allDone.await(10, TimeUnit.MINUTES)) {

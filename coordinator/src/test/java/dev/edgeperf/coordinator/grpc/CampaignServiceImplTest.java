@@ -17,7 +17,6 @@ import dev.edgeperf.core.zoo.ModelZoo;
 import dev.edgeperf.proto.CampaignServiceGrpc;
 import dev.edgeperf.proto.CampaignStatus;
 import dev.edgeperf.proto.CampaignStatusRequest;
-import dev.edgeperf.proto.MeasurementSettings;
 import dev.edgeperf.proto.SubmitCampaignRequest;
 import io.grpc.ManagedChannel;
 import io.grpc.Server;
@@ -85,7 +84,7 @@ class CampaignServiceImplTest {
         CampaignStatus submitted = stub.withDeadlineAfter(5, TimeUnit.SECONDS).submit(SubmitCampaignRequest
                 .newBuilder().addModels("mnist-cnn").addVariants("baseline").addVariants("separable")
                 .addBatchSizes(1).addSelectors("arch=x86_64")
-                .setSettings(MeasurementSettings.newBuilder().setMinIterations(5)).build());
+                .setSettings(dev.edgeperf.core.measure.MeasurementSettings.builder().minIterations(5).build().toProto()).build());
 
         assertThat(submitted.getState()).isEqualTo(dev.edgeperf.proto.CampaignState.CAMPAIGN_STATE_PREPARING);
         assertThat(submitted.getJobsTotal()).isZero();
