@@ -24,7 +24,7 @@ import picocli.CommandLine.Model.CommandSpec;
  */
 @Command(name = "export", mixinStandardHelpOptions = true, description = "Export a campaign's rows as CSV or JSON.")
 final class CampaignExportCommand implements Callable<Integer> {
-    @Parameters(paramLabel = "ID", description = "Campaign id.")
+    @Parameters(paramLabel = "ID", description = "Campaign id, a unique prefix of one, or latest.")
     String campaignId;
 
     @Option(names = "--format", defaultValue = "csv", paramLabel = "csv|json",
@@ -46,7 +46,7 @@ final class CampaignExportCommand implements Callable<Integer> {
             throw EdgeperfException.userError("--format must be csv or json, got '" + format + "'");
         }
         try (CoordinatorClient client = connection.connect()) {
-            CampaignStatus status = client.status(campaignId);
+            CampaignStatus status = client.status(CampaignIdResolver.of(client).resolve(campaignId));
             spec.commandLine().getOut().print(format.equals("json") ? CampaignReport.json(status) + "\n" : csv(status));
             spec.commandLine().getOut().flush();
             return 0;

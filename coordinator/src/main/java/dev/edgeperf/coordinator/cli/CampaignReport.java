@@ -50,6 +50,13 @@ final class CampaignReport {
         return out.toString();
     }
 
+    /** What a just-submitted campaign will do, e.g. "preparing 3 variant(s)" or "4 jobs". */
+    static String submitted(CampaignStatus status) {
+        return status.getState() == dev.edgeperf.proto.CampaignState.CAMPAIGN_STATE_PREPARING
+                ? "preparing " + status.getVariantsTotal() + " variant(s), then its jobs"
+                : status.getJobsTotal() + " jobs";
+    }
+
     /** "running", "done", … as the CLI prints a campaign's state. */
     static String state(CampaignStatus status) {
         return status.getState().name().replace("CAMPAIGN_STATE_", "").toLowerCase(Locale.ROOT);

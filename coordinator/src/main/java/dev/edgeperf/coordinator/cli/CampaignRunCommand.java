@@ -94,8 +94,8 @@ final class CampaignRunCommand implements Callable<Integer> {
                 request = CampaignSpecParser.read(specFile, labelKeys).toRequest();
             }
             CampaignStatus submitted = client.submit(request);
-            spec.commandLine().getErr().println("submitted campaign " + submitted.getCampaignId() + " with "
-                    + submitted.getJobsTotal() + " jobs");
+            spec.commandLine().getErr().println("submitted campaign " + submitted.getCampaignId() + ": "
+                    + CampaignReport.submitted(submitted));
             if (detach) {
                 spec.commandLine().getOut().println(json.json ? CampaignReport.json(submitted)
                         : submitted.getCampaignId());

@@ -89,8 +89,8 @@ final class DemoCommand implements Callable<Integer> {
             CampaignStatus submitted = CampaignMessages.status(runtime.campaigns().submit(CampaignMessages.request(
                     SubmitCampaignRequest.newBuilder().setName("demo: mnist-cnn batch 1,8,32").addAllModels(MODELS)
                             .addAllBatchSizes(BATCHES).setSettings(SETTINGS).build())));
-            spec.commandLine().getErr().println("submitted campaign " + submitted.getCampaignId() + " with "
-                    + submitted.getJobsTotal() + " jobs" + (agents > 1 ? "; the " + agents + " agents share this"
+            spec.commandLine().getErr().println("submitted campaign " + submitted.getCampaignId() + ": "
+                    + CampaignReport.submitted(submitted) + (agents > 1 ? "; the " + agents + " agents share this"
                     + " machine, so they measure one at a time" : ""));
             CampaignStatus done = CampaignWatcher.await(
                     () -> CampaignMessages.status(runtime.campaigns().status(submitted.getCampaignId())),

@@ -2,11 +2,10 @@ package dev.edgeperf.coordinator.cli;
 
 import picocli.CommandLine.IVersionProvider;
 
-/** Version from the jar manifest, "dev" when run from classes. */
+/** The one edgeperf version string, shared with the agent ({@link dev.edgeperf.core.EdgeperfVersion}). */
 final class VersionProvider implements IVersionProvider {
     @Override
     public String[] getVersion() {
-        String version = CoordinatorMain.class.getPackage().getImplementationVersion();
-        return new String[] {"edgeperf coordinator " + (version == null ? "dev" : version)};
+        return new String[] {"edgeperf coordinator " + dev.edgeperf.core.EdgeperfVersion.get()};
     }
 }
