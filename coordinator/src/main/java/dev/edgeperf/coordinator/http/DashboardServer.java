@@ -11,6 +11,8 @@ import io.javalin.http.Context;
 import io.javalin.http.HttpStatus;
 import io.javalin.http.staticfiles.Location;
 import io.javalin.json.JavalinJackson;
+import io.javalin.router.Endpoint;
+import io.javalin.router.JavalinDefaultRoutingApi;
 import io.javalin.util.JavalinBindException;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
@@ -94,8 +96,9 @@ public final class DashboardServer {
         }
         QuietLogging.apply();
         Javalin created = Javalin.create(config -> {
-            config.showJavalinBanner = false;
-            config.startupWatcherEnabled = false;
+            config.startup.showJavalinBanner = false;
+            config.startup.showOldJavalinVersionWarning = false;
+            config.startup.startupWatcherEnabled = false;
             config.jsonMapper(new JavalinJackson(objectMapper(), false));
             config.jetty.threadPool = threadPool();
             config.http.defaultContentType = "application/json";
@@ -106,8 +109,8 @@ public final class DashboardServer {
                 // The page polls the API; stale JS after an upgrade would show wrong columns.
                 files.headers = Map.of("Cache-Control", "no-cache");
             });
+            routes(config.routes); // Javalin 7 takes routes in the config only
         });
-        routes(created);
         try {
             created.start(bindHost, requestedPort);
         } catch (JavalinBindException e) {
@@ -150,7 +153,7 @@ public final class DashboardServer {
         }
     }
 
-    private void routes(Javalin javalin) {
+    private void routes(JavalinDefaultRoutingApi javalin) {
         javalin.before(ctx -> ctx.attribute(MATCHED_NANOS, System.nanoTime()));
         javalin.get("/health", ctx -> data.health().failure().ifPresentOrElse(
                 reason -> ctx.status(HttpStatus.SERVICE_UNAVAILABLE).json(Map.of("status", "unhealthy", "store", reason)),
@@ -227,10 +230,10 @@ public final class DashboardServer {
     }
 
     private static String routeOf(Context ctx) {
-        // Javalin reports a sentence instead of a path when no endpoint matched (static files, 404s).
-        String path = ctx.endpointHandlerPath();
-        if (path != null && path.startsWith("/")) {
-            return path;
+        // No HTTP endpoint matched for static files and 404s.
+        Endpoint endpoint = ctx.endpoints().lastHttpEndpoint();
+        if (endpoint != null && endpoint.path.startsWith("/")) {
+            return endpoint.path;
         }
         return ctx.statusCode() == HttpStatus.NOT_FOUND.getCode() ? "unmatched" : "static";
     }
