@@ -65,7 +65,9 @@ class ForkedRunnerTest {
     void nativesAreExtractedOnceAndReused() throws Exception {
         Path natives = OrtNatives.extract(dir).orElseThrow();
         assertThat(natives).startsWith(dir.resolve("native"));
-        assertThat(natives.getFileName().toString()).isEqualTo("onnxruntime-1.19.2-" + OrtNatives.platform());
+        assertThat(natives.getFileName().toString()).isEqualTo("onnxruntime-"
+                + ai.onnxruntime.OrtEnvironment.class.getPackage().getImplementationVersion() + "-" + OrtNatives.platform())
+                .matches("onnxruntime-\\d+\\.\\d+\\.\\d+-.*");
         Path lib = natives.resolve(System.mapLibraryName("onnxruntime"));
         Files.setLastModifiedTime(lib, java.nio.file.attribute.FileTime.fromMillis(1_000_000));
         assertThat(OrtNatives.extract(dir)).contains(natives);
