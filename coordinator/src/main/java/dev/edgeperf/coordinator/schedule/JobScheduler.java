@@ -10,8 +10,6 @@ import dev.edgeperf.coordinator.store.Prediction;
 import dev.edgeperf.coordinator.store.Store;
 import dev.edgeperf.core.EdgeperfException;
 import dev.edgeperf.core.ErrorCategory;
-import dev.edgeperf.core.predict.PredictedLatency;
-import dev.edgeperf.core.predict.PredictionInput;
 import dev.edgeperf.core.predict.Predictor;
 import dev.edgeperf.proto.JobResult;
 import java.util.ArrayList;
@@ -44,7 +42,7 @@ public final class JobScheduler {
     private final FleetRegistry fleet;
     private final SchedulerSettings settings;
     private final LongSupplier nanoClock;
-    private final Predictor predictor;
+    private final LeasePredictions predictions;
     private final JobQueue queue = new JobQueue();
     private final HostLocks hosts;
     /** agent id -> the job it is running. */
@@ -68,7 +66,7 @@ public final class JobScheduler {
         this.fleet = Objects.requireNonNull(fleet, "fleet is null");
         this.settings = Objects.requireNonNull(settings, "settings is null");
         this.nanoClock = Objects.requireNonNull(nanoClock, "nanoClock is null");
-        this.predictor = Objects.requireNonNull(predictor, "predictor is null");
+        this.predictions = new LeasePredictions(Objects.requireNonNull(predictor, "predictor is null"));
         this.hosts = new HostLocks(settings.shareHosts());
         synchronized (this) {
             store.queuedJobs().forEach(queue::add);
@@ -128,9 +126,9 @@ public final class JobScheduler {
     }
 
     /**
-     * Commits a result and only then acknowledges it, with a status code saying whether it is stored
-     * (see {@link CommitOutcome}). When the commit fails nothing is acknowledged, so the agent keeps
-     * the result spooled and sends it again after reconnecting.
+     * Commits a result and only then acknowledges it, saying whether it is stored (see
+     * {@link CommitOutcome}). When the store cannot write, the ack says "retry later": the agent keeps
+     * the result spooled and the lease stays with it.
      */
     public void result(ConnectedAgent agent, JobResult result) {
         heard(agent);
@@ -151,17 +149,7 @@ public final class JobScheduler {
                     e.getMessage());
             return;
         }
-        String message = switch (outcome) {
-            case STORED -> "stored";
-            case DUPLICATE -> "already stored";
-            case UNKNOWN_JOB -> "job " + result.getJobId() + " is unknown to this coordinator; result not stored";
-            case NOT_HELD -> "agent '" + agent.name() + "' does not hold job " + result.getJobId() + " attempt "
-                    + result.getAttempt() + "; result not stored";
-            case ALREADY_DONE -> "job " + result.getJobId() + " already has a result from another attempt; attempt "
-                    + result.getAttempt() + " not stored";
-            case CANCELLED -> "job " + result.getJobId() + " belongs to a cancelled campaign; result not stored";
-            case STORE_FAILING -> throw new IllegalStateException("the store does not answer STORE_FAILING");
-        };
+        String message = outcome.describe(result.getJobId(), result.getAttempt(), agent.name());
         if (outcome.code() == io.grpc.Status.Code.OK) {
             LOG.info("job {} attempt {} on '{}': result {}", result.getJobId(), result.getAttempt(), agent.name(),
                     message);
@@ -434,17 +422,6 @@ public final class JobScheduler {
 
     /** The injected predictor's figure for {@code agent}, as the store records it with the lease. */
     Prediction predict(ConnectedAgent agent, long flops, int batch, int threads) {
-        PredictedLatency p;
-        try {
-            p = predictor.predict(new PredictionInput(flops, batch, threads, agent.executionProvider(),
-                    agent.peaks()));
-        } catch (RuntimeException e) {
-            // a predictor's bug must not strand the job this agent was just reserved for
-            LOG.warn("predictor {} failed for '{}' (batch {}): {}; leasing without a prediction", predictor.name(),
-                    agent.name(), batch, e.toString());
-            return new Prediction(0, Prediction.THEORETICAL, 0);
-        }
-        return new Prediction(p.peakGflops(), p.calibratedPeak() ? Prediction.CALIBRATED : Prediction.THEORETICAL,
-                p.millis());
+        return predictions.predict(agent, flops, batch, threads);
     }
 }

@@ -37,6 +37,21 @@ public enum CommitOutcome {
         return this == STORE_FAILING;
     }
 
+    /** The one line the ack and the log carry about this outcome. */
+    public String describe(String jobId, int attempt, String agentName) {
+        return switch (this) {
+            case STORED -> "stored";
+            case DUPLICATE -> "already stored";
+            case UNKNOWN_JOB -> "job " + jobId + " is unknown to this coordinator; result not stored";
+            case NOT_HELD -> "agent '" + agentName + "' does not hold job " + jobId + " attempt " + attempt
+                    + "; result not stored";
+            case ALREADY_DONE -> "job " + jobId + " already has a result from another attempt; attempt " + attempt
+                    + " not stored";
+            case CANCELLED -> "job " + jobId + " belongs to a cancelled campaign; result not stored";
+            case STORE_FAILING -> "the store cannot write now; keep the result and send it again";
+        };
+    }
+
     /** The status code sent in the ack: OK when the result is stored (now or before). */
     public Status.Code code() {
         return code;
