@@ -111,7 +111,8 @@ class ModelsCliIT {
         Path file = tmp.resolve("any-size.onnx");
         Files.write(file, reluWithOpenSpatialDims().toByteArray());
         assertOneLineError(run("models", "profile", file.toString()), file,
-                "has unknown dimension 2 (shape [N, 3, height, width]); pass --input image=1x3x<d2>x<d3>");
+                "has no value for dimension 2 (symbol 'height') of [N, 3, height, width]; pass --dim height=SIZE"
+                        + " or --input image=1x3x<height>x<width>");
 
         Outcome fixed = run("models", "profile", file.toString(), "--input", "image=2x3x10x12", "--json");
         assertThat(fixed.exitCode()).as(fixed.stderr()).isZero();
