@@ -115,7 +115,7 @@ public final class InputDims {
         inputs.forEach(in -> byName.put(in.name(), in));
         for (String name : given.keySet()) {
             if (!byName.containsKey(name)) {
-                throw EdgeperfException.userError("model " + source + " has no input '" + name + "'; its inputs are "
+                throw EdgeperfException.userError(model(source) + " has no input '" + name + "'; its inputs are "
                         + byName.values().stream().map(v -> "'" + v.name() + "' " + v.describe())
                                 .collect(Collectors.joining(", ")));
             }
@@ -125,7 +125,7 @@ public final class InputDims {
         Map<String, String> setBy = new HashMap<>();
         for (Map.Entry<String, Long> d : dims.entrySet()) {
             if (!known.contains(d.getKey())) {
-                throw EdgeperfException.userError("--dim " + d.getKey() + ": model " + source
+                throw EdgeperfException.userError("--dim " + d.getKey() + ": " + model(source)
                         + " has no dimension named '" + d.getKey() + "'; "
                         + (known.isEmpty() ? "it has no named dimensions" : "its named dimensions are "
                         + String.join(", ", known)));
@@ -146,6 +146,11 @@ public final class InputDims {
             resolved.put(in.name(), shape != null ? shape.clone() : open(source, in, batch, fallback, values, setBy));
         }
         return resolved;
+    }
+
+    /** "model m.onnx" for a file name, the source itself when it already says "model 'name'". */
+    private static String model(String source) {
+        return source.startsWith("model ") ? source : "model " + source;
     }
 
     private static void bindGiven(String source, Declared in, long[] shape, Map<String, Long> values,
