@@ -218,7 +218,8 @@ public final class ShapeInference {
         return "[" + String.join(", ", dims) + "]";
     }
 
-    static String format(long[] shape) {
+    /** A shape as the CLI writes it, e.g. {@code 1x3x48x192}. */
+    public static String format(long[] shape) {
         return Arrays.stream(shape).mapToObj(Long::toString).collect(Collectors.joining("x"));
     }
 }
