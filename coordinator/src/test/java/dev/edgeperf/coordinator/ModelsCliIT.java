@@ -111,7 +111,8 @@ class ModelsCliIT {
         Path file = tmp.resolve("any-size.onnx");
         Files.write(file, reluWithOpenSpatialDims().toByteArray());
         assertOneLineError(run("models", "profile", file.toString()), file,
-                "has unknown dimension 2 (shape [N, 3, height, width]); pass --input image=1x3x<d2>x<d3>");
+                "has no value for dimension 2 (symbol 'height') of [N, 3, height, width]; pass --dim height=SIZE"
+                        + " or --input image=1x3x<height>x<width>");
 
         Outcome fixed = run("models", "profile", file.toString(), "--input", "image=2x3x10x12", "--json");
         assertThat(fixed.exitCode()).as(fixed.stderr()).isZero();
@@ -119,9 +120,35 @@ class ModelsCliIT {
                 .isEqualTo("[2,3,10,12]");
     }
 
+    @Test
+    void questionMarkDimsEachTakeTheirOwnSizeAndDimSetsNamedOnes() throws Exception {
+        Path file = tmp.resolve("det.onnx");
+        Files.write(file, reluWithOpenSpatialDims("?", "3", "?", "?").toByteArray());
+        Outcome o = run("models", "profile", file.toString(), "--input", "image=1x3x48x192", "--json");
+        assertThat(o.exitCode()).as(o.stderr()).isZero();
+        assertThat(JSON.readTree(o.stdout()).get("nodes").get(0).get("outputShape").toString())
+                .isEqualTo("[1,3,48,192]");
+        assertOneLineError(run("models", "profile", file.toString()), file,
+                "has no value for dimension 2 (unnamed, dim_param '?') of [?, 3, ?, ?]; pass --input image=1x3x<d2>x<d3>");
+
+        Path named = tmp.resolve("any-size.onnx");
+        Files.write(named, reluWithOpenSpatialDims().toByteArray());
+        Outcome byName = run("models", "profile", named.toString(), "--dim", "height=10", "--dim", "width=12",
+                "--batch", "2", "--json");
+        assertThat(byName.exitCode()).as(byName.stderr()).isZero();
+        assertThat(JSON.readTree(byName.stdout()).get("nodes").get(0).get("outputShape").toString())
+                .isEqualTo("[2,3,10,12]");
+        assertOneLineError(run("models", "profile", named.toString(), "--dim", "h=10"), named,
+                "has no dimension named 'h'; its named dimensions are N, height, width");
+    }
+
     private static ModelProto reluWithOpenSpatialDims() {
+        return reluWithOpenSpatialDims("N", "3", "height", "width");
+    }
+
+    private static ModelProto reluWithOpenSpatialDims(String... dims) {
         TensorShapeProto.Builder shape = TensorShapeProto.newBuilder();
-        for (String d : new String[] {"N", "3", "height", "width"}) {
+        for (String d : dims) {
             shape.addDim(d.equals("3") ? TensorShapeProto.Dimension.newBuilder().setDimValue(3)
                     : TensorShapeProto.Dimension.newBuilder().setDimParam(d));
         }

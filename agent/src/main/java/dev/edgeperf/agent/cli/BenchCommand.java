@@ -12,13 +12,16 @@ import dev.edgeperf.agent.probe.HardwareProbe;
 import dev.edgeperf.core.EdgeperfException;
 import dev.edgeperf.core.ErrorCategory;
 import dev.edgeperf.core.measure.MeasurementSettings;
+import dev.edgeperf.core.onnx.ShapeArgs;
 import dev.edgeperf.core.zoo.ModelZoo;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import me.tongfei.progressbar.ConsoleProgressBarConsumer;
 import me.tongfei.progressbar.ProgressBar;
@@ -32,14 +35,25 @@ import picocli.CommandLine.Parameters;
 /** {@code bench}: measure a model file or zoo model locally, over batch sizes x thread counts. */
 @Command(name = "bench", mixinStandardHelpOptions = true,
         description = "Measure an ONNX file or a zoo model on this machine, without a coordinator.",
-        footer = {"", "Example:", "  scripts/agent bench mobilenet-v2 --batch=1,8 --threads=0,2 --target-ci=1%%"})
+        footer = {"", "Examples:", "  scripts/agent bench mobilenet-v2 --batch=1,8 --threads=0,2 --target-ci=1%%",
+            "  scripts/agent bench det.onnx --input x=1x3x48x192 --batch 1,4",
+            "  scripts/agent bench bert.onnx --dim sequence=128"})
 final class BenchCommand implements Callable<Integer> {
     @Parameters(index = "0", paramLabel = "MODEL", description = "An .onnx file or a zoo model name (e.g. mnist-cnn).")
     String model;
 
-    @Option(names = "--batch", split = ",", paramLabel = "N", defaultValue = "1",
-            description = "Batch sizes (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--batch", split = ",", paramLabel = "N",
+            description = "Batch sizes; each replaces the leading dimension of every input whose batch is open"
+                    + " (default: the leading dimension of the --input shapes, else 1).")
     List<Integer> batches;
+
+    @Option(names = "--input", paramLabel = "NAME=SHAPE",
+            description = "Full shape of one input, e.g. x=1x3x48x192; also sets the named dims it covers (repeatable).")
+    Map<String, String> inputs = new LinkedHashMap<>();
+
+    @Option(names = "--dim", paramLabel = "NAME=SIZE",
+            description = "Size of a named symbolic dimension in every input that has it, e.g. sequence=128 (repeatable).")
+    Map<String, String> dims = new LinkedHashMap<>();
 
     @Option(names = "--threads", split = ",", paramLabel = "N", defaultValue = "0",
             description = "Intra-op thread counts, 0 = engine default (default: ${DEFAULT-VALUE}).")
@@ -68,6 +82,12 @@ final class BenchCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         MeasurementSettings settings = measurement.settings();
+        Map<String, long[]> shapes = ShapeArgs.shapes(inputs);
+        Map<String, Long> dimValues = ShapeArgs.dims(dims);
+        if (batches == null) {
+            batches = List.of(shapes.values().stream().findFirst().map(s -> (int) Math.min(s[0], Integer.MAX_VALUE))
+                    .orElse(1));
+        }
         check(batches, 1, "--batch", "a batch size; expected >= 1");
         check(threads, 0, "--threads", "invalid; expected >= 0 (0 = engine default)");
         check(concurrency, 1, "--concurrency", "invalid; expected >= 1");
@@ -90,7 +110,8 @@ final class BenchCommand implements Callable<Integer> {
                         String label = "batch " + b + ", threads " + (t == 0 ? "default" : t)
                                 + (c > 1 ? ", concurrency " + c : "");
                         bar.setExtraMessage(label);
-                        results.add(measure(runner, new MeasurementRequest(file, b, t, settings.withConcurrency(c)),
+                        results.add(measure(runner, new MeasurementRequest(file, b, t, settings.withConcurrency(c),
+                                        shapes, dimValues),
                                 (it, ms) -> bar.setExtraMessage(label + ": " + it + " it, " + ms + " ms")));
                         bar.step();
                     }

@@ -124,7 +124,8 @@ public final class InferenceRunner implements MeasurementRunner {
                 List<InputTensors> inputs = new ArrayList<>();
                 try {
                     for (int i = 0; i < request.concurrency(); i++) {
-                        inputs.add(InputTensors.create(env, session.getInputInfo(), request.batchSize(), file));
+                        inputs.add(InputTensors.create(env, session.getInputInfo(), request.batchSize(),
+                                request.inputShapes(), request.dims(), file));
                     }
                     return phases(request, session, inputs, sessionCreateMs, new MemoryUse(footprint, 0), host,
                             progress);

@@ -6,20 +6,25 @@ import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.TensorInfo;
 import dev.edgeperf.core.EdgeperfException;
+import dev.edgeperf.core.onnx.InputDims;
 import java.nio.Buffer;
 import java.nio.DoubleBuffer;
 import java.nio.FloatBuffer;
 import java.nio.IntBuffer;
 import java.nio.LongBuffer;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.SplittableRandom;
 
 /**
  * Builds one input tensor per model input, filled with deterministic pseudo-random data, before any
- * timing starts. Dynamic dimensions (-1) become the batch size for the first dimension and 1
- * elsewhere. Floats are uniform in [-1, 1); integer inputs get small values in [0, 10), safe as
+ * timing starts. Shapes are resolved by {@link InputDims}: the request's full shapes (their leading
+ * dim replaced by the batch where the model's is open) and named dims, the batch size for an open
+ * leading dimension; any other open dimension is an error naming the input, index and symbol, never
+ * silently 1. Floats are uniform in [-1, 1); integer inputs get small values in [0, 10), safe as
  * indices and token ids for most models.
  */
 final class InputTensors implements AutoCloseable {
@@ -71,6 +76,12 @@ final class InputTensors implements AutoCloseable {
 
     static InputTensors create(OrtEnvironment env, Map<String, NodeInfo> inputs, int batch, String modelFile)
             throws OrtException {
+        return create(env, inputs, batch, Map.of(), Map.of(), modelFile);
+    }
+
+    static InputTensors create(OrtEnvironment env, Map<String, NodeInfo> inputs, int batch,
+            Map<String, long[]> givenShapes, Map<String, Long> dims, String modelFile) throws OrtException {
+        Map<String, long[]> shapes = shapes(inputs, batch, givenShapes, dims, modelFile);
         Map<String, OnnxTensor> out = new LinkedHashMap<>();
         Map<String, Buffer> data = new LinkedHashMap<>();
         SplittableRandom random = new SplittableRandom(SEED);
@@ -80,7 +91,7 @@ final class InputTensors implements AutoCloseable {
                     throw EdgeperfException.userError("model " + modelFile + " input '" + e.getKey()
                             + "' is not a tensor (" + e.getValue().getInfo() + "); edgeperf feeds tensors only");
                 }
-                long[] shape = shapeFor(e.getKey(), info.getShape(), batch, modelFile);
+                long[] shape = shapes.get(e.getKey());
                 Buffer b = buffer(e.getKey(), info, shape, random, modelFile);
                 data.put(e.getKey(), b);
                 out.put(e.getKey(), fromBuffer(env, b, shape));
@@ -92,20 +103,45 @@ final class InputTensors implements AutoCloseable {
         return new InputTensors(env, out, data);
     }
 
-    /** The concrete shape for {@code batch}; a fixed first dimension must equal the batch. */
-    static long[] shapeFor(String input, long[] declared, int batch, String modelFile) {
-        long[] shape = declared.clone();
-        for (int i = 0; i < shape.length; i++) {
-            if (shape[i] < 0) {
-                shape[i] = i == 0 ? batch : 1;
+    /**
+     * The concrete shape of every input for {@code batch}; a fixed first dimension must equal the batch.
+     *
+     * @throws EdgeperfException USER_ERROR for a fixed batch other than {@code batch}, a non-tensor
+     *         input, or a dimension nothing sizes (naming input, index and symbol)
+     */
+    static Map<String, long[]> shapes(Map<String, NodeInfo> inputs, int batch, Map<String, long[]> given,
+            Map<String, Long> dims, String modelFile) {
+        List<InputDims.Declared> declared = new ArrayList<>();
+        Map<String, long[]> batched = new LinkedHashMap<>();
+        for (Map.Entry<String, NodeInfo> e : inputs.entrySet()) {
+            if (!(e.getValue().getInfo() instanceof TensorInfo info)) {
+                throw EdgeperfException.userError("model " + modelFile + " input '" + e.getKey()
+                        + "' is not a tensor (" + e.getValue().getInfo() + "); edgeperf feeds tensors only");
+            }
+            long[] shape = info.getShape();
+            if (shape.length == 0 || (shape[0] >= 0 && shape[0] != batch)) {
+                throw EdgeperfException.userError("model " + modelFile + " input '" + e.getKey() + "' has fixed shape "
+                        + Arrays.toString(shape) + " and cannot take batch size " + batch
+                        + " (export it with a dynamic first dimension)");
+            }
+            String[] names = info.getDimensionNames();
+            long[] sizes = new long[shape.length];
+            String[] symbols = new String[shape.length];
+            for (int i = 0; i < shape.length; i++) {
+                sizes[i] = Math.max(0, shape[i]);
+                symbols[i] = names != null && i < names.length && names[i] != null ? names[i] : "";
+            }
+            declared.add(new InputDims.Declared(e.getKey(), sizes, symbols));
+            long[] g = given.get(e.getKey());
+            if (g != null) {
+                g = g.clone();
+                if (g.length > 0 && shape[0] < 0) {
+                    g[0] = batch;
+                }
+                batched.put(e.getKey(), g);
             }
         }
-        if (shape.length == 0 || (declared[0] >= 0 && declared[0] != batch)) {
-            throw EdgeperfException.userError("model " + modelFile + " input '" + input + "' has fixed shape "
-                    + Arrays.toString(declared) + " and cannot take batch size " + batch
-                    + " (export it with a dynamic first dimension)");
-        }
-        return shape;
+        return InputDims.resolve(modelFile, declared, batch, batched, dims, 0);
     }
 
     private static Buffer buffer(String name, TensorInfo info, long[] shape, SplittableRandom random,

@@ -2,13 +2,17 @@ package dev.edgeperf.agent.measure;
 
 import dev.edgeperf.core.ErrorCategory;
 import dev.edgeperf.core.measure.MeasurementSettings;
+import dev.edgeperf.core.onnx.ShapeArgs;
+import dev.edgeperf.core.onnx.ShapeInference;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Map;
 import java.util.Properties;
+import java.util.TreeMap;
 
 /**
  * The files a forked worker and the agent exchange in the job's scratch directory:
@@ -23,6 +27,9 @@ final class WorkerFiles {
     static final String END_TO_END = "end-to-end.hdr";
     static final String FAILURE = "failure.txt";
     static final String PROGRESS_PREFIX = "edgeperf-progress";
+    /** Key prefixes of the request's input shapes and named dims. */
+    private static final String INPUT = "input.";
+    private static final String DIM = "dim.";
 
     private WorkerFiles() {
     }
@@ -42,6 +49,8 @@ final class WorkerFiles {
         p.setProperty("maxDurationMs", Long.toString(s.maxDurationMs()));
         p.setProperty("targetCiHalfWidth", Double.toString(s.targetCiHalfWidth()));
         p.setProperty("warmupUntilStable", Boolean.toString(s.warmupUntilStable()));
+        r.inputShapes().forEach((name, shape) -> p.setProperty(INPUT + name, ShapeInference.format(shape)));
+        r.dims().forEach((name, value) -> p.setProperty(DIM + name, Long.toString(value)));
         try (OutputStream out = Files.newOutputStream(dir.resolve(REQUEST))) {
             p.store(out, "edgeperf measurement request");
         }
@@ -61,8 +70,17 @@ final class WorkerFiles {
                 Double.parseDouble(p.getProperty("targetCiHalfWidth")),
                 Boolean.parseBoolean(p.getProperty("warmupUntilStable")), intOf(p, "concurrency"),
                 Boolean.parseBoolean(p.getProperty("inProcess")));
+        Map<String, String> inputs = new TreeMap<>();
+        Map<String, String> dims = new TreeMap<>();
+        for (String key : p.stringPropertyNames()) {
+            if (key.startsWith(INPUT)) {
+                inputs.put(key.substring(INPUT.length()), p.getProperty(key));
+            } else if (key.startsWith(DIM)) {
+                dims.put(key.substring(DIM.length()), p.getProperty(key));
+            }
+        }
         return new Request(new MeasurementRequest(Path.of(p.getProperty("model")), intOf(p, "batch"),
-                intOf(p, "threads"), s), intOf(p, "defaultThreads"));
+                intOf(p, "threads"), s, ShapeArgs.shapes(inputs), ShapeArgs.dims(dims)), intOf(p, "defaultThreads"));
     }
 
     private static int intOf(Properties p, String key) {

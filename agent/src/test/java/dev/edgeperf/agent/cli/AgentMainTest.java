@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.edgeperf.agent.measure.OrtNatives;
+import dev.edgeperf.agent.measure.TinyModels;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.net.ServerSocket;
@@ -129,6 +130,49 @@ class AgentMainTest {
             assertThat(o.get("stopReason").asText()).isEqualTo("target-ci-reached");
             assertThat(o.get("ciRelativeHalfWidth").asDouble()).isLessThanOrEqualTo(0.25);
         }
+    }
+
+    private static final String[] QUICK = {"--warmup", "1", "--min-iterations", "5", "--min-duration-ms", "0",
+        "--max-duration-ms", "120000", "--target-ci", "0", "--json"};
+
+    private int bench(Path model, String... args) {
+        String[] all = new String[3 + args.length + QUICK.length];
+        all[0] = "bench";
+        all[1] = "--work-dir=" + WORK;
+        all[2] = model.toString();
+        System.arraycopy(args, 0, all, 3, args.length);
+        System.arraycopy(QUICK, 0, all, 3 + args.length, QUICK.length);
+        return run(all);
+    }
+
+    @Test
+    void benchWithASymbolicNonBatchDimAndNoValueFailsWithOneLine(@TempDir Path dir) throws Exception {
+        Path model = TinyModels.openDimsRelu(dir, "tokens.onnx", "batch", "sequence");
+
+        assertThat(bench(model)).isEqualTo(2);
+        assertThat(out.toString()).isEmpty();
+        assertThat(err.toString()).hasLineCount(1).contains("input 'x' of tokens.onnx has no value for dimension 1"
+                + " (symbol 'sequence') of [batch, sequence]; pass --dim sequence=SIZE or --input x=1x<sequence>");
+    }
+
+    @Test
+    void benchSizesSymbolsByDimAndUnnamedDimsByInput(@TempDir Path dir) throws Exception {
+        Path tokens = TinyModels.openDimsRelu(dir, "tokens.onnx", "batch", "sequence");
+        assertThat(bench(tokens, "--dim", "sequence=16", "--batch", "2")).as(err.toString()).isZero();
+        assertThat(new ObjectMapper().readTree(out.toString()).get(0).get("batch").asInt()).isEqualTo(2);
+
+        Path image = TinyModels.openDimsRelu(dir, "det.onnx", "?", 3, "?", null);
+        out.getBuffer().setLength(0);
+        assertThat(bench(image, "--input", "x=1x3x48x192", "--batch", "1,4", "--in-process")).as(err.toString())
+                .isZero();
+        JsonNode rows = new ObjectMapper().readTree(out.toString());
+        assertThat(rows).hasSize(2);
+        assertThat(rows.get(1).get("batch").asInt()).isEqualTo(4);
+
+        out.getBuffer().setLength(0);
+        assertThat(bench(image, "--in-process")).isEqualTo(2);
+        assertThat(err.toString()).hasLineCount(1).contains("input 'x' of det.onnx has no value for dimension 2"
+                + " (unnamed, dim_param '?') of [?, 3, ?, ?]; pass --input x=1x3x<d2>x<d3>");
     }
 
     @Test

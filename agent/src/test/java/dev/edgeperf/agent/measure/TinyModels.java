@@ -29,4 +29,33 @@ public final class TinyModels {
         Files.write(file, model.toByteArray());
         return file;
     }
+
+    /**
+     * y = Relu(x) with x of the given dims: a String is a {@code dim_param} ({@code "?"} included), null a
+     * dimension with neither field, a Number a fixed size.
+     */
+    public static Path openDimsRelu(Path dir, String fileName, Object... dims) throws IOException {
+        OnnxMl.TensorShapeProto.Builder shape = OnnxMl.TensorShapeProto.newBuilder();
+        for (Object d : dims) {
+            OnnxMl.TensorShapeProto.Dimension.Builder dim = OnnxMl.TensorShapeProto.Dimension.newBuilder();
+            if (d instanceof String s) {
+                dim.setDimParam(s);
+            } else if (d != null) {
+                dim.setDimValue(((Number) d).longValue());
+            }
+            shape.addDim(dim);
+        }
+        OnnxMl.TypeProto type = OnnxMl.TypeProto.newBuilder().setTensorType(OnnxMl.TypeProto.Tensor.newBuilder()
+                .setElemType(OnnxMl.TensorProto.DataType.FLOAT.getNumber()).setShape(shape)).build();
+        OnnxMl.GraphProto graph = OnnxMl.GraphProto.newBuilder().setName("open")
+                .addInput(OnnxMl.ValueInfoProto.newBuilder().setName("x").setType(type))
+                .addOutput(OnnxMl.ValueInfoProto.newBuilder().setName("y").setType(type))
+                .addNode(OnnxMl.NodeProto.newBuilder().setOpType("Relu").addInput("x").addOutput("y"))
+                .build();
+        Path file = dir.resolve(fileName);
+        Files.write(file, OnnxMl.ModelProto.newBuilder().setIrVersion(8)
+                .addOpsetImport(OnnxMl.OperatorSetIdProto.newBuilder().setDomain("").setVersion(17))
+                .setGraph(graph).build().toByteArray());
+        return file;
+    }
 }

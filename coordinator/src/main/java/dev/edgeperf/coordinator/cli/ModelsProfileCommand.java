@@ -34,7 +34,8 @@ import picocli.CommandLine.Model.CommandSpec;
 @Command(name = "profile", mixinStandardHelpOptions = true,
         description = "Count MACs, FLOPs, parameters and activation bytes of a zoo model or an ONNX file.",
         footer = {"%nExamples:", "  edgeperf models profile resnet50 --batch 8 --convention detailed --json",
-            "  edgeperf models profile my-model.onnx --input pixel_values=1x3x224x224"})
+            "  edgeperf models profile my-model.onnx --input pixel_values=1x3x224x224",
+            "  edgeperf models profile bert.onnx --dim batch=1 --dim sequence=128"})
 final class ModelsProfileCommand implements Callable<Integer> {
     @Parameters(paramLabel = "MODEL", description = "Zoo name (see models list) or path to an .onnx file.")
     String model;
@@ -42,8 +43,8 @@ final class ModelsProfileCommand implements Callable<Integer> {
     @Option(names = "--batch", paramLabel = "N", defaultValue = "1", description = "Batch size for symbolic batch dimensions (default: ${DEFAULT-VALUE}).")
     long batch;
 
-    @Option(names = "--input", paramLabel = "NAME=SHAPE", description = "Full input shape, e.g. input=1x3x224x224 (repeatable).")
-    Map<String, String> inputs = new LinkedHashMap<>();
+    @Mixin
+    InputSizeOptions sizes;
 
     @Option(names = "--peak-gflops", paramLabel = "G", description = "Also print the naive predicted time at this peak GFLOP/s.")
     Double peakGflops;
@@ -69,7 +70,7 @@ final class ModelsProfileCommand implements Callable<Integer> {
         if (peakGflops != null && !(peakGflops > 0)) {
             throw EdgeperfException.userError("--peak-gflops must be > 0, got '" + peakGflops + "'");
         }
-        ProfileOptions options = new ProfileOptions(batch, shapes(), convention());
+        ProfileOptions options = new ProfileOptions(batch, sizes.shapes(), sizes.dimValues(), convention());
         Path file = Path.of(model);
         ModelProfile profile;
         List<PublishedFigure> published = List.of();
@@ -94,7 +95,7 @@ final class ModelsProfileCommand implements Callable<Integer> {
      * FLOPs, which only the seed convention reproduces.
      */
     private static List<PublishedFigure> comparable(List<PublishedFigure> figures, ProfileOptions options) {
-        if (options.batch() != 1 || !options.inputShapes().isEmpty()) {
+        if (options.batch() != 1 || !options.inputShapes().isEmpty() || !options.dims().isEmpty()) {
             return List.of();
         }
         return figures.stream().filter(f -> f.quantity() != PublishedFigure.Quantity.FLOPS
@@ -124,27 +125,6 @@ final class ModelsProfileCommand implements Callable<Integer> {
             default -> throw EdgeperfException.userError("--convention must be seed or detailed, got '"
                     + convention + "'");
         };
-    }
-
-    private Map<String, long[]> shapes() {
-        Map<String, long[]> shapes = new LinkedHashMap<>();
-        inputs.forEach((name, shape) -> {
-            try {
-                String[] dims = shape.toLowerCase(Locale.ROOT).split("x", -1);
-                long[] parsed = new long[dims.length];
-                for (int i = 0; i < dims.length; i++) {
-                    parsed[i] = Long.parseLong(dims[i].strip());
-                    if (parsed[i] < 1) {
-                        throw new NumberFormatException();
-                    }
-                }
-                shapes.put(name, parsed);
-            } catch (NumberFormatException e) {
-                throw EdgeperfException.userError("--input must be NAME=DIMxDIMx... with positive dimensions, got '"
-                        + name + "=" + shape + "'");
-            }
-        });
-        return shapes;
     }
 
     private String table(ModelProfile p, List<PublishedFigure> published) {

@@ -31,8 +31,9 @@ import java.util.stream.Stream;
  * <li>{@code mnist}, {@code fashion-mnist}: calibration batches from the train split (first images),
  *     fidelity and accuracy over the first {@code evalImages} images of the test split;</li>
  * <li>{@code random}: inputs for every graph input (fixed seed): floats uniform in [0, 1), int64 token ids
- *     within the embedding table they index, other int64 inputs (masks) ones; symbolic non-batch dims take
- *     {@code --free-dim}; fidelity over the calibration inputs, no accuracy;</li>
+ *     within the embedding table they index, other int64 inputs (masks) ones; input shapes from {@code --input}
+ *     and {@code --dim} (open leading dims take the random batch; any other open dim is an error, unless the
+ *     deprecated {@code --free-dim} sizes it); fidelity over the calibration inputs, no accuracy;</li>
  * <li>a folder of IDX files (MNIST layout, plain or gzipped): calibration images from
  *     {@code train-images-idx3-ubyte} (or else the first {@code *-images-idx3-ubyte} file by name); when
  *     {@code t10k-images-idx3-ubyte} and {@code t10k-labels-idx1-ubyte} are there too, fidelity and
@@ -73,10 +74,14 @@ record VariantInputs(CalibrationData calibration, CalibrationData evaluation, La
      * @throws EdgeperfException USER_ERROR when the data is missing or its shape does not fit the model input
      */
     static VariantInputs load(String spec, Path datasets, ModelProto model, String modelName, int batches,
-            int evalImages, long freeDim) {
+            int evalImages, Map<String, long[]> shapes, Map<String, Long> dims, long freeDim) {
         ModelInput input = ModelInput.of(model, modelName);
         if (spec.equals("random")) {
-            return random(model, input, batches, freeDim);
+            return random(model, input, batches, shapes, dims, freeDim);
+        }
+        if (!shapes.isEmpty() || !dims.isEmpty() || freeDim > 0) {
+            throw EdgeperfException.userError("--input, --dim and --free-dim size random calibration inputs; with"
+                    + " --calibration " + spec + " the data sets the input shape");
         }
         LabeledImages train;
         LabeledImages test;
@@ -132,15 +137,16 @@ record VariantInputs(CalibrationData calibration, CalibrationData evaluation, La
      * Random inputs for every graph input (float in [0, 1), token ids within their embedding table,
      * masks all ones), so multi-input and int64 models such as exported transformers build too.
      */
-    private static VariantInputs random(ModelProto model, ModelInput input, int batches, long freeDim) {
+    private static VariantInputs random(ModelProto model, ModelInput input, int batches, Map<String, long[]> shapes,
+            Map<String, Long> dims, long freeDim) {
         long batch = input.fixedBatch(RANDOM_BATCH);
-        CalibrationData data = CalibrationData.random(model, batch, freeDim, batches, RANDOM_SEED);
+        CalibrationData data = CalibrationData.random(model, batch, shapes, dims, freeDim, batches, RANDOM_SEED);
         Map<String, Object> feeds = new LinkedHashMap<>();
         for (InputBatch.Feed f : data.iterator().next().inputs()) {
             feeds.put(f.name(), Arrays.stream(f.shape()).boxed().toList());
         }
         Map<String, Object> calibration = describe("random: floats uniform [0, 1), token ids over their table, masks"
-                + " ones; seed " + RANDOM_SEED + (input.hasSymbolicSampleDims() ? ", free dims " + freeDim : ""),
+                + " ones; seed " + RANDOM_SEED + (freeDim > 0 && input.hasSymbolicSampleDims() ? ", free dims " + freeDim : ""),
                 batches, data.iterator().next().inputs().get(0).shape());
         calibration.put("inputs", feeds);
         Map<String, Object> d = new LinkedHashMap<>();

@@ -81,10 +81,15 @@ final class VariantsBuildCommand implements Callable<Integer> {
             description = "Test images for fidelity and accuracy with a labelled dataset (default: ${DEFAULT-VALUE}).")
     int evalImages;
 
-    @Option(names = "--free-dim", defaultValue = "128", paramLabel = "N",
-            description = "With --calibration random: the size of symbolic non-batch input dims, e.g. a transformer's"
-                    + " sequence length (default: ${DEFAULT-VALUE}).")
-    long freeDim;
+    @Mixin
+    InputSizeOptions sizes;
+
+    /**
+     * Deprecated by {@code --dim}, kept hidden so scripts keep working: one size for every open non-batch
+     * dim; null when not given.
+     */
+    @Option(names = "--free-dim", hidden = true, paramLabel = "N")
+    Long freeDim;
 
     @Option(names = "--datasets", paramLabel = "DIR",
             description = "Datasets folder holding mnist/ and fashion-mnist/ (default: -Dedgeperf.datasets,"
@@ -124,9 +129,10 @@ final class VariantsBuildCommand implements Callable<Integer> {
         if (!(finetuneLr > 0 && finetuneLr < 1)) {
             throw EdgeperfException.userError("--finetune-lr must be in (0, 1), got " + finetuneLr);
         }
-        if (freeDim < 1) {
+        if (freeDim != null && freeDim < 1) {
             throw EdgeperfException.userError("--free-dim must be a positive integer, got " + freeDim);
         }
+
         if (threads < 1) {
             throw EdgeperfException.userError("--threads must be a positive integer, got " + threads);
         }
@@ -144,7 +150,7 @@ final class VariantsBuildCommand implements Callable<Integer> {
             checkFinetunable(baseline, modelName);
         }
         VariantInputs inputs = VariantInputs.load(calibration, datasets, baseline, modelName, calibrationBatches,
-                evalImages, freeDim);
+                evalImages, sizes.shapes(), sizes.dimValues(), freeDim == null ? 0 : freeDim);
         if (finetune && inputs.train() == null) {
             throw EdgeperfException.userError("+finetune needs labelled training images: use --calibration mnist or "
                     + "fashion-mnist, got '" + calibration + "'");

@@ -2,11 +2,107 @@ package dev.edgeperf.coordinator.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import ai.onnx.proto.OnnxMl.GraphProto;
+import ai.onnx.proto.OnnxMl.ModelProto;
+import ai.onnx.proto.OnnxMl.NodeProto;
+import ai.onnx.proto.OnnxMl.OperatorSetIdProto;
+import ai.onnx.proto.OnnxMl.TensorShapeProto;
+import ai.onnx.proto.OnnxMl.TypeProto;
+import ai.onnx.proto.OnnxMl.ValueInfoProto;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
-/** {@code models profile} in this JVM: sizes that overflow a long are one-line user errors (exit 2). */
+/**
+ * {@code models profile} in this JVM: sizes that overflow a long are one-line user errors (exit 2);
+ * {@code --input} and {@code --dim} size unknown and named dimensions.
+ */
 class ModelsProfileCommandTest {
     private final CliCapture cli = new CliCapture();
+
+    @TempDir
+    Path dir;
+
+    /** Relu over each input; a dim written "?" or a name is a dim_param, "-" has neither field, digits are fixed. */
+    private Path model(String... inputs) throws Exception {
+        GraphProto.Builder g = GraphProto.newBuilder().setName("g");
+        for (String in : inputs) {
+            String[] parts = in.split(":");
+            TensorShapeProto.Builder shape = TensorShapeProto.newBuilder();
+            for (String d : parts[1].split(",")) {
+                TensorShapeProto.Dimension.Builder dim = TensorShapeProto.Dimension.newBuilder();
+                if (d.matches("\\d+")) {
+                    dim.setDimValue(Long.parseLong(d));
+                } else if (!d.equals("-")) {
+                    dim.setDimParam(d);
+                }
+                shape.addDim(dim);
+            }
+            g.addInput(ValueInfoProto.newBuilder().setName(parts[0]).setType(TypeProto.newBuilder()
+                    .setTensorType(TypeProto.Tensor.newBuilder().setElemType(1).setShape(shape))));
+            g.addNode(NodeProto.newBuilder().setOpType("Relu").setName("relu_" + parts[0]).addInput(parts[0])
+                    .addOutput(parts[0] + "_out"));
+            g.addOutput(ValueInfoProto.newBuilder().setName(parts[0] + "_out"));
+        }
+        Path file = dir.resolve("m.onnx");
+        Files.write(file, ModelProto.newBuilder().setIrVersion(8)
+                .addOpsetImport(OperatorSetIdProto.newBuilder().setVersion(13)).setGraph(g).build().toByteArray());
+        return file;
+    }
+
+    private String shapeOf(int node) throws Exception {
+        return new ObjectMapper().readTree(cli.out.toString()).get("nodes").get(node).get("outputShape").toString();
+    }
+
+    @Test
+    void anInputShapeSizesEveryQuestionMarkOnItsOwn() throws Exception {
+        Path m = model("x:?,3,?,?");
+
+        int code = cli.run("models", "profile", m.toString(), "--input", "x=1x3x48x192", "--json");
+
+        assertThat(code).as(cli.err.toString()).isZero();
+        assertThat(shapeOf(0)).isEqualTo("[1,3,48,192]");
+    }
+
+    @Test
+    void dimSetsANamedSymbolInEveryInput() throws Exception {
+        Path m = model("ids:batch,sequence", "mask:batch,sequence");
+
+        int code = cli.run("models", "profile", m.toString(), "--dim", "sequence=128", "--batch", "2", "--json");
+
+        assertThat(code).as(cli.err.toString()).isZero();
+        assertThat(shapeOf(0)).isEqualTo("[2,128]");
+        assertThat(shapeOf(1)).isEqualTo("[2,128]");
+    }
+
+    @Test
+    void anUnsetDimensionIsOneLineNamingInputIndexAndSymbol() throws Exception {
+        Path m = model("x:?,3,-,?");
+
+        int code = cli.run("models", "profile", m.toString());
+
+        assertThat(code).isEqualTo(2);
+        assertThat(cli.out.toString()).isEmpty();
+        assertThat(cli.err.toString()).hasLineCount(1).isEqualTo("edgeperf: input 'x' of " + m + " has no value for"
+                + " dimension 2 (unnamed, no dim_param) of [?, 3, ?, ?]; pass --input x=1x3x<d2>x<d3>\n");
+    }
+
+    @Test
+    void aDimTheModelDoesNotNameIsOneLineListingTheNames() throws Exception {
+        Path m = model("ids:batch,sequence");
+
+        int code = cli.run("models", "profile", m.toString(), "--dim", "seq=128");
+
+        assertThat(code).isEqualTo(2);
+        assertThat(cli.err.toString()).hasLineCount(1).isEqualTo("edgeperf: --dim seq: model " + m
+                + " has no dimension named 'seq'; its named dimensions are batch, sequence\n");
+        cli.err.getBuffer().setLength(0);
+        assertThat(cli.run("models", "profile", m.toString(), "--dim", "sequence=0")).isEqualTo(2);
+        assertThat(cli.err.toString()).isEqualTo("edgeperf: --dim must be NAME=SIZE with a positive size, got"
+                + " 'sequence=0'\n");
+    }
 
     @Test
     void aBatchWhoseCountsOverflowExitsTwoWithOneLine() {

@@ -344,6 +344,38 @@ class VariantsBuildCommandTest {
     }
 
     @Test
+    void namedDimsSizeRandomCalibrationAndAMissingOneIsAOneLineError() throws Exception {
+        Path model = dir.resolve("tokens.onnx");
+        Files.write(model, tokenModel());
+        Path o = dir.resolve("v");
+
+        int code = run("variants", "build", model.toString(), "--variants", "baseline", "--dim", "sequence=12",
+                "--out", o.toString(), "--json");
+
+        assertThat(code).as(err.toString()).isZero();
+        JsonNode inputs = new ObjectMapper().readTree(o.resolve("manifest.json").toFile()).get("calibration")
+                .get("inputs");
+        assertThat(inputs.get("input_ids").toString()).isEqualTo("[8,12]");
+        assertThat(inputs.get("attention_mask").toString()).isEqualTo("[8,12]");
+
+        Path o2 = dir.resolve("v2");
+        err.getBuffer().setLength(0);
+        assertThat(run("variants", "build", model.toString(), "--variants", "baseline", "--out", o2.toString()))
+                .isEqualTo(2);
+        assertThat(err.toString()).hasLineCount(1);
+        assertThat(errorLine()).isEqualTo("edgeperf: input 'input_ids' of model 'tokens' has no value for dimension 1"
+                + " (symbol 'sequence') of [batch, sequence]; pass --dim sequence=SIZE or --input input_ids=8x<sequence>");
+        assertNothingWritten(o2);
+
+        err.getBuffer().setLength(0);
+        assertThat(run("variants", "build", model.toString(), "--variants", "baseline", "--dim", "seq=12",
+                "--out", o2.toString())).isEqualTo(2);
+        assertThat(errorLine()).isEqualTo("edgeperf: --dim seq: model 'tokens' has no dimension named 'seq';"
+                + " its named dimensions are batch, sequence");
+        assertNothingWritten(o2);
+    }
+
+    @Test
     void nonPositiveFreeDimIsRejected() throws Exception {
         Path o = dir.resolve("v");
 
@@ -366,9 +398,9 @@ class VariantsBuildCommandTest {
 
         assertThat(code).as(err.toString()).isEqualTo(2);
         assertThat(err.toString()).hasLineCount(1);
-        assertThat(errorLine()).isEqualTo("edgeperf: input 'x' of model 'wide' at batch 8 and free dimension 100000"
-                + " (shape [8, 100000, 4096]) has 3276800000 elements; one random input holds at most 2147483639:"
-                + " use a smaller free dimension or batch");
+        assertThat(errorLine()).isEqualTo("edgeperf: input 'x' of model 'wide' at shape [8, 100000, 4096] has"
+                + " 3276800000 elements; one random input holds at most 2147483639: use smaller --dim or --input sizes"
+                + " or batch");
         assertNothingWritten(o);
     }
 

@@ -81,7 +81,8 @@ public final class ModelProfiler {
         Objects.requireNonNull(options, "options is null");
         OnnxGraph graph = OnnxGraph.of(model, sourceName);
         try {
-            InferredShapes shapes = ShapeInference.infer(graph, options.batch(), options.inputShapes(), true);
+            InferredShapes shapes = ShapeInference.infer(graph, options.batch(), options.inputShapes(), options.dims(),
+                    true);
             return profile(graph, shapes, sourceName, fileSizeBytes, options);
         } catch (EdgeperfException e) {
             if (!CheckedMath.isOverflow(e)) {
@@ -96,6 +97,7 @@ public final class ModelProfiler {
         StringBuilder b = new StringBuilder("batch ").append(options.batch());
         options.inputShapes().forEach((name, shape) -> b.append(", input ").append(name).append('=')
                 .append(Arrays.stream(shape).mapToObj(Long::toString).collect(Collectors.joining("x"))));
+        options.dims().forEach((name, value) -> b.append(", dim ").append(name).append('=').append(value));
         return b.toString();
     }
 

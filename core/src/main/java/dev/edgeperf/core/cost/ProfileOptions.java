@@ -8,15 +8,24 @@ import java.util.Objects;
  *
  * @param batch        value for a symbolic/unknown leading (batch) dimension of every input, >= 1
  * @param inputShapes  explicit full shapes per input name; override {@code batch} for that input
+ * @param dims         values of named symbolic dims ({@code dim_param} such as {@code sequence}), shared
+ *                     by every input that names them; see {@link dev.edgeperf.core.onnx.InputDims}
  * @param convention   counting rules
  */
-public record ProfileOptions(long batch, Map<String, long[]> inputShapes, CountingConvention convention) {
+public record ProfileOptions(long batch, Map<String, long[]> inputShapes, Map<String, Long> dims,
+                             CountingConvention convention) {
     public ProfileOptions {
         if (batch < 1) {
             throw new IllegalArgumentException("batch must be >= 1, got " + batch);
         }
         inputShapes = Map.copyOf(Objects.requireNonNull(inputShapes, "inputShapes is null"));
+        dims = Map.copyOf(Objects.requireNonNull(dims, "dims is null"));
         Objects.requireNonNull(convention, "convention is null");
+    }
+
+    /** Options without named dims. */
+    public ProfileOptions(long batch, Map<String, long[]> inputShapes, CountingConvention convention) {
+        this(batch, inputShapes, Map.of(), convention);
     }
 
     public static ProfileOptions batch(long batch) {

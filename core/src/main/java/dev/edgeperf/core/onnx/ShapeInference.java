@@ -10,7 +10,6 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.HashSet;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -21,9 +20,10 @@ import java.util.stream.Collectors;
  * Static shape inference over a graph in topological order.
  *
  * <p>Input dims that the model leaves open ({@code dim_param}, 0, -1 or missing) are resolved
- * first: a full shape given for the input wins; a symbolic dim whose name a given shape fixed
- * (e.g. {@code sequence} from {@code input_ids=1x128}) takes that value in every other input;
- * otherwise the leading dim takes {@code batch} and any other open dim is a user error. Then every node's outputs are computed by the rules in
+ * first by {@link InputDims}: a full shape given for the input wins; a named symbol set by a given
+ * shape or by name (e.g. {@code sequence} from {@code input_ids=1x128}) takes that value in every
+ * input; {@code ?} and empty dims are each their own unknown; otherwise the leading dim takes
+ * {@code batch} and any other open dim is a user error. Then every node's outputs are computed by the rules in
  * {@link ComputeShapes} and {@link DataShapes}, carrying small integer constants along so shape
  * subgraphs resolve. Values that stay unknown (unsupported or data-dependent ops) are measured
  * once with ONNX Runtime ({@link RuntimeShapeProbe}) when {@code runtimeFallback} is set and no
@@ -46,11 +46,23 @@ public final class ShapeInference {
      */
     public static InferredShapes infer(OnnxGraph graph, long batch, Map<String, long[]> inputShapes,
                                        boolean runtimeFallback) {
+        return infer(graph, batch, inputShapes, Map.of(), runtimeFallback);
+    }
+
+    /**
+     * Infers the shape of every value of the model's main graph, input dims resolved by
+     * {@link InputDims#resolve}.
+     *
+     * @param dims values of named symbolic dims ({@code --dim sequence=128})
+     * @throws EdgeperfException USER_ERROR as {@link InputDims#resolve} and for malformed attributes
+     */
+    public static InferredShapes infer(OnnxGraph graph, long batch, Map<String, long[]> inputShapes,
+                                       Map<String, Long> dims, boolean runtimeFallback) {
         Objects.requireNonNull(graph, "graph is null");
         for (NodeProto node : graph.nodes()) {
             AttributeChecks.check(node, graph.source());
         }
-        Map<String, long[]> resolvedInputs = resolveInputs(graph, batch, inputShapes);
+        Map<String, long[]> resolvedInputs = resolveInputs(graph, batch, inputShapes, dims);
         Set<String> rejected = new HashSet<>();
         Map<String, TensorInfo> values = staticPass(graph, resolvedInputs, Map.of(), rejected);
         List<String> unknown = unknownValues(graph, values);
@@ -66,63 +78,10 @@ public final class ShapeInference {
         return new InferredShapes(graph, values, resolvedInputs, unknown, probed);
     }
 
-    private static Map<String, long[]> resolveInputs(OnnxGraph graph, long batch, Map<String, long[]> given) {
-        Map<String, ValueInfoProto> byName = new LinkedHashMap<>();
-        for (ValueInfoProto in : graph.inputs()) {
-            byName.put(in.getName(), in);
-        }
-        for (String name : given.keySet()) {
-            if (!byName.containsKey(name)) {
-                throw EdgeperfException.userError("model " + graph.source() + " has no input '" + name
-                        + "'; its inputs are " + describeInputs(byName.values()));
-            }
-        }
-        Map<String, Long> symbols = bindSymbols(graph, byName, given);
-        Map<String, long[]> resolved = new LinkedHashMap<>();
-        for (ValueInfoProto in : byName.values()) {
-            String name = in.getName();
-            TensorShapeProto declared = in.getType().getTensorType().getShape();
-            boolean hasShape = in.getType().getTensorType().hasShape();
-            long[] shape = given.get(name);
-            if (shape != null) {
-                if (hasShape && declared.getDimCount() != shape.length) {
-                    throw EdgeperfException.userError("input '" + name + "' of " + graph.source() + " has rank "
-                            + declared.getDimCount() + " (" + describe(declared) + "), but shape "
-                            + format(shape) + " was given");
-                }
-                for (int i = 0; i < shape.length; i++) {
-                    long fixed = hasShape ? declared.getDim(i).getDimValue() : 0;
-                    if (shape[i] < 1 || (fixed > 0 && fixed != shape[i])) {
-                        throw EdgeperfException.userError("input '" + name + "' of " + graph.source()
-                                + " has shape " + describe(declared) + "; the given " + format(shape)
-                                + " contradicts dimension " + i);
-                    }
-                }
-                resolved.put(name, shape.clone());
-                continue;
-            }
-            if (!hasShape) {
-                throw EdgeperfException.userError("input '" + name + "' of " + graph.source()
-                        + " declares no shape; pass --input " + name + "=<d0>x<d1>x...");
-            }
-            long[] s = new long[declared.getDimCount()];
-            for (int i = 0; i < s.length; i++) {
-                TensorShapeProto.Dimension dim = declared.getDim(i);
-                long d = dim.getDimValue();
-                if (d > 0) {
-                    s[i] = d;
-                } else if (dim.hasDimParam() && symbols.containsKey(dim.getDimParam())) {
-                    s[i] = symbols.get(dim.getDimParam());
-                } else if (i == 0) {
-                    s[i] = batch;
-                } else {
-                    throw EdgeperfException.userError("input '" + name + "' of " + graph.source()
-                            + " has unknown dimension " + i + " (shape " + describe(declared) + "); pass --input "
-                            + name + "=" + suggestion(declared, batch));
-                }
-            }
-            resolved.put(name, s);
-        }
+    private static Map<String, long[]> resolveInputs(OnnxGraph graph, long batch, Map<String, long[]> given,
+                                                     Map<String, Long> dims) {
+        List<InputDims.Declared> declared = graph.inputs().stream().map(InputDims.Declared::of).toList();
+        Map<String, long[]> resolved = InputDims.resolve(graph.source(), declared, batch, given, dims, 0);
         for (Map.Entry<String, long[]> e : resolved.entrySet()) {
             try {
                 CheckedMath.elements(e.getValue());
@@ -132,35 +91,6 @@ public final class ShapeInference {
             }
         }
         return resolved;
-    }
-
-    /**
-     * Values of symbolic dims ({@code dim_param}) fixed by the given shapes, so that
-     * {@code --input input_ids=1x128} also sizes {@code attention_mask [batch, sequence]}. A symbol
-     * given two different values is a user error.
-     */
-    private static Map<String, Long> bindSymbols(OnnxGraph graph, Map<String, ValueInfoProto> byName,
-                                                 Map<String, long[]> given) {
-        Map<String, Long> symbols = new HashMap<>();
-        Map<String, String> boundBy = new HashMap<>();
-        for (Map.Entry<String, long[]> e : given.entrySet()) {
-            TensorShapeProto declared = byName.get(e.getKey()).getType().getTensorType().getShape();
-            long[] shape = e.getValue();
-            for (int i = 0; i < Math.min(shape.length, declared.getDimCount()); i++) {
-                TensorShapeProto.Dimension dim = declared.getDim(i);
-                if (!dim.hasDimParam() || dim.getDimParam().isEmpty()) {
-                    continue;
-                }
-                Long previous = symbols.putIfAbsent(dim.getDimParam(), shape[i]);
-                boundBy.putIfAbsent(dim.getDimParam(), e.getKey());
-                if (previous != null && previous != shape[i]) {
-                    throw EdgeperfException.userError("inputs '" + boundBy.get(dim.getDimParam()) + "' and '"
-                            + e.getKey() + "' of " + graph.source() + " share dimension '" + dim.getDimParam()
-                            + "', but the given shapes set it to " + previous + " and " + shape[i]);
-                }
-            }
-        }
-        return symbols;
     }
 
     /** Values of all nodes by the static rules; names of nodes whose rule rejected them go to {@code rejected}. */
@@ -279,11 +209,6 @@ public final class ShapeInference {
         return unknown;
     }
 
-    static String describeInputs(java.util.Collection<ValueInfoProto> inputs) {
-        return inputs.stream().map(v -> "'" + v.getName() + "' " + describe(v.getType().getTensorType().getShape()))
-                .collect(Collectors.joining(", "));
-    }
-
     static String describe(TensorShapeProto shape) {
         List<String> dims = new ArrayList<>();
         for (TensorShapeProto.Dimension d : shape.getDimList()) {
@@ -293,16 +218,8 @@ public final class ShapeInference {
         return "[" + String.join(", ", dims) + "]";
     }
 
-    private static String suggestion(TensorShapeProto shape, long batch) {
-        List<String> dims = new ArrayList<>();
-        for (int i = 0; i < shape.getDimCount(); i++) {
-            long d = shape.getDim(i).getDimValue();
-            dims.add(d > 0 ? Long.toString(d) : i == 0 ? Long.toString(batch) : "<d" + i + ">");
-        }
-        return String.join("x", dims);
-    }
-
-    static String format(long[] shape) {
+    /** A shape as the CLI writes it, e.g. {@code 1x3x48x192}. */
+    public static String format(long[] shape) {
         return Arrays.stream(shape).mapToObj(Long::toString).collect(Collectors.joining("x"));
     }
 }

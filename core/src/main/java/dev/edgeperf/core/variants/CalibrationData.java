@@ -4,6 +4,7 @@ import ai.onnx.proto.OnnxMl.ModelProto;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
+import java.util.Map;
 import java.util.SplittableRandom;
 
 /**
@@ -53,6 +54,19 @@ public interface CalibrationData extends Iterable<InputBatch> {
      */
     static CalibrationData random(ModelProto model, long batch, long freeDim, int batches, long seed) {
         return RandomInputs.of(model, batch, freeDim, batches, seed);
+    }
+
+    /**
+     * As {@link #random(ModelProto, long, long, int, long)}, input shapes resolved by
+     * {@link dev.edgeperf.core.onnx.InputDims}: full {@code shapes} per input, named {@code dims}, the
+     * open leading dim {@code batch}, any other open dim {@code freeDim}, or, when it is 0, a user error.
+     *
+     * @throws dev.edgeperf.core.EdgeperfException USER_ERROR as {@link dev.edgeperf.core.onnx.InputDims#resolve},
+     *         for an input without a shape or of another element type
+     */
+    static CalibrationData random(ModelProto model, long batch, Map<String, long[]> shapes, Map<String, Long> dims,
+            long freeDim, int batches, long seed) {
+        return RandomInputs.of(model, batch, shapes, dims, freeDim, batches, seed);
     }
 
     @Override

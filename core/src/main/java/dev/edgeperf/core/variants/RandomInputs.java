@@ -5,10 +5,10 @@ import ai.onnx.proto.OnnxMl.ModelProto;
 import ai.onnx.proto.OnnxMl.NodeProto;
 import ai.onnx.proto.OnnxMl.TensorProto;
 import ai.onnx.proto.OnnxMl.TensorProto.DataType;
-import ai.onnx.proto.OnnxMl.TensorShapeProto;
 import ai.onnx.proto.OnnxMl.ValueInfoProto;
 import dev.edgeperf.core.CheckedMath;
 import dev.edgeperf.core.EdgeperfException;
+import dev.edgeperf.core.onnx.InputDims;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -26,42 +26,47 @@ final class RandomInputs {
 
     /** See {@link CalibrationData#random(ModelProto, long, long, int, long)}. */
     static CalibrationData of(ModelProto model, long batch, long freeDim, int batches, long seed) {
-        if (batch < 1 || freeDim < 1 || batches < 1) {
-            throw new IllegalArgumentException("batch, free dimension and batches must be >= 1");
+        if (freeDim < 1) {
+            throw new IllegalArgumentException("free dimension must be >= 1");
+        }
+        return of(model, batch, Map.of(), Map.of(), freeDim, batches, seed);
+    }
+
+    /** See {@link CalibrationData#random(ModelProto, long, Map, Map, long, int, long)}. */
+    static CalibrationData of(ModelProto model, long batch, Map<String, long[]> shapes, Map<String, Long> dims,
+            long freeDim, int batches, long seed) {
+        if (batch < 1 || freeDim < 0 || batches < 1) {
+            throw new IllegalArgumentException("batch and batches must be >= 1, free dimension >= 0");
         }
         GraphProto g = Graphs.normalize(model).getGraph();
         Map<String, TensorProto> inits = Graphs.initializers(g);
+        List<ValueInfoProto> fed = g.getInputList().stream().filter(v -> !inits.containsKey(v.getName())).toList();
+        if (fed.isEmpty()) {
+            throw EdgeperfException.userError("model '" + g.getName() + "' has no graph input; expected at least one");
+        }
+        for (ValueInfoProto v : fed) {
+            if (v.getType().getTensorType().getShape().getDimCount() == 0 && !shapes.containsKey(v.getName())) {
+                throw EdgeperfException.userError("model '" + g.getName() + "' input '" + v.getName()
+                        + "' has no shape; expected a tensor input with a batch dimension");
+            }
+        }
+        Map<String, long[]> resolved = InputDims.resolve("model '" + g.getName() + "'",
+                fed.stream().map(InputDims.Declared::of).toList(), batch, shapes, dims, freeDim);
         SplittableRandom rnd = new SplittableRandom(seed);
         List<InputBatch> list = new ArrayList<>();
         for (int b = 0; b < batches; b++) {
             List<InputBatch.Feed> feeds = new ArrayList<>();
-            for (ValueInfoProto v : g.getInputList()) {
-                if (!inits.containsKey(v.getName())) {
-                    feeds.add(feed(g, inits, v, batch, freeDim, rnd));
-                }
-            }
-            if (feeds.isEmpty()) {
-                throw EdgeperfException.userError("model '" + g.getName()
-                        + "' has no graph input; expected at least one");
+            for (ValueInfoProto v : fed) {
+                feeds.add(feed(g, inits, v, resolved.get(v.getName()), rnd));
             }
             list.add(new InputBatch(feeds, null));
         }
         return CalibrationData.of(list);
     }
 
-    private static InputBatch.Feed feed(GraphProto g, Map<String, TensorProto> inits, ValueInfoProto v, long batch,
-            long freeDim, SplittableRandom rnd) {
-        List<TensorShapeProto.Dimension> dl = v.getType().getTensorType().getShape().getDimList();
-        if (dl.isEmpty()) {
-            throw EdgeperfException.userError("model '" + g.getName() + "' input '" + v.getName()
-                    + "' has no shape; expected a tensor input with a batch dimension");
-        }
-        long[] shape = new long[dl.size()];
-        for (int i = 0; i < shape.length; i++) {
-            shape[i] = dl.get(i).hasDimValue() && dl.get(i).getDimValue() > 0 ? dl.get(i).getDimValue()
-                    : i == 0 ? batch : freeDim;
-        }
-        int n = elementsOf(g, v, shape, batch, freeDim);
+    private static InputBatch.Feed feed(GraphProto g, Map<String, TensorProto> inits, ValueInfoProto v, long[] shape,
+            SplittableRandom rnd) {
+        int n = elementsOf(g, v, shape);
         int type = v.getType().getTensorType().getElemType();
         if (type == DataType.FLOAT_VALUE) {
             float[] f = new float[n];
@@ -85,19 +90,18 @@ final class RandomInputs {
     /** Java arrays hold at most this many elements (a little under 2^31 - 1 on HotSpot). */
     static final int MAX_ELEMENTS = Integer.MAX_VALUE - 8;
 
-    private static int elementsOf(GraphProto g, ValueInfoProto v, long[] shape, long batch, long freeDim) {
-        String what = "input '" + v.getName() + "' of model '" + g.getName() + "' at batch " + batch
-                + " and free dimension " + freeDim + " (shape " + Arrays.toString(shape) + ")";
+    private static int elementsOf(GraphProto g, ValueInfoProto v, long[] shape) {
+        String what = "input '" + v.getName() + "' of model '" + g.getName() + "' at shape " + Arrays.toString(shape);
         long n;
         try {
             n = CheckedMath.elements(shape);
         } catch (EdgeperfException e) {
             throw EdgeperfException.userError(what + " has more elements than " + CheckedMath.LIMIT
-                    + "; use a smaller free dimension or batch");
+                    + "; use smaller --dim or --input sizes or batch");
         }
         if (n > MAX_ELEMENTS) {
             throw EdgeperfException.userError(what + " has " + n + " elements; one random input holds at most "
-                    + MAX_ELEMENTS + ": use a smaller free dimension or batch");
+                    + MAX_ELEMENTS + ": use smaller --dim or --input sizes or batch");
         }
         return (int) n;
     }

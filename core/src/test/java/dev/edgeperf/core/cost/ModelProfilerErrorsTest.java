@@ -49,8 +49,8 @@ class ModelProfilerErrorsTest {
     void openSpatialDimsNeedAShape() {
         assertThatThrownBy(() -> ModelProfiler.profile(IMAGE.bytes(), "img.onnx", ProfileOptions.batch(1)))
                 .isInstanceOf(EdgeperfException.class)
-                .hasMessageContaining("input 'x' of img.onnx has unknown dimension 2")
-                .hasMessageContaining("pass --input x=1x3x<d2>x<d3>");
+                .hasMessageContaining("input 'x' of img.onnx has no value for dimension 2")
+                .hasMessageContaining("pass --dim H=SIZE or --input x=1x3x<H>x<W>");
         ModelProfile p = ModelProfiler.profile(IMAGE.bytes(), "img.onnx", shapes(Map.of("x", new long[] {2, 3, 5, 7})));
         assertThat(p.nodes().get(0).outputShape()).containsExactly(2L, 2L, 5L, 7L);
         assertThat(p.totalMacs()).isEqualTo(2 * 2 * 5 * 7 * 3);
@@ -68,12 +68,13 @@ class ModelProfilerErrorsTest {
                 .node("Add", "ids,pos", "y").output("y");
         assertThatThrownBy(() -> ModelProfiler.profile(other.bytes(), "two.onnx", shapes(Map.of("ids", new long[] {2, 9}))))
                 .isInstanceOf(EdgeperfException.class)
-                .hasMessage("input 'pos' of two.onnx has unknown dimension 1 (shape [batch, positions]); pass --input"
-                        + " pos=1x<d1>");
+                .hasMessage("input 'pos' of two.onnx has no value for dimension 1 (symbol 'positions') of"
+                        + " [batch, positions]; pass --dim positions=SIZE or --input pos=2x<positions>");
         assertThatThrownBy(() -> ModelProfiler.profile(twoInputs.bytes(), "two.onnx",
                 shapes(Map.of("ids", new long[] {2, 9}, "mask", new long[] {2, 8}))))
                 .isInstanceOf(EdgeperfException.class)
-                .hasMessageContaining("share dimension 'sequence', but the given shapes set it to");
+                .hasMessageContaining("dimension 1 (symbol 'sequence') is ")
+                .hasMessageContaining("sets 'sequence' to ");
     }
 
     @Test

@@ -1,0 +1,63 @@
+package dev.edgeperf.core.onnx;
+
+import dev.edgeperf.core.EdgeperfException;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * Parses the command-line forms of input sizes shared by the coordinator and agent CLIs:
+ * {@code --input NAME=1x3x48x192} (a full shape) and {@code --dim NAME=128} (a named symbolic dim).
+ * What the values mean is {@link InputDims}' business.
+ */
+public final class ShapeArgs {
+    private ShapeArgs() {
+    }
+
+    /**
+     * @param given {@code --input} values by input name
+     * @throws EdgeperfException USER_ERROR for a shape that is not positive integers joined by {@code x}
+     */
+    public static Map<String, long[]> shapes(Map<String, String> given) {
+        Map<String, long[]> shapes = new LinkedHashMap<>();
+        given.forEach((name, shape) -> {
+            try {
+                String[] dims = shape.toLowerCase(Locale.ROOT).split("x", -1);
+                long[] parsed = new long[dims.length];
+                for (int i = 0; i < dims.length; i++) {
+                    parsed[i] = Long.parseLong(dims[i].strip());
+                    if (parsed[i] < 1) {
+                        throw new NumberFormatException();
+                    }
+                }
+                shapes.put(name, parsed);
+            } catch (NumberFormatException e) {
+                throw EdgeperfException.userError("--input must be NAME=DIMxDIMx... with positive dimensions, got '"
+                        + name + "=" + shape + "'");
+            }
+        });
+        return shapes;
+    }
+
+    /**
+     * @param given {@code --dim} values by symbol name
+     * @throws EdgeperfException USER_ERROR for a value that is not a positive integer
+     */
+    public static Map<String, Long> dims(Map<String, String> given) {
+        Map<String, Long> dims = new LinkedHashMap<>();
+        given.forEach((name, value) -> {
+            long v;
+            try {
+                v = Long.parseLong(value.strip());
+            } catch (NumberFormatException e) {
+                v = 0;
+            }
+            if (v < 1 || name.isBlank()) {
+                throw EdgeperfException.userError("--dim must be NAME=SIZE with a positive size, got '" + name + "="
+                        + value + "'");
+            }
+            dims.put(name, v);
+        });
+        return dims;
+    }
+}
