@@ -177,7 +177,8 @@ class VariantsBuildCommandTest {
                 "--out", o.toString());
 
         assertThat(code).as(err.toString()).isZero();
-        assertThat(out.toString()).contains("recipe", "top-1", "accuracy", "pruned:unstructured:0.5")
+        assertThat(out.toString()).contains("recipe", "cosine", "SQNR", "top-1", "accuracy", "pruned:unstructured:0.5")
+                .containsPattern("baseline .* 1\\.0000 +inf +100\\.00%")
                 .contains("wrote 2 variant files and manifest.json to " + o);
         JsonNode m = new ObjectMapper().readTree(Files.readString(o.resolve("manifest.json")));
         assertThat(m.path("evaluation").path("labels").asBoolean()).isTrue();
