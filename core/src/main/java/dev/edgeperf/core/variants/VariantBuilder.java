@@ -87,6 +87,26 @@ public final class VariantBuilder {
         return records;
     }
 
+    /**
+     * The check {@link #build} applies to every variant, for callers that transform on their own (e.g. a
+     * campaign preparing variants): runs both models over {@code calibration} and fails when the variant's
+     * outputs hold inf/NaN where the baseline's are finite or its fidelity collapsed.
+     *
+     * @param what e.g. {@code "mnist-cnn variant quantized:fp16"}, the start of the error message
+     * @return the fidelity of the first output
+     * @throws EdgeperfException USER_ERROR with a one-line reason
+     */
+    public Fidelity check(ModelProto baseline, ModelProto variant, CalibrationData calibration, String what) {
+        List<String> checked = VariantCheck.checkedOutputs(baseline);
+        List<int[]> labels = new ArrayList<>();
+        calibration.forEach(b -> labels.add(b.labels()));
+        List<List<OutputTensor>> base = runner.runTensors(baseline, calibration, checked, "baseline of " + what);
+        List<List<OutputTensor>> out = runner.runTensors(variant, calibration, checked, what);
+        Fidelity fidelity = Fidelity.compare(base.get(0), out.get(0), labels);
+        VariantCheck.check(what, base, out, fidelity);
+        return fidelity;
+    }
+
     static void writeAtomically(Path target, byte[] bytes) {
         try {
             AtomicFiles.write(target, bytes);
