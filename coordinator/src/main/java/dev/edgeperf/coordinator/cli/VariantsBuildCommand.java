@@ -13,6 +13,7 @@ import dev.edgeperf.core.train.TrainingOptions;
 import dev.edgeperf.core.variants.Fidelity;
 import dev.edgeperf.core.variants.InputBatch;
 import dev.edgeperf.core.variants.OrtRunner;
+import dev.edgeperf.core.variants.OutputTensor;
 import dev.edgeperf.core.variants.TransformResult;
 import dev.edgeperf.core.variants.VariantBuilder;
 import dev.edgeperf.core.variants.VariantRecipe;
@@ -350,26 +351,25 @@ final class VariantsBuildCommand implements Callable<Integer> {
     private static final class Evaluation {
         private final OrtRunner runner;
         private final VariantInputs inputs;
-        private final List<float[]> base;
-        private final List<Integer> rows = new ArrayList<>();
+        private final List<OutputTensor> base;
         private final List<int[]> labels = new ArrayList<>();
 
         Evaluation(OrtRunner runner, VariantInputs inputs, ModelProto baseline, String modelName) {
             this.runner = runner;
             this.inputs = inputs;
             for (InputBatch b : inputs.evaluation()) {
-                rows.add((int) b.shape()[0]);
                 labels.add(b.labels());
             }
-            base = runner.run(baseline, inputs.evaluation(), "baseline " + modelName);
+            base = runner.runShaped(baseline, inputs.evaluation(), "baseline " + modelName);
         }
 
+        /** Fidelity with its output shapes, so top-1 and accuracy only for classifier-shaped outputs. */
         Fidelity of(ModelProto variant, String what) {
-            return Fidelity.compare(base, runner.run(variant, inputs.evaluation(), what), rows, labels);
+            return Fidelity.compare(base, runner.runShaped(variant, inputs.evaluation(), what), labels);
         }
 
         Double baselineAccuracy() {
-            return Fidelity.compare(base, base, rows, labels).baselineAccuracy();
+            return Fidelity.compare(base, base, labels).baselineAccuracy();
         }
     }
 }

@@ -122,7 +122,7 @@ final class VariantsManifest {
     /** The human table: one row per variant, then the notes. */
     @SuppressWarnings("unchecked")
     static String table(Map<String, Object> manifest) {
-        TextTable t = new TextTable("recipe", ">size", ">size×", ">gzip", ">gzip×", ">MACs", ">eff. MACs", ">top-1",
+        TextTable t = new TextTable("recipe", ">size", ">size×", ">gzip", ">gzip×", ">MACs", ">eff. MACs", ">cosine", ">SQNR", ">top-1",
                 ">accuracy", "int8", "compute kernels");
         List<Map<String, Object>> variants = (List<Map<String, Object>>) manifest.get("variants");
         StringBuilder notes = new StringBuilder();
@@ -134,7 +134,7 @@ final class VariantsManifest {
             }
             t.add(v.get("recipe"), kib(v.get("fileBytes")), x(v.get("sizeRatio")), kib(v.get("gzipBytes")),
                     x(v.get("gzipRatio")), num(v.get("macsDense")), num(v.get("macsEffective")),
-                    pct(f.get("top1Agreement")), acc, Boolean.TRUE.equals(v.get("int8KernelsExecuted")) ? "yes" : "no",
+                    cosine(f.get("cosineSimilarity")), sqnr(f), pct(f.get("top1Agreement")), acc, Boolean.TRUE.equals(v.get("int8KernelsExecuted")) ? "yes" : "no",
                     kernels((Map<String, Object>) v.get("executedKernels")));
             for (String n : (List<String>) v.get("notes")) {
                 notes.append("  ").append(v.get("recipe")).append(": ").append(n).append('\n');
@@ -167,6 +167,17 @@ final class VariantsManifest {
 
     private static String pct(Object v) {
         return v == null ? "-" : String.format(Locale.ROOT, "%.2f%%", 100 * ((Number) v).doubleValue());
+    }
+
+    private static String cosine(Object v) {
+        return v == null ? "-" : String.format(Locale.ROOT, "%.4f", ((Number) v).doubleValue());
+    }
+
+    /** SQNR in dB; the manifest writes an infinite one (identical outputs) as null. */
+    private static String sqnr(Map<String, Object> fidelity) {
+        Object v = fidelity.get("sqnrDb");
+        return v != null ? String.format(Locale.ROOT, "%.1f dB", ((Number) v).doubleValue())
+                : fidelity.get("cosineSimilarity") != null ? "inf" : "-";
     }
 
     private static String x(Object v) {

@@ -82,6 +82,20 @@ class VariantsBuildCommandTest {
     }
 
     @Test
+    void aRecipeWhoseFidelityCollapsesFailsWithOneLineAndLeavesNothing() throws Exception {
+        Path o = dir.resolve("v");
+
+        // separable's rank-1 fit of mnist-cnn's 1-channel convs answers one class for every input.
+        int code = run("variants", "build", "mnist-cnn", "--variants", "baseline,separable", "--out", o.toString());
+
+        assertThat(code).isEqualTo(2);
+        assertThat(errorLine()).startsWith("edgeperf: mnist-cnn variant separable failed: fidelity to the baseline"
+                + " collapsed on 32 calibration samples (cosine ").contains("SQNR", "top-1")
+                .endsWith("a working variant keeps cosine >= 0.25)");
+        assertNothingWritten(o);
+    }
+
+    @Test
     void calibrationImagesThatDoNotFitTheModelInputNameBothShapes() throws Exception {
         Path data = idxFolder(dir.resolve("digits"), 8, 28, true);
         Path o = dir.resolve("v");
@@ -177,7 +191,8 @@ class VariantsBuildCommandTest {
                 "--out", o.toString());
 
         assertThat(code).as(err.toString()).isZero();
-        assertThat(out.toString()).contains("recipe", "top-1", "accuracy", "pruned:unstructured:0.5")
+        assertThat(out.toString()).contains("recipe", "cosine", "SQNR", "top-1", "accuracy", "pruned:unstructured:0.5")
+                .containsPattern("baseline .* 1\\.0000 +inf +100\\.00%")
                 .contains("wrote 2 variant files and manifest.json to " + o);
         JsonNode m = new ObjectMapper().readTree(Files.readString(o.resolve("manifest.json")));
         assertThat(m.path("evaluation").path("labels").asBoolean()).isTrue();

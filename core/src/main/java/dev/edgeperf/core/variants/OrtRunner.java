@@ -49,8 +49,26 @@ public final class OrtRunner {
 
     /** Per requested output name, one flattened float array per batch. */
     List<List<float[]>> runOutputs(ModelProto model, Iterable<InputBatch> batches, List<String> outputs, String what) {
-        OrtEnvironment env = OrtEnvironment.getEnvironment();
         List<List<float[]>> result = new ArrayList<>();
+        for (List<OutputTensor> perOutput : runTensors(model, batches, outputs, what)) {
+            result.add(perOutput.stream().map(OutputTensor::values).toList());
+        }
+        return result;
+    }
+
+    /**
+     * Like {@link #run} but with the shape ORT reported for each batch's first output, so fidelity can tell a
+     * classifier's {@code [N, classes]} from other outputs.
+     */
+    public List<OutputTensor> runShaped(ModelProto model, Iterable<InputBatch> batches, String what) {
+        return runTensors(model, batches, List.of(model.getGraph().getOutput(0).getName()), what).get(0);
+    }
+
+    /** Per requested output name, one {@link OutputTensor} per batch. */
+    List<List<OutputTensor>> runTensors(ModelProto model, Iterable<InputBatch> batches, List<String> outputs,
+            String what) {
+        OrtEnvironment env = OrtEnvironment.getEnvironment();
+        List<List<OutputTensor>> result = new ArrayList<>();
         outputs.forEach(o -> result.add(new ArrayList<>()));
         try (OrtSession.SessionOptions opts = options(null);
                 OrtSession session = env.createSession(model.toByteArray(), opts)) {
@@ -66,7 +84,7 @@ public final class OrtRunner {
                         }
                         float[] arr = new float[fb.remaining()];
                         fb.get(arr);
-                        result.get(i).add(arr);
+                        result.get(i).add(new OutputTensor(outputs.get(i), ((OnnxTensor) v).getInfo().getShape(), arr));
                     }
                 }
             }

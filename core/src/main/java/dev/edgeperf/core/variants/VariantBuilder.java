@@ -20,6 +20,9 @@ import java.util.zip.GZIPOutputStream;
  * {@code <model>.<recipe-with-colons-as-dashes>.onnx} atomically (temp file + rename, so a failure
  * leaves nothing half-written), runs baseline and variant over the calibration inputs to measure
  * fidelity, and asks ONNX Runtime's profiler which kernels the variant really executes.
+ *
+ * <p>A variant whose outputs on the calibration inputs hold inf/NaN (where the baseline's are finite) or
+ * whose fidelity collapsed ({@link Fidelity#collapsed()}) fails its recipe before anything is written.
  */
 public final class VariantBuilder {
     private final OrtRunner runner;
@@ -35,8 +38,8 @@ public final class VariantBuilder {
      * @param calibration inputs for calibration and fidelity; at least one batch
      * @param outDir      created when missing
      * @return one record per recipe, in order
-     * @throws EdgeperfException USER_ERROR for a recipe that cannot apply or inputs that do not fit the
-     *         model; EXTERNAL when the directory cannot be written
+     * @throws EdgeperfException USER_ERROR for a recipe that cannot apply, a variant with inf/NaN outputs or
+     *         collapsed fidelity, or inputs that do not fit the model; EXTERNAL when the directory cannot be written
      */
     public List<VariantRecord> build(ModelProto baseline, String modelName, List<VariantRecipe> recipes,
             CalibrationData calibration, Path outDir) {
@@ -44,15 +47,14 @@ public final class VariantBuilder {
         if (!calibration.iterator().hasNext()) {
             throw EdgeperfException.userError("no calibration inputs for " + modelName + "; expected at least one batch");
         }
-        List<Integer> rows = new ArrayList<>();
         List<int[]> labels = new ArrayList<>();
         InputBatch first = null;
         for (InputBatch b : calibration) {
             first = first == null ? b : first;
-            rows.add((int) b.shape()[0]);
             labels.add(b.labels());
         }
-        List<float[]> base = runner.run(baseline, calibration, "baseline " + modelName
+        List<String> checked = VariantCheck.checkedOutputs(baseline);
+        List<List<OutputTensor>> base = runner.runTensors(baseline, calibration, checked, "baseline " + modelName
                 + " (does the calibration input shape " + java.util.Arrays.toString(first.shape()) + " fit?)");
         try {
             Files.createDirectories(outDir);
@@ -64,8 +66,9 @@ public final class VariantBuilder {
             TransformResult r = VariantTransforms.apply(baseline, recipe, calibration, runner);
             byte[] bytes = r.model().toByteArray();
             String what = modelName + " variant " + recipe.text();
-            List<float[]> out = runner.run(r.model(), calibration, what);
-            Fidelity fidelity = Fidelity.compare(base, out, rows, labels);
+            List<List<OutputTensor>> out = runner.runTensors(r.model(), calibration, checked, what);
+            Fidelity fidelity = Fidelity.compare(base.get(0), out.get(0), labels);
+            VariantCheck.check(what, base, out, fidelity);
             Map<String, Integer> kernels = runner.executedKernels(r.model(), first, what);
             String file = modelName + "." + recipe.fileSuffix() + ".onnx";
             writeAtomically(outDir.resolve(file), bytes);
@@ -82,6 +85,26 @@ public final class VariantBuilder {
                     macs == null ? null : macs.effective()));
         }
         return records;
+    }
+
+    /**
+     * The check {@link #build} applies to every variant, for callers that transform on their own (e.g. a
+     * campaign preparing variants): runs both models over {@code calibration} and fails when the variant's
+     * outputs hold inf/NaN where the baseline's are finite or its fidelity collapsed.
+     *
+     * @param what e.g. {@code "mnist-cnn variant quantized:fp16"}, the start of the error message
+     * @return the fidelity of the first output
+     * @throws EdgeperfException USER_ERROR with a one-line reason
+     */
+    public Fidelity check(ModelProto baseline, ModelProto variant, CalibrationData calibration, String what) {
+        List<String> checked = VariantCheck.checkedOutputs(baseline);
+        List<int[]> labels = new ArrayList<>();
+        calibration.forEach(b -> labels.add(b.labels()));
+        List<List<OutputTensor>> base = runner.runTensors(baseline, calibration, checked, "baseline of " + what);
+        List<List<OutputTensor>> out = runner.runTensors(variant, calibration, checked, what);
+        Fidelity fidelity = Fidelity.compare(base.get(0), out.get(0), labels);
+        VariantCheck.check(what, base, out, fidelity);
+        return fidelity;
     }
 
     static void writeAtomically(Path target, byte[] bytes) {
