@@ -179,7 +179,13 @@ final class VariantsBuildCommand implements Callable<Integer> {
             o.println(CampaignReport.write(manifest));
         } else {
             o.print(VariantsManifest.table(manifest));
-            o.printf("wrote %d variant files and manifest.json to %s%n", recipes.size(), out);
+            o.printf("wrote %d variant files and manifest.json to %s%n", files(manifest).size(), out);
+            if (manifest.get("skipped") instanceof List<?> skipped) {
+                for (Object sk : skipped) {
+                    Map<?, ?> m = (Map<?, ?>) sk;
+                    o.printf("skipped %s: %s%n", m.get("recipe"), m.get("reason"));
+                }
+            }
         }
         o.flush();
         return 0;
@@ -216,13 +222,26 @@ final class VariantsBuildCommand implements Callable<Integer> {
         VariantBuilder builder = new VariantBuilder(runner);
         Evaluation eval = new Evaluation(runner, inputs, baseline, modelName);
         List<Map<String, Object>> entries = new ArrayList<>();
+        List<Map<String, Object>> skipped = new ArrayList<>();
         int i = 0;
         for (FinetuneRecipe r : recipes) {
             progress("[%d/%d] %s", ++i, recipes.size(), r.text());
             VariantRecord record;
             Map<String, Object> extra = new LinkedHashMap<>();
             if (!r.finetuned()) {
-                record = builder.build(baseline, modelName, List.of(r.base()), inputs.calibration(), staging).get(0);
+                try {
+                    record = builder.build(baseline, modelName, List.of(r.base()), inputs.calibration(), staging)
+                            .get(0);
+                } catch (EdgeperfException e) {
+                    // In a multi-recipe build one recipe that cannot apply or that breaks the model is
+                    // skipped with its reason; the others are built. Alone, it is the command's error.
+                    if (recipes.size() == 1 || e.category() != dev.edgeperf.core.ErrorCategory.USER_ERROR) {
+                        throw e;
+                    }
+                    progress("skipped %s: %s", r.text(), e.getMessage());
+                    skipped.add(Map.of("recipe", r.text(), "reason", e.getMessage()));
+                    continue;
+                }
                 if (inputs.separateEvaluation()) {
                     record = withFidelity(record, eval.of(OnnxModels.read(staging.resolve(record.file())), r.text()),
                             record.recipe(), record.file(), record.notes());
@@ -236,8 +255,17 @@ final class VariantsBuildCommand implements Callable<Integer> {
             entry.putAll(extra);
             entries.add(entry);
         }
-        return VariantsManifest.manifest(modelName, isFile ? Path.of(model).toAbsolutePath().toString() : "zoo:" + model,
-                baselineBytes, macs(baselineBytes, modelName), eval.baselineAccuracy(), inputs, threads, entries);
+        if (entries.isEmpty()) {
+            throw EdgeperfException.userError("no recipe could be built: " + skipped.stream()
+                    .map(m -> m.get("recipe") + " (" + m.get("reason") + ")").collect(java.util.stream.Collectors.joining("; ")));
+        }
+        Map<String, Object> manifest = VariantsManifest.manifest(modelName,
+                isFile ? Path.of(model).toAbsolutePath().toString() : "zoo:" + model, baselineBytes,
+                macs(baselineBytes, modelName), eval.baselineAccuracy(), inputs, threads, entries);
+        if (!skipped.isEmpty()) {
+            manifest.put("skipped", skipped);
+        }
+        return manifest;
     }
 
     /** Applies the pruning recipe, records its accuracy, fine-tunes on the train split, then measures the result. */

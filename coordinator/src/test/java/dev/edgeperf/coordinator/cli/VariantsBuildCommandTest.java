@@ -25,6 +25,7 @@ class VariantsBuildCommandTest {
     Path dir;
 
     private final CliCapture cli = new CliCapture();
+    private static final ObjectMapper JSON = new ObjectMapper();
     private final StringWriter out = cli.out;
     private final StringWriter err = cli.err;
 
@@ -70,29 +71,38 @@ class VariantsBuildCommandTest {
     }
 
     @Test
-    void separableOnAModelWithoutConvsFailsAfterOtherVariantsWereBuiltAndLeavesNothing() throws Exception {
+    void aRecipeThatCannotApplyIsSkippedWithItsReasonAndTheOthersAreBuilt() throws Exception {
         Path o = dir.resolve("v");
 
         int code = run("variants", "build", "keras-mlp", "--variants", "baseline,separable", "--out", o.toString());
 
-        assertThat(code).isEqualTo(2);
-        assertThat(err.toString()).contains("[1/2] baseline"); // the baseline really was built first
-        assertThat(errorLine()).startsWith("edgeperf: ").containsIgnoringCase("conv");
-        assertNothingWritten(o);
+        assertThat(code).as(err.toString()).isZero();
+        assertThat(err.toString()).contains("skipped separable: ").containsIgnoringCase("conv");
+        JsonNode m = JSON.readTree(Files.readString(o.resolve("manifest.json")));
+        assertThat(m.path("variants")).extracting(v -> v.path("recipe").asText()).containsExactly("baseline");
+        assertThat(m.path("skipped").get(0).path("recipe").asText()).isEqualTo("separable");
+        assertThat(m.path("skipped").get(0).path("reason").asText()).containsIgnoringCase("conv");
+        assertThat(out.toString()).contains("skipped separable: ");
     }
 
     @Test
-    void aRecipeWhoseFidelityCollapsesFailsWithOneLineAndLeavesNothing() throws Exception {
+    void aRecipeWhoseFidelityCollapsesIsSkippedAndAloneFailsWithOneLineLeavingNothing() throws Exception {
         Path o = dir.resolve("v");
 
         // separable's rank-1 fit of mnist-cnn's 1-channel convs answers one class for every input.
-        int code = run("variants", "build", "mnist-cnn", "--variants", "baseline,separable", "--out", o.toString());
+        int code = run("variants", "build", "mnist-cnn", "--variants", "separable", "--out", o.toString());
 
         assertThat(code).isEqualTo(2);
         assertThat(errorLine()).startsWith("edgeperf: mnist-cnn variant separable failed: fidelity to the baseline"
                 + " collapsed on 32 calibration samples (cosine ").contains("SQNR", "top-1")
                 .endsWith("a working variant keeps cosine >= 0.25)");
         assertNothingWritten(o);
+
+        Path both = dir.resolve("both");
+        assertThat(run("variants", "build", "mnist-cnn", "--variants", "baseline,separable", "--out", both.toString()))
+                .as(err.toString()).isZero();
+        JsonNode m = JSON.readTree(Files.readString(both.resolve("manifest.json")));
+        assertThat(m.path("skipped").get(0).path("reason").asText()).contains("fidelity to the baseline collapsed");
     }
 
     @Test
