@@ -1,6 +1,5 @@
 package dev.edgeperf.coordinator.store;
 
-import dev.edgeperf.core.measure.MeasurementSettings;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.time.Clock;
@@ -76,41 +75,7 @@ public final class PreparationQueries {
                     return false;
                 }
             }
-            try (PreparedStatement st = connection.prepareStatement("INSERT INTO jobs (id, campaign_id, seq,"
-                    + " target_agent_id, selector, model_name, model_digest, model_size_bytes, variant_recipe,"
-                    + " batch_size, threads, warmup_iterations, min_iterations, min_duration_ms, max_duration_ms,"
-                    + " target_ci_half_width, warmup_until_stable, concurrency, in_process, flops, peak_gflops,"
-                    + " predicted_ms, state, attempt, queued_ms) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?,"
-                    + " ?, ?, ?, ?, ?, ?, 0, 0, 'queued', 1, ?)")) {
-                int seq = 0;
-                for (NewJob job : jobs) {
-                    MeasurementSettings m = job.measurement();
-                    int i = 1;
-                    st.setString(i++, job.id());
-                    st.setString(i++, id);
-                    st.setInt(i++, seq++);
-                    st.setString(i++, job.targetAgentId());
-                    st.setString(i++, job.selector());
-                    st.setString(i++, job.modelName());
-                    st.setString(i++, job.modelDigest());
-                    st.setLong(i++, job.modelSizeBytes());
-                    st.setString(i++, job.variantRecipe());
-                    st.setInt(i++, job.batchSize());
-                    st.setInt(i++, job.threads());
-                    st.setInt(i++, m.warmupIterations());
-                    st.setInt(i++, m.minIterations());
-                    st.setLong(i++, m.minDurationMs());
-                    st.setLong(i++, m.maxDurationMs());
-                    st.setDouble(i++, m.targetCiHalfWidth());
-                    st.setBoolean(i++, m.warmupUntilStable());
-                    st.setInt(i++, m.concurrency());
-                    st.setBoolean(i++, m.inProcess());
-                    st.setLong(i++, job.flops());
-                    st.setLong(i, now);
-                    st.addBatch();
-                }
-                st.executeBatch();
-            }
+            JobQueries.insertJobs(connection, id, jobs, now);
             return true;
         });
     }
