@@ -35,6 +35,21 @@ class ZooCostsTest {
     }
 
     @Test
+    void theCacheIsKeyedByTheCodeThatDecidesTheCounts() {
+        // Trainable counts come from ParameterCounter reading the training_info that the zoo builders
+        // write: a change to either must change the fingerprint, hence the cache file's name.
+        for (Class<?> c : new Class<?>[] {ParameterCounter.class, CostRules.class, ModelProfiler.class,
+                dev.edgeperf.core.zoo.ModelZoo.class, dev.edgeperf.core.onnx.ShapeInference.class}) {
+            assertThat(c.getPackageName()).startsWith("dev.edgeperf.core.");
+            assertThat(ZooCosts.FINGERPRINTED_PACKAGES).as(c.getName())
+                    .contains(c.getPackageName().substring("dev.edgeperf.core.".length()));
+        }
+        assertThat(ZooCosts.codeFingerprint()).matches("[0-9a-f]{16}");
+        assertThat(ZooCosts.open(cacheDir).cacheFile().getFileName().toString())
+                .isEqualTo("zoo-costs-" + ZooCosts.codeFingerprint() + ".properties");
+    }
+
+    @Test
     void aDamagedCacheIsMeasuredAgain() throws Exception {
         Path file = ZooCosts.open(cacheDir).cacheFile();
         Files.createDirectories(file.getParent());
