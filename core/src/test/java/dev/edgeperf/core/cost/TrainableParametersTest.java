@@ -118,4 +118,22 @@ class TrainableParametersTest {
 
         assertThat(count(twoSteps).trainable()).isEqualTo(249 + 10);
     }
+
+    @Test
+    void batchNormStatisticsBoundForUpdateStayNonTrainable() throws Exception {
+        // A training step updates the running mean and variance too, but as statistics, not by gradient.
+        ModelProto model = ModelProto.parseFrom(new TinyModel().input("x", 1, 3, 4, 4).weight("w", 3, 3, 1, 1)
+                .weight("scale", 3).weight("b", 3).weight("mean", 3).weight("var", 3)
+                .node("Conv", "x,w", "c").node("BatchNormalization", "c,scale,b,mean,var", "y").output("y").bytes());
+        TrainingInfoProto.Builder info = TrainingInfoProto.newBuilder();
+        for (String name : new String[] {"scale", "b", "mean", "var"}) {
+            info.addUpdateBinding(binding(name, name + ".updated"));
+        }
+
+        ParameterCounter.Counts c = count(model.toBuilder().addTrainingInfo(info).build());
+
+        assertThat(c.total()).isEqualTo(9 + 4 * 3);
+        assertThat(c.trainable()).isEqualTo(2 * 3); // the Conv weight is not bound: frozen
+        assertThat(count(model).trainable()).isEqualTo(9 + 2 * 3);
+    }
 }
