@@ -202,6 +202,36 @@ class ModelsCliIT {
     }
 
     @Test
+    void kerasMlpCountsItsFrozenLayersFromTheExportedFile() throws Exception {
+        Path file = tmp.resolve("keras-mlp.onnx");
+        Files.write(file, ModelZoo.build("keras-mlp"));
+        for (String model : List.of("keras-mlp", file.toString())) {
+            Outcome o = run("models", "profile", model);
+            assertThat(o.exitCode()).as(o.stderr()).isZero();
+            assertThat(o.stdout()).containsPattern("parameters +387 +trainable 249, non-trainable 138");
+            JsonNode json = JSON.readTree(run("models", "profile", model, "--json").stdout());
+            assertThat(json.get("trainableParams").asLong()).isEqualTo(249);
+            assertThat(json.get("nonTrainableParams").asLong()).isEqualTo(138);
+        }
+        Outcome zoo = run("models", "profile", "keras-mlp");
+        assertThat(zoo.stdout()).containsPattern("trainable parameters +249 +Keras model.summary\\(\\) +249 +equal")
+                .containsPattern("non-trainable parameters +138 +Keras model.summary\\(\\) +138 +equal");
+    }
+
+    @Test
+    void mnistCnnPoolShowsTheQuotedLayersAndTheRulesThatGiveThem() throws Exception {
+        Outcome o = run("models", "profile", "mnist-cnn-pool");
+        assertThat(o.exitCode()).as(o.stderr()).isZero();
+        assertThat(o.stdout()).containsPattern("FLOPs +210,100 +seed article +150,820 +differs")
+                .containsPattern("averagepool_1 +AveragePool +3,380 +845 +3,380 +kernel area x output elements")
+                .containsPattern("conv2 +Conv +108,900 +54,450 +108,900 +2 x MACs with 10 kernels \\(the model has 5\\)")
+                .containsPattern("averagepool_2 +AveragePool +2,420 +125 +2,420 +kernel area x input elements")
+                .containsPattern("total +210,100 +150,820 +210,100");
+        JsonNode layers = JSON.readTree(run("models", "profile", "mnist-cnn-pool", "--json").stdout()).get("quotedLayers");
+        assertThat(layers).hasSize(6).allSatisfy(l -> assertThat(l.get("reproduced").asBoolean()).isTrue());
+    }
+
+    @Test
     void jsonNamesTheTotalsAndDetailedConventionCountsMore() throws Exception {
         Outcome seed = run("models", "profile", "mnist-cnn", "--json");
         assertThat(seed.exitCode()).as(seed.stderr()).isZero();
@@ -270,6 +300,8 @@ class ModelsCliIT {
         assertThat(resnet50.get("trainableParams").asLong()).isEqualTo(25_557_032L);
         assertThat(zoo.get(4).get("name").asText()).isEqualTo("keras-mlp");
         assertThat(zoo.get(4).get("totalParams").asLong()).isEqualTo(387);
+        // layers 2 and 3 frozen, read from the model's training_info update bindings
+        assertThat(zoo.get(4).get("trainableParams").asLong()).isEqualTo(249);
         try (var files = Files.list(tmp.resolve("cache"))) {
             assertThat(files.map(f -> f.getFileName().toString()).toList())
                     .anyMatch(n -> n.matches("zoo-costs-[0-9a-f]{16}\\.properties"));

@@ -7,9 +7,11 @@ import dev.edgeperf.core.cost.ModelProfile;
 import dev.edgeperf.core.cost.ModelProfiler;
 import dev.edgeperf.core.cost.NodeCost;
 import dev.edgeperf.core.cost.ProfileOptions;
+import dev.edgeperf.core.cost.QuotedLayers;
 import dev.edgeperf.core.predict.FlopsPredictor;
 import dev.edgeperf.core.zoo.ModelZoo;
 import dev.edgeperf.core.zoo.PublishedFigure;
+import dev.edgeperf.core.zoo.QuotedLayer;
 import java.util.ArrayList;
 import java.util.List;
 import java.nio.file.Files;
@@ -74,6 +76,7 @@ final class ModelsProfileCommand implements Callable<Integer> {
         Path file = Path.of(model);
         ModelProfile profile;
         List<PublishedFigure> published = List.of();
+        List<QuotedLayers.Row> quoted = List.of();
         if (model.endsWith(".onnx") || Files.isRegularFile(file)) {
             if (!Files.isRegularFile(file)) {
                 throw EdgeperfException.userError("model file " + model + " does not exist");
@@ -84,8 +87,12 @@ final class ModelsProfileCommand implements Callable<Integer> {
             ModelProto proto = ModelZoo.buildProto(model);
             profile = ModelProfiler.profile(proto, model, proto.getSerializedSize(), options);
             published = comparable(PublishedFigure.forModel(model), options);
+            if (options.batch() == 1 && options.inputShapes().isEmpty() && options.convention() == CountingConvention.SEED) {
+                quoted = QuotedLayers.check(proto, model, QuotedLayer.forModel(model));
+            }
         }
-        spec.commandLine().getOut().print(json.json ? json(profile, published) + "\n" : table(profile, published));
+        spec.commandLine().getOut().print(json.json ? json(profile, published, quoted) + "\n"
+                : table(profile, published, quoted));
         spec.commandLine().getOut().flush();
         return 0;
     }
@@ -106,6 +113,7 @@ final class ModelsProfileCommand implements Callable<Integer> {
         return switch (figure.quantity()) {
             case TOTAL_PARAMETERS -> p.totalParams();
             case TRAINABLE_PARAMETERS -> p.trainableParams();
+            case NON_TRAINABLE_PARAMETERS -> p.totalParams() - p.trainableParams();
             case MACS -> p.totalMacs();
             case FLOPS -> p.totalFlops();
         };
@@ -127,7 +135,7 @@ final class ModelsProfileCommand implements Callable<Integer> {
         };
     }
 
-    private String table(ModelProfile p, List<PublishedFigure> published) {
+    private String table(ModelProfile p, List<PublishedFigure> published, List<QuotedLayers.Row> quoted) {
         TextTable table = new TextTable("node", "op", "output shape", ">params", ">MACs", ">FLOPs", ">activation bytes");
         for (NodeCost n : p.nodes()) {
             table.add(n.name(), n.counted() ? n.opType() : n.opType() + " (uncounted)",
@@ -155,6 +163,7 @@ final class ModelsProfileCommand implements Callable<Integer> {
                     .stream().sorted(Map.Entry.comparingByKey()).map(e -> e.getKey() + " x" + e.getValue())
                     .collect(Collectors.joining(", "))).append('\n');
         }
+        p.notes().forEach(n -> out.append("note: ").append(n).append('\n'));
         if (!published.isEmpty()) {
             TextTable figures = new TextTable("published", ">value", "source", ">measured", "comparison");
             List<String> notes = new ArrayList<>();
@@ -168,10 +177,37 @@ final class ModelsProfileCommand implements Callable<Integer> {
             out.append(figures.render());
             notes.forEach(out::append);
         }
+        if (!quoted.isEmpty()) {
+            out.append(quotedTable(quoted));
+        }
         if (peakGflops != null) {
             out.append(String.format(Locale.ROOT, "predicted time at %s GFLOPS: %.2f ms (FLOPs / peak FLOPS)%n",
                     trim(peakGflops), FlopsPredictor.predictMillis(p.totalFlops(), peakGflops)));
         }
+        return out.toString();
+    }
+
+    /** Per quoted layer: the quote, edgeperf's count, and the rule that gives the quote, worked on the model. */
+    private static String quotedTable(List<QuotedLayers.Row> rows) {
+        TextTable table = new TextTable("quoted layer", "op", ">quoted FLOPs", ">edgeperf", ">by the quote's rule",
+                "the quote's rule");
+        long quotedTotal = 0;
+        long edgeperfTotal = 0;
+        long ruleTotal = 0;
+        List<String> why = new ArrayList<>();
+        for (QuotedLayers.Row r : rows) {
+            table.add(r.quoted().node(), r.opType(), num(r.quoted().value()), num(r.edgeperf()), num(r.byRule()),
+                    r.working() + (r.reproduced() ? "" : " (does not reproduce the quote)"));
+            quotedTotal += r.quoted().value();
+            edgeperfTotal += r.edgeperf();
+            ruleTotal += r.byRule();
+            if (!r.quoted().explanation().isEmpty()) {
+                why.add("  " + r.quoted().node() + ": " + r.quoted().explanation() + "\n");
+            }
+        }
+        table.add("total", "", num(quotedTotal), num(edgeperfTotal), num(ruleTotal), "");
+        StringBuilder out = new StringBuilder(table.render());
+        why.forEach(out::append);
         return out.toString();
     }
 
@@ -183,7 +219,7 @@ final class ModelsProfileCommand implements Callable<Integer> {
         return value == Math.rint(value) ? Long.toString((long) value) : Double.toString(value);
     }
 
-    private String json(ModelProfile p, List<PublishedFigure> published) {
+    private String json(ModelProfile p, List<PublishedFigure> published, List<QuotedLayers.Row> quoted) {
         Map<String, Object> root = new LinkedHashMap<>();
         root.put("source", p.source());
         root.put("batch", p.batch());
@@ -198,6 +234,7 @@ final class ModelsProfileCommand implements Callable<Integer> {
         root.put("peakActivationBytes", p.peakActivationBytes());
         root.put("fileSizeBytes", p.fileSizeBytes());
         root.put("uncountedOpTypes", p.uncountedOpTypes());
+        root.put("notes", p.notes());
         List<Map<String, Object>> figures = new ArrayList<>();
         for (PublishedFigure f : published) {
             Map<String, Object> figure = new LinkedHashMap<>();
@@ -211,6 +248,21 @@ final class ModelsProfileCommand implements Callable<Integer> {
             figures.add(figure);
         }
         root.put("published", figures);
+        List<Map<String, Object>> layers = new ArrayList<>();
+        for (QuotedLayers.Row r : quoted) {
+            Map<String, Object> layer = new LinkedHashMap<>();
+            layer.put("node", r.quoted().node());
+            layer.put("opType", r.opType());
+            layer.put("quotedFlops", r.quoted().value());
+            layer.put("edgeperfFlops", r.edgeperf());
+            layer.put("rule", r.quoted().rule().label());
+            layer.put("ruleFlops", r.byRule());
+            layer.put("working", r.working());
+            layer.put("reproduced", r.reproduced());
+            layer.put("explanation", r.quoted().explanation());
+            layers.add(layer);
+        }
+        root.put("quotedLayers", layers);
         if (peakGflops != null) {
             root.put("peakGflops", peakGflops);
             root.put("predictedMs", FlopsPredictor.predictMillis(p.totalFlops(), peakGflops));

@@ -6,10 +6,13 @@ import ai.onnx.proto.OnnxMl.GraphProto;
 import ai.onnx.proto.OnnxMl.ModelProto;
 import ai.onnx.proto.OnnxMl.NodeProto;
 import ai.onnx.proto.OnnxMl.OperatorSetIdProto;
+import ai.onnx.proto.OnnxMl.StringStringEntryProto;
 import ai.onnx.proto.OnnxMl.TensorShapeProto;
 import ai.onnx.proto.OnnxMl.TypeProto;
 import ai.onnx.proto.OnnxMl.ValueInfoProto;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.edgeperf.core.zoo.ModelZoo;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
@@ -17,7 +20,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * {@code models profile} in this JVM: sizes that overflow a long are one-line user errors (exit 2);
- * {@code --input} and {@code --dim} size unknown and named dimensions.
+ * {@code --input} and {@code --dim} size unknown and named dimensions; trainability from the file's
+ * training_info and the seed articles' quoted figures are printed.
  */
 class ModelsProfileCommandTest {
     private final CliCapture cli = new CliCapture();
@@ -131,5 +135,74 @@ class ModelsProfileCommandTest {
 
         assertThat(code).as(cli.err.toString()).isZero();
         assertThat(cli.out.toString()).contains("529940000000");
+    }
+
+    @Test
+    void kerasMlpPrintsItsFrozenLayersNextToKerasFigures() throws Exception {
+        int code = cli.run("models", "profile", "keras-mlp");
+
+        String out = cli.out.toString();
+        assertThat(code).as(cli.err.toString()).isZero();
+        assertThat(out).containsPattern("parameters +387 +trainable 249, non-trainable 138");
+        assertThat(out).containsPattern("parameters +387 +Keras model.summary\\(\\) +387 +equal \\(\\+0, \\+0.000%\\)")
+                .containsPattern("trainable parameters +249 +Keras model.summary\\(\\) +249 +equal")
+                .containsPattern("non-trainable parameters +138 +Keras model.summary\\(\\) +138 +equal");
+
+        cli.out.getBuffer().setLength(0);
+        assertThat(cli.run("models", "profile", "keras-mlp", "--json")).isZero();
+        JsonNode json = new ObjectMapper().readTree(cli.out.toString());
+        assertThat(json.get("totalParams").asLong()).isEqualTo(387);
+        assertThat(json.get("trainableParams").asLong()).isEqualTo(249);
+        assertThat(json.get("nonTrainableParams").asLong()).isEqualTo(138);
+        assertThat(json.get("notes")).isEmpty();
+    }
+
+    @Test
+    void aFileWhoseBindingNamesNoInitializerIsCountedWithANote(@TempDir Path dir) throws Exception {
+        ModelProto model = ModelZoo.buildProto("keras-mlp");
+        Path file = dir.resolve("odd.onnx");
+        Files.write(file, model.toBuilder().setTrainingInfo(0, model.getTrainingInfo(0).toBuilder()
+                .addUpdateBinding(StringStringEntryProto.newBuilder().setKey("dense9.weight").setValue("y")))
+                .build().toByteArray());
+
+        int code = cli.run("models", "profile", file.toString());
+
+        assertThat(code).as(cli.err.toString()).isZero();
+        assertThat(cli.out.toString()).containsPattern("parameters +387 +trainable 249, non-trainable 138")
+                .contains("note: training_info update_binding 'dense9.weight' -> 'y' names no initializer of the"
+                        + " graph; ignored\n");
+    }
+
+    @Test
+    void mnistCnnPoolPrintsEachQuotedLayerWithTheRuleThatReproducesIt() throws Exception {
+        int code = cli.run("models", "profile", "mnist-cnn-pool");
+
+        String out = cli.out.toString();
+        assertThat(code).as(cli.err.toString()).isZero();
+        assertThat(out).containsPattern("FLOPs +210,100 +seed article +150,820 +differs");
+        assertThat(out).containsPattern("conv1 +Conv +60,840 +60,840 +60,840 +2 x MACs, as edgeperf counts")
+                .containsPattern("averagepool_1 +AveragePool +3,380 +845 +3,380 +kernel area x output elements: 4 x 845")
+                .containsPattern("conv2 +Conv +108,900 +54,450 +108,900 +2 x MACs with 10 kernels \\(the model has 5\\)")
+                .containsPattern("averagepool_2 +AveragePool +2,420 +125 +2,420 +kernel area x input elements: 4 x 605")
+                .containsPattern("fc1 +Gemm +32,000 +32,000 +32,000 ")
+                .containsPattern("fc2 +Gemm +2,560 +2,560 +2,560 ")
+                .containsPattern("total +210,100 +150,820 +210,100")
+                .contains("  conv2: the article counts 10 kernels where the model")
+                .doesNotContain("does not reproduce");
+
+        cli.out.getBuffer().setLength(0);
+        assertThat(cli.run("models", "profile", "mnist-cnn-pool", "--json")).isZero();
+        JsonNode layers = new ObjectMapper().readTree(cli.out.toString()).get("quotedLayers");
+        assertThat(layers).hasSize(6);
+        for (JsonNode l : layers) {
+            assertThat(l.get("reproduced").asBoolean()).as(l.toString()).isTrue();
+            assertThat(l.get("ruleFlops").asLong()).isEqualTo(l.get("quotedFlops").asLong());
+        }
+        assertThat(layers.get(2).get("edgeperfFlops").asLong()).isEqualTo(54_450);
+
+        // Other batches and conventions have no quoted figures to compare with.
+        cli.out.getBuffer().setLength(0);
+        assertThat(cli.run("models", "profile", "mnist-cnn-pool", "--batch", "2")).isZero();
+        assertThat(cli.out.toString()).doesNotContain("quoted layer");
     }
 }

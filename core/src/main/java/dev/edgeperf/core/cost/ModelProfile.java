@@ -9,15 +9,18 @@ import java.util.Objects;
  * (i.e. already multiplied by the batch size used for profiling).
  *
  * @param uncountedOpTypes op type -> number of nodes that have no counting rule
+ * @param notes            what a reader must know about the counts (see {@link ParameterCounter.Counts#notes()});
+ *                         empty when there is nothing to say
  */
 public record ModelProfile(String source, long batch, CountingConvention convention, List<NodeCost> nodes,
                            long totalParams, long trainableParams, long totalMacs, long totalFlops,
                            long weightBytes, long peakActivationBytes, long fileSizeBytes,
-                           Map<String, Integer> uncountedOpTypes) {
+                           Map<String, Integer> uncountedOpTypes, List<String> notes) {
     public ModelProfile {
         Objects.requireNonNull(source, "source is null");
         Objects.requireNonNull(convention, "convention is null");
         nodes = List.copyOf(nodes);
         uncountedOpTypes = Map.copyOf(uncountedOpTypes);
+        notes = List.copyOf(notes);
     }
 }

@@ -132,7 +132,7 @@ public final class ModelProfiler {
         }
         return new ModelProfile(source, options.batch(), options.convention(), costs, params.total(),
                 params.trainable(), totalMacs, totalFlops, params.weightBytes(), peakActivationBytes(graph, shapes),
-                fileSize, uncounted);
+                fileSize, uncounted, params.notes());
     }
 
     private static long outputBytes(NodeProto node, InferredShapes shapes) {

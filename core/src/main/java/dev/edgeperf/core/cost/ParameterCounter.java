@@ -1,8 +1,10 @@
 package dev.edgeperf.core.cost;
 
 import ai.onnx.proto.OnnxMl.NodeProto;
+import ai.onnx.proto.OnnxMl.StringStringEntryProto;
 import ai.onnx.proto.OnnxMl.TensorProto;
 import ai.onnx.proto.OnnxMl.TensorProto.DataType;
+import ai.onnx.proto.OnnxMl.TrainingInfoProto;
 import dev.edgeperf.core.CheckedMath;
 import dev.edgeperf.core.onnx.OnnxGraph;
 import dev.edgeperf.core.onnx.Tensors;
@@ -31,8 +33,20 @@ import java.util.Set;
  * multiplies with the activation scale) and k-means codebooks (a Gather table indexed by a Cast of
  * uint8 cluster indices; the indices are the parameters).
  *
- * <p>Non-trainable: BatchNormalization's running mean and variance (as Keras and PyTorch count
- * them). Everything else is trainable.
+ * <p>Trainable: when the model carries ONNX training information with update bindings
+ * ({@code ModelProto.training_info[*].update_binding}, which training exporters write for the
+ * tensors a training step assigns, and leave out for frozen layers), a parameter is trainable
+ * exactly when it is a graph initializer named as the key of an update binding; the others are
+ * non-trainable. Without update bindings every parameter is trainable. In both cases
+ * BatchNormalization's running mean and variance are non-trainable (as Keras and PyTorch count
+ * them: a training step may update them, but as statistics, not by their gradient).
+ *
+ * <p>A binding key that names no initializer of the graph is ignored with a note in
+ * {@link Counts#notes()} rather than refused: onnx.proto requires keys to be initializers of the
+ * graph or of the training algorithm, but the inference graph is valid and runs without its
+ * training information, so a defect there must not stop the count. Keys naming initializers of the
+ * algorithm graph itself (optimizer state, the iteration count) are not parameters of the model and
+ * get no note.
  */
 public final class ParameterCounter {
     /**
@@ -41,11 +55,15 @@ public final class ParameterCounter {
      * @param trainable   of those, trainable, count
      * @param weightBytes bytes the parameters take at their element types
      * @param parameters  names of the constant tensors counted, in counting order
+     * @param notes       what a reader of the counts must know, e.g. an update binding that names no
+     *                    initializer and was ignored; empty when there is nothing to say
      */
-    public record Counts(long[] perNode, long total, long trainable, long weightBytes, List<String> parameters) {
+    public record Counts(long[] perNode, long total, long trainable, long weightBytes, List<String> parameters,
+                         List<String> notes) {
         public Counts {
             perNode = perNode.clone();
             parameters = List.copyOf(parameters);
+            notes = List.copyOf(notes);
         }
 
         @Override
@@ -85,6 +103,8 @@ public final class ParameterCounter {
     public static Counts count(OnnxGraph graph) {
         List<NodeProto> nodes = graph.nodes();
         Set<String> metadata = metadata(graph);
+        List<String> notes = new ArrayList<>();
+        Set<String> updated = updateBound(graph, notes);
         long[] perNode = new long[nodes.size()];
         Set<String> seen = new HashSet<>();
         List<String> parameters = new ArrayList<>();
@@ -118,12 +138,42 @@ public final class ParameterCounter {
                 total = CheckedMath.add(total, elements, "the parameter count");
                 bytes = CheckedMath.add(bytes, CheckedMath.multiply(elements, Tensors.bytesPerElement(t.getDataType()),
                         "the weight byte count"), "the weight byte count");
-                if (!(standard && NON_TRAINABLE_SLOTS.getOrDefault(op, Set.of()).contains(i))) {
+                boolean statistic = standard && NON_TRAINABLE_SLOTS.getOrDefault(op, Set.of()).contains(i);
+                if (!statistic && (updated == null || updated.contains(name))) {
                     trainable += elements;
                 }
             }
         }
-        return new Counts(perNode, total, trainable, bytes, parameters);
+        return new Counts(perNode, total, trainable, bytes, parameters, notes);
+    }
+
+    /**
+     * The graph initializers that the model's training information binds for update, or null when
+     * it has no update bindings (then trainability is not recorded in the file). Keys that name no
+     * initializer of the graph or of an algorithm graph are reported in {@code notes}.
+     */
+    private static Set<String> updateBound(OnnxGraph graph, List<String> notes) {
+        List<TrainingInfoProto> infos = graph.model().getTrainingInfoList();
+        if (infos.stream().allMatch(t -> t.getUpdateBindingCount() == 0)) {
+            return null;
+        }
+        Set<String> algorithmState = new HashSet<>();
+        for (TrainingInfoProto t : infos) {
+            t.getAlgorithm().getInitializerList().forEach(i -> algorithmState.add(i.getName()));
+        }
+        Set<String> bound = new HashSet<>();
+        for (TrainingInfoProto t : infos) {
+            for (StringStringEntryProto b : t.getUpdateBindingList()) {
+                String key = b.getKey();
+                if (graph.isInitializer(key)) {
+                    bound.add(key);
+                } else if (!algorithmState.contains(key)) {
+                    notes.add("training_info update_binding '" + key + "' -> '" + b.getValue()
+                            + "' names no initializer of the graph; ignored");
+                }
+            }
+        }
+        return bound;
     }
 
     /**

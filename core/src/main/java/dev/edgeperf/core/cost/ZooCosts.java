@@ -47,6 +47,13 @@ public final class ZooCosts {
     private static final List<String> FIELDS = List.of("totalParams", "trainableParams", "totalMacs", "totalFlops",
             "fileSizeBytes");
 
+    /**
+     * Packages whose class files make the fingerprint when run from a build folder: everything that
+     * builds a zoo model or decides its counts (the zoo builders and their training information, the
+     * parameter and cost rules, shape inference), so a change to any count starts a new cache.
+     */
+    static final List<String> FINGERPRINTED_PACKAGES = List.of("zoo", "cost", "onnx");
+
     private final Path cacheFile;
     private final Properties cache = new Properties();
 
@@ -144,7 +151,7 @@ public final class ZooCosts {
             if (location != null && Files.isRegularFile(location)) {
                 Digests.update(sha, location);
             } else if (location != null && Files.isDirectory(location)) {
-                for (String pkg : List.of("zoo", "cost", "onnx")) {
+                for (String pkg : FINGERPRINTED_PACKAGES) {
                     Path dir = location.resolve("dev/edgeperf/core/" + pkg);
                     if (!Files.isDirectory(dir)) {
                         continue;

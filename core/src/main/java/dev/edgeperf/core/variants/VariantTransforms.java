@@ -44,9 +44,18 @@ public final class VariantTransforms {
                         runner == null ? new OrtRunner(1) : runner);
             }
         };
-        ModelProto out = r.model().toBuilder().setProducerName("edgeperf")
-                .setDocString(("variant " + recipe.text() + " of " + baseline.getGraph().getName()).trim()).build();
-        return new TransformResult(out, r.notes());
+        ModelProto.Builder out = r.model().toBuilder().setProducerName("edgeperf")
+                .setDocString(("variant " + recipe.text() + " of " + baseline.getGraph().getName()).trim());
+        List<String> notes = r.notes();
+        // A recipe that rewrites weights renames or replaces the initializers a training step binds
+        // (training_info's update_binding), which would leave it pointing at tensors that are gone; a
+        // variant is an inference artifact, so its training information is dropped, and said so.
+        if (recipe.kind() != VariantRecipe.Kind.BASELINE && out.getTrainingInfoCount() > 0) {
+            out.clearTrainingInfo();
+            notes = new java.util.ArrayList<>(notes);
+            notes.add("training_info dropped: the variant's weights are not the ones its training step updates");
+        }
+        return new TransformResult(out.build(), notes);
     }
 
     /**

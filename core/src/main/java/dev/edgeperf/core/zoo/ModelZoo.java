@@ -36,7 +36,7 @@ public final class ModelZoo {
                 SmallModels::seedConv);
         register("seed-separable", "depthwise 7x7 + pointwise 1x1 replacement of seed-conv, 0.73 MFLOPs",
                 SmallModels::seedSeparable);
-        register("keras-mlp", "Keras MLP 3-5-8-10-15-4 with ReLU, 387 parameters", SmallModels::kerasMlp);
+        register("keras-mlp", "Keras MLP 3-5-8-10-15-4 with ReLU, 387 parameters (249 trainable: layers 2 and 3 frozen)", SmallModels::kerasMlp);
         register("lenet5", "LeNet-5 (32x32x1, conv6@5x5, pool, conv16@5x5, pool, fc 120-84-10), 61,706 parameters",
                 SmallModels::lenet5);
         register("mobilenet-v1", "MobileNet V1 (Keras MobileNet alpha=1.0), 224x224, 4.25 M parameters, 0.57 GMACs",

@@ -19,7 +19,8 @@ import java.util.Objects;
 public record PublishedFigure(Quantity quantity, long value, long tolerance, String source, String note) {
     /** Counted quantities. FLOPs are the seed articles' FLOPs (2 × MACs of conv and dense layers). */
     public enum Quantity {
-        TOTAL_PARAMETERS("parameters"), TRAINABLE_PARAMETERS("trainable parameters"), MACS("MACs"), FLOPS("FLOPs");
+        TOTAL_PARAMETERS("parameters"), TRAINABLE_PARAMETERS("trainable parameters"),
+        NON_TRAINABLE_PARAMETERS("non-trainable parameters"), MACS("MACs"), FLOPS("FLOPs");
 
         private final String label;
 
@@ -47,6 +48,7 @@ public record PublishedFigure(Quantity quantity, long value, long tolerance, Str
     }
 
     private static final String SEED = "seed article";
+    private static final String KERAS_SUMMARY = "Keras model.summary()";
     private static final String TORCHVISION = "torchvision model card";
     private static final long G_ROUNDING = 5_000_000; // torchvision prints GFLOPS (really GMACs) to 2 decimals
 
@@ -66,7 +68,13 @@ public record PublishedFigure(Quantity quantity, long value, long tolerance, Str
             Map.entry("seed-conv", List.of(exact(Quantity.FLOPS, 20_377_728, SEED))),
             Map.entry("seed-separable", List.of(new PublishedFigure(Quantity.FLOPS, 734_274, 0, SEED,
                     "depthwise 318,402 + pointwise 415,872"))),
-            Map.entry("keras-mlp", List.of(exact(Quantity.TOTAL_PARAMETERS, 387, "Keras model.summary()"))),
+            Map.entry("mnist-cnn-pool", List.of(new PublishedFigure(Quantity.FLOPS, 210_100, 0, SEED,
+                    "the sum of the article's per-layer figures, which count pooling as kernel area x output and"
+                            + " the second convolution with 10 kernels where the model has 5 (see the quoted layers)"))),
+            Map.entry("keras-mlp", List.of(exact(Quantity.TOTAL_PARAMETERS, 387, KERAS_SUMMARY),
+                    new PublishedFigure(Quantity.TRAINABLE_PARAMETERS, 249, 0, KERAS_SUMMARY,
+                            "layers 2 and 3 (dense2, dense3) frozen; read from the file's training_info update bindings"),
+                    exact(Quantity.NON_TRAINABLE_PARAMETERS, 138, KERAS_SUMMARY))),
             Map.entry("lenet5", List.of(exact(Quantity.TOTAL_PARAMETERS, 61_706, "LeNet-5 as usually implemented"))),
             Map.entry("mobilenet-v1", List.of(
                     exact(Quantity.TOTAL_PARAMETERS, 4_253_864, "Keras MobileNet(alpha=1.0) model.summary()"),

@@ -3,6 +3,8 @@ package dev.edgeperf.core.zoo;
 import ai.onnx.proto.OnnxMl.ModelProto;
 import dev.edgeperf.core.train.MnistCnnOnnx;
 import dev.edgeperf.core.train.TrainedWeights;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * The small models of the seed articles: MNIST CNNs, the conv layer used to show what a separable
@@ -67,7 +69,13 @@ final class SmallModels {
         return g.build(g.conv(x, "pointwise", 64, 1, 1, 0, 1, false), description);
     }
 
-    /** [N,3] -> Dense 5 -> 8 -> 10 -> 15 -> 4 with Relu between and Softmax at the end: 387 parameters. */
+    /**
+     * [N,3] -> Dense 5 -> 8 -> 10 -> 15 -> 4 with Relu between and Softmax at the end: 20 + 48 + 90
+     * + 165 + 64 = 387 parameters. As in the seed slides, layers 2 and 3 ({@code dense2},
+     * {@code dense3}) are frozen: the file's training information (see {@link TrainingSteps}) updates
+     * only dense1, dense4 and dense5, so 249 parameters are trainable and 138 non-trainable, as
+     * Keras' {@code model.summary()} prints them.
+     */
     static ModelProto kerasMlp(String name, String description) {
         GraphBuilder g = new GraphBuilder(name, 3);
         String x = g.input();
@@ -75,7 +83,13 @@ final class SmallModels {
         for (int i = 0; i < widths.length; i++) {
             x = g.relu(g.gemm(x, "dense" + (i + 1), widths[i]));
         }
-        return g.build(g.softmax(g.gemm(x, "dense" + (widths.length + 1), 4)), description);
+        ModelProto model = g.build(g.softmax(g.gemm(x, "dense" + (widths.length + 1), 4)), description);
+        List<String> trainable = new ArrayList<>();
+        for (String layer : List.of("dense1", "dense4", "dense5")) {
+            trainable.add(layer + ".weight");
+            trainable.add(layer + ".bias");
+        }
+        return TrainingSteps.withSgdStep(model, trainable);
     }
 
     /**

@@ -26,12 +26,27 @@ class ZooCostsTest {
         assertThat(again.cacheFile().getFileName().toString()).matches("zoo-costs-[0-9a-f]{16}\\.properties");
         ZooCosts.Entry cached = again.get("keras-mlp");
         assertThat(cached.fromCache()).isTrue();
-        assertThat(cached).isEqualTo(new ZooCosts.Entry("keras-mlp", 387, 387, measured.totalMacs(),
+        assertThat(cached).isEqualTo(new ZooCosts.Entry("keras-mlp", 387, 249, measured.totalMacs(),
                 measured.totalFlops(), measured.fileSizeBytes(), true));
         ModelProfile direct = ModelProfiler.profile(dev.edgeperf.core.zoo.ModelZoo.build("keras-mlp"), "keras-mlp",
                 new ProfileOptions(1, Map.of(), CountingConvention.SEED));
         assertThat(cached.fileSizeBytes()).isEqualTo(direct.fileSizeBytes());
         assertThat(cached.totalFlops()).isEqualTo(direct.totalFlops());
+    }
+
+    @Test
+    void theCacheIsKeyedByTheCodeThatDecidesTheCounts() {
+        // Trainable counts come from ParameterCounter reading the training_info that the zoo builders
+        // write: a change to either must change the fingerprint, hence the cache file's name.
+        for (Class<?> c : new Class<?>[] {ParameterCounter.class, CostRules.class, ModelProfiler.class,
+                dev.edgeperf.core.zoo.ModelZoo.class, dev.edgeperf.core.onnx.ShapeInference.class}) {
+            assertThat(c.getPackageName()).startsWith("dev.edgeperf.core.");
+            assertThat(ZooCosts.FINGERPRINTED_PACKAGES).as(c.getName())
+                    .contains(c.getPackageName().substring("dev.edgeperf.core.".length()));
+        }
+        assertThat(ZooCosts.codeFingerprint()).matches("[0-9a-f]{16}");
+        assertThat(ZooCosts.open(cacheDir).cacheFile().getFileName().toString())
+                .isEqualTo("zoo-costs-" + ZooCosts.codeFingerprint() + ".properties");
     }
 
     @Test
