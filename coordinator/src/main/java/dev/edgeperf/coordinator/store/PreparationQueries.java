@@ -1,11 +1,8 @@
 package dev.edgeperf.coordinator.store;
 
 import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.time.Clock;
 import java.util.List;
-import java.util.Objects;
-import java.util.Optional;
 import javax.sql.DataSource;
 
 /**
@@ -99,23 +96,6 @@ public final class PreparationQueries {
                     + " WHERE prep_failure IS NULL AND prep_done < prep_total AND cancelled_ms IS NULL")) {
                 st.setString(1, clip(reason));
                 return st.executeUpdate();
-            }
-        });
-    }
-
-    Optional<Preparation> read(String id) {
-        return Jdbc.inTransaction(dataSource, "read the preparation of campaign " + id, connection -> {
-            try (PreparedStatement st = connection.prepareStatement(
-                    "SELECT prep_total, prep_done, prep_message, prep_failure FROM campaigns WHERE id = ?")) {
-                st.setString(1, id);
-                try (ResultSet rs = st.executeQuery()) {
-                    if (!rs.next()) {
-                        return Optional.<Preparation>empty();
-                    }
-                    String failure = rs.getString(4);
-                    return Optional.of(new Preparation(rs.getInt(1), rs.getInt(2), rs.getString(3),
-                            failure == null ? "" : failure));
-                }
             }
         });
     }

@@ -356,9 +356,4 @@ public final class Store implements StoreReader {
     public int failInterruptedPreparations(String reason) {
         return preparations.failUnfinished(reason);
     }
-
-    /** Where a campaign's preparation stands; empty for an unknown campaign. */
-    public Optional<Preparation> preparation(String campaignId) {
-        return preparations.read(campaignId);
-    }
 }
