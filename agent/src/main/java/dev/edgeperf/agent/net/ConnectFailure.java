@@ -12,8 +12,14 @@ import javax.net.ssl.SSLException;
  * spoke what, and that becomes the advice (add or drop {@code --tls-ca}, fix the certificate).
  */
 final class ConnectFailure {
-    /** What gRPC says when a TLS server drops a plaintext client's HTTP/2 preface. */
+    /** What gRPC says when a TLS server closes on a plaintext client's HTTP/2 preface with a FIN. */
     private static final String CLOSED_AT_ONCE = "Network closed for unknown reason";
+    /**
+     * What the socket says when it closes with a RST instead: the server closes while the preface is
+     * still unread in its buffer, which the kernel answers with a reset (NIO: "Connection reset", epoll:
+     * "recvAddress(..) failed with error(-104): Connection reset by peer"). Which one comes is a race.
+     */
+    private static final String RESET = "Connection reset";
 
     private ConnectFailure() {
     }
@@ -42,7 +48,7 @@ final class ConnectFailure {
 
     private static Optional<String> explainTls(Status s, Optional<Path> tlsCa) {
         if (tlsCa.isEmpty()) {
-            if (s.getCode() == Status.Code.UNAVAILABLE && CLOSED_AT_ONCE.equals(s.getDescription())) {
+            if (s.getCode() == Status.Code.UNAVAILABLE && (CLOSED_AT_ONCE.equals(s.getDescription()) || wasReset(s))) {
                 return Optional.of("the coordinator closed the connection without answering; if it serves TLS"
                         + " (serve --tls-cert), start the agent with --tls-ca CERT.pem");
             }
@@ -76,6 +82,15 @@ final class ConnectFailure {
             return Optional.of("TLS handshake with the coordinator failed: " + deepestMessage(handshake));
         }
         return Optional.empty();
+    }
+
+    private static boolean wasReset(Status s) {
+        for (Throwable t = s.getCause(); t != null; t = t.getCause()) {
+            if (t.getMessage() != null && t.getMessage().contains(RESET)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static String deepestMessage(Throwable t) {
