@@ -340,6 +340,13 @@
       title: r.attempt > 1 ? 'earlier attempts were lost with their agent' : '' }) },
     { key: 'stopReason', label: 'stop reason', col: 'stop-reason', text: (r) => r.stopReason || '–' },
     { key: 'state', label: 'state', col: 'state', text: (r) => r.state, title: (r) => r.failureReason || '' },
+    // calibration data and fidelity to the baseline of the variant (random calibration is said so)
+    { key: 'calibration', label: 'calibration', col: 'calibration', cell: (r) => el('td', {
+      className: /^random/.test(r.calibration || '') ? 'calibration-random' : '', 'data-col': 'calibration',
+      text: r.calibration || '–' }) },
+    { key: 'fidelityCosine', label: 'cosine', num: true, col: 'cosine', text: (r) => num(r.fidelityCosine) === null ? '–' : r.fidelityCosine.toFixed(4),
+      title: (r) => num(r.fidelityTop1) === null ? '' : `top-1 agreement ${(100 * r.fidelityTop1).toFixed(1)}%` },
+    { key: 'fidelitySqnrDb', label: 'SQNR dB', num: true, col: 'sqnr', text: (r) => num(r.fidelitySqnrDb) === null ? '–' : r.fidelitySqnrDb.toFixed(1) },
   ];
 
   function renderResultsHeader() {

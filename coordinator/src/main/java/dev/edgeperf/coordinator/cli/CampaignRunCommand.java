@@ -3,7 +3,9 @@ package dev.edgeperf.coordinator.cli;
 import dev.edgeperf.core.EdgeperfException;
 import dev.edgeperf.proto.CampaignStatus;
 import dev.edgeperf.proto.SubmitCampaignRequest;
+import dev.edgeperf.coordinator.spec.CampaignSpec;
 import dev.edgeperf.coordinator.spec.CampaignSpecParser;
+import dev.edgeperf.core.calibration.CalibrationSource;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Set;
@@ -58,6 +60,17 @@ final class CampaignRunCommand implements Callable<Integer> {
                     + " or all (default: every connected agent).")
     List<String> devices;
 
+    @Option(names = "--calibration", paramLabel = "SOURCE",
+            description = "Calibration data the variants are built and checked with, for every model (overrides the"
+                    + " spec's campaign-level calibration:): random[:SEED], mnist, fashion-mnist, idx:DIR, images:DIR,"
+                    + " tensors:DIR; folders are sent with the campaign. Default: the spec's, else random.")
+    String calibration;
+
+    @Option(names = "--preprocess", paramLabel = "KEY=VALUE[,...]",
+            description = "With --calibration images:DIR: resize=HxW, layout=nchw|nhwc, channels=rgb|bgr|gray,"
+                    + " scale=1/255, mean=A/B/C, std=A/B/C.")
+    String preprocess;
+
     @Option(names = "--name", paramLabel = "TEXT", description = "Campaign label.")
     String name;
 
@@ -86,12 +99,23 @@ final class CampaignRunCommand implements Callable<Integer> {
             throw EdgeperfException.userError("give either a campaign spec file (" + specFile
                     + ") or --model and --batch, not both");
         }
+        if (preprocess != null && calibration == null) {
+            throw EdgeperfException.userError("--preprocess needs --calibration images:DIR");
+        }
+        // parsed and read before connecting, so bad calibration input fails without touching the coordinator
+        dev.edgeperf.proto.ModelCalibration common = calibration == null ? null
+                : CampaignSpec.calibrationMessage("", CalibrationSource.parse(calibration, preprocess, null));
         SubmitCampaignRequest request = specFile == null ? request() : null;
         try (CoordinatorClient client = connection.connect()) {
             if (request == null) {
                 Set<String> labelKeys = new TreeSet<>();
                 client.agents().getAgentsList().forEach(a -> labelKeys.addAll(a.getLabelsMap().keySet()));
                 request = CampaignSpecParser.read(specFile, labelKeys).toRequest();
+            }
+            if (common != null) {
+                SubmitCampaignRequest.Builder b = request.toBuilder().clearCalibrations();
+                request.getCalibrationsList().stream().filter(c -> !c.getModel().isEmpty()).forEach(b::addCalibrations);
+                request = b.addCalibrations(common).build();
             }
             CampaignStatus submitted = client.submit(request);
             spec.commandLine().getErr().println("submitted campaign " + submitted.getCampaignId() + ": "

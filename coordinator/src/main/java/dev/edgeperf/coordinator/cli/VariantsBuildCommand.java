@@ -2,6 +2,9 @@ package dev.edgeperf.coordinator.cli;
 
 import ai.onnx.proto.OnnxMl.ModelProto;
 import dev.edgeperf.core.EdgeperfException;
+import dev.edgeperf.core.calibration.CalibrationInputs;
+import dev.edgeperf.core.calibration.CalibrationSource;
+import dev.edgeperf.core.onnx.ModelInputs;
 import dev.edgeperf.core.cost.ModelProfiler;
 import dev.edgeperf.core.cost.ProfileOptions;
 import dev.edgeperf.core.io.AtomicFiles;
@@ -67,11 +70,18 @@ final class VariantsBuildCommand implements Callable<Integer> {
     @Option(names = "--out", required = true, paramLabel = "DIR", description = "Output folder (created on success).")
     Path out;
 
-    @Option(names = "--calibration", defaultValue = "random", paramLabel = "mnist|fashion-mnist|random|DIR",
-            description = "Calibration and evaluation inputs: a dataset (train split calibrates, test split measures"
-                    + " fidelity and accuracy), uniform random inputs, or a folder of IDX image files (train-images-"
-                    + "idx3-ubyte[.gz] calibrates; t10k-images/labels, when present, measure). Default: ${DEFAULT-VALUE}.")
+    @Option(names = "--calibration", defaultValue = "random", paramLabel = "SOURCE",
+            description = "Calibration and evaluation inputs: mnist or fashion-mnist (train split calibrates, test split"
+                    + " measures fidelity and accuracy), random[:SEED], idx:DIR (IDX image files; a bare DIR too),"
+                    + " images:DIR (.png/.jpg, see --preprocess) or tensors:DIR (.npy or ONNX TensorProto .pb files)."
+                    + " Default: ${DEFAULT-VALUE}.")
     String calibration;
+
+    @Option(names = "--preprocess", paramLabel = "KEY=VALUE[,...]",
+            description = "How images:DIR become model input: resize=HxW, layout=nchw|nhwc, channels=rgb|bgr|gray,"
+                    + " scale=1/255, mean=A/B/C, std=A/B/C (x = (pixel*scale - mean) / std). Default: no resize,"
+                    + " layout and channels from the model input, scale=1/255.")
+    String preprocess;
 
     @Option(names = "--calibration-batches", defaultValue = "4", paramLabel = "N",
             description = "Calibration batches (64 dataset images or 8 random inputs each, or the model's fixed batch)."
@@ -150,8 +160,9 @@ final class VariantsBuildCommand implements Callable<Integer> {
         if (finetune) {
             checkFinetunable(baseline, modelName);
         }
-        VariantInputs inputs = VariantInputs.load(calibration, datasets, baseline, modelName, calibrationBatches,
-                evalImages, sizes.shapes(), sizes.dimValues(), freeDim == null ? 0 : freeDim);
+        CalibrationInputs inputs = CalibrationInputs.load(CalibrationSource.parse(calibration, preprocess, null),
+                datasets, baseline, modelName, calibrationBatches, evalImages,
+                new ModelInputs(sizes.shapes(), sizes.dimValues()), freeDim == null ? 0 : freeDim);
         if (finetune && inputs.train() == null) {
             throw EdgeperfException.userError("+finetune needs labelled training images: use --calibration mnist or "
                     + "fashion-mnist, got '" + calibration + "'");
@@ -217,10 +228,16 @@ final class VariantsBuildCommand implements Callable<Integer> {
     }
 
     private Map<String, Object> build(List<FinetuneRecipe> recipes, ModelProto baseline, byte[] baselineBytes,
-            String modelName, boolean isFile, VariantInputs inputs, Path staging) throws IOException {
+            String modelName, boolean isFile, CalibrationInputs inputs, Path staging) throws IOException {
         OrtRunner runner = new OrtRunner(threads);
         VariantBuilder builder = new VariantBuilder(runner);
         Evaluation eval = new Evaluation(runner, inputs, baseline, modelName);
+        VariantBuilder.Baseline reference = builder.baseline(baseline, modelName, inputs.calibration());
+        java.util.Optional<String> warning = reference.degenerateWarning();
+        warning.ifPresent(w -> {
+            spec.commandLine().getErr().println(w);
+            spec.commandLine().getErr().flush();
+        });
         List<Map<String, Object>> entries = new ArrayList<>();
         List<Map<String, Object>> skipped = new ArrayList<>();
         int i = 0;
@@ -230,8 +247,9 @@ final class VariantsBuildCommand implements Callable<Integer> {
             Map<String, Object> extra = new LinkedHashMap<>();
             if (!r.finetuned()) {
                 try {
-                    record = builder.build(baseline, modelName, List.of(r.base()), inputs.calibration(), staging)
-                            .get(0);
+                    VariantBuilder.Built built = builder.variant(reference, r.base());
+                    Files.write(staging.resolve(built.record().file()), built.bytes());
+                    record = built.record();
                 } catch (EdgeperfException e) {
                     // In a multi-recipe build one recipe that cannot apply or that breaks the model is
                     // skipped with its reason; the others are built. Alone, it is the command's error.
@@ -262,6 +280,7 @@ final class VariantsBuildCommand implements Callable<Integer> {
         Map<String, Object> manifest = VariantsManifest.manifest(modelName,
                 isFile ? Path.of(model).toAbsolutePath().toString() : "zoo:" + model, baselineBytes,
                 macs(baselineBytes, modelName), eval.baselineAccuracy(), inputs, threads, entries);
+        warning.ifPresent(w -> manifest.put("warnings", List.of(w)));
         if (!skipped.isEmpty()) {
             manifest.put("skipped", skipped);
         }
@@ -269,7 +288,7 @@ final class VariantsBuildCommand implements Callable<Integer> {
     }
 
     /** Applies the pruning recipe, records its accuracy, fine-tunes on the train split, then measures the result. */
-    private VariantRecord finetuned(FinetuneRecipe r, ModelProto baseline, String modelName, VariantInputs inputs,
+    private VariantRecord finetuned(FinetuneRecipe r, ModelProto baseline, String modelName, CalibrationInputs inputs,
             Path staging, OrtRunner runner, VariantBuilder builder, Evaluation eval, Map<String, Object> extra)
             throws IOException {
         TransformResult pruned = VariantTransforms.apply(baseline, r.base(), inputs.calibration(), runner);
@@ -378,11 +397,11 @@ final class VariantsBuildCommand implements Callable<Integer> {
     /** Baseline outputs over the evaluation inputs, computed once, and the fidelity of a variant against them. */
     private static final class Evaluation {
         private final OrtRunner runner;
-        private final VariantInputs inputs;
+        private final CalibrationInputs inputs;
         private final List<OutputTensor> base;
         private final List<int[]> labels = new ArrayList<>();
 
-        Evaluation(OrtRunner runner, VariantInputs inputs, ModelProto baseline, String modelName) {
+        Evaluation(OrtRunner runner, CalibrationInputs inputs, ModelProto baseline, String modelName) {
             this.runner = runner;
             this.inputs = inputs;
             for (InputBatch b : inputs.evaluation()) {

@@ -35,7 +35,7 @@ final class VariantsManifest {
     }
 
     static Map<String, Object> manifest(String model, String source, byte[] baselineBytes, Long baselineMacs,
-            Double baselineAccuracy, VariantInputs inputs, int threads, List<Map<String, Object>> variants) {
+            Double baselineAccuracy, dev.edgeperf.core.calibration.CalibrationInputs inputs, int threads, List<Map<String, Object>> variants) {
         long gzip = VariantBuilder.gzipSize(baselineBytes);
         Map<String, Object> base = new LinkedHashMap<>();
         base.put("sha256", Digests.sha256Hex(baselineBytes));
@@ -52,6 +52,7 @@ final class VariantsManifest {
         root.put("model", model);
         root.put("source", source);
         root.put("baseline", base);
+        root.put("calibrationLabel", inputs.label());
         root.putAll(inputs.describe());
         root.put("ortThreads", threads);
         root.put("variants", variants);

@@ -3,6 +3,7 @@ package dev.edgeperf.coordinator.grpc;
 import dev.edgeperf.coordinator.store.AgentRecord;
 import dev.edgeperf.coordinator.schedule.CampaignProgress;
 import dev.edgeperf.coordinator.schedule.CampaignRequest;
+import dev.edgeperf.coordinator.schedule.ModelCalibration;
 import dev.edgeperf.coordinator.store.CampaignSummary;
 import dev.edgeperf.core.measure.MeasurementSettings;
 import dev.edgeperf.coordinator.store.Preparation;
@@ -29,9 +30,18 @@ public final class CampaignMessages {
         for (ModelFile f : r.getModelFilesList()) {
             uploads.put(f.getName(), f.getOnnx().toByteArray());
         }
+        Map<String, ModelCalibration> calibrations = new LinkedHashMap<>();
+        for (dev.edgeperf.proto.ModelCalibration c : r.getCalibrationsList()) {
+            Map<String, byte[]> files = new LinkedHashMap<>();
+            c.getFilesList().forEach(f -> files.put(f.getName(), f.getData().toByteArray()));
+            ModelCalibration calibration = new ModelCalibration(c.getSource(), c.getPreprocess(), files);
+            // parsed now, so a source that cannot be is refused at submit rather than at preparation
+            calibration.parse();
+            calibrations.put(c.getModel(), calibration);
+        }
         return new CampaignRequest(r.getName(), r.getModelsList(), uploads, r.getVariantsList(),
                 r.getBatchSizesList(), r.getIntraOpThreadsList(), r.getModesList(), r.getSelectorsList(),
-                MeasurementSettings.fromProto(r.hasSettings() ? r.getSettings() : null), r.getSpecSource());
+                MeasurementSettings.fromProto(r.hasSettings() ? r.getSettings() : null), r.getSpecSource(), calibrations);
     }
 
     public static ListCampaignsResponse list(List<CampaignProgress> campaigns) {

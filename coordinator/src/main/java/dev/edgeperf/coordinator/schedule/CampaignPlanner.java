@@ -81,6 +81,7 @@ public final class CampaignPlanner {
             if (variant == null) {
                 throw new IllegalArgumentException("variant " + build + " was not prepared");
             }
+            dev.edgeperf.core.variants.Fidelity fidelity = variant.fidelity();
             for (int batch : plan.batches()) {
                 Long flops = variant.flopsByBatch().get(batch);
                 if (flops == null) {
@@ -91,7 +92,10 @@ public final class CampaignPlanner {
                         for (Target target : plan.targets()) {
                             jobs.add(new NewJob(ids.get(), target.agentId(), target.selector(), build.model(),
                                     variant.digest(), variant.sizeBytes(), build.recipe(), batch, thread,
-                                    plan.measurement().withConcurrency(mode.concurrency()), flops));
+                                    plan.measurement().withConcurrency(mode.concurrency()), flops,
+                                    variant.calibration(), fidelity == null ? null : fidelity.cosineSimilarity(),
+                                    fidelity == null || !Double.isFinite(fidelity.sqnrDb()) ? null : fidelity.sqnrDb(),
+                                    fidelity == null ? null : fidelity.top1Agreement()));
                         }
                     }
                 }

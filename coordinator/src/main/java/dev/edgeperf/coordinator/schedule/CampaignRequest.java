@@ -15,11 +15,21 @@ import java.util.Objects;
  * @param models     zoo names or the names of {@code uploads}
  * @param uploads    model name -> ONNX bytes of user models sent with the campaign
  * @param specSource the spec file's text, kept for provenance ("" when submitted from flags)
+ * @param calibrations model name -> its calibration data, {@code ""} -> every other model's; empty = random
  */
 public record CampaignRequest(String name, List<String> models, Map<String, byte[]> uploads, List<String> variants,
                               List<Integer> batches, List<Integer> threads, List<String> modes,
-                              List<String> selectors, MeasurementSettings measurement, String specSource) {
+                              List<String> selectors, MeasurementSettings measurement, String specSource,
+                              Map<String, ModelCalibration> calibrations) {
+    /** Without calibration data: every model's variants are calibrated and checked on random inputs. */
+    public CampaignRequest(String name, List<String> models, Map<String, byte[]> uploads, List<String> variants,
+                           List<Integer> batches, List<Integer> threads, List<String> modes, List<String> selectors,
+                           MeasurementSettings measurement, String specSource) {
+        this(name, models, uploads, variants, batches, threads, modes, selectors, measurement, specSource, Map.of());
+    }
+
     public CampaignRequest {
+        calibrations = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(calibrations));
         Objects.requireNonNull(name, "name is null");
         models = List.copyOf(models);
         uploads = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(uploads));

@@ -78,7 +78,8 @@ public final class Campaigns {
                 plan.builds().size());
         LOG.info("campaign {} '{}' submitted: {} variant(s) to prepare, then {} job(s)", id, plan.name(),
                 plan.builds().size(), plan.jobCount());
-        preparation.start(id, plan.builds(), plan.batches(), request.uploads(), new Progress(id, plan));
+        preparation.start(id, plan.builds(), plan.batches(), request.uploads(), request.calibrations(),
+                new Progress(id, plan));
         return status(id);
     }
 
@@ -114,7 +115,8 @@ public final class Campaigns {
             List<NewJob> jobs = planner.jobs(plan, variants);
             // under the lock cancel() takes, so that a cancel sees either no jobs or all of them queued
             synchronized (Campaigns.this) {
-                if (!store.finishPreparation(campaignId, jobs)) {
+                List<String> warnings = variants.values().stream().flatMap(v -> v.warnings().stream()).distinct().toList();
+                if (!store.finishPreparation(campaignId, jobs, warnings)) {
                     LOG.info("campaign {} was cancelled while its variants were prepared; no job queued", campaignId);
                     return;
                 }

@@ -1,62 +1,157 @@
 package dev.edgeperf.coordinator.schedule;
 
 import ai.onnx.proto.OnnxMl.ModelProto;
-import ai.onnx.proto.OnnxMl.TensorShapeProto;
-import ai.onnx.proto.OnnxMl.ValueInfoProto;
 import dev.edgeperf.core.EdgeperfException;
+import dev.edgeperf.core.calibration.CalibrationInputs;
+import dev.edgeperf.core.calibration.CalibrationSource;
+import dev.edgeperf.core.io.Digests;
+import dev.edgeperf.core.onnx.ModelInputs;
 import dev.edgeperf.core.onnx.OnnxModels;
-import dev.edgeperf.core.variants.CalibrationData;
 import dev.edgeperf.core.variants.OrtRunner;
+import dev.edgeperf.core.variants.VariantBuilder;
 import dev.edgeperf.core.variants.VariantRecipe;
-import dev.edgeperf.core.variants.VariantTransforms;
-import java.util.HashSet;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
-import java.util.Set;
+import java.util.Map;
+import java.util.Objects;
+import java.util.stream.Stream;
 
-/** Builds variant ONNX files from a baseline with core's transforms. */
+/**
+ * Campaign preparation's variant builds: a thin call into core's one pipeline ({@link CalibrationInputs} then
+ * {@link VariantBuilder#variant}), the same as {@code variants build}, so the same model, recipe and
+ * calibration give the same bytes and digest. Every variant is checked against the baseline on the
+ * calibration data. The baseline and its loaded calibration are kept for the next recipe of the same model.
+ */
 final class ModelBuilder {
-    /** Calibration batches for int8-static: random inputs, as the coordinator has no data set of the user's. */
-    private static final int CALIBRATION_BATCH = 8;
+    /** Calibration batches, as {@code variants build}'s default. */
+    static final int CALIBRATION_BATCHES = 4;
+    /** Evaluation images from a dataset (kept small: a campaign measures speed, fidelity is a check). */
+    static final int EVAL_IMAGES = 500;
+    /** ORT threads for calibration and checks. */
+    private static final int THREADS = 2;
 
-    private ModelBuilder() {
+    private final Path datasets;
+    private final VariantBuilder builder = new VariantBuilder(new OrtRunner(THREADS));
+    private String cachedKey;
+    private Loaded cached;
+
+    /** @param datasets datasets folder for mnist/fashion-mnist, or null for the coordinator's default */
+    ModelBuilder(Path datasets) {
+        this.datasets = datasets;
+    }
+
+    private record Loaded(CalibrationInputs inputs, VariantBuilder.Baseline baseline) {
     }
 
     /**
+     * Random calibration (the default seed), no input sizes: what campaigns without calibration get.
+     *
      * @return the variant's ONNX bytes ({@code baseline} unchanged for the baseline recipe)
-     * @throws EdgeperfException USER_ERROR when the recipe cannot be applied to this model
+     * @throws EdgeperfException USER_ERROR when the recipe cannot be applied or breaks the model
      */
     static byte[] variant(byte[] baseline, String modelName, String recipeText) {
-        VariantRecipe recipe = VariantRecipe.parse(recipeText);
-        if (recipe.kind() == VariantRecipe.Kind.BASELINE) {
-            return baseline;
-        }
-        ModelProto model = OnnxModels.parse(baseline, modelName);
-        CalibrationData calibration = null;
-        if (recipe.kind() == VariantRecipe.Kind.QUANTIZED_INT8_STATIC) {
-            long[] sample = sampleShape(model, modelName);
-            long[] shape = new long[sample.length + 1];
-            shape[0] = CALIBRATION_BATCH;
-            System.arraycopy(sample, 0, shape, 1, sample.length);
-            calibration = CalibrationData.random(shape, 2, 11);
-        }
-        return VariantTransforms.apply(model, recipe, calibration, new OrtRunner(1)).model().toByteArray();
+        return new ModelBuilder(null).build(baseline, modelName, recipeText, ModelInputs.none(), ModelCalibration.RANDOM)
+                .onnx();
     }
 
-    /** Per-sample shape (without the batch dimension) of the model's first non-initializer input. */
-    static long[] sampleShape(ModelProto m, String modelName) {
-        Set<String> initializers = new HashSet<>();
-        m.getGraph().getInitializerList().forEach(t -> initializers.add(t.getName()));
-        ValueInfoProto input = m.getGraph().getInputList().stream().filter(v -> !initializers.contains(v.getName()))
-                .findFirst().orElseThrow(() -> EdgeperfException.userError("model " + modelName + " has no input"));
-        List<TensorShapeProto.Dimension> dims = input.getType().getTensorType().getShape().getDimList();
-        long[] s = new long[Math.max(0, dims.size() - 1)];
-        for (int i = 1; i < dims.size(); i++) {
-            if (!dims.get(i).hasDimValue()) {
-                throw EdgeperfException.userError("model " + modelName + " input '" + input.getName()
-                        + "' dimension " + i + " is symbolic; int8-static calibration needs fixed non-batch dimensions");
+    /**
+     * @param inputs      input sizes ({@code --input}/{@code --dim}) for the calibration inputs
+     * @param calibration where the calibration data comes from
+     * @throws EdgeperfException USER_ERROR when the recipe cannot be applied, breaks the model, or the calibration
+     *         data does not fit it
+     */
+    BuiltVariant build(byte[] baseline, String modelName, String recipeText, ModelInputs inputs,
+            ModelCalibration calibration) {
+        Objects.requireNonNull(inputs, "inputs is null");
+        Objects.requireNonNull(calibration, "calibration is null");
+        VariantRecipe recipe = VariantRecipe.parse(recipeText);
+        Loaded loaded;
+        try {
+            loaded = load(baseline, modelName, inputs, calibration);
+        } catch (EdgeperfException e) {
+            // The baseline is measured as uploaded; only data the user asked for must fit it.
+            if (recipe.kind() == VariantRecipe.Kind.BASELINE && calibration.equals(ModelCalibration.RANDOM)
+                    && e.category() == dev.edgeperf.core.ErrorCategory.USER_ERROR) {
+                return new BuiltVariant(baseline, "", null, List.of());
             }
-            s[i - 1] = dims.get(i).getDimValue();
+            throw e;
         }
-        return s;
+        List<String> warnings = loaded.baseline().degenerateWarning().stream().toList();
+        if (recipe.kind() == VariantRecipe.Kind.BASELINE) {
+            return new BuiltVariant(baseline, loaded.inputs().label(), null, warnings);
+        }
+        VariantBuilder.Built built = builder.variant(loaded.baseline(), recipe);
+        return new BuiltVariant(built.bytes(), loaded.inputs().label(), built.record().fidelity(), warnings);
+    }
+
+    private Loaded load(byte[] baseline, String modelName, ModelInputs inputs, ModelCalibration calibration) {
+        String key = Digests.sha256Hex(baseline) + "\n" + modelName + "\n" + inputs.describe() + "\n" + calibration.source()
+                + "\n" + calibration.preprocess() + "\n" + filesKey(calibration.files());
+        if (key.equals(cachedKey)) {
+            return cached;
+        }
+        cached = null;
+        cachedKey = null;
+        ModelProto model = OnnxModels.parse(baseline, modelName);
+        CalibrationSource source = calibration.parse();
+        CalibrationInputs loaded;
+        if (source.folder() == null) {
+            loaded = CalibrationInputs.load(source, datasets, model, modelName, CALIBRATION_BATCHES, EVAL_IMAGES,
+                    inputs, 0);
+        } else {
+            Path dir = materialize(calibration.files(), source);
+            try {
+                loaded = CalibrationInputs.load(source.withFolder(dir), datasets, model, modelName, CALIBRATION_BATCHES,
+                        EVAL_IMAGES, inputs, 0);
+            } finally {
+                deleteTree(dir);
+            }
+        }
+        cached = new Loaded(loaded, builder.baseline(model, modelName, loaded.calibration()));
+        cachedKey = key;
+        return cached;
+    }
+
+    private static String filesKey(Map<String, byte[]> files) {
+        StringBuilder s = new StringBuilder();
+        files.forEach((name, bytes) -> s.append(name).append('=').append(Digests.sha256Hex(bytes)).append(';'));
+        return s.toString();
+    }
+
+    /** The files the CLI sent, in a temporary folder the loaders read like the user's own. */
+    private static Path materialize(Map<String, byte[]> files, CalibrationSource source) {
+        if (files.isEmpty()) {
+            throw EdgeperfException.userError("calibration " + source.text() + " came without its files; expected the"
+                    + " folder's files sent with the campaign");
+        }
+        try {
+            Path dir = Files.createTempDirectory("edgeperf-calibration-");
+            for (Map.Entry<String, byte[]> f : files.entrySet()) {
+                Path name = Path.of(f.getKey()).getFileName();
+                if (name == null || !name.toString().equals(f.getKey()) || f.getKey().startsWith(".")) {
+                    throw EdgeperfException.userError("calibration file name '" + f.getKey() + "' is not a plain file name");
+                }
+                Files.write(dir.resolve(name), f.getValue());
+            }
+            return dir;
+        } catch (IOException e) {
+            throw EdgeperfException.external("cannot stage calibration files: " + e.getMessage(), e);
+        }
+    }
+
+    private static void deleteTree(Path dir) {
+        try (Stream<Path> s = Files.walk(dir)) {
+            List<Path> all = new ArrayList<>(s.sorted(Comparator.reverseOrder()).toList());
+            for (Path p : all) {
+                Files.deleteIfExists(p);
+            }
+        } catch (IOException | UncheckedIOException e) {
+            // a temp folder left behind is harmless; the OS cleans its temp directory
+        }
     }
 }

@@ -7,6 +7,7 @@ import dev.edgeperf.core.ErrorCategory;
 import dev.edgeperf.core.cost.CountingConvention;
 import dev.edgeperf.core.cost.ModelProfiler;
 import dev.edgeperf.core.cost.ProfileOptions;
+import dev.edgeperf.core.onnx.ModelInputs;
 import dev.edgeperf.core.zoo.ModelZoo;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -47,25 +48,38 @@ public final class VariantPreparation implements AutoCloseable {
         void failed(String reason);
     }
 
-    /** Turns a baseline into one variant's ONNX bytes (injectable for tests). */
+    /** Turns a baseline into one variant's ONNX bytes, without calibration (a fake for tests). */
     @FunctionalInterface
     public interface VariantBuilder {
         /** @throws EdgeperfException USER_ERROR when the recipe cannot be applied to this model */
         byte[] build(byte[] baseline, String modelName, String recipe);
     }
 
+    /** Turns a baseline into one variant, calibrated and checked on the model's calibration data. */
+    @FunctionalInterface
+    public interface CalibratedBuilder {
+        /** @throws EdgeperfException USER_ERROR when the recipe cannot be applied or the data does not fit */
+        BuiltVariant build(byte[] baseline, String modelName, String recipe, ModelInputs inputs,
+                ModelCalibration calibration);
+    }
+
     private final ArtifactStore artifacts;
     private final Function<String, byte[]> modelSource;
-    private final VariantBuilder builder;
+    private final CalibratedBuilder builder;
     private final ExecutorService executor;
 
-    /** Zoo models, core's transforms. */
+    /** Zoo models, core's variant pipeline; mnist/fashion-mnist calibration from the default datasets folder. */
     public VariantPreparation(ArtifactStore artifacts) {
-        this(artifacts, ModelZoo::build, ModelBuilder::variant);
+        this(artifacts, ModelZoo::build, new ModelBuilder(null)::build);
+    }
+
+    /** @param modelSource zoo name -> ONNX bytes; {@code builder} ignores calibration (labelled "") */
+    public VariantPreparation(ArtifactStore artifacts, Function<String, byte[]> modelSource, VariantBuilder builder) {
+        this(artifacts, modelSource, uncalibrated(builder));
     }
 
     /** @param modelSource zoo name -> ONNX bytes */
-    public VariantPreparation(ArtifactStore artifacts, Function<String, byte[]> modelSource, VariantBuilder builder) {
+    public VariantPreparation(ArtifactStore artifacts, Function<String, byte[]> modelSource, CalibratedBuilder builder) {
         this.artifacts = Objects.requireNonNull(artifacts, "artifacts is null");
         this.modelSource = Objects.requireNonNull(modelSource, "modelSource is null");
         this.builder = Objects.requireNonNull(builder, "builder is null");
@@ -77,25 +91,40 @@ public final class VariantPreparation implements AutoCloseable {
         });
     }
 
+    private static CalibratedBuilder uncalibrated(VariantBuilder builder) {
+        Objects.requireNonNull(builder, "builder is null");
+        return (baseline, model, recipe, inputs, calibration) -> new BuiltVariant(builder.build(baseline, model, recipe),
+                "", null, List.of());
+    }
+
+    /** As {@link #start(String, List, List, Map, Map, Progress)} with random calibration for every model. */
+    public Future<?> start(String campaignId, List<VariantBuild> builds, List<Integer> batches,
+                           Map<String, byte[]> uploads, Progress progress) {
+        return start(campaignId, builds, batches, uploads, Map.of(), progress);
+    }
+
     /**
      * Queues the preparation of {@code builds}, each profiled at every batch of {@code batches}.
      *
-     * @param uploads model name -> ONNX bytes of the user models sent with the campaign (others are zoo names)
+     * @param uploads      model name -> ONNX bytes of the user models sent with the campaign (others are zoo names)
+     * @param calibrations model name -> its calibration; the {@code ""} entry for models without one; random
+     *                     when neither is there
      * @return done when the preparation has reported its end
      */
     public Future<?> start(String campaignId, List<VariantBuild> builds, List<Integer> batches,
-                           Map<String, byte[]> uploads, Progress progress) {
+                           Map<String, byte[]> uploads, Map<String, ModelCalibration> calibrations, Progress progress) {
         List<VariantBuild> todo = List.copyOf(builds);
         List<Integer> sizes = List.copyOf(batches);
         Map<String, byte[]> models = Map.copyOf(uploads);
+        Map<String, ModelCalibration> data = Map.copyOf(calibrations);
         Objects.requireNonNull(progress, "progress is null");
-        return executor.submit(() -> run(campaignId, todo, sizes, models, progress));
+        return executor.submit(() -> run(campaignId, todo, sizes, models, data, progress));
     }
 
     private void run(String campaignId, List<VariantBuild> builds, List<Integer> batches, Map<String, byte[]> uploads,
-                     Progress progress) {
+                     Map<String, ModelCalibration> calibrations, Progress progress) {
         try {
-            prepare(campaignId, builds, batches, uploads, progress);
+            prepare(campaignId, builds, batches, uploads, calibrations, progress);
         } catch (RuntimeException e) {
             // only a failing report gets here (e.g. the store is down); the campaign then stays as it was
             LOG.error("campaign {}: cannot record the end of its preparation", campaignId, e);
@@ -103,9 +132,10 @@ public final class VariantPreparation implements AutoCloseable {
     }
 
     private void prepare(String campaignId, List<VariantBuild> builds, List<Integer> batches,
-                         Map<String, byte[]> uploads, Progress progress) {
+                         Map<String, byte[]> uploads, Map<String, ModelCalibration> calibrations, Progress progress) {
         Map<VariantBuild, PreparedVariant> prepared = new LinkedHashMap<>();
         Map<String, byte[]> baselines = new HashMap<>();
+        java.util.Set<String> warnings = new java.util.LinkedHashSet<>();
         try {
             for (VariantBuild build : builds) {
                 if (!progress.step(prepared.size(), builds.size(), "building " + build)) {
@@ -114,13 +144,23 @@ public final class VariantPreparation implements AutoCloseable {
                 }
                 byte[] baseline = baselines.computeIfAbsent(build.model(),
                         m -> uploads.containsKey(m) ? uploads.get(m) : modelSource.apply(m));
-                byte[] bytes = buildOne(baseline, build);
+                ModelCalibration calibration = calibrations.getOrDefault(build.model(),
+                        calibrations.getOrDefault("", ModelCalibration.RANDOM));
+                BuiltVariant built = buildOne(baseline, build, calibration);
+                byte[] bytes = built.onnx();
+                for (String warning : built.warnings()) {
+                    if (warnings.add(warning)) {
+                        LOG.warn("campaign {}: {}", campaignId, warning);
+                        progress.step(prepared.size(), builds.size(), warning);
+                    }
+                }
                 String digest = artifacts.put(bytes);
                 Map<Integer, Long> flops = new HashMap<>();
                 for (int batch : batches) {
                     flops.computeIfAbsent(batch, b -> flops(bytes, baseline, build, b));
                 }
-                prepared.put(build, new PreparedVariant(digest, bytes.length, flops));
+                prepared.put(build, new PreparedVariant(digest, bytes.length, flops, built.calibration(),
+                        built.fidelity(), built.warnings()));
                 LOG.info("campaign {}: variant {} prepared ({} bytes, {})", campaignId, build, bytes.length, digest);
             }
             progress.prepared(prepared);
@@ -136,9 +176,9 @@ public final class VariantPreparation implements AutoCloseable {
         }
     }
 
-    private byte[] buildOne(byte[] baseline, VariantBuild build) {
+    private BuiltVariant buildOne(byte[] baseline, VariantBuild build, ModelCalibration calibration) {
         try {
-            return builder.build(baseline, build.model(), build.recipe());
+            return builder.build(baseline, build.model(), build.recipe(), ModelInputs.none(), calibration);
         } catch (EdgeperfException e) {
             throw e;
         } catch (RuntimeException e) {

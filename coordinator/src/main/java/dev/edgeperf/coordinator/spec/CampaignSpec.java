@@ -8,7 +8,9 @@ import com.google.protobuf.ByteString;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import dev.edgeperf.core.calibration.CalibrationSource;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 
@@ -18,10 +20,11 @@ import java.util.Optional;
  * @param models     zoo names, or .onnx files (absolute paths, resolved against the spec's folder)
  * @param selectors  device selectors in canonical text; "all" = each agent connected at submit time
  * @param source     the spec file's text, kept with the campaign for provenance
+ * @param calibrations model display name -> its own calibration, {@code ""} -> the campaign's; empty = random
  */
 public record CampaignSpec(Optional<String> name, List<ModelRef> models, List<String> variants,
                            List<Integer> batchSizes, List<Integer> threads, List<Mode> modes, List<String> selectors,
-                           MeasurementSettings settings, String source) {
+                           MeasurementSettings settings, String source, Map<String, CalibrationSource> calibrations) {
     /** A zoo model or a file. */
     public record ModelRef(String zooName, Path file) {
         public ModelRef {
@@ -46,6 +49,14 @@ public record CampaignSpec(Optional<String> name, List<ModelRef> models, List<St
         selectors = List.copyOf(selectors);
         Objects.requireNonNull(settings, "settings is null");
         Objects.requireNonNull(source, "source is null");
+        calibrations = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(calibrations));
+    }
+
+    /** Without calibration data (random inputs). */
+    public CampaignSpec(Optional<String> name, List<ModelRef> models, List<String> variants, List<Integer> batchSizes,
+                        List<Integer> threads, List<Mode> modes, List<String> selectors, MeasurementSettings settings,
+                        String source) {
+        this(name, models, variants, batchSizes, threads, modes, selectors, settings, source, Map.of());
     }
 
     /** Jobs this spec plans per matching selector target (models x variants x batches x threads x modes). */
@@ -59,6 +70,7 @@ public record CampaignSpec(Optional<String> name, List<ModelRef> models, List<St
                 .addAllBatchSizes(batchSizes).addAllIntraOpThreads(threads).addAllSelectors(selectors)
                 .addAllModes(modes.stream().map(Mode::toString).toList()).setSettings(settings).setSpecSource(source);
         name.ifPresent(request::setName);
+        calibrations.forEach((model, c) -> request.addCalibrations(calibrationMessage(model, c)));
         for (ModelRef model : models) {
             request.addModels(model.displayName());
             if (model.file() != null) {
@@ -71,5 +83,44 @@ public record CampaignSpec(Optional<String> name, List<ModelRef> models, List<St
             }
         }
         return request.build();
+    }
+
+    /**
+     * The wire form of a calibration source: for a folder, its files (plain files, hidden ones left out), which
+     * the coordinator may not see otherwise.
+     *
+     * @param model the model it is for, "" = every model without its own
+     * @throws EdgeperfException USER_ERROR when the folder cannot be read or its files exceed what a campaign carries
+     */
+    public static dev.edgeperf.proto.ModelCalibration calibrationMessage(String model, CalibrationSource source) {
+        dev.edgeperf.proto.ModelCalibration.Builder m = dev.edgeperf.proto.ModelCalibration.newBuilder().setModel(model)
+                .setSource(source.text()).setPreprocess(source.preprocess().text());
+        if (source.folder() == null) {
+            return m.build();
+        }
+        if (!Files.isDirectory(source.folder())) {
+            throw EdgeperfException.userError("calibration folder " + source.folder() + " (" + source.text()
+                    + ") does not exist or is not a folder");
+        }
+        long total = 0;
+        List<Path> files;
+        try (java.util.stream.Stream<Path> s = Files.list(source.folder())) {
+            files = s.filter(Files::isRegularFile).filter(p -> !p.getFileName().toString().startsWith(".")).sorted()
+                    .toList();
+            for (Path f : files) {
+                byte[] bytes = Files.readAllBytes(f);
+                total += bytes.length;
+                if (total > dev.edgeperf.coordinator.schedule.CampaignPlanner.MAX_UPLOAD_BYTES) {
+                    throw EdgeperfException.userError("calibration folder " + source.folder() + " holds more than "
+                            + dev.edgeperf.coordinator.schedule.CampaignPlanner.MAX_UPLOAD_BYTES + " bytes; a campaign"
+                            + " carries at most that (use fewer or smaller calibration files)");
+                }
+                m.addFiles(dev.edgeperf.proto.CalibrationFile.newBuilder().setName(f.getFileName().toString())
+                        .setData(ByteString.copyFrom(bytes)));
+            }
+        } catch (IOException e) {
+            throw EdgeperfException.userError("cannot read calibration folder " + source.folder() + ": " + e.getMessage());
+        }
+        return m.build();
     }
 }

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import dev.edgeperf.coordinator.fleet.Selector;
 import dev.edgeperf.coordinator.schedule.CampaignPlanner;
 import dev.edgeperf.core.EdgeperfException;
+import dev.edgeperf.core.calibration.CalibrationSource;
 import dev.edgeperf.core.variants.VariantRecipe;
 import dev.edgeperf.core.zoo.ModelZoo;
 import dev.edgeperf.proto.MeasurementSettings;
@@ -37,11 +38,16 @@ import java.util.Set;
  *   - board=rpi5                    # or a map: {arch: aarch64, isa: neon}; keys board, arch, isa, name, any label
  * measurement: {warmup_iterations: 10, min_iterations: 50, min_duration_ms: 1000, max_duration_ms: 10000,
  *               target_ci_half_width: 0.01, warmup_until_stable: true, in_process: false}
+ * calibration: images:photos        # variants' calibration data for every model (default random), see
+ * preprocess: resize=224x224,mean=0.485/0.456/0.406,std=0.229/0.224/0.225   # CalibrationSource; folders
+ *                                   # relative to the spec; a model entry {name|file, calibration, preprocess}
+ *                                   # sets its own
  * </pre>
  */
 public final class CampaignSpecParser {
     static final List<String> FIELDS = List.of("name", "models", "variants", "batch_sizes", "threads", "modes",
-            "devices", "measurement");
+            "devices", "measurement", "calibration", "preprocess");
+    static final List<String> MODEL_FIELDS = List.of("name", "file", "calibration", "preprocess");
     static final List<String> MEASUREMENT_FIELDS = List.of("warmup_iterations", "min_iterations", "min_duration_ms",
             "max_duration_ms", "target_ci_half_width", "warmup_until_stable", "in_process");
 
@@ -97,8 +103,28 @@ public final class CampaignSpecParser {
         List<CampaignSpec.ModelRef> models = new ArrayList<>();
         Set<String> names = new LinkedHashSet<>();
         long uploadBytes = 0;
+        Map<String, CalibrationSource> calibrations = new LinkedHashMap<>();
         for (Node n : list(modelsNode, "models")) {
-            CampaignSpec.ModelRef ref = model(n);
+            Node modelNode = n;
+            CalibrationSource own = null;
+            if (n.value() instanceof Map<?, ?>) {
+                Map<String, Node> m = map(n);
+                for (Map.Entry<String, Node> e : m.entrySet()) {
+                    if (!MODEL_FIELDS.contains(e.getKey())) {
+                        throw error(e.getValue().line(), "models: unknown field '" + e.getKey() + "' (expected one of "
+                                + String.join(", ", MODEL_FIELDS) + ")");
+                    }
+                }
+                if (m.containsKey("name") == m.containsKey("file")) {
+                    throw error(n.line(), "models: an entry needs exactly one of name (a zoo model) and file (an .onnx file)");
+                }
+                modelNode = m.containsKey("name") ? m.get("name") : m.get("file");
+                own = calibration(m, "models.");
+            }
+            CampaignSpec.ModelRef ref = model(modelNode);
+            if (own != null) {
+                calibrations.put(ref.displayName(), own);
+            }
             uploadBytes += uploadSize(ref, n, uploadBytes);
             if (!names.add(ref.displayName())) {
                 throw error(n.line(), "models: '" + ref.displayName() + "' is listed twice");
@@ -136,7 +162,37 @@ public final class CampaignSpecParser {
         }
         MeasurementSettings settings = fields.containsKey("measurement")
                 ? measurement(fields.get("measurement")) : MeasurementSettings.getDefaultInstance();
-        return new CampaignSpec(name, models, variants, batches, threads, modes, selectors, settings, text);
+        CalibrationSource common = calibration(fields, "");
+        if (common != null) {
+            calibrations.put("", common);
+        }
+        return new CampaignSpec(name, models, variants, batches, threads, modes, selectors, settings, text,
+                calibrations);
+    }
+
+    /** The {@code calibration:} (and {@code preprocess:}) of a mapping, checked now; null when absent. */
+    private CalibrationSource calibration(Map<String, Node> fields, String prefix) {
+        Node c = fields.get("calibration");
+        Node p = fields.get("preprocess");
+        if (c == null) {
+            if (p != null) {
+                throw error(p.line(), prefix + "preprocess: needs calibration: images:DIR beside it");
+            }
+            return null;
+        }
+        CalibrationSource source;
+        try {
+            source = CalibrationSource.parse(scalar(c, prefix + "calibration"),
+                    p == null ? null : scalar(p, prefix + "preprocess"), baseDir);
+        } catch (EdgeperfException e) {
+            throw error(p != null && e.getMessage().startsWith("--preprocess") ? p.line() : c.line(),
+                    prefix + "calibration: " + e.getMessage());
+        }
+        if (source.folder() != null && !Files.isDirectory(source.folder())) {
+            throw error(c.line(), prefix + "calibration: folder '" + source.text() + "' does not exist (looked for "
+                    + source.folder() + ")");
+        }
+        return source;
     }
 
     private CampaignSpec.ModelRef model(Node n) {

@@ -51,8 +51,9 @@ final class JobQueries {
                 + " target_agent_id, selector, model_name, model_digest, model_size_bytes, variant_recipe,"
                 + " batch_size, threads, warmup_iterations, min_iterations, min_duration_ms, max_duration_ms,"
                 + " target_ci_half_width, warmup_until_stable, concurrency, in_process, flops, peak_gflops,"
-                + " predicted_ms, state, attempt, queued_ms) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?,"
-                + " ?, ?, ?, ?, ?, ?, 0, 0, 'queued', 1, ?)")) {
+                + " predicted_ms, state, attempt, queued_ms, calibration, fidelity_cosine, fidelity_sqnr_db,"
+                + " fidelity_top1) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?,"
+                + " ?, ?, ?, ?, ?, ?, 0, 0, 'queued', 1, ?, ?, ?, ?, ?)")) {
             int seq = 0;
             for (NewJob job : jobs) {
                 MeasurementSettings m = job.measurement();
@@ -77,7 +78,11 @@ final class JobQueries {
                 st.setInt(i++, m.concurrency());
                 st.setBoolean(i++, m.inProcess());
                 st.setLong(i++, job.flops());
-                st.setLong(i, now);
+                st.setLong(i++, now);
+                st.setString(i++, job.calibration());
+                setDouble(st, i++, job.cosine());
+                setDouble(st, i++, job.sqnrDb());
+                setDouble(st, i, job.top1());
                 st.addBatch();
             }
             st.executeBatch();
@@ -133,6 +138,14 @@ final class JobQueries {
         return new MeasurementSettings(rs.getInt("warmup_iterations"), rs.getInt("min_iterations"),
                 rs.getLong("min_duration_ms"), rs.getLong("max_duration_ms"), rs.getDouble("target_ci_half_width"),
                 rs.getBoolean("warmup_until_stable"), rs.getInt("concurrency"), rs.getBoolean("in_process"));
+    }
+
+    private static void setDouble(PreparedStatement st, int index, Double value) throws SQLException {
+        if (value == null) {
+            st.setNull(index, java.sql.Types.DOUBLE);
+        } else {
+            st.setDouble(index, value);
+        }
     }
 
     private static Integer positive(int value) {

@@ -10,11 +10,24 @@ import java.util.Objects;
  * @param targetAgentId the one agent that must run it, or null for any agent matching {@code selector}
  * @param selector      device selector text, e.g. "board=rpi5" ("name=x" for agent-bound jobs)
  * @param flops         FLOPs of one inference call at {@code batchSize} (per batch)
+ * @param calibration   label of the calibration data the variant was built and checked with ("" = none)
+ * @param cosine        variant vs baseline cosine similarity on that data; null for the baseline / none
+ * @param sqnrDb        variant vs baseline SQNR on that data, dB (+inf stored as null); null as above
+ * @param top1          top-1 agreement with the baseline, classifier outputs only; null otherwise
  */
 public record NewJob(String id, String targetAgentId, String selector, String modelName, String modelDigest,
                      long modelSizeBytes, String variantRecipe, int batchSize, int threads, MeasurementSettings measurement,
-                     long flops) {
+                     long flops, String calibration, Double cosine, Double sqnrDb, Double top1) {
+    /** A job without calibration data (tests, campaigns built without a check). */
+    public NewJob(String id, String targetAgentId, String selector, String modelName, String modelDigest,
+                  long modelSizeBytes, String variantRecipe, int batchSize, int threads, MeasurementSettings measurement,
+                  long flops) {
+        this(id, targetAgentId, selector, modelName, modelDigest, modelSizeBytes, variantRecipe, batchSize, threads,
+                measurement, flops, "", null, null, null);
+    }
+
     public NewJob {
+        Objects.requireNonNull(calibration, "calibration is null");
         Objects.requireNonNull(id, "id is null");
         Objects.requireNonNull(selector, "selector is null");
         Objects.requireNonNull(modelName, "modelName is null");

@@ -61,12 +61,18 @@ public final class PreparationQueries {
      * @return false, inserting nothing, when the campaign was cancelled or failed meanwhile
      */
     boolean finish(String id, List<NewJob> jobs) {
+        return finish(id, jobs, List.of());
+    }
+
+    /** As {@link #finish(String, List)}, the preparation's warnings (one line each) kept in its message. */
+    boolean finish(String id, List<NewJob> jobs, List<String> warnings) {
         long now = clock.millis();
         return Jdbc.inTransaction(dataSource, "queue the jobs of campaign " + id, connection -> {
             // the row lock taken here orders this against a cancel of the same campaign
             try (PreparedStatement st = connection.prepareStatement("UPDATE campaigns SET prep_done = prep_total,"
                     + " prep_message = ? WHERE id = ? AND cancelled_ms IS NULL AND prep_failure IS NULL")) {
-                st.setString(1, "variants ready; " + jobs.size() + " job(s) queued");
+                st.setString(1, clip("variants ready; " + jobs.size() + " job(s) queued"
+                        + warnings.stream().map(w -> "; " + w).collect(java.util.stream.Collectors.joining())));
                 st.setString(2, id);
                 if (st.executeUpdate() != 1) {
                     return false;

@@ -153,7 +153,18 @@ public enum ResultField {
     RECEIVED_UNIX_MS("receivedUnixMs", Type.LONG, "r.received_ms", "when the result arrived, coordinator clock",
             "received_ms", ResultCommit::receivedMs),
     FINISHED_UNIX_MS("finishedUnixMs", Type.LONG, "j.finished_ms", "when the job ended, coordinator clock"),
-    FAILURE_REASON("failureReason", Type.TEXT, "j.failure_reason", "why the job failed or was cancelled");
+    FAILURE_REASON("failureReason", Type.TEXT, "j.failure_reason", "why the job failed or was cancelled"),
+    // Calibration data and fidelity of the variant (issue 10 items 5 and 7), kept with the job since V8.
+    CALIBRATION("calibration", Type.TEXT, "NULLIF(j.calibration, '')",
+            "data the variant was calibrated and checked on, e.g. random (seed 20240601), mnist train[0:256],"
+                    + " images:DIR 64 files; null = not recorded"),
+    FIDELITY_COSINE("fidelityCosine", Type.DOUBLE, "j.fidelity_cosine",
+            "cosine similarity of the variant's output to the baseline's on the calibration data; null for baselines"),
+    FIDELITY_SQNR_DB("fidelitySqnrDb", Type.DOUBLE, "j.fidelity_sqnr_db",
+            "signal-to-quantization-noise ratio of the variant's output vs the baseline's, dB; null when identical"
+                    + " or for baselines"),
+    FIDELITY_TOP1("fidelityTop1", Type.DOUBLE, "j.fidelity_top1",
+            "top-1 agreement with the baseline (0..1), classifier outputs [N, classes] only; null otherwise");
 
     /** How a value is read from SQL and written to the wire. */
     public enum Type { TEXT, INT, LONG, DOUBLE, BOOL }

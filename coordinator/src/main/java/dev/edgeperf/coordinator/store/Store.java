@@ -347,6 +347,11 @@ public final class Store implements StoreReader {
         return preparations.finish(campaignId, newJobs);
     }
 
+    /** As {@link #finishPreparation(String, List)}, keeping the preparation's one-line warnings in its message. */
+    public boolean finishPreparation(String campaignId, List<NewJob> newJobs, List<String> warnings) {
+        return preparations.finish(campaignId, newJobs, warnings);
+    }
+
     /** Fails an unfinished preparation with a one-line reason; false when none was under way. */
     public boolean failPreparation(String campaignId, String reason) {
         return preparations.fail(campaignId, reason);

@@ -43,6 +43,28 @@ public final class VariantBuilder {
      */
     public List<VariantRecord> build(ModelProto baseline, String modelName, List<VariantRecipe> recipes,
             CalibrationData calibration, Path outDir) {
+        Baseline base = baseline(baseline, modelName, calibration);
+        try {
+            Files.createDirectories(outDir);
+        } catch (IOException e) {
+            throw EdgeperfException.external("cannot create output directory " + outDir + ": " + e.getMessage(), e);
+        }
+        List<VariantRecord> records = new ArrayList<>();
+        for (VariantRecipe recipe : recipes) {
+            Built built = variant(base, recipe);
+            writeAtomically(outDir.resolve(built.record().file()), built.bytes());
+            records.add(built.record());
+        }
+        return records;
+    }
+
+    /**
+     * Runs the baseline once over the calibration inputs: what {@link #variant} checks every variant against.
+     *
+     * @throws EdgeperfException USER_ERROR when there is no calibration batch or the inputs do not fit the model
+     */
+    public Baseline baseline(ModelProto baseline, String modelName, CalibrationData calibration) {
+        Objects.requireNonNull(baseline, "baseline is null");
         Objects.requireNonNull(calibration, "calibration is null");
         if (!calibration.iterator().hasNext()) {
             throw EdgeperfException.userError("no calibration inputs for " + modelName + "; expected at least one batch");
@@ -54,37 +76,89 @@ public final class VariantBuilder {
             labels.add(b.labels());
         }
         List<String> checked = VariantCheck.checkedOutputs(baseline);
-        List<List<OutputTensor>> base = runner.runTensors(baseline, calibration, checked, "baseline " + modelName
+        List<List<OutputTensor>> outputs = runner.runTensors(baseline, calibration, checked, "baseline " + modelName
                 + " (does the calibration input shape " + java.util.Arrays.toString(first.shape()) + " fit?)");
+        return new Baseline(baseline, modelName, calibration, checked, outputs, labels, first);
+    }
+
+    /**
+     * One variant, transformed from {@code base}, checked ({@link VariantCheck}) and measured, not written: the
+     * one pipeline behind {@code variants build} and campaign preparation, so the same baseline, recipe and
+     * calibration give the same bytes.
+     *
+     * @throws EdgeperfException USER_ERROR for a recipe that cannot apply, a variant with inf/NaN outputs or
+     *         collapsed fidelity
+     */
+    public Built variant(Baseline base, VariantRecipe recipe) {
+        TransformResult r = VariantTransforms.apply(base.model(), recipe, base.calibration(), runner);
+        byte[] bytes = r.model().toByteArray();
+        String what = base.modelName() + " variant " + recipe.text();
+        List<List<OutputTensor>> out = runner.runTensors(r.model(), base.calibration(), base.checked, what);
+        Fidelity fidelity = Fidelity.compare(base.outputs.get(0), out.get(0), base.labels);
+        VariantCheck.check(what, base.outputs, out, fidelity);
+        Map<String, Integer> kernels = runner.executedKernels(r.model(), base.first, what);
+        String file = base.modelName() + "." + recipe.fileSuffix() + ".onnx";
+        long[] params = NonZeroCounter.count(r.model(), what);
+        List<String> notes = new ArrayList<>(r.notes());
+        MacCounter.Macs macs = null;
         try {
-            Files.createDirectories(outDir);
-        } catch (IOException e) {
-            throw EdgeperfException.external("cannot create output directory " + outDir + ": " + e.getMessage(), e);
+            macs = MacCounter.count(r.model(), what, base.first);
+        } catch (EdgeperfException e) {
+            notes.add("MACs not counted: " + e.getMessage());
         }
-        List<VariantRecord> records = new ArrayList<>();
-        for (VariantRecipe recipe : recipes) {
-            TransformResult r = VariantTransforms.apply(baseline, recipe, calibration, runner);
-            byte[] bytes = r.model().toByteArray();
-            String what = modelName + " variant " + recipe.text();
-            List<List<OutputTensor>> out = runner.runTensors(r.model(), calibration, checked, what);
-            Fidelity fidelity = Fidelity.compare(base.get(0), out.get(0), labels);
-            VariantCheck.check(what, base, out, fidelity);
-            Map<String, Integer> kernels = runner.executedKernels(r.model(), first, what);
-            String file = modelName + "." + recipe.fileSuffix() + ".onnx";
-            writeAtomically(outDir.resolve(file), bytes);
-            long[] params = NonZeroCounter.count(r.model(), what);
-            List<String> notes = new ArrayList<>(r.notes());
-            MacCounter.Macs macs = null;
-            try {
-                macs = MacCounter.count(r.model(), what, first);
-            } catch (EdgeperfException e) {
-                notes.add("MACs not counted: " + e.getMessage());
-            }
-            records.add(new VariantRecord(modelName, recipe.text(), file, Digests.sha256Hex(bytes), params[0], params[1],
-                    bytes.length, gzipSize(bytes), fidelity, kernels, notes, macs == null ? null : macs.dense(),
-                    macs == null ? null : macs.effective()));
+        return new Built(bytes, new VariantRecord(base.modelName(), recipe.text(), file, Digests.sha256Hex(bytes),
+                params[0], params[1], bytes.length, gzipSize(bytes), fidelity, kernels, notes,
+                macs == null ? null : macs.dense(), macs == null ? null : macs.effective()));
+    }
+
+    /** A built variant: its ONNX bytes and its record ({@code record.sha256()} is the bytes' digest). */
+    public record Built(byte[] bytes, VariantRecord record) {
+        public Built {
+            Objects.requireNonNull(bytes, "bytes is null");
+            Objects.requireNonNull(record, "record is null");
         }
-        return records;
+    }
+
+    /** The baseline and its outputs on the calibration inputs (see {@link #baseline}). */
+    public static final class Baseline {
+        private final ModelProto model;
+        private final String modelName;
+        private final CalibrationData calibration;
+        private final List<String> checked;
+        private final List<List<OutputTensor>> outputs;
+        private final List<int[]> labels;
+        private final InputBatch first;
+
+        private Baseline(ModelProto model, String modelName, CalibrationData calibration, List<String> checked,
+                List<List<OutputTensor>> outputs, List<int[]> labels, InputBatch first) {
+            this.model = model;
+            this.modelName = modelName;
+            this.calibration = calibration;
+            this.checked = checked;
+            this.outputs = outputs;
+            this.labels = labels;
+            this.first = first;
+        }
+
+        public ModelProto model() {
+            return model;
+        }
+
+        public String modelName() {
+            return modelName;
+        }
+
+        public CalibrationData calibration() {
+            return calibration;
+        }
+
+        /**
+         * A one-line warning when the baseline's first output is degenerate on the calibration inputs (all zero,
+         * or the same for every sample), where fidelity compares nothing that depends on the input; empty otherwise.
+         */
+        public java.util.Optional<String> degenerateWarning() {
+            return Degenerate.warning(modelName, outputs.get(0));
+        }
     }
 
     /**
