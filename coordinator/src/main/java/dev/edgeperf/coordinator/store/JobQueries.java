@@ -51,9 +51,8 @@ final class JobQueries {
                 + " target_agent_id, selector, model_name, model_digest, model_size_bytes, variant_recipe,"
                 + " batch_size, threads, warmup_iterations, min_iterations, min_duration_ms, max_duration_ms,"
                 + " target_ci_half_width, warmup_until_stable, concurrency, in_process, flops, peak_gflops,"
-                + " predicted_ms, state, attempt, queued_ms, calibration, fidelity_cosine, fidelity_sqnr_db,"
-                + " fidelity_top1) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?,"
-                + " ?, ?, ?, ?, ?, ?, 0, 0, 'queued', 1, ?, ?, ?, ?, ?)")) {
+                + " predicted_ms, state, attempt, queued_ms) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?,"
+                + " ?, ?, ?, ?, ?, ?, 0, 0, 'queued', 1, ?)")) {
             int seq = 0;
             for (NewJob job : jobs) {
                 MeasurementSettings m = job.measurement();
@@ -78,11 +77,31 @@ final class JobQueries {
                 st.setInt(i++, m.concurrency());
                 st.setBoolean(i++, m.inProcess());
                 st.setLong(i++, job.flops());
-                st.setLong(i++, now);
-                st.setString(i++, job.calibration());
-                setDouble(st, i++, job.cosine());
-                setDouble(st, i++, job.sqnrDb());
-                setDouble(st, i, job.top1());
+                st.setLong(i, now);
+                st.addBatch();
+            }
+            st.executeBatch();
+        }
+        insertCalibration(connection, jobs);
+    }
+
+    /**
+     * The calibration and fidelity of calibrated jobs (V8 columns), written apart so that uncalibrated jobs
+     * are stored with the columns every schema version has.
+     */
+    private static void insertCalibration(Connection connection, List<NewJob> jobs) throws SQLException {
+        List<NewJob> calibrated = jobs.stream().filter(j -> !j.calibration().isEmpty() || j.cosine() != null).toList();
+        if (calibrated.isEmpty()) {
+            return;
+        }
+        try (PreparedStatement st = connection.prepareStatement("UPDATE jobs SET calibration = ?, fidelity_cosine = ?,"
+                + " fidelity_sqnr_db = ?, fidelity_top1 = ? WHERE id = ?")) {
+            for (NewJob job : calibrated) {
+                st.setString(1, job.calibration().length() <= 500 ? job.calibration() : job.calibration().substring(0, 500));
+                setDouble(st, 2, job.cosine());
+                setDouble(st, 3, job.sqnrDb());
+                setDouble(st, 4, job.top1());
+                st.setString(5, job.id());
                 st.addBatch();
             }
             st.executeBatch();

@@ -61,8 +61,9 @@ final class CancelledStateMigrationCheck {
 
         Database.migrate(dataSource);
 
-        assertThat(Flyway.configure().dataSource(dataSource).locations("classpath:db/migration").load().info()
-                .current().getVersion().getVersion()).isEqualTo("5");
+        // V5 and whatever later versions exist ran
+        assertThat(Integer.parseInt(Flyway.configure().dataSource(dataSource).locations("classpath:db/migration").load()
+                .info().current().getVersion().getVersion())).isGreaterThanOrEqualTo(5);
         CampaignSummary summary = store.campaignSummary("old").orElseThrow();
         assertThat(summary.done()).isEqualTo(1);
         assertThat(summary.failed()).as("the real failure only").isEqualTo(1);
