@@ -65,6 +65,11 @@ class VariantPreparationTest {
         campaigns = new Campaigns(store, fleet, scheduler, new CampaignPlanner(), preparation);
     }
 
+    private void startCalibrated(VariantPreparation.CalibratedBuilder builder) {
+        preparation = new VariantPreparation(artifacts, this::heldModel, builder);
+        campaigns = new Campaigns(store, fleet, scheduler, new CampaignPlanner(), preparation);
+    }
+
     @BeforeEach
     void setUp() {
         store = Fixtures.store(dir);
@@ -204,5 +209,53 @@ class VariantPreparationTest {
         assertThat(status.state()).isEqualTo(CampaignState.FAILED);
         assertThat(status.preparation().failure()).isEqualTo(Campaigns.INTERRUPTED);
         assertThat(status.preparation().done()).isEqualTo(1);
+    }
+
+    @Test
+    void everyRowSaysWhichCalibrationItsVariantWasBuiltWithAndItsFidelity() throws Exception {
+        startCalibrated(new ModelBuilder(null)::build);
+        CampaignProgress submitted = campaigns.submit(request(List.of("baseline", "quantized:int8-static"), List.of(1)));
+        release.countDown();
+        await("jobs queued", () -> campaigns.status(submitted.summary().id()), p -> p.summary().total() == 2);
+        // rows are those of ended jobs: the cancel ends the queued int8 one (the baseline's may be leased)
+        campaigns.cancel(submitted.summary().id());
+
+        List<dev.edgeperf.coordinator.store.ResultRecord> rows = store.results(java.util.Optional.of(submitted.summary().id()));
+        assertThat(rows).isNotEmpty().allSatisfy(r -> assertThat(r.get(dev.edgeperf.coordinator.store.ResultField.CALIBRATION))
+                .isEqualTo("random (seed 20240601)"));
+        var int8 = rows.stream().filter(r -> "quantized:int8-static".equals(r.get(
+                dev.edgeperf.coordinator.store.ResultField.VARIANT_RECIPE))).findFirst().orElseThrow();
+        assertThat((Double) int8.get(dev.edgeperf.coordinator.store.ResultField.FIDELITY_COSINE)).isGreaterThan(0.9);
+        assertThat((Double) int8.get(dev.edgeperf.coordinator.store.ResultField.FIDELITY_SQNR_DB)).isPositive();
+        assertThat(int8.get(dev.edgeperf.coordinator.store.ResultField.FIDELITY_TOP1)).isNotNull();
+    }
+
+    @Test
+    void aDegenerateBaselineIsWarnedAboutInThePreparationStatus() throws Exception {
+        String warning = "WARN baseline mnist-cnn output 'y' is all zero on the 32 calibration samples";
+        startCalibrated((baseline, model, recipe, inputs, calibration) -> new BuiltVariant(baseline, "random (seed 1)",
+                null, List.of(warning)));
+        CampaignProgress submitted = campaigns.submit(request(List.of(), List.of(1)));
+        release.countDown();
+
+        CampaignProgress ready = await("jobs queued", () -> campaigns.status(submitted.summary().id()),
+                p -> p.summary().total() == 1);
+        assertThat(ready.preparation().message()).isEqualTo("variants ready; 1 job(s) queued; " + warning);
+    }
+
+    @Test
+    void calibrationDataTheModelCannotTakeFailsThePreparationWithOneLine() throws Exception {
+        startCalibrated(new ModelBuilder(null)::build);
+        CampaignRequest r = request(List.of("quantized:int8-static"), List.of(1));
+        CampaignRequest withData = new CampaignRequest(r.name(), r.models(), r.uploads(), r.variants(), r.batches(),
+                r.threads(), r.modes(), r.selectors(), r.measurement(), r.specSource(),
+                Map.of("", new ModelCalibration("tensors:t", "", Map.of("a.npy", new byte[] {1, 2, 3}))));
+        CampaignProgress submitted = campaigns.submit(withData);
+        release.countDown();
+
+        CampaignProgress failed = await("the failure", () -> campaigns.status(submitted.summary().id()),
+                p -> p.preparation().failed());
+        assertThat(failed.preparation().failure()).matches("tensor file .*a\\.npy is too short for an NPY header");
+        assertThat(failed.summary().total()).isZero();
     }
 }
