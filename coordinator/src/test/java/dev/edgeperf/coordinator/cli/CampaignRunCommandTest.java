@@ -34,6 +34,31 @@ class CampaignRunCommandTest {
     }
 
     @Test
+    void calibrationThatCannotBeReadIsAOneLineUserErrorBeforeAnythingIsSent() throws Exception {
+        Files.writeString(dir.resolve("join-token"), "t0ken\n");
+        Path missing = dir.resolve("no-such-folder");
+
+        int code = run("campaign", "run", "--model", "mnist-cnn", "--batch", "1", "--data-dir", dir.toString(),
+                "--calibration", "images:" + missing, "--coordinator", "127.0.0.1:1");
+
+        assertThat(code).isEqualTo(2);
+        assertThat(err.toString()).isEqualTo("edgeperf: calibration folder " + missing + " (images:" + missing
+                + ") does not exist or is not a folder" + System.lineSeparator());
+    }
+
+    @Test
+    void preprocessWithoutCalibrationIsAUserError() throws Exception {
+        Files.writeString(dir.resolve("join-token"), "t0ken\n");
+
+        int code = run("campaign", "run", "--model", "mnist-cnn", "--batch", "1", "--data-dir", dir.toString(),
+                "--preprocess", "resize=28x28");
+
+        assertThat(code).isEqualTo(2);
+        assertThat(err.toString()).isEqualTo("edgeperf: --preprocess needs --calibration images:DIR"
+                + System.lineSeparator());
+    }
+
+    @Test
     void unreachableCoordinatorIsAnExternalError() throws Exception {
         Files.writeString(dir.resolve("join-token"), "t0ken\n");
         int port;

@@ -153,4 +153,61 @@ class CampaignSpecParserTest {
         assertThatThrownBy(() -> parse("models: [\"mnist\\ncnn\"]\nbatch_sizes: [1]\n"))
                 .hasMessageStartingWith("spec.yaml:1: models: unknown model 'mnist\\ncnn'");
     }
+
+    @Test
+    void calibrationForTheCampaignAndPerModelTravelsWithItsFiles() throws Exception {
+        Path calib = java.nio.file.Files.createDirectories(dir.resolve("calib"));
+        java.nio.file.Files.write(calib.resolve("a.png"), new byte[] {1, 2, 3});
+        CampaignSpec spec = parse("""
+                models:
+                  - mnist-cnn
+                  - {name: lenet5, calibration: "random:3"}
+                batch_sizes: [1]
+                calibration: images:calib
+                preprocess: resize=28x28
+                """);
+        assertThat(spec.calibrations()).containsOnlyKeys("", "lenet5");
+        assertThat(spec.calibrations().get("").folder()).isEqualTo(calib);
+        var request = spec.toRequest();
+        assertThat(request.getModelsList()).containsExactly("mnist-cnn", "lenet5");
+        assertThat(request.getCalibrationsList()).satisfiesExactlyInAnyOrder(c -> {
+            assertThat(c.getModel()).isEqualTo("lenet5");
+            assertThat(c.getSource()).isEqualTo("random:3");
+            assertThat(c.getFilesList()).isEmpty();
+        }, c -> {
+            assertThat(c.getModel()).isEmpty();
+            assertThat(c.getSource()).isEqualTo("images:calib");
+            assertThat(dev.edgeperf.core.calibration.Preprocess.parse(c.getPreprocess()).height()).isEqualTo(28);
+            assertThat(c.getFilesList()).singleElement().satisfies(f -> {
+                assertThat(f.getName()).isEqualTo("a.png");
+                assertThat(f.getData().toByteArray()).containsExactly(1, 2, 3);
+            });
+        });
+    }
+
+    @Test
+    void badCalibrationNamesTheLineAndField() {
+        assertThatThrownBy(() -> parse("""
+                models: [mnist-cnn]
+                batch_sizes: [1]
+                calibration: images:nowhere
+                """)).hasMessage("spec.yaml:3: calibration: folder 'images:nowhere' does not exist (looked for "
+                + dir.resolve("nowhere") + ")");
+        assertThatThrownBy(() -> parse("""
+                models:
+                  - {name: mnist-cnn, calibration: "pictures:x"}
+                batch_sizes: [1]
+                """)).hasMessageStartingWith("spec.yaml:2: models.calibration: --calibration 'pictures:x' is not a known"
+                + " source");
+        assertThatThrownBy(() -> parse("""
+                models:
+                  - {name: mnist-cnn, inputz: 3}
+                batch_sizes: [1]
+                """)).hasMessageStartingWith("spec.yaml:2: models: unknown field 'inputz'");
+        assertThatThrownBy(() -> parse("""
+                models: [mnist-cnn]
+                batch_sizes: [1]
+                preprocess: resize=2x2
+                """)).hasMessage("spec.yaml:3: preprocess: needs calibration: images:DIR beside it");
+    }
 }
