@@ -60,6 +60,51 @@ class VariantsEndToEndIT {
         return datasets;
     }
 
+    /** {@code n} grayscale PNGs of {@code size}×{@code size} with a random pattern. */
+    private Path pngs(String name, int n, int size) throws Exception {
+        Path folder = Files.createDirectories(tmp.resolve(name));
+        java.util.SplittableRandom rnd = new java.util.SplittableRandom(3);
+        for (int i = 0; i < n; i++) {
+            java.awt.image.BufferedImage img = new java.awt.image.BufferedImage(size, size,
+                    java.awt.image.BufferedImage.TYPE_BYTE_GRAY);
+            for (int y = 0; y < size; y++) {
+                for (int x = 0; x < size; x++) {
+                    img.getRaster().setSample(x, y, 0, rnd.nextInt(3) == 0 ? 255 : 0);
+                }
+            }
+            javax.imageio.ImageIO.write(img, "png", folder.resolve("img" + i + ".png").toFile());
+        }
+        return folder;
+    }
+
+    @Test
+    void imagesFolderCalibratesEndToEndAndAWrongSizeIsOneLine() throws Exception {
+        Path images = pngs("digits", 16, 28);
+        Path out = tmp.resolve("img-variants");
+
+        Processes.Outcome r = coordinator("variants", "build", "mnist-cnn", "--variants", "baseline,quantized:int8-static",
+                "--calibration", "images:" + images, "--preprocess", "scale=1/255,channels=gray", "--out", out.toString(),
+                "--json");
+
+        assertThat(r.exitCode()).as(r.stderr()).isZero();
+        JsonNode manifest = new ObjectMapper().readTree(Files.readString(out.resolve("manifest.json")));
+        assertThat(manifest.path("calibrationLabel").asText()).isEqualTo("images:" + images + " 16 files");
+        assertThat(manifest.path("calibration").path("samples").asInt()).isEqualTo(16);
+        JsonNode int8 = manifest.path("variants").get(1);
+        assertThat(int8.path("recipe").asText()).isEqualTo("quantized:int8-static");
+        assertThat(int8.path("fidelity").path("cosineSimilarity").asDouble()).isGreaterThan(0.9);
+        assertThat(int8.path("fidelity").path("sqnrDb").asDouble()).isPositive();
+        assertThat(int8.path("int8KernelsExecuted").asBoolean()).isTrue();
+
+        Path wide = pngs("wide", 2, 32);
+        Processes.Outcome bad = coordinator("variants", "build", "mnist-cnn", "--variants", "quantized:int8-static",
+                "--calibration", "images:" + wide, "--out", tmp.resolve("bad").toString());
+        assertThat(bad.exitCode()).isEqualTo(2);
+        assertThat(bad.stderr().strip()).isEqualTo("edgeperf: image " + wide.resolve("img0.png") + " is 32x32 (HxW) but"
+                + " the model input takes 28x28; resize the images or add --preprocess resize=28x28");
+        assertThat(tmp.resolve("bad")).doesNotExist();
+    }
+
     @Test
     void mnistVariantsMeetTheirFidelityAccuracyAndSizeTargets() throws Exception {
         Path datasets = mnistOrSkip();
