@@ -30,7 +30,8 @@ final class CampaignReport {
                 status.getJobsTotal(), status.getJobsFailed(),
                 status.getJobsCancelled() > 0 ? ", " + status.getJobsCancelled() + " cancelled" : ""));
         TextTable table = new TextTable("agent", "model", "variant", ">batch", ">threads", ">FLOPs", ">predicted ms",
-                ">measured p50 ms", ">measured/predicted", ">throughput (samples/s)", "state");
+                ">measured p50 ms", ">measured/predicted", ">throughput (samples/s)", ">cosine", ">SQNR dB", "calibration",
+                "state");
         for (ResultRow row : status.getRowsList()) {
             ResultRecord r = ResultRows.fromProto(row);
             boolean done = r.state() == JobState.DONE;
@@ -41,6 +42,9 @@ final class CampaignReport {
                     r.real(ResultField.P50_MS).map(v -> fmt(v, 4)).orElse("-"),
                     r.real(ResultField.MEASURED_OVER_PREDICTED).map(v -> fmt(v, 2) + "x").orElse("-"),
                     r.real(ResultField.THROUGHPUT_SAMPLES_PER_S).map(v -> fmt(v, 1)).orElse("-"),
+                    r.real(ResultField.FIDELITY_COSINE).map(v -> fmt(v, 4)).orElse("-"),
+                    r.real(ResultField.FIDELITY_SQNR_DB).map(v -> fmt(v, 1)).orElse("-"),
+                    r.get(ResultField.CALIBRATION) != null ? r.text(ResultField.CALIBRATION) : "-",
                     done ? "done" : r.state() + ": " + r.text(ResultField.FAILURE_REASON));
         }
         out.append(table.render());

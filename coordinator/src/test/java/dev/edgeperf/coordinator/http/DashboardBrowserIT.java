@@ -102,6 +102,9 @@ class DashboardBrowserIT {
         h.put("attempt", "attempt");
         h.put("stop reason", "stopReason");
         h.put("state", "state");
+        h.put("calibration", "calibration");
+        h.put("cosine", "fidelityCosine");
+        h.put("SQNR dB", "fidelitySqnrDb");
         return h;
     }
 
