@@ -108,6 +108,56 @@ class CampaignEndToEndIT {
         }
     }
 
+    @Test
+    void aCampaignCalibratedOnAnImageFolderSaysSoInEveryRow() throws Exception {
+        Path images = Files.createDirectories(tmp.resolve("digits"));
+        java.util.SplittableRandom rnd = new java.util.SplittableRandom(9);
+        for (int i = 0; i < 8; i++) {
+            java.awt.image.BufferedImage img = new java.awt.image.BufferedImage(28, 28,
+                    java.awt.image.BufferedImage.TYPE_BYTE_GRAY);
+            for (int y = 0; y < 28; y++) {
+                for (int x = 0; x < 28; x++) {
+                    img.getRaster().setSample(x, y, 0, rnd.nextInt(3) == 0 ? 255 : 0);
+                }
+            }
+            javax.imageio.ImageIO.write(img, "png", images.resolve("d" + i + ".png").toFile());
+        }
+        Path dataDir = tmp.resolve("data");
+        Matcher listening = processes.startCoordinator(dataDir, tmp.resolve("coordinator.log"));
+        String grpc = "127.0.0.1:" + listening.group(1);
+        String jdbc = "jdbc:h2:file:" + dataDir.toAbsolutePath().resolve("edgeperf") + ";AUTO_SERVER=TRUE";
+        processes.start(Processes.javaJar(Processes.agentJar(), "run", "--coordinator", grpc, "--name", "it-agent-1",
+                "--token-file", dataDir.resolve("join-token").toString(), "--work-dir", tmp.resolve("agent-1").toString()),
+                tmp.resolve("agent-1.log"));
+        awaitConnectedAgents(jdbc, 1);
+
+        Processes.Outcome run = processes.run(Processes.javaJar(Processes.coordinatorJar(), "campaign", "run",
+                "--model", "mnist-cnn", "--batch", "1", "--variant", "baseline,quantized:int8-static", "--calibration",
+                "images:" + images, "--json", "--coordinator", grpc, "--data-dir", dataDir.toString(), "--warmup", "1",
+                "--min-iterations", "3", "--min-duration-ms", "10", "--max-duration-ms", "1000", "--timeout", "4m"),
+                tmp.resolve("cli"), Duration.ofMinutes(5));
+
+        assertThat(run.exitCode()).as("campaign run stderr: %s", run.stderr()).isZero();
+        Map<String, String> calibration = new java.util.HashMap<>();
+        Map<String, Double> cosine = new java.util.HashMap<>();
+        try (Connection c = DriverManager.getConnection(jdbc, "sa", "");
+             Statement st = c.createStatement();
+             ResultSet rs = st.executeQuery("SELECT j.variant_recipe, j.calibration, j.fidelity_cosine FROM results r"
+                     + " JOIN jobs j ON j.id = r.job_id")) {
+            while (rs.next()) {
+                calibration.put(rs.getString(1), rs.getString(2));
+                double v = rs.getDouble(3);
+                Double value = rs.wasNull() ? null : v;
+                cosine.put(rs.getString(1), value);
+            }
+        }
+        assertThat(calibration).containsOnly(Map.entry("baseline", "images:" + images + " 8 files"),
+                Map.entry("quantized:int8-static", "images:" + images + " 8 files"));
+        assertThat(cosine.get("baseline")).isNull();
+        assertThat(cosine.get("quantized:int8-static")).isGreaterThan(0.9);
+        assertThat(new ObjectMapper().readTree(run.stdout()).toString()).contains("\"calibration\"");
+    }
+
     private static void awaitConnectedAgents(String jdbc, int count) throws Exception {
         long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
         Set<String> connected = new HashSet<>();
