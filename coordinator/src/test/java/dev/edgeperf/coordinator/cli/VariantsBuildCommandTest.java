@@ -429,6 +429,35 @@ class VariantsBuildCommandTest {
         assertNothingWritten(o);
     }
 
+    @Test
+    void aBaselineWhoseOutputIsAllZeroOnTheCalibrationDataIsWarnedAboutInOneLine() throws Exception {
+        Path model = dir.resolve("dead.onnx");
+        var shape = OnnxMl.TensorShapeProto.newBuilder()
+                .addDim(OnnxMl.TensorShapeProto.Dimension.newBuilder().setDimParam("batch"))
+                .addDim(OnnxMl.TensorShapeProto.Dimension.newBuilder().setDimValue(4));
+        BiFunction<String, Integer, OnnxMl.ValueInfoProto> value = (name, type) -> OnnxMl.ValueInfoProto.newBuilder()
+                .setName(name).setType(OnnxMl.TypeProto.newBuilder().setTensorType(
+                        OnnxMl.TypeProto.Tensor.newBuilder().setElemType(type).setShape(shape))).build();
+        // random inputs are in [0, 1): Relu(-x) is zero for every one of them
+        var graph = OnnxMl.GraphProto.newBuilder().setName("dead").addInput(value.apply("x", 1))
+                .addOutput(value.apply("y", 1))
+                .addNode(OnnxMl.NodeProto.newBuilder().setOpType("Neg").setName("neg").addInput("x").addOutput("n"))
+                .addNode(OnnxMl.NodeProto.newBuilder().setOpType("Relu").setName("relu").addInput("n").addOutput("y"));
+        Files.write(model, OnnxMl.ModelProto.newBuilder().setIrVersion(8).setGraph(graph)
+                .addOpsetImport(OnnxMl.OperatorSetIdProto.newBuilder().setVersion(13)).build().toByteArray());
+        Path o = dir.resolve("out");
+
+        int code = run("variants", "build", model.toString(), "--variants", "baseline", "--out", o.toString());
+
+        assertThat(code).as(err.toString()).isZero();
+        String warning = "WARN baseline dead output 'y' is all zero on the 32 calibration samples; fidelity on this"
+                + " data means nothing (check the calibration data and --preprocess)";
+        assertThat(err.toString().lines().filter(l -> l.startsWith("WARN"))).containsExactly(warning);
+        JsonNode manifest = JSON.readTree(Files.readString(o.resolve("manifest.json")));
+        assertThat(manifest.path("warnings").get(0).asText()).isEqualTo(warning);
+        assertThat(manifest.path("calibrationLabel").asText()).isEqualTo("random (seed 20240601)");
+    }
+
     /** x [batch, sequence, 4096] float -> Relu -> y. */
     private static byte[] wideModel() {
         var shape = OnnxMl.TensorShapeProto.newBuilder()
