@@ -19,7 +19,7 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-/** {@code calibrate}: measure this machine's achievable GFLOPS, memory bandwidth and call overhead. */
+/** {@code calibrate}: measure this machine's achievable GFLOPS, memory bandwidth, call and per-node overhead. */
 @Command(name = "calibrate", mixinStandardHelpOptions = true,
         description = "Run generated micro-models (MatMul, Conv, elementwise Add, a tiny op) and store the figures "
                 + "in <work-dir>/calibration.json; `run` sends them to the coordinator.",
@@ -63,6 +63,7 @@ final class CalibrateCommand implements Callable<Integer> {
             out.printf(Locale.ROOT, "%-16s %.1f GFLOPS%n", "conv", f.convGflops());
             out.printf(Locale.ROOT, "%-16s %.2f GB/s%n", "memory (add)", f.memoryGbPerS());
             out.printf(Locale.ROOT, "%-16s %.1f µs%n", "call overhead", f.callOverheadUs());
+            out.printf(Locale.ROOT, "%-16s %.2f µs%n", "node overhead", f.nodeOverheadUs());
             out.printf(Locale.ROOT, "%-16s %d%n", "threads", f.threads());
             out.printf(Locale.ROOT, "%-16s %s%n", "stored in", store.file());
         }

@@ -128,7 +128,7 @@ public final class ModelProfiler {
                 }
             }
             costs.add(new NodeCost(OnnxGraph.nodeLabel(node, i), node.getOpType(), shape, paramsPerNode[i],
-                    cost.macs(), cost.flops(), outputBytes(node, shapes), cost.counted()));
+                    cost.macs(), cost.flops(), outputBytes(node, shapes), cost.counted(), inputBytes(node, shapes)));
         }
         return new ModelProfile(source, options.batch(), options.convention(), costs, params.total(),
                 params.trainable(), totalMacs, totalFlops, params.weightBytes(), peakActivationBytes(graph, shapes),
@@ -142,6 +142,16 @@ public final class ModelProfiler {
         long bytes = 0;
         for (String out : node.getOutputList()) {
             bytes = CheckedMath.add(bytes, shapes.get(out).bytes(), "the activation byte count of node " + node.getName());
+        }
+        return bytes;
+    }
+
+    private static long inputBytes(NodeProto node, InferredShapes shapes) {
+        long bytes = 0;
+        for (String in : node.getInputList()) {
+            if (!in.isEmpty()) { // an omitted optional input
+                bytes = CheckedMath.add(bytes, shapes.get(in).bytes(), "the input byte count of node " + node.getName());
+            }
         }
         return bytes;
     }
