@@ -14,8 +14,6 @@ import dev.edgeperf.core.zoo.PublishedFigure;
 import dev.edgeperf.core.zoo.QuotedLayer;
 import java.util.ArrayList;
 import java.util.List;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
@@ -73,15 +71,11 @@ final class ModelsProfileCommand implements Callable<Integer> {
             throw EdgeperfException.userError("--peak-gflops must be > 0, got '" + peakGflops + "'");
         }
         ProfileOptions options = new ProfileOptions(batch, sizes.shapes(), sizes.dimValues(), convention());
-        Path file = Path.of(model);
         ModelProfile profile;
         List<PublishedFigure> published = List.of();
         List<QuotedLayers.Row> quoted = List.of();
-        if (model.endsWith(".onnx") || Files.isRegularFile(file)) {
-            if (!Files.isRegularFile(file)) {
-                throw EdgeperfException.userError("model file " + model + " does not exist");
-            }
-            profile = ModelProfiler.profile(file, options);
+        if (ModelArgument.isFile(model)) {
+            profile = ModelProfiler.profile(ModelArgument.existingFile(model), options);
         } else {
             // Profiled as built: serializing vgg16 only to parse it again would double its 553 MB.
             ModelProto proto = ModelZoo.buildProto(model);
