@@ -119,7 +119,8 @@ final class InputTensors implements AutoCloseable {
                         + "' is not a tensor (" + e.getValue().getInfo() + "); edgeperf feeds tensors only");
             }
             long[] shape = info.getShape();
-            if (shape.length == 0 || (shape[0] >= 0 && shape[0] != batch)) {
+            // a scalar input (a sample rate, a threshold) has no batch dimension to check
+            if (shape.length > 0 && shape[0] >= 0 && shape[0] != batch) {
                 throw EdgeperfException.userError("model " + modelFile + " input '" + e.getKey() + "' has fixed shape "
                         + Arrays.toString(shape) + " and cannot take batch size " + batch
                         + " (export it with a dynamic first dimension)");

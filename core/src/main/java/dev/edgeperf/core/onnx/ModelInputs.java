@@ -1,11 +1,17 @@
 package dev.edgeperf.core.onnx;
 
+import ai.onnx.proto.OnnxMl.ModelProto;
+import ai.onnx.proto.OnnxMl.TensorProto;
 import dev.edgeperf.core.EdgeperfException;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import java.util.StringJoiner;
 
 /**
@@ -61,6 +67,104 @@ public record ModelInputs(Map<String, long[]> shapes, Map<String, Long> dims) {
         StringJoiner out = new StringJoiner(" ");
         shapes.forEach((name, shape) -> out.add(name + "=" + ShapeText.of(shape)));
         dims.forEach((name, size) -> out.add(name + "=" + size));
+        return out.toString();
+    }
+
+    /** The inputs a caller must feed (graph inputs that are not initializers), as the model declares them. */
+    public static List<InputDims.Declared> declared(ModelProto model) {
+        Set<String> initializers = new HashSet<>();
+        for (TensorProto t : model.getGraph().getInitializerList()) {
+            initializers.add(t.getName());
+        }
+        List<InputDims.Declared> inputs = new ArrayList<>();
+        model.getGraph().getInputList().stream().filter(v -> !initializers.contains(v.getName()))
+                .forEach(v -> inputs.add(InputDims.Declared.of(v)));
+        return inputs;
+    }
+
+    /**
+     * The concrete shape of every input of a model at one batch size, in declaration order. An input
+     * is <b>batched</b> when its declared leading dimension is open (or it declares no shape and one is
+     * given): {@code batch} replaces that dimension, in a given shape too. Everything else is resolved
+     * by {@link InputDims#resolve} with no fallback, so nothing is invented.
+     *
+     * @param model  the model's name for messages (zoo name or file name)
+     * @param inputs the model's inputs, see {@link #declared}
+     * @param batch  the batch size, >= 1
+     * @throws EdgeperfException USER_ERROR, one line naming the model and the input: a fixed leading
+     *         dimension other than {@code batch}; a {@code dims} entry naming a batch dimension; a model
+     *         with nothing to batch and {@code batch > 1}; or anything {@link InputDims#resolve} refuses
+     *         (unknown input or symbol, a shape that contradicts the model, an unset dimension)
+     */
+    public Map<String, long[]> resolve(String model, List<InputDims.Declared> inputs, long batch) {
+        Objects.requireNonNull(model, "model is null");
+        if (batch < 1) {
+            throw new IllegalArgumentException("batch must be >= 1, got " + batch);
+        }
+        Map<String, long[]> given = new LinkedHashMap<>(shapes); // names the model lacks stay, for resolve's error
+        Map<String, InputDims.Declared> batched = new LinkedHashMap<>();
+        Map<String, String> batchSymbols = new LinkedHashMap<>();
+        boolean anyLeading = false;
+        for (InputDims.Declared in : inputs) {
+            long[] g = shapes.get(in.name());
+            boolean isBatched;
+            if (in.sizes() == null) {
+                isBatched = g != null;
+            } else if (in.sizes().length == 0) {
+                isBatched = false;
+            } else if (in.sizes()[0] > 0) {
+                anyLeading = true;
+                isBatched = false;
+                if (in.sizes()[0] != batch) {
+                    throw EdgeperfException.userError("model " + model + ": input '" + in.name()
+                            + "' has a fixed batch dimension of " + in.sizes()[0] + " (" + in.describe()
+                            + "), so batch " + batch + " cannot be measured; measure batch " + in.sizes()[0]
+                            + ", or export the model with a symbolic leading dimension");
+                }
+            } else {
+                isBatched = true;
+                if (in.symbol(0) != null) {
+                    batchSymbols.putIfAbsent(in.symbol(0), in.name());
+                }
+            }
+            if (isBatched) {
+                anyLeading = true;
+                batched.put(in.name(), in);
+                if (g != null) {
+                    long[] copy = g.clone();
+                    copy[0] = batch;
+                    given.put(in.name(), copy);
+                }
+            }
+        }
+        if (!anyLeading && batch != 1) {
+            throw EdgeperfException.userError("model " + model + " has no input with a batch dimension, so batch "
+                    + batch + " cannot be measured; measure batch 1");
+        }
+        for (String symbol : dims.keySet()) {
+            if (batchSymbols.containsKey(symbol)) {
+                String input = batchSymbols.get(symbol);
+                throw EdgeperfException.userError("model " + model + ": dim '" + symbol + "' is the batch dimension of"
+                        + " input '" + input + "' " + batched.get(input).describe()
+                        + "; the batch sizes set it, not a dim");
+            }
+        }
+        Map<String, long[]> resolved = InputDims.resolve("model " + model, inputs, batch, given, dims, 0);
+        for (InputDims.Declared in : batched.values()) {
+            long lead = resolved.get(in.name())[0];
+            if (lead != batch) {
+                throw EdgeperfException.userError("model " + model + ": input '" + in.name() + "' " + in.describe()
+                        + " has batch dimension '" + in.symbol(0) + "', which the given shapes set to " + lead
+                        + "; it must follow the batch size (" + batch + ")");
+            }
+        }
+        return resolved;
+    }
+
+    /** Resolved shapes as results show them: {@code x=8x3x320x320 y=8x10} (a scalar input is {@code name=scalar}). */
+    public static String describe(Map<String, long[]> shapes) {
+        StringJoiner out = new StringJoiner(" ");
+        shapes.forEach((name, shape) -> out.add(name + "=" + (shape.length == 0 ? "scalar" : ShapeText.of(shape))));
         return out.toString();
     }
 
