@@ -87,6 +87,7 @@ class DashboardBrowserIT {
         h.put("model", "modelName");
         h.put("variant", "variantRecipe");
         h.put("batch", "batchSize");
+        h.put("inputs", "inputShapes");
         h.put("threads", "threads");
         h.put("FLOPs", "flops");
         h.put("predicted ms", "predictedMs");

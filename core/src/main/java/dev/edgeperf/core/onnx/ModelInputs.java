@@ -21,6 +21,7 @@ import java.util.StringJoiner;
  * agent; {@link InputDims} turns them into concrete shapes for a batch.
  *
  * @param shapes full shapes by input name, in the order given; the leading dimension is the batch one
+ *               ({@link #resolve} says which inputs are batched); an empty array is a scalar
  * @param dims   sizes by symbol name
  */
 public record ModelInputs(Map<String, long[]> shapes, Map<String, Long> dims) {
@@ -31,8 +32,8 @@ public record ModelInputs(Map<String, long[]> shapes, Map<String, Long> dims) {
         Objects.requireNonNull(dims, "dims is null");
         Map<String, long[]> copy = new LinkedHashMap<>();
         shapes.forEach((name, shape) -> {
-            if (name == null || name.isBlank() || shape == null || shape.length == 0
-                    || Arrays.stream(shape).anyMatch(d -> d < 1)) {
+            // rank 0 (a scalar) is a shape too: resolved shapes travel to agents in this form
+            if (name == null || name.isBlank() || shape == null || Arrays.stream(shape).anyMatch(d -> d < 1)) {
                 throw EdgeperfException.userError("input shape must be NAME=DIMxDIMx... with positive dimensions, got '"
                         + name + "=" + (shape == null ? "" : ShapeText.of(shape)) + "'");
             }
@@ -83,18 +84,22 @@ public record ModelInputs(Map<String, long[]> shapes, Map<String, Long> dims) {
     }
 
     /**
-     * The concrete shape of every input of a model at one batch size, in declaration order. An input
-     * is <b>batched</b> when its declared leading dimension is open (or it declares no shape and one is
-     * given): {@code batch} replaces that dimension, in a given shape too. Everything else is resolved
-     * by {@link InputDims#resolve} with no fallback, so nothing is invented.
+     * The concrete shape of every input of a model at one batch size, in declaration order.
+     *
+     * <p>An input is <b>batched</b> when its declared leading dimension is open and not a symbol set
+     * in {@code dims} (or it declares no shape and one is given): {@code batch} replaces that
+     * dimension, in a given shape too, and sets its symbol wherever else it appears (a state input
+     * {@code [2, batch, 128]}). Inputs that are not batched keep their sizes (a fixed {@code [1]}
+     * scale beside a batched image). A model with no batched input has a fixed batch: only a batch
+     * equal to its leading dimension can be measured. Everything else is resolved by
+     * {@link InputDims#resolve} with no fallback, so nothing is invented.
      *
      * @param model  the model's name for messages (zoo name or file name)
      * @param inputs the model's inputs, see {@link #declared}
      * @param batch  the batch size, >= 1
-     * @throws EdgeperfException USER_ERROR, one line naming the model and the input: a fixed leading
-     *         dimension other than {@code batch}; a {@code dims} entry naming a batch dimension; a model
-     *         with nothing to batch and {@code batch > 1}; or anything {@link InputDims#resolve} refuses
-     *         (unknown input or symbol, a shape that contradicts the model, an unset dimension)
+     * @throws EdgeperfException USER_ERROR, one line naming the model and the input: a fixed-batch model
+     *         asked for another batch (naming the fixed size), or anything {@link InputDims#resolve}
+     *         refuses (unknown input or symbol, a shape that contradicts the model, an unset dimension)
      */
     public Map<String, long[]> resolve(String model, List<InputDims.Declared> inputs, long batch) {
         Objects.requireNonNull(model, "model is null");
@@ -102,63 +107,77 @@ public record ModelInputs(Map<String, long[]> shapes, Map<String, Long> dims) {
             throw new IllegalArgumentException("batch must be >= 1, got " + batch);
         }
         Map<String, long[]> given = new LinkedHashMap<>(shapes); // names the model lacks stay, for resolve's error
-        Map<String, InputDims.Declared> batched = new LinkedHashMap<>();
-        Map<String, String> batchSymbols = new LinkedHashMap<>();
-        boolean anyLeading = false;
+        Map<String, Long> symbols = new LinkedHashMap<>(dims);
+        // a symbol the user sized (by dim, or inside a given shape) is not the batch, wherever it leads
+        Set<String> sized = new HashSet<>(dims.keySet());
+        for (InputDims.Declared in : inputs) {
+            if (in.sizes() != null && shapes.containsKey(in.name())) {
+                for (int i = 1; i < in.sizes().length; i++) {
+                    if (in.symbol(i) != null) {
+                        sized.add(in.symbol(i));
+                    }
+                }
+            }
+        }
+        boolean anyBatched = false;
         for (InputDims.Declared in : inputs) {
             long[] g = shapes.get(in.name());
-            boolean isBatched;
-            if (in.sizes() == null) {
-                isBatched = g != null;
-            } else if (in.sizes().length == 0) {
-                isBatched = false;
-            } else if (in.sizes()[0] > 0) {
+            boolean batched = in.sizes() == null ? g != null
+                    : in.sizes().length > 0 && in.sizes()[0] == 0 && !sized.contains(in.symbols()[0]);
+            if (batched) {
+                anyBatched = true;
+                if (g != null) {
+                    long[] copy = g.clone();
+                    copy[0] = batch;
+                    given.put(in.name(), copy);
+                }
+                if (in.sizes() != null && in.symbol(0) != null) {
+                    symbols.putIfAbsent(in.symbol(0), batch);
+                }
+            }
+        }
+        if (!anyBatched) {
+            refuseFixedBatch(model, inputs, batch);
+        }
+        // the batch symbols travel as dims, so an input holding one further in is sized whatever its order
+        Map<String, long[]> resolved = InputDims.resolve(model, inputs, batch, given, symbols, 0);
+        if (!anyBatched) {
+            for (InputDims.Declared in : inputs) {
+                long[] shape = resolved.get(in.name());
+                if (shape.length > 0 && shape[0] != batch) {
+                    String symbol = in.sizes() != null ? in.symbol(0) : null;
+                    throw EdgeperfException.userError("model " + model + ": input '" + in.name()
+                            + "' has its leading dimension" + (symbol != null ? " '" + symbol + "'" : "") + " set to "
+                            + shape[0] + (symbol == null ? "" : dims.containsKey(symbol) ? " by dim " + symbol
+                            : " by the given shapes")
+                            + ", so batch " + batch + " cannot be measured; leave the batch dimension to the"
+                            + " batch sizes");
+                }
+            }
+        }
+        return resolved;
+    }
+
+    /** A model nothing batches: a batch other than its fixed leading dimension is refused. */
+    private static void refuseFixedBatch(String model, List<InputDims.Declared> inputs, long batch) {
+        boolean anyLeading = false;
+        for (InputDims.Declared in : inputs) {
+            if (in.sizes() != null && in.sizes().length > 0 && in.sizes()[0] > 0) {
                 anyLeading = true;
-                isBatched = false;
                 if (in.sizes()[0] != batch) {
                     throw EdgeperfException.userError("model " + model + ": input '" + in.name()
                             + "' has a fixed batch dimension of " + in.sizes()[0] + " (" + in.describe()
                             + "), so batch " + batch + " cannot be measured; measure batch " + in.sizes()[0]
                             + ", or export the model with a symbolic leading dimension");
                 }
-            } else {
-                isBatched = true;
-                if (in.symbol(0) != null) {
-                    batchSymbols.putIfAbsent(in.symbol(0), in.name());
-                }
-            }
-            if (isBatched) {
+            } else if (in.sizes() != null && in.sizes().length > 0) {
                 anyLeading = true;
-                batched.put(in.name(), in);
-                if (g != null) {
-                    long[] copy = g.clone();
-                    copy[0] = batch;
-                    given.put(in.name(), copy);
-                }
             }
         }
         if (!anyLeading && batch != 1) {
             throw EdgeperfException.userError("model " + model + " has no input with a batch dimension, so batch "
                     + batch + " cannot be measured; measure batch 1");
         }
-        for (String symbol : dims.keySet()) {
-            if (batchSymbols.containsKey(symbol)) {
-                String input = batchSymbols.get(symbol);
-                throw EdgeperfException.userError("model " + model + ": dim '" + symbol + "' is the batch dimension of"
-                        + " input '" + input + "' " + batched.get(input).describe()
-                        + "; the batch sizes set it, not a dim");
-            }
-        }
-        Map<String, long[]> resolved = InputDims.resolve("model " + model, inputs, batch, given, dims, 0);
-        for (InputDims.Declared in : batched.values()) {
-            long lead = resolved.get(in.name())[0];
-            if (lead != batch) {
-                throw EdgeperfException.userError("model " + model + ": input '" + in.name() + "' " + in.describe()
-                        + " has batch dimension '" + in.symbol(0) + "', which the given shapes set to " + lead
-                        + "; it must follow the batch size (" + batch + ")");
-            }
-        }
-        return resolved;
     }
 
     /** Resolved shapes as results show them: {@code x=8x3x320x320 y=8x10} (a scalar input is {@code name=scalar}). */
