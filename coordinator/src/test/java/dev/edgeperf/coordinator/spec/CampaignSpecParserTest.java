@@ -205,7 +205,7 @@ class CampaignSpecParserTest {
         assertSpecError(head + "    dims: {sequence: 0}\n", "spec.yaml:4: models.dims.sequence must be an integer"
                 + " >= 1, got '0'");
         assertSpecError(head + "    inputs: {x: 1x3x320}\n", "spec.yaml:3: models: input 'x' of det.onnx has rank 4"
-                + " ([batch, 3, ?, ?]), but shape [1, 3, 320] was given");
+                + " ([batch, 3, ?, ?]), but shape 1x3x320 was given");
         assertSpecError(head + "    dims: {sequence: 16}\n", "spec.yaml:3: models: input 'x' of det.onnx has no"
                 + " value for dimension 2 (unnamed, dim_param '?') of [batch, 3, ?, ?]; pass --input x=1x3x<d2>x<d3>");
         assertSpecError("batch_sizes: [1]\nmodels:\n  - inputs: {x: 1x3x320x320}\n", "spec.yaml:3: models: a model"
