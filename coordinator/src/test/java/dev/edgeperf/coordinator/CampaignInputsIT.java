@@ -44,6 +44,18 @@ class CampaignInputsIT {
                 tmp.resolve("cli"), Duration.ofMinutes(4));
     }
 
+    private static void awaitLog(Path log, String text) throws Exception {
+        long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
+        while (!(Files.exists(log) && Files.readString(log).contains(text))) {
+            if (System.nanoTime() > deadline) {
+                Path agentLog = log.resolveSibling("agent.log");
+                throw new AssertionError("timed out waiting for '" + text + "' in " + log + "; agent log: "
+                        + (Files.exists(agentLog) ? Files.readString(agentLog) : "none"));
+            }
+            Thread.sleep(250);
+        }
+    }
+
     private static String[] with(String[] head, String... tail) {
         String[] all = Arrays.copyOf(head, head.length + tail.length);
         System.arraycopy(tail, 0, all, head.length, tail.length);
@@ -58,6 +70,7 @@ class CampaignInputsIT {
         processes.start(Processes.javaJar(Processes.agentJar(), "run", "--coordinator", grpc, "--name", "shapes-agent",
                 "--token-file", dataDir.resolve("join-token").toString(), "--work-dir", tmp.resolve("agent").toString()),
                 tmp.resolve("agent.log"));
+        awaitLog(tmp.resolve("coordinator.log"), "agent 'shapes-agent' connected");
         Path det = OpenModels.write(tmp, "det.onnx", input("x", "batch", 3, "?", "?"),
                 input("ids", "batch", "sequence"));
 
