@@ -319,6 +319,7 @@
     { key: 'modelName', label: 'model' },
     { key: 'variantRecipe', label: 'variant' },
     { key: 'batchSize', label: 'batch', num: true },
+    { key: 'inputShapes', label: 'inputs', col: 'inputs', text: (r) => r.inputShapes || '–' },
     { key: 'threads', label: 'threads', num: true, cell: (r) => threadsCell(r) },
     { key: 'flops', label: 'FLOPs', num: true, text: (r) => flops(r.flops) },
     { key: 'predictedMs', label: 'predicted ms', num: true, text: (r) => ms(r.predictedMs), title: (r) => `${fixed(r.peakGflops, 1)} GFLOP/s peak` },

@@ -7,6 +7,7 @@ import ai.onnxruntime.OrtException;
 import ai.onnxruntime.TensorInfo;
 import dev.edgeperf.core.EdgeperfException;
 import dev.edgeperf.core.onnx.InputDims;
+import dev.edgeperf.core.onnx.ModelInputs;
 import java.nio.Buffer;
 import java.nio.DoubleBuffer;
 import java.nio.FloatBuffer;
@@ -104,7 +105,9 @@ final class InputTensors implements AutoCloseable {
     }
 
     /**
-     * The concrete shape of every input for {@code batch}; a fixed first dimension must equal the batch.
+     * The concrete shape of every input for {@code batch}, by {@link ModelInputs#resolve} (the rule campaigns
+     * use, so a job's resolved shapes are fed as they are); in a model with no open batch dimension, a fixed
+     * first dimension must equal the batch.
      *
      * @throws EdgeperfException USER_ERROR for a fixed batch other than {@code batch}, a non-tensor
      *         input, or a dimension nothing sizes (naming input, index and symbol)
@@ -112,14 +115,17 @@ final class InputTensors implements AutoCloseable {
     static Map<String, long[]> shapes(Map<String, NodeInfo> inputs, int batch, Map<String, long[]> given,
             Map<String, Long> dims, String modelFile) {
         List<InputDims.Declared> declared = new ArrayList<>();
-        Map<String, long[]> batched = new LinkedHashMap<>();
+        // beside an input with an open batch, a fixed leading dimension (a [1] scale) is no batch to check
+        boolean anyOpenBatch = inputs.values().stream().anyMatch(n -> n.getInfo() instanceof TensorInfo t
+                && t.getShape().length > 0 && t.getShape()[0] < 0);
         for (Map.Entry<String, NodeInfo> e : inputs.entrySet()) {
             if (!(e.getValue().getInfo() instanceof TensorInfo info)) {
                 throw EdgeperfException.userError("model " + modelFile + " input '" + e.getKey()
                         + "' is not a tensor (" + e.getValue().getInfo() + "); edgeperf feeds tensors only");
             }
             long[] shape = info.getShape();
-            if (shape.length == 0 || (shape[0] >= 0 && shape[0] != batch)) {
+            // a scalar input (a sample rate) has no batch dimension to check, nor has a fixed one beside an open batch
+            if (!anyOpenBatch && shape.length > 0 && shape[0] >= 0 && shape[0] != batch) {
                 throw EdgeperfException.userError("model " + modelFile + " input '" + e.getKey() + "' has fixed shape "
                         + Arrays.toString(shape) + " and cannot take batch size " + batch
                         + " (export it with a dynamic first dimension)");
@@ -132,16 +138,9 @@ final class InputTensors implements AutoCloseable {
                 symbols[i] = names != null && i < names.length && names[i] != null ? names[i] : "";
             }
             declared.add(new InputDims.Declared(e.getKey(), sizes, symbols));
-            long[] g = given.get(e.getKey());
-            if (g != null) {
-                g = g.clone();
-                if (g.length > 0 && shape[0] < 0) {
-                    g[0] = batch;
-                }
-                batched.put(e.getKey(), g);
-            }
         }
-        return InputDims.resolve(modelFile, declared, batch, batched, dims, 0);
+        // the coordinator's rule, so that a job's resolved shapes come out as they went in
+        return new ModelInputs(given, dims).resolve(modelFile, declared, batch);
     }
 
     private static Buffer buffer(String name, TensorInfo info, long[] shape, SplittableRandom random,

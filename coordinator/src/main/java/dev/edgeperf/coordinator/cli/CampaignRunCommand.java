@@ -1,6 +1,16 @@
 package dev.edgeperf.coordinator.cli;
 
+import dev.edgeperf.coordinator.schedule.CampaignPlanner;
+import dev.edgeperf.coordinator.spec.CampaignSpec;
 import dev.edgeperf.core.EdgeperfException;
+import dev.edgeperf.core.onnx.ModelInputs;
+import dev.edgeperf.core.zoo.ModelZoo;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.InvalidPathException;
+import java.util.ArrayList;
+import java.util.Map;
+import java.util.Optional;
 import dev.edgeperf.proto.CampaignStatus;
 import dev.edgeperf.proto.SubmitCampaignRequest;
 import dev.edgeperf.coordinator.spec.CampaignSpecParser;
@@ -24,6 +34,8 @@ import picocli.CommandLine.Model.CommandSpec;
 @Command(name = "run", mixinStandardHelpOptions = true,
         description = "Measure models on the fleet and compare with the FLOPs prediction.",
         footer = {"%nExamples:", "  edgeperf campaign run --model mnist-cnn --batch 1,8,32 --device arch=aarch64",
+            "  edgeperf campaign run --model det.onnx --input x=1x3x48x192 --batch 1,4",
+            "  edgeperf campaign run --model bert.onnx --dim sequence=128 --batch 1,8",
             "  edgeperf campaign run scripts/campaigns/mnist-sweep.yaml --detach"})
 final class CampaignRunCommand implements Callable<Integer> {
     @Parameters(index = "0", arity = "0..1", paramLabel = "SPEC.yaml",
@@ -33,9 +45,18 @@ final class CampaignRunCommand implements Callable<Integer> {
     @Option(names = "--detach", description = "Submit, print the campaign id and return without waiting.")
     boolean detach;
 
-    @Option(names = "--model", split = ",", paramLabel = "NAME",
-            description = "Zoo model name(s), comma-separated (without a spec file).")
+    @Option(names = "--model", split = ",", paramLabel = "NAME|FILE",
+            description = "Zoo model name(s) or .onnx file(s), comma-separated (without a spec file).")
     List<String> models;
+
+    @Option(names = "--input", paramLabel = "NAME=SHAPE",
+            description = "Full shape of one input of the --model, e.g. x=1x3x48x192; each batch size replaces its"
+                    + " leading dimension (repeatable).")
+    Map<String, String> inputs;
+
+    @Option(names = "--dim", paramLabel = "NAME=SIZE",
+            description = "Size of a named symbolic dimension of the --model, e.g. sequence=128 (repeatable).")
+    Map<String, String> dims;
 
     @Option(names = "--batch", split = ",", paramLabel = "N",
             description = "Batch size(s), comma-separated (without a spec file).")
@@ -82,9 +103,10 @@ final class CampaignRunCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws InterruptedException {
-        if (specFile != null && (models != null || batches != null)) {
+        if (specFile != null && (models != null || batches != null || inputs != null || dims != null)) {
             throw EdgeperfException.userError("give either a campaign spec file (" + specFile
-                    + ") or --model and --batch, not both");
+                    + ") or --model and --batch" + (inputs != null || dims != null ? " (with --input/--dim)" : "")
+                    + ", not both; a spec gives a model's sizes in inputs: and dims:");
         }
         SubmitCampaignRequest request = specFile == null ? request() : null;
         try (CoordinatorClient client = connection.connect()) {
@@ -129,15 +151,59 @@ final class CampaignRunCommand implements Callable<Integer> {
                         + thread + "'");
             }
         }
-        SubmitCampaignRequest.Builder request = SubmitCampaignRequest.newBuilder().addAllModels(models)
-                .addAllBatchSizes(batches).addAllIntraOpThreads(threads).addAllVariants(variants)
-                .addAllModes(modes).setSettings(measurement.settings().toProto());
-        if (devices != null) {
-            request.addAllSelectors(devices);
+        ModelInputs sizes = ModelInputs.parse(inputs == null ? Map.of() : inputs, dims == null ? Map.of() : dims);
+        if (!sizes.isEmpty() && models.size() != 1) {
+            throw EdgeperfException.userError("--input and --dim apply to one --model, but " + models.size()
+                    + " are given (" + String.join(", ", models) + "); give each model's sizes in a campaign spec");
         }
-        if (name != null) {
-            request.setName(name);
+        List<CampaignSpec.ModelRef> refs = new ArrayList<>();
+        long total = 0;
+        for (String model : models) {
+            CampaignSpec.ModelRef ref = model(model.strip(), sizes);
+            if (ref.file() != null) {
+                total += size(ref.file(), total);
+            }
+            refs.add(ref);
         }
-        return request.build();
+        // the spec's request builder: the same wire form for flags and spec files
+        CampaignSpec flags = new CampaignSpec(Optional.ofNullable(name), refs, variants, batches, threads,
+                List.of(), devices == null ? List.of() : devices, measurement.settings().toProto(), "");
+        return flags.toRequest().toBuilder().addAllModes(modes).build();
+    }
+
+    /** A zoo name, or an .onnx file (or any existing file) uploaded with the campaign. */
+    private static CampaignSpec.ModelRef model(String model, ModelInputs sizes) {
+        Path file;
+        try {
+            file = Path.of(model);
+        } catch (InvalidPathException e) {
+            file = null;
+        }
+        if (model.endsWith(".onnx") || (file != null && Files.isRegularFile(file))) {
+            if (file == null || !Files.isRegularFile(file)) {
+                throw EdgeperfException.userError("--model " + model + ": the model file does not exist");
+            }
+            return new CampaignSpec.ModelRef(null, file.toAbsolutePath().normalize(), sizes);
+        }
+        if (!ModelZoo.names().contains(model)) {
+            throw EdgeperfException.userError("--model: unknown model '" + model + "' (expected a zoo model, one of "
+                    + String.join(", ", ModelZoo.names()) + ", or an .onnx file)");
+        }
+        return new CampaignSpec.ModelRef(model, null, sizes);
+    }
+
+    /** The file's size, refused before sending when the coordinator could not take it. */
+    private static long size(Path file, long before) {
+        long size;
+        try {
+            size = Files.size(file);
+        } catch (IOException e) {
+            throw EdgeperfException.userError("--model " + file + ": cannot read the model file: " + e.getMessage());
+        }
+        if (before + size > CampaignPlanner.MAX_UPLOAD_BYTES) {
+            throw EdgeperfException.userError("--model " + file + ": model files add up to " + (before + size)
+                    + " bytes; at most " + CampaignPlanner.MAX_UPLOAD_BYTES + " bytes can be sent with a campaign");
+        }
+        return size;
     }
 }

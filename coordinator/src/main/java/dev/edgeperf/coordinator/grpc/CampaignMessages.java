@@ -7,12 +7,15 @@ import dev.edgeperf.coordinator.store.CampaignSummary;
 import dev.edgeperf.core.measure.MeasurementSettings;
 import dev.edgeperf.coordinator.store.Preparation;
 import dev.edgeperf.core.EdgeperfException;
+import dev.edgeperf.core.onnx.ModelInputs;
 import dev.edgeperf.proto.AgentInfo;
 import dev.edgeperf.proto.CampaignStatus;
 import dev.edgeperf.proto.Hardware;
 import dev.edgeperf.proto.ListAgentsResponse;
 import dev.edgeperf.proto.ListCampaignsResponse;
 import dev.edgeperf.proto.ModelFile;
+import dev.edgeperf.proto.ModelInputSizes;
+import dev.edgeperf.proto.Shape;
 import dev.edgeperf.proto.SubmitCampaignRequest;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -29,9 +32,36 @@ public final class CampaignMessages {
         for (ModelFile f : r.getModelFilesList()) {
             uploads.put(f.getName(), f.getOnnx().toByteArray());
         }
+        Map<String, ModelInputs> inputs = new LinkedHashMap<>();
+        r.getModelInputsMap().forEach((model, sizes) -> {
+            Map<String, long[]> shapes = new LinkedHashMap<>();
+            sizes.getShapesMap().forEach((input, shape) -> shapes.put(input,
+                    shape.getDimsList().stream().mapToLong(Long::longValue).toArray()));
+            try {
+                inputs.put(model, new ModelInputs(shapes, sizes.getDimsMap()));
+            } catch (EdgeperfException e) {
+                throw EdgeperfException.userError("model " + model + ": " + e.getMessage());
+            }
+        });
         return new CampaignRequest(r.getName(), r.getModelsList(), uploads, r.getVariantsList(),
                 r.getBatchSizesList(), r.getIntraOpThreadsList(), r.getModesList(), r.getSelectorsList(),
-                MeasurementSettings.fromProto(r.hasSettings() ? r.getSettings() : null), r.getSpecSource());
+                MeasurementSettings.fromProto(r.hasSettings() ? r.getSettings() : null), r.getSpecSource(), inputs);
+    }
+
+    /** The wire form of a shape. */
+    public static Shape shape(long[] dims) {
+        Shape.Builder shape = Shape.newBuilder();
+        for (long d : dims) {
+            shape.addDims(d);
+        }
+        return shape.build();
+    }
+
+    /** The wire form of the input sizes given for one model. */
+    public static ModelInputSizes sizes(ModelInputs inputs) {
+        ModelInputSizes.Builder sizes = ModelInputSizes.newBuilder().putAllDims(inputs.dims());
+        inputs.shapes().forEach((name, dims) -> sizes.putShapes(name, shape(dims)));
+        return sizes.build();
     }
 
     public static ListCampaignsResponse list(List<CampaignProgress> campaigns) {

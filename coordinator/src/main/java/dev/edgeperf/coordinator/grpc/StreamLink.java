@@ -56,12 +56,13 @@ final class StreamLink implements AgentLink {
     }
 
     static JobAssignment assignment(LeasedJob job) {
-        return JobAssignment.newBuilder().setJobId(job.jobId()).setAttempt(job.attempt())
+        JobAssignment.Builder assignment = JobAssignment.newBuilder().setJobId(job.jobId()).setAttempt(job.attempt())
                 .setModelName(job.modelName()).setModelDigest(job.modelDigest())
                 .setModelSizeBytes(job.modelSizeBytes()).setVariantRecipe(job.variantRecipe())
                 .setBatchSize(job.batchSize()).setIntraOpThreads(job.threads())
-                .setSettings(job.measurement().toProto())
-                .build();
+                .setSettings(job.measurement().toProto());
+        job.inputShapes().forEach((name, shape) -> assignment.putInputShapes(name, CampaignMessages.shape(shape)));
+        return assignment.build();
     }
 
     private synchronized void send(CoordinatorMessage message) {

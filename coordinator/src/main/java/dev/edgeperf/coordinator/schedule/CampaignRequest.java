@@ -1,6 +1,7 @@
 package dev.edgeperf.coordinator.schedule;
 
 import dev.edgeperf.core.measure.MeasurementSettings;
+import dev.edgeperf.core.onnx.ModelInputs;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -15,10 +16,20 @@ import java.util.Objects;
  * @param models     zoo names or the names of {@code uploads}
  * @param uploads    model name -> ONNX bytes of user models sent with the campaign
  * @param specSource the spec file's text, kept for provenance ("" when submitted from flags)
+ * @param inputs     model name -> the input sizes given for it ({@code --input}/{@code --dim}, spec
+ *                   {@code inputs:}/{@code dims:}); a model not named has none given
  */
 public record CampaignRequest(String name, List<String> models, Map<String, byte[]> uploads, List<String> variants,
                               List<Integer> batches, List<Integer> threads, List<String> modes,
-                              List<String> selectors, MeasurementSettings measurement, String specSource) {
+                              List<String> selectors, MeasurementSettings measurement, String specSource,
+                              Map<String, ModelInputs> inputs) {
+    /** A request that gives no input sizes. */
+    public CampaignRequest(String name, List<String> models, Map<String, byte[]> uploads, List<String> variants,
+                           List<Integer> batches, List<Integer> threads, List<String> modes,
+                           List<String> selectors, MeasurementSettings measurement, String specSource) {
+        this(name, models, uploads, variants, batches, threads, modes, selectors, measurement, specSource, Map.of());
+    }
+
     public CampaignRequest {
         Objects.requireNonNull(name, "name is null");
         models = List.copyOf(models);
@@ -30,5 +41,12 @@ public record CampaignRequest(String name, List<String> models, Map<String, byte
         selectors = List.copyOf(selectors);
         Objects.requireNonNull(measurement, "measurement is null");
         Objects.requireNonNull(specSource, "specSource is null");
+        inputs = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(
+                Objects.requireNonNull(inputs, "inputs is null")));
+    }
+
+    /** The input sizes given for {@code model}, or none. */
+    public ModelInputs inputsOf(String model) {
+        return inputs.getOrDefault(model, ModelInputs.none());
     }
 }

@@ -78,7 +78,7 @@ public final class Campaigns {
                 plan.builds().size());
         LOG.info("campaign {} '{}' submitted: {} variant(s) to prepare, then {} job(s)", id, plan.name(),
                 plan.builds().size(), plan.jobCount());
-        preparation.start(id, plan.builds(), plan.batches(), request.uploads(), new Progress(id, plan));
+        preparation.start(id, plan.builds(), plan.batches(), request.uploads(), plan.inputs(), new Progress(id, plan));
         return status(id);
     }
 
@@ -198,6 +198,15 @@ public final class Campaigns {
         spec.put("intraOpThreads", plan.threads());
         spec.put("modes", r.modes());
         spec.put("selectors", r.selectors());
+        Map<String, String> inputs = new LinkedHashMap<>();
+        plan.inputs().forEach((model, given) -> {
+            if (!given.isEmpty()) {
+                inputs.put(model, given.describe());
+            }
+        });
+        if (!inputs.isEmpty()) {
+            spec.put("inputs", inputs);
+        }
         MeasurementSettings m = r.measurement();
         Map<String, Object> settings = new LinkedHashMap<>();
         settings.put("warmupIterations", m.warmupIterations());

@@ -1,18 +1,34 @@
 package dev.edgeperf.coordinator.schedule;
 
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
 
 /**
  * A variant built and stored.
  *
- * @param digest       SHA-256 of its ONNX file in the artifact store
- * @param sizeBytes    size of that file
- * @param flopsByBatch batch size -> FLOPs of one inference call at that batch
+ * @param digest             SHA-256 of its ONNX file in the artifact store
+ * @param sizeBytes          size of that file
+ * @param flopsByBatch       batch size -> FLOPs of one inference call at that batch
+ * @param inputShapesByBatch batch size -> the concrete shape of every model input at that batch
+ *                           (empty for a batch whose shapes were not resolved: the agent then sizes by batch)
  */
-public record PreparedVariant(String digest, long sizeBytes, Map<Integer, Long> flopsByBatch) {
+public record PreparedVariant(String digest, long sizeBytes, Map<Integer, Long> flopsByBatch,
+                              Map<Integer, Map<String, long[]>> inputShapesByBatch) {
     public PreparedVariant {
         Objects.requireNonNull(digest, "digest is null");
         flopsByBatch = Map.copyOf(flopsByBatch);
+        Map<Integer, Map<String, long[]>> shapes = new LinkedHashMap<>();
+        Objects.requireNonNull(inputShapesByBatch, "inputShapesByBatch is null").forEach((batch, byInput) -> {
+            Map<String, long[]> copy = new LinkedHashMap<>();
+            byInput.forEach((name, shape) -> copy.put(name, shape.clone()));
+            shapes.put(batch, java.util.Collections.unmodifiableMap(copy));
+        });
+        inputShapesByBatch = java.util.Collections.unmodifiableMap(shapes);
+    }
+
+    /** A variant without resolved input shapes. */
+    public PreparedVariant(String digest, long sizeBytes, Map<Integer, Long> flopsByBatch) {
+        this(digest, sizeBytes, flopsByBatch, Map.of());
     }
 }

@@ -7,6 +7,8 @@ import dev.edgeperf.core.ErrorCategory;
 import dev.edgeperf.core.cost.CountingConvention;
 import dev.edgeperf.core.cost.ModelProfiler;
 import dev.edgeperf.core.cost.ProfileOptions;
+import dev.edgeperf.core.onnx.ModelInputs;
+import dev.edgeperf.core.onnx.OnnxModels;
 import dev.edgeperf.core.zoo.ModelZoo;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -50,8 +52,11 @@ public final class VariantPreparation implements AutoCloseable {
     /** Turns a baseline into one variant's ONNX bytes (injectable for tests). */
     @FunctionalInterface
     public interface VariantBuilder {
-        /** @throws EdgeperfException USER_ERROR when the recipe cannot be applied to this model */
-        byte[] build(byte[] baseline, String modelName, String recipe);
+        /**
+         * @param inputs the input sizes given for the model (calibration inputs take them)
+         * @throws EdgeperfException USER_ERROR when the recipe cannot be applied to this model
+         */
+        byte[] build(byte[] baseline, String modelName, String recipe, ModelInputs inputs);
     }
 
     private final ArtifactStore artifacts;
@@ -77,25 +82,34 @@ public final class VariantPreparation implements AutoCloseable {
         });
     }
 
+    /** As {@link #start(String, List, List, Map, Map, Progress)} with no input sizes given. */
+    public Future<?> start(String campaignId, List<VariantBuild> builds, List<Integer> batches,
+                           Map<String, byte[]> uploads, Progress progress) {
+        return start(campaignId, builds, batches, uploads, Map.of(), progress);
+    }
+
     /**
-     * Queues the preparation of {@code builds}, each profiled at every batch of {@code batches}.
+     * Queues the preparation of {@code builds}, each profiled at every batch of {@code batches} with
+     * the concrete input shapes of that batch, which the prepared variant carries for its jobs.
      *
      * @param uploads model name -> ONNX bytes of the user models sent with the campaign (others are zoo names)
+     * @param inputs  model name -> the input sizes given for it (none for a model not named)
      * @return done when the preparation has reported its end
      */
     public Future<?> start(String campaignId, List<VariantBuild> builds, List<Integer> batches,
-                           Map<String, byte[]> uploads, Progress progress) {
+                           Map<String, byte[]> uploads, Map<String, ModelInputs> inputs, Progress progress) {
         List<VariantBuild> todo = List.copyOf(builds);
         List<Integer> sizes = List.copyOf(batches);
         Map<String, byte[]> models = Map.copyOf(uploads);
+        Map<String, ModelInputs> given = Map.copyOf(inputs);
         Objects.requireNonNull(progress, "progress is null");
-        return executor.submit(() -> run(campaignId, todo, sizes, models, progress));
+        return executor.submit(() -> run(campaignId, todo, sizes, models, given, progress));
     }
 
     private void run(String campaignId, List<VariantBuild> builds, List<Integer> batches, Map<String, byte[]> uploads,
-                     Progress progress) {
+                     Map<String, ModelInputs> inputs, Progress progress) {
         try {
-            prepare(campaignId, builds, batches, uploads, progress);
+            prepare(campaignId, builds, batches, uploads, inputs, progress);
         } catch (RuntimeException e) {
             // only a failing report gets here (e.g. the store is down); the campaign then stays as it was
             LOG.error("campaign {}: cannot record the end of its preparation", campaignId, e);
@@ -103,9 +117,10 @@ public final class VariantPreparation implements AutoCloseable {
     }
 
     private void prepare(String campaignId, List<VariantBuild> builds, List<Integer> batches,
-                         Map<String, byte[]> uploads, Progress progress) {
+                         Map<String, byte[]> uploads, Map<String, ModelInputs> inputs, Progress progress) {
         Map<VariantBuild, PreparedVariant> prepared = new LinkedHashMap<>();
         Map<String, byte[]> baselines = new HashMap<>();
+        Map<String, Map<Integer, Map<String, long[]>>> shapes = new HashMap<>();
         try {
             for (VariantBuild build : builds) {
                 if (!progress.step(prepared.size(), builds.size(), "building " + build)) {
@@ -114,13 +129,18 @@ public final class VariantPreparation implements AutoCloseable {
                 }
                 byte[] baseline = baselines.computeIfAbsent(build.model(),
                         m -> uploads.containsKey(m) ? uploads.get(m) : modelSource.apply(m));
-                byte[] bytes = buildOne(baseline, build);
+                ModelInputs given = inputs.getOrDefault(build.model(), ModelInputs.none());
+                // the baseline's inputs, which every recipe keeps: resolved as at submit, so jobs carry those shapes
+                Map<Integer, Map<String, long[]>> byBatch = shapes.computeIfAbsent(build.model(), m ->
+                        CampaignPlanner.inputShapes(m, ModelInputs.declared(OnnxModels.parseShared(baseline, m)), given,
+                                batches));
+                byte[] bytes = buildOne(baseline, build, given);
                 String digest = artifacts.put(bytes);
                 Map<Integer, Long> flops = new HashMap<>();
                 for (int batch : batches) {
-                    flops.computeIfAbsent(batch, b -> flops(bytes, baseline, build, b));
+                    flops.computeIfAbsent(batch, b -> flops(bytes, baseline, build, b, byBatch.get(b)));
                 }
-                prepared.put(build, new PreparedVariant(digest, bytes.length, flops));
+                prepared.put(build, new PreparedVariant(digest, bytes.length, flops, byBatch));
                 LOG.info("campaign {}: variant {} prepared ({} bytes, {})", campaignId, build, bytes.length, digest);
             }
             progress.prepared(prepared);
@@ -136,9 +156,9 @@ public final class VariantPreparation implements AutoCloseable {
         }
     }
 
-    private byte[] buildOne(byte[] baseline, VariantBuild build) {
+    private byte[] buildOne(byte[] baseline, VariantBuild build, ModelInputs inputs) {
         try {
-            return builder.build(baseline, build.model(), build.recipe());
+            return builder.build(baseline, build.model(), build.recipe(), inputs);
         } catch (EdgeperfException e) {
             throw e;
         } catch (RuntimeException e) {
@@ -147,8 +167,9 @@ public final class VariantPreparation implements AutoCloseable {
         }
     }
 
-    private static long flops(byte[] variantBytes, byte[] baseline, VariantBuild build, int batch) {
-        ProfileOptions options = new ProfileOptions(batch, Map.of(), CountingConvention.SEED);
+    private static long flops(byte[] variantBytes, byte[] baseline, VariantBuild build, int batch,
+                              Map<String, long[]> shapes) {
+        ProfileOptions options = new ProfileOptions(batch, shapes, CountingConvention.SEED);
         try {
             return ModelProfiler.profile(variantBytes, build.toString(), options).totalFlops();
         } catch (RuntimeException e) {

@@ -1,6 +1,8 @@
 package dev.edgeperf.coordinator.spec;
 
+import dev.edgeperf.coordinator.grpc.CampaignMessages;
 import dev.edgeperf.core.EdgeperfException;
+import dev.edgeperf.core.onnx.ModelInputs;
 import dev.edgeperf.proto.MeasurementSettings;
 import dev.edgeperf.proto.ModelFile;
 import dev.edgeperf.proto.SubmitCampaignRequest;
@@ -22,12 +24,22 @@ import java.util.Optional;
 public record CampaignSpec(Optional<String> name, List<ModelRef> models, List<String> variants,
                            List<Integer> batchSizes, List<Integer> threads, List<Mode> modes, List<String> selectors,
                            MeasurementSettings settings, String source) {
-    /** A zoo model or a file. */
-    public record ModelRef(String zooName, Path file) {
+    /**
+     * A zoo model or a file, with the input sizes given for it.
+     *
+     * @param inputs full input shapes and named dims ({@link ModelInputs#none()} when none are given)
+     */
+    public record ModelRef(String zooName, Path file, ModelInputs inputs) {
         public ModelRef {
             if ((zooName == null) == (file == null)) {
                 throw new IllegalArgumentException("exactly one of zooName and file must be set");
             }
+            Objects.requireNonNull(inputs, "inputs is null");
+        }
+
+        /** A model with no input sizes given. */
+        public ModelRef(String zooName, Path file) {
+            this(zooName, file, ModelInputs.none());
         }
 
         /** The name jobs carry: the zoo name, or the file name. */
@@ -61,6 +73,9 @@ public record CampaignSpec(Optional<String> name, List<ModelRef> models, List<St
         name.ifPresent(request::setName);
         for (ModelRef model : models) {
             request.addModels(model.displayName());
+            if (!model.inputs().isEmpty()) {
+                request.putModelInputs(model.displayName(), CampaignMessages.sizes(model.inputs()));
+            }
             if (model.file() != null) {
                 try {
                     request.addModelFiles(ModelFile.newBuilder().setName(model.displayName())

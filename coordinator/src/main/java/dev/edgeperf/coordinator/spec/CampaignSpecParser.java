@@ -6,6 +6,9 @@ import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import dev.edgeperf.coordinator.fleet.Selector;
 import dev.edgeperf.coordinator.schedule.CampaignPlanner;
 import dev.edgeperf.core.EdgeperfException;
+import dev.edgeperf.core.onnx.InputDims;
+import dev.edgeperf.core.onnx.ModelInputs;
+import dev.edgeperf.core.onnx.OnnxModels;
 import dev.edgeperf.core.variants.VariantRecipe;
 import dev.edgeperf.core.zoo.ModelZoo;
 import dev.edgeperf.proto.MeasurementSettings;
@@ -28,7 +31,8 @@ import java.util.Set;
  *
  * <pre>
  * name: mnist sweep                 # optional
- * models: [mnist-cnn, ./my.onnx]    # zoo names or .onnx files (relative to the spec)
+ * models: [mnist-cnn, ./my.onnx]    # zoo names or .onnx files (relative to the spec), or per model:
+ *   - {file: det.onnx, inputs: {x: 1x3x320x320}, dims: {sequence: 128}}   # the batch replaces x's leading dim
  * variants: [baseline, "pruned:structured:0.5"]   # default [baseline]
  * batch_sizes: [1, 8, 32]
  * threads: [0]                      # intra-op threads, 0 = engine default (default [0])
@@ -42,6 +46,7 @@ import java.util.Set;
 public final class CampaignSpecParser {
     static final List<String> FIELDS = List.of("name", "models", "variants", "batch_sizes", "threads", "modes",
             "devices", "measurement");
+    static final List<String> MODEL_FIELDS = List.of("file", "inputs", "dims");
     static final List<String> MEASUREMENT_FIELDS = List.of("warmup_iterations", "min_iterations", "min_duration_ms",
             "max_duration_ms", "target_ci_half_width", "warmup_until_stable", "in_process");
 
@@ -95,15 +100,17 @@ public final class CampaignSpecParser {
         Optional<String> name = Optional.ofNullable(fields.get("name")).map(n -> scalar(n, "name"));
         Node modelsNode = required(fields, "models", root);
         List<CampaignSpec.ModelRef> models = new ArrayList<>();
+        Map<CampaignSpec.ModelRef, Node> modelNodes = new LinkedHashMap<>();
         Set<String> names = new LinkedHashSet<>();
         long uploadBytes = 0;
         for (Node n : list(modelsNode, "models")) {
-            CampaignSpec.ModelRef ref = model(n);
+            CampaignSpec.ModelRef ref = n.value() instanceof Map<?, ?> ? modelWithInputs(n) : model(n);
             uploadBytes += uploadSize(ref, n, uploadBytes);
             if (!names.add(ref.displayName())) {
                 throw error(n.line(), "models: '" + ref.displayName() + "' is listed twice");
             }
             models.add(ref);
+            modelNodes.put(ref, n);
         }
         List<String> variants = new ArrayList<>();
         for (Node n : optionalList(fields, "variants", "baseline")) {
@@ -118,6 +125,7 @@ public final class CampaignSpecParser {
         for (Node n : list(required(fields, "batch_sizes", root), "batch_sizes")) {
             batches.add(integer(n, "batch_sizes", 1));
         }
+        modelNodes.forEach((ref, n) -> checkInputs(ref, n, batches));
         List<Integer> threads = new ArrayList<>();
         for (Node n : optionalList(fields, "threads", 0L)) {
             threads.add(integer(n, "threads", 0));
@@ -159,6 +167,113 @@ public final class CampaignSpecParser {
                     + String.join(", ", ModelZoo.names()) + ", or an .onnx file)");
         }
         return new CampaignSpec.ModelRef(m, null);
+    }
+
+    /** {@code {file: det.onnx, inputs: {x: 1x3x320x320}, dims: {sequence: 128}}}. */
+    private CampaignSpec.ModelRef modelWithInputs(Node n) {
+        Map<String, Node> entry = map(n);
+        for (Map.Entry<String, Node> e : entry.entrySet()) {
+            if (!MODEL_FIELDS.contains(e.getKey())) {
+                throw error(e.getValue().line(), "models: unknown field '" + e.getKey() + "' (expected one of "
+                        + String.join(", ", MODEL_FIELDS) + ")");
+            }
+        }
+        Node fileNode = entry.get("file");
+        if (fileNode == null) {
+            throw error(n.line(), "models: a model given as a mapping needs 'file' (an .onnx file relative to the"
+                    + " spec); a zoo model is given by its name");
+        }
+        String file = scalar(fileNode, "models.file");
+        if (!file.endsWith(".onnx")) {
+            throw error(fileNode.line(), "models.file: expected an .onnx file, got '" + file + "'");
+        }
+        Map<String, long[]> shapes = new LinkedHashMap<>();
+        if (entry.containsKey("inputs")) {
+            for (Map.Entry<String, Node> e : mapping(entry.get("inputs"), "models.inputs", "input name: shape, e.g."
+                    + " {x: 1x3x320x320}").entrySet()) {
+                shapes.put(e.getKey(), shape(e.getValue(), "models.inputs." + e.getKey()));
+            }
+        }
+        Map<String, Long> dims = new LinkedHashMap<>();
+        if (entry.containsKey("dims")) {
+            for (Map.Entry<String, Node> e : mapping(entry.get("dims"), "models.dims", "symbol: size, e.g."
+                    + " {sequence: 128}").entrySet()) {
+                dims.put(e.getKey(), (long) integer(e.getValue(), "models.dims." + e.getKey(), 1));
+            }
+        }
+        return new CampaignSpec.ModelRef(null, model(fileNode).file(), new ModelInputs(shapes, dims));
+    }
+
+    private Map<String, Node> mapping(Node n, String field, String expected) {
+        if (!(n.value() instanceof Map<?, ?>)) {
+            throw error(n.line(), field + " must be a mapping of " + expected + ", got " + describe(n));
+        }
+        return map(n);
+    }
+
+    private long[] shape(Node n, String field) {
+        String text = n.value() == null || n.value() instanceof Map<?, ?> || n.value() instanceof List<?> ? null
+                : String.valueOf(n.value());
+        try {
+            if (text == null) {
+                throw new NumberFormatException();
+            }
+            String[] parts = text.toLowerCase(java.util.Locale.ROOT).split("x", -1);
+            long[] dims = new long[parts.length];
+            for (int i = 0; i < parts.length; i++) {
+                dims[i] = Long.parseLong(parts[i].strip());
+                if (dims[i] < 1) {
+                    throw new NumberFormatException();
+                }
+            }
+            return dims;
+        } catch (NumberFormatException e) {
+            throw error(n.line(), field + " must be a shape of positive integers joined by x, e.g. 1x3x320x320, got "
+                    + describe(n));
+        }
+    }
+
+    /**
+     * A model file's inputs against the sizes given for it, at every batch size, as the coordinator
+     * will check them at submit; here the errors can name the spec's line. Names the model lacks are
+     * reported at their own line. A model given without sizes is left to the coordinator's check.
+     */
+    private void checkInputs(CampaignSpec.ModelRef ref, Node n, List<Integer> batches) {
+        if (ref.file() == null || ref.inputs().isEmpty()) {
+            return;
+        }
+        List<InputDims.Declared> declared;
+        try {
+            declared = ModelInputs.declared(OnnxModels.map(ref.file()));
+        } catch (EdgeperfException e) {
+            throw error(n.line(), "models: " + e.getMessage());
+        }
+        Map<String, Node> entry = n.value() instanceof Map<?, ?> ? map(n) : Map.of();
+        List<String> inputNames = declared.stream().map(InputDims.Declared::name).toList();
+        if (entry.get("inputs") != null) {
+            for (Map.Entry<String, Node> e : map(entry.get("inputs")).entrySet()) {
+                if (!inputNames.contains(e.getKey())) {
+                    throw error(e.getValue().line(), "models.inputs: model " + ref.displayName() + " has no input '"
+                            + e.getKey() + "'; its inputs are " + declared.stream().map(d -> "'" + d.name() + "' "
+                            + d.describe()).collect(java.util.stream.Collectors.joining(", ")));
+                }
+            }
+        }
+        List<String> symbols = InputDims.symbols(declared);
+        if (entry.get("dims") != null) {
+            for (Map.Entry<String, Node> e : map(entry.get("dims")).entrySet()) {
+                if (!symbols.contains(e.getKey())) {
+                    throw error(e.getValue().line(), "models.dims: model " + ref.displayName() + " has no dimension"
+                            + " named '" + e.getKey() + "'; " + (symbols.isEmpty() ? "it has no named dimensions"
+                            : "its named dimensions are " + String.join(", ", symbols)));
+                }
+            }
+        }
+        try {
+            CampaignPlanner.inputShapes(ref.displayName(), declared, ref.inputs(), batches);
+        } catch (EdgeperfException e) {
+            throw error(n.line(), "models: " + e.getMessage());
+        }
     }
 
     /**

@@ -51,8 +51,8 @@ final class JobQueries {
                 + " target_agent_id, selector, model_name, model_digest, model_size_bytes, variant_recipe,"
                 + " batch_size, threads, warmup_iterations, min_iterations, min_duration_ms, max_duration_ms,"
                 + " target_ci_half_width, warmup_until_stable, concurrency, in_process, flops, peak_gflops,"
-                + " predicted_ms, state, attempt, queued_ms) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?,"
-                + " ?, ?, ?, ?, ?, ?, 0, 0, 'queued', 1, ?)")) {
+                + " predicted_ms, state, attempt, queued_ms, input_shapes) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?,"
+                + " ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, 0, 'queued', 1, ?, ?)")) {
             int seq = 0;
             for (NewJob job : jobs) {
                 MeasurementSettings m = job.measurement();
@@ -77,7 +77,8 @@ final class JobQueries {
                 st.setInt(i++, m.concurrency());
                 st.setBoolean(i++, m.inProcess());
                 st.setLong(i++, job.flops());
-                st.setLong(i, now);
+                st.setLong(i++, now);
+                st.setString(i, InputShapesColumn.write(job.inputShapes()));
                 st.addBatch();
             }
             st.executeBatch();
@@ -108,7 +109,8 @@ final class JobQueries {
                                 rs.getLong("model_size_bytes"), rs.getString("variant_recipe"),
                                 rs.getInt("batch_size"), rs.getInt("threads"),
                                 settings(rs),
-                                rs.getLong("flops"), rs.getLong("queued_ms")));
+                                rs.getLong("flops"), rs.getLong("queued_ms"),
+                                InputShapesColumn.read(rs.getString("input_shapes"))));
                     }
                 }
             }

@@ -1,6 +1,7 @@
 package dev.edgeperf.coordinator.store;
 
 import dev.edgeperf.core.measure.MeasurementSettings;
+import java.util.Map;
 import java.util.Objects;
 
 /**
@@ -10,11 +11,22 @@ import java.util.Objects;
  * @param targetAgentId the one agent that must run it, or null for any agent matching {@code selector}
  * @param selector      device selector text, e.g. "board=rpi5" ("name=x" for agent-bound jobs)
  * @param flops         FLOPs of one inference call at {@code batchSize} (per batch)
+ * @param inputShapes   the concrete shape of every model input at {@code batchSize}; empty = the agent
+ *                      sizes inputs by the batch alone (jobs planned before shapes were resolved)
  */
 public record NewJob(String id, String targetAgentId, String selector, String modelName, String modelDigest,
                      long modelSizeBytes, String variantRecipe, int batchSize, int threads, MeasurementSettings measurement,
-                     long flops) {
+                     long flops, Map<String, long[]> inputShapes) {
+    /** A job without resolved input shapes. */
+    public NewJob(String id, String targetAgentId, String selector, String modelName, String modelDigest,
+                  long modelSizeBytes, String variantRecipe, int batchSize, int threads, MeasurementSettings measurement,
+                  long flops) {
+        this(id, targetAgentId, selector, modelName, modelDigest, modelSizeBytes, variantRecipe, batchSize, threads,
+                measurement, flops, Map.of());
+    }
+
     public NewJob {
+        inputShapes = InputShapesColumn.copy(inputShapes);
         Objects.requireNonNull(id, "id is null");
         Objects.requireNonNull(selector, "selector is null");
         Objects.requireNonNull(modelName, "modelName is null");

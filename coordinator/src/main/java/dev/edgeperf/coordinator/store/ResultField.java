@@ -153,7 +153,11 @@ public enum ResultField {
     RECEIVED_UNIX_MS("receivedUnixMs", Type.LONG, "r.received_ms", "when the result arrived, coordinator clock",
             "received_ms", ResultCommit::receivedMs),
     FINISHED_UNIX_MS("finishedUnixMs", Type.LONG, "j.finished_ms", "when the job ended, coordinator clock"),
-    FAILURE_REASON("failureReason", Type.TEXT, "j.failure_reason", "why the job failed or was cancelled");
+    FAILURE_REASON("failureReason", Type.TEXT, "j.failure_reason", "why the job failed or was cancelled"),
+    // input shapes in campaigns (issue 10 item 2)
+    INPUT_SHAPES("inputShapes", Type.TEXT, "r.input_shapes",
+            "the shape of every model input the agent fed, e.g. x=8x3x320x320 y=8x10", "input_shapes",
+            c -> c.inputShapes().isEmpty() ? null : cut(c.inputShapes(), 4000));
 
     /** How a value is read from SQL and written to the wire. */
     public enum Type { TEXT, INT, LONG, DOUBLE, BOOL }

@@ -87,6 +87,7 @@ class DashboardBrowserIT {
         h.put("model", "modelName");
         h.put("variant", "variantRecipe");
         h.put("batch", "batchSize");
+        h.put("inputs", "inputShapes");
         h.put("threads", "threads");
         h.put("FLOPs", "flops");
         h.put("predicted ms", "predictedMs");
@@ -233,8 +234,10 @@ class DashboardBrowserIT {
             WebElement tr = driver.findElement(By.cssSelector("#results-table tr[data-job='" + job + "']"));
             List<WebElement> tds = tr.findElements(By.tagName("td"));
             assertThat(tds).hasSize(HEADER.size());
-            assertThat(tds.get(4).getText()).as("threads the session used").isEqualTo(r.text(ResultField.THREADS));
-            double p50 = Double.parseDouble(tds.get(8).getText());
+            assertThat(tds.get(5).getText()).as("threads the session used").isEqualTo(r.text(ResultField.THREADS));
+            assertThat(cell(job, "inputs")).as("the shapes fed").isEqualTo(r.text(ResultField.INPUT_SHAPES))
+                    .startsWith("input=" + r.text(ResultField.BATCH_SIZE) + "x");
+            double p50 = Double.parseDouble(tds.get(9).getText());
             assertThat(p50).as("p50 cell of %s", job).isCloseTo(r.real(ResultField.P50_MS).orElseThrow(),
                     org.assertj.core.data.Percentage.withPercentage(0.6));
         }

@@ -141,11 +141,11 @@ class VariantPreparationTest {
 
     @Test
     void aVariantThatCannotBeBuiltFailsTheCampaignWithAOneLineReason() throws Exception {
-        start((baseline, model, recipe) -> {
+        start((baseline, model, recipe, inputs) -> {
             if (recipe.equals("separable")) {
                 throw new IllegalStateException("no conv to split\n\tat somewhere");
             }
-            return ModelBuilder.variant(baseline, model, recipe);
+            return ModelBuilder.variant(baseline, model, recipe, inputs);
         });
         CampaignProgress submitted = campaigns.submit(request(List.of("baseline", "separable"), List.of(1)));
         assertThat(submitted.preparation().total()).isEqualTo(2);

@@ -3,6 +3,7 @@ package dev.edgeperf.coordinator.spec;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.edgeperf.coordinator.testing.OpenModels;
 import dev.edgeperf.core.EdgeperfException;
 import dev.edgeperf.core.zoo.ModelZoo;
 import dev.edgeperf.proto.SubmitCampaignRequest;
@@ -152,5 +153,72 @@ class CampaignSpecParserTest {
                 .hasMessage("spec.yaml:3: measurement.target_ci_half_width must be a number, got '.inf'");
         assertThatThrownBy(() -> parse("models: [\"mnist\\ncnn\"]\nbatch_sizes: [1]\n"))
                 .hasMessageStartingWith("spec.yaml:1: models: unknown model 'mnist\\ncnn'");
+    }
+
+    // ------------------------------------------------------------------ per-model input sizes (issue 10 item 2)
+
+    private void writeDetector() throws Exception {
+        Files.createDirectories(dir.resolve("models"));
+        OpenModels.write(dir.resolve("models"), "det.onnx", OpenModels.input("x", "batch", 3, "?", "?"),
+                OpenModels.input("tokens", "batch", "sequence"));
+    }
+
+    private void assertSpecError(String yaml, String message) {
+        assertThatThrownBy(() -> parse(yaml)).isInstanceOf(EdgeperfException.class).hasMessage(message);
+    }
+
+    @Test
+    void aModelFileWithInputsAndDimsTravelsWithItsSizes() throws Exception {
+        writeDetector();
+        CampaignSpec spec = parse("""
+                models:
+                  - mnist-cnn
+                  - file: models/det.onnx
+                    inputs: {x: 1x3x320x320}
+                    dims: {sequence: 128}
+                batch_sizes: [1, 4]
+                """);
+
+        assertThat(spec.models().get(1).file()).isEqualTo(dir.resolve("models/det.onnx"));
+        assertThat(spec.models().get(1).inputs().describe()).isEqualTo("x=1x3x320x320 sequence=128");
+        SubmitCampaignRequest r = spec.toRequest();
+        assertThat(r.getModelsList()).containsExactly("mnist-cnn", "det.onnx");
+        assertThat(r.getModelInputsMap()).containsOnlyKeys("det.onnx");
+        assertThat(r.getModelInputsMap().get("det.onnx").getShapesMap().get("x").getDimsList())
+                .containsExactly(1L, 3L, 320L, 320L);
+        assertThat(r.getModelInputsMap().get("det.onnx").getDimsMap()).containsEntry("sequence", 128L);
+    }
+
+    @Test
+    void badInputSizesNameTheSpecLineAndField() throws Exception {
+        writeDetector();
+        String head = "batch_sizes: [1]\nmodels:\n  - file: models/det.onnx\n";
+        assertSpecError(head + "    input: {x: 1x3x320x320}\n", "spec.yaml:4: models: unknown field 'input'"
+                + " (expected one of file, inputs, dims)");
+        assertSpecError(head + "    inputs: {x: 1x3xbig}\n", "spec.yaml:4: models.inputs.x must be a shape of positive"
+                + " integers joined by x, e.g. 1x3x320x320, got '1x3xbig'");
+        assertSpecError(head + "    inputs:\n      x: 1x3x320x320\n      images: 1x3x64x64\n",
+                "spec.yaml:6: models.inputs: model det.onnx has no input 'images'; its inputs are 'x'"
+                        + " [batch, 3, ?, ?], 'tokens' [batch, sequence]");
+        assertSpecError(head + "    inputs: {x: 1x3x320x320}\n    dims: {seq: 128}\n", "spec.yaml:5: models.dims:"
+                + " model det.onnx has no dimension named 'seq'; its named dimensions are batch, sequence");
+        assertSpecError(head + "    dims: {sequence: 0}\n", "spec.yaml:4: models.dims.sequence must be an integer"
+                + " >= 1, got '0'");
+        assertSpecError(head + "    inputs: {x: 1x3x320}\n", "spec.yaml:3: models: input 'x' of det.onnx has rank 4"
+                + " ([batch, 3, ?, ?]), but shape 1x3x320 was given");
+        assertSpecError(head + "    dims: {sequence: 16}\n", "spec.yaml:3: models: input 'x' of det.onnx has no"
+                + " value for dimension 2 (unnamed, dim_param '?') of [batch, 3, ?, ?]; pass --input x=1x3x<d2>x<d3>");
+        assertSpecError("batch_sizes: [1]\nmodels:\n  - inputs: {x: 1x3x320x320}\n", "spec.yaml:3: models: a model"
+                + " given as a mapping needs 'file' (an .onnx file relative to the spec); a zoo model is given by its"
+                + " name");
+    }
+
+    @Test
+    void aFixedBatchFileAskedForAnotherBatchIsRefusedAtItsLine() throws Exception {
+        OpenModels.write(dir, "fixed.onnx", OpenModels.input("x", 1, 3, "?", "?"));
+        assertSpecError("models:\n  - {file: fixed.onnx, inputs: {x: 1x3x48x192}}\nbatch_sizes: [1, 4]\n",
+                "spec.yaml:2: models: model fixed.onnx: input 'x' has a fixed batch dimension of 1 ([1, 3, ?, ?]),"
+                        + " so batch 4 cannot be measured; measure batch 1, or export the model with a symbolic"
+                        + " leading dimension");
     }
 }
