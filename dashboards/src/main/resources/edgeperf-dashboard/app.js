@@ -317,7 +317,10 @@
   const TABLE_COLUMNS = [
     { key: 'agentName', label: 'agent', cell: (r, c) => el('td', {}, [el('span', { className: 'dot', style: `background:${c.get(r.agentName)}` }), r.agentName || '–']) },
     { key: 'modelName', label: 'model' },
-    { key: 'variantRecipe', label: 'variant' },
+    // A no-op variant (its recipe changed nothing) says so in its cell: it is no measurement of the recipe.
+    { key: 'variantRecipe', label: 'variant', cell: (r) => el('td', r.variantNoop
+      ? { className: 'noop', text: `${r.variantRecipe} (no-op)`, title: 'no-op: ' + (r.variantNoopReason || 'the recipe changed nothing') }
+      : { text: r.variantRecipe }) },
     { key: 'batchSize', label: 'batch', num: true },
     { key: 'threads', label: 'threads', num: true, cell: (r) => threadsCell(r) },
     { key: 'flops', label: 'FLOPs', num: true, text: (r) => flops(r.flops) },

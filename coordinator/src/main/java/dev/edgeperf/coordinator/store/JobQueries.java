@@ -51,8 +51,8 @@ final class JobQueries {
                 + " target_agent_id, selector, model_name, model_digest, model_size_bytes, variant_recipe,"
                 + " batch_size, threads, warmup_iterations, min_iterations, min_duration_ms, max_duration_ms,"
                 + " target_ci_half_width, warmup_until_stable, concurrency, in_process, flops, peak_gflops,"
-                + " predicted_ms, state, attempt, queued_ms) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?,"
-                + " ?, ?, ?, ?, ?, ?, 0, 0, 'queued', 1, ?)")) {
+                + " predicted_ms, state, attempt, queued_ms, variant_noop, variant_noop_reason) VALUES (?, ?, ?, ?,"
+                + " ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, 0, 'queued', 1, ?, ?, ?)")) {
             int seq = 0;
             for (NewJob job : jobs) {
                 MeasurementSettings m = job.measurement();
@@ -77,7 +77,10 @@ final class JobQueries {
                 st.setInt(i++, m.concurrency());
                 st.setBoolean(i++, m.inProcess());
                 st.setLong(i++, job.flops());
-                st.setLong(i, now);
+                st.setLong(i++, now);
+                st.setBoolean(i++, job.variantNoopReason() != null);
+                String why = job.variantNoopReason() == null ? "" : job.variantNoopReason();
+                st.setString(i, why.length() <= 500 ? why : why.substring(0, 500));
                 st.addBatch();
             }
             st.executeBatch();

@@ -10,10 +10,19 @@ import java.util.Objects;
  * @param targetAgentId the one agent that must run it, or null for any agent matching {@code selector}
  * @param selector      device selector text, e.g. "board=rpi5" ("name=x" for agent-bound jobs)
  * @param flops         FLOPs of one inference call at {@code batchSize} (per batch)
+ * @param variantNoopReason null, or why the variant is a no-op (its recipe changed nothing)
  */
 public record NewJob(String id, String targetAgentId, String selector, String modelName, String modelDigest,
                      long modelSizeBytes, String variantRecipe, int batchSize, int threads, MeasurementSettings measurement,
-                     long flops) {
+                     long flops, String variantNoopReason) {
+    /** A job of a variant that changed the model (not a no-op). */
+    public NewJob(String id, String targetAgentId, String selector, String modelName, String modelDigest,
+                  long modelSizeBytes, String variantRecipe, int batchSize, int threads, MeasurementSettings measurement,
+                  long flops) {
+        this(id, targetAgentId, selector, modelName, modelDigest, modelSizeBytes, variantRecipe, batchSize, threads,
+                measurement, flops, null);
+    }
+
     public NewJob {
         Objects.requireNonNull(id, "id is null");
         Objects.requireNonNull(selector, "selector is null");

@@ -153,7 +153,12 @@ public enum ResultField {
     RECEIVED_UNIX_MS("receivedUnixMs", Type.LONG, "r.received_ms", "when the result arrived, coordinator clock",
             "received_ms", ResultCommit::receivedMs),
     FINISHED_UNIX_MS("finishedUnixMs", Type.LONG, "j.finished_ms", "when the job ended, coordinator clock"),
-    FAILURE_REASON("failureReason", Type.TEXT, "j.failure_reason", "why the job failed or was cancelled");
+    FAILURE_REASON("failureReason", Type.TEXT, "j.failure_reason", "why the job failed or was cancelled"),
+    // No-op variants (issue 10): a recipe that changed nothing is measured as what it is, the baseline.
+    VARIANT_NOOP("variantNoop", Type.BOOL, "j.variant_noop",
+            "the variant's recipe changed nothing (no node quantized, nothing pruned): it computes what the baseline does"),
+    VARIANT_NOOP_REASON("variantNoopReason", Type.TEXT, "NULLIF(j.variant_noop_reason, '')",
+            "why the variant is a no-op; empty otherwise");
 
     /** How a value is read from SQL and written to the wire. */
     public enum Type { TEXT, INT, LONG, DOUBLE, BOOL }

@@ -1,6 +1,7 @@
 package dev.edgeperf.core.variants;
 
 import ai.onnx.proto.OnnxMl.ModelProto;
+import ai.onnx.proto.OnnxMl.StringStringEntryProto;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -8,6 +9,9 @@ import java.util.function.Function;
 
 /** Applies a {@link VariantRecipe} to a baseline model. */
 public final class VariantTransforms {
+    /** Metadata key of a no-op variant's file; its value is the reason. */
+    public static final String NOOP_METADATA_KEY = "edgeperf.noop";
+
     private VariantTransforms() {
     }
 
@@ -63,7 +67,34 @@ public final class VariantTransforms {
             notes = new java.util.ArrayList<>(notes);
             notes.add("training_info dropped: the variant's weights are not the ones its training step updates");
         }
+        if (noop != null) {
+            // Written into the file, so whoever gets only the bytes (a campaign's preparation, an agent) can tell.
+            out.addMetadataProps(StringStringEntryProto.newBuilder().setKey(NOOP_METADATA_KEY).setValue(noop));
+        }
         return new TransformResult(out.build(), notes, noop);
+    }
+
+    /** Why the variant in {@code model} is a no-op (from its metadata), or null when it is not one. */
+    public static String noopReason(ModelProto model) {
+        for (StringStringEntryProto e : model.getMetadataPropsList()) {
+            if (e.getKey().equals(NOOP_METADATA_KEY)) {
+                return e.getValue();
+            }
+        }
+        return null;
+    }
+
+    /**
+     * As {@link #noopReason(ModelProto)} for a variant's ONNX bytes.
+     *
+     * @throws dev.edgeperf.core.EdgeperfException USER_ERROR when the bytes are no ONNX model
+     */
+    public static String noopReason(byte[] onnx) {
+        try {
+            return noopReason(ModelProto.parseFrom(onnx));
+        } catch (com.google.protobuf.InvalidProtocolBufferException e) {
+            throw dev.edgeperf.core.EdgeperfException.userError("not an ONNX model: " + e.getMessage());
+        }
     }
 
     /**
