@@ -57,16 +57,22 @@ final class CampaignReport {
     }
 
     /**
-     * One line per no-op variant among the campaign's rows, e.g. "no-op: mlp pruned:structured:0.5: no Conv
-     * to prune", each variant once.
+     * One line per no-op variant of a prepared campaign, e.g. "no-op: keras-mlp pruned:structured:0.5 (no Conv
+     * to prune)", from the message its preparation left, and from its rows (each variant once).
      */
     static List<String> noopLines(CampaignStatus status) {
         java.util.Set<String> lines = new java.util.LinkedHashSet<>();
+        for (String part : status.getPreparationMessage().split("; ")) {
+            if (part.startsWith(dev.edgeperf.coordinator.store.PreparationQueries.NOOP_PREFIX)) {
+                lines.add(part);
+            }
+        }
         for (ResultRow row : status.getRowsList()) {
             ResultRecord r = ResultRows.fromProto(row);
+            String part = dev.edgeperf.coordinator.store.PreparationQueries.NOOP_PREFIX + r.text(ResultField.MODEL_NAME)
+                    + " " + r.text(ResultField.VARIANT_RECIPE) + " (" + r.text(ResultField.VARIANT_NOOP_REASON) + ")";
             if (Boolean.TRUE.equals(r.get(ResultField.VARIANT_NOOP))) {
-                lines.add("no-op: " + r.text(ResultField.MODEL_NAME) + " " + r.text(ResultField.VARIANT_RECIPE) + ": "
-                        + r.text(ResultField.VARIANT_NOOP_REASON));
+                lines.add(part);
             }
         }
         return List.copyOf(lines);

@@ -47,7 +47,7 @@ final class CampaignWatcher {
             while (true) {
                 boolean preparing = status.getState() == CampaignState.CAMPAIGN_STATE_PREPARING;
                 if (!preparing && !noopsShown) {
-                    // once the variants are prepared (at submit when nothing needed building): say which changed nothing
+                    // once the variants are prepared: one line per variant whose recipe changed nothing
                     CampaignReport.noopLines(status).forEach(err::println);
                     noopsShown = true;
                 }
