@@ -55,6 +55,19 @@ class OldOpsetQuantizationTest {
     }
 
     @Test
+    void staticKeepsTheTrainedMnistCnnAtOpset11Close() {
+        ModelProto m = TestModels.atOpset(TestModels.zooMnist(), 11);
+        CalibrationData data = inputs(m, 8, 4);
+        TransformResult r = quantize(m, STATIC, data);
+        Map<String, Integer> k = kernels(r, data, "mnist-cnn opset 11 int8-static");
+        // its 5-filter convs stay fp32 (int8 is slower there); the dense layers run int8
+        assertThat(k.keySet()).anyMatch(op -> op.startsWith("MatMulInteger")).doesNotContain("Gemm");
+        Fidelity f = fidelity(m, r.model(), data);
+        assertThat(f.cosineSimilarity()).isGreaterThanOrEqualTo(0.98);
+        assertThat(f.top1Agreement()).isGreaterThanOrEqualTo(0.95);
+    }
+
+    @Test
     void staticOnOpset10UsesQLinearConvAndMatMulInteger() {
         ModelProto m = TestModels.atOpset(TestModels.smallCnn(), 10);
         CalibrationData data = inputs(m, 8, 4);
