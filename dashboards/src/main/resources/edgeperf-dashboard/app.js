@@ -318,9 +318,8 @@
     { key: 'agentName', label: 'agent', cell: (r, c) => el('td', {}, [el('span', { className: 'dot', style: `background:${c.get(r.agentName)}` }), r.agentName || '–']) },
     { key: 'modelName', label: 'model' },
     // A no-op variant (its recipe changed nothing) says so in its cell: it is no measurement of the recipe.
-    { key: 'variantRecipe', label: 'variant', cell: (r) => el('td', r.variantNoop
-      ? { className: 'noop', text: `${r.variantRecipe} (no-op)`, title: 'no-op: ' + (r.variantNoopReason || 'the recipe changed nothing') }
-      : { text: r.variantRecipe }) },
+    { key: 'variantRecipe', label: 'variant', col: 'variant', text: (r) => r.variantNoop ? `${r.variantRecipe} (no-op)` : r.variantRecipe,
+      title: (r) => r.variantNoop ? 'no-op: ' + (r.variantNoopReason || 'the recipe changed nothing') : '' },
     { key: 'batchSize', label: 'batch', num: true },
     { key: 'threads', label: 'threads', num: true, cell: (r) => threadsCell(r) },
     { key: 'flops', label: 'FLOPs', num: true, text: (r) => flops(r.flops) },
