@@ -147,7 +147,8 @@ public final class CampaignPlanner {
                         for (Target target : plan.targets()) {
                             jobs.add(new NewJob(ids.get(), target.agentId(), target.selector(), build.model(),
                                     variant.digest(), variant.sizeBytes(), build.recipe(), batch, thread,
-                                    plan.measurement().withConcurrency(mode.concurrency()), flops, shapes));
+                                    plan.measurement().withConcurrency(mode.concurrency()), flops, shapes,
+                                    variant.noopReason()));
                         }
                     }
                 }

@@ -12,9 +12,10 @@ import java.util.Objects;
  * @param flopsByBatch       batch size -> FLOPs of one inference call at that batch
  * @param inputShapesByBatch batch size -> the concrete shape of every model input at that batch
  *                           (empty for a batch whose shapes were not resolved: the agent then sizes by batch)
+ * @param noopReason         null, or why the variant is a no-op (its recipe changed nothing)
  */
 public record PreparedVariant(String digest, long sizeBytes, Map<Integer, Long> flopsByBatch,
-                              Map<Integer, Map<String, long[]>> inputShapesByBatch) {
+                              Map<Integer, Map<String, long[]>> inputShapesByBatch, String noopReason) {
     public PreparedVariant {
         Objects.requireNonNull(digest, "digest is null");
         flopsByBatch = Map.copyOf(flopsByBatch);
@@ -27,8 +28,8 @@ public record PreparedVariant(String digest, long sizeBytes, Map<Integer, Long> 
         inputShapesByBatch = java.util.Collections.unmodifiableMap(shapes);
     }
 
-    /** A variant without resolved input shapes. */
+    /** A variant without resolved input shapes that changed the model. */
     public PreparedVariant(String digest, long sizeBytes, Map<Integer, Long> flopsByBatch) {
-        this(digest, sizeBytes, flopsByBatch, Map.of());
+        this(digest, sizeBytes, flopsByBatch, Map.of(), null);
     }
 }

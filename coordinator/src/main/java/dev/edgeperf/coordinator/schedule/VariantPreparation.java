@@ -9,6 +9,7 @@ import dev.edgeperf.core.cost.ModelProfiler;
 import dev.edgeperf.core.cost.ProfileOptions;
 import dev.edgeperf.core.onnx.ModelInputs;
 import dev.edgeperf.core.onnx.OnnxModels;
+import dev.edgeperf.core.variants.VariantTransforms;
 import dev.edgeperf.core.zoo.ModelZoo;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -140,8 +141,11 @@ public final class VariantPreparation implements AutoCloseable {
                 for (int batch : batches) {
                     flops.computeIfAbsent(batch, b -> flops(bytes, baseline, build, b, byBatch.get(b)));
                 }
-                prepared.put(build, new PreparedVariant(digest, bytes.length, flops, byBatch));
-                LOG.info("campaign {}: variant {} prepared ({} bytes, {})", campaignId, build, bytes.length, digest);
+                // The builder marks a recipe that changed nothing in the file itself (see VariantTransforms).
+                String noop = VariantTransforms.noopReason(bytes);
+                prepared.put(build, new PreparedVariant(digest, bytes.length, flops, byBatch, noop));
+                LOG.info("campaign {}: variant {} prepared ({} bytes, {}){}", campaignId, build, bytes.length, digest,
+                        noop == null ? "" : " - no-op: " + noop);
             }
             progress.prepared(prepared);
         } catch (RuntimeException e) {

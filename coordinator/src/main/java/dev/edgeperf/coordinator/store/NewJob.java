@@ -13,16 +13,25 @@ import java.util.Objects;
  * @param flops         FLOPs of one inference call at {@code batchSize} (per batch)
  * @param inputShapes   the concrete shape of every model input at {@code batchSize}; empty = the agent
  *                      sizes inputs by the batch alone (jobs planned before shapes were resolved)
+ * @param variantNoopReason null, or why the variant is a no-op (its recipe changed nothing)
  */
 public record NewJob(String id, String targetAgentId, String selector, String modelName, String modelDigest,
                      long modelSizeBytes, String variantRecipe, int batchSize, int threads, MeasurementSettings measurement,
-                     long flops, Map<String, long[]> inputShapes) {
-    /** A job without resolved input shapes. */
+                     long flops, Map<String, long[]> inputShapes, String variantNoopReason) {
+    /** A job with resolved input shapes, of a variant that changed the model. */
+    public NewJob(String id, String targetAgentId, String selector, String modelName, String modelDigest,
+                  long modelSizeBytes, String variantRecipe, int batchSize, int threads, MeasurementSettings measurement,
+                  long flops, Map<String, long[]> inputShapes) {
+        this(id, targetAgentId, selector, modelName, modelDigest, modelSizeBytes, variantRecipe, batchSize, threads,
+                measurement, flops, inputShapes, null);
+    }
+
+    /** A job without resolved input shapes, of a variant that changed the model. */
     public NewJob(String id, String targetAgentId, String selector, String modelName, String modelDigest,
                   long modelSizeBytes, String variantRecipe, int batchSize, int threads, MeasurementSettings measurement,
                   long flops) {
         this(id, targetAgentId, selector, modelName, modelDigest, modelSizeBytes, variantRecipe, batchSize, threads,
-                measurement, flops, Map.of());
+                measurement, flops, Map.of(), null);
     }
 
     public NewJob {

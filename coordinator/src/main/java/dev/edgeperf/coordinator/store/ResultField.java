@@ -157,7 +157,12 @@ public enum ResultField {
     // input shapes in campaigns (issue 10 item 2)
     INPUT_SHAPES("inputShapes", Type.TEXT, "r.input_shapes",
             "the shape of every model input the agent fed, e.g. x=8x3x320x320 y=8x10", "input_shapes",
-            c -> c.inputShapes().isEmpty() ? null : cut(c.inputShapes(), 4000));
+            c -> c.inputShapes().isEmpty() ? null : cut(c.inputShapes(), 4000)),
+    // No-op variants (issue 10): a recipe that changed nothing is measured as what it is, the baseline.
+    VARIANT_NOOP("variantNoop", Type.BOOL, "j.variant_noop",
+            "the variant's recipe changed nothing (no node quantized, nothing pruned): it computes what the baseline does"),
+    VARIANT_NOOP_REASON("variantNoopReason", Type.TEXT, "NULLIF(j.variant_noop_reason, '')",
+            "why the variant is a no-op; empty otherwise");
 
     /** How a value is read from SQL and written to the wire. */
     public enum Type { TEXT, INT, LONG, DOUBLE, BOOL }

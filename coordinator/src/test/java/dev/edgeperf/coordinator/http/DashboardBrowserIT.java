@@ -230,6 +230,8 @@ class DashboardBrowserIT {
             assertThat(cell(job, "stop-reason")).as("as the agent spells it").isEqualTo(r.text(ResultField.STOP_REASON))
                     .isIn("min-iterations-and-min-duration-met", "max-duration");
             assertThat(cell(job, "basis")).isEqualTo(r.text(ResultField.PEAK_BASIS));
+            assertThat(cell(job, "variant")).isEqualTo(Boolean.TRUE.equals(r.get(ResultField.VARIANT_NOOP))
+                    ? r.text(ResultField.VARIANT_RECIPE) + " (no-op)" : r.text(ResultField.VARIANT_RECIPE));
             assertThat(cell(job, "attempt")).isEqualTo(r.text(ResultField.ATTEMPT));
             WebElement tr = driver.findElement(By.cssSelector("#results-table tr[data-job='" + job + "']"));
             List<WebElement> tds = tr.findElements(By.tagName("td"));

@@ -244,7 +244,7 @@ class CampaignPlannerTest {
         // and the jobs carry the shapes of their own batch
         CampaignPlan plan = planner.plan(upload("two.onnx", model, given, List.of(1, 8)), EMPTY);
         List<NewJob> jobs = planner.jobs(plan, Map.of(new VariantBuild("two.onnx", "baseline"),
-                new PreparedVariant("d1", 10, Map.of(1, 1L, 8, 8L), byBatch)));
+                new PreparedVariant("d1", 10, Map.of(1, 1L, 8, 8L), byBatch, null)));
         assertThat(jobs).extracting(NewJob::batchSize).containsExactly(1, 8);
         assertThat(jobs.get(1).inputShapes().get("x")).containsExactly(8, 3, 48, 192);
         assertThat(jobs.get(1).inputShapes().get("y")).containsExactly(8, 10);

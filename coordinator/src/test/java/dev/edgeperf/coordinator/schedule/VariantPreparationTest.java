@@ -9,6 +9,7 @@ import dev.edgeperf.coordinator.fleet.FleetRegistry;
 import dev.edgeperf.coordinator.fleet.JoiningAgent;
 import dev.edgeperf.coordinator.store.Database;
 import dev.edgeperf.coordinator.store.LeasedJob;
+import dev.edgeperf.coordinator.store.ResultField;
 import dev.edgeperf.core.measure.MeasurementSettings;
 import dev.edgeperf.coordinator.store.Store;
 import dev.edgeperf.coordinator.testing.Fixtures;
@@ -137,6 +138,37 @@ class VariantPreparationTest {
             assertThat(job.batchSize()).isEqualTo(8);
             assertThat(job.flops()).isEqualTo(8 * link.jobs().get(0).flops());
         });
+    }
+
+    @Test
+    void aNoopVariantsJobsSayItIsANoopAndWhy() throws Exception {
+        // The transforms mark a recipe that changed nothing in the file (core's NoopVariantsTest); here the
+        // fp16 variant is marked so, and the campaign's rows must carry it.
+        start((baseline, model, recipe, inputs) -> {
+            byte[] bytes = ModelBuilder.variant(baseline, model, recipe, inputs);
+            if (!recipe.equals("quantized:fp16")) {
+                return bytes;
+            }
+            return dev.edgeperf.core.onnx.OnnxModels.parse(bytes, model).toBuilder().addMetadataProps(
+                    ai.onnx.proto.OnnxMl.StringStringEntryProto.newBuilder()
+                            .setKey(dev.edgeperf.core.variants.VariantTransforms.NOOP_METADATA_KEY)
+                            .setValue("nothing to convert")).build().toByteArray();
+        });
+        CampaignProgress submitted = campaigns.submit(request(List.of("baseline", "quantized:fp16"), List.of(1)));
+        release.countDown();
+        CampaignProgress running = await("the jobs queued", () -> campaigns.status(submitted.summary().id()),
+                p -> p.state() == CampaignState.RUNNING);
+        assertThat(running.preparation().message())
+                .isEqualTo("variants ready; 2 job(s) queued; no-op: mnist-cnn quantized:fp16 (nothing to convert)");
+        await("a job leased", link::jobs, jobs -> !jobs.isEmpty());
+        campaigns.cancel(submitted.summary().id()); // the queued job ends (cancelled) and so has a row
+        var rows = store.results(java.util.Optional.of(submitted.summary().id()));
+        assertThat(rows).isNotEmpty();
+        for (var r : rows) {
+            boolean fp16 = r.text(ResultField.VARIANT_RECIPE).equals("quantized:fp16");
+            assertThat(r.get(ResultField.VARIANT_NOOP)).isEqualTo(fp16);
+            assertThat(r.text(ResultField.VARIANT_NOOP_REASON)).isEqualTo(fp16 ? "nothing to convert" : "");
+        }
     }
 
     @Test

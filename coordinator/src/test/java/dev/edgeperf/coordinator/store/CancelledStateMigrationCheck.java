@@ -75,8 +75,9 @@ final class CancelledStateMigrationCheck {
 
         Database.migrate(dataSource);
 
+        // V5 applied (later migrations, e.g. V7's no-op columns, may follow it)
         assertThat(java.util.Arrays.stream(Flyway.configure().dataSource(dataSource).locations("classpath:db/migration")
-                .load().info().applied()).map(m -> m.getVersion().getVersion())).contains("5");
+                .load().info().applied()).map(i -> i.getVersion().getVersion())).contains("5");
         CampaignSummary summary = store.campaignSummary("old").orElseThrow();
         assertThat(summary.done()).isEqualTo(1);
         assertThat(summary.failed()).as("the real failure only").isEqualTo(1);
