@@ -306,7 +306,7 @@ config="# edgeperf agent configuration, read by $prefix/bin/edgeperf-agent-servi
 # after editing by hand: systemctl restart edgeperf-agent
 coordinator=${coordinator:-${old[coordinator]}}
 token_file=$token_dst
-name=${name:-${old[name]:-$(hostname)}}
+name=${name:-${old[name]:-$(hostname 2>/dev/null || cat /proc/sys/kernel/hostname)}}
 labels=${labels:-${old[labels]:-}}
 tls_ca=$ca
 java=$java
