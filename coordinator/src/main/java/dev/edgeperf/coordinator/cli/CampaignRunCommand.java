@@ -4,7 +4,10 @@ import dev.edgeperf.core.EdgeperfException;
 import dev.edgeperf.proto.CampaignStatus;
 import dev.edgeperf.proto.SubmitCampaignRequest;
 import dev.edgeperf.coordinator.spec.CampaignSpecParser;
+import dev.edgeperf.coordinator.artifacts.ArtifactStore;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Map;
 import java.time.Duration;
 import java.util.Set;
 import java.util.TreeSet;
@@ -91,7 +94,8 @@ final class CampaignRunCommand implements Callable<Integer> {
             if (request == null) {
                 Set<String> labelKeys = new TreeSet<>();
                 client.agents().getAgentsList().forEach(a -> labelKeys.addAll(a.getLabelsMap().keySet()));
-                request = CampaignSpecParser.read(specFile, labelKeys).toRequest();
+                var parsed = CampaignSpecParser.read(specFile, labelKeys);
+                request = withUploads(client, parsed.toRequest(), parsed.modelFiles());
             }
             CampaignStatus submitted = client.submit(request);
             spec.commandLine().getErr().println("submitted campaign " + submitted.getCampaignId() + ": "
@@ -112,6 +116,22 @@ final class CampaignRunCommand implements Callable<Integer> {
             }
             return 0;
         }
+    }
+
+    /**
+     * Checks every model file (size, external data) before sending any, then uploads them and names
+     * them by digest in the request.
+     */
+    private SubmitCampaignRequest withUploads(CoordinatorClient client, SubmitCampaignRequest request,
+                                              Map<String, Path> files) {
+        List<ModelUploads.Model> checked = new ArrayList<>();
+        files.forEach((label, file) -> checked.add(ModelUploads.check(label, file, ArtifactStore.MAX_FILE_BYTES)));
+        boolean bar = System.console() != null || verbose.verbose;
+        SubmitCampaignRequest.Builder b = request.toBuilder();
+        for (ModelUploads.Model m : checked) {
+            b.addModelFiles(ModelUploads.upload(client, m, bar, System.err));
+        }
+        return b.build();
     }
 
     SubmitCampaignRequest request() {

@@ -25,7 +25,11 @@ import java.util.stream.Collectors;
  * rejected by {@link #plan} at submit, before anything is built or stored.
  */
 public final class CampaignPlanner {
-    /** Largest user model accepted with a campaign, bytes (it travels inside one gRPC message). */
+    /**
+     * Largest user model accepted inline in the Submit message, bytes (it travels inside one gRPC
+     * message); bigger files are uploaded first (ArtifactService.Upload, up to
+     * {@link dev.edgeperf.coordinator.artifacts.ArtifactStore#MAX_FILE_BYTES}) and named by digest.
+     */
     public static final int MAX_UPLOAD_BYTES = 12 * 1024 * 1024;
 
     private final Supplier<String> ids;
@@ -45,10 +49,11 @@ public final class CampaignPlanner {
      * @throws NoAgentConnectedException when the campaign targets {@code all} agents and none is connected
      */
     public CampaignPlan plan(CampaignRequest request, FleetSnapshot fleet) {
-        for (Map.Entry<String, byte[]> upload : request.uploads().entrySet()) {
-            if (upload.getValue().length > MAX_UPLOAD_BYTES) {
+        for (Map.Entry<String, UploadedModel> upload : request.uploads().entrySet()) {
+            byte[] inline = upload.getValue().inline();
+            if (inline != null && inline.length > MAX_UPLOAD_BYTES) {
                 throw EdgeperfException.userError("model file '" + upload.getKey() + "' is "
-                        + upload.getValue().length + " bytes; at most " + MAX_UPLOAD_BYTES
+                        + inline.length + " bytes; at most " + MAX_UPLOAD_BYTES
                         + " bytes can be sent with a campaign");
             }
         }
@@ -129,7 +134,7 @@ public final class CampaignPlanner {
         return targets;
     }
 
-    private static void validate(List<String> models, Map<String, byte[]> uploads, List<String> variants,
+    private static void validate(List<String> models, Map<String, UploadedModel> uploads, List<String> variants,
                                  List<Integer> batches, List<Integer> threads) {
         if (models.isEmpty()) {
             throw EdgeperfException.userError("a campaign needs at least one model: expected one of "

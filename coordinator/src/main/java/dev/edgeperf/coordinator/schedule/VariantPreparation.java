@@ -8,6 +8,13 @@ import dev.edgeperf.core.cost.CountingConvention;
 import dev.edgeperf.core.cost.ModelProfiler;
 import dev.edgeperf.core.cost.ProfileOptions;
 import dev.edgeperf.core.zoo.ModelZoo;
+import ai.onnx.proto.OnnxMl.ModelProto;
+import dev.edgeperf.core.onnx.ExternalData;
+import dev.edgeperf.core.onnx.OnnxModels;
+import dev.edgeperf.core.variants.VariantRecipe;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -78,22 +85,52 @@ public final class VariantPreparation implements AutoCloseable {
     }
 
     /**
+     * Checks at submit that every uploaded model (and its external data) is in the artifact store
+     * with the size the request says, so a campaign never starts on a file that is not there.
+     *
+     * @throws EdgeperfException USER_ERROR naming the model and the missing file
+     */
+    public void checkUploads(Map<String, UploadedModel> uploads) {
+        uploads.forEach((name, u) -> {
+            if (u.inline() != null) {
+                return;
+            }
+            checkStored(name, "model file '" + name + "'", u.digest(), u.sizeBytes());
+            for (ArtifactStore.ExternalFile f : u.externalData()) {
+                checkStored(name, "external data '" + f.name() + "' of model '" + name + "'", f.digest(), f.sizeBytes());
+            }
+        });
+    }
+
+    private void checkStored(String model, String what, String digest, long size) {
+        if (!artifacts.contains(digest)) {
+            throw EdgeperfException.userError(what + " (SHA-256 " + digest + ") was not uploaded to this coordinator;"
+                    + " upload it before submitting (edgeperf campaign run does)");
+        }
+        long stored = artifacts.size(digest);
+        if (stored != size) {
+            throw EdgeperfException.userError(what + " is said to be " + size + " bytes, but the stored file with"
+                    + " its digest has " + stored);
+        }
+    }
+
+    /**
      * Queues the preparation of {@code builds}, each profiled at every batch of {@code batches}.
      *
-     * @param uploads model name -> ONNX bytes of the user models sent with the campaign (others are zoo names)
+     * @param uploads model name -> the user models sent with the campaign (others are zoo names)
      * @return done when the preparation has reported its end
      */
     public Future<?> start(String campaignId, List<VariantBuild> builds, List<Integer> batches,
-                           Map<String, byte[]> uploads, Progress progress) {
+                           Map<String, UploadedModel> uploads, Progress progress) {
         List<VariantBuild> todo = List.copyOf(builds);
         List<Integer> sizes = List.copyOf(batches);
-        Map<String, byte[]> models = Map.copyOf(uploads);
+        Map<String, UploadedModel> models = Map.copyOf(uploads);
         Objects.requireNonNull(progress, "progress is null");
         return executor.submit(() -> run(campaignId, todo, sizes, models, progress));
     }
 
-    private void run(String campaignId, List<VariantBuild> builds, List<Integer> batches, Map<String, byte[]> uploads,
-                     Progress progress) {
+    private void run(String campaignId, List<VariantBuild> builds, List<Integer> batches,
+                     Map<String, UploadedModel> uploads, Progress progress) {
         try {
             prepare(campaignId, builds, batches, uploads, progress);
         } catch (RuntimeException e) {
@@ -103,25 +140,21 @@ public final class VariantPreparation implements AutoCloseable {
     }
 
     private void prepare(String campaignId, List<VariantBuild> builds, List<Integer> batches,
-                         Map<String, byte[]> uploads, Progress progress) {
+                         Map<String, UploadedModel> uploads, Progress progress) {
         Map<VariantBuild, PreparedVariant> prepared = new LinkedHashMap<>();
-        Map<String, byte[]> baselines = new HashMap<>();
+        Map<String, Baseline> baselines = new HashMap<>();
         try {
             for (VariantBuild build : builds) {
                 if (!progress.step(prepared.size(), builds.size(), "building " + build)) {
                     LOG.info("campaign {}: preparation stopped (cancelled)", campaignId);
                     return;
                 }
-                byte[] baseline = baselines.computeIfAbsent(build.model(),
-                        m -> uploads.containsKey(m) ? uploads.get(m) : modelSource.apply(m));
-                byte[] bytes = buildOne(baseline, build);
-                String digest = artifacts.put(bytes);
-                Map<Integer, Long> flops = new HashMap<>();
-                for (int batch : batches) {
-                    flops.computeIfAbsent(batch, b -> flops(bytes, baseline, build, b));
-                }
-                prepared.put(build, new PreparedVariant(digest, bytes.length, flops));
-                LOG.info("campaign {}: variant {} prepared ({} bytes, {})", campaignId, build, bytes.length, digest);
+                Baseline baseline = baselines.computeIfAbsent(build.model(), m -> baseline(m, uploads.get(m)));
+                PreparedVariant variant = baseline.stored() != null && isBaseline(build.recipe())
+                        ? storedBaseline(baseline, build, batches) : buildAndStore(baseline, build, batches);
+                prepared.put(build, variant);
+                LOG.info("campaign {}: variant {} prepared ({} bytes, {})", campaignId, build, variant.sizeBytes(),
+                        variant.digest());
             }
             progress.prepared(prepared);
         } catch (RuntimeException e) {
@@ -136,6 +169,105 @@ public final class VariantPreparation implements AutoCloseable {
         }
     }
 
+    /**
+     * A campaign's model: bytes in memory (zoo, inline upload) or a stored upload, read from the
+     * artifact store only when a recipe needs its weights.
+     */
+    private final class Baseline {
+        private final String name;
+        private final UploadedModel stored;
+        private byte[] bytes;
+
+        Baseline(String name, UploadedModel stored, byte[] bytes) {
+            this.name = name;
+            this.stored = stored;
+            this.bytes = bytes;
+        }
+
+        UploadedModel stored() {
+            return stored;
+        }
+
+        /** The whole model with its weights inside (external data read in), for recipes that rewrite weights. */
+        byte[] bytes() {
+            if (bytes == null) {
+                bytes = loadStored(name, stored);
+            }
+            return bytes;
+        }
+
+        long flops(int batch) {
+            ProfileOptions options = new ProfileOptions(batch, Map.of(), CountingConvention.SEED);
+            if (stored != null) {
+                // memory-mapped: weights stay off the heap; external tensors carry their dims only
+                return ModelProfiler.profile(artifacts.path(stored.digest()), options).totalFlops();
+            }
+            return ModelProfiler.profile(bytes, name, options).totalFlops();
+        }
+    }
+
+    private Baseline baseline(String model, UploadedModel upload) {
+        if (upload == null) {
+            return new Baseline(model, null, modelSource.apply(model));
+        }
+        if (upload.inline() != null) {
+            return new Baseline(model, null, upload.inline());
+        }
+        return new Baseline(model, upload, null);
+    }
+
+    private byte[] loadStored(String name, UploadedModel u) {
+        Path file = artifacts.path(u.digest());
+        try {
+            if (u.externalData().isEmpty()) {
+                if (u.sizeBytes() > ExternalData.MAX_INLINE_BYTES) {
+                    throw EdgeperfException.userError("model " + name + " is " + u.sizeBytes() + " bytes; at most "
+                            + ExternalData.MAX_INLINE_BYTES + " can be loaded to build a variant");
+                }
+                return Files.readAllBytes(file);
+            }
+            Map<String, Path> files = new HashMap<>();
+            u.externalData().forEach(f -> files.put(f.name(), artifacts.path(f.digest())));
+            ModelProto model = ExternalData.inline(OnnxModels.map(file), name, location -> {
+                Path p = files.get(location);
+                if (p == null) {
+                    throw EdgeperfException.userError("model " + name + " reads external data '" + location
+                            + "', which was not uploaded with it");
+                }
+                return p;
+            });
+            return model.toByteArray();
+        } catch (IOException e) {
+            throw EdgeperfException.external("cannot read artifact " + file + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static boolean isBaseline(String recipe) {
+        return VariantRecipe.parse(recipe).kind() == VariantRecipe.Kind.BASELINE;
+    }
+
+    /** An uploaded model measured as it is: already stored, profiled from its file, never loaded whole. */
+    private PreparedVariant storedBaseline(Baseline baseline, VariantBuild build, List<Integer> batches) {
+        UploadedModel u = baseline.stored();
+        artifacts.putExternalData(u.digest(), u.externalData());
+        Map<Integer, Long> flops = new HashMap<>();
+        for (int batch : batches) {
+            flops.computeIfAbsent(batch, baseline::flops);
+        }
+        return new PreparedVariant(u.digest(), u.sizeBytes(), flops);
+    }
+
+    private PreparedVariant buildAndStore(Baseline baseline, VariantBuild build, List<Integer> batches) {
+        byte[] source = baseline.bytes();
+        byte[] bytes = buildOne(source, build);
+        String digest = artifacts.put(bytes);
+        Map<Integer, Long> flops = new HashMap<>();
+        for (int batch : batches) {
+            flops.computeIfAbsent(batch, b -> flops(bytes, baseline, build, b));
+        }
+        return new PreparedVariant(digest, bytes.length, flops);
+    }
+
     private byte[] buildOne(byte[] baseline, VariantBuild build) {
         try {
             return builder.build(baseline, build.model(), build.recipe());
@@ -147,7 +279,7 @@ public final class VariantPreparation implements AutoCloseable {
         }
     }
 
-    private static long flops(byte[] variantBytes, byte[] baseline, VariantBuild build, int batch) {
+    private static long flops(byte[] variantBytes, Baseline baseline, VariantBuild build, int batch) {
         ProfileOptions options = new ProfileOptions(batch, Map.of(), CountingConvention.SEED);
         try {
             return ModelProfiler.profile(variantBytes, build.toString(), options).totalFlops();
@@ -155,7 +287,7 @@ public final class VariantPreparation implements AutoCloseable {
             // A transformed graph may hold ops the profiler does not count; the baseline's FLOPs are
             // then the reference the prediction is made from (logged, not silent).
             LOG.warn("cannot profile {}: {}; predicting from the baseline's FLOPs", build, e.getMessage());
-            return ModelProfiler.profile(baseline, build.model(), options).totalFlops();
+            return baseline.flops(batch);
         }
     }
 

@@ -121,13 +121,13 @@ class CampaignPlannerTest {
 
     @Test
     void uploadedModelsNeedNoZooEntryButMustFitInOneMessage() {
-        CampaignRequest upload = new CampaignRequest("mine", List.of("my.onnx"), Map.of("my.onnx", new byte[10]),
+        CampaignRequest upload = new CampaignRequest("mine", List.of("my.onnx"), Map.of("my.onnx", UploadedModel.inline(new byte[10])),
                 List.of(), List.of(1), List.of(), List.of(), List.of("arch=x86_64"), SETTINGS, "spec");
         assertThat(planner.plan(upload, EMPTY).builds()).containsExactly(new VariantBuild("my.onnx", "baseline"));
         assertThat(planner.plan(upload, EMPTY).name()).isEqualTo("mine");
 
         CampaignRequest big = new CampaignRequest("", List.of("big.onnx"),
-                Map.of("big.onnx", new byte[CampaignPlanner.MAX_UPLOAD_BYTES + 1]), List.of(), List.of(1), List.of(),
+                Map.of("big.onnx", UploadedModel.inline(new byte[CampaignPlanner.MAX_UPLOAD_BYTES + 1])), List.of(), List.of(1), List.of(),
                 List.of(), List.of(), SETTINGS, "");
         assertUserError(() -> planner.plan(big, TWO_AGENTS), "model file 'big.onnx' is "
                 + (CampaignPlanner.MAX_UPLOAD_BYTES + 1) + " bytes; at most " + CampaignPlanner.MAX_UPLOAD_BYTES
