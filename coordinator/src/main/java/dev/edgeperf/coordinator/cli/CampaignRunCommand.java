@@ -129,7 +129,7 @@ final class CampaignRunCommand implements Callable<Integer> {
         boolean bar = System.console() != null || verbose.verbose;
         SubmitCampaignRequest.Builder b = request.toBuilder();
         for (ModelUploads.Model m : checked) {
-            b.addModelFiles(ModelUploads.upload(client, m, bar, System.err));
+            b.addModelFiles(ModelUploads.upload(client, m, bar, spec.commandLine().getErr()));
         }
         return b.build();
     }

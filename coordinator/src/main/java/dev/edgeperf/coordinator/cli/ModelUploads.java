@@ -9,7 +9,7 @@ import dev.edgeperf.core.onnx.OnnxModels;
 import dev.edgeperf.proto.ExternalDataFile;
 import dev.edgeperf.proto.ModelFile;
 import java.io.IOException;
-import java.io.PrintStream;
+import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -87,9 +87,9 @@ final class ModelUploads {
      * Uploads a checked model (skipping files the coordinator already holds) and returns its
      * reference for the Submit message.
      *
-     * @param showBar a progress bar on {@code err}; otherwise one line per file when it is done
+     * @param showBar a progress bar on stderr as well as the line per file on {@code err} when it is done
      */
-    static ModelFile upload(CoordinatorClient client, Model model, boolean showBar, PrintStream err) {
+    static ModelFile upload(CoordinatorClient client, Model model, boolean showBar, PrintWriter err) {
         ModelFile.Builder ref = ModelFile.newBuilder().setName(model.name());
         String digest = send(client, model.onnx(), showBar, err);
         ref.setDigest(digest).setSizeBytes(model.onnx().sizeBytes());
@@ -102,7 +102,7 @@ final class ModelUploads {
         return ref.addAllExternalData(external).build();
     }
 
-    private static String send(CoordinatorClient client, Item item, boolean showBar, PrintStream err) {
+    private static String send(CoordinatorClient client, Item item, boolean showBar, PrintWriter err) {
         String digest;
         try {
             // hashed first (streamed): the coordinator verifies against it, and a known digest needs no upload
@@ -114,7 +114,7 @@ final class ModelUploads {
         long started = System.nanoTime();
         ProgressBar bar = showBar ? new ProgressBarBuilder().setTaskName("upload " + item.file().getFileName())
                 .setInitialMax(item.sizeBytes()).setUnit(" MiB", 1024 * 1024).showSpeed()
-                .setConsumer(new ConsoleProgressBarConsumer(err)).setUpdateIntervalMillis(250).build() : null;
+                .setConsumer(new ConsoleProgressBarConsumer(System.err)).setUpdateIntervalMillis(250).build() : null;
         boolean already;
         try {
             already = client.upload(item.file(), item.label(), digest, item.sizeBytes(),
@@ -134,6 +134,7 @@ final class ModelUploads {
                         + digest.substring(0, 12) + ")"
                 : String.format("uploaded %s: %d bytes in %.1f s (%s)", item.file().getFileName(), item.sizeBytes(),
                         seconds, digest.substring(0, 12)));
+        err.flush();
         return digest;
     }
 }
