@@ -304,10 +304,16 @@ public final class ArtifactCache {
                         e.file().getFileName().toString().substring(0, 12), e.bytes(), e.lastUse(), maxBytes);
             }
         }
-        long kept = entries.stream().filter(e -> keep.contains(e.file())).mapToLong(Entry::bytes).sum();
-        if (kept > maxBytes) {
-            LOG.warn("this job's artifacts ({} bytes) are larger than the whole cache limit of {} bytes"
-                    + " (--cache-max-bytes); using them for this job, the next download evicts them", kept, maxBytes);
+        List<Entry> kept = entries.stream().filter(e -> keep.contains(e.file())).toList();
+        long keptBytes = kept.stream().mapToLong(Entry::bytes).sum();
+        if (keptBytes > maxBytes && kept.size() == 1) {
+            LOG.warn("artifact {} ({} bytes) is larger than the whole cache limit of {} bytes (--cache-max-bytes);"
+                    + " using it for this job, the next download evicts it",
+                    kept.get(0).file().getFileName().toString().substring(0, 12), keptBytes, maxBytes);
+        } else if (keptBytes > maxBytes) {
+            LOG.warn("this job's {} artifacts ({} bytes) are larger than the whole cache limit of {} bytes"
+                    + " (--cache-max-bytes); using them for this job, the next download evicts them", kept.size(),
+                    keptBytes, maxBytes);
         }
     }
 
