@@ -64,7 +64,7 @@ public final class MeasuringJobHandler implements JobHandler {
         } catch (EdgeperfException e) {
             throw new EdgeperfException(e.category(), "job " + job.getJobId() + ": " + e.getMessage());
         }
-        Path model = cache.get(job.getModelDigest());
+        Path model = cache.model(job.getModelDigest(), job.getModelExternalDataList());
         MeasurementRunner chosen = settings.inProcess() ? inProcessRunner : runner;
         MeasurementResult m;
         try {

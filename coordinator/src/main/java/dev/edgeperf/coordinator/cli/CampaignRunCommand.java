@@ -1,24 +1,25 @@
 package dev.edgeperf.coordinator.cli;
 
+import dev.edgeperf.coordinator.artifacts.ArtifactStore;
 import dev.edgeperf.coordinator.schedule.CampaignPlanner;
 import dev.edgeperf.coordinator.spec.CampaignSpec;
+import dev.edgeperf.coordinator.spec.CampaignSpecParser;
 import dev.edgeperf.core.EdgeperfException;
 import dev.edgeperf.core.onnx.ModelInputs;
+import dev.edgeperf.core.onnx.OnnxModels;
 import dev.edgeperf.core.zoo.ModelZoo;
-import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.InvalidPathException;
-import java.util.ArrayList;
-import java.util.Map;
-import java.util.Optional;
 import dev.edgeperf.proto.CampaignStatus;
 import dev.edgeperf.proto.SubmitCampaignRequest;
-import dev.edgeperf.coordinator.spec.CampaignSpecParser;
+import java.nio.file.Files;
+import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
-import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -108,12 +109,17 @@ final class CampaignRunCommand implements Callable<Integer> {
                     + ") or --model and --batch" + (inputs != null || dims != null ? " (with --input/--dim)" : "")
                     + ", not both; a spec gives a model's sizes in inputs: and dims:");
         }
-        SubmitCampaignRequest request = specFile == null ? request() : null;
+        // flags are checked before connecting; a spec needs the fleet's label keys to be checked
+        CampaignSpec flags = specFile == null ? flagsSpec() : null;
         try (CoordinatorClient client = connection.connect()) {
-            if (request == null) {
+            SubmitCampaignRequest request;
+            if (flags != null) {
+                request = withUploads(client, request(flags), flags.modelFiles());
+            } else {
                 Set<String> labelKeys = new TreeSet<>();
                 client.agents().getAgentsList().forEach(a -> labelKeys.addAll(a.getLabelsMap().keySet()));
-                request = CampaignSpecParser.read(specFile, labelKeys).toRequest();
+                var parsed = CampaignSpecParser.read(specFile, labelKeys);
+                request = withUploads(client, parsed.toRequest(), parsed.modelFiles());
             }
             CampaignStatus submitted = client.submit(request);
             spec.commandLine().getErr().println("submitted campaign " + submitted.getCampaignId() + ": "
@@ -136,7 +142,32 @@ final class CampaignRunCommand implements Callable<Integer> {
         }
     }
 
+    /**
+     * Checks every model file (size, external data) before sending any, then uploads them and names
+     * them by digest in the request.
+     */
+    private SubmitCampaignRequest withUploads(CoordinatorClient client, SubmitCampaignRequest request,
+                                              Map<String, Path> files) {
+        List<ModelUploads.Model> checked = new ArrayList<>();
+        files.forEach((label, file) -> checked.add(ModelUploads.check(label, file, ArtifactStore.MAX_FILE_BYTES)));
+        boolean bar = System.console() != null || verbose.verbose;
+        SubmitCampaignRequest.Builder b = request.toBuilder();
+        for (ModelUploads.Model m : checked) {
+            b.addModelFiles(ModelUploads.upload(client, m, bar, spec.commandLine().getErr()));
+        }
+        return b.build();
+    }
+
+    /** The request the flags give, without the model files (they are uploaded by digest when it runs). */
     SubmitCampaignRequest request() {
+        return request(flagsSpec());
+    }
+
+    private SubmitCampaignRequest request(CampaignSpec flags) {
+        return flags.toRequest().toBuilder().addAllModes(modes).build();
+    }
+
+    private CampaignSpec flagsSpec() {
         if (models == null || models.isEmpty() || batches == null || batches.isEmpty()) {
             throw EdgeperfException.userError("give a campaign spec file, or --model and --batch");
         }
@@ -157,18 +188,20 @@ final class CampaignRunCommand implements Callable<Integer> {
                     + " are given (" + String.join(", ", models) + "); give each model's sizes in a campaign spec");
         }
         List<CampaignSpec.ModelRef> refs = new ArrayList<>();
-        long total = 0;
         for (String model : models) {
             CampaignSpec.ModelRef ref = model(model.strip(), sizes);
             if (ref.file() != null) {
-                total += size(ref.file(), total);
+                // size, external data and input shapes at every batch, before anything is uploaded (the
+                // coordinator checks them again at submit)
+                ModelUploads.check(ref.displayName(), ref.file(), ArtifactStore.MAX_FILE_BYTES);
+                CampaignPlanner.inputShapes(ref.displayName(), ModelInputs.declared(OnnxModels.map(ref.file())),
+                        sizes, batches);
             }
             refs.add(ref);
         }
         // the spec's request builder: the same wire form for flags and spec files
-        CampaignSpec flags = new CampaignSpec(Optional.ofNullable(name), refs, variants, batches, threads,
+        return new CampaignSpec(Optional.ofNullable(name), refs, variants, batches, threads,
                 List.of(), devices == null ? List.of() : devices, measurement.settings().toProto(), "");
-        return flags.toRequest().toBuilder().addAllModes(modes).build();
     }
 
     /** A zoo name, or an .onnx file (or any existing file) uploaded with the campaign. */
@@ -190,20 +223,5 @@ final class CampaignRunCommand implements Callable<Integer> {
                     + String.join(", ", ModelZoo.names()) + ", or an .onnx file)");
         }
         return new CampaignSpec.ModelRef(model, null, sizes);
-    }
-
-    /** The file's size, refused before sending when the coordinator could not take it. */
-    private static long size(Path file, long before) {
-        long size;
-        try {
-            size = Files.size(file);
-        } catch (IOException e) {
-            throw EdgeperfException.userError("--model " + file + ": cannot read the model file: " + e.getMessage());
-        }
-        if (before + size > CampaignPlanner.MAX_UPLOAD_BYTES) {
-            throw EdgeperfException.userError("--model " + file + ": model files add up to " + (before + size)
-                    + " bytes; at most " + CampaignPlanner.MAX_UPLOAD_BYTES + " bytes can be sent with a campaign");
-        }
-        return size;
     }
 }

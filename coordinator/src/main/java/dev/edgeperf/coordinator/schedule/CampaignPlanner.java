@@ -29,7 +29,11 @@ import java.util.stream.Collectors;
  * rejected by {@link #plan} at submit, before anything is built or stored.
  */
 public final class CampaignPlanner {
-    /** Largest user model accepted with a campaign, bytes (it travels inside one gRPC message). */
+    /**
+     * Largest user model accepted inline in the Submit message, bytes (it travels inside one gRPC
+     * message); bigger files are uploaded first (ArtifactService.Upload, up to
+     * {@link dev.edgeperf.coordinator.artifacts.ArtifactStore#MAX_FILE_BYTES}) and named by digest.
+     */
     public static final int MAX_UPLOAD_BYTES = 12 * 1024 * 1024;
 
     private final Supplier<String> ids;
@@ -51,10 +55,11 @@ public final class CampaignPlanner {
      * @throws NoAgentConnectedException when the campaign targets {@code all} agents and none is connected
      */
     public CampaignPlan plan(CampaignRequest request, FleetSnapshot fleet) {
-        for (Map.Entry<String, byte[]> upload : request.uploads().entrySet()) {
-            if (upload.getValue().length > MAX_UPLOAD_BYTES) {
+        for (Map.Entry<String, UploadedModel> upload : request.uploads().entrySet()) {
+            byte[] inline = upload.getValue().inline();
+            if (inline != null && inline.length > MAX_UPLOAD_BYTES) {
                 throw EdgeperfException.userError("model file '" + upload.getKey() + "' is "
-                        + upload.getValue().length + " bytes; at most " + MAX_UPLOAD_BYTES
+                        + inline.length + " bytes; at most " + MAX_UPLOAD_BYTES
                         + " bytes can be sent with a campaign");
             }
         }
@@ -97,7 +102,8 @@ public final class CampaignPlanner {
 
     /**
      * Refuses, at submit, sizes for a model the campaign lacks and any model input that would have no
-     * concrete shape at some batch. Uploaded models are checked against their file; a zoo model only
+     * concrete shape at some batch. Inline uploads are checked against their bytes here (stored uploads
+     * against their file in {@link VariantPreparation#checkUploads}); a zoo model only
      * when sizes are given for it (its inputs are {@code [N, fixed...]}, and building a large zoo
      * model on the submit call would keep the caller waiting).
      */
@@ -113,9 +119,13 @@ public final class CampaignPlanner {
         for (String model : request.models()) {
             ModelInputs given = request.inputsOf(model);
             inputs.put(model, given);
-            byte[] upload = request.uploads().get(model);
+            UploadedModel upload = request.uploads().get(model);
             if (upload != null) {
-                inputShapes(model, ModelInputs.declared(OnnxModels.parseShared(upload, model)), given, request.batches());
+                // a model uploaded to the artifact store is checked against its file by VariantPreparation.checkUploads
+                if (upload.inline() != null) {
+                    inputShapes(model, ModelInputs.declared(OnnxModels.parseShared(upload.inline(), model)), given,
+                            request.batches());
+                }
             } else if (!given.isEmpty()) {
                 inputShapes(model, ModelInputs.declared(ModelZoo.buildProto(model)), given, request.batches());
             }
@@ -186,7 +196,7 @@ public final class CampaignPlanner {
         return targets;
     }
 
-    private static void validate(List<String> models, Map<String, byte[]> uploads, List<String> variants,
+    private static void validate(List<String> models, Map<String, UploadedModel> uploads, List<String> variants,
                                  List<Integer> batches, List<Integer> threads) {
         if (models.isEmpty()) {
             throw EdgeperfException.userError("a campaign needs at least one model: expected one of "

@@ -14,17 +14,17 @@ import java.util.Objects;
  *
  * @param name       "" = named after its models and batches
  * @param models     zoo names or the names of {@code uploads}
- * @param uploads    model name -> ONNX bytes of user models sent with the campaign
+ * @param uploads    model name -> user model sent with the campaign (uploaded by digest, or inline)
  * @param specSource the spec file's text, kept for provenance ("" when submitted from flags)
  * @param inputs     model name -> the input sizes given for it ({@code --input}/{@code --dim}, spec
  *                   {@code inputs:}/{@code dims:}); a model not named has none given
  */
-public record CampaignRequest(String name, List<String> models, Map<String, byte[]> uploads, List<String> variants,
+public record CampaignRequest(String name, List<String> models, Map<String, UploadedModel> uploads, List<String> variants,
                               List<Integer> batches, List<Integer> threads, List<String> modes,
                               List<String> selectors, MeasurementSettings measurement, String specSource,
                               Map<String, ModelInputs> inputs) {
     /** A request that gives no input sizes. */
-    public CampaignRequest(String name, List<String> models, Map<String, byte[]> uploads, List<String> variants,
+    public CampaignRequest(String name, List<String> models, Map<String, UploadedModel> uploads, List<String> variants,
                            List<Integer> batches, List<Integer> threads, List<String> modes,
                            List<String> selectors, MeasurementSettings measurement, String specSource) {
         this(name, models, uploads, variants, batches, threads, modes, selectors, measurement, specSource, Map.of());

@@ -73,6 +73,7 @@ public final class Campaigns {
                     "the coordinator's store is failing (" + reason + "); new campaigns are refused until it recovers");
         });
         CampaignPlan plan = planner.plan(request, snapshot());
+        preparation.checkUploads(request.uploads(), plan.inputs(), plan.batches());
         String id = UUID.randomUUID().toString();
         store.createPreparingCampaign(id, plan.name(), specJson(request, plan), request.specSource(),
                 plan.builds().size());

@@ -1,5 +1,6 @@
 package dev.edgeperf.coordinator.schedule;
 
+import ai.onnx.proto.OnnxMl.ModelProto;
 import dev.edgeperf.coordinator.artifacts.ArtifactStore;
 import dev.edgeperf.coordinator.schedule.CampaignPlan.VariantBuild;
 import dev.edgeperf.core.EdgeperfException;
@@ -7,10 +8,15 @@ import dev.edgeperf.core.ErrorCategory;
 import dev.edgeperf.core.cost.CountingConvention;
 import dev.edgeperf.core.cost.ModelProfiler;
 import dev.edgeperf.core.cost.ProfileOptions;
+import dev.edgeperf.core.onnx.ExternalData;
 import dev.edgeperf.core.onnx.ModelInputs;
 import dev.edgeperf.core.onnx.OnnxModels;
+import dev.edgeperf.core.variants.VariantRecipe;
 import dev.edgeperf.core.variants.VariantTransforms;
 import dev.edgeperf.core.zoo.ModelZoo;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -83,32 +89,61 @@ public final class VariantPreparation implements AutoCloseable {
         });
     }
 
-    /** As {@link #start(String, List, List, Map, Map, Progress)} with no input sizes given. */
-    public Future<?> start(String campaignId, List<VariantBuild> builds, List<Integer> batches,
-                           Map<String, byte[]> uploads, Progress progress) {
-        return start(campaignId, builds, batches, uploads, Map.of(), progress);
+    /**
+     * Checks at submit that every uploaded model (and its external data) is in the artifact store
+     * with the size the request says, and that the input sizes given for it resolve to a concrete
+     * shape at every batch (read from the memory-mapped file), so a campaign never starts on a file
+     * that is not there or on shapes no agent can feed.
+     *
+     * @param inputs model name -> the input sizes given for it
+     * @throws EdgeperfException USER_ERROR naming the model and the missing file, input or dimension
+     */
+    public void checkUploads(Map<String, UploadedModel> uploads, Map<String, ModelInputs> inputs, List<Integer> batches) {
+        uploads.forEach((name, u) -> {
+            if (u.inline() != null) {
+                return; // the planner checked its bytes
+            }
+            checkStored(name, "model file '" + name + "'", u.digest(), u.sizeBytes());
+            for (ArtifactStore.ExternalFile f : u.externalData()) {
+                checkStored(name, "external data '" + f.name() + "' of model '" + name + "'", f.digest(), f.sizeBytes());
+            }
+            CampaignPlanner.inputShapes(name, ModelInputs.declared(OnnxModels.map(artifacts.path(u.digest()))),
+                    inputs.getOrDefault(name, ModelInputs.none()), batches);
+        });
+    }
+
+    private void checkStored(String model, String what, String digest, long size) {
+        if (!artifacts.contains(digest)) {
+            throw EdgeperfException.userError(what + " (SHA-256 " + digest + ") was not uploaded to this coordinator;"
+                    + " upload it before submitting (edgeperf campaign run does)");
+        }
+        long stored = artifacts.size(digest);
+        if (stored != size) {
+            throw EdgeperfException.userError(what + " is said to be " + size + " bytes, but the stored file with"
+                    + " its digest has " + stored);
+        }
     }
 
     /**
      * Queues the preparation of {@code builds}, each profiled at every batch of {@code batches} with
      * the concrete input shapes of that batch, which the prepared variant carries for its jobs.
      *
-     * @param uploads model name -> ONNX bytes of the user models sent with the campaign (others are zoo names)
+     * @param uploads model name -> the user models sent with the campaign (others are zoo names)
      * @param inputs  model name -> the input sizes given for it (none for a model not named)
      * @return done when the preparation has reported its end
      */
     public Future<?> start(String campaignId, List<VariantBuild> builds, List<Integer> batches,
-                           Map<String, byte[]> uploads, Map<String, ModelInputs> inputs, Progress progress) {
+                           Map<String, UploadedModel> uploads, Map<String, ModelInputs> inputs, Progress progress) {
         List<VariantBuild> todo = List.copyOf(builds);
         List<Integer> sizes = List.copyOf(batches);
-        Map<String, byte[]> models = Map.copyOf(uploads);
+        Map<String, UploadedModel> models = Map.copyOf(uploads);
         Map<String, ModelInputs> given = Map.copyOf(inputs);
         Objects.requireNonNull(progress, "progress is null");
         return executor.submit(() -> run(campaignId, todo, sizes, models, given, progress));
     }
 
-    private void run(String campaignId, List<VariantBuild> builds, List<Integer> batches, Map<String, byte[]> uploads,
-                     Map<String, ModelInputs> inputs, Progress progress) {
+    private void run(String campaignId, List<VariantBuild> builds, List<Integer> batches,
+                     Map<String, UploadedModel> uploads, Map<String, ModelInputs> inputs, Progress progress) {
         try {
             prepare(campaignId, builds, batches, uploads, inputs, progress);
         } catch (RuntimeException e) {
@@ -118,34 +153,22 @@ public final class VariantPreparation implements AutoCloseable {
     }
 
     private void prepare(String campaignId, List<VariantBuild> builds, List<Integer> batches,
-                         Map<String, byte[]> uploads, Map<String, ModelInputs> inputs, Progress progress) {
+                         Map<String, UploadedModel> uploads, Map<String, ModelInputs> inputs, Progress progress) {
         Map<VariantBuild, PreparedVariant> prepared = new LinkedHashMap<>();
-        Map<String, byte[]> baselines = new HashMap<>();
-        Map<String, Map<Integer, Map<String, long[]>>> shapes = new HashMap<>();
+        Map<String, Baseline> baselines = new HashMap<>();
         try {
             for (VariantBuild build : builds) {
                 if (!progress.step(prepared.size(), builds.size(), "building " + build)) {
                     LOG.info("campaign {}: preparation stopped (cancelled)", campaignId);
                     return;
                 }
-                byte[] baseline = baselines.computeIfAbsent(build.model(),
-                        m -> uploads.containsKey(m) ? uploads.get(m) : modelSource.apply(m));
-                ModelInputs given = inputs.getOrDefault(build.model(), ModelInputs.none());
-                // the baseline's inputs, which every recipe keeps: resolved as at submit, so jobs carry those shapes
-                Map<Integer, Map<String, long[]>> byBatch = shapes.computeIfAbsent(build.model(), m ->
-                        CampaignPlanner.inputShapes(m, ModelInputs.declared(OnnxModels.parseShared(baseline, m)), given,
-                                batches));
-                byte[] bytes = buildOne(baseline, build, given);
-                String digest = artifacts.put(bytes);
-                Map<Integer, Long> flops = new HashMap<>();
-                for (int batch : batches) {
-                    flops.computeIfAbsent(batch, b -> flops(bytes, baseline, build, b, byBatch.get(b)));
-                }
-                // The builder marks a recipe that changed nothing in the file itself (see VariantTransforms).
-                String noop = VariantTransforms.noopReason(bytes);
-                prepared.put(build, new PreparedVariant(digest, bytes.length, flops, byBatch, noop));
-                LOG.info("campaign {}: variant {} prepared ({} bytes, {}){}", campaignId, build, bytes.length, digest,
-                        noop == null ? "" : " - no-op: " + noop);
+                Baseline baseline = baselines.computeIfAbsent(build.model(), m -> baseline(m, uploads.get(m),
+                        inputs.getOrDefault(m, ModelInputs.none()), batches));
+                PreparedVariant variant = baseline.stored() != null && isBaseline(build.recipe())
+                        ? storedBaseline(baseline, batches) : buildAndStore(baseline, build, batches);
+                prepared.put(build, variant);
+                LOG.info("campaign {}: variant {} prepared ({} bytes, {}){}", campaignId, build, variant.sizeBytes(),
+                        variant.digest(), variant.noopReason() == null ? "" : " - no-op: " + variant.noopReason());
             }
             progress.prepared(prepared);
         } catch (RuntimeException e) {
@@ -160,6 +183,118 @@ public final class VariantPreparation implements AutoCloseable {
         }
     }
 
+    /**
+     * A campaign's model: bytes in memory (zoo, inline upload) or a stored upload, read from the
+     * artifact store only when a recipe needs its weights; with the input sizes given for it and the
+     * concrete input shapes per batch they resolve to (as at submit), which every recipe keeps.
+     */
+    private final class Baseline {
+        private final String name;
+        private final UploadedModel stored;
+        private final ModelInputs inputs;
+        private final Map<Integer, Map<String, long[]>> shapesByBatch;
+        private byte[] bytes;
+
+        Baseline(String name, UploadedModel stored, byte[] bytes, ModelInputs inputs, List<Integer> batches) {
+            this.name = name;
+            this.stored = stored;
+            this.bytes = bytes;
+            this.inputs = inputs;
+            // memory-mapped for a stored upload: its weights stay off the heap, only the graph's inputs are read
+            ModelProto graph = stored != null ? OnnxModels.map(artifacts.path(stored.digest()))
+                    : OnnxModels.parseShared(bytes, name);
+            this.shapesByBatch = CampaignPlanner.inputShapes(name, ModelInputs.declared(graph), inputs, batches);
+        }
+
+        UploadedModel stored() {
+            return stored;
+        }
+
+        /** The whole model with its weights inside (external data read in), for recipes that rewrite weights. */
+        byte[] bytes() {
+            if (bytes == null) {
+                bytes = loadStored(name, stored);
+            }
+            return bytes;
+        }
+
+        ProfileOptions options(int batch) {
+            return new ProfileOptions(batch, shapesByBatch.getOrDefault(batch, Map.of()), CountingConvention.SEED);
+        }
+
+        long flops(int batch) {
+            if (stored != null) {
+                // memory-mapped: weights stay off the heap; external tensors carry their dims only
+                return ModelProfiler.profile(artifacts.path(stored.digest()), options(batch)).totalFlops();
+            }
+            return ModelProfiler.profile(bytes, name, options(batch)).totalFlops();
+        }
+    }
+
+    private Baseline baseline(String model, UploadedModel upload, ModelInputs inputs, List<Integer> batches) {
+        if (upload == null) {
+            return new Baseline(model, null, modelSource.apply(model), inputs, batches);
+        }
+        if (upload.inline() != null) {
+            return new Baseline(model, null, upload.inline(), inputs, batches);
+        }
+        return new Baseline(model, upload, null, inputs, batches);
+    }
+
+    private byte[] loadStored(String name, UploadedModel u) {
+        Path file = artifacts.path(u.digest());
+        try {
+            if (u.externalData().isEmpty()) {
+                if (u.sizeBytes() > ExternalData.MAX_INLINE_BYTES) {
+                    throw EdgeperfException.userError("model " + name + " is " + u.sizeBytes() + " bytes; at most "
+                            + ExternalData.MAX_INLINE_BYTES + " can be loaded to build a variant");
+                }
+                return Files.readAllBytes(file);
+            }
+            Map<String, Path> files = new HashMap<>();
+            u.externalData().forEach(f -> files.put(f.name(), artifacts.path(f.digest())));
+            ModelProto model = ExternalData.inline(OnnxModels.map(file), name, location -> {
+                Path p = files.get(location);
+                if (p == null) {
+                    throw EdgeperfException.userError("model " + name + " reads external data '" + location
+                            + "', which was not uploaded with it");
+                }
+                return p;
+            });
+            return model.toByteArray();
+        } catch (IOException e) {
+            throw EdgeperfException.external("cannot read artifact " + file + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static boolean isBaseline(String recipe) {
+        return VariantRecipe.parse(recipe).kind() == VariantRecipe.Kind.BASELINE;
+    }
+
+    /** An uploaded model measured as it is: already stored, profiled from its file, never loaded whole. */
+    private PreparedVariant storedBaseline(Baseline baseline, List<Integer> batches) {
+        UploadedModel u = baseline.stored();
+        artifacts.putExternalData(u.digest(), u.externalData());
+        Map<Integer, Long> flops = new HashMap<>();
+        for (int batch : batches) {
+            flops.computeIfAbsent(batch, baseline::flops);
+        }
+        return new PreparedVariant(u.digest(), u.sizeBytes(), flops, baseline.shapesByBatch, null);
+    }
+
+    private PreparedVariant buildAndStore(Baseline baseline, VariantBuild build, List<Integer> batches) {
+        byte[] source = baseline.bytes();
+        byte[] bytes = buildOne(source, build, baseline.inputs);
+        String digest = artifacts.put(bytes);
+        Map<Integer, Long> flops = new HashMap<>();
+        for (int batch : batches) {
+            flops.computeIfAbsent(batch, b -> flops(bytes, baseline, build, b));
+        }
+        // The builder marks a recipe that changed nothing in the file itself (see VariantTransforms).
+        return new PreparedVariant(digest, bytes.length, flops, baseline.shapesByBatch,
+                VariantTransforms.noopReason(bytes));
+    }
+
     private byte[] buildOne(byte[] baseline, VariantBuild build, ModelInputs inputs) {
         try {
             return builder.build(baseline, build.model(), build.recipe(), inputs);
@@ -171,16 +306,14 @@ public final class VariantPreparation implements AutoCloseable {
         }
     }
 
-    private static long flops(byte[] variantBytes, byte[] baseline, VariantBuild build, int batch,
-                              Map<String, long[]> shapes) {
-        ProfileOptions options = new ProfileOptions(batch, shapes, CountingConvention.SEED);
+    private static long flops(byte[] variantBytes, Baseline baseline, VariantBuild build, int batch) {
         try {
-            return ModelProfiler.profile(variantBytes, build.toString(), options).totalFlops();
+            return ModelProfiler.profile(variantBytes, build.toString(), baseline.options(batch)).totalFlops();
         } catch (RuntimeException e) {
             // A transformed graph may hold ops the profiler does not count; the baseline's FLOPs are
             // then the reference the prediction is made from (logged, not silent).
             LOG.warn("cannot profile {}: {}; predicting from the baseline's FLOPs", build, e.getMessage());
-            return ModelProfiler.profile(baseline, build.model(), options).totalFlops();
+            return baseline.flops(batch);
         }
     }
 

@@ -4,13 +4,11 @@ import dev.edgeperf.coordinator.grpc.CampaignMessages;
 import dev.edgeperf.core.EdgeperfException;
 import dev.edgeperf.core.onnx.ModelInputs;
 import dev.edgeperf.proto.MeasurementSettings;
-import dev.edgeperf.proto.ModelFile;
 import dev.edgeperf.proto.SubmitCampaignRequest;
-import com.google.protobuf.ByteString;
-import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 
@@ -65,7 +63,10 @@ public record CampaignSpec(Optional<String> name, List<ModelRef> models, List<St
         return models.size() * variants.size() * batchSizes.size() * threads.size() * modes.size();
     }
 
-    /** The request the CLI sends, with model files read and attached. */
+    /**
+     * The request the CLI sends, without the model files: those are uploaded first and then named
+     * by digest in {@code model_files} (see {@link #modelFiles()}).
+     */
     public SubmitCampaignRequest toRequest() {
         SubmitCampaignRequest.Builder request = SubmitCampaignRequest.newBuilder().addAllVariants(variants)
                 .addAllBatchSizes(batchSizes).addAllIntraOpThreads(threads).addAllSelectors(selectors)
@@ -76,15 +77,18 @@ public record CampaignSpec(Optional<String> name, List<ModelRef> models, List<St
             if (!model.inputs().isEmpty()) {
                 request.putModelInputs(model.displayName(), CampaignMessages.sizes(model.inputs()));
             }
-            if (model.file() != null) {
-                try {
-                    request.addModelFiles(ModelFile.newBuilder().setName(model.displayName())
-                            .setOnnx(ByteString.copyFrom(Files.readAllBytes(model.file()))));
-                } catch (IOException e) {
-                    throw EdgeperfException.userError("cannot read model file " + model.file() + ": " + e.getMessage());
-                }
-            }
         }
         return request.build();
+    }
+
+    /** Display name -> file of the models that are files, in spec order. */
+    public Map<String, Path> modelFiles() {
+        Map<String, Path> files = new LinkedHashMap<>();
+        for (ModelRef model : models) {
+            if (model.file() != null) {
+                files.put(model.displayName(), model.file());
+            }
+        }
+        return files;
     }
 }

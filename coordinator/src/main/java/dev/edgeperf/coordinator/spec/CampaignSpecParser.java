@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import dev.edgeperf.coordinator.fleet.Selector;
+import dev.edgeperf.coordinator.artifacts.ArtifactStore;
 import dev.edgeperf.coordinator.schedule.CampaignPlanner;
 import dev.edgeperf.core.EdgeperfException;
 import dev.edgeperf.core.onnx.InputDims;
@@ -277,8 +278,8 @@ public final class CampaignSpecParser {
     }
 
     /**
-     * The size of a model file that travels with the campaign, checked before anything is sent: the
-     * coordinator refuses a bigger upload, and past its message limit it could only reset the call.
+     * The size of a model file that is uploaded with the campaign, checked before anything is sent:
+     * the coordinator refuses a bigger file.
      */
     private long uploadSize(CampaignSpec.ModelRef ref, Node n, long before) {
         if (ref.file() == null) {
@@ -290,15 +291,10 @@ public final class CampaignSpecParser {
         } catch (IOException e) {
             throw error(n.line(), "models: cannot read model file " + ref.file() + ": " + e.getMessage());
         }
-        long limit = CampaignPlanner.MAX_UPLOAD_BYTES;
+        long limit = ArtifactStore.MAX_FILE_BYTES;
         if (size > limit) {
             throw error(n.line(), "models: model file '" + ref.displayName() + "' is " + size + " bytes; at most "
-                    + limit + " bytes can be sent with a campaign (use a smaller model or a zoo name)");
-        }
-        if (before + size > limit) {
-            throw error(n.line(), "models: model files add up to " + (before + size) + " bytes with '"
-                    + ref.displayName() + "'; at most " + limit + " bytes can be sent with one campaign"
-                    + " (split the models over several campaigns)");
+                    + limit + " bytes per file can be uploaded");
         }
         return size;
     }

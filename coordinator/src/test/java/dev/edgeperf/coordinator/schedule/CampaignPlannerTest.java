@@ -125,13 +125,13 @@ class CampaignPlannerTest {
     @Test
     void uploadedModelsNeedNoZooEntryButMustFitInOneMessage() {
         CampaignRequest upload = new CampaignRequest("mine", List.of("my.onnx"),
-                Map.of("my.onnx", OpenModels.relu(input("x", "N", 4))),
+                Map.of("my.onnx", UploadedModel.inline(OpenModels.relu(input("x", "N", 4)))),
                 List.of(), List.of(1), List.of(), List.of(), List.of("arch=x86_64"), SETTINGS, "spec");
         assertThat(planner.plan(upload, EMPTY).builds()).containsExactly(new VariantBuild("my.onnx", "baseline"));
         assertThat(planner.plan(upload, EMPTY).name()).isEqualTo("mine");
 
         CampaignRequest big = new CampaignRequest("", List.of("big.onnx"),
-                Map.of("big.onnx", new byte[CampaignPlanner.MAX_UPLOAD_BYTES + 1]), List.of(), List.of(1), List.of(),
+                Map.of("big.onnx", UploadedModel.inline(new byte[CampaignPlanner.MAX_UPLOAD_BYTES + 1])), List.of(), List.of(1), List.of(),
                 List.of(), List.of(), SETTINGS, "");
         assertUserError(() -> planner.plan(big, TWO_AGENTS), "model file 'big.onnx' is "
                 + (CampaignPlanner.MAX_UPLOAD_BYTES + 1) + " bytes; at most " + CampaignPlanner.MAX_UPLOAD_BYTES
@@ -182,9 +182,18 @@ class CampaignPlannerTest {
 
     // ------------------------------------------------------------------ input shapes (issue 10 item 2)
 
+    /** In the order given (Map.of's order changes from run to run, and which size conflicts is reported first). */
+    private static Map<String, String> ordered(String... keysAndValues) {
+        Map<String, String> map = new java.util.LinkedHashMap<>();
+        for (int i = 0; i < keysAndValues.length; i += 2) {
+            map.put(keysAndValues[i], keysAndValues[i + 1]);
+        }
+        return map;
+    }
+
     /** A campaign of one uploaded model with the given sizes. */
     private static CampaignRequest upload(String name, byte[] model, ModelInputs sizes, List<Integer> batches) {
-        return new CampaignRequest("", List.of(name), Map.of(name, model), List.of(), batches, List.of(), List.of(),
+        return new CampaignRequest("", List.of(name), Map.of(name, UploadedModel.inline(model)), List.of(), batches, List.of(), List.of(),
                 List.of("arch=x86_64"), SETTINGS, "", Map.of(name, sizes));
     }
 
@@ -226,7 +235,7 @@ class CampaignPlannerTest {
     void eachBatchReplacesTheLeadingDimensionOfEveryBatchedInputInGivenShapesToo() {
         byte[] model = OpenModels.relu(input("x", "?", 3, "?", "?"), input("y", "n", 10), input("scale", 1),
                 input("state", 2, "n", 4));
-        ModelInputs given = sizes(Map.of("x", "1x3x48x192", "y", "7x10"), Map.of());
+        ModelInputs given = sizes(ordered("x", "1x3x48x192", "y", "7x10"), Map.of());
 
         Map<Integer, Map<String, long[]>> byBatch = CampaignPlanner.inputShapes("two.onnx",
                 ModelInputs.declared(dev.edgeperf.core.onnx.OnnxModels.parse(model, "two.onnx")), given,
@@ -265,7 +274,7 @@ class CampaignPlannerTest {
                 sizes(Map.of("ids", "1x16"), Map.of()), List.of(2)).get(2);
         assertThat(shapes(byInput)).containsExactly(new long[] {2, 16}, new long[] {2, 16}, new long[] {16});
 
-        assertUserError(() -> planner.plan(upload("bert.onnx", model, sizes(Map.of("ids", "1x16", "mask", "1x32"),
+        assertUserError(() -> planner.plan(upload("bert.onnx", model, sizes(ordered("ids", "1x16", "mask", "1x32"),
                 Map.of()), List.of(1)), EMPTY), "input 'mask' of bert.onnx dimension 1 (symbol 'sequence') is 32"
                 + " in --input mask=1x32, but --input ids=1x16 sets 'sequence' to 16");
         assertUserError(() -> planner.plan(upload("bert.onnx", model, sizes(Map.of(), Map.of("batch", "4",
@@ -283,7 +292,7 @@ class CampaignPlannerTest {
                 Map.of("other.onnx", sizes(Map.of("x", "1x4"), Map.of())));
         assertUserError(() -> planner.plan(stray, EMPTY), "input sizes are given for model 'other.onnx', which this"
                 + " campaign does not measure (its models: mnist-cnn)");
-        CampaignRequest garbage = new CampaignRequest("", List.of("bad.onnx"), Map.of("bad.onnx", new byte[10]),
+        CampaignRequest garbage = new CampaignRequest("", List.of("bad.onnx"), Map.of("bad.onnx", UploadedModel.inline(new byte[10])),
                 List.of(), List.of(1), List.of(), List.of(), List.of("arch=x86_64"), SETTINGS, "");
         assertThatThrownBy(() -> planner.plan(garbage, EMPTY)).isInstanceOf(EdgeperfException.class)
                 .hasMessageStartingWith("not a valid ONNX model: bad.onnx: ");

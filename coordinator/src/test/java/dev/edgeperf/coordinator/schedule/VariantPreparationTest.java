@@ -237,4 +237,74 @@ class VariantPreparationTest {
         assertThat(status.preparation().failure()).isEqualTo(Campaigns.INTERRUPTED);
         assertThat(status.preparation().done()).isEqualTo(1);
     }
+
+    /** mnist-cnn with its weights in weights.bin, both stored as an upload would leave them. */
+    private UploadedModel storedExternalModel() throws Exception {
+        Path folder = java.nio.file.Files.createDirectories(dir.resolve("user"));
+        var model = dev.edgeperf.core.onnx.ExternalData.externalize(ModelZoo.buildProto("mnist-cnn"), folder,
+                "weights.bin", 64);
+        byte[] onnx = model.toByteArray();
+        String onnxDigest;
+        String weightsDigest;
+        try (var in = new java.io.ByteArrayInputStream(onnx)) {
+            onnxDigest = artifacts.put(in);
+        }
+        try (var in = java.nio.file.Files.newInputStream(folder.resolve("weights.bin"))) {
+            weightsDigest = artifacts.put(in);
+        }
+        return UploadedModel.stored(onnxDigest, onnx.length, List.of(new ArtifactStore.ExternalFile("weights.bin",
+                weightsDigest, java.nio.file.Files.size(folder.resolve("weights.bin")))));
+    }
+
+    private static CampaignRequest uploadRequest(UploadedModel model, List<String> variants) {
+        return new CampaignRequest("", List.of("cnn.onnx"), Map.of("cnn.onnx", model), variants, List.of(1),
+                List.of(), List.of(), List.of(), new MeasurementSettings(2, 5, 10, 1000), "");
+    }
+
+    @Test
+    void anUploadedModelWithExternalDataIsMeasuredAsStoredAndItsVariantsGetItsWeights() throws Exception {
+        release.countDown();
+        start(ModelBuilder::variant);
+        UploadedModel model = storedExternalModel();
+        long files = java.nio.file.Files.list(dir.resolve("artifacts")).count();
+
+        CampaignProgress submitted = campaigns.submit(uploadRequest(model, List.of("baseline",
+                "pruned:structured:0.5")));
+
+        await("a job leased", link::jobs, jobs -> !jobs.isEmpty());
+        CampaignProgress running = campaigns.status(submitted.summary().id());
+        assertThat(running.summary().total()).as(running.preparation().failure()).isEqualTo(2);
+        assertThat(link.jobs()).singleElement().satisfies(job -> {
+            assertThat(job.variantRecipe()).isEqualTo("baseline");
+            // the uploaded file itself, not a copy: nothing was rebuilt or stored for the baseline
+            assertThat(job.modelDigest()).isEqualTo(model.digest());
+            assertThat(job.flops()).isEqualTo(dev.edgeperf.core.cost.ModelProfiler.profile(ModelZoo.build("mnist-cnn"),
+                    "z", new dev.edgeperf.core.cost.ProfileOptions(1, Map.of(),
+                            dev.edgeperf.core.cost.CountingConvention.SEED)).totalFlops());
+        });
+        assertThat(artifacts.externalData(model.digest())).isEqualTo(model.externalData());
+        assertThat(store.queuedJobs()).singleElement().satisfies(job -> {
+            assertThat(job.variantRecipe()).isEqualTo("pruned:structured:0.5");
+            // a variant holds its weights inside: built from the model with weights.bin read in
+            var variant = dev.edgeperf.core.onnx.OnnxModels.map(artifacts.path(job.modelDigest()));
+            assertThat(dev.edgeperf.core.onnx.ExternalData.uses(variant, "v")).isFalse();
+            assertThat(artifacts.externalData(job.modelDigest())).isEmpty();
+        });
+        assertThat(java.nio.file.Files.list(dir.resolve("artifacts")).count()).isEqualTo(files + 2); // variant + list
+    }
+
+    @Test
+    void aModelThatWasNotUploadedIsRefusedAtSubmitAndNothingIsStored() throws Exception {
+        start(ModelBuilder::variant);
+        UploadedModel model = storedExternalModel();
+        UploadedModel missing = UploadedModel.stored(model.digest(), model.sizeBytes(), List.of(
+                new ArtifactStore.ExternalFile("weights.bin", "ab".repeat(32), 10)));
+
+        assertThatThrownBy(() -> campaigns.submit(uploadRequest(missing, List.of())))
+                .isInstanceOf(EdgeperfException.class)
+                .hasMessage("external data 'weights.bin' of model 'cnn.onnx' (SHA-256 " + "ab".repeat(32)
+                        + ") was not uploaded to this coordinator; upload it before submitting (edgeperf campaign run"
+                        + " does)");
+        assertThat(store.campaignSummaries()).isEmpty();
+    }
 }
