@@ -60,16 +60,20 @@ public final class ParameterCounter {
      * @param total       parameter elements, count
      * @param trainable   of those, trainable, count
      * @param weightBytes bytes the parameters take at their element types
-     * @param parameters  names of the constant tensors counted, in counting order
+     * @param parameters  names of the constant tensors counted, in counting order; one inside a subgraph
+     *                    is named {@code NAME@K}, K numbering the subgraphs, since branches reuse names
      * @param notes       what a reader of the counts must know, e.g. an update binding that names no
      *                    initializer and was ignored; empty when there is nothing to say
+     * @param tensors     the tensor of each name in {@code parameters}, those inside subgraphs included
+     *                    (which {@link OnnxGraph#constant} does not see)
      */
     public record Counts(long[] perNode, long total, long trainable, long weightBytes, List<String> parameters,
-                         List<String> notes) {
+                         List<String> notes, Map<String, TensorProto> tensors) {
         public Counts {
             perNode = perNode.clone();
             parameters = List.copyOf(parameters);
             notes = List.copyOf(notes);
+            tensors = Map.copyOf(tensors);
         }
 
         @Override
@@ -114,9 +118,9 @@ public final class ParameterCounter {
         long[] perNode = new long[nodes.size()];
         Tally tally = new Tally(new HashSet<>(), new ArrayList<>(), metadata, updated);
         for (int n = 0; n < nodes.size(); n++) {
-            perNode[n] = countNode(nodes.get(n), graph::constant, tally);
+            perNode[n] = countNode(nodes.get(n), name -> scoped(name, graph.constant(name)), tally);
         }
-        return new Counts(perNode, tally.total, tally.trainable, tally.bytes, tally.parameters, notes);
+        return new Counts(perNode, tally.total, tally.trainable, tally.bytes, tally.parameters, notes, tally.tensors);
     }
 
     /** Running totals of one count; {@code seen} makes a shared constant count once. */
@@ -125,6 +129,8 @@ public final class ParameterCounter {
         final List<String> parameters;
         final Set<String> metadata;
         final Set<String> updated;
+        final Map<String, TensorProto> tensors = new HashMap<>();
+        int subgraphs;
         long total;
         long trainable;
         long bytes;
@@ -143,15 +149,18 @@ public final class ParameterCounter {
      * initializers and Constant nodes, and constants of enclosing graphs that only the subgraph
      * reads. All branches count, whichever runs: the file stores them all.
      */
-    private static long countNode(NodeProto node, Function<String, TensorProto> scope, Tally tally) {
+    private static long countNode(NodeProto node, Function<String, Scoped> scope, Tally tally) {
         long owned = 0;
         boolean standard = isStandard(node);
         String op = node.getOpType();
         for (int i = 0; i < node.getInputCount(); i++) {
-            String name = node.getInput(i);
-            TensorProto t = name.isEmpty() ? null : scope.apply(name);
-            if (t == null || tally.seen.contains(name) || !holdsWeights(t.getDataType())
-                    || tally.metadata.contains(name)) {
+            Scoped found = node.getInput(i).isEmpty() ? null : scope.apply(node.getInput(i));
+            if (found == null) {
+                continue;
+            }
+            String name = found.key();
+            TensorProto t = found.tensor();
+            if (tally.seen.contains(name) || !holdsWeights(t.getDataType()) || tally.metadata.contains(name)) {
                 continue;
             }
             if (standard && (CONTROL_SLOTS.getOrDefault(op, Set.of()).contains(i)
@@ -163,6 +172,7 @@ public final class ParameterCounter {
             }
             tally.seen.add(name);
             tally.parameters.add(name);
+            tally.tensors.put(name, t);
             long elements = Tensors.elementCount(t);
             if (elements < 0) {
                 continue; // a negative dim: no tensor at all, nothing to count
@@ -188,7 +198,15 @@ public final class ParameterCounter {
         return owned;
     }
 
-    private static long countSubgraph(GraphProto g, Function<String, TensorProto> outer, Tally tally) {
+    /** A constant found in scope, with the name it is counted under (unique across subgraphs). */
+    private record Scoped(String key, TensorProto tensor) {
+    }
+
+    private static Scoped scoped(String key, TensorProto tensor) {
+        return tensor == null ? null : new Scoped(key, tensor);
+    }
+
+    private static long countSubgraph(GraphProto g, Function<String, Scoped> outer, Tally tally) {
         Map<String, TensorProto> local = new HashMap<>();
         for (TensorProto t : g.getInitializerList()) {
             local.put(t.getName(), t);
@@ -205,7 +223,10 @@ public final class ParameterCounter {
         Set<String> defined = new HashSet<>();
         g.getInputList().forEach(v -> defined.add(v.getName()));
         g.getNodeList().forEach(n -> defined.addAll(n.getOutputList()));
-        Function<String, TensorProto> scope = name -> local.containsKey(name) ? local.get(name)
+        // Subgraphs reuse names (each PyTorch branch has its own '/Constant_output_0'): local constants are
+        // keyed by their subgraph, so equal names in two branches are two parameters.
+        String suffix = "@" + tally.subgraphs++;
+        Function<String, Scoped> scope = name -> local.containsKey(name) ? scoped(name + suffix, local.get(name))
                 : defined.contains(name) ? null : outer.apply(name);
         long owned = 0;
         for (NodeProto n : g.getNodeList()) {

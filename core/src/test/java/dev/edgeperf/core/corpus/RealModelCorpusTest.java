@@ -23,6 +23,7 @@ import dev.edgeperf.core.cost.NodeCost;
 import dev.edgeperf.core.cost.ProfileOptions;
 import dev.edgeperf.core.onnx.OnnxGraph;
 import dev.edgeperf.core.variants.CalibrationData;
+import dev.edgeperf.core.variants.InputBatch;
 import dev.edgeperf.core.variants.OrtRunner;
 import dev.edgeperf.core.variants.VariantBuilder;
 import dev.edgeperf.core.variants.VariantRecipe;
@@ -36,7 +37,6 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.HashSet;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -117,7 +117,7 @@ class RealModelCorpusTest {
         } else {
             assertThat(checked).as("%s has Conv/MatMul/Gemm nodes", e.name()).isPositive();
         }
-        long params = independentParams(model.getGraph(), Map.of(), new HashSet<>());
+        long params = independentParams(model.getGraph(), Map.of(), Map.of(), new HashSet<>(), true);
         assertThat(p.totalParams()).as("%s parameters", e.name()).isEqualTo(params);
         System.out.printf(Locale.ROOT, "corpus %-20s %-11s opset %2d %9d bytes: %,d params, %,d MACs (%,d in %d "
                         + "main-graph Conv/MatMul/Gemm nodes checked against ONNX Runtime shapes), uncounted %s%n",
@@ -131,7 +131,7 @@ class RealModelCorpusTest {
             throws IOException {
         Corpus.require(e);
         ModelProto model = ModelProto.parseFrom(Files.readAllBytes(e.file()));
-        CalibrationData calibration = CalibrationData.random(model, 1, e.shapes(), Map.of(), 0, 2, 7);
+        CalibrationData calibration = calibration(model, e);
         VariantBuilder builder = new VariantBuilder(new OrtRunner(2));
         String row;
         try {
@@ -150,6 +150,20 @@ class RealModelCorpusTest {
         synchronized (TABLE) {
             TABLE.put(String.format(Locale.ROOT, "%-20s %-24s", e.name(), recipe), row);
         }
+    }
+
+    /** Random calibration inputs at the manifest's shapes, its constant values (a sample rate) kept. */
+    private static CalibrationData calibration(ModelProto model, Corpus.Entry e) {
+        List<InputBatch> batches = new ArrayList<>();
+        for (InputBatch b : CalibrationData.random(model, 1, e.shapes(), Map.of(), 0, 2, 7)) {
+            List<InputBatch.Feed> feeds = new ArrayList<>();
+            for (InputBatch.Feed f : b.inputs()) {
+                long[] v = e.values().get(f.name());
+                feeds.add(v == null ? f : new InputBatch.Feed(f.name(), f.shape(), null, v));
+            }
+            batches.add(new InputBatch(feeds, null));
+        }
+        return CalibrationData.of(batches);
     }
 
     @AfterAll
@@ -270,32 +284,38 @@ class RealModelCorpusTest {
      * hold weights (not int64, bool or string) and is read somewhere other than a shape slot; scalars read
      * only by elementwise ops are constants of a formula. A name counts once.
      */
-    private static long independentParams(GraphProto g, Map<String, TensorProto> outer, Set<String> seen) {
+    private static long independentParams(GraphProto g, Map<String, TensorProto> outer, Map<String, String> outerKeys,
+                                          Set<String> seen, boolean main) {
         Map<String, TensorProto> scope = new HashMap<>(outer);
-        g.getInitializerList().forEach(t -> scope.put(t.getName(), t));
+        Map<String, String> key = new HashMap<>(outerKeys);
+        // Constants local to a subgraph are told apart by their graph: two branches may reuse a name.
+        String where = main ? "" : "@" + System.identityHashCode(g);
+        g.getInitializerList().forEach(t -> {
+            scope.put(t.getName(), t);
+            key.put(t.getName(), t.getName() + where);
+        });
         for (NodeProto n : g.getNodeList()) {
             if (n.getOpType().equals("Constant") && n.getAttributeCount() == 1 && n.getAttribute(0).hasT()) {
                 scope.put(n.getOutput(0), n.getAttribute(0).getT());
+                key.put(n.getOutput(0), n.getOutput(0) + where);
             }
         }
-        Set<String> ownOutputs = new LinkedHashSet<>();
-        g.getNodeList().forEach(n -> ownOutputs.addAll(n.getOutputList()));
         long total = 0;
         for (NodeProto n : g.getNodeList()) {
             for (int i = 0; i < n.getInputCount(); i++) {
                 TensorProto t = scope.get(n.getInput(i));
-                if (t == null || seen.contains(n.getInput(i)) || !holdsWeights(t.getDataType())
+                String k = key.get(n.getInput(i));
+                if (t == null || seen.contains(k) || !holdsWeights(t.getDataType())
                         || SHAPE_SLOTS.getOrDefault(n.getOpType(), Set.of()).contains(i)
                         || t.getDimsCount() == 0 && FORMULA_OPS.contains(n.getOpType())) {
                     continue;
                 }
-                seen.add(n.getInput(i));
+                seen.add(k);
                 total += t.getDimsList().stream().mapToLong(Long::longValue).reduce(1, (a, b) -> a * b);
             }
             for (AttributeProto a : n.getAttributeList()) {
                 if (a.hasG()) {
-                    Map<String, TensorProto> visible = new HashMap<>(scope);
-                    total += independentParams(a.getG(), visible, seen);
+                    total += independentParams(a.getG(), scope, key, seen, false);
                 }
             }
         }
@@ -304,9 +324,5 @@ class RealModelCorpusTest {
 
     private static boolean holdsWeights(int type) {
         return type != DataType.INT64_VALUE && type != DataType.BOOL_VALUE && type != DataType.STRING_VALUE;
-    }
-
-    static List<String> recipes() {
-        return new ArrayList<>(EVERY_RECIPE);
     }
 }
