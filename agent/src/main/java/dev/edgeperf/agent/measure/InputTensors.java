@@ -8,15 +8,18 @@ import ai.onnxruntime.TensorInfo;
 import dev.edgeperf.core.EdgeperfException;
 import dev.edgeperf.core.onnx.InputDims;
 import dev.edgeperf.core.onnx.ModelInputs;
+import dev.edgeperf.core.onnx.IntegerInputs;
+import dev.edgeperf.core.onnx.OnnxModels;
 import java.nio.Buffer;
 import java.nio.DoubleBuffer;
 import java.nio.FloatBuffer;
 import java.nio.IntBuffer;
 import java.nio.LongBuffer;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.List;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
 
@@ -25,8 +28,9 @@ import java.util.SplittableRandom;
  * timing starts. Shapes are resolved by {@link InputDims}: the request's full shapes (their leading
  * dim replaced by the batch where the model's is open) and named dims, the batch size for an open
  * leading dimension; any other open dimension is an error naming the input, index and symbol, never
- * silently 1. Floats are uniform in [-1, 1); integer inputs get small values in [0, 10), safe as
- * indices and token ids for most models.
+ * silently 1. Floats are uniform in [-1, 1); int32/int64 inputs follow the rule calibration inputs
+ * follow too ({@link IntegerInputs}): token ids within their embedding table, masks ones, token
+ * types zeros, other integers ones.
  */
 final class InputTensors implements AutoCloseable {
     /** Fixed seed: the same model and batch always see the same input. */
@@ -82,6 +86,16 @@ final class InputTensors implements AutoCloseable {
 
     static InputTensors create(OrtEnvironment env, Map<String, NodeInfo> inputs, int batch,
             Map<String, long[]> givenShapes, Map<String, Long> dims, String modelFile) throws OrtException {
+        return create(env, inputs, batch, givenShapes, dims, Map.of(), modelFile);
+    }
+
+    /**
+     * @param integerRules how each integer input is filled ({@link #integerRules(Path)}); an input not
+     *                     in it gets {@link IntegerInputs#DEFAULT}
+     */
+    static InputTensors create(OrtEnvironment env, Map<String, NodeInfo> inputs, int batch,
+            Map<String, long[]> givenShapes, Map<String, Long> dims, Map<String, IntegerInputs.Rule> integerRules,
+            String modelFile) throws OrtException {
         Map<String, long[]> shapes = shapes(inputs, batch, givenShapes, dims, modelFile);
         Map<String, OnnxTensor> out = new LinkedHashMap<>();
         Map<String, Buffer> data = new LinkedHashMap<>();
@@ -93,7 +107,8 @@ final class InputTensors implements AutoCloseable {
                             + "' is not a tensor (" + e.getValue().getInfo() + "); edgeperf feeds tensors only");
                 }
                 long[] shape = shapes.get(e.getKey());
-                Buffer b = buffer(e.getKey(), info, shape, random, modelFile);
+                Buffer b = buffer(e.getKey(), info, shape, random,
+                        integerRules.getOrDefault(e.getKey(), IntegerInputs.DEFAULT), modelFile);
                 data.put(e.getKey(), b);
                 out.put(e.getKey(), fromBuffer(env, b, shape));
             }
@@ -143,8 +158,20 @@ final class InputTensors implements AutoCloseable {
         return new ModelInputs(given, dims).resolve(modelFile, declared, batch);
     }
 
+    /**
+     * The integer-input rules of a model file, read from its graph (memory-mapped, weights not copied);
+     * empty when the file cannot be read as ONNX here (then every integer input gets the default).
+     */
+    static Map<String, IntegerInputs.Rule> integerRules(Path model) {
+        try {
+            return IntegerInputs.rules(OnnxModels.map(model));
+        } catch (EdgeperfException e) {
+            return Map.of();
+        }
+    }
+
     private static Buffer buffer(String name, TensorInfo info, long[] shape, SplittableRandom random,
-                                 String modelFile) {
+                                 IntegerInputs.Rule rule, String modelFile) {
         long count = 1;
         for (long d : shape) {
             count = Math.multiplyExact(count, d);
@@ -172,14 +199,14 @@ final class InputTensors implements AutoCloseable {
             case INT64 -> {
                 LongBuffer b = LongBuffer.allocate(n);
                 for (int i = 0; i < n; i++) {
-                    b.put(i, random.nextInt(10));
+                    b.put(i, rule.next(random));
                 }
                 return b;
             }
             case INT32 -> {
                 IntBuffer b = IntBuffer.allocate(n);
                 for (int i = 0; i < n; i++) {
-                    b.put(i, random.nextInt(10));
+                    b.put(i, (int) rule.next(random));
                 }
                 return b;
             }
