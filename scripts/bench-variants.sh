@@ -4,6 +4,7 @@
 # fidelity and accuracy, int8 kernels executed, and the targets marked met/missed.
 #
 #   scripts/bench-variants.sh [--models mnist-cnn,mobilenet-v2,resnet18] [--batches 1,8] [--quick]
+#                             (a model "name@opset11" is the zoo model importing opset 11, as older exports do)
 #                             [--recipes r1,r2] [--threads 2] [--rounds N] [--block-ms 200] [--datasets DIR]
 #
 # The benchmark lives in core's test scope; builds it (offline) when its classes are missing. MNIST comes

@@ -317,8 +317,11 @@
   const TABLE_COLUMNS = [
     { key: 'agentName', label: 'agent', cell: (r, c) => el('td', {}, [el('span', { className: 'dot', style: `background:${c.get(r.agentName)}` }), r.agentName || '–']) },
     { key: 'modelName', label: 'model' },
-    { key: 'variantRecipe', label: 'variant' },
+    // A no-op variant (its recipe changed nothing) says so in its cell: it is no measurement of the recipe.
+    { key: 'variantRecipe', label: 'variant', col: 'variant', text: (r) => r.variantNoop ? `${r.variantRecipe} (no-op)` : r.variantRecipe,
+      title: (r) => r.variantNoop ? 'no-op: ' + (r.variantNoopReason || 'the recipe changed nothing') : '' },
     { key: 'batchSize', label: 'batch', num: true },
+    { key: 'inputShapes', label: 'inputs', col: 'inputs', text: (r) => r.inputShapes || '–' },
     { key: 'threads', label: 'threads', num: true, cell: (r) => threadsCell(r) },
     { key: 'flops', label: 'FLOPs', num: true, text: (r) => flops(r.flops) },
     { key: 'predictedMs', label: 'predicted ms', num: true, text: (r) => ms(r.predictedMs), title: (r) => `${fixed(r.peakGflops, 1)} GFLOP/s peak` },

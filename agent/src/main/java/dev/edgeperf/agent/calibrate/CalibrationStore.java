@@ -19,8 +19,18 @@ public final class CalibrationStore {
 
     private final Path file;
 
-    public CalibrationStore(Path workDir) {
-        this.file = Objects.requireNonNull(workDir, "workDir is null").resolve(FILE);
+    private CalibrationStore(Path file) {
+        this.file = Objects.requireNonNull(file, "file is null").toAbsolutePath();
+    }
+
+    /** {@code <workDir>/calibration.json}, where {@code run} looks for the figures. */
+    public static CalibrationStore inWorkDir(Path workDir) {
+        return new CalibrationStore(Objects.requireNonNull(workDir, "workDir is null").resolve(FILE));
+    }
+
+    /** The same figures in a file of the user's choosing ({@code calibrate --out FILE}). */
+    public static CalibrationStore atFile(Path file) {
+        return new CalibrationStore(file);
     }
 
     public Path file() {

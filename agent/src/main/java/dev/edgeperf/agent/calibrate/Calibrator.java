@@ -15,7 +15,8 @@ import java.util.function.LongSupplier;
 
 /**
  * Runs the micro-models with the measurement loop and turns their median latencies into figures:
- * GFLOP/s = FLOPs / p50, GB/s = bytes / p50, overhead = p50 of the tiny op.
+ * GFLOP/s = FLOPs / p50, GB/s = bytes / p50, call overhead = p50 of the tiny op, node overhead = (p50 of a chain of tiny ops -
+ * p50 of one) per extra node.
  */
 public final class Calibrator {
     /** Settings for the heavy probes: a few runs are enough, each is milliseconds long. */
@@ -35,7 +36,7 @@ public final class Calibrator {
     }
 
     /**
-     * Measures all four probes.
+     * Measures all five probes.
      *
      * @param threads intra-op threads, 0 = engine default
      * @param step    hears the name of each probe as it starts
@@ -51,12 +52,17 @@ public final class Calibrator {
             MeasurementResult add = run("add", MicroModels.add(), sizes.addElements(), threads, HEAVY);
             step.accept("tiny op");
             MeasurementResult tiny = run("tiny", MicroModels.tiny(), 1, threads, TINY);
+            step.accept("chain of " + (MicroModels.CHAIN_EXTRA_NODES + 1) + " tiny ops");
+            MeasurementResult chain = run("chain", MicroModels.chain(), 1, threads, TINY);
+            double tinyUs = tiny.computeLatency().p50Ms() * 1e3;
+            // noise can make the difference negative on a machine with almost no dispatch cost: 0 = none measured
+            double nodeOverheadUs = Math.max(0, (chain.computeLatency().p50Ms() * 1e3 - tinyUs)
+                    / MicroModels.CHAIN_EXTRA_NODES);
             return new CalibrationFigures(
                     sizes.matmulFlops() / seconds(mm) / 1e9,
                     sizes.convFlops() / seconds(conv) / 1e9,
                     sizes.addBytes() / seconds(add) / 1e9,
-                    tiny.computeLatency().p50Ms() * 1e3,
-                    mm.intraOpThreads(), wallClockMs.getAsLong());
+                    tinyUs, nodeOverheadUs, mm.intraOpThreads(), wallClockMs.getAsLong());
         } catch (IOException e) {
             throw EdgeperfException.external("cannot write calibration models to " + scratch + ": " + e.getMessage(), e);
         }

@@ -90,6 +90,28 @@ public final class MicroModels {
         return model(g);
     }
 
+    /** Nodes in the {@link #chain()} probe: the tiny op's one node plus this many more. */
+    public static final int CHAIN_EXTRA_NODES = 64;
+
+    /**
+     * The tiny op repeated: {@code 1 + CHAIN_EXTRA_NODES} dependent Adds over a [b] vector, each with its
+     * own constant so that no optimizer merges them. Its latency minus the tiny op's, per extra node, is
+     * the dispatch cost of one node (the roofline predictor's per-node overhead).
+     */
+    public static byte[] chain() {
+        OnnxMl.GraphProto.Builder g = OnnxMl.GraphProto.newBuilder().setName("calibrate-chain")
+                .addInput(value("X", -1)).addOutput(value("Y", -1));
+        SplittableRandom random = new SplittableRandom(4);
+        String previous = "X";
+        for (int i = 0; i <= CHAIN_EXTRA_NODES; i++) {
+            String out = i == CHAIN_EXTRA_NODES ? "Y" : "h" + i;
+            g.addInitializer(floats("c" + i, random, 1)).addNode(OnnxMl.NodeProto.newBuilder().setOpType("Add")
+                    .addInput(previous).addInput("c" + i).addOutput(out));
+            previous = out;
+        }
+        return model(g);
+    }
+
     private static byte[] model(OnnxMl.GraphProto.Builder graph) {
         return OnnxMl.ModelProto.newBuilder().setIrVersion(8).setProducerName("edgeperf-calibrate")
                 .addOpsetImport(OnnxMl.OperatorSetIdProto.newBuilder().setDomain("").setVersion(OPSET))

@@ -19,7 +19,7 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-/** {@code calibrate}: measure this machine's achievable GFLOPS, memory bandwidth and call overhead. */
+/** {@code calibrate}: measure this machine's achievable GFLOPS, memory bandwidth, call and per-node overhead. */
 @Command(name = "calibrate", mixinStandardHelpOptions = true,
         description = "Run generated micro-models (MatMul, Conv, elementwise Add, a tiny op) and store the figures "
                 + "in <work-dir>/calibration.json; `run` sends them to the coordinator.",
@@ -38,6 +38,10 @@ final class CalibrateCommand implements Callable<Integer> {
     @Option(names = "--json", description = "Print the figures as JSON.")
     boolean json;
 
+    @Option(names = "--out", paramLabel = "FILE",
+            description = "Also write the figures (the device profile) to FILE, e.g. for `coordinator models predict --device-profile FILE`.")
+    Path outFile;
+
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
@@ -49,11 +53,14 @@ final class CalibrateCommand implements Callable<Integer> {
         Path workDir = work.prepare();
         HardwareInfo hw = HardwareProbe.detectThisMachine();
         InferenceRunner runner = new InferenceRunner(DeviceSensors.forThisMachine(() -> Double.NaN), hw.physicalCores());
-        CalibrationStore store = new CalibrationStore(workDir);
+        CalibrationStore store = CalibrationStore.inWorkDir(workDir);
         Calibrator calibrator = new Calibrator(runner, workDir.resolve("work"), System::currentTimeMillis);
         CalibrationFigures f = calibrator.calibrate(quick ? MicroModels.Sizes.QUICK : MicroModels.Sizes.FULL, threads,
                 step -> System.err.println("calibrate: " + step));
         store.write(f);
+        if (outFile != null) {
+            CalibrationStore.atFile(outFile).write(f);
+        }
         PrintWriter out = spec.commandLine().getOut();
         if (json) {
             out.println(new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(f));
@@ -63,8 +70,9 @@ final class CalibrateCommand implements Callable<Integer> {
             out.printf(Locale.ROOT, "%-16s %.1f GFLOPS%n", "conv", f.convGflops());
             out.printf(Locale.ROOT, "%-16s %.2f GB/s%n", "memory (add)", f.memoryGbPerS());
             out.printf(Locale.ROOT, "%-16s %.1f µs%n", "call overhead", f.callOverheadUs());
+            out.printf(Locale.ROOT, "%-16s %.2f µs%n", "node overhead", f.nodeOverheadUs());
             out.printf(Locale.ROOT, "%-16s %d%n", "threads", f.threads());
-            out.printf(Locale.ROOT, "%-16s %s%n", "stored in", store.file());
+            out.printf(Locale.ROOT, "%-16s %s%n", "stored in", store.file() + (outFile == null ? "" : " and " + outFile));
         }
         out.flush();
         return 0;

@@ -123,7 +123,7 @@ final class RunCommand implements Callable<Integer> {
         MeasurementRunner runner = inProcess ? inProcessRunner
                 : new ForkedRunner(workDir.resolve("work"), hardware.physicalCores());
         calibration.ifPresentOrElse(c -> LOG.info("calibration from {}: matmul {} GFLOPS, memory {} GB/s",
-                        new CalibrationStore(workDir).file(), Math.round(c.matmulGflops()), Math.round(c.memoryGbPerS())),
+                        CalibrationStore.inWorkDir(workDir).file(), Math.round(c.matmulGflops()), Math.round(c.memoryGbPerS())),
                 () -> LOG.info("no calibration in {}; run `agent calibrate` to measure this machine's peak", workDir));
         LOG.info("agent {} on {} ({}, {} cores, peak {} GFLOPS fp32), work dir {}, model cache up to {} MiB, {}",
                 agentName, hardware.board(), hardware.cpuModel(), hardware.physicalCores(),
@@ -138,7 +138,7 @@ final class RunCommand implements Callable<Integer> {
     /** The stored calibration; a broken file is logged and ignored, so it never stops the agent serving. */
     static Optional<CalibrationFigures> readCalibration(Path workDir) {
         try {
-            return new CalibrationStore(workDir).read();
+            return CalibrationStore.inWorkDir(workDir).read();
         } catch (EdgeperfException e) {
             LOG.warn("{}; serving without calibration", e.getMessage());
             return Optional.empty();

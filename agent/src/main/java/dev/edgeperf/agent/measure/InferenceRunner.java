@@ -11,6 +11,7 @@ import dev.edgeperf.agent.probe.DeviceState;
 import dev.edgeperf.agent.probe.HostFacts;
 import dev.edgeperf.agent.probe.HostProvenance;
 import dev.edgeperf.core.EdgeperfException;
+import dev.edgeperf.core.onnx.IntegerInputs;
 import dev.edgeperf.core.measure.MeasurementDefaults;
 import dev.edgeperf.core.measure.MeasurementSettings;
 import dev.edgeperf.core.stats.LatencyHistograms;
@@ -123,9 +124,10 @@ public final class InferenceRunner implements MeasurementRunner {
                         ? Math.max(0, rssAfter.getAsLong() - rssBefore.getAsLong()) : 0;
                 List<InputTensors> inputs = new ArrayList<>();
                 try {
+                    Map<String, IntegerInputs.Rule> integerRules = InputTensors.integerRules(request.model());
                     for (int i = 0; i < request.concurrency(); i++) {
                         inputs.add(InputTensors.create(env, session.getInputInfo(), request.batchSize(),
-                                request.inputShapes(), request.dims(), file));
+                                request.inputShapes(), request.dims(), integerRules, file));
                     }
                     return phases(request, session, inputs, sessionCreateMs, new MemoryUse(footprint, 0), host,
                             progress);

@@ -7,15 +7,19 @@ import ai.onnxruntime.OrtException;
 import ai.onnxruntime.TensorInfo;
 import dev.edgeperf.core.EdgeperfException;
 import dev.edgeperf.core.onnx.InputDims;
+import dev.edgeperf.core.onnx.ModelInputs;
+import dev.edgeperf.core.onnx.IntegerInputs;
+import dev.edgeperf.core.onnx.OnnxModels;
 import java.nio.Buffer;
 import java.nio.DoubleBuffer;
 import java.nio.FloatBuffer;
 import java.nio.IntBuffer;
 import java.nio.LongBuffer;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.List;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
 
@@ -24,8 +28,9 @@ import java.util.SplittableRandom;
  * timing starts. Shapes are resolved by {@link InputDims}: the request's full shapes (their leading
  * dim replaced by the batch where the model's is open) and named dims, the batch size for an open
  * leading dimension; any other open dimension is an error naming the input, index and symbol, never
- * silently 1. Floats are uniform in [-1, 1); integer inputs get small values in [0, 10), safe as
- * indices and token ids for most models.
+ * silently 1. Floats are uniform in [-1, 1); int32/int64 inputs follow the rule calibration inputs
+ * follow too ({@link IntegerInputs}): token ids within their embedding table, masks ones, token
+ * types zeros, other integers ones.
  */
 final class InputTensors implements AutoCloseable {
     /** Fixed seed: the same model and batch always see the same input. */
@@ -81,6 +86,16 @@ final class InputTensors implements AutoCloseable {
 
     static InputTensors create(OrtEnvironment env, Map<String, NodeInfo> inputs, int batch,
             Map<String, long[]> givenShapes, Map<String, Long> dims, String modelFile) throws OrtException {
+        return create(env, inputs, batch, givenShapes, dims, Map.of(), modelFile);
+    }
+
+    /**
+     * @param integerRules how each integer input is filled ({@link #integerRules(Path)}); an input not
+     *                     in it gets {@link IntegerInputs#DEFAULT}
+     */
+    static InputTensors create(OrtEnvironment env, Map<String, NodeInfo> inputs, int batch,
+            Map<String, long[]> givenShapes, Map<String, Long> dims, Map<String, IntegerInputs.Rule> integerRules,
+            String modelFile) throws OrtException {
         Map<String, long[]> shapes = shapes(inputs, batch, givenShapes, dims, modelFile);
         Map<String, OnnxTensor> out = new LinkedHashMap<>();
         Map<String, Buffer> data = new LinkedHashMap<>();
@@ -92,7 +107,8 @@ final class InputTensors implements AutoCloseable {
                             + "' is not a tensor (" + e.getValue().getInfo() + "); edgeperf feeds tensors only");
                 }
                 long[] shape = shapes.get(e.getKey());
-                Buffer b = buffer(e.getKey(), info, shape, random, modelFile);
+                Buffer b = buffer(e.getKey(), info, shape, random,
+                        integerRules.getOrDefault(e.getKey(), IntegerInputs.DEFAULT), modelFile);
                 data.put(e.getKey(), b);
                 out.put(e.getKey(), fromBuffer(env, b, shape));
             }
@@ -104,7 +120,9 @@ final class InputTensors implements AutoCloseable {
     }
 
     /**
-     * The concrete shape of every input for {@code batch}; a fixed first dimension must equal the batch.
+     * The concrete shape of every input for {@code batch}, by {@link ModelInputs#resolve} (the rule campaigns
+     * use, so a job's resolved shapes are fed as they are); in a model with no open batch dimension, a fixed
+     * first dimension must equal the batch.
      *
      * @throws EdgeperfException USER_ERROR for a fixed batch other than {@code batch}, a non-tensor
      *         input, or a dimension nothing sizes (naming input, index and symbol)
@@ -112,14 +130,17 @@ final class InputTensors implements AutoCloseable {
     static Map<String, long[]> shapes(Map<String, NodeInfo> inputs, int batch, Map<String, long[]> given,
             Map<String, Long> dims, String modelFile) {
         List<InputDims.Declared> declared = new ArrayList<>();
-        Map<String, long[]> batched = new LinkedHashMap<>();
+        // beside an input with an open batch, a fixed leading dimension (a [1] scale) is no batch to check
+        boolean anyOpenBatch = inputs.values().stream().anyMatch(n -> n.getInfo() instanceof TensorInfo t
+                && t.getShape().length > 0 && t.getShape()[0] < 0);
         for (Map.Entry<String, NodeInfo> e : inputs.entrySet()) {
             if (!(e.getValue().getInfo() instanceof TensorInfo info)) {
                 throw EdgeperfException.userError("model " + modelFile + " input '" + e.getKey()
                         + "' is not a tensor (" + e.getValue().getInfo() + "); edgeperf feeds tensors only");
             }
             long[] shape = info.getShape();
-            if (shape.length == 0 || (shape[0] >= 0 && shape[0] != batch)) {
+            // a scalar input (a sample rate) has no batch dimension to check, nor has a fixed one beside an open batch
+            if (!anyOpenBatch && shape.length > 0 && shape[0] >= 0 && shape[0] != batch) {
                 throw EdgeperfException.userError("model " + modelFile + " input '" + e.getKey() + "' has fixed shape "
                         + Arrays.toString(shape) + " and cannot take batch size " + batch
                         + " (export it with a dynamic first dimension)");
@@ -132,20 +153,25 @@ final class InputTensors implements AutoCloseable {
                 symbols[i] = names != null && i < names.length && names[i] != null ? names[i] : "";
             }
             declared.add(new InputDims.Declared(e.getKey(), sizes, symbols));
-            long[] g = given.get(e.getKey());
-            if (g != null) {
-                g = g.clone();
-                if (g.length > 0 && shape[0] < 0) {
-                    g[0] = batch;
-                }
-                batched.put(e.getKey(), g);
-            }
         }
-        return InputDims.resolve(modelFile, declared, batch, batched, dims, 0);
+        // the coordinator's rule, so that a job's resolved shapes come out as they went in
+        return new ModelInputs(given, dims).resolve(modelFile, declared, batch);
+    }
+
+    /**
+     * The integer-input rules of a model file, read from its graph (memory-mapped, weights not copied);
+     * empty when the file cannot be read as ONNX here (then every integer input gets the default).
+     */
+    static Map<String, IntegerInputs.Rule> integerRules(Path model) {
+        try {
+            return IntegerInputs.rules(OnnxModels.map(model));
+        } catch (EdgeperfException e) {
+            return Map.of();
+        }
     }
 
     private static Buffer buffer(String name, TensorInfo info, long[] shape, SplittableRandom random,
-                                 String modelFile) {
+                                 IntegerInputs.Rule rule, String modelFile) {
         long count = 1;
         for (long d : shape) {
             count = Math.multiplyExact(count, d);
@@ -173,14 +199,14 @@ final class InputTensors implements AutoCloseable {
             case INT64 -> {
                 LongBuffer b = LongBuffer.allocate(n);
                 for (int i = 0; i < n; i++) {
-                    b.put(i, random.nextInt(10));
+                    b.put(i, rule.next(random));
                 }
                 return b;
             }
             case INT32 -> {
                 IntBuffer b = IntBuffer.allocate(n);
                 for (int i = 0; i < n; i++) {
-                    b.put(i, random.nextInt(10));
+                    b.put(i, (int) rule.next(random));
                 }
                 return b;
             }

@@ -33,7 +33,8 @@ public final class RawOrtLoop implements AutoCloseable {
                 options.setIntraOpNumThreads(threads);
             }
             session = env.createSession(model.toString(), options);
-            inputs = InputTensors.create(env, session.getInputInfo(), batch, file);
+            inputs = InputTensors.create(env, session.getInputInfo(), batch, Map.of(), Map.of(),
+                    InputTensors.integerRules(model), file);
             feed = inputs.asMap();
         } catch (OrtException e) {
             throw EdgeperfException.external(InferenceRunner.MODEL_LOAD_FAILURE + file + ": "

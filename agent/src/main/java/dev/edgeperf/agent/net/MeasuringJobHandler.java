@@ -10,6 +10,8 @@ import dev.edgeperf.core.measure.MeasurementSettings;
 import dev.edgeperf.proto.JobAssignment;
 import dev.edgeperf.proto.JobResult;
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.Objects;
 import java.util.function.LongSupplier;
 
@@ -62,11 +64,12 @@ public final class MeasuringJobHandler implements JobHandler {
         } catch (EdgeperfException e) {
             throw new EdgeperfException(e.category(), "job " + job.getJobId() + ": " + e.getMessage());
         }
-        Path model = cache.get(job.getModelDigest());
+        Path model = cache.model(job.getModelDigest(), job.getModelExternalDataList());
         MeasurementRunner chosen = settings.inProcess() ? inProcessRunner : runner;
         MeasurementResult m;
         try {
-            m = chosen.measure(new MeasurementRequest(model, job.getBatchSize(), job.getIntraOpThreads(), settings));
+            m = chosen.measure(new MeasurementRequest(model, job.getBatchSize(), job.getIntraOpThreads(), settings,
+                    inputShapes(job), Map.of()));
         } catch (EdgeperfException e) {
             if (e.getMessage().startsWith(InferenceRunner.MODEL_LOAD_FAILURE)) {
                 cache.evict(job.getModelDigest());
@@ -74,5 +77,24 @@ public final class MeasuringJobHandler implements JobHandler {
             throw e;
         }
         return ProtoMapping.result(job, m, hardware, agentVersion, wallClockMs.getAsLong());
+    }
+
+    /**
+     * The shapes the coordinator resolved for this job's batch, fed as they are: the agent sizes
+     * nothing itself (none from an older coordinator: inputs are then sized by the batch alone).
+     */
+    static Map<String, long[]> inputShapes(JobAssignment job) {
+        Map<String, long[]> shapes = new LinkedHashMap<>();
+        job.getInputShapesMap().forEach((name, shape) -> {
+            long[] dims = shape.getDimsList().stream().mapToLong(Long::longValue).toArray();
+            for (long d : dims) {
+                if (d < 1) {
+                    throw EdgeperfException.userError("job " + job.getJobId() + " gives input '" + name + "' the shape "
+                            + shape.getDimsList() + "; expected dimensions >= 1");
+                }
+            }
+            shapes.put(name, dims);
+        });
+        return shapes;
     }
 }

@@ -8,34 +8,21 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 
 /**
  * Parses {@code <root>/proc/cpuinfo} and normalizes the flags to the ISA features edgeperf cares
- * about, lower case, in this order: sse4_2, avx, avx2, fma, avx512f, avx512_vnni, avx_vnni (x86);
- * neon (ARM "asimd" on 64-bit, "neon" on 32-bit), asimddp (dot product), fp16 ("asimdhp"/"fphp").
+ * about, lower case, in this order: sse4_2, avx, avx2, fma, avx512f, avx512_vnni, avx_vnni, amx
+ * (x86; "amx" when the kernel lists amx_tile); neon (ARM "asimd" on 64-bit, "neon" on 32-bit),
+ * asimddp (dot product), fp16 ("asimdhp"/"fphp"), sve, i8mm, bf16 (ARM, from the "Features" line).
+ * The ARM core is named from "CPU implementer" and "CPU part" through {@link CoreTypes}.
  */
 public final class CpuInfoParser {
     static final List<String> X86_FEATURES =
-            List.of("sse4_2", "avx", "avx2", "fma", "avx512f", "avx512_vnni", "avx_vnni");
-    static final List<String> ARM_FEATURES = List.of("neon", "asimddp", "fp16");
-
-    /** ARM "CPU part" numbers of implementer 0x41 (Arm Ltd) to core names. */
-    private static final Map<String, String> ARM_PARTS = Map.ofEntries(
-            Map.entry("0xd03", "Cortex-A53"), Map.entry("0xd04", "Cortex-A35"),
-            Map.entry("0xd05", "Cortex-A55"), Map.entry("0xd07", "Cortex-A57"),
-            Map.entry("0xd08", "Cortex-A72"), Map.entry("0xd09", "Cortex-A73"),
-            Map.entry("0xd0a", "Cortex-A75"), Map.entry("0xd0b", "Cortex-A76"),
-            Map.entry("0xd0c", "Neoverse-N1"), Map.entry("0xd0d", "Cortex-A77"),
-            Map.entry("0xd40", "Neoverse-V1"), Map.entry("0xd41", "Cortex-A78"),
-            Map.entry("0xd42", "Cortex-A78AE"), Map.entry("0xd44", "Cortex-X1"),
-            Map.entry("0xd46", "Cortex-A510"), Map.entry("0xd47", "Cortex-A710"),
-            Map.entry("0xd49", "Neoverse-N2"), Map.entry("0xd4b", "Cortex-A78C"),
-            Map.entry("0xd4f", "Neoverse-V2"), Map.entry("0xc07", "Cortex-A7"),
-            Map.entry("0xc09", "Cortex-A9"), Map.entry("0xc0f", "Cortex-A15"));
+            List.of("sse4_2", "avx", "avx2", "fma", "avx512f", "avx512_vnni", "avx_vnni", "amx");
+    static final List<String> ARM_FEATURES = List.of("neon", "asimddp", "fp16", "sve", "i8mm", "bf16");
 
     private final Path root;
 
@@ -88,8 +75,9 @@ public final class CpuInfoParser {
             }
         }
         Optional<String> armCore = Optional.empty();
-        if (part != null && (implementer == null || implementer.equals("0x41"))) {
-            armCore = Optional.ofNullable(ARM_PARTS.get(part));
+        if (part != null) {
+            // 32-bit kernels of some boards omit the implementer line; those are Arm's own cores
+            armCore = CoreTypes.lookup(implementer == null ? CoreTypes.ARM : implementer, part).map(CoreTypes.CoreType::name);
         }
         if (modelName.isEmpty() && armCore.isPresent()) {
             modelName = "ARM " + armCore.get();
@@ -104,6 +92,10 @@ public final class CpuInfoParser {
                 out.add(f);
             }
         }
+        // Linux lists AMX as amx_tile plus the data types (amx_bf16, amx_int8); the tile unit is the feature
+        if (flags.contains("amx_tile") && !out.contains("amx")) {
+            out.add("amx");
+        }
         if (flags.contains("asimd") || flags.contains("neon")) {
             out.add("neon");
         }
@@ -112,6 +104,11 @@ public final class CpuInfoParser {
         }
         if (flags.contains("asimdhp") || flags.contains("fphp")) {
             out.add("fp16");
+        }
+        for (String f : List.of("sve", "i8mm", "bf16")) {
+            if (flags.contains(f)) {
+                out.add(f);
+            }
         }
         return out;
     }

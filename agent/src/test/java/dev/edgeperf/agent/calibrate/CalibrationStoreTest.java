@@ -12,19 +12,27 @@ import org.junit.jupiter.api.io.TempDir;
 class CalibrationStoreTest {
     @Test
     void roundTripAndProto(@TempDir Path dir) {
-        CalibrationStore store = new CalibrationStore(dir);
+        CalibrationStore store = CalibrationStore.inWorkDir(dir);
         assertThat(store.read()).isEmpty();
-        CalibrationFigures f = new CalibrationFigures(41.5, 30.25, 9.5, 12.0, 2, 1_700_000_000_000L);
+        CalibrationFigures f = new CalibrationFigures(41.5, 30.25, 9.5, 12.0, 1.5, 2, 1_700_000_000_000L);
         store.write(f);
         assertThat(store.read()).contains(f);
         assertThat(f.toProto().getMatmulGflops()).isEqualTo(41.5);
+        assertThat(f.toProto().getNodeOverheadUs()).isEqualTo(1.5);
         assertThat(f.toProto().getThreads()).isEqualTo(2);
+    }
+
+    @Test
+    void aFileFromBeforeTheNodeOverheadProbeReadsWithNoneMeasured(@TempDir Path dir) throws Exception {
+        Files.writeString(dir.resolve("calibration.json"), "{\"matmulGflops\": 41.5, \"convGflops\": 30.25,"
+                + " \"memoryGbPerS\": 9.5, \"callOverheadUs\": 12.0, \"threads\": 2, \"measuredUnixMs\": 1}");
+        assertThat(CalibrationStore.inWorkDir(dir).read()).hasValueSatisfying(f -> assertThat(f.nodeOverheadUs()).isZero());
     }
 
     @Test
     void brokenFileIsAUserErrorNamingIt(@TempDir Path dir) throws Exception {
         Files.writeString(dir.resolve("calibration.json"), "{\"matmulGflops\": -1}");
-        assertThatThrownBy(() -> new CalibrationStore(dir).read())
+        assertThatThrownBy(() -> CalibrationStore.inWorkDir(dir).read())
                 .isInstanceOf(EdgeperfException.class)
                 .hasMessageContaining(dir.resolve("calibration.json").toString());
     }

@@ -156,4 +156,56 @@ class ArtifactCacheTest {
             return now;
         }
     }
+
+    private static dev.edgeperf.proto.ExternalDataFile external(String name, String digest) {
+        return dev.edgeperf.proto.ExternalDataFile.newBuilder().setName(name).setDigest(digest).setSizeBytes(100)
+                .build();
+    }
+
+    @Test
+    void aModelWithExternalDataGetsAFolderWithEachFileBesideItUnderItsName() throws Exception {
+        ArtifactCache cache = cache(10_000);
+        String model = artifact("m");
+        String weights = artifact("w");
+        String more = artifact("x");
+
+        Path path = cache.model(model, java.util.List.of(external("weights.bin", weights),
+                external("sub/more.bin", more)));
+
+        assertThat(path.getFileName().toString()).isEqualTo("model.onnx");
+        assertThat(path).hasSameBinaryContentAs(file(model));
+        assertThat(path.resolveSibling("weights.bin")).hasSameBinaryContentAs(file(weights));
+        assertThat(path.resolveSibling("sub/more.bin")).hasSameBinaryContentAs(file(more));
+        // cached once by digest like any artifact; the folder only links them
+        assertThat(file(weights)).exists();
+        assertThat(cache.model(model, java.util.List.of(external("weights.bin", weights)))).isEqualTo(path);
+        assertThat(path.resolveSibling("sub")).doesNotExist();
+    }
+
+    @Test
+    void externalDataNamesThatLeaveTheModelFolderAreRefused() {
+        ArtifactCache cache = cache(10_000);
+        String model = artifact("m");
+        String weights = artifact("w");
+        for (String bad : new String[] {"../w.bin", "/tmp/w.bin", "model.onnx", "a/../../w.bin"}) {
+            org.assertj.core.api.Assertions.assertThatThrownBy(() -> cache.model(model,
+                    java.util.List.of(external(bad, weights))), bad)
+                    .isInstanceOf(dev.edgeperf.core.EdgeperfException.class);
+        }
+        assertThat(dir.resolve("w.bin")).doesNotExist();
+    }
+
+    @Test
+    void theFilesOfTheCurrentJobAreNeverEvictedWhileItsExternalDataIsFetched() {
+        ArtifactCache cache = cache(150); // room for one 100-byte file
+        String model = artifact("m");
+        String weights = artifact("w");
+
+        Path path = cache.model(model, java.util.List.of(external("weights.bin", weights)));
+
+        assertThat(path).exists();
+        assertThat(path.resolveSibling("weights.bin")).exists();
+        assertThat(file(model)).exists();
+        assertThat(file(weights)).exists();
+    }
 }

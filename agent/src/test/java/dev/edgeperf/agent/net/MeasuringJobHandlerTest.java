@@ -14,6 +14,7 @@ import dev.edgeperf.proto.ArtifactServiceGrpc;
 import dev.edgeperf.proto.JobAssignment;
 import dev.edgeperf.proto.JobResult;
 import dev.edgeperf.proto.MeasurementSettings;
+import dev.edgeperf.proto.Shape;
 import io.grpc.ManagedChannel;
 import io.grpc.inprocess.InProcessChannelBuilder;
 import java.nio.charset.StandardCharsets;
@@ -124,6 +125,36 @@ class MeasuringJobHandlerTest {
             assertThat(r.settings().withInProcess(false)).isEqualTo(new dev.edgeperf.core.measure.MeasurementSettings(
                     7, 33, 1234, 5678, 0.02, true, 3, false));
         }
+    }
+
+    /** Issue 10: the shapes the coordinator resolved reach the runner as they are, and nothing else is sized. */
+    @Test
+    void theJobsInputShapesReachTheRunnerAndNoDimensionIsInvented() throws Exception {
+        Path f = cached(Files.readAllBytes(dev.edgeperf.agent.measure.TinyModels.openDimsRelu(dir, "det.onnx", "batch",
+                3, "?", "?")));
+        List<MeasurementRequest> captured = new ArrayList<>();
+        ArtifactCache cache = new ArtifactCache(dir.resolve("cache"), ArtifactServiceGrpc.newBlockingStub(unused),
+                Duration.ofSeconds(1));
+        MeasuringJobHandler handler = new MeasuringJobHandler(cache, capturing(captured), capturing(captured),
+                AgentClientTest.hardware(), "0.1.0-test", () -> 42L);
+        MeasurementSettings quick = MeasurementSettings.newBuilder().setWarmupIterations(1).setMinIterations(3)
+                .setMinDurationMs(1).setMaxDurationMs(3000).setInProcess(true).build();
+        JobAssignment job = job(f, quick).toBuilder().setBatchSize(2)
+                .putInputShapes("x", Shape.newBuilder().addAllDims(List.of(2L, 3L, 48L, 192L)).build()).build();
+
+        assertThatThrownBy(() -> handler.execute(job)).hasMessage("captured");
+
+        assertThat(captured.get(0).inputShapes()).containsOnlyKeys("x");
+        assertThat(captured.get(0).inputShapes().get("x")).containsExactly(2, 3, 48, 192);
+        assertThat(captured.get(0).dims()).isEmpty();
+
+        // measured for real: the open dims take the job's sizes; without them the job fails, naming the dimension
+        JobResult r = handler().execute(job);
+        assertThat(r.getBatchSize()).isEqualTo(2);
+        assertThat(r.getComputeLatency().getCount()).isGreaterThanOrEqualTo(3);
+        assertThatThrownBy(() -> handler().execute(job.toBuilder().clearInputShapes().build()))
+                .isInstanceOf(EdgeperfException.class)
+                .hasMessageContaining("has no value for dimension 2 (unnamed, dim_param '?') of [batch, 3, ?, ?]");
     }
 
     /** A runner that records the request and stops the job there. */

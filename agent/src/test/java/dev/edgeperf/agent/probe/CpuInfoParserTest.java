@@ -53,4 +53,70 @@ class CpuInfoParserTest {
         assertThat(cpu.isaFeatures()).containsExactly("neon");
         assertThat(cpu.armCore()).contains("Cortex-A7");
     }
+
+    @Test
+    void raspberryPi3IsFourCortexA53(@TempDir Path root) throws Exception {
+        CpuInfo cpu = new CpuInfoParser(FakeTrees.pi3(root)).parse();
+        assertThat(cpu.logicalProcessors()).isEqualTo(4);
+        assertThat(cpu.armCore()).contains("Cortex-A53");
+        assertThat(cpu.isaFeatures()).containsExactly("neon");
+    }
+
+    @Test
+    void jetsonNanoKeepsL4tModelNameAndFindsCortexA57(@TempDir Path root) throws Exception {
+        CpuInfo cpu = new CpuInfoParser(FakeTrees.jetsonNano(root)).parse();
+        assertThat(cpu.modelName()).isEqualTo("ARMv8 Processor rev 1 (v8l)");
+        assertThat(cpu.armCore()).contains("Cortex-A57");
+        assertThat(cpu.isaFeatures()).containsExactly("neon");
+    }
+
+    /** Carmel is NVIDIA's own core (implementer 0x4e): part 0x004 there is not an Arm part. */
+    @Test
+    void jetsonXavierIsEightCarmelByNvidiaImplementer(@TempDir Path root) throws Exception {
+        CpuInfo cpu = new CpuInfoParser(FakeTrees.agxXavier(root)).parse();
+        assertThat(cpu.logicalProcessors()).isEqualTo(8);
+        assertThat(cpu.armCore()).contains("Carmel");
+        assertThat(cpu.isaFeatures()).containsExactly("neon", "fp16");
+        assertThat(CpuInfoParser.parse("CPU implementer : 0x41\nCPU part : 0x004\n").armCore()).isEmpty();
+    }
+
+    @Test
+    void jetsonAgxOrinIsTwelveCortexA78AE(@TempDir Path root) throws Exception {
+        CpuInfo cpu = new CpuInfoParser(FakeTrees.agxOrin(root)).parse();
+        assertThat(cpu.logicalProcessors()).isEqualTo(12);
+        assertThat(cpu.armCore()).contains("Cortex-A78AE");
+        assertThat(cpu.isaFeatures()).containsExactly("neon", "asimddp", "fp16");
+    }
+
+    @Test
+    void graviton2IsNeoverseN1() {
+        CpuInfo cpu = CpuInfoParser.parse(FakeTrees.graviton2CpuInfo());
+        assertThat(cpu.armCore()).contains("Neoverse-N1");
+        assertThat(cpu.isaFeatures()).containsExactly("neon", "asimddp", "fp16");
+    }
+
+    /** svei8mm/svebf16 are not i8mm/bf16 by themselves: only whole feature words count. */
+    @Test
+    void graviton3HasSveInt8MatrixAndBf16() {
+        CpuInfo cpu = CpuInfoParser.parse(FakeTrees.graviton3CpuInfo());
+        assertThat(cpu.armCore()).contains("Neoverse-V1");
+        assertThat(cpu.isaFeatures()).containsExactly("neon", "asimddp", "fp16", "sve", "i8mm", "bf16");
+        assertThat(CpuInfoParser.parse("Features : fp asimd sve svei8mm svebf16\n").isaFeatures())
+                .containsExactly("neon", "sve");
+    }
+
+    @Test
+    void sapphireRapidsHasVnniAndAmx() {
+        CpuInfo cpu = CpuInfoParser.parse(FakeTrees.sapphireRapidsCpuInfo());
+        assertThat(cpu.isaFeatures()).containsExactly("sse4_2", "avx", "avx2", "fma", "avx512f", "avx512_vnni",
+                "avx_vnni", "amx");
+        assertThat(cpu.modelName()).isEqualTo("Intel(R) Xeon(R) Platinum 8488C");
+    }
+
+    @Test
+    void alderLakeHasAvxVnniWithoutAvx512() {
+        CpuInfo cpu = CpuInfoParser.parse(FakeTrees.alderLakeCpuInfo());
+        assertThat(cpu.logicalProcessors()).isEqualTo(8);
+        assertThat(cpu.isaFeatures()).containsExactly("sse4_2", "avx", "avx2", "fma", "avx_vnni");
+    }
 }

@@ -30,7 +30,7 @@ class HardwareProbeTest {
         HardwareInfo first = new HardwareProbe(FakeTrees.pi5(a)).assemble(piFacts(2_400_000_000L));
         HardwareInfo again = new HardwareProbe(a).assemble(piFacts(2_400_000_000L));
         FakeTrees.pi5(b);
-        FakeTrees.write(b, "proc/device-tree/model", "Raspberry Pi 4 Model B Rev 1.4\0");
+        FakeTrees.deviceTree(b, "Raspberry Pi 4 Model B Rev 1.4", "raspberrypi,4-model-b", "brcm,bcm2711");
         HardwareInfo otherBoard = new HardwareProbe(b).assemble(piFacts(2_400_000_000L));
         assertThat(again.fingerprint()).isEqualTo(first.fingerprint());
         assertThat(otherBoard.fingerprint()).isNotEqualTo(first.fingerprint());
@@ -51,6 +51,30 @@ class HardwareProbeTest {
         HardwareInfo pi = new HardwareProbe(arm).assemble(piFacts(0));
         assertThat(pi.isaFeatures()).containsExactly("neon", "asimddp", "fp16");
         assertThat(pi.peakBasis()).doesNotContain("avx", "fma");
+    }
+
+    /** A Jetson as the agent sees it: board, core, L4T's "model name", peak from the A57 row. */
+    @Test
+    void jetsonNanoFromFakeTree(@TempDir Path root) throws Exception {
+        HardwareInfo hw = new HardwareProbe(FakeTrees.jetsonNano(root)).assemble(new SystemFacts("", 4, 4, 0, 4L << 30,
+                "Ubuntu 18.04.6 LTS", "nano", "aarch64", "OpenJDK 64-Bit Server VM 17.0.9"));
+        assertThat(hw.board()).isEqualTo("jetson-nano");
+        assertThat(hw.cpuModel()).isEqualTo("ARMv8 Processor rev 1 (v8l) (Cortex-A57)");
+        assertThat(hw.isaFeatures()).containsExactly("neon");
+        assertThat(hw.peakGflopsFp32()).isCloseTo(4 * 1.479 * 8, within(1e-9));
+        assertThat(hw.peakBasis()).isEqualTo("4 cores x 1.48 GHz x 8 FLOP/cycle (armv8 asimd, Cortex-A57)");
+    }
+
+    @Test
+    void sapphireRapidsKeepsAmxOutOfTheFp32Peak(@TempDir Path root) throws Exception {
+        FakeTrees.write(root, "proc/cpuinfo", FakeTrees.sapphireRapidsCpuInfo());
+        HardwareInfo hw = new HardwareProbe(root).assemble(new SystemFacts("Intel(R) Xeon(R) Platinum 8488C", 4, 4,
+                2_400_000_000L, 16L << 30, "Linux", "m7i", "amd64", "jvm"));
+        assertThat(hw.isaFeatures()).containsExactly("sse4_2", "avx", "avx2", "fma", "avx512f", "avx512_vnni",
+                "avx_vnni", "amx");
+        assertThat(hw.peakGflopsFp32()).isCloseTo(4 * 2.4 * 64, within(1e-9));
+        assertThat(hw.peakBasis()).endsWith("(avx512f+fma; int8/bf16 not in the peak: avx512_vnni avx_vnni amx)");
+        assertThat(hw.board()).isEqualTo("generic-x86_64");
     }
 
     @Test

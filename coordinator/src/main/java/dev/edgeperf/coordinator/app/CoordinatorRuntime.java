@@ -118,7 +118,7 @@ public final class CoordinatorRuntime implements AutoCloseable {
                     .keepAliveTime(30, TimeUnit.SECONDS).keepAliveTimeout(10, TimeUnit.SECONDS);
             grpc = new CoordinatorGrpcServer(builder,
                     new TokenAuthInterceptor(token),
-                    List.of(new AgentServiceImpl(scheduler), new ArtifactServiceImpl(artifacts),
+                    List.of(new AgentServiceImpl(scheduler, artifacts), new ArtifactServiceImpl(artifacts),
                             new CampaignServiceImpl(campaigns)),
                     "gRPC port " + config.grpcPort() + " on " + config.bindHost());
             grpc.start();

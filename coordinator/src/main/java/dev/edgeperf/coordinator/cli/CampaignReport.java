@@ -36,7 +36,7 @@ final class CampaignReport {
             ResultRecord r = ResultRows.fromProto(row);
             boolean done = r.state() == JobState.DONE;
             table.add(r.text(ResultField.AGENT_NAME), r.text(ResultField.MODEL_NAME),
-                    r.text(ResultField.VARIANT_RECIPE), r.integer(ResultField.BATCH_SIZE), threads(r),
+                    variant(r), r.integer(ResultField.BATCH_SIZE), threads(r),
                     String.format(Locale.ROOT, "%,d", r.integer(ResultField.FLOPS)),
                     r.real(ResultField.PREDICTED_MS).map(v -> fmt(v, 4)).orElse("-"),
                     r.real(ResultField.P50_MS).map(v -> fmt(v, 4)).orElse("-"),
@@ -52,6 +52,34 @@ final class CampaignReport {
             out.append(status.getWaitingReason()).append('\n');
         }
         return out.toString();
+    }
+
+    /** The recipe, marked "(no-op)" when it changed nothing, so the row never reads as the recipe's measurement. */
+    static String variant(ResultRecord r) {
+        return Boolean.TRUE.equals(r.get(ResultField.VARIANT_NOOP)) ? r.text(ResultField.VARIANT_RECIPE) + " (no-op)"
+                : r.text(ResultField.VARIANT_RECIPE);
+    }
+
+    /**
+     * One line per no-op variant of a prepared campaign, e.g. "no-op: keras-mlp pruned:structured:0.5 (no Conv
+     * to prune)", from the message its preparation left, and from its rows (each variant once).
+     */
+    static List<String> noopLines(CampaignStatus status) {
+        java.util.Set<String> lines = new java.util.LinkedHashSet<>();
+        for (String part : status.getPreparationMessage().split("; ")) {
+            if (part.startsWith(dev.edgeperf.coordinator.store.PreparationQueries.NOOP_PREFIX)) {
+                lines.add(part);
+            }
+        }
+        for (ResultRow row : status.getRowsList()) {
+            ResultRecord r = ResultRows.fromProto(row);
+            String part = dev.edgeperf.coordinator.store.PreparationQueries.NOOP_PREFIX + r.text(ResultField.MODEL_NAME)
+                    + " " + r.text(ResultField.VARIANT_RECIPE) + " (" + r.text(ResultField.VARIANT_NOOP_REASON) + ")";
+            if (Boolean.TRUE.equals(r.get(ResultField.VARIANT_NOOP))) {
+                lines.add(part);
+            }
+        }
+        return List.copyOf(lines);
     }
 
     /** What a just-submitted campaign will do, e.g. "preparing 3 variant(s)" or "4 jobs". */

@@ -1,16 +1,26 @@
 package dev.edgeperf.coordinator.cli;
 
-import dev.edgeperf.core.EdgeperfException;
-import dev.edgeperf.proto.CampaignStatus;
-import dev.edgeperf.proto.SubmitCampaignRequest;
+import dev.edgeperf.coordinator.artifacts.ArtifactStore;
+import dev.edgeperf.coordinator.schedule.CampaignPlanner;
 import dev.edgeperf.coordinator.spec.CampaignSpec;
 import dev.edgeperf.coordinator.spec.CampaignSpecParser;
+import dev.edgeperf.core.EdgeperfException;
+import dev.edgeperf.core.onnx.ModelInputs;
+import dev.edgeperf.core.onnx.OnnxModels;
+import dev.edgeperf.core.zoo.ModelZoo;
+import dev.edgeperf.proto.CampaignStatus;
+import dev.edgeperf.proto.SubmitCampaignRequest;
 import dev.edgeperf.core.calibration.CalibrationSource;
+import java.nio.file.Files;
+import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
-import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -26,6 +36,8 @@ import picocli.CommandLine.Model.CommandSpec;
 @Command(name = "run", mixinStandardHelpOptions = true,
         description = "Measure models on the fleet and compare with the FLOPs prediction.",
         footer = {"%nExamples:", "  edgeperf campaign run --model mnist-cnn --batch 1,8,32 --device arch=aarch64",
+            "  edgeperf campaign run --model det.onnx --input x=1x3x48x192 --batch 1,4",
+            "  edgeperf campaign run --model bert.onnx --dim sequence=128 --batch 1,8",
             "  edgeperf campaign run scripts/campaigns/mnist-sweep.yaml --detach"})
 final class CampaignRunCommand implements Callable<Integer> {
     @Parameters(index = "0", arity = "0..1", paramLabel = "SPEC.yaml",
@@ -35,9 +47,18 @@ final class CampaignRunCommand implements Callable<Integer> {
     @Option(names = "--detach", description = "Submit, print the campaign id and return without waiting.")
     boolean detach;
 
-    @Option(names = "--model", split = ",", paramLabel = "NAME",
-            description = "Zoo model name(s), comma-separated (without a spec file).")
+    @Option(names = "--model", split = ",", paramLabel = "NAME|FILE",
+            description = "Zoo model name(s) or .onnx file(s), comma-separated (without a spec file).")
     List<String> models;
+
+    @Option(names = "--input", paramLabel = "NAME=SHAPE",
+            description = "Full shape of one input of the --model, e.g. x=1x3x48x192; each batch size replaces its"
+                    + " leading dimension (repeatable).")
+    Map<String, String> inputs;
+
+    @Option(names = "--dim", paramLabel = "NAME=SIZE",
+            description = "Size of a named symbolic dimension of the --model, e.g. sequence=128 (repeatable).")
+    Map<String, String> dims;
 
     @Option(names = "--batch", split = ",", paramLabel = "N",
             description = "Batch size(s), comma-separated (without a spec file).")
@@ -95,9 +116,10 @@ final class CampaignRunCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws InterruptedException {
-        if (specFile != null && (models != null || batches != null)) {
+        if (specFile != null && (models != null || batches != null || inputs != null || dims != null)) {
             throw EdgeperfException.userError("give either a campaign spec file (" + specFile
-                    + ") or --model and --batch, not both");
+                    + ") or --model and --batch" + (inputs != null || dims != null ? " (with --input/--dim)" : "")
+                    + ", not both; a spec gives a model's sizes in inputs: and dims:");
         }
         if (preprocess != null && calibration == null) {
             throw EdgeperfException.userError("--preprocess needs --calibration images:DIR");
@@ -105,12 +127,17 @@ final class CampaignRunCommand implements Callable<Integer> {
         // parsed and read before connecting, so bad calibration input fails without touching the coordinator
         dev.edgeperf.proto.ModelCalibration common = calibration == null ? null
                 : CampaignSpec.calibrationMessage("", CalibrationSource.parse(calibration, preprocess, null));
-        SubmitCampaignRequest request = specFile == null ? request() : null;
+        // flags are checked before connecting; a spec needs the fleet's label keys to be checked
+        CampaignSpec flags = specFile == null ? flagsSpec() : null;
         try (CoordinatorClient client = connection.connect()) {
-            if (request == null) {
+            SubmitCampaignRequest request;
+            if (flags != null) {
+                request = withUploads(client, request(flags), flags.modelFiles());
+            } else {
                 Set<String> labelKeys = new TreeSet<>();
                 client.agents().getAgentsList().forEach(a -> labelKeys.addAll(a.getLabelsMap().keySet()));
-                request = CampaignSpecParser.read(specFile, labelKeys).toRequest();
+                var parsed = CampaignSpecParser.read(specFile, labelKeys);
+                request = withUploads(client, parsed.toRequest(), parsed.modelFiles());
             }
             if (common != null) {
                 SubmitCampaignRequest.Builder b = request.toBuilder().clearCalibrations();
@@ -138,7 +165,32 @@ final class CampaignRunCommand implements Callable<Integer> {
         }
     }
 
+    /**
+     * Checks every model file (size, external data) before sending any, then uploads them and names
+     * them by digest in the request.
+     */
+    private SubmitCampaignRequest withUploads(CoordinatorClient client, SubmitCampaignRequest request,
+                                              Map<String, Path> files) {
+        List<ModelUploads.Model> checked = new ArrayList<>();
+        files.forEach((label, file) -> checked.add(ModelUploads.check(label, file, ArtifactStore.MAX_FILE_BYTES)));
+        boolean bar = System.console() != null || verbose.verbose;
+        SubmitCampaignRequest.Builder b = request.toBuilder();
+        for (ModelUploads.Model m : checked) {
+            b.addModelFiles(ModelUploads.upload(client, m, bar, spec.commandLine().getErr()));
+        }
+        return b.build();
+    }
+
+    /** The request the flags give, without the model files (they are uploaded by digest when it runs). */
     SubmitCampaignRequest request() {
+        return request(flagsSpec());
+    }
+
+    private SubmitCampaignRequest request(CampaignSpec flags) {
+        return flags.toRequest().toBuilder().addAllModes(modes).build();
+    }
+
+    private CampaignSpec flagsSpec() {
         if (models == null || models.isEmpty() || batches == null || batches.isEmpty()) {
             throw EdgeperfException.userError("give a campaign spec file, or --model and --batch");
         }
@@ -153,15 +205,46 @@ final class CampaignRunCommand implements Callable<Integer> {
                         + thread + "'");
             }
         }
-        SubmitCampaignRequest.Builder request = SubmitCampaignRequest.newBuilder().addAllModels(models)
-                .addAllBatchSizes(batches).addAllIntraOpThreads(threads).addAllVariants(variants)
-                .addAllModes(modes).setSettings(measurement.settings().toProto());
-        if (devices != null) {
-            request.addAllSelectors(devices);
+        ModelInputs sizes = ModelInputs.parse(inputs == null ? Map.of() : inputs, dims == null ? Map.of() : dims);
+        if (!sizes.isEmpty() && models.size() != 1) {
+            throw EdgeperfException.userError("--input and --dim apply to one --model, but " + models.size()
+                    + " are given (" + String.join(", ", models) + "); give each model's sizes in a campaign spec");
         }
-        if (name != null) {
-            request.setName(name);
+        List<CampaignSpec.ModelRef> refs = new ArrayList<>();
+        for (String model : models) {
+            CampaignSpec.ModelRef ref = model(model.strip(), sizes);
+            if (ref.file() != null) {
+                // size, external data and input shapes at every batch, before anything is uploaded (the
+                // coordinator checks them again at submit)
+                ModelUploads.check(ref.displayName(), ref.file(), ArtifactStore.MAX_FILE_BYTES);
+                CampaignPlanner.inputShapes(ref.displayName(), ModelInputs.declared(OnnxModels.map(ref.file())),
+                        sizes, batches);
+            }
+            refs.add(ref);
         }
-        return request.build();
+        // the spec's request builder: the same wire form for flags and spec files
+        return new CampaignSpec(Optional.ofNullable(name), refs, variants, batches, threads,
+                List.of(), devices == null ? List.of() : devices, measurement.settings().toProto(), "");
+    }
+
+    /** A zoo name, or an .onnx file (or any existing file) uploaded with the campaign. */
+    private static CampaignSpec.ModelRef model(String model, ModelInputs sizes) {
+        Path file;
+        try {
+            file = Path.of(model);
+        } catch (InvalidPathException e) {
+            file = null;
+        }
+        if (model.endsWith(".onnx") || (file != null && Files.isRegularFile(file))) {
+            if (file == null || !Files.isRegularFile(file)) {
+                throw EdgeperfException.userError("--model " + model + ": the model file does not exist");
+            }
+            return new CampaignSpec.ModelRef(null, file.toAbsolutePath().normalize(), sizes);
+        }
+        if (!ModelZoo.names().contains(model)) {
+            throw EdgeperfException.userError("--model: unknown model '" + model + "' (expected a zoo model, one of "
+                    + String.join(", ", ModelZoo.names()) + ", or an .onnx file)");
+        }
+        return new CampaignSpec.ModelRef(model, null, sizes);
     }
 }

@@ -42,9 +42,15 @@ final class CampaignWatcher {
         ProgressBar bar = terminal ? new ProgressBarBuilder().setTaskName("campaign").setInitialMax(first.getJobsTotal())
                 .setConsumer(new ConsoleProgressBarConsumer(err)).setUpdateIntervalMillis(250).build() : null;
         String last = "";
+        boolean noopsShown = false;
         try {
             while (true) {
                 boolean preparing = status.getState() == CampaignState.CAMPAIGN_STATE_PREPARING;
+                if (!preparing && !noopsShown) {
+                    // once the variants are prepared: one line per variant whose recipe changed nothing
+                    CampaignReport.noopLines(status).forEach(err::println);
+                    noopsShown = true;
+                }
                 String line = preparing ? preparingLine(status) : String.format(
                         "campaign %s: %d/%d done, %d running, %d failed%s", status.getCampaignId(),
                         status.getJobsDone(), status.getJobsTotal(), status.getJobsRunning(), status.getJobsFailed(),

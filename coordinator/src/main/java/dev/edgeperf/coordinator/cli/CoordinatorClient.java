@@ -20,27 +20,172 @@ import io.grpc.ManagedChannel;
 import io.grpc.TlsChannelCredentials;
 import io.grpc.StatusRuntimeException;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
+import io.grpc.stub.ClientCallStreamObserver;
+import io.grpc.stub.ClientResponseObserver;
+import com.google.protobuf.ByteString;
+import dev.edgeperf.proto.ArtifactServiceGrpc;
+import dev.edgeperf.proto.StatArtifactRequest;
+import dev.edgeperf.proto.UploadChunk;
+import dev.edgeperf.proto.UploadHeader;
+import dev.edgeperf.proto.UploadResult;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
+import java.util.function.LongConsumer;
 
 /** The CLI's CampaignService client: owns its channel, puts a deadline on every call, maps errors. */
 final class CoordinatorClient implements AutoCloseable {
-    /** Submit only checks and stores the campaign (its variants are built afterwards); a user model rides along. */
+    /** Submit only checks and stores the campaign (its variants are built afterwards); user models are uploaded before. */
     static final Duration SUBMIT_DEADLINE = Duration.ofSeconds(30);
     static final Duration STATUS_DEADLINE = Duration.ofSeconds(15);
+
+    /** Bytes per upload message: well under the coordinator's 16 MiB message limit. */
+    static final int UPLOAD_CHUNK_BYTES = 1024 * 1024;
 
     private final String address;
     private final Path tokenFile;
     private final ManagedChannel channel;
     private final CampaignServiceBlockingStub stub;
+    private final ArtifactServiceGrpc.ArtifactServiceBlockingStub artifacts;
+    private final ArtifactServiceGrpc.ArtifactServiceStub artifactsAsync;
 
     private CoordinatorClient(String address, Path tokenFile, ManagedChannel channel, String token) {
         this.address = address;
         this.tokenFile = tokenFile;
         this.channel = channel;
-        this.stub = CampaignServiceGrpc.newBlockingStub(channel).withCallCredentials(new BearerTokenCredentials(token));
+        BearerTokenCredentials credentials = new BearerTokenCredentials(token);
+        this.stub = CampaignServiceGrpc.newBlockingStub(channel).withCallCredentials(credentials);
+        this.artifacts = ArtifactServiceGrpc.newBlockingStub(channel).withCallCredentials(credentials);
+        this.artifactsAsync = ArtifactServiceGrpc.newStub(channel).withCallCredentials(credentials);
+    }
+
+    /** A client over a channel someone else built (tests: in-process); closing it shuts the channel down. */
+    static CoordinatorClient over(ManagedChannel channel, String token) {
+        return new CoordinatorClient("in-process", Path.of("token"), channel, token);
+    }
+
+    /** How long an upload of {@code bytes} may take: 60 s plus 1 s per 2 MiB (a slow link still finishes). */
+    static Duration uploadDeadline(long bytes) {
+        return Duration.ofSeconds(60 + bytes / (2L * 1024 * 1024));
+    }
+
+    /**
+     * Uploads one file, streamed from disk in {@link #UPLOAD_CHUNK_BYTES} messages, sent only as fast
+     * as the connection takes them, so memory stays at a few chunks whatever the file's size.
+     *
+     * @param label    names the file in errors
+     * @param digest   its SHA-256, computed by the caller
+     * @param progress told the bytes sent so far
+     * @return true when the coordinator already held it (nothing was sent)
+     * @throws EdgeperfException USER_ERROR when the coordinator refuses it (limit, digest mismatch);
+     *         EXTERNAL when it cannot be reached or the file changes while read
+     */
+    boolean upload(Path file, String label, String digest, long size, LongConsumer progress) {
+        Duration deadline = uploadDeadline(size);
+        var stat = call(() -> artifacts.withDeadlineAfter(STATUS_DEADLINE.toMillis(), TimeUnit.MILLISECONDS)
+                .stat(StatArtifactRequest.newBuilder().setDigest(digest).build()), STATUS_DEADLINE);
+        if (stat.getStored() && stat.getSizeBytes() == size) {
+            progress.accept(size);
+            return true;
+        }
+        if (stat.getMaxSizeBytes() > 0 && size > stat.getMaxSizeBytes()) {
+            throw EdgeperfException.userError(label + " file " + file + " is " + size + " bytes; coordinator "
+                    + address + " accepts at most " + stat.getMaxSizeBytes() + " bytes per file");
+        }
+        CompletableFuture<UploadResult> result = new CompletableFuture<>();
+        Object lock = new Object();
+        ClientResponseObserver<UploadChunk, UploadResult> responses = new ClientResponseObserver<>() {
+            @Override
+            public void beforeStart(ClientCallStreamObserver<UploadChunk> requestStream) {
+                requestStream.setOnReadyHandler(() -> {
+                    synchronized (lock) {
+                        lock.notifyAll();
+                    }
+                });
+            }
+
+            @Override
+            public void onNext(UploadResult value) {
+                result.complete(value);
+            }
+
+            @Override
+            public void onError(Throwable t) {
+                result.completeExceptionally(t);
+                synchronized (lock) {
+                    lock.notifyAll();
+                }
+            }
+
+            @Override
+            public void onCompleted() {
+                result.complete(UploadResult.getDefaultInstance());
+                synchronized (lock) {
+                    lock.notifyAll();
+                }
+            }
+        };
+        var requests = (ClientCallStreamObserver<UploadChunk>) artifactsAsync
+                .withDeadlineAfter(deadline.toMillis(), TimeUnit.MILLISECONDS).upload(responses);
+        try (InputStream in = Files.newInputStream(file)) {
+            requests.onNext(UploadChunk.newBuilder().setHeader(UploadHeader.newBuilder().setDigest(digest)
+                    .setSizeBytes(size).setName(file.getFileName().toString())).build());
+            byte[] buffer = new byte[UPLOAD_CHUNK_BYTES];
+            long sent = 0;
+            int n;
+            while (!result.isDone() && (n = in.readNBytes(buffer, 0, buffer.length)) > 0) {
+                synchronized (lock) {
+                    while (!requests.isReady() && !result.isDone()) {
+                        lock.wait(100);
+                    }
+                }
+                if (result.isDone()) {
+                    break; // answered early: already stored, or refused
+                }
+                requests.onNext(UploadChunk.newBuilder().setData(ByteString.copyFrom(buffer, 0, n)).build());
+                sent += n;
+                progress.accept(sent);
+            }
+            if (!result.isDone()) {
+                requests.onCompleted();
+            }
+        } catch (IOException e) {
+            requests.cancel("cannot read " + file, e);
+            throw EdgeperfException.userError("cannot read " + label + " file " + file + ": " + e.getMessage());
+        } catch (InterruptedException e) {
+            requests.cancel("interrupted", e);
+            Thread.currentThread().interrupt();
+            throw EdgeperfException.external("upload of " + file + " interrupted", e);
+        } catch (RuntimeException e) {
+            requests.cancel("upload failed", e);
+            throw e;
+        }
+        try {
+            UploadResult r = result.get();
+            return r.getAlreadyStored();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw EdgeperfException.external("upload of " + file + " interrupted", e);
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof StatusRuntimeException sre) {
+                throw translate(sre, deadline);
+            }
+            throw EdgeperfException.external("upload of " + file + " failed: " + e.getCause(), e.getCause());
+        }
+    }
+
+    private <T> T call(java.util.function.Supplier<T> call, Duration deadline) {
+        try {
+            return call.get();
+        } catch (StatusRuntimeException e) {
+            throw translate(e, deadline);
+        }
     }
 
     static CoordinatorClient connect(String address, String token, Path tokenFile) {

@@ -13,10 +13,10 @@ import dev.edgeperf.core.zoo.ModelZoo;
 import dev.edgeperf.core.zoo.PublishedFigure;
 import dev.edgeperf.core.zoo.QuotedLayer;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -37,7 +37,8 @@ import picocli.CommandLine.Model.CommandSpec;
         description = "Count MACs, FLOPs, parameters and activation bytes of a zoo model or an ONNX file.",
         footer = {"%nExamples:", "  edgeperf models profile resnet50 --batch 8 --convention detailed --json",
             "  edgeperf models profile my-model.onnx --input pixel_values=1x3x224x224",
-            "  edgeperf models profile bert.onnx --dim batch=1 --dim sequence=128"})
+            "  edgeperf models profile bert.onnx --dim batch=1 --dim sequence=128",
+            "  edgeperf models profile silero_vad.onnx --input input=1x512 --input state=2x1x128 --value sr=16000"})
 final class ModelsProfileCommand implements Callable<Integer> {
     @Parameters(paramLabel = "MODEL", description = "Zoo name (see models list) or path to an .onnx file.")
     String model;
@@ -47,6 +48,10 @@ final class ModelsProfileCommand implements Callable<Integer> {
 
     @Mixin
     InputSizeOptions sizes;
+
+    @Option(names = "--value", paramLabel = "NAME=V[,V...]",
+            description = "Known values of an integer input (e.g. sr=16000), so an If on them counts the branch that runs (repeatable).")
+    List<String> values = new ArrayList<>();
 
     @Option(names = "--peak-gflops", paramLabel = "G", description = "Also print the naive predicted time at this peak GFLOP/s.")
     Double peakGflops;
@@ -72,16 +77,13 @@ final class ModelsProfileCommand implements Callable<Integer> {
         if (peakGflops != null && !(peakGflops > 0)) {
             throw EdgeperfException.userError("--peak-gflops must be > 0, got '" + peakGflops + "'");
         }
-        ProfileOptions options = new ProfileOptions(batch, sizes.shapes(), sizes.dimValues(), convention());
-        Path file = Path.of(model);
+        ProfileOptions options = new ProfileOptions(batch, sizes.shapes(), sizes.dimValues(), inputValues(),
+                convention());
         ModelProfile profile;
         List<PublishedFigure> published = List.of();
         List<QuotedLayers.Row> quoted = List.of();
-        if (model.endsWith(".onnx") || Files.isRegularFile(file)) {
-            if (!Files.isRegularFile(file)) {
-                throw EdgeperfException.userError("model file " + model + " does not exist");
-            }
-            profile = ModelProfiler.profile(file, options);
+        if (ModelArgument.isFile(model)) {
+            profile = ModelProfiler.profile(ModelArgument.existingFile(model), options);
         } else {
             // Profiled as built: serializing vgg16 only to parse it again would double its 553 MB.
             ModelProto proto = ModelZoo.buildProto(model);
@@ -95,6 +97,28 @@ final class ModelsProfileCommand implements Callable<Integer> {
                 : table(profile, published, quoted));
         spec.commandLine().getOut().flush();
         return 0;
+    }
+
+    /** {@code --value NAME=V[,V...]} as input name -> values; a malformed one is a one-line user error. */
+    private Map<String, long[]> inputValues() {
+        Map<String, long[]> out = new LinkedHashMap<>();
+        for (String v : values) {
+            int eq = v.indexOf('=');
+            try {
+                if (eq <= 0) {
+                    throw new NumberFormatException();
+                }
+                long[] parsed = Arrays.stream(v.substring(eq + 1).split(",", -1)).map(String::trim)
+                        .mapToLong(Long::parseLong).toArray();
+                if (out.put(v.substring(0, eq), parsed) != null) {
+                    throw EdgeperfException.userError("--value for input '" + v.substring(0, eq) + "' given twice");
+                }
+            } catch (NumberFormatException e) {
+                throw EdgeperfException.userError("--value '" + v + "' is not NAME=V[,V...] with integer values, "
+                        + "e.g. sr=16000");
+            }
+        }
+        return out;
     }
 
     /**

@@ -191,6 +191,14 @@ final class VariantsBuildCommand implements Callable<Integer> {
         } else {
             o.print(VariantsManifest.table(manifest));
             o.printf("wrote %d variant files and manifest.json to %s%n", files(manifest).size(), out);
+            if (manifest.get("variants") instanceof List<?> built) {
+                for (Object v : built) {
+                    Map<?, ?> m = (Map<?, ?>) v;
+                    if (Boolean.TRUE.equals(m.get("noop"))) {
+                        o.printf("%s no-op: %s%n", m.get("recipe"), m.get("noopReason"));
+                    }
+                }
+            }
             if (manifest.get("skipped") instanceof List<?> skipped) {
                 for (Object sk : skipped) {
                     Map<?, ?> m = (Map<?, ?>) sk;
@@ -331,7 +339,7 @@ final class VariantsBuildCommand implements Callable<Integer> {
 
     private static VariantRecord withFidelity(VariantRecord r, Fidelity f, String recipe, String file, List<String> notes) {
         return new VariantRecord(r.model(), recipe, file, r.sha256(), r.paramsTotal(), r.paramsNonZero(), r.fileBytes(),
-                r.gzipBytes(), f, r.executedKernels(), notes, r.macsDense(), r.macsEffective());
+                r.gzipBytes(), f, r.executedKernels(), notes, r.macsDense(), r.macsEffective(), r.noopReason());
     }
 
     /** Fills dense MACs from the profiler when the builder could not count them. */
@@ -346,7 +354,7 @@ final class VariantsBuildCommand implements Callable<Integer> {
         List<String> notes = new ArrayList<>(r.notes());
         notes.add("dense MACs from the profiler; effective MACs not traced");
         return new VariantRecord(r.model(), r.recipe(), r.file(), r.sha256(), r.paramsTotal(), r.paramsNonZero(),
-                r.fileBytes(), r.gzipBytes(), r.fidelity(), r.executedKernels(), notes, dense, null);
+                r.fileBytes(), r.gzipBytes(), r.fidelity(), r.executedKernels(), notes, dense, null, r.noopReason());
     }
 
     /** Total MACs per sample at batch 1, or null when the profiler cannot infer the shapes. */

@@ -35,11 +35,11 @@ public record JoiningAgent(String name, String host, AgentTraits traits, DeviceP
         }
         AgentHello normalized = hello.toBuilder().setName(name).build();
         Calibration c = hello.getCalibration();
+        boolean calibrated = hello.hasCalibration();
         DevicePeaks peaks = new DevicePeaks(Math.max(0, hello.getHardware().getPeakGflopsFp32()),
-                hello.hasCalibration() ? Math.max(0, Math.max(c.getMatmulGflops(), c.getConvGflops())) : 0,
-                hello.hasCalibration() ? Math.max(0, c.getMemoryGbPerS()) : 0,
-                hello.hasCalibration() ? Math.max(0, c.getCallOverheadUs()) : 0,
-                hello.hasCalibration() ? Math.max(0, c.getThreads()) : 0);
+                calibrated ? Math.max(0, c.getMatmulGflops()) : 0, calibrated ? Math.max(0, c.getConvGflops()) : 0,
+                calibrated ? Math.max(0, c.getMemoryGbPerS()) : 0, calibrated ? Math.max(0, c.getCallOverheadUs()) : 0,
+                calibrated ? Math.max(0, c.getNodeOverheadUs()) : 0, calibrated ? Math.max(0, c.getThreads()) : 0);
         String provider = hello.getExecutionProvidersCount() == 0 ? "CPU" : hello.getExecutionProviders(0);
         return new JoiningAgent(name, ConnectedAgent.hostOf(normalized), AgentTraits.of(normalized), peaks, provider,
                 normalized);

@@ -28,8 +28,14 @@ final class AgentSession implements StreamObserver<AgentMessage> {
     private ConnectedAgent agent;
 
     AgentSession(JobScheduler scheduler, StreamObserver<CoordinatorMessage> responses) {
+        this(scheduler, responses, digest -> java.util.List.of());
+    }
+
+    /** @param externalData model digest -> the external-data files its jobs name */
+    AgentSession(JobScheduler scheduler, StreamObserver<CoordinatorMessage> responses,
+                 java.util.function.Function<String, java.util.List<dev.edgeperf.proto.ExternalDataFile>> externalData) {
         this.scheduler = Objects.requireNonNull(scheduler, "scheduler is null");
-        this.link = new StreamLink(Objects.requireNonNull(responses, "responses is null"));
+        this.link = new StreamLink(Objects.requireNonNull(responses, "responses is null"), externalData);
     }
 
     @Override

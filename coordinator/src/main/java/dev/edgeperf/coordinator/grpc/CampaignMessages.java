@@ -8,12 +8,20 @@ import dev.edgeperf.coordinator.store.CampaignSummary;
 import dev.edgeperf.core.measure.MeasurementSettings;
 import dev.edgeperf.coordinator.store.Preparation;
 import dev.edgeperf.core.EdgeperfException;
+import dev.edgeperf.core.onnx.ModelInputs;
 import dev.edgeperf.proto.AgentInfo;
 import dev.edgeperf.proto.CampaignStatus;
 import dev.edgeperf.proto.Hardware;
 import dev.edgeperf.proto.ListAgentsResponse;
 import dev.edgeperf.proto.ListCampaignsResponse;
 import dev.edgeperf.proto.ModelFile;
+import dev.edgeperf.proto.ModelInputSizes;
+import dev.edgeperf.proto.Shape;
+import dev.edgeperf.proto.ExternalDataFile;
+import dev.edgeperf.coordinator.artifacts.ArtifactStore;
+import dev.edgeperf.coordinator.schedule.UploadedModel;
+import dev.edgeperf.core.onnx.ExternalData;
+import java.util.ArrayList;
 import dev.edgeperf.proto.SubmitCampaignRequest;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -26,9 +34,9 @@ public final class CampaignMessages {
 
     /** @throws EdgeperfException USER_ERROR for measurement settings out of range */
     public static CampaignRequest request(SubmitCampaignRequest r) {
-        Map<String, byte[]> uploads = new LinkedHashMap<>();
+        Map<String, UploadedModel> uploads = new LinkedHashMap<>();
         for (ModelFile f : r.getModelFilesList()) {
-            uploads.put(f.getName(), f.getOnnx().toByteArray());
+            uploads.put(f.getName(), upload(f));
         }
         Map<String, ModelCalibration> calibrations = new LinkedHashMap<>();
         for (dev.edgeperf.proto.ModelCalibration c : r.getCalibrationsList()) {
@@ -39,9 +47,64 @@ public final class CampaignMessages {
             calibration.parse();
             calibrations.put(c.getModel(), calibration);
         }
+        Map<String, ModelInputs> inputs = new LinkedHashMap<>();
+        r.getModelInputsMap().forEach((model, sizes) -> {
+            Map<String, long[]> shapes = new LinkedHashMap<>();
+            sizes.getShapesMap().forEach((input, shape) -> shapes.put(input,
+                    shape.getDimsList().stream().mapToLong(Long::longValue).toArray()));
+            try {
+                inputs.put(model, new ModelInputs(shapes, sizes.getDimsMap()));
+            } catch (EdgeperfException e) {
+                throw EdgeperfException.userError("model " + model + ": " + e.getMessage());
+            }
+        });
         return new CampaignRequest(r.getName(), r.getModelsList(), uploads, r.getVariantsList(),
                 r.getBatchSizesList(), r.getIntraOpThreadsList(), r.getModesList(), r.getSelectorsList(),
-                MeasurementSettings.fromProto(r.hasSettings() ? r.getSettings() : null), r.getSpecSource(), calibrations);
+                MeasurementSettings.fromProto(r.hasSettings() ? r.getSettings() : null), r.getSpecSource(), inputs,
+                calibrations);
+    }
+
+    /** The wire form of a shape. */
+    public static Shape shape(long[] dims) {
+        Shape.Builder shape = Shape.newBuilder();
+        for (long d : dims) {
+            shape.addDims(d);
+        }
+        return shape.build();
+    }
+
+    /** The wire form of the input sizes given for one model. */
+    public static ModelInputSizes sizes(ModelInputs inputs) {
+        ModelInputSizes.Builder sizes = ModelInputSizes.newBuilder().putAllDims(inputs.dims());
+        inputs.shapes().forEach((name, dims) -> sizes.putShapes(name, shape(dims)));
+        return sizes.build();
+    }
+
+    /** @throws EdgeperfException USER_ERROR for a malformed digest or external-data entry */
+    static UploadedModel upload(ModelFile f) {
+        if (f.getDigest().isEmpty()) {
+            return UploadedModel.inline(f.getOnnx().toByteArray());
+        }
+        if (!f.getOnnx().isEmpty()) {
+            throw EdgeperfException.userError("model file '" + f.getName() + "' has both a digest and inline bytes;"
+                    + " expected one of them");
+        }
+        List<ArtifactStore.ExternalFile> external = new ArrayList<>();
+        for (ExternalDataFile e : f.getExternalDataList()) {
+            try {
+                ExternalData.checkLocation(e.getName(), f.getName());
+                external.add(new ArtifactStore.ExternalFile(e.getName(), e.getDigest(), e.getSizeBytes()));
+            } catch (IllegalArgumentException ex) {
+                throw EdgeperfException.userError("model file '" + f.getName() + "': external data '"
+                        + e.getName().replaceAll("\\p{Cntrl}", "?") + "' has digest '" + e.getDigest()
+                        + "'; expected 64 lower-case hex characters");
+            }
+        }
+        if (!ArtifactStore.isDigest(f.getDigest())) {
+            throw EdgeperfException.userError("model file '" + f.getName() + "' has digest '" + f.getDigest()
+                    + "'; expected 64 lower-case hex characters");
+        }
+        return UploadedModel.stored(f.getDigest(), f.getSizeBytes(), external);
     }
 
     public static ListCampaignsResponse list(List<CampaignProgress> campaigns) {

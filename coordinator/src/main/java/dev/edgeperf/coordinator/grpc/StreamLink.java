@@ -8,7 +8,10 @@ import dev.edgeperf.proto.JobAssignment;
 import dev.edgeperf.proto.AckStatus;
 import dev.edgeperf.proto.ResultAck;
 import dev.edgeperf.proto.Welcome;
+import dev.edgeperf.proto.ExternalDataFile;
 import io.grpc.stub.StreamObserver;
+import java.util.List;
+import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -22,10 +25,17 @@ final class StreamLink implements AgentLink {
     private static final Logger LOG = LoggerFactory.getLogger(StreamLink.class);
 
     private final StreamObserver<CoordinatorMessage> responses;
+    private final Function<String, List<ExternalDataFile>> externalData;
     private boolean closed;
 
     StreamLink(StreamObserver<CoordinatorMessage> responses) {
+        this(responses, digest -> List.of());
+    }
+
+    /** @param externalData model digest -> the external-data files a job on it names */
+    StreamLink(StreamObserver<CoordinatorMessage> responses, Function<String, List<ExternalDataFile>> externalData) {
         this.responses = responses;
+        this.externalData = externalData;
     }
 
     @Override
@@ -36,7 +46,16 @@ final class StreamLink implements AgentLink {
 
     @Override
     public void assign(LeasedJob job) {
-        send(CoordinatorMessage.newBuilder().setJob(assignment(job)).build());
+        JobAssignment assignment;
+        try {
+            assignment = assignment(job).toBuilder()
+                    .addAllModelExternalData(externalData.apply(job.modelDigest())).build();
+        } catch (RuntimeException e) {
+            // unreadable list: the agent then reports the model's missing data as the job's failure
+            LOG.error("cannot read the external-data list of model {}", job.modelDigest(), e);
+            assignment = assignment(job);
+        }
+        send(CoordinatorMessage.newBuilder().setJob(assignment).build());
     }
 
     @Override
@@ -56,12 +75,13 @@ final class StreamLink implements AgentLink {
     }
 
     static JobAssignment assignment(LeasedJob job) {
-        return JobAssignment.newBuilder().setJobId(job.jobId()).setAttempt(job.attempt())
+        JobAssignment.Builder assignment = JobAssignment.newBuilder().setJobId(job.jobId()).setAttempt(job.attempt())
                 .setModelName(job.modelName()).setModelDigest(job.modelDigest())
                 .setModelSizeBytes(job.modelSizeBytes()).setVariantRecipe(job.variantRecipe())
                 .setBatchSize(job.batchSize()).setIntraOpThreads(job.threads())
-                .setSettings(job.measurement().toProto())
-                .build();
+                .setSettings(job.measurement().toProto());
+        job.inputShapes().forEach((name, shape) -> assignment.putInputShapes(name, CampaignMessages.shape(shape)));
+        return assignment.build();
     }
 
     private synchronized void send(CoordinatorMessage message) {

@@ -2,7 +2,10 @@ package dev.edgeperf.coordinator.schedule;
 
 import dev.edgeperf.coordinator.spec.Mode;
 import dev.edgeperf.core.measure.MeasurementSettings;
+import dev.edgeperf.core.onnx.ModelInputs;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 
 /**
@@ -11,9 +14,11 @@ import java.util.Objects;
  *
  * @param builds  distinct (model, recipe) pairs in submission order
  * @param targets one per selector; {@code all} already expanded to the agents connected at submit time
+ * @param inputs  model name -> the input sizes given for it (checked: every input has a shape at every batch)
  */
 public record CampaignPlan(String name, List<VariantBuild> builds, List<Integer> batches, List<Integer> threads,
-                           List<Mode> modes, List<Target> targets, MeasurementSettings measurement) {
+                           List<Mode> modes, List<Target> targets, MeasurementSettings measurement,
+                           Map<String, ModelInputs> inputs) {
     /** One variant file to build: {@code recipe} applied to {@code model}. */
     public record VariantBuild(String model, String recipe) {
         public VariantBuild {
@@ -47,6 +52,8 @@ public record CampaignPlan(String name, List<VariantBuild> builds, List<Integer>
         modes = List.copyOf(modes);
         targets = List.copyOf(targets);
         Objects.requireNonNull(measurement, "measurement is null");
+        inputs = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(
+                Objects.requireNonNull(inputs, "inputs is null")));
     }
 
     /** How many jobs the campaign will have once its variants are built. */

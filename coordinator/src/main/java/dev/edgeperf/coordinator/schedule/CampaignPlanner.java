@@ -7,9 +7,13 @@ import dev.edgeperf.coordinator.schedule.CampaignPlan.VariantBuild;
 import dev.edgeperf.coordinator.spec.Mode;
 import dev.edgeperf.coordinator.store.NewJob;
 import dev.edgeperf.core.EdgeperfException;
+import dev.edgeperf.core.onnx.InputDims;
+import dev.edgeperf.core.onnx.ModelInputs;
+import dev.edgeperf.core.onnx.OnnxModels;
 import dev.edgeperf.core.variants.VariantRecipe;
 import dev.edgeperf.core.zoo.ModelZoo;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -25,7 +29,11 @@ import java.util.stream.Collectors;
  * rejected by {@link #plan} at submit, before anything is built or stored.
  */
 public final class CampaignPlanner {
-    /** Largest user model accepted with a campaign, bytes (it travels inside one gRPC message). */
+    /**
+     * Largest user model accepted inline in the Submit message, bytes (it travels inside one gRPC
+     * message); bigger files are uploaded first (ArtifactService.Upload, up to
+     * {@link dev.edgeperf.coordinator.artifacts.ArtifactStore#MAX_FILE_BYTES}) and named by digest.
+     */
     public static final int MAX_UPLOAD_BYTES = 12 * 1024 * 1024;
 
     private final Supplier<String> ids;
@@ -40,15 +48,18 @@ public final class CampaignPlanner {
     }
 
     /**
-     * @throws EdgeperfException USER_ERROR for an oversized upload, no or an unknown model, an
-     *         unknown recipe/mode/selector key, or a bad batch/thread count, one line naming the value
+     * @throws EdgeperfException USER_ERROR for an oversized or unreadable upload, no or an unknown model, an
+     *         unknown recipe/mode/selector key, a bad batch/thread count, or input sizes that do not give
+     *         every input of a model a concrete shape at every batch ({@link #inputShapes}), one line
+     *         naming the value
      * @throws NoAgentConnectedException when the campaign targets {@code all} agents and none is connected
      */
     public CampaignPlan plan(CampaignRequest request, FleetSnapshot fleet) {
-        for (Map.Entry<String, byte[]> upload : request.uploads().entrySet()) {
-            if (upload.getValue().length > MAX_UPLOAD_BYTES) {
+        for (Map.Entry<String, UploadedModel> upload : request.uploads().entrySet()) {
+            byte[] inline = upload.getValue().inline();
+            if (inline != null && inline.length > MAX_UPLOAD_BYTES) {
                 throw EdgeperfException.userError("model file '" + upload.getKey() + "' is "
-                        + upload.getValue().length + " bytes; at most " + MAX_UPLOAD_BYTES
+                        + inline.length + " bytes; at most " + MAX_UPLOAD_BYTES
                         + " bytes can be sent with a campaign");
             }
         }
@@ -57,6 +68,7 @@ public final class CampaignPlanner {
         List<Mode> modes = (request.modes().isEmpty() ? List.of("latency") : request.modes()).stream()
                 .map(Mode::parse).toList();
         validate(request.models(), request.uploads(), variants, request.batches(), threads);
+        Map<String, ModelInputs> inputs = checkInputs(request);
         List<Target> targets = targets(request.selectors(), fleet);
         Set<VariantBuild> builds = new LinkedHashSet<>();
         for (String model : request.models()) {
@@ -65,7 +77,60 @@ public final class CampaignPlanner {
             }
         }
         return new CampaignPlan(name(request), List.copyOf(builds), request.batches(), threads, modes, targets,
-                request.measurement());
+                request.measurement(), inputs);
+    }
+
+    /**
+     * The concrete shape of every input of a model at each batch size: what jobs carry to agents and
+     * results store. The same sizes and model always give the same shapes, so submit (which refuses)
+     * and preparation (which builds jobs from the baseline it loaded) agree.
+     *
+     * @param model  the model's name for messages
+     * @param inputs the model's inputs as declared ({@link ModelInputs#declared})
+     * @return batch -> input name -> shape, in batch order
+     * @throws EdgeperfException USER_ERROR as {@link ModelInputs#resolve}: one line naming the model, the
+     *         input and, for a dimension nothing sets, its index and symbol
+     */
+    public static Map<Integer, Map<String, long[]>> inputShapes(String model, List<InputDims.Declared> inputs,
+                                                                ModelInputs given, List<Integer> batches) {
+        Map<Integer, Map<String, long[]>> byBatch = new LinkedHashMap<>();
+        for (int batch : batches) {
+            byBatch.computeIfAbsent(batch, b -> given.resolve(model, inputs, b));
+        }
+        return byBatch;
+    }
+
+    /**
+     * Refuses, at submit, sizes for a model the campaign lacks and any model input that would have no
+     * concrete shape at some batch. Inline uploads are checked against their bytes here (stored uploads
+     * against their file in {@link VariantPreparation#checkUploads}); a zoo model only
+     * when sizes are given for it (its inputs are {@code [N, fixed...]}, and building a large zoo
+     * model on the submit call would keep the caller waiting).
+     */
+    private static Map<String, ModelInputs> checkInputs(CampaignRequest request) {
+        for (String model : request.inputs().keySet()) {
+            if (!request.models().contains(model)) {
+                throw EdgeperfException.userError("input sizes are given for model '" + model
+                        + "', which this campaign does not measure (its models: " + String.join(", ", request.models())
+                        + ")");
+            }
+        }
+        Map<String, ModelInputs> inputs = new LinkedHashMap<>();
+        for (String model : request.models()) {
+            ModelInputs given = request.inputsOf(model);
+            inputs.put(model, given);
+            UploadedModel upload = request.uploads().get(model);
+            if (upload != null) {
+                // a model uploaded to the artifact store is checked against its file by VariantPreparation.checkUploads
+                if (upload.inline() != null) {
+                    inputShapes(model, ModelInputs.declared(OnnxModels.parseShared(upload.inline(), model)), given,
+                            request.batches());
+                }
+            } else if (!given.isEmpty()) {
+                inputShapes(model, ModelInputs.declared(ModelZoo.buildProto(model)), given, request.batches());
+            }
+        }
+        return inputs;
     }
 
     /**
@@ -87,12 +152,14 @@ public final class CampaignPlanner {
                 if (flops == null) {
                     throw new IllegalArgumentException("variant " + build + " has no FLOPs for batch " + batch);
                 }
+                Map<String, long[]> shapes = variant.inputShapesByBatch().getOrDefault(batch, Map.of());
                 for (int thread : plan.threads()) {
                     for (Mode mode : plan.modes()) {
                         for (Target target : plan.targets()) {
                             jobs.add(new NewJob(ids.get(), target.agentId(), target.selector(), build.model(),
                                     variant.digest(), variant.sizeBytes(), build.recipe(), batch, thread,
-                                    plan.measurement().withConcurrency(mode.concurrency()), flops,
+                                    plan.measurement().withConcurrency(mode.concurrency()), flops, shapes,
+                                    variant.noopReason(),
                                     variant.calibration(), fidelity == null ? null : fidelity.cosineSimilarity(),
                                     fidelity == null || !Double.isFinite(fidelity.sqnrDb()) ? null : fidelity.sqnrDb(),
                                     fidelity == null ? null : fidelity.top1Agreement()));
@@ -133,7 +200,7 @@ public final class CampaignPlanner {
         return targets;
     }
 
-    private static void validate(List<String> models, Map<String, byte[]> uploads, List<String> variants,
+    private static void validate(List<String> models, Map<String, UploadedModel> uploads, List<String> variants,
                                  List<Integer> batches, List<Integer> threads) {
         if (models.isEmpty()) {
             throw EdgeperfException.userError("a campaign needs at least one model: expected one of "

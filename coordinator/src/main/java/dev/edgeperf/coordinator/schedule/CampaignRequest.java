@@ -1,6 +1,7 @@
 package dev.edgeperf.coordinator.schedule;
 
 import dev.edgeperf.core.measure.MeasurementSettings;
+import dev.edgeperf.core.onnx.ModelInputs;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -13,23 +14,33 @@ import java.util.Objects;
  *
  * @param name       "" = named after its models and batches
  * @param models     zoo names or the names of {@code uploads}
- * @param uploads    model name -> ONNX bytes of user models sent with the campaign
+ * @param uploads    model name -> user model sent with the campaign (uploaded by digest, or inline)
  * @param specSource the spec file's text, kept for provenance ("" when submitted from flags)
+ * @param inputs     model name -> the input sizes given for it ({@code --input}/{@code --dim}, spec
+ *                   {@code inputs:}/{@code dims:}); a model not named has none given
  * @param calibrations model name -> its calibration data, {@code ""} -> every other model's; empty = random
  */
-public record CampaignRequest(String name, List<String> models, Map<String, byte[]> uploads, List<String> variants,
+public record CampaignRequest(String name, List<String> models, Map<String, UploadedModel> uploads, List<String> variants,
                               List<Integer> batches, List<Integer> threads, List<String> modes,
                               List<String> selectors, MeasurementSettings measurement, String specSource,
-                              Map<String, ModelCalibration> calibrations) {
+                              Map<String, ModelInputs> inputs, Map<String, ModelCalibration> calibrations) {
     /** Without calibration data: every model's variants are calibrated and checked on random inputs. */
-    public CampaignRequest(String name, List<String> models, Map<String, byte[]> uploads, List<String> variants,
-                           List<Integer> batches, List<Integer> threads, List<String> modes, List<String> selectors,
-                           MeasurementSettings measurement, String specSource) {
+    public CampaignRequest(String name, List<String> models, Map<String, UploadedModel> uploads, List<String> variants,
+                           List<Integer> batches, List<Integer> threads, List<String> modes,
+                           List<String> selectors, MeasurementSettings measurement, String specSource,
+                           Map<String, ModelInputs> inputs) {
+        this(name, models, uploads, variants, batches, threads, modes, selectors, measurement, specSource, inputs,
+                Map.of());
+    }
+
+    /** A request that gives no input sizes and no calibration data. */
+    public CampaignRequest(String name, List<String> models, Map<String, UploadedModel> uploads, List<String> variants,
+                           List<Integer> batches, List<Integer> threads, List<String> modes,
+                           List<String> selectors, MeasurementSettings measurement, String specSource) {
         this(name, models, uploads, variants, batches, threads, modes, selectors, measurement, specSource, Map.of());
     }
 
     public CampaignRequest {
-        calibrations = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(calibrations));
         Objects.requireNonNull(name, "name is null");
         models = List.copyOf(models);
         uploads = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(uploads));
@@ -40,5 +51,14 @@ public record CampaignRequest(String name, List<String> models, Map<String, byte
         selectors = List.copyOf(selectors);
         Objects.requireNonNull(measurement, "measurement is null");
         Objects.requireNonNull(specSource, "specSource is null");
+        inputs = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(
+                Objects.requireNonNull(inputs, "inputs is null")));
+        calibrations = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(
+                Objects.requireNonNull(calibrations, "calibrations is null")));
+    }
+
+    /** The input sizes given for {@code model}, or none. */
+    public ModelInputs inputsOf(String model) {
+        return inputs.getOrDefault(model, ModelInputs.none());
     }
 }

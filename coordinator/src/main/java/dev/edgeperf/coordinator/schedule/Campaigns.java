@@ -73,12 +73,13 @@ public final class Campaigns {
                     "the coordinator's store is failing (" + reason + "); new campaigns are refused until it recovers");
         });
         CampaignPlan plan = planner.plan(request, snapshot());
+        preparation.checkUploads(request.uploads(), plan.inputs(), plan.batches());
         String id = UUID.randomUUID().toString();
         store.createPreparingCampaign(id, plan.name(), specJson(request, plan), request.specSource(),
                 plan.builds().size());
         LOG.info("campaign {} '{}' submitted: {} variant(s) to prepare, then {} job(s)", id, plan.name(),
                 plan.builds().size(), plan.jobCount());
-        preparation.start(id, plan.builds(), plan.batches(), request.uploads(), request.calibrations(),
+        preparation.start(id, plan.builds(), plan.batches(), request.uploads(), plan.inputs(), request.calibrations(),
                 new Progress(id, plan));
         return status(id);
     }
@@ -200,6 +201,15 @@ public final class Campaigns {
         spec.put("intraOpThreads", plan.threads());
         spec.put("modes", r.modes());
         spec.put("selectors", r.selectors());
+        Map<String, String> inputs = new LinkedHashMap<>();
+        plan.inputs().forEach((model, given) -> {
+            if (!given.isEmpty()) {
+                inputs.put(model, given.describe());
+            }
+        });
+        if (!inputs.isEmpty()) {
+            spec.put("inputs", inputs);
+        }
         MeasurementSettings m = r.measurement();
         Map<String, Object> settings = new LinkedHashMap<>();
         settings.put("warmupIterations", m.warmupIterations());

@@ -49,13 +49,14 @@ final class ModelBuilder {
     }
 
     /**
-     * Random calibration (the default seed), no input sizes: what campaigns without calibration get.
+     * Random calibration (the default seed): what campaigns without calibration get.
      *
+     * @param inputs the input sizes given for the model: calibration inputs take them
      * @return the variant's ONNX bytes ({@code baseline} unchanged for the baseline recipe)
      * @throws EdgeperfException USER_ERROR when the recipe cannot be applied or breaks the model
      */
-    static byte[] variant(byte[] baseline, String modelName, String recipeText) {
-        return new ModelBuilder(null).build(baseline, modelName, recipeText, ModelInputs.none(), ModelCalibration.RANDOM)
+    static byte[] variant(byte[] baseline, String modelName, String recipeText, ModelInputs inputs) {
+        return new ModelBuilder(null).build(baseline, modelName, recipeText, inputs, ModelCalibration.RANDOM)
                 .onnx();
     }
 

@@ -1,5 +1,6 @@
 package dev.edgeperf.coordinator.schedule;
 
+import ai.onnx.proto.OnnxMl.ModelProto;
 import dev.edgeperf.coordinator.artifacts.ArtifactStore;
 import dev.edgeperf.coordinator.schedule.CampaignPlan.VariantBuild;
 import dev.edgeperf.core.EdgeperfException;
@@ -7,8 +8,15 @@ import dev.edgeperf.core.ErrorCategory;
 import dev.edgeperf.core.cost.CountingConvention;
 import dev.edgeperf.core.cost.ModelProfiler;
 import dev.edgeperf.core.cost.ProfileOptions;
+import dev.edgeperf.core.onnx.ExternalData;
 import dev.edgeperf.core.onnx.ModelInputs;
+import dev.edgeperf.core.onnx.OnnxModels;
+import dev.edgeperf.core.variants.VariantRecipe;
+import dev.edgeperf.core.variants.VariantTransforms;
 import dev.edgeperf.core.zoo.ModelZoo;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -51,8 +59,11 @@ public final class VariantPreparation implements AutoCloseable {
     /** Turns a baseline into one variant's ONNX bytes, without calibration (a fake for tests). */
     @FunctionalInterface
     public interface VariantBuilder {
-        /** @throws EdgeperfException USER_ERROR when the recipe cannot be applied to this model */
-        byte[] build(byte[] baseline, String modelName, String recipe);
+        /**
+         * @param inputs the input sizes given for the model (calibration inputs take them)
+         * @throws EdgeperfException USER_ERROR when the recipe cannot be applied to this model
+         */
+        byte[] build(byte[] baseline, String modelName, String recipe, ModelInputs inputs);
     }
 
     /** Turns a baseline into one variant, calibrated and checked on the model's calibration data. */
@@ -93,38 +104,78 @@ public final class VariantPreparation implements AutoCloseable {
 
     private static CalibratedBuilder uncalibrated(VariantBuilder builder) {
         Objects.requireNonNull(builder, "builder is null");
-        return (baseline, model, recipe, inputs, calibration) -> new BuiltVariant(builder.build(baseline, model, recipe),
+        return (baseline, model, recipe, inputs, calibration) -> new BuiltVariant(builder.build(baseline, model, recipe, inputs),
                 "", null, List.of());
     }
 
-    /** As {@link #start(String, List, List, Map, Map, Progress)} with random calibration for every model. */
+    /** As {@link #start(String, List, List, Map, Map, Map, Progress)} with random calibration for every model. */
     public Future<?> start(String campaignId, List<VariantBuild> builds, List<Integer> batches,
-                           Map<String, byte[]> uploads, Progress progress) {
-        return start(campaignId, builds, batches, uploads, Map.of(), progress);
+                           Map<String, UploadedModel> uploads, Map<String, ModelInputs> inputs, Progress progress) {
+        return start(campaignId, builds, batches, uploads, inputs, Map.of(), progress);
     }
 
     /**
-     * Queues the preparation of {@code builds}, each profiled at every batch of {@code batches}.
+     * Checks at submit that every uploaded model (and its external data) is in the artifact store
+     * with the size the request says, and that the input sizes given for it resolve to a concrete
+     * shape at every batch (read from the memory-mapped file), so a campaign never starts on a file
+     * that is not there or on shapes no agent can feed.
      *
-     * @param uploads      model name -> ONNX bytes of the user models sent with the campaign (others are zoo names)
+     * @param inputs model name -> the input sizes given for it
+     * @throws EdgeperfException USER_ERROR naming the model and the missing file, input or dimension
+     */
+    public void checkUploads(Map<String, UploadedModel> uploads, Map<String, ModelInputs> inputs, List<Integer> batches) {
+        uploads.forEach((name, u) -> {
+            if (u.inline() != null) {
+                return; // the planner checked its bytes
+            }
+            checkStored(name, "model file '" + name + "'", u.digest(), u.sizeBytes());
+            for (ArtifactStore.ExternalFile f : u.externalData()) {
+                checkStored(name, "external data '" + f.name() + "' of model '" + name + "'", f.digest(), f.sizeBytes());
+            }
+            CampaignPlanner.inputShapes(name, ModelInputs.declared(OnnxModels.map(artifacts.path(u.digest()))),
+                    inputs.getOrDefault(name, ModelInputs.none()), batches);
+        });
+    }
+
+    private void checkStored(String model, String what, String digest, long size) {
+        if (!artifacts.contains(digest)) {
+            throw EdgeperfException.userError(what + " (SHA-256 " + digest + ") was not uploaded to this coordinator;"
+                    + " upload it before submitting (edgeperf campaign run does)");
+        }
+        long stored = artifacts.size(digest);
+        if (stored != size) {
+            throw EdgeperfException.userError(what + " is said to be " + size + " bytes, but the stored file with"
+                    + " its digest has " + stored);
+        }
+    }
+
+    /**
+     * Queues the preparation of {@code builds}, each profiled at every batch of {@code batches} with
+     * the concrete input shapes of that batch, which the prepared variant carries for its jobs.
+     *
+     * @param uploads model name -> the user models sent with the campaign (others are zoo names)
+     * @param inputs  model name -> the input sizes given for it (none for a model not named)
      * @param calibrations model name -> its calibration; the {@code ""} entry for models without one; random
      *                     when neither is there
      * @return done when the preparation has reported its end
      */
     public Future<?> start(String campaignId, List<VariantBuild> builds, List<Integer> batches,
-                           Map<String, byte[]> uploads, Map<String, ModelCalibration> calibrations, Progress progress) {
+                           Map<String, UploadedModel> uploads, Map<String, ModelInputs> inputs,
+                           Map<String, ModelCalibration> calibrations, Progress progress) {
         List<VariantBuild> todo = List.copyOf(builds);
         List<Integer> sizes = List.copyOf(batches);
-        Map<String, byte[]> models = Map.copyOf(uploads);
+        Map<String, UploadedModel> models = Map.copyOf(uploads);
+        Map<String, ModelInputs> given = Map.copyOf(inputs);
         Map<String, ModelCalibration> data = Map.copyOf(calibrations);
         Objects.requireNonNull(progress, "progress is null");
-        return executor.submit(() -> run(campaignId, todo, sizes, models, data, progress));
+        return executor.submit(() -> run(campaignId, todo, sizes, models, given, data, progress));
     }
 
-    private void run(String campaignId, List<VariantBuild> builds, List<Integer> batches, Map<String, byte[]> uploads,
+    private void run(String campaignId, List<VariantBuild> builds, List<Integer> batches,
+                     Map<String, UploadedModel> uploads, Map<String, ModelInputs> inputs,
                      Map<String, ModelCalibration> calibrations, Progress progress) {
         try {
-            prepare(campaignId, builds, batches, uploads, calibrations, progress);
+            prepare(campaignId, builds, batches, uploads, inputs, calibrations, progress);
         } catch (RuntimeException e) {
             // only a failing report gets here (e.g. the store is down); the campaign then stays as it was
             LOG.error("campaign {}: cannot record the end of its preparation", campaignId, e);
@@ -132,9 +183,10 @@ public final class VariantPreparation implements AutoCloseable {
     }
 
     private void prepare(String campaignId, List<VariantBuild> builds, List<Integer> batches,
-                         Map<String, byte[]> uploads, Map<String, ModelCalibration> calibrations, Progress progress) {
+                         Map<String, UploadedModel> uploads, Map<String, ModelInputs> inputs,
+                         Map<String, ModelCalibration> calibrations, Progress progress) {
         Map<VariantBuild, PreparedVariant> prepared = new LinkedHashMap<>();
-        Map<String, byte[]> baselines = new HashMap<>();
+        Map<String, Baseline> baselines = new HashMap<>();
         java.util.Set<String> warnings = new java.util.LinkedHashSet<>();
         try {
             for (VariantBuild build : builds) {
@@ -142,26 +194,21 @@ public final class VariantPreparation implements AutoCloseable {
                     LOG.info("campaign {}: preparation stopped (cancelled)", campaignId);
                     return;
                 }
-                byte[] baseline = baselines.computeIfAbsent(build.model(),
-                        m -> uploads.containsKey(m) ? uploads.get(m) : modelSource.apply(m));
+                Baseline baseline = baselines.computeIfAbsent(build.model(), m -> baseline(m, uploads.get(m),
+                        inputs.getOrDefault(m, ModelInputs.none()), batches));
                 ModelCalibration calibration = calibrations.getOrDefault(build.model(),
                         calibrations.getOrDefault("", ModelCalibration.RANDOM));
-                BuiltVariant built = buildOne(baseline, build, calibration);
-                byte[] bytes = built.onnx();
-                for (String warning : built.warnings()) {
+                PreparedVariant variant = baseline.stored() != null && isBaseline(build.recipe())
+                        ? storedBaseline(baseline, batches) : buildAndStore(baseline, build, batches, calibration);
+                for (String warning : variant.warnings()) {
                     if (warnings.add(warning)) {
                         LOG.warn("campaign {}: {}", campaignId, warning);
                         progress.step(prepared.size(), builds.size(), warning);
                     }
                 }
-                String digest = artifacts.put(bytes);
-                Map<Integer, Long> flops = new HashMap<>();
-                for (int batch : batches) {
-                    flops.computeIfAbsent(batch, b -> flops(bytes, baseline, build, b));
-                }
-                prepared.put(build, new PreparedVariant(digest, bytes.length, flops, built.calibration(),
-                        built.fidelity(), built.warnings()));
-                LOG.info("campaign {}: variant {} prepared ({} bytes, {})", campaignId, build, bytes.length, digest);
+                prepared.put(build, variant);
+                LOG.info("campaign {}: variant {} prepared ({} bytes, {}){}", campaignId, build, variant.sizeBytes(),
+                        variant.digest(), variant.noopReason() == null ? "" : " - no-op: " + variant.noopReason());
             }
             progress.prepared(prepared);
         } catch (RuntimeException e) {
@@ -176,9 +223,123 @@ public final class VariantPreparation implements AutoCloseable {
         }
     }
 
-    private BuiltVariant buildOne(byte[] baseline, VariantBuild build, ModelCalibration calibration) {
+    /**
+     * A campaign's model: bytes in memory (zoo, inline upload) or a stored upload, read from the
+     * artifact store only when a recipe needs its weights; with the input sizes given for it and the
+     * concrete input shapes per batch they resolve to (as at submit), which every recipe keeps.
+     */
+    private final class Baseline {
+        private final String name;
+        private final UploadedModel stored;
+        private final ModelInputs inputs;
+        private final Map<Integer, Map<String, long[]>> shapesByBatch;
+        private byte[] bytes;
+
+        Baseline(String name, UploadedModel stored, byte[] bytes, ModelInputs inputs, List<Integer> batches) {
+            this.name = name;
+            this.stored = stored;
+            this.bytes = bytes;
+            this.inputs = inputs;
+            // memory-mapped for a stored upload: its weights stay off the heap, only the graph's inputs are read
+            ModelProto graph = stored != null ? OnnxModels.map(artifacts.path(stored.digest()))
+                    : OnnxModels.parseShared(bytes, name);
+            this.shapesByBatch = CampaignPlanner.inputShapes(name, ModelInputs.declared(graph), inputs, batches);
+        }
+
+        UploadedModel stored() {
+            return stored;
+        }
+
+        /** The whole model with its weights inside (external data read in), for recipes that rewrite weights. */
+        byte[] bytes() {
+            if (bytes == null) {
+                bytes = loadStored(name, stored);
+            }
+            return bytes;
+        }
+
+        ProfileOptions options(int batch) {
+            return new ProfileOptions(batch, shapesByBatch.getOrDefault(batch, Map.of()), CountingConvention.SEED);
+        }
+
+        long flops(int batch) {
+            if (stored != null) {
+                // memory-mapped: weights stay off the heap; external tensors carry their dims only
+                return ModelProfiler.profile(artifacts.path(stored.digest()), options(batch)).totalFlops();
+            }
+            return ModelProfiler.profile(bytes, name, options(batch)).totalFlops();
+        }
+    }
+
+    private Baseline baseline(String model, UploadedModel upload, ModelInputs inputs, List<Integer> batches) {
+        if (upload == null) {
+            return new Baseline(model, null, modelSource.apply(model), inputs, batches);
+        }
+        if (upload.inline() != null) {
+            return new Baseline(model, null, upload.inline(), inputs, batches);
+        }
+        return new Baseline(model, upload, null, inputs, batches);
+    }
+
+    private byte[] loadStored(String name, UploadedModel u) {
+        Path file = artifacts.path(u.digest());
         try {
-            return builder.build(baseline, build.model(), build.recipe(), ModelInputs.none(), calibration);
+            if (u.externalData().isEmpty()) {
+                if (u.sizeBytes() > ExternalData.MAX_INLINE_BYTES) {
+                    throw EdgeperfException.userError("model " + name + " is " + u.sizeBytes() + " bytes; at most "
+                            + ExternalData.MAX_INLINE_BYTES + " can be loaded to build a variant");
+                }
+                return Files.readAllBytes(file);
+            }
+            Map<String, Path> files = new HashMap<>();
+            u.externalData().forEach(f -> files.put(f.name(), artifacts.path(f.digest())));
+            ModelProto model = ExternalData.inline(OnnxModels.map(file), name, location -> {
+                Path p = files.get(location);
+                if (p == null) {
+                    throw EdgeperfException.userError("model " + name + " reads external data '" + location
+                            + "', which was not uploaded with it");
+                }
+                return p;
+            });
+            return model.toByteArray();
+        } catch (IOException e) {
+            throw EdgeperfException.external("cannot read artifact " + file + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static boolean isBaseline(String recipe) {
+        return VariantRecipe.parse(recipe).kind() == VariantRecipe.Kind.BASELINE;
+    }
+
+    /** An uploaded model measured as it is: already stored, profiled from its file, never loaded whole. */
+    private PreparedVariant storedBaseline(Baseline baseline, List<Integer> batches) {
+        UploadedModel u = baseline.stored();
+        artifacts.putExternalData(u.digest(), u.externalData());
+        Map<Integer, Long> flops = new HashMap<>();
+        for (int batch : batches) {
+            flops.computeIfAbsent(batch, baseline::flops);
+        }
+        return new PreparedVariant(u.digest(), u.sizeBytes(), flops, baseline.shapesByBatch, null);
+    }
+
+    private PreparedVariant buildAndStore(Baseline baseline, VariantBuild build, List<Integer> batches,
+                                          ModelCalibration calibration) {
+        byte[] source = baseline.bytes();
+        BuiltVariant built = buildOne(source, build, baseline.inputs, calibration);
+        byte[] bytes = built.onnx();
+        String digest = artifacts.put(bytes);
+        Map<Integer, Long> flops = new HashMap<>();
+        for (int batch : batches) {
+            flops.computeIfAbsent(batch, b -> flops(bytes, baseline, build, b));
+        }
+        // The builder marks a recipe that changed nothing in the file itself (see VariantTransforms).
+        return new PreparedVariant(digest, bytes.length, flops, baseline.shapesByBatch,
+                VariantTransforms.noopReason(bytes), built.calibration(), built.fidelity(), built.warnings());
+    }
+
+    private BuiltVariant buildOne(byte[] baseline, VariantBuild build, ModelInputs inputs, ModelCalibration calibration) {
+        try {
+            return builder.build(baseline, build.model(), build.recipe(), inputs, calibration);
         } catch (EdgeperfException e) {
             throw e;
         } catch (RuntimeException e) {
@@ -187,15 +348,14 @@ public final class VariantPreparation implements AutoCloseable {
         }
     }
 
-    private static long flops(byte[] variantBytes, byte[] baseline, VariantBuild build, int batch) {
-        ProfileOptions options = new ProfileOptions(batch, Map.of(), CountingConvention.SEED);
+    private static long flops(byte[] variantBytes, Baseline baseline, VariantBuild build, int batch) {
         try {
-            return ModelProfiler.profile(variantBytes, build.toString(), options).totalFlops();
+            return ModelProfiler.profile(variantBytes, build.toString(), baseline.options(batch)).totalFlops();
         } catch (RuntimeException e) {
             // A transformed graph may hold ops the profiler does not count; the baseline's FLOPs are
             // then the reference the prediction is made from (logged, not silent).
             LOG.warn("cannot profile {}: {}; predicting from the baseline's FLOPs", build, e.getMessage());
-            return ModelProfiler.profile(baseline, build.model(), options).totalFlops();
+            return baseline.flops(batch);
         }
     }
 

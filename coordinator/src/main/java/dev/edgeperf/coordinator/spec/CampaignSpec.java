@@ -1,14 +1,16 @@
 package dev.edgeperf.coordinator.spec;
 
+import dev.edgeperf.coordinator.grpc.CampaignMessages;
 import dev.edgeperf.core.EdgeperfException;
+import dev.edgeperf.core.onnx.ModelInputs;
 import dev.edgeperf.proto.MeasurementSettings;
-import dev.edgeperf.proto.ModelFile;
 import dev.edgeperf.proto.SubmitCampaignRequest;
 import com.google.protobuf.ByteString;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import dev.edgeperf.core.calibration.CalibrationSource;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -25,12 +27,22 @@ import java.util.Optional;
 public record CampaignSpec(Optional<String> name, List<ModelRef> models, List<String> variants,
                            List<Integer> batchSizes, List<Integer> threads, List<Mode> modes, List<String> selectors,
                            MeasurementSettings settings, String source, Map<String, CalibrationSource> calibrations) {
-    /** A zoo model or a file. */
-    public record ModelRef(String zooName, Path file) {
+    /**
+     * A zoo model or a file, with the input sizes given for it.
+     *
+     * @param inputs full input shapes and named dims ({@link ModelInputs#none()} when none are given)
+     */
+    public record ModelRef(String zooName, Path file, ModelInputs inputs) {
         public ModelRef {
             if ((zooName == null) == (file == null)) {
                 throw new IllegalArgumentException("exactly one of zooName and file must be set");
             }
+            Objects.requireNonNull(inputs, "inputs is null");
+        }
+
+        /** A model with no input sizes given. */
+        public ModelRef(String zooName, Path file) {
+            this(zooName, file, ModelInputs.none());
         }
 
         /** The name jobs carry: the zoo name, or the file name. */
@@ -64,7 +76,10 @@ public record CampaignSpec(Optional<String> name, List<ModelRef> models, List<St
         return models.size() * variants.size() * batchSizes.size() * threads.size() * modes.size();
     }
 
-    /** The request the CLI sends, with model files read and attached. */
+    /**
+     * The request the CLI sends, without the model files: those are uploaded first and then named
+     * by digest in {@code model_files} (see {@link #modelFiles()}).
+     */
     public SubmitCampaignRequest toRequest() {
         SubmitCampaignRequest.Builder request = SubmitCampaignRequest.newBuilder().addAllVariants(variants)
                 .addAllBatchSizes(batchSizes).addAllIntraOpThreads(threads).addAllSelectors(selectors)
@@ -73,16 +88,22 @@ public record CampaignSpec(Optional<String> name, List<ModelRef> models, List<St
         calibrations.forEach((model, c) -> request.addCalibrations(calibrationMessage(model, c)));
         for (ModelRef model : models) {
             request.addModels(model.displayName());
-            if (model.file() != null) {
-                try {
-                    request.addModelFiles(ModelFile.newBuilder().setName(model.displayName())
-                            .setOnnx(ByteString.copyFrom(Files.readAllBytes(model.file()))));
-                } catch (IOException e) {
-                    throw EdgeperfException.userError("cannot read model file " + model.file() + ": " + e.getMessage());
-                }
+            if (!model.inputs().isEmpty()) {
+                request.putModelInputs(model.displayName(), CampaignMessages.sizes(model.inputs()));
             }
         }
         return request.build();
+    }
+
+    /** Display name -> file of the models that are files, in spec order. */
+    public Map<String, Path> modelFiles() {
+        Map<String, Path> files = new LinkedHashMap<>();
+        for (ModelRef model : models) {
+            if (model.file() != null) {
+                files.put(model.displayName(), model.file());
+            }
+        }
+        return files;
     }
 
     /**

@@ -4,9 +4,13 @@ import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import dev.edgeperf.coordinator.fleet.Selector;
+import dev.edgeperf.coordinator.artifacts.ArtifactStore;
 import dev.edgeperf.coordinator.schedule.CampaignPlanner;
 import dev.edgeperf.core.EdgeperfException;
 import dev.edgeperf.core.calibration.CalibrationSource;
+import dev.edgeperf.core.onnx.InputDims;
+import dev.edgeperf.core.onnx.ModelInputs;
+import dev.edgeperf.core.onnx.OnnxModels;
 import dev.edgeperf.core.variants.VariantRecipe;
 import dev.edgeperf.core.zoo.ModelZoo;
 import dev.edgeperf.proto.MeasurementSettings;
@@ -29,7 +33,8 @@ import java.util.Set;
  *
  * <pre>
  * name: mnist sweep                 # optional
- * models: [mnist-cnn, ./my.onnx]    # zoo names or .onnx files (relative to the spec)
+ * models: [mnist-cnn, ./my.onnx]    # zoo names or .onnx files (relative to the spec), or per model:
+ *   - {file: det.onnx, inputs: {x: 1x3x320x320}, dims: {sequence: 128}}   # the batch replaces x's leading dim
  * variants: [baseline, "pruned:structured:0.5"]   # default [baseline]
  * batch_sizes: [1, 8, 32]
  * threads: [0]                      # intra-op threads, 0 = engine default (default [0])
@@ -47,7 +52,7 @@ import java.util.Set;
 public final class CampaignSpecParser {
     static final List<String> FIELDS = List.of("name", "models", "variants", "batch_sizes", "threads", "modes",
             "devices", "measurement", "calibration", "preprocess");
-    static final List<String> MODEL_FIELDS = List.of("name", "file", "calibration", "preprocess");
+    static final List<String> MODEL_FIELDS = List.of("name", "file", "inputs", "dims", "calibration", "preprocess");
     static final List<String> MEASUREMENT_FIELDS = List.of("warmup_iterations", "min_iterations", "min_duration_ms",
             "max_duration_ms", "target_ci_half_width", "warmup_until_stable", "in_process");
 
@@ -101,35 +106,28 @@ public final class CampaignSpecParser {
         Optional<String> name = Optional.ofNullable(fields.get("name")).map(n -> scalar(n, "name"));
         Node modelsNode = required(fields, "models", root);
         List<CampaignSpec.ModelRef> models = new ArrayList<>();
+        Map<CampaignSpec.ModelRef, Node> modelNodes = new LinkedHashMap<>();
         Set<String> names = new LinkedHashSet<>();
         long uploadBytes = 0;
         Map<String, CalibrationSource> calibrations = new LinkedHashMap<>();
         for (Node n : list(modelsNode, "models")) {
-            Node modelNode = n;
-            CalibrationSource own = null;
+            CampaignSpec.ModelRef ref;
             if (n.value() instanceof Map<?, ?>) {
                 Map<String, Node> m = map(n);
-                for (Map.Entry<String, Node> e : m.entrySet()) {
-                    if (!MODEL_FIELDS.contains(e.getKey())) {
-                        throw error(e.getValue().line(), "models: unknown field '" + e.getKey() + "' (expected one of "
-                                + String.join(", ", MODEL_FIELDS) + ")");
-                    }
+                ref = modelEntry(n, m);
+                CalibrationSource own = calibration(m, "models.");
+                if (own != null) {
+                    calibrations.put(ref.displayName(), own);
                 }
-                if (m.containsKey("name") == m.containsKey("file")) {
-                    throw error(n.line(), "models: an entry needs exactly one of name (a zoo model) and file (an .onnx file)");
-                }
-                modelNode = m.containsKey("name") ? m.get("name") : m.get("file");
-                own = calibration(m, "models.");
-            }
-            CampaignSpec.ModelRef ref = model(modelNode);
-            if (own != null) {
-                calibrations.put(ref.displayName(), own);
+            } else {
+                ref = model(n);
             }
             uploadBytes += uploadSize(ref, n, uploadBytes);
             if (!names.add(ref.displayName())) {
                 throw error(n.line(), "models: '" + ref.displayName() + "' is listed twice");
             }
             models.add(ref);
+            modelNodes.put(ref, n);
         }
         List<String> variants = new ArrayList<>();
         for (Node n : optionalList(fields, "variants", "baseline")) {
@@ -144,6 +142,7 @@ public final class CampaignSpecParser {
         for (Node n : list(required(fields, "batch_sizes", root), "batch_sizes")) {
             batches.add(integer(n, "batch_sizes", 1));
         }
+        modelNodes.forEach((ref, n) -> checkInputs(ref, n, batches));
         List<Integer> threads = new ArrayList<>();
         for (Node n : optionalList(fields, "threads", 0L)) {
             threads.add(integer(n, "threads", 0));
@@ -218,8 +217,128 @@ public final class CampaignSpecParser {
     }
 
     /**
-     * The size of a model file that travels with the campaign, checked before anything is sent: the
-     * coordinator refuses a bigger upload, and past its message limit it could only reset the call.
+     * A model entry as a mapping: {@code {name: lenet5, calibration: random:3}} or
+     * {@code {file: det.onnx, inputs: {x: 1x3x320x320}, dims: {sequence: 128}, calibration: ..., preprocess: ...}};
+     * its calibration is read by the caller.
+     */
+    private CampaignSpec.ModelRef modelEntry(Node n, Map<String, Node> entry) {
+        for (Map.Entry<String, Node> e : entry.entrySet()) {
+            if (!MODEL_FIELDS.contains(e.getKey())) {
+                throw error(e.getValue().line(), "models: unknown field '" + e.getKey() + "' (expected one of "
+                        + String.join(", ", MODEL_FIELDS) + ")");
+            }
+        }
+        if (entry.containsKey("name") == entry.containsKey("file")) {
+            throw error(n.line(), "models: an entry needs exactly one of name (a zoo model) and file (an .onnx file"
+                    + " relative to the spec)");
+        }
+        Node fileNode = entry.get("file");
+        if (fileNode == null) {
+            // input sizes are checked against the file at parse time; a zoo model's inputs are its own
+            for (String field : List.of("inputs", "dims")) {
+                if (entry.containsKey(field)) {
+                    throw error(entry.get(field).line(), "models." + field + ": only a model given by file takes input"
+                            + " sizes; a zoo model (name) has its own");
+                }
+            }
+            return model(entry.get("name"));
+        }
+        String file = scalar(fileNode, "models.file");
+        if (!file.endsWith(".onnx")) {
+            throw error(fileNode.line(), "models.file: expected an .onnx file, got '" + file + "'");
+        }
+        Map<String, long[]> shapes = new LinkedHashMap<>();
+        if (entry.containsKey("inputs")) {
+            for (Map.Entry<String, Node> e : mapping(entry.get("inputs"), "models.inputs", "input name: shape, e.g."
+                    + " {x: 1x3x320x320}").entrySet()) {
+                shapes.put(e.getKey(), shape(e.getValue(), "models.inputs." + e.getKey()));
+            }
+        }
+        Map<String, Long> dims = new LinkedHashMap<>();
+        if (entry.containsKey("dims")) {
+            for (Map.Entry<String, Node> e : mapping(entry.get("dims"), "models.dims", "symbol: size, e.g."
+                    + " {sequence: 128}").entrySet()) {
+                dims.put(e.getKey(), (long) integer(e.getValue(), "models.dims." + e.getKey(), 1));
+            }
+        }
+        return new CampaignSpec.ModelRef(null, model(fileNode).file(), new ModelInputs(shapes, dims));
+    }
+
+    private Map<String, Node> mapping(Node n, String field, String expected) {
+        if (!(n.value() instanceof Map<?, ?>)) {
+            throw error(n.line(), field + " must be a mapping of " + expected + ", got " + describe(n));
+        }
+        return map(n);
+    }
+
+    private long[] shape(Node n, String field) {
+        String text = n.value() == null || n.value() instanceof Map<?, ?> || n.value() instanceof List<?> ? null
+                : String.valueOf(n.value());
+        try {
+            if (text == null) {
+                throw new NumberFormatException();
+            }
+            String[] parts = text.toLowerCase(java.util.Locale.ROOT).split("x", -1);
+            long[] dims = new long[parts.length];
+            for (int i = 0; i < parts.length; i++) {
+                dims[i] = Long.parseLong(parts[i].strip());
+                if (dims[i] < 1) {
+                    throw new NumberFormatException();
+                }
+            }
+            return dims;
+        } catch (NumberFormatException e) {
+            throw error(n.line(), field + " must be a shape of positive integers joined by x, e.g. 1x3x320x320, got "
+                    + describe(n));
+        }
+    }
+
+    /**
+     * A model file's inputs against the sizes given for it, at every batch size, as the coordinator
+     * will check them at submit; here the errors can name the spec's line. Names the model lacks are
+     * reported at their own line. A model given without sizes is left to the coordinator's check.
+     */
+    private void checkInputs(CampaignSpec.ModelRef ref, Node n, List<Integer> batches) {
+        if (ref.file() == null || ref.inputs().isEmpty()) {
+            return;
+        }
+        List<InputDims.Declared> declared;
+        try {
+            declared = ModelInputs.declared(OnnxModels.map(ref.file()));
+        } catch (EdgeperfException e) {
+            throw error(n.line(), "models: " + e.getMessage());
+        }
+        Map<String, Node> entry = n.value() instanceof Map<?, ?> ? map(n) : Map.of();
+        List<String> inputNames = declared.stream().map(InputDims.Declared::name).toList();
+        if (entry.get("inputs") != null) {
+            for (Map.Entry<String, Node> e : map(entry.get("inputs")).entrySet()) {
+                if (!inputNames.contains(e.getKey())) {
+                    throw error(e.getValue().line(), "models.inputs: model " + ref.displayName() + " has no input '"
+                            + e.getKey() + "'; its inputs are " + declared.stream().map(d -> "'" + d.name() + "' "
+                            + d.describe()).collect(java.util.stream.Collectors.joining(", ")));
+                }
+            }
+        }
+        List<String> symbols = InputDims.symbols(declared);
+        if (entry.get("dims") != null) {
+            for (Map.Entry<String, Node> e : map(entry.get("dims")).entrySet()) {
+                if (!symbols.contains(e.getKey())) {
+                    throw error(e.getValue().line(), "models.dims: model " + ref.displayName() + " has no dimension"
+                            + " named '" + e.getKey() + "'; " + (symbols.isEmpty() ? "it has no named dimensions"
+                            : "its named dimensions are " + String.join(", ", symbols)));
+                }
+            }
+        }
+        try {
+            CampaignPlanner.inputShapes(ref.displayName(), declared, ref.inputs(), batches);
+        } catch (EdgeperfException e) {
+            throw error(n.line(), "models: " + e.getMessage());
+        }
+    }
+
+    /**
+     * The size of a model file that is uploaded with the campaign, checked before anything is sent:
+     * the coordinator refuses a bigger file.
      */
     private long uploadSize(CampaignSpec.ModelRef ref, Node n, long before) {
         if (ref.file() == null) {
@@ -231,15 +350,10 @@ public final class CampaignSpecParser {
         } catch (IOException e) {
             throw error(n.line(), "models: cannot read model file " + ref.file() + ": " + e.getMessage());
         }
-        long limit = CampaignPlanner.MAX_UPLOAD_BYTES;
+        long limit = ArtifactStore.MAX_FILE_BYTES;
         if (size > limit) {
             throw error(n.line(), "models: model file '" + ref.displayName() + "' is " + size + " bytes; at most "
-                    + limit + " bytes can be sent with a campaign (use a smaller model or a zoo name)");
-        }
-        if (before + size > limit) {
-            throw error(n.line(), "models: model files add up to " + (before + size) + " bytes with '"
-                    + ref.displayName() + "'; at most " + limit + " bytes can be sent with one campaign"
-                    + " (split the models over several campaigns)");
+                    + limit + " bytes per file can be uploaded");
         }
         return size;
     }

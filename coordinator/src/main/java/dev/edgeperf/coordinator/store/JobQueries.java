@@ -47,12 +47,17 @@ final class JobQueries {
 
     /** Queues a campaign's jobs in submission order ({@code seq}), attempt 1, inside the caller's transaction. */
     static void insertJobs(Connection connection, String id, List<NewJob> jobs, long now) throws SQLException {
+        // V7's no-op columns are written only when a job is a no-op (their defaults say "not one" otherwise),
+        // so a store still at an older schema, as the V5 migration check builds one, takes ordinary jobs.
+        boolean noops = jobs.stream().anyMatch(j -> j.variantNoopReason() != null);
         try (PreparedStatement st = connection.prepareStatement("INSERT INTO jobs (id, campaign_id, seq,"
                 + " target_agent_id, selector, model_name, model_digest, model_size_bytes, variant_recipe,"
                 + " batch_size, threads, warmup_iterations, min_iterations, min_duration_ms, max_duration_ms,"
                 + " target_ci_half_width, warmup_until_stable, concurrency, in_process, flops, peak_gflops,"
-                + " predicted_ms, state, attempt, queued_ms) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?,"
-                + " ?, ?, ?, ?, ?, ?, 0, 0, 'queued', 1, ?)")) {
+                + " predicted_ms, state, attempt, queued_ms, input_shapes"
+                + (noops ? ", variant_noop, variant_noop_reason" : "")
+                + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, 0, 'queued', 1, ?, ?"
+                + (noops ? ", ?, ?" : "") + ")")) {
             int seq = 0;
             for (NewJob job : jobs) {
                 MeasurementSettings m = job.measurement();
@@ -77,7 +82,13 @@ final class JobQueries {
                 st.setInt(i++, m.concurrency());
                 st.setBoolean(i++, m.inProcess());
                 st.setLong(i++, job.flops());
-                st.setLong(i, now);
+                st.setLong(i++, now);
+                st.setString(i++, InputShapesColumn.write(job.inputShapes()));
+                if (noops) {
+                    String why = job.variantNoopReason() == null ? "" : job.variantNoopReason();
+                    st.setBoolean(i++, job.variantNoopReason() != null);
+                    st.setString(i, why.length() <= 500 ? why : why.substring(0, 500));
+                }
                 st.addBatch();
             }
             st.executeBatch();
@@ -132,7 +143,8 @@ final class JobQueries {
                                 rs.getLong("model_size_bytes"), rs.getString("variant_recipe"),
                                 rs.getInt("batch_size"), rs.getInt("threads"),
                                 settings(rs),
-                                rs.getLong("flops"), rs.getLong("queued_ms")));
+                                rs.getLong("flops"), rs.getLong("queued_ms"),
+                                InputShapesColumn.read(rs.getString("input_shapes"))));
                     }
                 }
             }

@@ -1,6 +1,7 @@
 package dev.edgeperf.coordinator.store;
 
 import dev.edgeperf.core.measure.MeasurementSettings;
+import java.util.Map;
 import java.util.Objects;
 
 /**
@@ -11,12 +12,23 @@ import java.util.Objects;
  * @param campaignCreatedMs with {@code seq}, the queue order (older campaigns first)
  * @param flops         per batch, for the prediction made at lease time
  * @param queuedMs      when this attempt was queued, coordinator clock
+ * @param inputShapes   the concrete shape of every model input at {@code batchSize}; empty = none resolved
  */
 public record LeasedJob(String jobId, int attempt, String campaignId, long campaignCreatedMs, int seq,
                         String targetAgentId, String selector, String modelName, String modelDigest,
                         long modelSizeBytes, String variantRecipe, int batchSize, int threads,
-                        MeasurementSettings measurement, long flops, long queuedMs) {
+                        MeasurementSettings measurement, long flops, long queuedMs, Map<String, long[]> inputShapes) {
+    /** A job without resolved input shapes. */
+    public LeasedJob(String jobId, int attempt, String campaignId, long campaignCreatedMs, int seq,
+                     String targetAgentId, String selector, String modelName, String modelDigest,
+                     long modelSizeBytes, String variantRecipe, int batchSize, int threads,
+                     MeasurementSettings measurement, long flops, long queuedMs) {
+        this(jobId, attempt, campaignId, campaignCreatedMs, seq, targetAgentId, selector, modelName, modelDigest,
+                modelSizeBytes, variantRecipe, batchSize, threads, measurement, flops, queuedMs, Map.of());
+    }
+
     public LeasedJob {
+        inputShapes = InputShapesColumn.copy(inputShapes);
         Objects.requireNonNull(jobId, "jobId is null");
         Objects.requireNonNull(campaignId, "campaignId is null");
         Objects.requireNonNull(selector, "selector is null");
@@ -27,6 +39,6 @@ public record LeasedJob(String jobId, int attempt, String campaignId, long campa
     /** The same job queued again as attempt {@code next}. */
     public LeasedJob withAttempt(int next, long queuedAt) {
         return new LeasedJob(jobId, next, campaignId, campaignCreatedMs, seq, targetAgentId, selector, modelName,
-                modelDigest, modelSizeBytes, variantRecipe, batchSize, threads, measurement, flops, queuedAt);
+                modelDigest, modelSizeBytes, variantRecipe, batchSize, threads, measurement, flops, queuedAt, inputShapes);
     }
 }

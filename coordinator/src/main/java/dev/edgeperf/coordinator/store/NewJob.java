@@ -1,6 +1,7 @@
 package dev.edgeperf.coordinator.store;
 
 import dev.edgeperf.core.measure.MeasurementSettings;
+import java.util.Map;
 import java.util.Objects;
 
 /**
@@ -10,6 +11,9 @@ import java.util.Objects;
  * @param targetAgentId the one agent that must run it, or null for any agent matching {@code selector}
  * @param selector      device selector text, e.g. "board=rpi5" ("name=x" for agent-bound jobs)
  * @param flops         FLOPs of one inference call at {@code batchSize} (per batch)
+ * @param inputShapes   the concrete shape of every model input at {@code batchSize}; empty = the agent
+ *                      sizes inputs by the batch alone (jobs planned before shapes were resolved)
+ * @param variantNoopReason null, or why the variant is a no-op (its recipe changed nothing)
  * @param calibration   label of the calibration data the variant was built and checked with ("" = none)
  * @param cosine        variant vs baseline cosine similarity on that data; null for the baseline / none
  * @param sqnrDb        variant vs baseline SQNR on that data, dB (+inf stored as null); null as above
@@ -17,16 +21,34 @@ import java.util.Objects;
  */
 public record NewJob(String id, String targetAgentId, String selector, String modelName, String modelDigest,
                      long modelSizeBytes, String variantRecipe, int batchSize, int threads, MeasurementSettings measurement,
-                     long flops, String calibration, Double cosine, Double sqnrDb, Double top1) {
+                     long flops, Map<String, long[]> inputShapes, String variantNoopReason,
+                     String calibration, Double cosine, Double sqnrDb, Double top1) {
     /** A job without calibration data (tests, campaigns built without a check). */
+    public NewJob(String id, String targetAgentId, String selector, String modelName, String modelDigest,
+                  long modelSizeBytes, String variantRecipe, int batchSize, int threads, MeasurementSettings measurement,
+                  long flops, Map<String, long[]> inputShapes, String variantNoopReason) {
+        this(id, targetAgentId, selector, modelName, modelDigest, modelSizeBytes, variantRecipe, batchSize, threads,
+                measurement, flops, inputShapes, variantNoopReason, "", null, null, null);
+    }
+
+    /** A job with resolved input shapes, of a variant that changed the model. */
+    public NewJob(String id, String targetAgentId, String selector, String modelName, String modelDigest,
+                  long modelSizeBytes, String variantRecipe, int batchSize, int threads, MeasurementSettings measurement,
+                  long flops, Map<String, long[]> inputShapes) {
+        this(id, targetAgentId, selector, modelName, modelDigest, modelSizeBytes, variantRecipe, batchSize, threads,
+                measurement, flops, inputShapes, null);
+    }
+
+    /** A job without resolved input shapes, of a variant that changed the model. */
     public NewJob(String id, String targetAgentId, String selector, String modelName, String modelDigest,
                   long modelSizeBytes, String variantRecipe, int batchSize, int threads, MeasurementSettings measurement,
                   long flops) {
         this(id, targetAgentId, selector, modelName, modelDigest, modelSizeBytes, variantRecipe, batchSize, threads,
-                measurement, flops, "", null, null, null);
+                measurement, flops, Map.of(), null);
     }
 
     public NewJob {
+        inputShapes = InputShapesColumn.copy(inputShapes);
         Objects.requireNonNull(calibration, "calibration is null");
         Objects.requireNonNull(id, "id is null");
         Objects.requireNonNull(selector, "selector is null");

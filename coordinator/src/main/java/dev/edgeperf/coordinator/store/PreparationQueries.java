@@ -71,7 +71,7 @@ public final class PreparationQueries {
             // the row lock taken here orders this against a cancel of the same campaign
             try (PreparedStatement st = connection.prepareStatement("UPDATE campaigns SET prep_done = prep_total,"
                     + " prep_message = ? WHERE id = ? AND cancelled_ms IS NULL AND prep_failure IS NULL")) {
-                st.setString(1, clip("variants ready; " + jobs.size() + " job(s) queued"
+                st.setString(1, clip("variants ready; " + jobs.size() + " job(s) queued" + noops(jobs)
                         + warnings.stream().map(w -> "; " + w).collect(java.util.stream.Collectors.joining())));
                 st.setString(2, id);
                 if (st.executeUpdate() != 1) {
@@ -105,6 +105,23 @@ public final class PreparationQueries {
             }
         });
     }
+
+    /**
+     * "; no-op: MODEL RECIPE (REASON)" per no-op variant among {@code jobs}, each once: what
+     * {@code campaign run} prints when the preparation is over (see {@link #NOOP_PREFIX}).
+     */
+    private static String noops(List<NewJob> jobs) {
+        java.util.Set<String> parts = new java.util.LinkedHashSet<>();
+        for (NewJob j : jobs) {
+            if (j.variantNoopReason() != null) {
+                parts.add(NOOP_PREFIX + j.modelName() + " " + j.variantRecipe() + " (" + j.variantNoopReason() + ")");
+            }
+        }
+        return parts.stream().map(p -> "; " + p).collect(java.util.stream.Collectors.joining());
+    }
+
+    /** Starts each no-op variant's part of the message a finished preparation leaves. */
+    public static final String NOOP_PREFIX = "no-op: ";
 
     private static String clip(String text) {
         String s = String.valueOf(text);

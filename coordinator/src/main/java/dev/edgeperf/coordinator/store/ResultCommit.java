@@ -10,10 +10,12 @@ import java.util.Objects;
  * @param queueWaitMs   queued -> leased, coordinator clock
  * @param measurementMs leased -> result received, coordinator clock
  * @param receivedMs    when the coordinator received the result, Unix ms
+ * @param inputShapes   the job's input shapes, as results show them ({@code x=8x3x320x320}); "" = none resolved
  */
 record ResultCommit(String agentId, JobResult result, Prediction prediction, long queueWaitMs, long measurementMs,
-                    long receivedMs, AgentHardware hardware) {
+                    long receivedMs, AgentHardware hardware, String inputShapes) {
     ResultCommit {
+        Objects.requireNonNull(inputShapes, "inputShapes is null");
         Objects.requireNonNull(agentId, "agentId is null");
         Objects.requireNonNull(result, "result is null");
         Objects.requireNonNull(prediction, "prediction is null");

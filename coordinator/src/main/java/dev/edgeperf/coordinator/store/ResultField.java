@@ -154,6 +154,15 @@ public enum ResultField {
             "received_ms", ResultCommit::receivedMs),
     FINISHED_UNIX_MS("finishedUnixMs", Type.LONG, "j.finished_ms", "when the job ended, coordinator clock"),
     FAILURE_REASON("failureReason", Type.TEXT, "j.failure_reason", "why the job failed or was cancelled"),
+    // input shapes in campaigns (issue 10 item 2)
+    INPUT_SHAPES("inputShapes", Type.TEXT, "r.input_shapes",
+            "the shape of every model input the agent fed, e.g. x=8x3x320x320 y=8x10", "input_shapes",
+            c -> c.inputShapes().isEmpty() ? null : cut(c.inputShapes(), 4000)),
+    // No-op variants (issue 10): a recipe that changed nothing is measured as what it is, the baseline.
+    VARIANT_NOOP("variantNoop", Type.BOOL, "j.variant_noop",
+            "the variant's recipe changed nothing (no node quantized, nothing pruned): it computes what the baseline does"),
+    VARIANT_NOOP_REASON("variantNoopReason", Type.TEXT, "NULLIF(j.variant_noop_reason, '')",
+            "why the variant is a no-op; empty otherwise"),
     // Calibration data and fidelity of the variant (issue 10 items 5 and 7), kept with the job since V8.
     CALIBRATION("calibration", Type.TEXT, "NULLIF(j.calibration, '')",
             "data the variant was calibrated and checked on, e.g. random (seed 20240601), mnist train[0:256],"

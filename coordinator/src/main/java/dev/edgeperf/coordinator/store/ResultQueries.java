@@ -1,5 +1,6 @@
 package dev.edgeperf.coordinator.store;
 
+import dev.edgeperf.core.onnx.ModelInputs;
 import dev.edgeperf.proto.JobResult;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -35,14 +36,16 @@ final class ResultQueries {
         long now = clock.millis();
         return Jdbc.inTransaction(dataSource, "commit the result of job " + result.getJobId(), connection -> {
             String state;
+            String inputShapes;
             try (PreparedStatement st = connection.prepareStatement(
-                    "SELECT state FROM jobs WHERE id = ? FOR UPDATE")) {
+                    "SELECT state, input_shapes FROM jobs WHERE id = ? FOR UPDATE")) {
                 st.setString(1, result.getJobId());
                 try (ResultSet rs = st.executeQuery()) {
                     if (!rs.next()) {
                         return CommitOutcome.UNKNOWN_JOB;
                     }
                     state = rs.getString(1);
+                    inputShapes = rs.getString(2);
                 }
             }
             long queuedMs;
@@ -82,7 +85,8 @@ final class ResultQueries {
                 return CommitOutcome.CANCELLED;
             }
             ResultCommit commit = new ResultCommit(agentId, result, new Prediction(peak, basis, predicted),
-                    leasedMs - queuedMs, now - leasedMs, now, hardware(connection, agentId));
+                    leasedMs - queuedMs, now - leasedMs, now, hardware(connection, agentId),
+                    ModelInputs.describe(InputShapesColumn.read(inputShapes)));
             insert(connection, commit);
             try (PreparedStatement st = connection.prepareStatement("UPDATE jobs SET state = 'done', finished_ms = ?,"
                     + " failure_reason = NULL WHERE id = ?")) {

@@ -43,4 +43,35 @@ class ArtifactStoreTest {
         assertThatThrownBy(() -> store.open("b".repeat(64)))
                 .isInstanceOf(ArtifactStore.ArtifactNotFoundException.class);
     }
+
+    @Test
+    void aStreamedPutStoresOnceUnderItsDigestAndLeavesNoTemporaryFile() throws Exception {
+        ArtifactStore store = new ArtifactStore(dir);
+        byte[] bytes = new byte[700_000];
+        new java.util.Random(1).nextBytes(bytes);
+
+        String digest = store.put(new java.io.ByteArrayInputStream(bytes));
+
+        assertThat(digest).isEqualTo(dev.edgeperf.core.io.Digests.sha256Hex(bytes));
+        assertThat(store.put(new java.io.ByteArrayInputStream(bytes))).isEqualTo(digest);
+        assertThat(store.path(digest)).hasBinaryContent(bytes);
+        try (var files = Files.list(dir)) {
+            assertThat(files).hasSize(1);
+        }
+    }
+
+    @Test
+    void aModelsExternalDataListIsRecordedBesideIt() {
+        ArtifactStore store = new ArtifactStore(dir);
+        String model = store.put("model".getBytes(StandardCharsets.US_ASCII));
+        String weights = store.put("weights".getBytes(StandardCharsets.US_ASCII));
+        var list = java.util.List.of(new ArtifactStore.ExternalFile("data/weights.bin", weights, 7));
+
+        store.putExternalData(model, list);
+
+        assertThat(store.externalData(model)).isEqualTo(list);
+        assertThat(store.externalData(weights)).isEmpty();
+        store.putExternalData(model, java.util.List.of());
+        assertThat(store.externalData(model)).isEmpty();
+    }
 }

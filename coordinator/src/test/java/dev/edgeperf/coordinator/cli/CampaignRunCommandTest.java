@@ -2,6 +2,7 @@ package dev.edgeperf.coordinator.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.edgeperf.coordinator.testing.OpenModels;
 import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -111,5 +112,47 @@ class CampaignRunCommandTest {
         assertThat(code).isEqualTo(2);
         assertThat(err.toString()).startsWith("edgeperf: give either a campaign spec file (")
                 .contains("or --model and --batch, not both");
+    }
+
+    /** Issue 10: a user's file with its input sizes, from flags; the sizes apply to the one --model. */
+    @Test
+    void aModelFileWithInputAndDimFlagsIsUploadedWithItsSizes() throws Exception {
+        Path det = OpenModels.write(dir, "det.onnx", OpenModels.input("x", "batch", 3, "?", "?"),
+                OpenModels.input("ids", "batch", "sequence"));
+        CampaignRunCommand command = new CampaignRunCommand();
+        new CommandLine(command).parseArgs("--model", det.toString(), "--input", "x=1x3x48x192", "--dim",
+                "sequence=128", "--batch", "1,4");
+
+        var request = command.request();
+
+        assertThat(request.getModelsList()).containsExactly("det.onnx");
+        // the file itself is uploaded by digest when the campaign runs (CampaignUploadCommandTest)
+        assertThat(request.getModelFilesList()).isEmpty();
+        assertThat(request.getModelInputsMap().get("det.onnx").getShapesMap().get("x").getDimsList())
+                .containsExactly(1L, 3L, 48L, 192L);
+        assertThat(request.getModelInputsMap().get("det.onnx").getDimsMap()).containsExactly(
+                java.util.Map.entry("sequence", 128L));
+        assertThat(request.getBatchSizesList()).containsExactly(1, 4);
+    }
+
+    @Test
+    void inputSizesForSeveralModelsBadShapesAndMissingFilesAreOneLineUserErrors() throws Exception {
+        Files.writeString(dir.resolve("join-token"), "t0ken\n");
+        assertThat(run("campaign", "run", "--model", "mnist-cnn,lenet5", "--input", "x=1x4", "--batch", "1",
+                "--data-dir", dir.toString())).isEqualTo(2);
+        assertThat(err.toString()).isEqualTo("edgeperf: --input and --dim apply to one --model, but 2 are given"
+                + " (mnist-cnn, lenet5); give each model's sizes in a campaign spec" + System.lineSeparator());
+
+        err.getBuffer().setLength(0);
+        assertThat(run("campaign", "run", "--model", "mnist-cnn", "--input", "x=1xbig", "--batch", "1",
+                "--data-dir", dir.toString())).isEqualTo(2);
+        assertThat(err.toString()).isEqualTo("edgeperf: --input must be NAME=DIMxDIMx... with positive dimensions,"
+                + " got 'x=1xbig'" + System.lineSeparator());
+
+        err.getBuffer().setLength(0);
+        assertThat(run("campaign", "run", "--model", dir.resolve("nope.onnx").toString(), "--batch", "1",
+                "--data-dir", dir.toString())).isEqualTo(2);
+        assertThat(err.toString()).isEqualTo("edgeperf: --model " + dir.resolve("nope.onnx")
+                + ": the model file does not exist" + System.lineSeparator());
     }
 }

@@ -45,6 +45,24 @@ class CampaignWatcherTest {
     }
 
     @Test
+    void eachNoopVariantGetsALineOnceTheVariantsArePrepared() throws Exception {
+        CampaignStatus running = jobs(CampaignState.CAMPAIGN_STATE_RUNNING, 0, 2).toBuilder().setPreparationMessage(
+                "variants ready; 2 job(s) queued; no-op: keras-mlp pruned:structured:0.5 (no Conv to prune)").build();
+        Iterator<CampaignStatus> next = List.of(running, jobs(CampaignState.CAMPAIGN_STATE_DONE, 2, 2).toBuilder()
+                .setPreparationMessage(running.getPreparationMessage()).build()).iterator();
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+
+        CampaignWatcher.await(next::next, preparing(0, 2, "building keras-mlp baseline"), Duration.ofMinutes(1),
+                new PrintStream(err, true, StandardCharsets.UTF_8));
+
+        assertThat(err.toString(StandardCharsets.UTF_8).lines()).containsExactly(
+                "preparing variants 0/2: building keras-mlp baseline",
+                "no-op: keras-mlp pruned:structured:0.5 (no Conv to prune)",
+                "campaign c1: 0/2 done, 0 running, 0 failed",
+                "campaign c1: 2/2 done, 0 running, 0 failed");
+    }
+
+    @Test
     void aFailedPreparationIsAOneLineUserError() {
         CampaignStatus failed = CampaignStatus.newBuilder().setCampaignId("c1").setState(CampaignState.CAMPAIGN_STATE_FAILED)
                 .setVariantsPrepared(1).setVariantsTotal(2)

@@ -86,6 +86,22 @@ class VariantsBuildCommandTest {
     }
 
     @Test
+    void aRecipeThatChangesNothingIsBuiltAndReportedAsANoop() throws Exception {
+        Path o = dir.resolve("noop");
+
+        int code = run("variants", "build", "keras-mlp", "--variants", "baseline,pruned:structured:0.5", "--out",
+                o.toString());
+
+        assertThat(code).as(err.toString()).isZero();
+        assertThat(out.toString()).contains("pruned:structured:0.5 (no-op)").contains("pruned:structured:0.5 no-op: ");
+        JsonNode m = JSON.readTree(Files.readString(o.resolve("manifest.json")));
+        assertThat(m.path("variants").get(0).path("noop").asBoolean()).isFalse();
+        JsonNode pruned = m.path("variants").get(1);
+        assertThat(pruned.path("noop").asBoolean()).isTrue();
+        assertThat(pruned.path("noopReason").asText()).isNotBlank();
+    }
+
+    @Test
     void aRecipeWhoseFidelityCollapsesIsSkippedAndAloneFailsWithOneLineLeavingNothing() throws Exception {
         Path o = dir.resolve("v");
 

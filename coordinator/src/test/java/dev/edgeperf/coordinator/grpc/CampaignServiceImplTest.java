@@ -57,7 +57,7 @@ class CampaignServiceImplTest {
                 Thread.currentThread().interrupt();
             }
             return ModelZoo.build(name);
-        }, (baseline, model, recipe) -> baseline);
+        }, (baseline, model, recipe, inputs) -> baseline);
         Campaigns campaigns = new Campaigns(store, fleet, scheduler, new CampaignPlanner(), preparation);
         String name = InProcessServerBuilder.generateName();
         server = InProcessServerBuilder.forName(name).addService(new CampaignServiceImpl(campaigns)).build().start();

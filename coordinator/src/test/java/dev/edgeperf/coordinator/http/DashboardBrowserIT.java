@@ -87,6 +87,7 @@ class DashboardBrowserIT {
         h.put("model", "modelName");
         h.put("variant", "variantRecipe");
         h.put("batch", "batchSize");
+        h.put("inputs", "inputShapes");
         h.put("threads", "threads");
         h.put("FLOPs", "flops");
         h.put("predicted ms", "predictedMs");
@@ -232,12 +233,16 @@ class DashboardBrowserIT {
             assertThat(cell(job, "stop-reason")).as("as the agent spells it").isEqualTo(r.text(ResultField.STOP_REASON))
                     .isIn("min-iterations-and-min-duration-met", "max-duration");
             assertThat(cell(job, "basis")).isEqualTo(r.text(ResultField.PEAK_BASIS));
+            assertThat(cell(job, "variant")).isEqualTo(Boolean.TRUE.equals(r.get(ResultField.VARIANT_NOOP))
+                    ? r.text(ResultField.VARIANT_RECIPE) + " (no-op)" : r.text(ResultField.VARIANT_RECIPE));
             assertThat(cell(job, "attempt")).isEqualTo(r.text(ResultField.ATTEMPT));
             WebElement tr = driver.findElement(By.cssSelector("#results-table tr[data-job='" + job + "']"));
             List<WebElement> tds = tr.findElements(By.tagName("td"));
             assertThat(tds).hasSize(HEADER.size());
-            assertThat(tds.get(4).getText()).as("threads the session used").isEqualTo(r.text(ResultField.THREADS));
-            double p50 = Double.parseDouble(tds.get(8).getText());
+            assertThat(tds.get(5).getText()).as("threads the session used").isEqualTo(r.text(ResultField.THREADS));
+            assertThat(cell(job, "inputs")).as("the shapes fed").isEqualTo(r.text(ResultField.INPUT_SHAPES))
+                    .startsWith("input=" + r.text(ResultField.BATCH_SIZE) + "x");
+            double p50 = Double.parseDouble(tds.get(9).getText());
             assertThat(p50).as("p50 cell of %s", job).isCloseTo(r.real(ResultField.P50_MS).orElseThrow(),
                     org.assertj.core.data.Percentage.withPercentage(0.6));
         }

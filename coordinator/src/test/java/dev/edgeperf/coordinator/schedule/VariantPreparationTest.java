@@ -9,6 +9,7 @@ import dev.edgeperf.coordinator.fleet.FleetRegistry;
 import dev.edgeperf.coordinator.fleet.JoiningAgent;
 import dev.edgeperf.coordinator.store.Database;
 import dev.edgeperf.coordinator.store.LeasedJob;
+import dev.edgeperf.coordinator.store.ResultField;
 import dev.edgeperf.core.measure.MeasurementSettings;
 import dev.edgeperf.coordinator.store.Store;
 import dev.edgeperf.coordinator.testing.Fixtures;
@@ -145,12 +146,43 @@ class VariantPreparationTest {
     }
 
     @Test
+    void aNoopVariantsJobsSayItIsANoopAndWhy() throws Exception {
+        // The transforms mark a recipe that changed nothing in the file (core's NoopVariantsTest); here the
+        // fp16 variant is marked so, and the campaign's rows must carry it.
+        start((baseline, model, recipe, inputs) -> {
+            byte[] bytes = ModelBuilder.variant(baseline, model, recipe, inputs);
+            if (!recipe.equals("quantized:fp16")) {
+                return bytes;
+            }
+            return dev.edgeperf.core.onnx.OnnxModels.parse(bytes, model).toBuilder().addMetadataProps(
+                    ai.onnx.proto.OnnxMl.StringStringEntryProto.newBuilder()
+                            .setKey(dev.edgeperf.core.variants.VariantTransforms.NOOP_METADATA_KEY)
+                            .setValue("nothing to convert")).build().toByteArray();
+        });
+        CampaignProgress submitted = campaigns.submit(request(List.of("baseline", "quantized:fp16"), List.of(1)));
+        release.countDown();
+        CampaignProgress running = await("the jobs queued", () -> campaigns.status(submitted.summary().id()),
+                p -> p.state() == CampaignState.RUNNING);
+        assertThat(running.preparation().message())
+                .isEqualTo("variants ready; 2 job(s) queued; no-op: mnist-cnn quantized:fp16 (nothing to convert)");
+        await("a job leased", link::jobs, jobs -> !jobs.isEmpty());
+        campaigns.cancel(submitted.summary().id()); // the queued job ends (cancelled) and so has a row
+        var rows = store.results(java.util.Optional.of(submitted.summary().id()));
+        assertThat(rows).isNotEmpty();
+        for (var r : rows) {
+            boolean fp16 = r.text(ResultField.VARIANT_RECIPE).equals("quantized:fp16");
+            assertThat(r.get(ResultField.VARIANT_NOOP)).isEqualTo(fp16);
+            assertThat(r.text(ResultField.VARIANT_NOOP_REASON)).isEqualTo(fp16 ? "nothing to convert" : "");
+        }
+    }
+
+    @Test
     void aVariantThatCannotBeBuiltFailsTheCampaignWithAOneLineReason() throws Exception {
-        start((baseline, model, recipe) -> {
+        start((baseline, model, recipe, inputs) -> {
             if (recipe.equals("separable")) {
                 throw new IllegalStateException("no conv to split\n\tat somewhere");
             }
-            return ModelBuilder.variant(baseline, model, recipe);
+            return ModelBuilder.variant(baseline, model, recipe, inputs);
         });
         CampaignProgress submitted = campaigns.submit(request(List.of("baseline", "separable"), List.of(1)));
         assertThat(submitted.preparation().total()).isEqualTo(2);
@@ -248,7 +280,7 @@ class VariantPreparationTest {
         startCalibrated(new ModelBuilder(null)::build);
         CampaignRequest r = request(List.of("quantized:int8-static"), List.of(1));
         CampaignRequest withData = new CampaignRequest(r.name(), r.models(), r.uploads(), r.variants(), r.batches(),
-                r.threads(), r.modes(), r.selectors(), r.measurement(), r.specSource(),
+                r.threads(), r.modes(), r.selectors(), r.measurement(), r.specSource(), Map.of(),
                 Map.of("", new ModelCalibration("tensors:t", "", Map.of("a.npy", new byte[] {1, 2, 3}))));
         CampaignProgress submitted = campaigns.submit(withData);
         release.countDown();
@@ -257,5 +289,75 @@ class VariantPreparationTest {
                 p -> p.preparation().failed());
         assertThat(failed.preparation().failure()).matches("tensor file .*a\\.npy is too short for an NPY header");
         assertThat(failed.summary().total()).isZero();
+    }
+
+    /** mnist-cnn with its weights in weights.bin, both stored as an upload would leave them. */
+    private UploadedModel storedExternalModel() throws Exception {
+        Path folder = java.nio.file.Files.createDirectories(dir.resolve("user"));
+        var model = dev.edgeperf.core.onnx.ExternalData.externalize(ModelZoo.buildProto("mnist-cnn"), folder,
+                "weights.bin", 64);
+        byte[] onnx = model.toByteArray();
+        String onnxDigest;
+        String weightsDigest;
+        try (var in = new java.io.ByteArrayInputStream(onnx)) {
+            onnxDigest = artifacts.put(in);
+        }
+        try (var in = java.nio.file.Files.newInputStream(folder.resolve("weights.bin"))) {
+            weightsDigest = artifacts.put(in);
+        }
+        return UploadedModel.stored(onnxDigest, onnx.length, List.of(new ArtifactStore.ExternalFile("weights.bin",
+                weightsDigest, java.nio.file.Files.size(folder.resolve("weights.bin")))));
+    }
+
+    private static CampaignRequest uploadRequest(UploadedModel model, List<String> variants) {
+        return new CampaignRequest("", List.of("cnn.onnx"), Map.of("cnn.onnx", model), variants, List.of(1),
+                List.of(), List.of(), List.of(), new MeasurementSettings(2, 5, 10, 1000), "");
+    }
+
+    @Test
+    void anUploadedModelWithExternalDataIsMeasuredAsStoredAndItsVariantsGetItsWeights() throws Exception {
+        release.countDown();
+        start(ModelBuilder::variant);
+        UploadedModel model = storedExternalModel();
+        long files = java.nio.file.Files.list(dir.resolve("artifacts")).count();
+
+        CampaignProgress submitted = campaigns.submit(uploadRequest(model, List.of("baseline",
+                "pruned:structured:0.5")));
+
+        await("a job leased", link::jobs, jobs -> !jobs.isEmpty());
+        CampaignProgress running = campaigns.status(submitted.summary().id());
+        assertThat(running.summary().total()).as(running.preparation().failure()).isEqualTo(2);
+        assertThat(link.jobs()).singleElement().satisfies(job -> {
+            assertThat(job.variantRecipe()).isEqualTo("baseline");
+            // the uploaded file itself, not a copy: nothing was rebuilt or stored for the baseline
+            assertThat(job.modelDigest()).isEqualTo(model.digest());
+            assertThat(job.flops()).isEqualTo(dev.edgeperf.core.cost.ModelProfiler.profile(ModelZoo.build("mnist-cnn"),
+                    "z", new dev.edgeperf.core.cost.ProfileOptions(1, Map.of(),
+                            dev.edgeperf.core.cost.CountingConvention.SEED)).totalFlops());
+        });
+        assertThat(artifacts.externalData(model.digest())).isEqualTo(model.externalData());
+        assertThat(store.queuedJobs()).singleElement().satisfies(job -> {
+            assertThat(job.variantRecipe()).isEqualTo("pruned:structured:0.5");
+            // a variant holds its weights inside: built from the model with weights.bin read in
+            var variant = dev.edgeperf.core.onnx.OnnxModels.map(artifacts.path(job.modelDigest()));
+            assertThat(dev.edgeperf.core.onnx.ExternalData.uses(variant, "v")).isFalse();
+            assertThat(artifacts.externalData(job.modelDigest())).isEmpty();
+        });
+        assertThat(java.nio.file.Files.list(dir.resolve("artifacts")).count()).isEqualTo(files + 2); // variant + list
+    }
+
+    @Test
+    void aModelThatWasNotUploadedIsRefusedAtSubmitAndNothingIsStored() throws Exception {
+        start(ModelBuilder::variant);
+        UploadedModel model = storedExternalModel();
+        UploadedModel missing = UploadedModel.stored(model.digest(), model.sizeBytes(), List.of(
+                new ArtifactStore.ExternalFile("weights.bin", "ab".repeat(32), 10)));
+
+        assertThatThrownBy(() -> campaigns.submit(uploadRequest(missing, List.of())))
+                .isInstanceOf(EdgeperfException.class)
+                .hasMessage("external data 'weights.bin' of model 'cnn.onnx' (SHA-256 " + "ab".repeat(32)
+                        + ") was not uploaded to this coordinator; upload it before submitting (edgeperf campaign run"
+                        + " does)");
+        assertThat(store.campaignSummaries()).isEmpty();
     }
 }

@@ -3,6 +3,7 @@ package dev.edgeperf.coordinator.spec;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.edgeperf.coordinator.testing.OpenModels;
 import dev.edgeperf.core.EdgeperfException;
 import dev.edgeperf.core.zoo.ModelZoo;
 import dev.edgeperf.proto.SubmitCampaignRequest;
@@ -48,10 +49,10 @@ class CampaignSpecParserTest {
         SubmitCampaignRequest r = spec.toRequest();
         assertThat(r.getName()).isEqualTo("sweep");
         assertThat(r.getModelsList()).containsExactly("mnist-cnn", "mine.onnx");
-        assertThat(r.getModelFilesList()).singleElement().satisfies(f -> {
-            assertThat(f.getName()).isEqualTo("mine.onnx");
-            assertThat(f.getOnnx().toByteArray()).isEqualTo(Files.readAllBytes(dir.resolve("mine.onnx")));
-        });
+        // files are uploaded by the CLI and named by digest afterwards, never read into the request
+        assertThat(r.getModelFilesList()).isEmpty();
+        assertThat(spec.modelFiles()).containsOnlyKeys("mine.onnx");
+        assertThat(spec.modelFiles().get("mine.onnx")).hasSameBinaryContentAs(dir.resolve("mine.onnx"));
         assertThat(r.getModesList()).containsExactly("latency", "throughput:4");
         assertThat(r.getSettings().getMinIterations()).isEqualTo(20);
         assertThat(r.getSettings().getTargetCiHalfWidth()).isEqualTo(0.02);
@@ -102,8 +103,8 @@ class CampaignSpecParserTest {
     }
 
     @Test
-    void modelFilesTooLargeToSendAreRefusedBeforeAnythingIsSent() throws Exception {
-        int limit = dev.edgeperf.coordinator.schedule.CampaignPlanner.MAX_UPLOAD_BYTES;
+    void modelFilesOverTheUploadLimitAreRefusedBeforeAnythingIsSent() throws Exception {
+        long limit = dev.edgeperf.coordinator.artifacts.ArtifactStore.MAX_FILE_BYTES;
         for (String[] f : new String[][] {{"big.onnx", String.valueOf(limit + 1)}, {"half1.onnx", "" + limit / 2},
                 {"half2.onnx", "" + (limit / 2 + 1)}}) {
             try (var file = new java.io.RandomAccessFile(dir.resolve(f[0]).toFile(), "rw")) {
@@ -114,11 +115,9 @@ class CampaignSpecParserTest {
         assertThatThrownBy(() -> parse("models:\n  - mnist-cnn\n  - ./big.onnx\nbatch_sizes: [1]\n"))
                 .isInstanceOf(EdgeperfException.class)
                 .hasMessage("spec.yaml:3: models: model file 'big.onnx' is " + (limit + 1) + " bytes; at most "
-                        + limit + " bytes can be sent with a campaign (use a smaller model or a zoo name)");
-        assertThatThrownBy(() -> parse("models: [./half1.onnx, ./half2.onnx]\nbatch_sizes: [1]\n"))
-                .hasMessageStartingWith("spec.yaml:1: models: model files add up to " + (limit + 1)
-                        + " bytes with 'half2.onnx'; at most " + limit + " bytes");
-        assertThat(parse("models: [./half1.onnx]\nbatch_sizes: [1]\n").models()).hasSize(1);
+                        + limit + " bytes per file can be uploaded");
+        // the limit is per file: uploads are separate calls
+        assertThat(parse("models: [./half1.onnx, ./half2.onnx]\nbatch_sizes: [1]\n").models()).hasSize(2);
     }
 
     @Test
@@ -209,5 +208,73 @@ class CampaignSpecParserTest {
                 batch_sizes: [1]
                 preprocess: resize=2x2
                 """)).hasMessage("spec.yaml:3: preprocess: needs calibration: images:DIR beside it");
+    }
+
+    // ------------------------------------------------------------------ per-model input sizes (issue 10 item 2)
+
+    private void writeDetector() throws Exception {
+        Files.createDirectories(dir.resolve("models"));
+        OpenModels.write(dir.resolve("models"), "det.onnx", OpenModels.input("x", "batch", 3, "?", "?"),
+                OpenModels.input("tokens", "batch", "sequence"));
+    }
+
+    private void assertSpecError(String yaml, String message) {
+        assertThatThrownBy(() -> parse(yaml)).isInstanceOf(EdgeperfException.class).hasMessage(message);
+    }
+
+    @Test
+    void aModelFileWithInputsAndDimsTravelsWithItsSizes() throws Exception {
+        writeDetector();
+        CampaignSpec spec = parse("""
+                models:
+                  - mnist-cnn
+                  - file: models/det.onnx
+                    inputs: {x: 1x3x320x320}
+                    dims: {sequence: 128}
+                batch_sizes: [1, 4]
+                """);
+
+        assertThat(spec.models().get(1).file()).isEqualTo(dir.resolve("models/det.onnx"));
+        assertThat(spec.models().get(1).inputs().describe()).isEqualTo("x=1x3x320x320 sequence=128");
+        SubmitCampaignRequest r = spec.toRequest();
+        assertThat(r.getModelsList()).containsExactly("mnist-cnn", "det.onnx");
+        assertThat(r.getModelInputsMap()).containsOnlyKeys("det.onnx");
+        assertThat(r.getModelInputsMap().get("det.onnx").getShapesMap().get("x").getDimsList())
+                .containsExactly(1L, 3L, 320L, 320L);
+        assertThat(r.getModelInputsMap().get("det.onnx").getDimsMap()).containsEntry("sequence", 128L);
+    }
+
+    @Test
+    void badInputSizesNameTheSpecLineAndField() throws Exception {
+        writeDetector();
+        String head = "batch_sizes: [1]\nmodels:\n  - file: models/det.onnx\n";
+        assertSpecError(head + "    input: {x: 1x3x320x320}\n", "spec.yaml:4: models: unknown field 'input'"
+                + " (expected one of name, file, inputs, dims, calibration, preprocess)");
+        assertSpecError(head + "    inputs: {x: 1x3xbig}\n", "spec.yaml:4: models.inputs.x must be a shape of positive"
+                + " integers joined by x, e.g. 1x3x320x320, got '1x3xbig'");
+        assertSpecError(head + "    inputs:\n      x: 1x3x320x320\n      images: 1x3x64x64\n",
+                "spec.yaml:6: models.inputs: model det.onnx has no input 'images'; its inputs are 'x'"
+                        + " [batch, 3, ?, ?], 'tokens' [batch, sequence]");
+        assertSpecError(head + "    inputs: {x: 1x3x320x320}\n    dims: {seq: 128}\n", "spec.yaml:5: models.dims:"
+                + " model det.onnx has no dimension named 'seq'; its named dimensions are batch, sequence");
+        assertSpecError(head + "    dims: {sequence: 0}\n", "spec.yaml:4: models.dims.sequence must be an integer"
+                + " >= 1, got '0'");
+        assertSpecError(head + "    inputs: {x: 1x3x320}\n", "spec.yaml:3: models: input 'x' of det.onnx has rank 4"
+                + " ([batch, 3, ?, ?]), but shape 1x3x320 was given");
+        assertSpecError(head + "    dims: {sequence: 16}\n", "spec.yaml:3: models: input 'x' of det.onnx has no"
+                + " value for dimension 2 (unnamed, dim_param '?') of [batch, 3, ?, ?]; pass --input x=1x3x<d2>x<d3>");
+        assertSpecError("batch_sizes: [1]\nmodels:\n  - inputs: {x: 1x3x320x320}\n", "spec.yaml:3: models: an entry"
+                + " needs exactly one of name (a zoo model) and file (an .onnx file relative to the spec)");
+        assertSpecError("batch_sizes: [1]\nmodels:\n  - {name: mnist-cnn, dims: {batch: 2}}\n", "spec.yaml:3:"
+                + " models.dims: only a model given by file takes input sizes; a zoo model (name) has its own");
+    }
+
+    @Test
+    void aFixedBatchFileAskedForAnotherBatchIsRefusedAtItsLine() throws Exception {
+        OpenModels.write(dir, "fixed.onnx", OpenModels.input("x", 1, 3, "?", "?"));
+        assertSpecError("models:\n  - {file: fixed.onnx, inputs: {x: 1x3x48x192}}\nbatch_sizes: [1, 4]\n",
+                "spec.yaml:2: models: model fixed.onnx: input 'x' has a fixed batch dimension of 1 ([1, 3, ?, ?]),"
+                        + " so batch 4 cannot be measured; measure batch 1, or export the model with a symbolic"
+                        + " leading dimension");
     }
 }

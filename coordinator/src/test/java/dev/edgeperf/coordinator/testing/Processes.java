@@ -35,8 +35,18 @@ public final class Processes implements AutoCloseable {
         return repoRoot().resolve("coordinator/target/edgeperf-coordinator.jar");
     }
 
+    /**
+     * The packaged agent. The coordinator module does not depend on the agent module, so under
+     * {@code mvn -fae verify} a failing agent test leaves no jar while these tests still run: say so
+     * once, instead of every agent-driven test timing out on an agent that never started.
+     */
     public static Path agentJar() {
-        return repoRoot().resolve("agent/target/edgeperf-agent.jar");
+        Path jar = repoRoot().resolve("agent/target/edgeperf-agent.jar");
+        if (!Files.isRegularFile(jar)) {
+            throw new AssertionError(jar + " is missing: the agent module was not packaged (in a full build its"
+                    + " tests failed; see above), or build it first: mvn -pl coordinator,agent -am verify");
+        }
+        return jar;
     }
 
     public static List<String> javaJar(Path jar, String... args) {

@@ -65,7 +65,9 @@ import java.util.function.Supplier;
  * </ul>
  *
  * <h2>Not counted</h2>
- * Op types with no rule above (custom domains, RNNs, Einsum, control flow …) get
+ * {@code If}, {@code Loop} and {@code Scan} are counted through their subgraphs by
+ * {@code ControlFlowCosts} (branch taken, body x trip count), or listed with the reason when that is
+ * not known. Op types with no rule above (custom domains, RNNs, Einsum …) get
  * {@code counted = false} and are listed in {@link ModelProfile#uncountedOpTypes()} with their
  * node counts; so are nodes whose rule needs a shape that could not be inferred (listed as
  * {@code "OpType (unknown shape)"}). Neither is ever silently counted as zero.

@@ -77,13 +77,23 @@ public final class ModelProfiler {
      */
     public static ModelProfile profile(ModelProto model, String sourceName, long fileSizeBytes,
                                        ProfileOptions options) {
+        return profile(model, sourceName, fileSizeBytes, options, 0);
+    }
+
+    /** A control-flow subgraph made a model of its own (see {@link ControlFlowCosts}), at a nesting depth. */
+    static ModelProfile profileNested(ModelProto model, String sourceName, ProfileOptions options, int depth) {
+        return profile(model, sourceName, 0, options, depth);
+    }
+
+    private static ModelProfile profile(ModelProto model, String sourceName, long fileSizeBytes,
+                                        ProfileOptions options, int depth) {
         Objects.requireNonNull(model, "model is null");
         Objects.requireNonNull(options, "options is null");
         OnnxGraph graph = OnnxGraph.of(model, sourceName);
         try {
             InferredShapes shapes = ShapeInference.infer(graph, options.batch(), options.inputShapes(), options.dims(),
-                    true);
-            return profile(graph, shapes, sourceName, fileSizeBytes, options);
+                    options.inputValues(), true);
+            return profile(graph, shapes, sourceName, fileSizeBytes, options, depth);
         } catch (EdgeperfException e) {
             if (!CheckedMath.isOverflow(e)) {
                 throw e;
@@ -102,17 +112,27 @@ public final class ModelProfiler {
     }
 
     private static ModelProfile profile(OnnxGraph graph, InferredShapes shapes, String source, long fileSize,
-                                        ProfileOptions options) {
+                                        ProfileOptions options, int depth) {
         List<NodeProto> nodes = graph.nodes();
         ParameterCounter.Counts params = ParameterCounter.count(graph);
         long[] paramsPerNode = params.perNode();
         List<NodeCost> costs = new ArrayList<>(nodes.size());
         Map<String, Integer> uncounted = new TreeMap<>();
+        List<String> notes = new ArrayList<>(params.notes());
         long totalMacs = 0;
         long totalFlops = 0;
         for (int i = 0; i < nodes.size(); i++) {
             NodeProto node = nodes.get(i);
-            CostRules.Cost cost = CostRules.count(node, shapes, options.convention());
+            CostRules.Cost cost;
+            if (ControlFlowCosts.isControlFlow(node)) {
+                ControlFlowCosts.Result r = ControlFlowCosts.count(node, node.getOpType() + " '"
+                        + OnnxGraph.nodeLabel(node, i) + "'", graph, shapes, options, depth);
+                r.uncounted().forEach((op, n) -> uncounted.merge(op, n, Integer::sum));
+                notes.addAll(r.notes());
+                cost = new CostRules.Cost(r.macs(), r.flops(), r.counted(), false);
+            } else {
+                cost = CostRules.count(node, shapes, options.convention());
+            }
             if (!cost.counted()) {
                 String key = (node.getDomain().isEmpty() || node.getDomain().equals("ai.onnx")
                         ? "" : node.getDomain() + ":") + node.getOpType()
@@ -128,11 +148,11 @@ public final class ModelProfiler {
                 }
             }
             costs.add(new NodeCost(OnnxGraph.nodeLabel(node, i), node.getOpType(), shape, paramsPerNode[i],
-                    cost.macs(), cost.flops(), outputBytes(node, shapes), cost.counted()));
+                    cost.macs(), cost.flops(), outputBytes(node, shapes), cost.counted(), inputBytes(node, shapes)));
         }
         return new ModelProfile(source, options.batch(), options.convention(), costs, params.total(),
                 params.trainable(), totalMacs, totalFlops, params.weightBytes(), peakActivationBytes(graph, shapes),
-                fileSize, uncounted, params.notes());
+                fileSize, uncounted, notes);
     }
 
     private static long outputBytes(NodeProto node, InferredShapes shapes) {
@@ -142,6 +162,16 @@ public final class ModelProfiler {
         long bytes = 0;
         for (String out : node.getOutputList()) {
             bytes = CheckedMath.add(bytes, shapes.get(out).bytes(), "the activation byte count of node " + node.getName());
+        }
+        return bytes;
+    }
+
+    private static long inputBytes(NodeProto node, InferredShapes shapes) {
+        long bytes = 0;
+        for (String in : node.getInputList()) {
+            if (!in.isEmpty()) { // an omitted optional input
+                bytes = CheckedMath.add(bytes, shapes.get(in).bytes(), "the input byte count of node " + node.getName());
+            }
         }
         return bytes;
     }

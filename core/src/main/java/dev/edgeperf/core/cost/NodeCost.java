@@ -12,9 +12,11 @@ import java.util.Objects;
  * @param flops            floating-point operations under the profile's convention
  * @param activationBytes  bytes of all outputs of this node
  * @param counted          false when the op type has no counting rule (listed, never silently 0)
+ * @param inputBytes       bytes of all its inputs at their element types, weights included (what a
+ *                         memory-bound kernel reads); 0 for inputs whose shape is unknown
  */
 public record NodeCost(String name, String opType, List<Long> outputShape, long params, long macs,
-                       long flops, long activationBytes, boolean counted) {
+                       long flops, long activationBytes, boolean counted, long inputBytes) {
     public NodeCost {
         Objects.requireNonNull(name, "name is null");
         Objects.requireNonNull(opType, "opType is null");

@@ -1,5 +1,7 @@
 package dev.edgeperf.core.cost;
 
+import ai.onnx.proto.OnnxMl.AttributeProto;
+import ai.onnx.proto.OnnxMl.GraphProto;
 import ai.onnx.proto.OnnxMl.NodeProto;
 import ai.onnx.proto.OnnxMl.StringStringEntryProto;
 import ai.onnx.proto.OnnxMl.TensorProto;
@@ -14,6 +16,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Function;
 
 /**
  * The one parameter-count rule of edgeperf: which constant tensors are parameters, and whether they
@@ -26,6 +29,9 @@ import java.util.Set;
  * Slice's starts/ends/axes/steps, Pad's pads, Clip's bounds, Resize's scales …). Scalars (rank 0)
  * read by elementwise ops are constants of the formula (epsilon, the 2 of a square), not
  * parameters. A parameter shared by several nodes counts once, for the first node that reads it.
+ * Constants read inside subgraphs ({@code If} branches, {@code Loop} and {@code Scan} bodies, at
+ * any depth) count by the same rule, for the control-flow node that holds the subgraph, and every
+ * branch counts whichever runs, since the file stores them all.
  *
  * <p>Metadata is not a parameter either, so that quantizing or clustering a model keeps its count:
  * quantization scales and zero points (of QuantizeLinear, DequantizeLinear, QLinearConv,
@@ -54,16 +60,20 @@ public final class ParameterCounter {
      * @param total       parameter elements, count
      * @param trainable   of those, trainable, count
      * @param weightBytes bytes the parameters take at their element types
-     * @param parameters  names of the constant tensors counted, in counting order
+     * @param parameters  names of the constant tensors counted, in counting order; one inside a subgraph
+     *                    is named {@code NAME@K}, K numbering the subgraphs, since branches reuse names
      * @param notes       what a reader of the counts must know, e.g. an update binding that names no
      *                    initializer and was ignored; empty when there is nothing to say
+     * @param tensors     the tensor of each name in {@code parameters}, those inside subgraphs included
+     *                    (which {@link OnnxGraph#constant} does not see)
      */
     public record Counts(long[] perNode, long total, long trainable, long weightBytes, List<String> parameters,
-                         List<String> notes) {
+                         List<String> notes, Map<String, TensorProto> tensors) {
         public Counts {
             perNode = perNode.clone();
             parameters = List.copyOf(parameters);
             notes = List.copyOf(notes);
+            tensors = Map.copyOf(tensors);
         }
 
         @Override
@@ -106,45 +116,123 @@ public final class ParameterCounter {
         List<String> notes = new ArrayList<>();
         Set<String> updated = updateBound(graph, notes);
         long[] perNode = new long[nodes.size()];
-        Set<String> seen = new HashSet<>();
-        List<String> parameters = new ArrayList<>();
-        long total = 0;
-        long trainable = 0;
-        long bytes = 0;
+        Tally tally = new Tally(new HashSet<>(), new ArrayList<>(), metadata, updated);
         for (int n = 0; n < nodes.size(); n++) {
-            NodeProto node = nodes.get(n);
-            boolean standard = isStandard(node);
-            String op = node.getOpType();
-            for (int i = 0; i < node.getInputCount(); i++) {
-                String name = node.getInput(i);
-                TensorProto t = name.isEmpty() ? null : graph.constant(name);
-                if (t == null || seen.contains(name) || !holdsWeights(t.getDataType()) || metadata.contains(name)) {
-                    continue;
-                }
-                if (standard && (CONTROL_SLOTS.getOrDefault(op, Set.of()).contains(i)
-                        || METADATA_SLOTS.getOrDefault(op, Set.of()).contains(i))) {
-                    continue;
-                }
-                if (standard && t.getDimsCount() == 0 && SCALAR_FORMULA_OPS.contains(op)) {
-                    continue;
-                }
-                seen.add(name);
-                parameters.add(name);
-                long elements = Tensors.elementCount(t);
-                if (elements < 0) {
-                    continue; // a negative dim: no tensor at all, nothing to count
-                }
-                perNode[n] = CheckedMath.add(perNode[n], elements, "the parameter count");
-                total = CheckedMath.add(total, elements, "the parameter count");
-                bytes = CheckedMath.add(bytes, CheckedMath.multiply(elements, Tensors.bytesPerElement(t.getDataType()),
-                        "the weight byte count"), "the weight byte count");
-                boolean statistic = standard && NON_TRAINABLE_SLOTS.getOrDefault(op, Set.of()).contains(i);
-                if (!statistic && (updated == null || updated.contains(name))) {
-                    trainable += elements;
+            perNode[n] = countNode(nodes.get(n), name -> scoped(name, graph.constant(name)), tally);
+        }
+        return new Counts(perNode, tally.total, tally.trainable, tally.bytes, tally.parameters, notes, tally.tensors);
+    }
+
+    /** Running totals of one count; {@code seen} makes a shared constant count once. */
+    private static final class Tally {
+        final Set<String> seen;
+        final List<String> parameters;
+        final Set<String> metadata;
+        final Set<String> updated;
+        final Map<String, TensorProto> tensors = new HashMap<>();
+        int subgraphs;
+        long total;
+        long trainable;
+        long bytes;
+
+        Tally(Set<String> seen, List<String> parameters, Set<String> metadata, Set<String> updated) {
+            this.seen = seen;
+            this.parameters = parameters;
+            this.metadata = metadata;
+            this.updated = updated;
+        }
+    }
+
+    /**
+     * The parameter elements one node owns: the constants it reads, and those read inside its
+     * subgraphs ({@code If} branches, {@code Loop}/{@code Scan} bodies, at any depth): a subgraph's
+     * initializers and Constant nodes, and constants of enclosing graphs that only the subgraph
+     * reads. All branches count, whichever runs: the file stores them all.
+     */
+    private static long countNode(NodeProto node, Function<String, Scoped> scope, Tally tally) {
+        long owned = 0;
+        boolean standard = isStandard(node);
+        String op = node.getOpType();
+        for (int i = 0; i < node.getInputCount(); i++) {
+            Scoped found = node.getInput(i).isEmpty() ? null : scope.apply(node.getInput(i));
+            if (found == null) {
+                continue;
+            }
+            String name = found.key();
+            TensorProto t = found.tensor();
+            if (tally.seen.contains(name) || !holdsWeights(t.getDataType()) || tally.metadata.contains(name)) {
+                continue;
+            }
+            if (standard && (CONTROL_SLOTS.getOrDefault(op, Set.of()).contains(i)
+                    || METADATA_SLOTS.getOrDefault(op, Set.of()).contains(i))) {
+                continue;
+            }
+            if (standard && t.getDimsCount() == 0 && SCALAR_FORMULA_OPS.contains(op)) {
+                continue;
+            }
+            tally.seen.add(name);
+            tally.parameters.add(name);
+            tally.tensors.put(name, t);
+            long elements = Tensors.elementCount(t);
+            if (elements < 0) {
+                continue; // a negative dim: no tensor at all, nothing to count
+            }
+            owned = CheckedMath.add(owned, elements, "the parameter count");
+            tally.total = CheckedMath.add(tally.total, elements, "the parameter count");
+            tally.bytes = CheckedMath.add(tally.bytes, CheckedMath.multiply(elements,
+                    Tensors.bytesPerElement(t.getDataType()), "the weight byte count"), "the weight byte count");
+            boolean statistic = standard && NON_TRAINABLE_SLOTS.getOrDefault(op, Set.of()).contains(i);
+            if (!statistic && (tally.updated == null || tally.updated.contains(name))) {
+                tally.trainable += elements;
+            }
+        }
+        for (AttributeProto a : node.getAttributeList()) {
+            List<GraphProto> subgraphs = new ArrayList<>(a.getGraphsList());
+            if (a.hasG()) {
+                subgraphs.add(a.getG());
+            }
+            for (GraphProto g : subgraphs) {
+                owned = CheckedMath.add(owned, countSubgraph(g, scope, tally), "the parameter count");
+            }
+        }
+        return owned;
+    }
+
+    /** A constant found in scope, with the name it is counted under (unique across subgraphs). */
+    private record Scoped(String key, TensorProto tensor) {
+    }
+
+    private static Scoped scoped(String key, TensorProto tensor) {
+        return tensor == null ? null : new Scoped(key, tensor);
+    }
+
+    private static long countSubgraph(GraphProto g, Function<String, Scoped> outer, Tally tally) {
+        Map<String, TensorProto> local = new HashMap<>();
+        for (TensorProto t : g.getInitializerList()) {
+            local.put(t.getName(), t);
+        }
+        for (NodeProto n : g.getNodeList()) {
+            if (n.getOpType().equals("Constant") && isStandard(n) && n.getOutputCount() == 1) {
+                TensorProto value = Tensors.constantValue(n);
+                if (value != null) {
+                    local.put(n.getOutput(0), value);
                 }
             }
         }
-        return new Counts(perNode, total, trainable, bytes, parameters, notes);
+        // Names the subgraph defines hide those of enclosing graphs (ONNX scoping).
+        Set<String> defined = new HashSet<>();
+        g.getInputList().forEach(v -> defined.add(v.getName()));
+        g.getNodeList().forEach(n -> defined.addAll(n.getOutputList()));
+        // Subgraphs reuse names (each PyTorch branch has its own '/Constant_output_0'): local constants are
+        // keyed by their subgraph, so equal names in two branches are two parameters.
+        String suffix = "@" + tally.subgraphs++;
+        Function<String, Scoped> scope = name -> local.containsKey(name) ? scoped(name + suffix, local.get(name))
+                : defined.contains(name) ? null : outer.apply(name);
+        long owned = 0;
+        for (NodeProto n : g.getNodeList()) {
+            owned = CheckedMath.add(owned, countNode(n, scope, tally), "the parameter count");
+        }
+        return owned;
     }
 
     /**

@@ -2,6 +2,7 @@ package dev.edgeperf.core.onnx;
 
 import ai.onnx.proto.OnnxMl.TensorProto.DataType;
 import dev.edgeperf.core.CheckedMath;
+import java.util.Arrays;
 import java.util.Set;
 
 /**
@@ -128,6 +129,10 @@ final class ComputeShapes {
         TensorInfo in = c.in(0);
         // Identity keeps constant values so shape arithmetic can flow through it.
         out[0] = op.equals("Identity") && in != null ? in : TensorInfo.of(c.shape(0), type);
+        if (op.equals("Not") && in != null && in.intValue() != null) {
+            // Folded so that an If on a negated constant condition knows its branch.
+            out[0] = TensorInfo.ofInts(c.shape(0), type, Arrays.stream(in.intValue()).map(v -> v == 0 ? 1 : 0).toArray());
+        }
         long[] s = c.shape(0);
         if (op.equals("Dropout") && out.length > 1) {
             out[1] = TensorInfo.of(s, DataType.BOOL_VALUE);

@@ -62,6 +62,11 @@ final class ConstantFolding {
             case "Equal": return a[0] == a[1] ? 1L : 0L;
             case "Less": return a[0] < a[1] ? 1L : 0L;
             case "Greater": return a[0] > a[1] ? 1L : 0L;
+            case "LessOrEqual": return a[0] <= a[1] ? 1L : 0L;
+            case "GreaterOrEqual": return a[0] >= a[1] ? 1L : 0L;
+            case "And": return a[0] != 0 && a[1] != 0 ? 1L : 0L;
+            case "Or": return a[0] != 0 || a[1] != 0 ? 1L : 0L;
+            case "Xor": return (a[0] != 0) != (a[1] != 0) ? 1L : 0L;
             case "Where": return a[0] != 0 ? a[1] : a[2];
             default: return null;
         }

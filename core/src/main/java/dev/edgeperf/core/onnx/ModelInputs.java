@@ -1,11 +1,17 @@
 package dev.edgeperf.core.onnx;
 
+import ai.onnx.proto.OnnxMl.ModelProto;
+import ai.onnx.proto.OnnxMl.TensorProto;
 import dev.edgeperf.core.EdgeperfException;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import java.util.StringJoiner;
 
 /**
@@ -15,6 +21,7 @@ import java.util.StringJoiner;
  * agent; {@link InputDims} turns them into concrete shapes for a batch.
  *
  * @param shapes full shapes by input name, in the order given; the leading dimension is the batch one
+ *               ({@link #resolve} says which inputs are batched); an empty array is a scalar
  * @param dims   sizes by symbol name
  */
 public record ModelInputs(Map<String, long[]> shapes, Map<String, Long> dims) {
@@ -25,8 +32,8 @@ public record ModelInputs(Map<String, long[]> shapes, Map<String, Long> dims) {
         Objects.requireNonNull(dims, "dims is null");
         Map<String, long[]> copy = new LinkedHashMap<>();
         shapes.forEach((name, shape) -> {
-            if (name == null || name.isBlank() || shape == null || shape.length == 0
-                    || Arrays.stream(shape).anyMatch(d -> d < 1)) {
+            // rank 0 (a scalar) is a shape too: resolved shapes travel to agents in this form
+            if (name == null || name.isBlank() || shape == null || Arrays.stream(shape).anyMatch(d -> d < 1)) {
                 throw EdgeperfException.userError("input shape must be NAME=DIMxDIMx... with positive dimensions, got '"
                         + name + "=" + (shape == null ? "" : ShapeText.of(shape)) + "'");
             }
@@ -61,6 +68,122 @@ public record ModelInputs(Map<String, long[]> shapes, Map<String, Long> dims) {
         StringJoiner out = new StringJoiner(" ");
         shapes.forEach((name, shape) -> out.add(name + "=" + ShapeText.of(shape)));
         dims.forEach((name, size) -> out.add(name + "=" + size));
+        return out.toString();
+    }
+
+    /** The inputs a caller must feed (graph inputs that are not initializers), as the model declares them. */
+    public static List<InputDims.Declared> declared(ModelProto model) {
+        Set<String> initializers = new HashSet<>();
+        for (TensorProto t : model.getGraph().getInitializerList()) {
+            initializers.add(t.getName());
+        }
+        List<InputDims.Declared> inputs = new ArrayList<>();
+        model.getGraph().getInputList().stream().filter(v -> !initializers.contains(v.getName()))
+                .forEach(v -> inputs.add(InputDims.Declared.of(v)));
+        return inputs;
+    }
+
+    /**
+     * The concrete shape of every input of a model at one batch size, in declaration order.
+     *
+     * <p>An input is <b>batched</b> when its declared leading dimension is open and not a symbol set
+     * in {@code dims} (or it declares no shape and one is given): {@code batch} replaces that
+     * dimension, in a given shape too, and sets its symbol wherever else it appears (a state input
+     * {@code [2, batch, 128]}). Inputs that are not batched keep their sizes (a fixed {@code [1]}
+     * scale beside a batched image). A model with no batched input has a fixed batch: only a batch
+     * equal to its leading dimension can be measured. Everything else is resolved by
+     * {@link InputDims#resolve} with no fallback, so nothing is invented.
+     *
+     * @param model  the model's name for messages (zoo name or file name)
+     * @param inputs the model's inputs, see {@link #declared}
+     * @param batch  the batch size, >= 1
+     * @throws EdgeperfException USER_ERROR, one line naming the model and the input: a fixed-batch model
+     *         asked for another batch (naming the fixed size), or anything {@link InputDims#resolve}
+     *         refuses (unknown input or symbol, a shape that contradicts the model, an unset dimension)
+     */
+    public Map<String, long[]> resolve(String model, List<InputDims.Declared> inputs, long batch) {
+        Objects.requireNonNull(model, "model is null");
+        if (batch < 1) {
+            throw new IllegalArgumentException("batch must be >= 1, got " + batch);
+        }
+        Map<String, long[]> given = new LinkedHashMap<>(shapes); // names the model lacks stay, for resolve's error
+        Map<String, Long> symbols = new LinkedHashMap<>(dims);
+        // a symbol the user sized (by dim, or inside a given shape) is not the batch, wherever it leads
+        Set<String> sized = new HashSet<>(dims.keySet());
+        for (InputDims.Declared in : inputs) {
+            if (in.sizes() != null && shapes.containsKey(in.name())) {
+                for (int i = 1; i < in.sizes().length; i++) {
+                    if (in.symbol(i) != null) {
+                        sized.add(in.symbol(i));
+                    }
+                }
+            }
+        }
+        boolean anyBatched = false;
+        for (InputDims.Declared in : inputs) {
+            long[] g = shapes.get(in.name());
+            boolean batched = in.sizes() == null ? g != null
+                    : in.sizes().length > 0 && in.sizes()[0] == 0 && !sized.contains(in.symbols()[0]);
+            if (batched) {
+                anyBatched = true;
+                if (g != null) {
+                    long[] copy = g.clone();
+                    copy[0] = batch;
+                    given.put(in.name(), copy);
+                }
+                if (in.sizes() != null && in.symbol(0) != null) {
+                    symbols.putIfAbsent(in.symbol(0), batch);
+                }
+            }
+        }
+        if (!anyBatched) {
+            refuseFixedBatch(model, inputs, batch);
+        }
+        // the batch symbols travel as dims, so an input holding one further in is sized whatever its order
+        Map<String, long[]> resolved = InputDims.resolve(model, inputs, batch, given, symbols, 0);
+        if (!anyBatched) {
+            for (InputDims.Declared in : inputs) {
+                long[] shape = resolved.get(in.name());
+                if (shape.length > 0 && shape[0] != batch) {
+                    String symbol = in.sizes() != null ? in.symbol(0) : null;
+                    throw EdgeperfException.userError("model " + model + ": input '" + in.name()
+                            + "' has its leading dimension" + (symbol != null ? " '" + symbol + "'" : "") + " set to "
+                            + shape[0] + (symbol == null ? "" : dims.containsKey(symbol) ? " by dim " + symbol
+                            : " by the given shapes")
+                            + ", so batch " + batch + " cannot be measured; leave the batch dimension to the"
+                            + " batch sizes");
+                }
+            }
+        }
+        return resolved;
+    }
+
+    /** A model nothing batches: a batch other than its fixed leading dimension is refused. */
+    private static void refuseFixedBatch(String model, List<InputDims.Declared> inputs, long batch) {
+        boolean anyLeading = false;
+        for (InputDims.Declared in : inputs) {
+            if (in.sizes() != null && in.sizes().length > 0 && in.sizes()[0] > 0) {
+                anyLeading = true;
+                if (in.sizes()[0] != batch) {
+                    throw EdgeperfException.userError("model " + model + ": input '" + in.name()
+                            + "' has a fixed batch dimension of " + in.sizes()[0] + " (" + in.describe()
+                            + "), so batch " + batch + " cannot be measured; measure batch " + in.sizes()[0]
+                            + ", or export the model with a symbolic leading dimension");
+                }
+            } else if (in.sizes() != null && in.sizes().length > 0) {
+                anyLeading = true;
+            }
+        }
+        if (!anyLeading && batch != 1) {
+            throw EdgeperfException.userError("model " + model + " has no input with a batch dimension, so batch "
+                    + batch + " cannot be measured; measure batch 1");
+        }
+    }
+
+    /** Resolved shapes as results show them: {@code x=8x3x320x320 y=8x10} (a scalar input is {@code name=scalar}). */
+    public static String describe(Map<String, long[]> shapes) {
+        StringJoiner out = new StringJoiner(" ");
+        shapes.forEach((name, shape) -> out.add(name + "=" + (shape.length == 0 ? "scalar" : ShapeText.of(shape))));
         return out.toString();
     }
 

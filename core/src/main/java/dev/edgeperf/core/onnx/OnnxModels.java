@@ -62,7 +62,7 @@ public final class OnnxModels {
             long size = channel.size();
             if (size > Integer.MAX_VALUE) {
                 throw EdgeperfException.userError("not a valid ONNX model: " + file + ": " + size
-                        + " bytes is over protobuf's 2 GB limit (external data files are not supported)");
+                        + " bytes is over protobuf's 2 GB limit (keep the weights in external data files beside it)");
             }
             MappedByteBuffer buffer = channel.map(FileChannel.MapMode.READ_ONLY, 0, size);
             // A ByteString's own CodedInputStream is marked immutable, the condition for protobuf to alias.

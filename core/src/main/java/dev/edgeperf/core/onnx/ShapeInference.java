@@ -58,20 +58,36 @@ public final class ShapeInference {
      */
     public static InferredShapes infer(OnnxGraph graph, long batch, Map<String, long[]> inputShapes,
                                        Map<String, Long> dims, boolean runtimeFallback) {
+        return infer(graph, batch, inputShapes, dims, Map.of(), runtimeFallback);
+    }
+
+    /**
+     * As {@link #infer(OnnxGraph, long, Map, Map, boolean)}, with the values of some integer inputs
+     * known (e.g. a sample-rate scalar), so that what depends on them folds to constants, such as
+     * the condition of an {@code If} node.
+     *
+     * @param inputValues input name -> its values in row-major order; a value whose element count
+     *                    does not match the input's resolved shape is a USER_ERROR
+     */
+    public static InferredShapes infer(OnnxGraph graph, long batch, Map<String, long[]> inputShapes,
+                                       Map<String, Long> dims, Map<String, long[]> inputValues,
+                                       boolean runtimeFallback) {
         Objects.requireNonNull(graph, "graph is null");
+        Objects.requireNonNull(inputValues, "inputValues is null");
         for (NodeProto node : graph.nodes()) {
             AttributeChecks.check(node, graph.source());
         }
         Map<String, long[]> resolvedInputs = resolveInputs(graph, batch, inputShapes, dims);
+        checkValues(graph, resolvedInputs, inputValues);
         Set<String> rejected = new HashSet<>();
-        Map<String, TensorInfo> values = staticPass(graph, resolvedInputs, Map.of(), rejected);
+        Map<String, TensorInfo> values = staticPass(graph, resolvedInputs, inputValues, Map.of(), rejected);
         List<String> unknown = unknownValues(graph, values);
         boolean probed = false;
         // A node a static rule rejected is malformed; ONNX Runtime 1.19 aborts the JVM on some such
         // nodes (failed asserts in its shape inference) instead of refusing them, so it never sees them.
         if (!unknown.isEmpty() && runtimeFallback && rejected.isEmpty()) {
             Map<String, TensorInfo> measured = RuntimeShapeProbe.measure(graph, resolvedInputs, unknown);
-            values = staticPass(graph, resolvedInputs, measured, new HashSet<>());
+            values = staticPass(graph, resolvedInputs, inputValues, measured, new HashSet<>());
             unknown = unknownValues(graph, values);
             probed = true;
         }
@@ -93,14 +109,30 @@ public final class ShapeInference {
         return resolved;
     }
 
+    private static void checkValues(OnnxGraph graph, Map<String, long[]> resolved, Map<String, long[]> inputValues) {
+        for (Map.Entry<String, long[]> e : inputValues.entrySet()) {
+            long[] shape = resolved.get(e.getKey());
+            if (shape == null) {
+                throw EdgeperfException.userError(graph.source() + " has no input '" + e.getKey()
+                        + "' to give a value to; its inputs are " + resolved.keySet());
+            }
+            if (Tensors.elementCount(shape) != e.getValue().length) {
+                throw EdgeperfException.userError("the value of input '" + e.getKey() + "' of " + graph.source()
+                        + " has " + e.getValue().length + " elements; its shape " + format(shape) + " holds "
+                        + Tensors.elementCount(shape));
+            }
+        }
+    }
+
     /** Values of all nodes by the static rules; names of nodes whose rule rejected them go to {@code rejected}. */
     private static Map<String, TensorInfo> staticPass(OnnxGraph graph, Map<String, long[]> inputs,
+                                                      Map<String, long[]> inputValues,
                                                       Map<String, TensorInfo> measured, Set<String> rejected) {
         Map<String, TensorInfo> values = new HashMap<>();
         Map<String, Integer> declaredTypes = graph.declaredTypes();
         for (ValueInfoProto in : graph.inputs()) {
-            values.put(in.getName(), TensorInfo.of(inputs.get(in.getName()),
-                    in.getType().getTensorType().getElemType()));
+            values.put(in.getName(), TensorInfo.ofInts(inputs.get(in.getName()),
+                    in.getType().getTensorType().getElemType(), inputValues.get(in.getName())));
         }
         for (TensorProto t : graph.model().getGraph().getInitializerList()) {
             values.put(t.getName(), constantInfo(t));

@@ -1,5 +1,6 @@
 package dev.edgeperf.core.predict;
 
+import java.util.List;
 import java.util.Objects;
 
 /**
@@ -13,15 +14,28 @@ import java.util.Objects;
  *                       comes from the hardware table
  * @param basis          one line saying what it was computed from, e.g.
  *                       "FLOPs / calibrated peak 40 GFLOP/s"
+ * @param nodes          per-node breakdown in graph order, for predictors that work per node; empty otherwise
  */
 public record PredictedLatency(String predictor, double millis, double peakGflops, boolean calibratedPeak,
-                               String basis) {
+                               String basis, List<NodePrediction> nodes) {
     public PredictedLatency {
         Objects.requireNonNull(predictor, "predictor is null");
         Objects.requireNonNull(basis, "basis is null");
         if (!(millis >= 0)) {
             throw new IllegalArgumentException("millis must be >= 0, got " + millis);
         }
+        nodes = List.copyOf(nodes);
+    }
+
+    /** A whole-model prediction without a per-node breakdown. */
+    public PredictedLatency(String predictor, double millis, double peakGflops, boolean calibratedPeak,
+                            String basis) {
+        this(predictor, millis, peakGflops, calibratedPeak, basis, List.of());
+    }
+
+    /** No prediction, with the reason. */
+    public static PredictedLatency none(String predictor, String why) {
+        return new PredictedLatency(predictor, 0, 0, false, "no prediction: " + why);
     }
 
     /** True when a figure was predicted. */

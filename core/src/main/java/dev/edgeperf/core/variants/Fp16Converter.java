@@ -80,6 +80,10 @@ final class Fp16Converter {
                 + " stays fp32 on the CPU provider" + (kept.isEmpty() ? ""
                         : "; " + kept.size() + " kept fp32 because fp16 cannot hold their values"));
         notes.addAll(kept);
+        if (casts.isEmpty()) {
+            return TransformResult.noop(model, notes, "no float initializer of " + MIN_ELEMENTS
+                    + "+ values that fp16 can hold");
+        }
         return new TransformResult(model.toBuilder().setGraph(out).build(), notes);
     }
 

@@ -29,7 +29,7 @@ final class NonZeroCounter {
         Map<String, String> codebooks = ParameterCounter.codebooks(graph);
         long nonZero = 0;
         for (String name : counts.parameters()) {
-            TensorProto t = graph.constant(name);
+            TensorProto t = counts.tensors().get(name);
             long n = Tensors.elementCount(t);
             String cb = codebooks.get(name);
             if (cb != null && t.getRawData().size() >= n) {

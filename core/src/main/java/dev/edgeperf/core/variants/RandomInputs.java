@@ -2,13 +2,13 @@ package dev.edgeperf.core.variants;
 
 import ai.onnx.proto.OnnxMl.GraphProto;
 import ai.onnx.proto.OnnxMl.ModelProto;
-import ai.onnx.proto.OnnxMl.NodeProto;
 import ai.onnx.proto.OnnxMl.TensorProto;
 import ai.onnx.proto.OnnxMl.TensorProto.DataType;
 import ai.onnx.proto.OnnxMl.ValueInfoProto;
 import dev.edgeperf.core.CheckedMath;
 import dev.edgeperf.core.EdgeperfException;
 import dev.edgeperf.core.onnx.InputDims;
+import dev.edgeperf.core.onnx.IntegerInputs;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -17,8 +17,8 @@ import java.util.SplittableRandom;
 
 /**
  * Random batches that fit every graph input of a model: float inputs uniform in [0, 1); int64 inputs
- * that index a Gather table (token ids, token types) uniform over the table's rows; other int64
- * inputs (attention masks) all ones, i.e. every position attended.
+ * by the rule the agent feeds them with too ({@link IntegerInputs}): token ids uniform over their
+ * embedding table's rows, masks ones, token types zeros.
  */
 final class RandomInputs {
     private RandomInputs() {
@@ -38,7 +38,8 @@ final class RandomInputs {
         if (batch < 1 || freeDim < 0 || batches < 1) {
             throw new IllegalArgumentException("batch and batches must be >= 1, free dimension >= 0");
         }
-        GraphProto g = Graphs.normalize(model).getGraph();
+        ModelProto normalized = Graphs.normalize(model);
+        GraphProto g = normalized.getGraph();
         Map<String, TensorProto> inits = Graphs.initializers(g);
         List<ValueInfoProto> fed = g.getInputList().stream().filter(v -> !inits.containsKey(v.getName())).toList();
         if (fed.isEmpty()) {
@@ -53,19 +54,20 @@ final class RandomInputs {
         Map<String, long[]> resolved = InputDims.resolve("model '" + g.getName() + "'",
                 fed.stream().map(InputDims.Declared::of).toList(), batch, shapes, dims, freeDim);
         SplittableRandom rnd = new SplittableRandom(seed);
+        Map<String, IntegerInputs.Rule> rules = IntegerInputs.rules(normalized);
         List<InputBatch> list = new ArrayList<>();
         for (int b = 0; b < batches; b++) {
             List<InputBatch.Feed> feeds = new ArrayList<>();
             for (ValueInfoProto v : fed) {
-                feeds.add(feed(g, inits, v, resolved.get(v.getName()), rnd));
+                feeds.add(feed(g, rules, v, resolved.get(v.getName()), rnd));
             }
             list.add(new InputBatch(feeds, null));
         }
         return CalibrationData.of(list);
     }
 
-    private static InputBatch.Feed feed(GraphProto g, Map<String, TensorProto> inits, ValueInfoProto v, long[] shape,
-            SplittableRandom rnd) {
+    private static InputBatch.Feed feed(GraphProto g, Map<String, IntegerInputs.Rule> rules, ValueInfoProto v,
+            long[] shape, SplittableRandom rnd) {
         int n = elementsOf(g, v, shape);
         int type = v.getType().getTensorType().getElemType();
         if (type == DataType.FLOAT_VALUE) {
@@ -76,10 +78,10 @@ final class RandomInputs {
             return new InputBatch.Feed(v.getName(), shape, f, null);
         }
         if (type == DataType.INT64_VALUE) {
-            long rows = gatherRows(g, inits, v.getName());
+            IntegerInputs.Rule rule = rules.getOrDefault(v.getName(), IntegerInputs.DEFAULT);
             long[] ids = new long[n];
             for (int i = 0; i < n; i++) {
-                ids[i] = rows > 0 ? rnd.nextLong(rows) : 1;
+                ids[i] = rule.next(rnd);
             }
             return new InputBatch.Feed(v.getName(), shape, null, ids);
         }
@@ -104,18 +106,5 @@ final class RandomInputs {
                     + MAX_ELEMENTS + ": use smaller --dim or --input sizes or batch");
         }
         return (int) n;
-    }
-
-    /** Smallest row count of the Gather tables the input indexes, or 0 when it indexes none. */
-    private static long gatherRows(GraphProto g, Map<String, TensorProto> inits, String input) {
-        long rows = 0;
-        for (NodeProto n : g.getNodeList()) {
-            TensorProto table = n.getInputCount() == 2 ? inits.get(n.getInput(0)) : null;
-            if (n.getOpType().equals("Gather") && n.getInput(1).equals(input) && table != null
-                    && table.getDimsCount() > 0) {
-                rows = rows == 0 ? table.getDims(0) : Math.min(rows, table.getDims(0));
-            }
-        }
-        return rows;
     }
 }

@@ -43,7 +43,7 @@ final class StaticQuantizer {
     private static final Set<String> PASS_THROUGH = Set.of("MaxPool", "Reshape", "Transpose", "Squeeze",
             "Unsqueeze", "Flatten");
     /** Weight-free ops ORT runs in int8 when all their inputs and the output are Q/DQ'd (QLinearAdd …). */
-    private static final Set<String> ACTIVATION_OPS = Set.of("Add", "GlobalAveragePool", "AveragePool");
+    static final Set<String> ACTIVATION_OPS = Set.of("Add", "GlobalAveragePool", "AveragePool");
     /**
      * Non-grouped convs with fewer output channels stay fp32: ORT's int8 conv packs output channels in
      * blocks of 8+ and, measured on mnist-cnn's 5-filter convs at batch 8, ran 2-8x slower than its
@@ -57,8 +57,9 @@ final class StaticQuantizer {
     static TransformResult apply(ModelProto model, CalibrationData data, CalibrationMethod method, OrtRunner runner) {
         List<String> notes = new ArrayList<>();
         if (Graphs.opset(model) < 13) {
-            notes.add("opset " + Graphs.opset(model) + " < 13 has no per-channel DequantizeLinear; nothing quantized");
-            return new TransformResult(model, notes);
+            // Per-channel DequantizeLinear (axis) needs opset 13; QLinearConv/MatMulInteger take per-channel
+            // weight scales since opset 10, so older models get the QOperator form instead.
+            return QOperatorQuantizer.apply(model, data, method, runner);
         }
         model = flattenAsReshape(BatchNormFolder.fold(model, notes));
         GraphProto g = model.getGraph();
@@ -89,8 +90,9 @@ final class StaticQuantizer {
             }
         }
         if (weightAxis.isEmpty()) {
-            notes.add("no Conv/Gemm/MatMul with a float weight initializer: nothing quantized");
-            return new TransformResult(model, notes);
+            String why = "no Conv/Gemm/MatMul with a float weight initializer that int8 helps";
+            notes.add(why + ": nothing quantized");
+            return TransformResult.noop(model, notes, why);
         }
 
         Set<Integer> removedAct = new HashSet<>();
@@ -186,13 +188,13 @@ final class StaticQuantizer {
                 notes);
     }
 
-    private static boolean isNarrowConv(NodeProto n, Map<String, TensorProto> inits) {
+    static boolean isNarrowConv(NodeProto n, Map<String, TensorProto> inits) {
         return n.getOpType().equals("Conv") && Attributes.getInt(n, "group", 1) == 1
                 && inits.get(n.getInput(1)).getDims(0) < MIN_INT8_CONV_FILTERS;
     }
 
     /** Add of two activations, or a pooling op: runs as QLinearAdd / QLinear*Pool when Q/DQ'd. */
-    private static boolean isActivationOp(NodeProto n, Map<String, TensorProto> inits) {
+    static boolean isActivationOp(NodeProto n, Map<String, TensorProto> inits) {
         if (!n.getDomain().isEmpty() || !ACTIVATION_OPS.contains(n.getOpType())) {
             return false;
         }
@@ -207,12 +209,17 @@ final class StaticQuantizer {
      * saturates at 0 by itself, and its calibrated upper end is at most the Clip's max (the observed
      * tensor is the activation's output), so the op can go.
      */
-    private static boolean isFoldableActivation(NodeProto n, Map<String, TensorProto> inits) {
+    static boolean isFoldableActivation(NodeProto n, Map<String, TensorProto> inits) {
         if (!n.getDomain().isEmpty()) {
             return false;
         }
         if (n.getOpType().equals("Relu")) {
             return true;
+        }
+        if (n.getOpType().equals("Clip") && n.getInputCount() == 1) {
+            // opset < 11 Clip: bounds are attributes (min defaults to the lowest float)
+            return n.getAttributeList().stream().anyMatch(a -> a.getName().equals("min"))
+                    && Attributes.getFloat(n, "min", -1f) == 0f;
         }
         if (!n.getOpType().equals("Clip") || n.getInputCount() < 2 || n.getInput(1).isEmpty()) {
             return false;
@@ -246,7 +253,7 @@ final class StaticQuantizer {
     }
 
     /** Output-channel axis of the weight for DequantizeLinear, or null when the node is not handled. */
-    private static Integer weightAxis(NodeProto n, Map<String, TensorProto> inits) {
+    static Integer weightAxis(NodeProto n, Map<String, TensorProto> inits) {
         if (!n.getDomain().isEmpty() || n.getInputCount() < 2) {
             return null;
         }

@@ -165,7 +165,9 @@ final class StructuredPruner {
             pruned++;
         }
         if (pruned == 0) {
-            notes.add(noConvPruned(g));
+            String why = noConvPruned(g);
+            notes.add(why);
+            return TransformResult.noop(model, notes, why);
         }
         GraphProto.Builder out = g.toBuilder().clearInitializer().clearNode();
         for (TensorProto t : g.getInitializerList()) {

@@ -50,6 +50,10 @@ final class UnstructuredPruner {
                 mags[p++] = Math.abs(v);
             }
         }
+        if (target == 0) {
+            return TransformResult.noop(model, notes, "sparsity " + sparsity + " of " + total
+                    + " weights rounds to 0 weights to zero");
+        }
         Arrays.sort(mags);
         float threshold = target == 0 ? -1f : mags[(int) target - 1];
         long below = 0;

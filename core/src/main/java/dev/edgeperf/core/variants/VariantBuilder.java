@@ -21,6 +21,9 @@ import java.util.zip.GZIPOutputStream;
  * leaves nothing half-written), runs baseline and variant over the calibration inputs to measure
  * fidelity, and asks ONNX Runtime's profiler which kernels the variant really executes.
  *
+ * <p>A recipe that changed nothing is still written, its record marked as a no-op with the reason
+ * ({@link VariantRecord#noop()}), so nobody measures it as if it were the recipe.
+ *
  * <p>A variant whose outputs on the calibration inputs hold inf/NaN (where the baseline's are finite) or
  * whose fidelity collapsed ({@link Fidelity#collapsed()}) fails its recipe before anything is written.
  */
@@ -108,7 +111,7 @@ public final class VariantBuilder {
         }
         return new Built(bytes, new VariantRecord(base.modelName(), recipe.text(), file, Digests.sha256Hex(bytes),
                 params[0], params[1], bytes.length, gzipSize(bytes), fidelity, kernels, notes,
-                macs == null ? null : macs.dense(), macs == null ? null : macs.effective()));
+                macs == null ? null : macs.dense(), macs == null ? null : macs.effective(), r.noopReason()));
     }
 
     /** A built variant: its ONNX bytes and its record ({@code record.sha256()} is the bytes' digest). */

@@ -23,10 +23,12 @@ import java.util.Objects;
  *                         the profiler could not infer the variant's shapes (a note says why)
  * @param macsEffective    MACs per sample counting only non-zero weights of Conv/Gemm/MatMul (dense MACs ×
  *                         non-zero fraction of each node's weight, see {@code MacCounter}); null as above
+ * @param noopReason       null when the recipe changed the model; otherwise why it changed nothing (the
+ *                         variant is a no-op, e.g. no node quantized), see {@link TransformResult#noopReason()}
  */
 public record VariantRecord(String model, String recipe, String file, String sha256, long paramsTotal,
         long paramsNonZero, long fileBytes, long gzipBytes, Fidelity fidelity, Map<String, Integer> executedKernels,
-        List<String> notes, Long macsDense, Long macsEffective) {
+        List<String> notes, Long macsDense, Long macsEffective, String noopReason) {
 
     public VariantRecord {
         Objects.requireNonNull(model, "model is null");
@@ -36,6 +38,19 @@ public record VariantRecord(String model, String recipe, String file, String sha
         Objects.requireNonNull(fidelity, "fidelity is null");
         executedKernels = Map.copyOf(executedKernels);
         notes = List.copyOf(notes);
+    }
+
+    /** A record of a variant that changed the model (not a no-op). */
+    public VariantRecord(String model, String recipe, String file, String sha256, long paramsTotal, long paramsNonZero,
+            long fileBytes, long gzipBytes, Fidelity fidelity, Map<String, Integer> executedKernels, List<String> notes,
+            Long macsDense, Long macsEffective) {
+        this(model, recipe, file, sha256, paramsTotal, paramsNonZero, fileBytes, gzipBytes, fidelity, executedKernels,
+                notes, macsDense, macsEffective, null);
+    }
+
+    /** True when the recipe changed nothing: the file computes what the baseline computes. */
+    public boolean noop() {
+        return noopReason != null;
     }
 
     /** True when an int8 kernel (QLinear*, *Integer*, QGemm, DynamicQuantize*) ran. */
@@ -77,6 +92,10 @@ public record VariantRecord(String model, String recipe, String file, String sha
         m.put("fidelity", f);
         m.put("executedKernels", new java.util.TreeMap<>(executedKernels));
         m.put("int8KernelsExecuted", int8KernelsExecuted());
+        m.put("noop", noop());
+        if (noop()) {
+            m.put("noopReason", noopReason);
+        }
         m.put("notes", notes);
         return m;
     }

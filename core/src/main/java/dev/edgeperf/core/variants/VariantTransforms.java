@@ -1,6 +1,7 @@
 package dev.edgeperf.core.variants;
 
 import ai.onnx.proto.OnnxMl.ModelProto;
+import ai.onnx.proto.OnnxMl.StringStringEntryProto;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -8,14 +9,20 @@ import java.util.function.Function;
 
 /** Applies a {@link VariantRecipe} to a baseline model. */
 public final class VariantTransforms {
+    /** Metadata key of a no-op variant's file; its value is the reason. */
+    public static final String NOOP_METADATA_KEY = "edgeperf.noop";
+
     private VariantTransforms() {
     }
 
     /**
      * Transforms the baseline. The result keeps the baseline's input/output names and shapes; nodes
      * a recipe cannot handle stay as they were and are listed in {@link TransformResult#notes()}.
-     * {@code pruned:structured}, {@code separable} and {@code quantized:int8-static} first fold
+     * {@code pruned:structured}, {@code separable}, {@code quantized:int8-dynamic} and {@code quantized:int8-static} first fold
      * Conv→BatchNormalization pairs into the conv's weights and bias (a note says how many).
+     *
+     * A transform that changed nothing (no node quantized, nothing pruned …) returns a result with
+     * {@link TransformResult#noop()} and its reason.
      *
      * @param calibration inputs for static quantization (ignored by the other recipes; may be null for them)
      * @param runner      ONNX Runtime used for calibration runs
@@ -34,7 +41,8 @@ public final class VariantTransforms {
             case SEPARABLE -> withFoldedBatchNorm(m, SeparableConverter::apply);
             case QUANTIZED_FP16 -> Fp16Converter.apply(m);
             case CLUSTERED -> WeightClusterer.apply(m, recipe.clusters());
-            case QUANTIZED_INT8_DYNAMIC -> DynamicQuantizer.apply(m);
+            // Folded first: a BatchNormalization after a ConvInteger would run on its own in fp32.
+            case QUANTIZED_INT8_DYNAMIC -> withFoldedBatchNorm(m, DynamicQuantizer::apply);
             case QUANTIZED_INT8_STATIC -> {
                 if (calibration == null) {
                     throw dev.edgeperf.core.EdgeperfException.userError(
@@ -47,6 +55,10 @@ public final class VariantTransforms {
         ModelProto.Builder out = r.model().toBuilder().setProducerName("edgeperf")
                 .setDocString(("variant " + recipe.text() + " of " + baseline.getGraph().getName()).trim());
         List<String> notes = r.notes();
+        String noop = r.noopReason();
+        if (noop == null && recipe.kind() != VariantRecipe.Kind.BASELINE && r.model().getGraph().equals(m.getGraph())) {
+            noop = "the transform left the graph unchanged";
+        }
         // A recipe that rewrites weights renames or replaces the initializers a training step binds
         // (training_info's update_binding), which would leave it pointing at tensors that are gone; a
         // variant is an inference artifact, so its training information is dropped, and said so.
@@ -55,7 +67,34 @@ public final class VariantTransforms {
             notes = new java.util.ArrayList<>(notes);
             notes.add("training_info dropped: the variant's weights are not the ones its training step updates");
         }
-        return new TransformResult(out.build(), notes);
+        if (noop != null) {
+            // Written into the file, so whoever gets only the bytes (a campaign's preparation, an agent) can tell.
+            out.addMetadataProps(StringStringEntryProto.newBuilder().setKey(NOOP_METADATA_KEY).setValue(noop));
+        }
+        return new TransformResult(out.build(), notes, noop);
+    }
+
+    /** Why the variant in {@code model} is a no-op (from its metadata), or null when it is not one. */
+    public static String noopReason(ModelProto model) {
+        for (StringStringEntryProto e : model.getMetadataPropsList()) {
+            if (e.getKey().equals(NOOP_METADATA_KEY)) {
+                return e.getValue();
+            }
+        }
+        return null;
+    }
+
+    /**
+     * As {@link #noopReason(ModelProto)} for a variant's ONNX bytes.
+     *
+     * @throws dev.edgeperf.core.EdgeperfException USER_ERROR when the bytes are no ONNX model
+     */
+    public static String noopReason(byte[] onnx) {
+        try {
+            return noopReason(ModelProto.parseFrom(onnx));
+        } catch (com.google.protobuf.InvalidProtocolBufferException e) {
+            throw dev.edgeperf.core.EdgeperfException.userError("not an ONNX model: " + e.getMessage());
+        }
     }
 
     /**
@@ -67,6 +106,7 @@ public final class VariantTransforms {
         List<String> notes = new ArrayList<>();
         TransformResult r = transform.apply(BatchNormFolder.fold(m, notes));
         notes.addAll(r.notes());
-        return new TransformResult(r.model(), notes);
+        // A no-op gives the baseline back, not the folded copy: folding alone is no variant.
+        return new TransformResult(r.noop() ? m : r.model(), notes, r.noopReason());
     }
 }

@@ -46,6 +46,10 @@ final class WeightClusterer {
                 targets.add(w);
             }
         }
+        if (targets.isEmpty()) {
+            return TransformResult.noop(model, notes, "no Conv/Gemm/MatMul weight with at least " + MIN_ELEMENTS
+                    + " values to cluster");
+        }
         GraphProto.Builder out = g.toBuilder().clearInitializer().clearNode();
         List<NodeProto> decode = new ArrayList<>();
         for (TensorProto t : g.getInitializerList()) {

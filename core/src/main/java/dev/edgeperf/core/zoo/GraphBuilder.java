@@ -40,6 +40,7 @@ final class GraphBuilder {
     private final Map<String, int[]> shapes = new HashMap<>();
     private final Map<String, Integer> producer = new HashMap<>();
     private final Map<String, Integer> counters = new HashMap<>();
+    private long opset = OPSET;
     private String relu6Min;
     private String relu6Max;
 
@@ -50,6 +51,18 @@ final class GraphBuilder {
     GraphBuilder(String model, int... inputShape) {
         this.model = model;
         shapes.put(INPUT, inputShape.clone());
+    }
+
+    /**
+     * Imports another default-domain opset (from 11: ReLU6's Clip takes its bounds as inputs), as
+     * exporters of older models write; the ops the builder writes mean the same from 11 to 17.
+     */
+    GraphBuilder opset(long version) {
+        if (version < 11) {
+            throw new IllegalArgumentException("opset " + version + " < 11: Clip takes attributes there");
+        }
+        this.opset = version;
+        return this;
     }
 
     String input() {
@@ -227,7 +240,7 @@ final class GraphBuilder {
                 .setProducerVersion("1")
                 .setModelVersion(1)
                 .setDocString(description)
-                .addOpsetImport(OperatorSetIdProto.newBuilder().setDomain("").setVersion(OPSET))
+                .addOpsetImport(OperatorSetIdProto.newBuilder().setDomain("").setVersion(opset))
                 .setGraph(graph)
                 .build();
     }

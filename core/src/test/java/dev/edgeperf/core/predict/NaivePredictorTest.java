@@ -12,7 +12,7 @@ class NaivePredictorTest {
     @Test
     void usesTheCalibratedPeakWhenTheDeviceHasOne() {
         PredictedLatency p = predictor.predict(new PredictionInput(4_000_000_000L, 1, 4, "CPU",
-                new DevicePeaks(100, 40, 12, 30, 4)));
+                new DevicePeaks(100, 40, 25, 12, 30, 2, 4)));
 
         assertThat(p.millis()).isCloseTo(100.0, within(1e-9));
         assertThat(p.peakGflops()).isEqualTo(40.0);
@@ -45,7 +45,7 @@ class NaivePredictorTest {
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("flopsPerBatch");
         assertThatThrownBy(() -> new PredictionInput(1, 0, 0, "CPU", DevicePeaks.UNKNOWN))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("batchSize");
-        assertThatThrownBy(() -> new DevicePeaks(Double.NaN, 0, 0, 0, 0))
+        assertThatThrownBy(() -> new DevicePeaks(Double.NaN, 0, 0, 0, 0, 0, 0))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("theoreticalGflops");
     }
 }

@@ -35,7 +35,8 @@ class QuantizationTest {
         ModelProto m = TestModels.zooMnist();
         CalibrationData data = inputs(m, 8, 2);
         TransformResult r = VariantTransforms.apply(m, VariantRecipe.parse("quantized:int8-dynamic"), data, RUNNER);
-        assertThat(r.notes()).anyMatch(n -> n.contains("Conv is not dynamically quantized"));
+        // mnist-cnn's convs have 5 filters: too narrow for int8 to pay
+        assertThat(r.notes()).filteredOn(n -> n.contains("filters (< 8)")).hasSize(2);
         Fidelity f = fidelity(m, r.model(), data);
         assertThat(f.cosineSimilarity()).isGreaterThan(0.99);
         assertThat(RUNNER.run(r.model(), data, "dyn").get(0)).hasSize(8 * 10);

@@ -121,6 +121,49 @@ final class TestModels {
         return b.model("mlp", new long[] {-1, 32}, new long[] {-1, 10});
     }
 
+    /**
+     * A transformer encoder block over {@code [N, 16, 64]} at {@code opset}: Q/K/V projections (MatMul +
+     * Add bias), softmax(Q·Kᵀ/8)·V, output projection + residual, FFN 64-128-64 with Relu + residual.
+     */
+    static ModelProto transformerBlock(long opset) {
+        Builder b = new Builder(9);
+        float s64 = (float) Math.sqrt(3.0 / 64);
+        for (String p : List.of("q", "k", "v", "o")) {
+            b.init(p + ".w", new long[] {64, 64}, s64);
+            b.init(p + ".b", new long[] {64}, 0.1f);
+        }
+        b.init("f1.w", new long[] {64, 128}, s64);
+        b.init("f1.b", new long[] {128}, 0.1f);
+        b.init("f2.w", new long[] {128, 64}, (float) Math.sqrt(3.0 / 128));
+        b.init("f2.b", new long[] {64}, 0.1f);
+        b.initValues("inv_sqrt_d", new long[0], new float[] {0.125f});
+        for (String p : List.of("q", "k", "v")) {
+            b.node("MatMul", p + ".mm", List.of("input", p + ".w"), p + ".mm.out");
+            b.node("Add", p + ".add", List.of(p + ".mm.out", p + ".b"), p + ".out");
+        }
+        b.node("Transpose", "kt", List.of("k.out"), "kt.out", Graphs.intsAttribute("perm", List.of(0L, 2L, 1L)));
+        b.node("MatMul", "scores", List.of("q.out", "kt.out"), "scores.out");
+        b.node("Mul", "scale", List.of("scores.out", "inv_sqrt_d"), "scaled.out");
+        b.node("Softmax", "softmax", List.of("scaled.out"), "probs", Graphs.intAttribute("axis", 2));
+        b.node("MatMul", "context", List.of("probs", "v.out"), "context.out");
+        b.node("MatMul", "o.mm", List.of("context.out", "o.w"), "o.mm.out");
+        b.node("Add", "o.add", List.of("o.mm.out", "o.b"), "o.out");
+        b.node("Add", "res1", List.of("o.out", "input"), "res1.out");
+        b.node("MatMul", "f1.mm", List.of("res1.out", "f1.w"), "f1.mm.out");
+        b.node("Add", "f1.add", List.of("f1.mm.out", "f1.b"), "f1.out");
+        b.node("Relu", "f1.relu", List.of("f1.out"), "f1.relu.out");
+        b.node("MatMul", "f2.mm", List.of("f1.relu.out", "f2.w"), "f2.mm.out");
+        b.node("Add", "f2.add", List.of("f2.mm.out", "f2.b"), "f2.out");
+        b.node("Add", "res2", List.of("f2.out", "res1.out"), "output");
+        return b.model("transformer-block", new long[] {-1, 16, 64}, new long[] {-1, 16, 64}, opset);
+    }
+
+    /** {@code m} importing another default-domain opset; for models whose ops mean the same at both. */
+    static ModelProto atOpset(ModelProto m, long opset) {
+        return m.toBuilder().clearOpsetImport().addOpsetImport(OperatorSetIdProto.newBuilder().setDomain("")
+                .setVersion(opset)).build();
+    }
+
     static final class Builder {
         private final GraphProto.Builder g = GraphProto.newBuilder();
         private final SplittableRandom rnd;
@@ -166,9 +209,13 @@ final class TestModels {
         }
 
         ModelProto model(String name, long[] inShape, long[] outShape) {
+            return model(name, inShape, outShape, 17);
+        }
+
+        ModelProto model(String name, long[] inShape, long[] outShape, long opset) {
             g.setName(name).addInput(valueInfo("input", inShape)).addOutput(valueInfo("output", outShape));
             return ModelProto.newBuilder().setIrVersion(8).setProducerName("test")
-                    .addOpsetImport(OperatorSetIdProto.newBuilder().setDomain("").setVersion(17))
+                    .addOpsetImport(OperatorSetIdProto.newBuilder().setDomain("").setVersion(opset))
                     .setGraph(g).build();
         }
 

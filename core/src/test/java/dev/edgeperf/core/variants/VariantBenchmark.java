@@ -133,7 +133,7 @@ public final class VariantBenchmark {
     }
 
     static List<Row> benchmark(String model, Options o, PrintStream log) {
-        ModelProto baseline = ModelZoo.buildProto(model);
+        ModelProto baseline = zooModel(model);
         long[] sample = sampleShape(baseline, model);
         boolean real = model.startsWith("mnist") && Datasets.isPresent(Datasets.MNIST, o.datasets())
                 && Arrays.equals(sample, new long[] {1, 28, 28});
@@ -241,6 +241,22 @@ public final class VariantBenchmark {
     }
 
     /** Per-sample input shape (without the batch dimension) of the model's first input. */
+    /**
+     * A zoo model; {@code name@opsetN} (e.g. {@code mobilenet-v2@opset11}) imports opset N instead, as an
+     * older exporter writes the same graph (the zoo's ops mean the same from opset 11 to 17).
+     */
+    static ModelProto zooModel(String model) {
+        int at = model.indexOf("@opset");
+        if (at < 0) {
+            return ModelZoo.buildProto(model);
+        }
+        long opset = Long.parseLong(model.substring(at + "@opset".length()));
+        if (opset < 11) {
+            throw EdgeperfException.userError(model + ": the zoo's Clip needs opset 11 or later");
+        }
+        return TestModels.atOpset(ModelZoo.buildProto(model.substring(0, at)), opset);
+    }
+
     static long[] sampleShape(ModelProto m, String model) {
         String input = OrtRunner.firstInput(m);
         var vi = m.getGraph().getInputList().stream().filter(v -> v.getName().equals(input)).findFirst().orElseThrow();

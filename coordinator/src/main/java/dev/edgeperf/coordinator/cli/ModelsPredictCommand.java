@@ -1,0 +1,158 @@
+package dev.edgeperf.coordinator.cli;
+
+import dev.edgeperf.core.EdgeperfException;
+import dev.edgeperf.core.cost.CountingConvention;
+import dev.edgeperf.core.cost.ModelProfile;
+import dev.edgeperf.core.cost.ProfileOptions;
+import dev.edgeperf.core.predict.DevicePeaks;
+import dev.edgeperf.core.predict.NodePrediction;
+import dev.edgeperf.core.predict.PredictedLatency;
+import dev.edgeperf.core.predict.PredictionInput;
+import dev.edgeperf.core.predict.Predictor;
+import dev.edgeperf.core.predict.Predictors;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/** {@code models predict}: every predictor's latency for a model on a calibrated device, with the top nodes. */
+@Command(name = "predict", mixinStandardHelpOptions = true,
+        description = "Predict the latency of one inference call of a zoo model or an ONNX file on a device, by every"
+                + " predictor (or one), from the device profile `scripts/agent calibrate --out FILE` writes.",
+        footer = {"%nExamples:", "  edgeperf models predict resnet18 --batch 8 --threads 2 --device-profile pi5.json",
+                "  edgeperf models predict det.onnx --input x=1x3x320x320 --device-profile pi5.json --json"})
+final class ModelsPredictCommand implements Callable<Integer> {
+    @Parameters(paramLabel = "MODEL", description = "Zoo name (see models list) or path to an .onnx file.")
+    String model;
+
+    @Option(names = "--batch", paramLabel = "N", defaultValue = "1",
+            description = "Batch size of the call (default: ${DEFAULT-VALUE}).")
+    long batch;
+
+    @Option(names = "--threads", paramLabel = "T", defaultValue = "0",
+            description = "Intra-op threads, 0 = engine default, i.e. what the calibration used (default: ${DEFAULT-VALUE}).")
+    int threads;
+
+    @Mixin
+    InputSizeOptions sizes;
+
+    @Option(names = "--device-profile", paramLabel = "FILE", required = true,
+            description = "The device's calibration JSON (agent calibrate --out FILE, or its <work-dir>/calibration.json).")
+    Path deviceProfile;
+
+    @Option(names = "--predictor", paramLabel = "P",
+            description = "Only this predictor (naive-flops or roofline); default: all of them.")
+    String predictor;
+
+    @Option(names = "--top", paramLabel = "N", defaultValue = "10",
+            description = "Nodes shown, by predicted time (default: ${DEFAULT-VALUE}).")
+    int top;
+
+    @Mixin
+    JsonOption json;
+
+    @Spec
+    CommandSpec spec;
+
+    @Override
+    public Integer call() {
+        if (batch < 1 || batch > Integer.MAX_VALUE) {
+            throw EdgeperfException.userError("--batch must be a positive integer, got '" + batch + "'");
+        }
+        if (threads < 0) {
+            throw EdgeperfException.userError("--threads must be >= 0 (0 = engine default), got '" + threads + "'");
+        }
+        if (top < 0) {
+            throw EdgeperfException.userError("--top must be >= 0, got '" + top + "'");
+        }
+        List<Predictor> predictors = predictor == null ? Predictors.all() : List.of(Predictors.byName(predictor));
+        DevicePeaks device = DeviceProfileFile.read(deviceProfile);
+        // the detailed convention: a predictor must see the FLOPs the kernels really do
+        ModelProfile profile = ModelArgument.profile(model,
+                new ProfileOptions(batch, sizes.shapes(), sizes.dimValues(), CountingConvention.DETAILED));
+        PredictionInput input = new PredictionInput(profile.totalFlops(), (int) batch, threads, "CPU", device,
+                Optional.of(profile));
+        List<PredictedLatency> answers = predictors.stream().map(p -> p.predict(input)).toList();
+        PredictedLatency recommended = Predictors.recommended(answers);
+        spec.commandLine().getOut().print(json.json ? json(profile, answers, recommended) + "\n"
+                : table(profile, answers, recommended));
+        spec.commandLine().getOut().flush();
+        return 0;
+    }
+
+    private String table(ModelProfile profile, List<PredictedLatency> answers, PredictedLatency recommended) {
+        StringBuilder out = new StringBuilder(String.format(Locale.ROOT, "%s  batch %d, threads %s, %s FLOPs, device"
+                + " profile %s%n%n", profile.source(), batch, threads == 0 ? "default" : threads,
+                String.format(Locale.ROOT, "%,d", profile.totalFlops()), deviceProfile));
+        TextTable predictions = new TextTable("predictor", ">ms", "basis");
+        for (PredictedLatency p : answers) {
+            predictions.add(p.predictor() + (p == recommended ? " *" : ""), p.known() ? ms(p.millis()) : "-", p.basis());
+        }
+        out.append(predictions.render()).append("* recommended\n");
+        for (PredictedLatency p : answers) {
+            if (p.nodes().isEmpty() || top == 0) {
+                continue;
+            }
+            out.append(String.format(Locale.ROOT, "%nTop %d of %d nodes by %s time:%n", Math.min(top, p.nodes().size()),
+                    p.nodes().size(), p.predictor()));
+            TextTable nodes = new TextTable("node", "op", ">ms", ">share", "bound");
+            for (NodePrediction n : topNodes(p)) {
+                nodes.add(n.node(), n.opType(), ms(n.millis()), String.format(Locale.ROOT, "%.1f%%",
+                        100 * n.millis() / p.millis()), n.bound().label());
+            }
+            out.append(nodes.render());
+        }
+        return out.toString();
+    }
+
+    private List<NodePrediction> topNodes(PredictedLatency p) {
+        return p.nodes().stream().sorted(Comparator.comparingDouble(NodePrediction::millis).reversed()).limit(top)
+                .toList();
+    }
+
+    private String json(ModelProfile profile, List<PredictedLatency> answers, PredictedLatency recommended) {
+        Map<String, Object> root = new LinkedHashMap<>();
+        root.put("model", profile.source());
+        root.put("batch", batch);
+        root.put("threads", threads);
+        root.put("flops", profile.totalFlops());
+        root.put("predictedMs", recommended.known() ? recommended.millis() : null);
+        root.put("predictor", recommended.predictor());
+        Map<String, Object> byName = new LinkedHashMap<>();
+        Map<String, Object> details = new LinkedHashMap<>();
+        for (PredictedLatency p : answers) {
+            byName.put(p.predictor(), p.known() ? p.millis() : null);
+            Map<String, Object> detail = new LinkedHashMap<>();
+            detail.put("basis", p.basis());
+            List<Map<String, Object>> nodes = new ArrayList<>();
+            for (NodePrediction n : topNodes(p)) {
+                Map<String, Object> node = new LinkedHashMap<>();
+                node.put("node", n.node());
+                node.put("opType", n.opType());
+                node.put("ms", n.millis());
+                node.put("bound", n.bound().label());
+                nodes.add(node);
+            }
+            detail.put("topNodes", nodes);
+            details.put(p.predictor(), detail);
+        }
+        root.put("predictors", byName);
+        root.put("details", details);
+        return CampaignReport.write(root);
+    }
+
+    private static String ms(double v) {
+        return String.format(Locale.ROOT, v >= 10 ? "%.1f" : v >= 0.1 ? "%.3f" : "%.4f", v);
+    }
+}

@@ -1,0 +1,95 @@
+package dev.edgeperf.coordinator;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.edgeperf.coordinator.testing.Processes;
+import dev.edgeperf.core.cost.ModelProfiler;
+import dev.edgeperf.core.cost.ProfileOptions;
+import dev.edgeperf.core.zoo.ModelZoo;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * {@code models predict} through the packaged jars: a device profile that the real {@code agent calibrate
+ * --out} wrote, every predictor's figure in JSON, and one-line errors for bad profiles and predictor names.
+ */
+class ModelsPredictIT {
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    @TempDir
+    Path tmp;
+
+    private final Processes processes = new Processes();
+
+    @AfterEach
+    void stop() throws InterruptedException {
+        processes.close();
+    }
+
+    private Processes.Outcome coordinator(String... args) throws Exception {
+        return processes.run(Processes.javaJar(Processes.coordinatorJar(), args), tmp, Duration.ofSeconds(120));
+    }
+
+    @Test
+    void predictsFromTheProfileAgentCalibrateWrote() throws Exception {
+        Path profile = tmp.resolve("device.json");
+        Processes.Outcome calibrate = processes.run(Processes.javaJar(Processes.agentJar(), "calibrate", "--quick",
+                "--threads", "1", "--work-dir", tmp.resolve("agent").toString(), "--out", profile.toString()), tmp,
+                Duration.ofSeconds(180));
+        assertThat(calibrate.exitCode()).as(calibrate.stderr()).isZero();
+        JsonNode device = JSON.readTree(profile.toFile());
+
+        Processes.Outcome o = coordinator("models", "predict", "mnist-cnn", "--batch", "4", "--device-profile",
+                profile.toString(), "--json");
+
+        assertThat(o.exitCode()).as(o.stderr()).isZero();
+        JsonNode json = JSON.readTree(o.stdout());
+        long flops = ModelProfiler.profile(ModelZoo.build("mnist-cnn"), "mnist-cnn", ProfileOptions.batch(4)).totalFlops();
+        assertThat(json.get("flops").asLong()).isEqualTo(flops);
+        double peak = Math.max(device.get("matmulGflops").asDouble(), device.get("convGflops").asDouble());
+        assertThat(json.get("predictors").get("naive-flops").asDouble()).isCloseTo(flops / (peak * 1e9) * 1e3,
+                within(1e-9));
+        // the roofline adds memory-bound time and dispatch to the same FLOPs, so it is never below the naive rule
+        assertThat(json.get("predictors").get("roofline").asDouble())
+                .isGreaterThan(json.get("predictors").get("naive-flops").asDouble());
+        assertThat(json.get("predictor").asText()).isEqualTo("roofline");
+        assertThat(json.get("predictedMs").asDouble()).isEqualTo(json.get("predictors").get("roofline").asDouble());
+        assertThat(json.get("details").get("roofline").get("topNodes")).isNotEmpty();
+
+        Processes.Outcome table = coordinator("models", "predict", "mnist-cnn", "--device-profile", profile.toString(),
+                "--predictor", "roofline", "--top", "3");
+        assertThat(table.exitCode()).as(table.stderr()).isZero();
+        assertThat(table.stdout()).contains("roofline *").contains("Top 3 of").doesNotContain("naive-flops");
+    }
+
+    @Test
+    void badProfilesAndPredictorNamesAreOneLineUserErrors() throws Exception {
+        Path truncated = Files.writeString(tmp.resolve("truncated.json"), "{\"matmulGflops\": 41.5, \"convG");
+        assertOneLine(coordinator("models", "predict", "mnist-cnn", "--device-profile", truncated.toString()),
+                "--device-profile " + truncated + " is not a device profile: ");
+        Path negative = Files.writeString(tmp.resolve("negative.json"), "{\"matmulGflops\": -1}");
+        assertOneLine(coordinator("models", "predict", "mnist-cnn", "--device-profile", negative.toString()),
+                "field 'matmulGflops' must be a positive number, got -1");
+        Path missing = tmp.resolve("absent.json");
+        assertOneLine(coordinator("models", "predict", "mnist-cnn", "--device-profile", missing.toString()),
+                "--device-profile " + missing + " does not exist");
+        Path good = Files.writeString(tmp.resolve("good.json"), "{\"matmulGflops\": 40, \"convGflops\": 30,"
+                + " \"memoryGbPerS\": 10, \"callOverheadUs\": 20, \"threads\": 2}");
+        assertOneLine(coordinator("models", "predict", "mnist-cnn", "--device-profile", good.toString(), "--predictor",
+                "kernel-magic"), "unknown predictor 'kernel-magic'; expected one of naive-flops, roofline");
+    }
+
+    private static void assertOneLine(Processes.Outcome o, String message) {
+        assertThat(o.exitCode()).as(o.stderr()).isEqualTo(2);
+        assertThat(o.stdout()).isEmpty();
+        assertThat(o.stderr().strip().lines()).as(o.stderr()).hasSize(1);
+        assertThat(o.stderr()).startsWith("edgeperf: ").contains(message);
+    }
+}
