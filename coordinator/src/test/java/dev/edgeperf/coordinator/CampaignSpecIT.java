@@ -8,7 +8,6 @@ import dev.edgeperf.coordinator.testing.Processes;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.regex.Matcher;
 import org.junit.jupiter.api.AfterEach;
@@ -28,10 +27,7 @@ class CampaignSpecIT {
     }
 
     private Processes.Outcome cli(String grpc, Path dataDir, String... args) throws Exception {
-        List<String> command = new ArrayList<>(List.of(args));
-        command.addAll(List.of("--coordinator", grpc, "--data-dir", dataDir.toString()));
-        return processes.run(Processes.javaJar(Processes.coordinatorJar(), command.toArray(String[]::new)),
-                tmp.resolve("cli"), Duration.ofMinutes(4));
+        return processes.coordinatorCli(grpc, dataDir, tmp.resolve("cli"), Duration.ofMinutes(4), args);
     }
 
     @Test

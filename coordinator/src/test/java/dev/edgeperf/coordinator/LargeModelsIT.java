@@ -12,8 +12,6 @@ import dev.edgeperf.core.zoo.ModelZoo;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.regex.Matcher;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -35,10 +33,7 @@ class LargeModelsIT {
     }
 
     private Processes.Outcome cli(String grpc, Path dataDir, String... args) throws Exception {
-        List<String> command = new ArrayList<>(List.of(args));
-        command.addAll(List.of("--coordinator", grpc, "--data-dir", dataDir.toString()));
-        return processes.run(Processes.javaJar(Processes.coordinatorJar(), command.toArray(String[]::new)),
-                tmp.resolve("cli"), Duration.ofMinutes(6));
+        return processes.coordinatorCli(grpc, dataDir, tmp.resolve("cli"), Duration.ofMinutes(6), args);
     }
 
     @Test

@@ -64,6 +64,17 @@ public final class Processes implements AutoCloseable {
         return process;
     }
 
+    /**
+     * Runs the coordinator CLI against a running coordinator ({@code --coordinator grpc --data-dir
+     * dataDir} appended, so the token is found), in {@code workDir}, killed after {@code timeout}.
+     */
+    public Outcome coordinatorCli(String grpc, Path dataDir, Path workDir, Duration timeout, String... args)
+            throws Exception {
+        List<String> command = new ArrayList<>(List.of(args));
+        command.addAll(List.of("--coordinator", grpc, "--data-dir", dataDir.toString()));
+        return run(javaJar(coordinatorJar(), command.toArray(String[]::new)), workDir, timeout);
+    }
+
     /** Runs a process to completion (or kills it after {@code timeout}) and returns its output. */
     public Outcome run(List<String> command, Path dir, Duration timeout) throws Exception {
         Files.createDirectories(dir);
