@@ -189,7 +189,7 @@ class AgentMainTest {
         assertThat(f.get("matmulGflops").asDouble()).isPositive();
         assertThat(f.get("memoryGbPerS").asDouble()).isPositive();
         assertThat(f.get("callOverheadUs").asDouble()).isPositive().isLessThan(10_000);
-        assertThat(f.get("nodeOverheadUs").asDouble()).isNotNegative().isLessThan(f.get("callOverheadUs").asDouble() * 10);
+        assertThat(f.get("nodeOverheadUs").asDouble()).isNotNegative();
         assertThat(f.get("threads").asInt()).isEqualTo(1);
         assertThat(new ObjectMapper().readTree(dir.resolve("calibration.json").toFile())).isEqualTo(f);
     }
