@@ -9,7 +9,7 @@ cd "$(dirname "${BASH_SOURCE[0]}")/.."
 AGENTS="${AGENTS:-1000}"
 BATCHES="${BATCHES:-20}"
 if [[ ! -f coordinator/target/edgeperf-coordinator.jar || ! -f coordinator/target/test-classes/dev/edgeperf/coordinator/bench/FleetBench.class ]]; then
-  mvn -q -o -pl coordinator -DskipTests package
+  mvn -q -o -pl coordinator -am -DskipTests package
 fi
 data="$(mktemp -d)"
 java -Xmx1g -jar coordinator/target/edgeperf-coordinator.jar serve --grpc-port 0 --http-port 0 \

@@ -10,7 +10,7 @@ lib="$here/coordinator/target/lib"
 tests="$here/core/target/test-classes"
 [ -d "$lib" ] || { echo "bench-profile: $lib missing; run mvn -DskipTests package first" >&2; exit 2; }
 if [ ! -f "$tests/dev/edgeperf/core/cost/ProfileBenchmark.class" ]; then
-  (cd "$here" && mvn -B -q -o -pl core test-compile) >&2
+  (cd "$here" && mvn -B -q -o -pl core -am test-compile) >&2
 fi
 [ $# -gt 0 ] || set -- resnet50 10
 exec java -Xmx2g -cp "$tests:$lib/*" dev.edgeperf.core.cost.ProfileBenchmark "$@"

@@ -15,14 +15,14 @@ cd "$root"
 classes="$root/core/target/classes"
 tests="$root/core/target/test-classes"
 cp_file="$root/core/target/bench-variants.classpath"
-if [[ ! -f "$tests/dev/edgeperf/core/variants/VariantBenchmark.class" ]]; then
+# -am: the proto module comes from the reactor (nothing is installed in ~/.m2); the classpath is taken in
+# the same build, after test-compile, so the reactor resolves it to proto/target/classes.
+if [[ ! -f "$tests/dev/edgeperf/core/variants/VariantBenchmark.class" || ! -s "$cp_file" \
+      || "$root/core/pom.xml" -nt "$cp_file" ]]; then
   echo "bench-variants: building core (first run) ..." >&2
-  mvn -B -q -o -pl core test-compile >&2 || mvn -B -q -pl core test-compile >&2
-fi
-if [[ ! -s "$cp_file" || "$root/core/pom.xml" -nt "$cp_file" ]]; then
-  mvn -B -q -o -pl core dependency:build-classpath -Dmdep.includeScope=runtime \
-    -Dmdep.outputFile="$cp_file" >&2 || mvn -B -q -pl core dependency:build-classpath \
-    -Dmdep.includeScope=runtime -Dmdep.outputFile="$cp_file" >&2
+  build=(-B -q -pl core -am test-compile dependency:build-classpath -Dmdep.includeScope=runtime
+         -Dmdep.outputFile="$cp_file")
+  mvn -o "${build[@]}" >&2 || mvn "${build[@]}" >&2
 fi
 java_bin="${JAVA_HOME:+$JAVA_HOME/bin/}java"
 exec "$java_bin" ${EDGEPERF_JAVA_OPTS:--Xmx4g} -cp "$tests:$classes:$(cat "$cp_file")" \
