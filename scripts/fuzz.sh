@@ -15,7 +15,7 @@ seed_opt=()
 log="$(mktemp)"
 trap 'rm -f "$log"' EXIT
 start=$(date +%s)
-mvn -B -o -pl core -am test -Dtest=ProfilerFuzzTest -Dsurefire.failIfNoSpecifiedTests=false \
+mvn -B -pl core -am test -Dtest=ProfilerFuzzTest -Dsurefire.failIfNoSpecifiedTests=false \
   -Djqwik.tries.default="$tries" -Dedgeperf.fuzz.keepGoing=true -Dedgeperf.fuzz.kinds=true \
   "${seed_opt[@]}" >"$log" 2>&1 || true
 end=$(date +%s)
