@@ -47,6 +47,8 @@ import java.util.Set;
  * preprocess: resize=224x224,mean=0.485/0.456/0.406,std=0.229/0.224/0.225   # CalibrationSource; folders
  *                                   # relative to the spec; a model entry {name|file, calibration, preprocess}
  *                                   # sets its own
+ * evaluation: mnist                 # labelled data every variant's accuracy is measured on: mnist, fashion-mnist,
+ * evaluation_preprocess: resize=28x28  # images:DIR (a sub-folder per class), tensors:DIR (+ labels.txt), idx:DIR
  * </pre>
  */
 public final class CampaignSpecParser {
