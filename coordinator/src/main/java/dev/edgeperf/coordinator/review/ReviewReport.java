@@ -296,6 +296,11 @@ public final class ReviewReport {
         s.append(String.format(Locale.ROOT, "<text x=\"4\" y=\"%d\" font-size=\"10\">%s</text>", h - bottom,
                 f(fymin, 3)));
         s.append(String.format(Locale.ROOT, "<text x=\"4\" y=\"40\" font-size=\"10\">%s</text>", f(fymin + fys, 3)));
+        boolean bytes = front.metric() == ParetoFront.Metric.SIZE;
+        s.append(String.format(Locale.ROOT, "<text x=\"%d\" y=\"%d\" font-size=\"10\">%s</text>", left,
+                h - bottom + 13, bytes ? String.format(Locale.ROOT, "%,.0f", fxmin) : f(fxmin, 4)));
+        s.append(String.format(Locale.ROOT, "<text x=\"%d\" y=\"%d\" font-size=\"10\" text-anchor=\"end\">%s</text>",
+                w - 20, h - bottom + 13, bytes ? String.format(Locale.ROOT, "%,.0f", fxmin + fxs) : f(fxmin + fxs, 4)));
         List<ParetoFront.Point> optimal = points.stream().filter(ParetoFront.Point::paretoOptimal).toList();
         StringBuilder line = new StringBuilder();
         for (ParetoFront.Point p : optimal) {
@@ -312,8 +317,9 @@ public final class ReviewReport {
                     + " data-pareto=\"%s\"><title>%s %s: x %s, quality %s%s</title></circle>", x, y,
                     p.paretoOptimal() ? "#c33" : "#fff", p.paretoOptimal(), esc(p.model()), esc(p.variant()),
                     f(p.x(), 4), f(p.quality(), 4), p.paretoOptimal() ? " (Pareto-optimal)" : ""));
-            s.append(String.format(Locale.ROOT, "<text x=\"%.1f\" y=\"%.1f\" font-size=\"10\">%s</text>", x + 7, y - 6,
-                    esc(p.variant())));
+            boolean right = x > w * 0.6; // labels near the right edge go to the left of their point
+            s.append(String.format(Locale.ROOT, "<text x=\"%.1f\" y=\"%.1f\" font-size=\"10\"%s>%s</text>",
+                    right ? x - 7 : x + 7, y - 6, right ? " text-anchor=\"end\"" : "", esc(p.variant())));
         }
         return s.append("</svg>\n").toString();
     }

@@ -11,15 +11,10 @@ import dev.edgeperf.core.variants.Fidelity;
 import dev.edgeperf.core.variants.ModelEvaluator;
 import dev.edgeperf.core.variants.OrtRunner;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.Comparator;
-import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.stream.Stream;
 
 /**
  * Campaign preparation's accuracy step: each variant evaluated once, on the coordinator, on the campaign's
@@ -58,7 +53,7 @@ final class ModelAccuracy implements VariantPreparation.Evaluator {
 
     private ModelEvaluator.Reference reference(String modelName, byte[] baseline, ModelCalibration evaluation) {
         String key = Digests.sha256Hex(baseline) + "\n" + evaluation.source() + "\n" + evaluation.preprocess() + "\n"
-                + filesKey(evaluation.files());
+                + ModelBuilder.filesKey(evaluation.files());
         if (key.equals(cachedKey)) {
             return cached;
         }
@@ -74,19 +69,13 @@ final class ModelAccuracy implements VariantPreparation.Evaluator {
             try {
                 data = EvaluationData.load(source.withFolder(dir), datasets, model, modelName, MAX_SAMPLES);
             } finally {
-                deleteTree(dir);
+                ModelBuilder.deleteTree(dir);
             }
         }
         cached = evaluator.reference(model, modelName, data.batches(), data.classes(), source.text());
         cachedLabel = data.label();
         cachedKey = key;
         return cached;
-    }
-
-    private static String filesKey(Map<String, byte[]> files) {
-        StringBuilder s = new StringBuilder();
-        files.forEach((name, bytes) -> s.append(name).append('=').append(Digests.sha256Hex(bytes)).append(';'));
-        return s.toString();
     }
 
     /**
@@ -121,17 +110,6 @@ final class ModelAccuracy implements VariantPreparation.Evaluator {
             return dir;
         } catch (IOException e) {
             throw EdgeperfException.external("cannot stage evaluation files: " + e.getMessage(), e);
-        }
-    }
-
-    private static void deleteTree(Path dir) {
-        try (Stream<Path> s = Files.walk(dir)) {
-            List<Path> all = new ArrayList<>(s.sorted(Comparator.reverseOrder()).toList());
-            for (Path p : all) {
-                Files.deleteIfExists(p);
-            }
-        } catch (IOException | UncheckedIOException e) {
-            // a temp folder left behind is harmless; the OS cleans its temp directory
         }
     }
 }
