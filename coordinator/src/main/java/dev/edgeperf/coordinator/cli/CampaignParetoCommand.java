@@ -15,7 +15,9 @@ import picocli.CommandLine.Model.CommandSpec;
  * (top-1, or fidelity without labels) vs cost per device and batch, Pareto-optimal variants marked.
  */
 @Command(name = "pareto", mixinStandardHelpOptions = true,
-        description = "Accuracy (or fidelity) vs p50, p99 or size per device and batch, Pareto-optimal variants marked.")
+        description = "Accuracy (or fidelity) vs p50, p99 or size per device and batch, Pareto-optimal variants marked.",
+        footer = {"%nExamples:", "  edgeperf campaign pareto latest --metric p99 --batch 1",
+            "  edgeperf campaign pareto 3f2a --device board=rpi5 --metric size --json"})
 final class CampaignParetoCommand implements Callable<Integer> {
     @Parameters(paramLabel = "ID", description = "Campaign id, a unique prefix of one, or latest.")
     String campaignId;

@@ -16,7 +16,9 @@ import picocli.CommandLine.Model.CommandSpec;
 @Command(name = "recommend", mixinStandardHelpOptions = true,
         description = "The most accurate variant whose median's 95% CI fits a latency budget on a device, with its"
                 + " evidence and the runner-up. Exit 0 = found, 1 = no variant meets the budget (the closest is named),"
-                + " 2 = bad input.")
+                + " 2 = bad input.",
+        footer = {"%nExamples:", "  edgeperf recommend latest --device pi-1 --latency-budget 5ms --min-accuracy 0.98",
+            "  edgeperf recommend 3f2a --device board=rpi5 --latency-budget 500us --batch 4 --json"})
 final class RecommendCommand implements Callable<Integer> {
     /** Exit code when no variant meets the budget: an answer, not an error. */
     static final int NOT_MET = 1;
