@@ -93,7 +93,9 @@ class CliConventionsIT {
                 List.of("campaign", "run", "--help"), List.of("campaign", "status", "--help"),
                 List.of("campaign", "cancel", "--help"), List.of("campaign", "list", "--help"),
                 List.of("models", "list", "--help"), List.of("models", "profile", "--help"),
-                List.of("models", "export", "--help"), List.of("variants", "build", "--help"))) {
+                List.of("models", "export", "--help"), List.of("variants", "build", "--help"),
+                List.of("campaign", "pareto", "--help"), List.of("campaign", "report", "--help"),
+                List.of("recommend", "--help"))) {
             Processes.Outcome help = cli(Map.of(), command.toArray(String[]::new));
             assertThat(help.exitCode()).as(command.toString()).isZero();
             assertThat(help.stdout()).as(command.toString()).containsPattern("Examples?[^\\n]*:\\n(  export [^\\n]*\\n)*  edgeperf ");

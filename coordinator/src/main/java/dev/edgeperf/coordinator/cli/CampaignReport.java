@@ -31,7 +31,7 @@ final class CampaignReport {
                 status.getJobsCancelled() > 0 ? ", " + status.getJobsCancelled() + " cancelled" : ""));
         TextTable table = new TextTable("agent", "model", "variant", ">batch", ">threads", ">FLOPs", ">predicted ms",
                 ">measured p50 ms", ">measured/predicted", ">throughput (samples/s)", ">cosine", ">SQNR dB", "calibration",
-                "state");
+                ">top-1", "state");
         for (ResultRow row : status.getRowsList()) {
             ResultRecord r = ResultRows.fromProto(row);
             boolean done = r.state() == JobState.DONE;
@@ -45,6 +45,7 @@ final class CampaignReport {
                     r.real(ResultField.FIDELITY_COSINE).map(v -> fmt(v, 4)).orElse("-"),
                     r.real(ResultField.FIDELITY_SQNR_DB).map(v -> fmt(v, 1)).orElse("-"),
                     r.get(ResultField.CALIBRATION) != null ? r.text(ResultField.CALIBRATION) : "-",
+                    r.real(ResultField.ACCURACY_TOP1).map(v -> String.format(Locale.ROOT, "%.2f%%", 100 * v)).orElse("-"),
                     done ? "done" : r.state() + ": " + r.text(ResultField.FAILURE_REASON));
         }
         out.append(table.render());

@@ -99,6 +99,16 @@ final class CampaignRunCommand implements Callable<Integer> {
             description = "Give up waiting after this long, e.g. 30s, 10m (default: ${DEFAULT-VALUE}).")
     Duration timeout;
 
+    @Option(names = "--evaluation", paramLabel = "SOURCE",
+            description = "Labelled data every variant's accuracy is measured on, once, on the coordinator (overrides"
+                    + " the spec's evaluation:): mnist, fashion-mnist, images:DIR (one sub-folder per class),"
+                    + " tensors:DIR (with labels.txt, one class per sample) or idx:DIR (t10k files).")
+    String evaluation;
+
+    @Option(names = "--evaluation-preprocess", paramLabel = "SPEC",
+            description = "With --evaluation images:DIR: the same keys as --preprocess.")
+    String evaluationPreprocess;
+
     @Mixin
     ConnectionOptions connection;
 
@@ -127,6 +137,11 @@ final class CampaignRunCommand implements Callable<Integer> {
         // parsed and read before connecting, so bad calibration input fails without touching the coordinator
         dev.edgeperf.proto.ModelCalibration common = calibration == null ? null
                 : CampaignSpec.calibrationMessage("", CalibrationSource.parse(calibration, preprocess, null));
+        if (evaluationPreprocess != null && evaluation == null) {
+            throw EdgeperfException.userError("--evaluation-preprocess needs --evaluation images:DIR");
+        }
+        dev.edgeperf.proto.ModelCalibration evaluationMessage = evaluation == null ? null
+                : CampaignSpec.evaluationMessage("", parseEvaluation(evaluation, evaluationPreprocess));
         // flags are checked before connecting; a spec needs the fleet's label keys to be checked
         CampaignSpec flags = specFile == null ? flagsSpec() : null;
         try (CoordinatorClient client = connection.connect()) {
@@ -143,6 +158,9 @@ final class CampaignRunCommand implements Callable<Integer> {
                 SubmitCampaignRequest.Builder b = request.toBuilder().clearCalibrations();
                 request.getCalibrationsList().stream().filter(c -> !c.getModel().isEmpty()).forEach(b::addCalibrations);
                 request = b.addCalibrations(common).build();
+            }
+            if (evaluationMessage != null) {
+                request = request.toBuilder().clearEvaluations().addEvaluations(evaluationMessage).build();
             }
             CampaignStatus submitted = client.submit(request);
             spec.commandLine().getErr().println("submitted campaign " + submitted.getCampaignId() + ": "
@@ -162,6 +180,15 @@ final class CampaignRunCommand implements Callable<Integer> {
                         + " jobs failed; reasons are in the table", null);
             }
             return 0;
+        }
+    }
+
+    private static CalibrationSource parseEvaluation(String text, String preprocess) {
+        try {
+            return CalibrationSource.parse(text, preprocess, null);
+        } catch (EdgeperfException e) {
+            throw EdgeperfException.userError(e.getMessage().replace("--calibration", "--evaluation")
+                    .replace("--preprocess", "--evaluation-preprocess"));
         }
     }
 

@@ -8,7 +8,7 @@ import picocli.CommandLine.Mixin;
 @Command(name = "edgeperf", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
         description = "Profile ONNX models, measure them on a fleet of agents and compare with the prediction.",
         subcommands = {ServeCommand.class, CampaignCommand.class, ModelsCommand.class, DemoCommand.class,
-                VariantsCommand.class, ZooCommand.class},
+                VariantsCommand.class, ZooCommand.class, RecommendCommand.class},
         footer = {"%nExamples:", "  edgeperf demo --exit", "  edgeperf serve --data-dir ./edgeperf-data",
             "  edgeperf campaign run --model mnist-cnn --batch 1,8", "  edgeperf campaign status latest",
             "%nEnvironment: EDGEPERF_COORDINATOR (HOST:PORT), EDGEPERF_TOKEN_FILE, EDGEPERF_DATA_DIR stand in for"

@@ -47,6 +47,14 @@ public final class CampaignMessages {
             calibration.parse();
             calibrations.put(c.getModel(), calibration);
         }
+        Map<String, ModelCalibration> evaluations = new LinkedHashMap<>();
+        for (dev.edgeperf.proto.ModelCalibration c : r.getEvaluationsList()) {
+            Map<String, byte[]> files = new LinkedHashMap<>();
+            c.getFilesList().forEach(f -> files.put(f.getName(), f.getData().toByteArray()));
+            ModelCalibration evaluation = new ModelCalibration(c.getSource(), c.getPreprocess(), files);
+            evaluation.parse();
+            evaluations.put(c.getModel(), evaluation);
+        }
         Map<String, ModelInputs> inputs = new LinkedHashMap<>();
         r.getModelInputsMap().forEach((model, sizes) -> {
             Map<String, long[]> shapes = new LinkedHashMap<>();
@@ -61,7 +69,7 @@ public final class CampaignMessages {
         return new CampaignRequest(r.getName(), r.getModelsList(), uploads, r.getVariantsList(),
                 r.getBatchSizesList(), r.getIntraOpThreadsList(), r.getModesList(), r.getSelectorsList(),
                 MeasurementSettings.fromProto(r.hasSettings() ? r.getSettings() : null), r.getSpecSource(), inputs,
-                calibrations);
+                calibrations, evaluations);
     }
 
     /** The wire form of a shape. */

@@ -37,8 +37,24 @@ public final class CampaignServiceImpl extends CampaignServiceGrpc.CampaignServi
 
     @Override
     public void getStatus(CampaignStatusRequest request, StreamObserver<CampaignStatus> responseObserver) {
-        unary(() -> CampaignMessages.status(campaigns.status(request.getCampaignId())),
-                responseObserver, "campaign status");
+        unary(() -> {
+            CampaignStatus status = CampaignMessages.status(campaigns.status(request.getCampaignId()));
+            return request.getWithHistograms() ? withHistograms(status) : status;
+        }, responseObserver, "campaign status");
+    }
+
+    /** Each row with its stored latency histogram, for speedups with confidence intervals. */
+    private CampaignStatus withHistograms(CampaignStatus status) {
+        CampaignStatus.Builder b = status.toBuilder();
+        for (int i = 0; i < b.getRowsCount(); i++) {
+            dev.edgeperf.proto.Cell id = b.getRows(i).getCellsMap().get("jobId");
+            if (id != null) {
+                int row = i;
+                campaigns.latencyHistogram(id.getText()).filter(h -> h.compressed() != null).ifPresent(h -> b.setRows(row, b.getRows(row).toBuilder()
+                        .setLatencyHistogram(com.google.protobuf.ByteString.copyFrom(h.compressed()))));
+            }
+        }
+        return b.build();
     }
 
     @Override

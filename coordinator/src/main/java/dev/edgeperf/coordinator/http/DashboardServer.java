@@ -35,6 +35,10 @@ import java.util.Optional;
  *   <li>{@code GET /api/results/{jobId}/percentiles[?p=50,99,99.9,99.99]}: any percentile of a stored
  *       result, decoded from its latency histogram ({@link LatencyPercentiles}); 404 when the job has
  *       no stored result or the result no histogram;</li>
+ *   <li>{@code GET /api/campaigns/{id}/pareto[?metric=p50|p99|size&batch=N]}: quality (top-1, or fidelity
+ *       without labels) vs cost per device and batch, Pareto points marked ({@code ParetoFront});
+ *       {@code GET /api/campaigns/{id}/speedups[?batch=N]}: every variant's speedup over its baseline with its
+ *       95 % CI ({@code Speedups}); 404 for an unknown campaign, empty lists before anything is measured;</li>
  *   <li>{@code GET /health}: {@code {"status":"ok"}}, or 503 {@code {"status":"unhealthy","store":REASON}}
  *       while the store's last transaction failed (e.g. a full disk);</li>
  *   <li>{@code GET /metrics}: Prometheus text format (HTTP request timers, JVM and process metrics);</li>
@@ -163,6 +167,8 @@ public final class DashboardServer {
         javalin.get("/api/schema/results", ctx -> ctx.json(ApiViews.resultSchema()));
         javalin.get("/api/results", this::results);
         javalin.get("/api/results/{jobId}/percentiles", this::percentiles);
+        javalin.get("/api/campaigns/{id}/pareto", this::pareto);
+        javalin.get("/api/campaigns/{id}/speedups", this::speedups);
         javalin.get("/metrics", ctx -> ctx.contentType("text/plain; version=0.0.4; charset=utf-8").result(metrics.scrape()));
         javalin.error(HttpStatus.NOT_FOUND.getCode(), ctx -> {
             if (ctx.attribute(EXPLAINED) == null) { // an endpoint's own 404 keeps its message
@@ -195,6 +201,55 @@ public final class DashboardServer {
             throw EdgeperfException.userError("query parameter campaign is blank; expected a campaign id or no parameter");
         }
         ctx.json(data.results(Optional.ofNullable(campaign)).stream().map(ApiViews::result).toList());
+    }
+
+    private void pareto(Context ctx) {
+        var metric = dev.edgeperf.coordinator.review.ParetoFront.Metric.parse(
+                Optional.ofNullable(ctx.queryParam("metric")).orElse("p50"));
+        Integer batch = batchParam(ctx);
+        campaignRows(ctx).ifPresent(rows -> ctx.json(rows.hasMeasurements()
+                ? dev.edgeperf.coordinator.review.ParetoFront.of(rows, metric, null, batch).toJson()
+                : new dev.edgeperf.coordinator.review.ParetoFront(rows.campaignId(), metric, "top1", List.of()).toJson()));
+    }
+
+    private void speedups(Context ctx) {
+        Integer batch = batchParam(ctx);
+        campaignRows(ctx).ifPresent(rows -> ctx.json(dev.edgeperf.coordinator.review.Speedups.of(rows, batch).toJson()));
+    }
+
+    private static Integer batchParam(Context ctx) {
+        String b = ctx.queryParam("batch");
+        if (b == null || b.isBlank()) {
+            return null;
+        }
+        try {
+            int v = Integer.parseInt(b.strip());
+            if (v >= 1) {
+                return v;
+            }
+        } catch (NumberFormatException e) {
+            // reported below
+        }
+        throw EdgeperfException.userError("query parameter batch is '" + b + "'; expected an integer >= 1");
+    }
+
+    /** The campaign's rows with their histograms; a 404 answered when the campaign is unknown. */
+    private Optional<dev.edgeperf.coordinator.review.CampaignRows> campaignRows(Context ctx) {
+        String id = ctx.pathParam("id");
+        if (data.campaigns().stream().noneMatch(c -> c.id().equals(id))) {
+            notFound(ctx, "no campaign '" + id + "'");
+            return Optional.empty();
+        }
+        List<dev.edgeperf.coordinator.store.ResultRecord> rows = data.results(Optional.of(id));
+        Map<String, byte[]> histograms = new java.util.LinkedHashMap<>();
+        for (var r : rows) {
+            if (r.state() == dev.edgeperf.coordinator.store.JobState.DONE) {
+                String job = r.text(dev.edgeperf.coordinator.store.ResultField.JOB_ID);
+                data.latencyHistogram(job).filter(h -> h.compressed().length > 0)
+                        .ifPresent(h -> histograms.put(job, h.compressed()));
+            }
+        }
+        return Optional.of(new dev.edgeperf.coordinator.review.CampaignRows(id, rows, histograms));
     }
 
     private void percentiles(Context ctx) {

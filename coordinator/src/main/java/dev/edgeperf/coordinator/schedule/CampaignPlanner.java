@@ -162,7 +162,7 @@ public final class CampaignPlanner {
                                     variant.noopReason(),
                                     variant.calibration(), fidelity == null ? null : fidelity.cosineSimilarity(),
                                     fidelity == null || !Double.isFinite(fidelity.sqnrDb()) ? null : fidelity.sqnrDb(),
-                                    fidelity == null ? null : fidelity.top1Agreement()));
+                                    fidelity == null ? null : fidelity.top1Agreement(), variant.evaluation()));
                         }
                     }
                 }

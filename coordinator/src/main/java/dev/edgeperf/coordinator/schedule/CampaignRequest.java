@@ -19,11 +19,23 @@ import java.util.Objects;
  * @param inputs     model name -> the input sizes given for it ({@code --input}/{@code --dim}, spec
  *                   {@code inputs:}/{@code dims:}); a model not named has none given
  * @param calibrations model name -> its calibration data, {@code ""} -> every other model's; empty = random
+ * @param evaluations  model name -> its labelled evaluation data, {@code ""} -> every other model's; empty = no
+ *                     accuracy measured
  */
 public record CampaignRequest(String name, List<String> models, Map<String, UploadedModel> uploads, List<String> variants,
                               List<Integer> batches, List<Integer> threads, List<String> modes,
                               List<String> selectors, MeasurementSettings measurement, String specSource,
-                              Map<String, ModelInputs> inputs, Map<String, ModelCalibration> calibrations) {
+                              Map<String, ModelInputs> inputs, Map<String, ModelCalibration> calibrations,
+                              Map<String, ModelCalibration> evaluations) {
+    /** Without evaluation data. */
+    public CampaignRequest(String name, List<String> models, Map<String, UploadedModel> uploads, List<String> variants,
+                           List<Integer> batches, List<Integer> threads, List<String> modes,
+                           List<String> selectors, MeasurementSettings measurement, String specSource,
+                           Map<String, ModelInputs> inputs, Map<String, ModelCalibration> calibrations) {
+        this(name, models, uploads, variants, batches, threads, modes, selectors, measurement, specSource, inputs,
+                calibrations, Map.of());
+    }
+
     /** Without calibration data: every model's variants are calibrated and checked on random inputs. */
     public CampaignRequest(String name, List<String> models, Map<String, UploadedModel> uploads, List<String> variants,
                            List<Integer> batches, List<Integer> threads, List<String> modes,
@@ -55,6 +67,8 @@ public record CampaignRequest(String name, List<String> models, Map<String, Uplo
                 Objects.requireNonNull(inputs, "inputs is null")));
         calibrations = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(
                 Objects.requireNonNull(calibrations, "calibrations is null")));
+        evaluations = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(
+                Objects.requireNonNull(evaluations, "evaluations is null")));
     }
 
     /** The input sizes given for {@code model}, or none. */

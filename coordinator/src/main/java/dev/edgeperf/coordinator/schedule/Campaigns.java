@@ -74,13 +74,14 @@ public final class Campaigns {
         });
         CampaignPlan plan = planner.plan(request, snapshot());
         preparation.checkUploads(request.uploads(), plan.inputs(), plan.batches());
+        preparation.checkEvaluations(request.models(), request.uploads(), request.evaluations());
         String id = UUID.randomUUID().toString();
         store.createPreparingCampaign(id, plan.name(), specJson(request, plan), request.specSource(),
                 plan.builds().size());
         LOG.info("campaign {} '{}' submitted: {} variant(s) to prepare, then {} job(s)", id, plan.name(),
                 plan.builds().size(), plan.jobCount());
         preparation.start(id, plan.builds(), plan.batches(), request.uploads(), plan.inputs(), request.calibrations(),
-                new Progress(id, plan));
+                request.evaluations(), new Progress(id, plan));
         return status(id);
     }
 
@@ -166,6 +167,11 @@ public final class Campaigns {
     /** @throws UnknownCampaignException for an id the store does not hold */
     public CampaignProgress status(String campaignId) {
         return progress(store.campaignSummary(campaignId).orElseThrow(() -> new UnknownCampaignException(campaignId)));
+    }
+
+    /** The stored compute-latency histogram of a job's latest result, if it has one. */
+    public java.util.Optional<dev.edgeperf.coordinator.store.StoredHistogram> latencyHistogram(String jobId) {
+        return store.latencyHistogram(jobId);
     }
 
     /** Every agent the store knows, connected or not, ordered by name. */

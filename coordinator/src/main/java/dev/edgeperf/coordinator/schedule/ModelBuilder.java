@@ -118,7 +118,7 @@ final class ModelBuilder {
         return cached;
     }
 
-    private static String filesKey(Map<String, byte[]> files) {
+    static String filesKey(Map<String, byte[]> files) {
         StringBuilder s = new StringBuilder();
         files.forEach((name, bytes) -> s.append(name).append('=').append(Digests.sha256Hex(bytes)).append(';'));
         return s.toString();
@@ -145,7 +145,7 @@ final class ModelBuilder {
         }
     }
 
-    private static void deleteTree(Path dir) {
+    static void deleteTree(Path dir) {
         try (Stream<Path> s = Files.walk(dir)) {
             List<Path> all = new ArrayList<>(s.sorted(Comparator.reverseOrder()).toList());
             for (Path p : all) {

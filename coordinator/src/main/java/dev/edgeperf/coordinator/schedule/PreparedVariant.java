@@ -17,11 +17,25 @@ import java.util.Objects;
  * @param calibration        label of the calibration data it was built and checked with ("" = none)
  * @param fidelity           against the baseline on that data; null for the baseline or without calibration
  * @param warnings           one-line warnings of its build, e.g. a degenerate baseline output
+ * @param evaluation         its accuracy on the campaign's evaluation data; null without one
  */
 public record PreparedVariant(String digest, long sizeBytes, Map<Integer, Long> flopsByBatch,
                               Map<Integer, Map<String, long[]>> inputShapesByBatch, String noopReason,
                               String calibration, dev.edgeperf.core.variants.Fidelity fidelity,
-                              List<String> warnings) {
+                              List<String> warnings, dev.edgeperf.coordinator.store.VariantEvaluation evaluation) {
+    /** Without evaluation data. */
+    public PreparedVariant(String digest, long sizeBytes, Map<Integer, Long> flopsByBatch,
+                           Map<Integer, Map<String, long[]>> inputShapesByBatch, String noopReason,
+                           String calibration, dev.edgeperf.core.variants.Fidelity fidelity, List<String> warnings) {
+        this(digest, sizeBytes, flopsByBatch, inputShapesByBatch, noopReason, calibration, fidelity, warnings, null);
+    }
+
+    /** This variant with its accuracy on the evaluation data. */
+    public PreparedVariant withEvaluation(dev.edgeperf.coordinator.store.VariantEvaluation e) {
+        return new PreparedVariant(digest, sizeBytes, flopsByBatch, inputShapesByBatch, noopReason, calibration,
+                fidelity, warnings, e);
+    }
+
     public PreparedVariant {
         Objects.requireNonNull(digest, "digest is null");
         flopsByBatch = Map.copyOf(flopsByBatch);

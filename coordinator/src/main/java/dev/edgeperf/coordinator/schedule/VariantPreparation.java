@@ -74,14 +74,27 @@ public final class VariantPreparation implements AutoCloseable {
                 ModelCalibration calibration);
     }
 
+    /** Measures a prepared variant's accuracy on labelled evaluation data (see {@link ModelAccuracy}). */
+    @FunctionalInterface
+    public interface Evaluator {
+        /**
+         * @param baseline the model's baseline bytes
+         * @param variant  the variant's bytes, or null when the variant is the baseline itself
+         * @throws EdgeperfException USER_ERROR when the data does not fit the model (classes, labels, shapes)
+         */
+        dev.edgeperf.coordinator.store.VariantEvaluation evaluate(String modelName, byte[] baseline, byte[] variant,
+                String recipe, ModelCalibration evaluation);
+    }
+
     private final ArtifactStore artifacts;
     private final Function<String, byte[]> modelSource;
     private final CalibratedBuilder builder;
+    private final Evaluator evaluator;
     private final ExecutorService executor;
 
     /** Zoo models, core's variant pipeline; mnist/fashion-mnist calibration from the default datasets folder. */
     public VariantPreparation(ArtifactStore artifacts) {
-        this(artifacts, ModelZoo::build, new ModelBuilder(null)::build);
+        this(artifacts, ModelZoo::build, new ModelBuilder(null)::build, new ModelAccuracy(null));
     }
 
     /** @param modelSource zoo name -> ONNX bytes; {@code builder} ignores calibration (labelled "") */
@@ -91,6 +104,13 @@ public final class VariantPreparation implements AutoCloseable {
 
     /** @param modelSource zoo name -> ONNX bytes */
     public VariantPreparation(ArtifactStore artifacts, Function<String, byte[]> modelSource, CalibratedBuilder builder) {
+        this(artifacts, modelSource, builder, new ModelAccuracy(null));
+    }
+
+    /** @param evaluator measures accuracy when a campaign gives evaluation data */
+    public VariantPreparation(ArtifactStore artifacts, Function<String, byte[]> modelSource, CalibratedBuilder builder,
+                              Evaluator evaluator) {
+        this.evaluator = Objects.requireNonNull(evaluator, "evaluator is null");
         this.artifacts = Objects.requireNonNull(artifacts, "artifacts is null");
         this.modelSource = Objects.requireNonNull(modelSource, "modelSource is null");
         this.builder = Objects.requireNonNull(builder, "builder is null");
@@ -162,20 +182,35 @@ public final class VariantPreparation implements AutoCloseable {
     public Future<?> start(String campaignId, List<VariantBuild> builds, List<Integer> batches,
                            Map<String, UploadedModel> uploads, Map<String, ModelInputs> inputs,
                            Map<String, ModelCalibration> calibrations, Progress progress) {
+        return start(campaignId, builds, batches, uploads, inputs, calibrations, Map.of(), progress);
+    }
+
+    /**
+     * As above, and each variant's accuracy measured on its model's evaluation data.
+     *
+     * @param evaluations model name -> its evaluation data; the {@code ""} entry for models without their own;
+     *                    none = no accuracy
+     */
+    public Future<?> start(String campaignId, List<VariantBuild> builds, List<Integer> batches,
+                           Map<String, UploadedModel> uploads, Map<String, ModelInputs> inputs,
+                           Map<String, ModelCalibration> calibrations, Map<String, ModelCalibration> evaluations,
+                           Progress progress) {
+        Map<String, ModelCalibration> evals = Map.copyOf(evaluations);
         List<VariantBuild> todo = List.copyOf(builds);
         List<Integer> sizes = List.copyOf(batches);
         Map<String, UploadedModel> models = Map.copyOf(uploads);
         Map<String, ModelInputs> given = Map.copyOf(inputs);
         Map<String, ModelCalibration> data = Map.copyOf(calibrations);
         Objects.requireNonNull(progress, "progress is null");
-        return executor.submit(() -> run(campaignId, todo, sizes, models, given, data, progress));
+        return executor.submit(() -> run(campaignId, todo, sizes, models, given, data, evals, progress));
     }
 
     private void run(String campaignId, List<VariantBuild> builds, List<Integer> batches,
                      Map<String, UploadedModel> uploads, Map<String, ModelInputs> inputs,
-                     Map<String, ModelCalibration> calibrations, Progress progress) {
+                     Map<String, ModelCalibration> calibrations, Map<String, ModelCalibration> evaluations,
+                     Progress progress) {
         try {
-            prepare(campaignId, builds, batches, uploads, inputs, calibrations, progress);
+            prepare(campaignId, builds, batches, uploads, inputs, calibrations, evaluations, progress);
         } catch (RuntimeException e) {
             // only a failing report gets here (e.g. the store is down); the campaign then stays as it was
             LOG.error("campaign {}: cannot record the end of its preparation", campaignId, e);
@@ -184,7 +219,8 @@ public final class VariantPreparation implements AutoCloseable {
 
     private void prepare(String campaignId, List<VariantBuild> builds, List<Integer> batches,
                          Map<String, UploadedModel> uploads, Map<String, ModelInputs> inputs,
-                         Map<String, ModelCalibration> calibrations, Progress progress) {
+                         Map<String, ModelCalibration> calibrations, Map<String, ModelCalibration> evaluations,
+                         Progress progress) {
         Map<VariantBuild, PreparedVariant> prepared = new LinkedHashMap<>();
         Map<String, Baseline> baselines = new HashMap<>();
         java.util.Set<String> warnings = new java.util.LinkedHashSet<>();
@@ -200,6 +236,15 @@ public final class VariantPreparation implements AutoCloseable {
                         calibrations.getOrDefault("", ModelCalibration.RANDOM));
                 PreparedVariant variant = baseline.stored() != null && isBaseline(build.recipe())
                         ? storedBaseline(baseline, batches) : buildAndStore(baseline, build, batches, calibration);
+                ModelCalibration evaluation = evaluations.getOrDefault(build.model(), evaluations.get(""));
+                if (evaluation != null) {
+                    progress.step(prepared.size(), builds.size(), "evaluating " + build);
+                    variant = variant.withEvaluation(evaluator.evaluate(build.model(), baseline.bytes(),
+                            isBaseline(build.recipe()) ? null : readArtifact(variant.digest()), build.recipe(),
+                            evaluation));
+                    LOG.info("campaign {}: variant {} top-1 {} on {}", campaignId, build, variant.evaluation().top1(),
+                            variant.evaluation().source());
+                }
                 for (String warning : variant.warnings()) {
                     if (warnings.add(warning)) {
                         LOG.warn("campaign {}: {}", campaignId, warning);
@@ -304,6 +349,40 @@ public final class VariantPreparation implements AutoCloseable {
             return model.toByteArray();
         } catch (IOException e) {
             throw EdgeperfException.external("cannot read artifact " + file + ": " + e.getMessage(), e);
+        }
+    }
+
+    private byte[] readArtifact(String digest) {
+        try {
+            return Files.readAllBytes(artifacts.path(digest));
+        } catch (IOException e) {
+            throw EdgeperfException.external("cannot read artifact " + digest + ": " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Checks at submit what can be checked without running a model: each model with evaluation data has a
+     * classifier output whose class count (when the file declares it) is the data's, and folder data has the
+     * layout its form needs.
+     *
+     * @param evaluations model name -> its evaluation data, {@code ""} -> the others'
+     * @throws EdgeperfException USER_ERROR naming the model, the data and what was expected
+     */
+    public void checkEvaluations(List<String> models, Map<String, UploadedModel> uploads,
+                                 Map<String, ModelCalibration> evaluations) {
+        if (evaluations.isEmpty()) {
+            return;
+        }
+        for (String model : models) {
+            ModelCalibration evaluation = evaluations.getOrDefault(model, evaluations.get(""));
+            if (evaluation == null) {
+                continue;
+            }
+            UploadedModel u = uploads.get(model);
+            ModelProto proto = u == null ? OnnxModels.parseShared(modelSource.apply(model), model)
+                    : u.inline() != null ? OnnxModels.parseShared(u.inline(), model)
+                    : OnnxModels.map(artifacts.path(u.digest()));
+            EvaluationCheck.check(model, proto, evaluation);
         }
     }
 

@@ -23,10 +23,19 @@ import java.util.Optional;
  * @param selectors  device selectors in canonical text; "all" = each agent connected at submit time
  * @param source     the spec file's text, kept with the campaign for provenance
  * @param calibrations model display name -> its own calibration, {@code ""} -> the campaign's; empty = random
+ * @param evaluation   labelled data every variant's accuracy is measured on ({@code evaluation:}), or null
  */
 public record CampaignSpec(Optional<String> name, List<ModelRef> models, List<String> variants,
                            List<Integer> batchSizes, List<Integer> threads, List<Mode> modes, List<String> selectors,
-                           MeasurementSettings settings, String source, Map<String, CalibrationSource> calibrations) {
+                           MeasurementSettings settings, String source, Map<String, CalibrationSource> calibrations,
+                           CalibrationSource evaluation) {
+    /** Without evaluation data. */
+    public CampaignSpec(Optional<String> name, List<ModelRef> models, List<String> variants,
+                        List<Integer> batchSizes, List<Integer> threads, List<Mode> modes, List<String> selectors,
+                        MeasurementSettings settings, String source, Map<String, CalibrationSource> calibrations) {
+        this(name, models, variants, batchSizes, threads, modes, selectors, settings, source, calibrations, null);
+    }
+
     /**
      * A zoo model or a file, with the input sizes given for it.
      *
@@ -86,6 +95,9 @@ public record CampaignSpec(Optional<String> name, List<ModelRef> models, List<St
                 .addAllModes(modes.stream().map(Mode::toString).toList()).setSettings(settings).setSpecSource(source);
         name.ifPresent(request::setName);
         calibrations.forEach((model, c) -> request.addCalibrations(calibrationMessage(model, c)));
+        if (evaluation != null) {
+            request.addEvaluations(evaluationMessage("", evaluation));
+        }
         for (ModelRef model : models) {
             request.addModels(model.displayName());
             if (!model.inputs().isEmpty()) {
@@ -104,6 +116,77 @@ public record CampaignSpec(Optional<String> name, List<ModelRef> models, List<St
             }
         }
         return files;
+    }
+
+    /**
+     * The wire form of an evaluation source, checked here before anything is sent: an image folder's class
+     * sub-folders travel as {@code CLASS/FILE} (it must hold only sub-folders), a tensor folder needs its
+     * labels file, and random data has no labels.
+     *
+     * @param model the model it is for, "" = every model without its own
+     * @throws EdgeperfException USER_ERROR for a source without labels or a folder that does not have its layout
+     */
+    public static dev.edgeperf.proto.ModelCalibration evaluationMessage(String model, CalibrationSource source) {
+        String what = "evaluation " + source.text();
+        if (source.kind() == CalibrationSource.Kind.RANDOM) {
+            throw EdgeperfException.userError("evaluation '" + source.text() + "' has no labels; expected mnist,"
+                    + " fashion-mnist, images:DIR (one sub-folder per class), tensors:DIR (with "
+                    + dev.edgeperf.core.calibration.EvaluationData.LABELS_FILE + ") or idx:DIR");
+        }
+        if (source.kind() != CalibrationSource.Kind.IMAGES) {
+            dev.edgeperf.proto.ModelCalibration m = calibrationMessage(model, source);
+            if (source.kind() == CalibrationSource.Kind.TENSORS && m.getFilesList().stream()
+                    .noneMatch(f -> f.getName().equals(dev.edgeperf.core.calibration.EvaluationData.LABELS_FILE))) {
+                throw EdgeperfException.userError(what + ": " + source.folder().resolve(
+                        dev.edgeperf.core.calibration.EvaluationData.LABELS_FILE) + " is missing; expected one integer"
+                        + " class per sample, in file order");
+            }
+            return m;
+        }
+        if (!Files.isDirectory(source.folder())) {
+            throw EdgeperfException.userError(what + ": " + source.folder() + " does not exist or is not a folder");
+        }
+        dev.edgeperf.proto.ModelCalibration.Builder m = dev.edgeperf.proto.ModelCalibration.newBuilder().setModel(model)
+                .setSource(source.text()).setPreprocess(source.preprocess().text());
+        long total = 0;
+        try (java.util.stream.Stream<Path> s = Files.list(source.folder())) {
+            List<Path> entries = s.filter(p -> !p.getFileName().toString().startsWith(".")).sorted().toList();
+            List<Path> loose = entries.stream().filter(p -> !Files.isDirectory(p)).toList();
+            if (!loose.isEmpty()) {
+                throw EdgeperfException.userError(what + ": " + source.folder() + " holds files beside its class"
+                        + " sub-folders (" + loose.get(0).getFileName() + "); expected only one sub-folder of images per"
+                        + " class");
+            }
+            if (entries.isEmpty()) {
+                throw EdgeperfException.userError(what + ": " + source.folder() + " has no class sub-folders; expected"
+                        + " one sub-folder of images per class");
+            }
+            for (Path classDir : entries) {
+                List<Path> files;
+                try (java.util.stream.Stream<Path> c = Files.list(classDir)) {
+                    files = c.filter(Files::isRegularFile).filter(p -> !p.getFileName().toString().startsWith("."))
+                            .sorted().toList();
+                }
+                if (files.isEmpty()) {
+                    throw EdgeperfException.userError(what + ": class folder " + classDir + " holds no images");
+                }
+                for (Path f : files) {
+                    byte[] bytes = Files.readAllBytes(f);
+                    total += bytes.length;
+                    if (total > dev.edgeperf.coordinator.schedule.CampaignPlanner.MAX_UPLOAD_BYTES) {
+                        throw EdgeperfException.userError(what + ": " + source.folder() + " holds more than "
+                                + dev.edgeperf.coordinator.schedule.CampaignPlanner.MAX_UPLOAD_BYTES + " bytes; a"
+                                + " campaign carries at most that");
+                    }
+                    m.addFiles(dev.edgeperf.proto.CalibrationFile.newBuilder()
+                            .setName(classDir.getFileName() + "/" + f.getFileName()).setData(ByteString.copyFrom(bytes)));
+                }
+            }
+        } catch (IOException e) {
+            throw EdgeperfException.userError("cannot read " + what + " folder " + source.folder() + ": "
+                    + e.getMessage());
+        }
+        return m.build();
     }
 
     /**

@@ -47,11 +47,13 @@ import java.util.Set;
  * preprocess: resize=224x224,mean=0.485/0.456/0.406,std=0.229/0.224/0.225   # CalibrationSource; folders
  *                                   # relative to the spec; a model entry {name|file, calibration, preprocess}
  *                                   # sets its own
+ * evaluation: mnist                 # labelled data every variant's accuracy is measured on: mnist, fashion-mnist,
+ * evaluation_preprocess: resize=28x28  # images:DIR (a sub-folder per class), tensors:DIR (+ labels.txt), idx:DIR
  * </pre>
  */
 public final class CampaignSpecParser {
     static final List<String> FIELDS = List.of("name", "models", "variants", "batch_sizes", "threads", "modes",
-            "devices", "measurement", "calibration", "preprocess");
+            "devices", "measurement", "calibration", "preprocess", "evaluation", "evaluation_preprocess");
     static final List<String> MODEL_FIELDS = List.of("name", "file", "inputs", "dims", "calibration", "preprocess");
     static final List<String> MEASUREMENT_FIELDS = List.of("warmup_iterations", "min_iterations", "min_duration_ms",
             "max_duration_ms", "target_ci_half_width", "warmup_until_stable", "in_process");
@@ -166,7 +168,36 @@ public final class CampaignSpecParser {
             calibrations.put("", common);
         }
         return new CampaignSpec(name, models, variants, batches, threads, modes, selectors, settings, text,
-                calibrations);
+                calibrations, evaluation(fields));
+    }
+
+    /** The {@code evaluation:} (and {@code evaluation_preprocess:}), checked now; null when absent. */
+    private CalibrationSource evaluation(Map<String, Node> fields) {
+        Node e = fields.get("evaluation");
+        Node p = fields.get("evaluation_preprocess");
+        if (e == null) {
+            if (p != null) {
+                throw error(p.line(), "evaluation_preprocess: needs evaluation: images:DIR beside it");
+            }
+            return null;
+        }
+        CalibrationSource source;
+        try {
+            source = CalibrationSource.parse(scalar(e, "evaluation"), p == null ? null : scalar(p, "evaluation_preprocess"),
+                    baseDir);
+        } catch (EdgeperfException ex) {
+            throw error(e.line(), "evaluation: " + ex.getMessage().replace("--calibration", "evaluation")
+                    .replace("--preprocess", "evaluation_preprocess"));
+        }
+        if (source.kind() == CalibrationSource.Kind.RANDOM) {
+            throw error(e.line(), "evaluation: '" + source.text() + "' has no labels; expected mnist, fashion-mnist,"
+                    + " images:DIR (one sub-folder per class), tensors:DIR (with labels.txt) or idx:DIR");
+        }
+        if (source.folder() != null && !Files.isDirectory(source.folder())) {
+            throw error(e.line(), "evaluation: folder '" + source.text() + "' does not exist (looked for "
+                    + source.folder() + ")");
+        }
+        return source;
     }
 
     /** The {@code calibration:} (and {@code preprocess:}) of a mapping, checked now; null when absent. */

@@ -94,6 +94,32 @@ final class JobQueries {
             st.executeBatch();
         }
         insertCalibration(connection, jobs);
+        insertEvaluation(connection, jobs);
+    }
+
+    /** The accuracy of evaluated jobs (V10 columns), written apart as the calibration is. */
+    private static void insertEvaluation(Connection connection, List<NewJob> jobs) throws SQLException {
+        List<NewJob> evaluated = jobs.stream().filter(j -> j.evaluation() != null).toList();
+        if (evaluated.isEmpty()) {
+            return;
+        }
+        try (PreparedStatement st = connection.prepareStatement("UPDATE jobs SET evaluation = ?, eval_samples = ?,"
+                + " accuracy_top1 = ?, accuracy_top5 = ?, eval_cosine = ?, eval_sqnr_db = ?, eval_top1_agreement = ?"
+                + " WHERE id = ?")) {
+            for (NewJob job : evaluated) {
+                VariantEvaluation e = job.evaluation();
+                st.setString(1, e.source().length() <= 500 ? e.source() : e.source().substring(0, 500));
+                st.setInt(2, e.samples());
+                st.setDouble(3, e.top1());
+                setDouble(st, 4, e.top5());
+                setDouble(st, 5, e.cosine());
+                setDouble(st, 6, e.sqnrDb() == null || !Double.isFinite(e.sqnrDb()) ? null : e.sqnrDb());
+                setDouble(st, 7, e.agreement());
+                st.setString(8, job.id());
+                st.addBatch();
+            }
+            st.executeBatch();
+        }
     }
 
     /**

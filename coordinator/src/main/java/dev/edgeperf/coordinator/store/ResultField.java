@@ -173,7 +173,23 @@ public enum ResultField {
             "signal-to-quantization-noise ratio of the variant's output vs the baseline's, dB; null when identical"
                     + " or for baselines"),
     FIDELITY_TOP1("fidelityTop1", Type.DOUBLE, "j.fidelity_top1",
-            "top-1 agreement with the baseline (0..1), classifier outputs [N, classes] only; null otherwise");
+            "top-1 agreement with the baseline (0..1), classifier outputs [N, classes] only; null otherwise"),
+    // Accuracy on the campaign's labelled evaluation data (issue 13 item 1), measured once per variant at
+    // preparation on the coordinator, kept with the job since V10.
+    EVALUATION("evaluation", Type.TEXT, "NULLIF(j.evaluation, '')",
+            "labelled data accuracy was measured on, e.g. mnist test[0:10000]; null = no evaluation data given"),
+    EVALUATION_SAMPLES("evaluationSamples", Type.INT, "j.eval_samples", "labelled samples accuracy was measured on"),
+    ACCURACY_TOP1("accuracyTop1", Type.DOUBLE, "j.accuracy_top1",
+            "top-1 accuracy (0..1) on the evaluation data, as ONNX Runtime on the coordinator computes it"),
+    ACCURACY_TOP5("accuracyTop5", Type.DOUBLE, "j.accuracy_top5",
+            "top-5 accuracy (0..1) on the evaluation data; null with 5 classes or fewer"),
+    EVAL_FIDELITY_COSINE("evalFidelityCosine", Type.DOUBLE, "j.eval_cosine",
+            "cosine similarity of the variant's output to the baseline's on the evaluation data; null for baselines"),
+    EVAL_FIDELITY_SQNR_DB("evalFidelitySqnrDb", Type.DOUBLE, "j.eval_sqnr_db",
+            "SQNR of the variant's output vs the baseline's on the evaluation data, dB; null when identical or for"
+                    + " baselines"),
+    EVAL_TOP1_AGREEMENT("evalTop1Agreement", Type.DOUBLE, "j.eval_top1_agreement",
+            "top-1 agreement (0..1) with the baseline on the evaluation data; null for baselines");
 
     /** How a value is read from SQL and written to the wire. */
     public enum Type { TEXT, INT, LONG, DOUBLE, BOOL }
