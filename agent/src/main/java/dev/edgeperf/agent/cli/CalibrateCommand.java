@@ -50,9 +50,9 @@ final class CalibrateCommand implements Callable<Integer> {
             description = "Also write the figures (the device profile) to FILE, e.g. for `coordinator models predict --device-profile FILE`.")
     Path outFile;
 
-    @Option(names = "--budget", paramLabel = "DURATION", defaultValue = "6m", converter = DurationConverter.class,
+    @Option(names = "--budget", paramLabel = "DURATION", converter = DurationConverter.class,
             description = "Wall time for the kernel samples, all thread counts together; 0 = no kernel samples "
-                    + "(default: ${DEFAULT-VALUE}; one sample per kernel type is always taken).")
+                    + "(default: 6m, with --quick 5s; one sample per kernel type is always taken).")
     Duration budget;
 
     @Option(names = "--kernel-threads", paramLabel = "N,...", split = ",",
@@ -62,6 +62,10 @@ final class CalibrateCommand implements Callable<Integer> {
 
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
+
+    /** Kernel budget: with the peak probes, under 10 minutes on a 2-core x86 (measured: see README). */
+    static final Duration DEFAULT_BUDGET = Duration.ofMinutes(6);
+    static final Duration QUICK_BUDGET = Duration.ofSeconds(5);
 
     /** The --kernel-threads list, checked; 1 and the core count by default. */
     private List<Integer> kernelThreads(int cores) {
@@ -91,9 +95,10 @@ final class CalibrateCommand implements Callable<Integer> {
         CalibrationFigures f = calibrator.calibrate(quick ? MicroModels.Sizes.QUICK : MicroModels.Sizes.FULL, threads,
                 step -> System.err.println("calibrate: " + step));
         Optional<KernelCalibration> kernels = Optional.empty();
-        if (!budget.isZero()) {
+        Duration kernelBudget = budget != null ? budget : quick ? QUICK_BUDGET : DEFAULT_BUDGET;
+        if (!kernelBudget.isZero()) {
             kernels = Optional.of(new KernelCalibrator(workDir.resolve("work"), System::nanoTime).calibrate(kernelAt,
-                    budget, line -> System.err.println("calibrate: " + line)));
+                    kernelBudget, line -> System.err.println("calibrate: " + line)));
         }
         store.write(f, kernels);
         if (outFile != null) {
