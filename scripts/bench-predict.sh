@@ -1,47 +1,89 @@
 #!/usr/bin/env bash
-# Prediction validation (issue 12, item 7): calibrates this machine (`agent calibrate`, full sizes), then for
-# each model x threads x batch measures the p50 compute latency (`agent bench`) and asks `models predict` for
-# every predictor's figure; prints one row per cell (measured, each prediction, its error) and per predictor
-# the share of cells within +-10 % and +-25 % and the median |error|. Nothing is learned from the cells, so
-# every figure is out of sample. A busy machine moves the measurements, not the predictions: run it idle.
-# Usage: scripts/bench-predict.sh [MODEL ...]   (default: the zoo CNNs below; files need no --input here)
+# Prediction validation (issue 12, item 7): calibrates this machine once (`agent calibrate`: peaks at each thread
+# count, kernel samples at threads 1,2 within the default budget), builds the variants of the zoo CNNs, then for
+# each model x variant x threads x batch measures the p50 compute latency (`agent bench`) and asks `models predict`
+# for every predictor's figure; prints one row per cell (measured, each prediction, its error) and per predictor the
+# share of cells within +-10 % and +-25 % and the median |error|, overall and per variant kind, with the
+# calibration time and the load average. Nothing is fitted on the cells (the kernel regressors see only generated
+# single-kernel models), so every figure is out of sample. A busy machine moves the measurements: run it idle.
+# Usage: scripts/bench-predict.sh [MODEL ...]   (default: the zoo CNNs below, their variants and two corpus models)
+#   EDGEPERF_BENCH_VARIANTS=RECIPE,...   variants per zoo model (default below; empty = baselines only)
+#   EDGEPERF_BENCH_BUDGET=DURATION       kernel calibration budget (default: calibrate's own, 6m)
 set -euo pipefail
 here=$(cd "$(dirname "$0")/.." && pwd)
 models=("$@")
 (( ${#models[@]} )) || models=(mnist-cnn lenet5 resnet18 mobilenet-v1 mobilenet-v2 squeezenet1_1)
+variants=${EDGEPERF_BENCH_VARIANTS-pruned:structured:0.5,quantized:int8-static}
+# real models of the test corpus, with their input shape (B = the batch)
+corpus=("ppocr-cls-v2|x=Bx3x48x192" "ppocr-rec-v4|x=Bx3x48x320")
 threads_list=(1 2)
 batches=(1 8)
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
+echo "load average before: $(cut -d' ' -f1-3 /proc/loadavg), $(nproc) CPUs"
 
-for t in "${threads_list[@]}"; do
-  start=$SECONDS
-  "$here/scripts/agent" calibrate --threads "$t" --work-dir "$work/agent" --out "$work/device-t$t.json" \
-    >/dev/null 2>"$work/calibrate.err" || { cat "$work/calibrate.err" >&2; exit 1; }
-  echo "calibrated at $t thread(s) in $((SECONDS - start)) s: $(tr -d '\n ' < "$work/device-t$t.json")"
+start=$SECONDS
+"$here/scripts/agent" calibrate --threads 1 --budget 0 --work-dir "$work/agent1" --out "$work/device-t1.json" \
+  >/dev/null 2>"$work/calibrate.err" || { cat "$work/calibrate.err" >&2; exit 1; }
+peaks=$((SECONDS - start)); start=$SECONDS
+"$here/scripts/agent" calibrate --threads 2 ${EDGEPERF_BENCH_BUDGET:+--budget "$EDGEPERF_BENCH_BUDGET"} \
+  --kernel-threads 1,2 --work-dir "$work/agent2" --out "$work/device-t2.json" \
+  >"$work/calibrate.out" 2>"$work/calibrate.err" || { cat "$work/calibrate.err" >&2; exit 1; }
+echo "calibration: peaks at 1 thread $peaks s, peaks at 2 threads + kernel samples $((SECONDS - start)) s"
+grep '^kernels' "$work/calibrate.out" || true
+# one profile per thread count: its own peaks, the same kernel samples
+python3 - "$work/device-t1.json" "$work/device-t2.json" <<'PY'
+import json, sys
+one, two = (json.load(open(p)) for p in sys.argv[1:])
+one["kernels"] = two["kernels"]
+json.dump(one, open(sys.argv[1], "w"))
+PY
+
+# cells: "label|model argument|kind|input spec"
+cells=()
+for m in "${models[@]}"; do
+  cells+=("$m|$m|baseline|")
+  if [[ -n "$variants" && ! -f "$m" ]]; then
+    if "$here/scripts/coordinator" variants build "$m" --variants "$variants" --out "$work/variants/$m" \
+        >/dev/null 2>"$work/variants.err"; then
+      for f in "$work/variants/$m"/*.onnx; do
+        kind=$(basename "$f" .onnx); kind=${kind#"$m".}
+        cells+=("$m/$kind|$f|${kind%%-*}|")
+      done
+    else
+      echo "variants of $m not built: $(head -1 "$work/variants.err")" >&2
+    fi
+  fi
+done
+(( $# )) || for c in "${corpus[@]}"; do
+  name=${c%%|*}; spec=${c#*|}
+  [[ -f "$here/models-corpus/$name.onnx" ]] && cells+=("$name|$here/models-corpus/$name.onnx|corpus|$spec")
 done
 
-printf '%-14s %3s %5s %10s' model thr batch measured_ms
-printf ' %12s %8s %12s %8s\n' naive_ms err roofline_ms err
+printf '%-36s %3s %5s %10s' cell thr batch measured_ms
+printf ' %11s %7s %11s %7s %11s %7s\n' naive_ms err roofline_ms err kernel_ms err
 : > "$work/cells.tsv"
-for m in "${models[@]}"; do
+for c in "${cells[@]}"; do
+  IFS='|' read -r label model kind spec <<<"$c"
   for t in "${threads_list[@]}"; do
     for b in "${batches[@]}"; do
-      measured=$("$here/scripts/agent" bench "$m" --batch "$b" --threads "$t" --json --min-duration-ms 1000 \
-        --work-dir "$work/agent" 2>/dev/null | python3 -c 'import json,sys; print(json.load(sys.stdin)[0]["p50Ms"])')
-      predicted=$("$here/scripts/coordinator" models predict "$m" --batch "$b" --threads "$t" \
-        --device-profile "$work/device-t$t.json" --json)
-      python3 - "$m" "$t" "$b" "$measured" "$predicted" "$work/cells.tsv" <<'PY'
+      input=(); [[ -n "$spec" ]] && input=(--input "${spec//B/$b}")
+      measured=$("$here/scripts/agent" bench "$model" --batch "$b" --threads "$t" "${input[@]}" --json \
+        --min-duration-ms 1000 --work-dir "$work/agent1" 2>/dev/null \
+        | python3 -c 'import json,sys; print(json.load(sys.stdin)[0]["p50Ms"])') || { echo "$label: bench failed" >&2; continue; }
+      predicted=$("$here/scripts/coordinator" models predict "$model" --batch "$b" --threads "$t" "${input[@]}" \
+        --device-profile "$work/device-t$t.json" --json) || { echo "$label: predict failed" >&2; continue; }
+      python3 - "$label" "$kind" "$t" "$b" "$measured" "$predicted" "$work/cells.tsv" <<'PY'
 import json, sys
-model, t, b, measured, predicted, cells = sys.argv[1:]
+label, kind, t, b, measured, predicted, cells = sys.argv[1:]
 measured = float(measured); p = json.loads(predicted)["predictors"]
-row = f"{model:<14} {t:>3} {b:>5} {measured:10.3f}"
+row = f"{label:<36} {t:>3} {b:>5} {measured:10.3f}"
 with open(cells, "a") as out:
-    for name in ("naive-flops", "roofline"):
+    for name in ("naive-flops", "roofline", "kernel"):
         ms = p.get(name)
         err = (ms - measured) / measured if ms else float("nan")
-        row += f" {ms or 0:12.3f} {100 * err:+7.1f}%"
-        out.write(f"{name}\t{err}\n")
+        row += f" {ms or 0:11.3f} {100 * err:+6.1f}%"
+        out.write(f"{name}\t{kind}\t{err}\n")
 print(row)
 PY
     done
@@ -52,12 +94,14 @@ python3 - "$work/cells.tsv" <<'PY'
 import math, statistics, sys
 errors = {}
 for line in open(sys.argv[1]):
-    name, err = line.split("\t"); err = float(err)
-    errors.setdefault(name, []).append(err)
+    name, kind, err = line.rstrip("\n").split("\t"); err = float(err)
+    errors.setdefault((name, "all"), []).append(err)
+    errors.setdefault((name, kind), []).append(err)
 print()
-for name, errs in errors.items():
+for (name, kind), errs in sorted(errors.items(), key=lambda e: (e[0][1] != "all", e[0][1], e[0][0])):
     known = [abs(e) for e in errs if not math.isnan(e)]
     within = lambda x: sum(e <= x for e in known) / len(errs)
-    print(f"{name:<12} cells {len(errs):3d}  within +-10%: {100 * within(0.10):5.1f}%  within +-25%: "
+    print(f"{kind:<10} {name:<12} cells {len(errs):3d}  within +-10%: {100 * within(0.10):5.1f}%  within +-25%: "
           f"{100 * within(0.25):5.1f}%  median |error|: {100 * statistics.median(known) if known else float('nan'):.1f}%")
 PY
+echo "load average after: $(cut -d' ' -f1-3 /proc/loadavg)"

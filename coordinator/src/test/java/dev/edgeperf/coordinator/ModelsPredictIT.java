@@ -3,6 +3,7 @@ package dev.edgeperf.coordinator;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
+import ai.onnx.proto.OnnxMl;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.edgeperf.coordinator.testing.Processes;
@@ -41,7 +42,7 @@ class ModelsPredictIT {
     void predictsFromTheProfileAgentCalibrateWrote() throws Exception {
         Path profile = tmp.resolve("device.json");
         Processes.Outcome calibrate = processes.run(Processes.javaJar(Processes.agentJar(), "calibrate", "--quick",
-                "--threads", "1", "--work-dir", tmp.resolve("agent").toString(), "--out", profile.toString()), tmp,
+                "--threads", "1", "--budget", "3s", "--kernel-threads", "1", "--work-dir", tmp.resolve("agent").toString(), "--out", profile.toString()), tmp,
                 Duration.ofSeconds(180));
         assertThat(calibrate.exitCode()).as(calibrate.stderr()).isZero();
         JsonNode device = JSON.readTree(profile.toFile());
@@ -59,14 +60,80 @@ class ModelsPredictIT {
         // the roofline adds memory-bound time and dispatch to the same FLOPs, so it is never below the naive rule
         assertThat(json.get("predictors").get("roofline").asDouble())
                 .isGreaterThan(json.get("predictors").get("naive-flops").asDouble());
-        assertThat(json.get("predictor").asText()).isEqualTo("roofline");
-        assertThat(json.get("predictedMs").asDouble()).isEqualTo(json.get("predictors").get("roofline").asDouble());
         assertThat(json.get("details").get("roofline").get("topNodes")).isNotEmpty();
+        // the kernel predictor refits the samples calibrate stored and covers every kernel of mnist-cnn
+        JsonNode kernels = device.get("kernels");
+        assertThat(kernels.get("format").asInt()).isEqualTo(1);
+        assertThat(kernels.get("threads").get(0).get("threads").asInt()).isEqualTo(1);
+        assertThat(kernels.get("threads").get(0).get("samples").size()).isGreaterThanOrEqualTo(11);
+        assertThat(json.get("predictors").get("kernel").asDouble()).isPositive();
+        assertThat(json.get("predictor").asText()).isEqualTo("kernel");
+        assertThat(json.get("predictedMs").asDouble()).isEqualTo(json.get("predictors").get("kernel").asDouble());
+        assertThat(json.get("details").get("kernel").get("basis").asText()).contains("at 1 thread(s)")
+                .doesNotContain("not predicted");
+        assertThat(json.get("details").get("kernel").get("topNodes").findValuesAsText("opType"))
+                .contains("FusedConv", "Softmax");
+
+        // an op type no kernel regressor covers is named, with its share
+        Path transpose = tmp.resolve("transpose.onnx");
+        Files.write(transpose, transposeThenSoftmax().toByteArray());
+        Processes.Outcome partial = coordinator("models", "predict", transpose.toString(), "--threads", "1",
+                "--device-profile", profile.toString(), "--predictor", "kernel");
+        assertThat(partial.exitCode()).as(partial.stderr()).isZero();
+        assertThat(partial.stdout()).contains("not predicted: Transpose x1 (1 of 2 kernels");
+        // and kernel samples only at 1 thread give no prediction at 2, saying why
+        Processes.Outcome two = coordinator("models", "predict", "mnist-cnn", "--threads", "2",
+                "--device-profile", profile.toString(), "--predictor", "kernel");
+        assertThat(two.exitCode()).as(two.stderr()).isZero();
+        assertThat(two.stdout()).contains("kernel samples at threads [1], not at 2");
 
         Processes.Outcome table = coordinator("models", "predict", "mnist-cnn", "--device-profile", profile.toString(),
                 "--predictor", "roofline", "--top", "3");
         assertThat(table.exitCode()).as(table.stderr()).isZero();
         assertThat(table.stdout()).contains("roofline *").contains("Top 3 of").doesNotContain("naive-flops");
+    }
+
+    @Test
+    void aCorruptKernelSectionIsAOneLineUserError() throws Exception {
+        String figures = "\"matmulGflops\": 40, \"convGflops\": 30, \"memoryGbPerS\": 10, \"callOverheadUs\": 20,"
+                + " \"threads\": 1";
+        Path badMs = Files.writeString(tmp.resolve("bad-ms.json"), "{" + figures + ", \"kernels\": {\"format\": 1,"
+                + " \"engine\": \"ort\", \"budgetS\": 1, \"seconds\": 1, \"threads\": [{\"threads\": 1,"
+                + " \"callOverheadUs\": 3, \"samples\": [{\"type\": \"conv\", \"features\": {}, \"flops\": 1,"
+                + " \"bytes\": 1, \"ms\": \"fast\"}]}]}}");
+        assertOneLine(coordinator("models", "predict", "mnist-cnn", "--device-profile", badMs.toString()),
+                "--device-profile " + badMs + ": the kernel section is corrupt (");
+        Path future = Files.writeString(tmp.resolve("future.json"), "{" + figures + ", \"kernels\": {\"format\": 2,"
+                + " \"engine\": \"ort\", \"budgetS\": 1, \"seconds\": 1, \"threads\": []}}");
+        assertOneLine(coordinator("models", "predict", "mnist-cnn", "--device-profile", future.toString()),
+                "kernel profile format 2 is not supported; expected 1");
+        // without a kernel section the kernel predictor says so and the others still answer
+        Path none = Files.writeString(tmp.resolve("none.json"), "{" + figures + "}");
+        Processes.Outcome o = coordinator("models", "predict", "mnist-cnn", "--device-profile", none.toString());
+        assertThat(o.exitCode()).as(o.stderr()).isZero();
+        assertThat(o.stdout()).contains("no prediction: needs the model's ONNX Runtime kernels").contains("roofline *");
+    }
+
+    /** X [4, 6] -> Transpose -> Softmax, fp32. */
+    private static OnnxMl.ModelProto transposeThenSoftmax() {
+        OnnxMl.GraphProto g = OnnxMl.GraphProto.newBuilder().setName("t")
+                .addInput(value("X", 4, 6)).addOutput(value("Y", 6, 4))
+                .addNode(OnnxMl.NodeProto.newBuilder().setName("transpose").setOpType("Transpose").addInput("X")
+                        .addOutput("T"))
+                .addNode(OnnxMl.NodeProto.newBuilder().setName("softmax").setOpType("Softmax").addInput("T")
+                        .addOutput("Y"))
+                .build();
+        return OnnxMl.ModelProto.newBuilder().setIrVersion(8).addOpsetImport(OnnxMl.OperatorSetIdProto.newBuilder()
+                .setDomain("").setVersion(17)).setGraph(g).build();
+    }
+
+    private static OnnxMl.ValueInfoProto value(String name, long... dims) {
+        OnnxMl.TensorShapeProto.Builder shape = OnnxMl.TensorShapeProto.newBuilder();
+        for (long d : dims) {
+            shape.addDim(OnnxMl.TensorShapeProto.Dimension.newBuilder().setDimValue(d));
+        }
+        return OnnxMl.ValueInfoProto.newBuilder().setName(name).setType(OnnxMl.TypeProto.newBuilder()
+                .setTensorType(OnnxMl.TypeProto.Tensor.newBuilder().setElemType(1).setShape(shape))).build();
     }
 
     @Test
@@ -83,7 +150,7 @@ class ModelsPredictIT {
         Path good = Files.writeString(tmp.resolve("good.json"), "{\"matmulGflops\": 40, \"convGflops\": 30,"
                 + " \"memoryGbPerS\": 10, \"callOverheadUs\": 20, \"threads\": 2}");
         assertOneLine(coordinator("models", "predict", "mnist-cnn", "--device-profile", good.toString(), "--predictor",
-                "kernel-magic"), "unknown predictor 'kernel-magic'; expected one of naive-flops, roofline");
+                "kernel-magic"), "unknown predictor 'kernel-magic'; expected one of naive-flops, roofline, kernel");
     }
 
     private static void assertOneLine(Processes.Outcome o, String message) {

@@ -2,8 +2,11 @@ package dev.edgeperf.agent.calibrate;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.edgeperf.core.EdgeperfException;
 import dev.edgeperf.core.io.AtomicFiles;
+import dev.edgeperf.core.predict.kernel.KernelCalibration;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -15,6 +18,8 @@ import java.util.Optional;
 public final class CalibrationStore {
     /** File name inside the work directory. */
     public static final String FILE = "calibration.json";
+    /** The key of the kernel samples in the file. */
+    public static final String KERNELS = "kernels";
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
     private final Path file;
@@ -39,9 +44,19 @@ public final class CalibrationStore {
 
     /** Writes the figures atomically. */
     public void write(CalibrationFigures figures) {
+        write(figures, Optional.empty());
+    }
+
+    /**
+     * Writes the figures and, when there are any, the kernel samples under {@value #KERNELS}
+     * (the format of {@link KernelCalibration}) atomically.
+     */
+    public void write(CalibrationFigures figures, Optional<KernelCalibration> kernels) {
         try {
             Files.createDirectories(file.getParent());
-            AtomicFiles.writeString(file, JSON.writeValueAsString(figures));
+            ObjectNode root = JSON.valueToTree(figures);
+            kernels.ifPresent(k -> root.set(KERNELS, JSON.valueToTree(k)));
+            AtomicFiles.writeString(file, JSON.writeValueAsString(root));
         } catch (IOException e) {
             throw EdgeperfException.external("cannot write calibration file " + file + ": " + e.getMessage(), e);
         }
@@ -54,12 +69,33 @@ public final class CalibrationStore {
      */
     public Optional<CalibrationFigures> read() {
         try {
-            return Optional.of(JSON.readValue(Files.readString(file), CalibrationFigures.class));
+            JsonNode root = JSON.readTree(Files.readString(file));
+            if (root instanceof ObjectNode object) {
+                object.remove(KERNELS);
+            }
+            return Optional.of(JSON.treeToValue(root, CalibrationFigures.class));
         } catch (NoSuchFileException e) {
             return Optional.empty();
         } catch (IOException | IllegalArgumentException e) {
             throw EdgeperfException.userError("calibration file " + file + " is not valid (" + oneLine(e)
                     + "); run `agent calibrate` again or delete it");
+        }
+    }
+
+    /**
+     * The kernel samples of the file; empty when there is no file or it has none.
+     *
+     * @throws EdgeperfException USER_ERROR when the kernel section is not valid
+     */
+    public Optional<KernelCalibration> readKernels() {
+        try {
+            JsonNode kernels = JSON.readTree(Files.readString(file)).get(KERNELS);
+            return kernels == null ? Optional.empty() : Optional.of(JSON.treeToValue(kernels, KernelCalibration.class));
+        } catch (NoSuchFileException e) {
+            return Optional.empty();
+        } catch (IOException | IllegalArgumentException e) {
+            throw EdgeperfException.userError("calibration file " + file + ": the kernel section is not valid ("
+                    + oneLine(e) + "); run `agent calibrate` again");
         }
     }
 

@@ -112,14 +112,14 @@ public final class MicroModels {
         return model(g);
     }
 
-    private static byte[] model(OnnxMl.GraphProto.Builder graph) {
+    static byte[] model(OnnxMl.GraphProto.Builder graph) {
         return OnnxMl.ModelProto.newBuilder().setIrVersion(8).setProducerName("edgeperf-calibrate")
                 .addOpsetImport(OnnxMl.OperatorSetIdProto.newBuilder().setDomain("").setVersion(OPSET))
                 .setGraph(graph).build().toByteArray();
     }
 
     /** A float tensor value; -1 makes a dimension dynamic. */
-    private static OnnxMl.ValueInfoProto value(String name, long... dims) {
+    static OnnxMl.ValueInfoProto value(String name, long... dims) {
         OnnxMl.TensorShapeProto.Builder shape = OnnxMl.TensorShapeProto.newBuilder();
         for (int i = 0; i < dims.length; i++) {
             shape.addDim(dims[i] < 0 ? OnnxMl.TensorShapeProto.Dimension.newBuilder().setDimParam("d" + i)
@@ -129,7 +129,7 @@ public final class MicroModels {
                 .setTensorType(OnnxMl.TypeProto.Tensor.newBuilder().setElemType(FLOAT).setShape(shape))).build();
     }
 
-    private static OnnxMl.TensorProto floats(String name, SplittableRandom random, long... dims) {
+    static OnnxMl.TensorProto floats(String name, SplittableRandom random, long... dims) {
         long count = 1;
         for (long d : dims) {
             count *= d;
@@ -146,7 +146,7 @@ public final class MicroModels {
         return t.build();
     }
 
-    private static OnnxMl.AttributeProto ints(String name, long... values) {
+    static OnnxMl.AttributeProto ints(String name, long... values) {
         OnnxMl.AttributeProto.Builder a = OnnxMl.AttributeProto.newBuilder().setName(name)
                 .setType(OnnxMl.AttributeProto.AttributeType.INTS);
         for (long v : values) {

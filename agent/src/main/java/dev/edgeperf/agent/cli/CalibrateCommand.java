@@ -5,14 +5,19 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.edgeperf.agent.calibrate.CalibrationFigures;
 import dev.edgeperf.agent.calibrate.CalibrationStore;
 import dev.edgeperf.agent.calibrate.Calibrator;
+import dev.edgeperf.agent.calibrate.KernelCalibrator;
 import dev.edgeperf.agent.calibrate.MicroModels;
 import dev.edgeperf.agent.measure.InferenceRunner;
 import dev.edgeperf.agent.probe.DeviceSensors;
 import dev.edgeperf.agent.probe.HardwareInfo;
 import dev.edgeperf.agent.probe.HardwareProbe;
 import dev.edgeperf.core.EdgeperfException;
+import dev.edgeperf.core.predict.kernel.KernelCalibration;
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
@@ -22,8 +27,11 @@ import picocli.CommandLine.Option;
 /** {@code calibrate}: measure this machine's achievable GFLOPS, memory bandwidth, call and per-node overhead. */
 @Command(name = "calibrate", mixinStandardHelpOptions = true,
         description = "Run generated micro-models (MatMul, Conv, elementwise Add, a tiny op) and store the figures "
-                + "in <work-dir>/calibration.json; `run` sends them to the coordinator.",
-        footer = {"", "Example:", "  scripts/agent calibrate --threads=4 --work-dir=/var/lib/edgeperf-agent"})
+                + "in <work-dir>/calibration.json; then, within --budget, single-kernel models (conv, depthwise, "
+                + "pointwise, conv+add, gemm, pooling, elementwise, softmax, layer-norm, concat) whose samples the "
+                + "kernel predictor fits; `run` sends them to the coordinator.",
+        footer = {"", "Examples:", "  scripts/agent calibrate --threads=4 --work-dir=/var/lib/edgeperf-agent",
+                "  scripts/agent calibrate --budget 5m --kernel-threads 1,2 --out pi5.json"})
 final class CalibrateCommand implements Callable<Integer> {
     @Option(names = "--threads", paramLabel = "N", defaultValue = "0",
             description = "Intra-op threads, 0 = engine default (default: ${DEFAULT-VALUE}).")
@@ -42,8 +50,36 @@ final class CalibrateCommand implements Callable<Integer> {
             description = "Also write the figures (the device profile) to FILE, e.g. for `coordinator models predict --device-profile FILE`.")
     Path outFile;
 
+    @Option(names = "--budget", paramLabel = "DURATION", converter = DurationConverter.class,
+            description = "Wall time for the kernel samples, all thread counts together; 0 = no kernel samples "
+                    + "(default: 6m, with --quick 5s; one sample per kernel type is always taken).")
+    Duration budget;
+
+    @Option(names = "--kernel-threads", paramLabel = "N,...", split = ",",
+            description = "Intra-op thread counts the kernel samples are measured at (default: 1 and the physical "
+                    + "core count).")
+    List<Integer> kernelThreads;
+
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
+
+    /** Kernel budget: with the peak probes, under 10 minutes on a 2-core x86 (measured: see README). */
+    static final Duration DEFAULT_BUDGET = Duration.ofMinutes(6);
+    static final Duration QUICK_BUDGET = Duration.ofSeconds(5);
+
+    /** The --kernel-threads list, checked; 1 and the core count by default. */
+    private List<Integer> kernelThreads(int cores) {
+        if (kernelThreads == null || kernelThreads.isEmpty()) {
+            return cores > 1 ? List.of(1, cores) : List.of(1);
+        }
+        for (int t : kernelThreads) {
+            if (t < 1) {
+                throw EdgeperfException.userError("--kernel-threads " + t + " is invalid; expected thread counts >= 1,"
+                        + " e.g. 1,2");
+            }
+        }
+        return List.copyOf(new java.util.LinkedHashSet<>(kernelThreads));
+    }
 
     @Override
     public Integer call() throws Exception {
@@ -52,17 +88,25 @@ final class CalibrateCommand implements Callable<Integer> {
         }
         Path workDir = work.prepare();
         HardwareInfo hw = HardwareProbe.detectThisMachine();
+        List<Integer> kernelAt = kernelThreads(hw.physicalCores());
         InferenceRunner runner = new InferenceRunner(DeviceSensors.forThisMachine(() -> Double.NaN), hw.physicalCores());
         CalibrationStore store = CalibrationStore.inWorkDir(workDir);
         Calibrator calibrator = new Calibrator(runner, workDir.resolve("work"), System::currentTimeMillis);
         CalibrationFigures f = calibrator.calibrate(quick ? MicroModels.Sizes.QUICK : MicroModels.Sizes.FULL, threads,
                 step -> System.err.println("calibrate: " + step));
-        store.write(f);
+        Optional<KernelCalibration> kernels = Optional.empty();
+        Duration kernelBudget = budget != null ? budget : quick ? QUICK_BUDGET : DEFAULT_BUDGET;
+        if (!kernelBudget.isZero()) {
+            kernels = Optional.of(new KernelCalibrator(workDir.resolve("work"), System::nanoTime).calibrate(kernelAt,
+                    kernelBudget, line -> System.err.println("calibrate: " + line)));
+        }
+        store.write(f, kernels);
         if (outFile != null) {
-            CalibrationStore.atFile(outFile).write(f);
+            CalibrationStore.atFile(outFile).write(f, kernels);
         }
         PrintWriter out = spec.commandLine().getOut();
         if (json) {
+            // the figures only: the kernel samples are in the stored file
             out.println(new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(f));
         } else {
             out.printf(Locale.ROOT, "%-16s %.1f GFLOPS (theoretical peak %.1f)%n", "matmul", f.matmulGflops(),
@@ -72,6 +116,9 @@ final class CalibrateCommand implements Callable<Integer> {
             out.printf(Locale.ROOT, "%-16s %.1f µs%n", "call overhead", f.callOverheadUs());
             out.printf(Locale.ROOT, "%-16s %.2f µs%n", "node overhead", f.nodeOverheadUs());
             out.printf(Locale.ROOT, "%-16s %d%n", "threads", f.threads());
+            kernels.ifPresent(k -> out.printf(Locale.ROOT, "%-16s %s samples at threads %s in %.0f s%n", "kernels",
+                    k.threads().stream().map(t -> Integer.toString(t.samples().size())).toList(), k.threadCounts(),
+                    k.seconds()));
             out.printf(Locale.ROOT, "%-16s %s%n", "stored in", store.file() + (outFile == null ? "" : " and " + outFile));
         }
         out.flush();

@@ -116,7 +116,7 @@ final class RunCommand implements Callable<Integer> {
         Optional<CalibrationFigures> calibration = readCalibration(workDir);
         AgentConfig config = new AgentConfig(agentName, target, token, tokenFile, workDir, labels, connectTimeout,
                 AgentConfig.DEFAULT_FETCH_TIMEOUT, hardware, EdgeperfVersion.get(), InferenceRunner.engineVersion(),
-                calibration.map(CalibrationFigures::toProto), cacheMaxBytes, Optional.ofNullable(tlsCa));
+                calibration.map(c -> withKernels(c.toProto(), workDir)), cacheMaxBytes, Optional.ofNullable(tlsCa));
         SystemInfo si = new SystemInfo();
         DeviceSensors sensors = DeviceSensors.forThisMachine(() -> si.getHardware().getSensors().getCpuTemperature());
         InferenceRunner inProcessRunner = new InferenceRunner(sensors, hardware.physicalCores());
@@ -142,6 +142,18 @@ final class RunCommand implements Callable<Integer> {
         } catch (EdgeperfException e) {
             LOG.warn("{}; serving without calibration", e.getMessage());
             return Optional.empty();
+        }
+    }
+
+    /** The calibration with its kernel samples (field 90) when the file has valid ones; a broken section is logged. */
+    static dev.edgeperf.proto.Calibration withKernels(dev.edgeperf.proto.Calibration figures, Path workDir) {
+        try {
+            return CalibrationStore.inWorkDir(workDir).readKernels().map(k -> figures.toBuilder()
+                    .setKernels(dev.edgeperf.core.predict.kernel.KernelCalibrationProto.toProto(k)).build())
+                    .orElse(figures);
+        } catch (EdgeperfException e) {
+            LOG.warn("{}; sending the calibration without kernel samples", e.getMessage());
+            return figures;
         }
     }
 

@@ -4,6 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.edgeperf.core.EdgeperfException;
+import dev.edgeperf.core.predict.kernel.KernelCalibration;
+import dev.edgeperf.core.predict.kernel.KernelCalibrationProto;
+import dev.edgeperf.core.predict.kernel.KernelSample;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
@@ -20,6 +23,37 @@ class CalibrationStoreTest {
         assertThat(f.toProto().getMatmulGflops()).isEqualTo(41.5);
         assertThat(f.toProto().getNodeOverheadUs()).isEqualTo(1.5);
         assertThat(f.toProto().getThreads()).isEqualTo(2);
+    }
+
+    @Test
+    void kernelSamplesRoundTripThroughTheFileAndTheProto(@TempDir Path dir) {
+        CalibrationStore store = CalibrationStore.inWorkDir(dir);
+        CalibrationFigures f = new CalibrationFigures(41.5, 30.25, 9.5, 12.0, 1.5, 2, 1_700_000_000_000L);
+        java.util.Map<String, Long> features = new java.util.LinkedHashMap<>();
+        features.put("n", 1L);
+        features.put("cin", 16L);
+        KernelCalibration k = new KernelCalibration(1, "onnxruntime 1.28.0", 60, 58.5, java.util.List.of(
+                new KernelCalibration.ThreadSamples(1, 4.5, java.util.List.of(
+                        new KernelSample("conv", features, 1_000_000, 40_000, 0.125),
+                        new KernelSample("gemm", java.util.Map.of(), 2_000, 300, 0.0)))));
+        assertThat(store.readKernels()).isEmpty();
+        store.write(f, java.util.Optional.of(k));
+        // the figures still read as before, the samples as written
+        assertThat(store.read()).contains(f);
+        assertThat(store.readKernels()).contains(k);
+        assertThat(KernelCalibrationProto.fromProto(KernelCalibrationProto.toProto(k))).isEqualTo(k);
+    }
+
+    @Test
+    void aCorruptKernelSectionIsAUserErrorNamingTheFile(@TempDir Path dir) throws Exception {
+        Files.writeString(dir.resolve("calibration.json"), "{\"matmulGflops\": 41.5, \"convGflops\": 30.25,"
+                + " \"memoryGbPerS\": 9.5, \"callOverheadUs\": 12.0, \"threads\": 2, \"measuredUnixMs\": 1,"
+                + " \"kernels\": {\"format\": 7, \"engine\": \"x\", \"threads\": []}}");
+        CalibrationStore store = CalibrationStore.inWorkDir(dir);
+        assertThat(store.read()).isPresent();
+        assertThatThrownBy(store::readKernels).isInstanceOf(EdgeperfException.class)
+                .hasMessageContaining(dir.resolve("calibration.json").toString())
+                .hasMessageContaining("kernel section is not valid");
     }
 
     @Test

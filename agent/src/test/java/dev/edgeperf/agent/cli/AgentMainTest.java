@@ -183,7 +183,8 @@ class AgentMainTest {
 
     @Test
     void calibrateQuickStoresFigures(@TempDir Path dir) throws Exception {
-        int code = run("calibrate", "--quick", "--threads", "1", "--work-dir", dir.toString(), "--json");
+        int code = run("calibrate", "--quick", "--threads", "1", "--budget", "1s", "--kernel-threads", "1",
+                "--work-dir", dir.toString(), "--json");
         assertThat(code).as(err.toString()).isZero();
         JsonNode f = new ObjectMapper().readTree(out.toString());
         assertThat(f.get("matmulGflops").asDouble()).isPositive();
@@ -191,7 +192,21 @@ class AgentMainTest {
         assertThat(f.get("callOverheadUs").asDouble()).isPositive().isLessThan(10_000);
         assertThat(f.get("nodeOverheadUs").asDouble()).isNotNegative();
         assertThat(f.get("threads").asInt()).isEqualTo(1);
-        assertThat(new ObjectMapper().readTree(dir.resolve("calibration.json").toFile())).isEqualTo(f);
+        // the file holds the same figures plus the kernel samples (one per type at least, at the one thread count)
+        JsonNode stored = new ObjectMapper().readTree(dir.resolve("calibration.json").toFile());
+        JsonNode kernels = ((com.fasterxml.jackson.databind.node.ObjectNode) stored).remove("kernels");
+        assertThat(stored).isEqualTo(f);
+        assertThat(kernels.get("format").asInt()).isEqualTo(1);
+        assertThat(kernels.get("threads")).hasSize(1);
+        assertThat(kernels.get("threads").get(0).get("samples").findValuesAsText("type")).contains("conv",
+                "conv-depthwise", "conv-add", "gemm", "softmax", "layernorm");
+    }
+
+    @Test
+    void badKernelThreadsAreAOneLineUserError(@TempDir Path dir) {
+        assertThat(run("calibrate", "--quick", "--kernel-threads", "0", "--work-dir", dir.toString())).isEqualTo(2);
+        assertThat(err.toString()).contains("--kernel-threads 0 is invalid; expected thread counts >= 1");
+        assertThat(dir.resolve("calibration.json")).doesNotExist();
     }
 
     @Test

@@ -2,7 +2,11 @@ package dev.edgeperf.coordinator.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonMappingException;
 import dev.edgeperf.core.EdgeperfException;
+import dev.edgeperf.core.predict.kernel.KernelCalibration;
+import java.util.Optional;
 import dev.edgeperf.core.predict.DevicePeaks;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -15,7 +19,9 @@ import java.nio.file.Path;
  * newer than the file (e.g. {@code nodeOverheadUs}) read as 0 = not measured.
  */
 final class DeviceProfileFile {
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final ObjectMapper JSON = new ObjectMapper()
+            .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
+            .enable(DeserializationFeature.FAIL_ON_MISSING_CREATOR_PROPERTIES);
 
     private DeviceProfileFile() {
     }
@@ -39,6 +45,46 @@ final class DeviceProfileFile {
         return new DevicePeaks(0, positive(root, "matmulGflops", file), positive(root, "convGflops", file),
                 positive(root, "memoryGbPerS", file), positive(root, "callOverheadUs", file),
                 optional(root, "nodeOverheadUs", file), (int) positive(root, "threads", file));
+    }
+
+    /**
+     * The profile's kernel samples ({@code "kernels"}, the format of {@link KernelCalibration}); empty
+     * when the profile has none (calibrated with {@code --budget 0} or before kernels existed).
+     *
+     * @throws EdgeperfException USER_ERROR naming the file and the broken field when the section is corrupt
+     */
+    static Optional<KernelCalibration> readKernels(Path file) {
+        JsonNode kernels;
+        try {
+            JsonNode root = JSON.readTree(Files.readString(file));
+            kernels = root == null ? null : root.get("kernels");
+        } catch (IOException e) {
+            return Optional.empty(); // read() has already reported an unreadable file
+        }
+        if (kernels == null || kernels.isNull()) {
+            return Optional.empty();
+        }
+        try {
+            KernelCalibration k = JSON.treeToValue(kernels, KernelCalibration.class);
+            if (k.threads().isEmpty()) {
+                throw new IllegalArgumentException("no thread counts");
+            }
+            return Optional.of(k);
+        } catch (IOException | IllegalArgumentException | NullPointerException e) {
+            String why = e instanceof JsonMappingException m && m.getOriginalMessage() != null
+                    ? m.getOriginalMessage() + " at " + path(m) : String.valueOf(e.getMessage());
+            throw EdgeperfException.userError("--device-profile " + file + ": the kernel section is corrupt ("
+                    + why.lines().findFirst().orElse("") + "); run `scripts/agent calibrate --out FILE` again");
+        }
+    }
+
+    /** The JSON path of a mapping error, e.g. kernels.threads[0].samples[3].ms. */
+    private static String path(JsonMappingException e) {
+        StringBuilder b = new StringBuilder("kernels");
+        for (JsonMappingException.Reference r : e.getPath()) {
+            b.append(r.getFieldName() != null ? "." + r.getFieldName() : "[" + r.getIndex() + "]");
+        }
+        return b.toString();
     }
 
     private static double positive(JsonNode root, String field, Path file) {

@@ -5,6 +5,11 @@ import dev.edgeperf.core.cost.CountingConvention;
 import dev.edgeperf.core.cost.ModelProfile;
 import dev.edgeperf.core.cost.ProfileOptions;
 import dev.edgeperf.core.predict.DevicePeaks;
+import dev.edgeperf.core.predict.KernelPredictor;
+import dev.edgeperf.core.predict.kernel.Kernel;
+import dev.edgeperf.core.predict.kernel.KernelDetector;
+import dev.edgeperf.core.predict.kernel.KernelInputs;
+import dev.edgeperf.core.zoo.ModelZoo;
 import dev.edgeperf.core.predict.NodePrediction;
 import dev.edgeperf.core.predict.PredictedLatency;
 import dev.edgeperf.core.predict.PredictionInput;
@@ -52,7 +57,7 @@ final class ModelsPredictCommand implements Callable<Integer> {
     Path deviceProfile;
 
     @Option(names = "--predictor", paramLabel = "P",
-            description = "Only this predictor (naive-flops or roofline); default: all of them.")
+            description = "Only this predictor (naive-flops, roofline or kernel); default: all of them.")
     String predictor;
 
     @Option(names = "--top", paramLabel = "N", defaultValue = "10",
@@ -81,14 +86,26 @@ final class ModelsPredictCommand implements Callable<Integer> {
         // the detailed convention: a predictor must see the FLOPs the kernels really do
         ModelProfile profile = ModelArgument.profile(model,
                 new ProfileOptions(batch, sizes.shapes(), sizes.dimValues(), CountingConvention.DETAILED));
+        Optional<KernelInputs> kernels = Optional.empty();
+        if (predictors.stream().anyMatch(p -> p.name().equals(KernelPredictor.NAME))) {
+            kernels = DeviceProfileFile.readKernels(deviceProfile).map(k -> new KernelInputs(kernels(), k));
+        }
         PredictionInput input = new PredictionInput(profile.totalFlops(), (int) batch, threads, "CPU", device,
-                Optional.of(profile));
+                Optional.of(profile), kernels);
         List<PredictedLatency> answers = predictors.stream().map(p -> p.predict(input)).toList();
         PredictedLatency recommended = Predictors.recommended(answers);
         spec.commandLine().getOut().print(json.json ? json(profile, answers, recommended) + "\n"
                 : table(profile, answers, recommended));
         spec.commandLine().getOut().flush();
         return 0;
+    }
+
+    /** The kernels ONNX Runtime runs for the model at this batch and these input shapes. */
+    private List<Kernel> kernels() {
+        if (ModelArgument.isFile(model)) {
+            return KernelDetector.detect(ModelArgument.existingFile(model), batch, sizes.shapes(), sizes.dimValues());
+        }
+        return KernelDetector.detect(ModelZoo.buildProto(model), model, batch, sizes.shapes(), sizes.dimValues());
     }
 
     private String table(ModelProfile profile, List<PredictedLatency> answers, PredictedLatency recommended) {

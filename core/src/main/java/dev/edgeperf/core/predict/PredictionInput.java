@@ -1,6 +1,7 @@
 package dev.edgeperf.core.predict;
 
 import dev.edgeperf.core.cost.ModelProfile;
+import dev.edgeperf.core.predict.kernel.KernelInputs;
 import java.util.Objects;
 import java.util.Optional;
 
@@ -14,9 +15,11 @@ import java.util.Optional;
  * @param device            the device's peaks and calibration
  * @param profile           the per-node cost profile at {@code batchSize}, when the caller has it
  *                          (per-node predictors need it; the naive one does not)
+ * @param kernels           the model's ONNX Runtime kernels and the device's kernel calibration, when
+ *                          the caller has them (the kernel predictor needs them)
  */
 public record PredictionInput(long flopsPerBatch, int batchSize, int threads, String executionProvider,
-                              DevicePeaks device, Optional<ModelProfile> profile) {
+                              DevicePeaks device, Optional<ModelProfile> profile, Optional<KernelInputs> kernels) {
     public PredictionInput {
         if (flopsPerBatch < 0) {
             throw new IllegalArgumentException("flopsPerBatch must be >= 0, got " + flopsPerBatch);
@@ -30,6 +33,13 @@ public record PredictionInput(long flopsPerBatch, int batchSize, int threads, St
         Objects.requireNonNull(executionProvider, "executionProvider is null");
         Objects.requireNonNull(device, "device is null");
         Objects.requireNonNull(profile, "profile is null");
+        Objects.requireNonNull(kernels, "kernels is null");
+    }
+
+    /** Without kernels. */
+    public PredictionInput(long flopsPerBatch, int batchSize, int threads, String executionProvider,
+                           DevicePeaks device, Optional<ModelProfile> profile) {
+        this(flopsPerBatch, batchSize, threads, executionProvider, device, profile, Optional.empty());
     }
 
     /** Without a model profile. */

@@ -6,7 +6,8 @@ import java.util.stream.Collectors;
 
 /** Every predictor edgeperf has, by name, and which one to believe when several answered. */
 public final class Predictors {
-    private static final List<Predictor> ALL = List.of(new NaivePredictor(), new RooflinePredictor());
+    private static final List<Predictor> ALL = List.of(new NaivePredictor(), new RooflinePredictor(),
+            new KernelPredictor());
 
     private Predictors() {
     }
@@ -27,11 +28,15 @@ public final class Predictors {
     }
 
     /**
-     * The prediction to show as "the" figure: the roofline one when it could predict (it models
+     * The prediction to show as "the" figure: the kernel one when it predicted every kernel (it is
+     * fitted on the device's own kernels), else the roofline one when it could predict (it models
      * memory-bound layers and dispatch, which the naive rule ignores), otherwise the naive one.
      */
     public static PredictedLatency recommended(List<PredictedLatency> answers) {
-        return answers.stream().filter(p -> p.predictor().equals(RooflinePredictor.NAME) && p.known()).findFirst()
+        return answers.stream().filter(p -> p.predictor().equals(KernelPredictor.NAME) && p.known()
+                        && KernelPredictor.complete(p)).findFirst()
+                .or(() -> answers.stream().filter(p -> p.predictor().equals(RooflinePredictor.NAME) && p.known())
+                        .findFirst())
                 .or(() -> answers.stream().filter(PredictedLatency::known).findFirst())
                 .orElse(answers.isEmpty() ? PredictedLatency.none("none", "no predictor ran") : answers.get(0));
     }

@@ -1,0 +1,135 @@
+package dev.edgeperf.agent.calibrate;
+
+import ai.onnx.proto.OnnxMl;
+import dev.edgeperf.agent.measure.InferenceRunner;
+import dev.edgeperf.agent.measure.RawOrtLoop;
+import dev.edgeperf.core.EdgeperfException;
+import dev.edgeperf.core.onnx.OnnxModels;
+import dev.edgeperf.core.predict.kernel.Kernel;
+import dev.edgeperf.core.predict.kernel.KernelCalibration;
+import dev.edgeperf.core.predict.kernel.KernelDetector;
+import dev.edgeperf.core.predict.kernel.KernelSample;
+import dev.edgeperf.core.predict.kernel.KernelType;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+import java.util.function.Consumer;
+import java.util.function.LongSupplier;
+
+/**
+ * Measures single-kernel models ({@link KernelModels}) for the kernel predictor: for each thread count
+ * an equal share of the budget, the per-call overhead first (a one-node model), then kernel types in
+ * turn, one generated shape each, until the share is spent (one sample of every type is always taken,
+ * so even a tiny budget gives every type a regressor). Each sample is the median of a few runs after
+ * two warm-up runs (about 20 ms of runs, 5 to 40 of them), minus the call overhead, with the kernel's
+ * features, FLOPs and bytes taken by {@link KernelDetector} from the generated model as ONNX Runtime
+ * optimizes it, the same code that reads a real model's kernels.
+ */
+public final class KernelCalibrator {
+    /** FLOPs cap of one generated kernel at one thread; scaled by the thread count. */
+    static final long MAX_FLOPS_PER_THREAD = 300_000_000L;
+    private static final double TARGET_RUN_MS = 20;
+
+    private final Path scratch;
+    private final LongSupplier nanoClock;
+
+    public KernelCalibrator(Path scratch, LongSupplier nanoClock) {
+        this.scratch = Objects.requireNonNull(scratch, "scratch is null");
+        this.nanoClock = Objects.requireNonNull(nanoClock, "nanoClock is null");
+    }
+
+    /**
+     * @param threads  intra-op thread counts, each >= 1
+     * @param budget   wall time for all of them
+     * @param progress hears a line every few seconds
+     */
+    public KernelCalibration calibrate(List<Integer> threads, Duration budget, Consumer<String> progress) {
+        long start = nanoClock.getAsLong();
+        long share = budget.toNanos() / Math.max(1, threads.size());
+        List<KernelCalibration.ThreadSamples> all = new ArrayList<>();
+        try {
+            Files.createDirectories(scratch);
+            for (int i = 0; i < threads.size(); i++) {
+                int t = threads.get(i);
+                all.add(atThreads(t, start + share * (i + 1), progress));
+            }
+        } catch (IOException e) {
+            throw EdgeperfException.external("cannot write kernel models to " + scratch + ": " + e.getMessage(), e);
+        }
+        double seconds = (nanoClock.getAsLong() - start) / 1e9;
+        return new KernelCalibration(KernelCalibration.FORMAT, "onnxruntime " + InferenceRunner.engineVersion(),
+                budget.toMillis() / 1e3, seconds, all);
+    }
+
+    private KernelCalibration.ThreadSamples atThreads(int threads, long deadline, Consumer<String> progress)
+            throws IOException {
+        double overheadMs = callOverheadMs(threads);
+        KernelModels models = new KernelModels(0xCA11B + threads, MAX_FLOPS_PER_THREAD * threads);
+        List<KernelType> types = Arrays.stream(KernelType.values()).filter(KernelType::learned).toList();
+        List<KernelSample> samples = new ArrayList<>();
+        long lastReport = nanoClock.getAsLong();
+        for (int round = 0; round == 0 || nanoClock.getAsLong() < deadline; round++) {
+            for (KernelType type : types) {
+                if (round > 0 && nanoClock.getAsLong() >= deadline) {
+                    break;
+                }
+                sample(type, models.next(type), threads, overheadMs).ifPresent(samples::add);
+                if (nanoClock.getAsLong() - lastReport > 5_000_000_000L) {
+                    lastReport = nanoClock.getAsLong();
+                    progress.accept(String.format(Locale.ROOT, "kernels at %d thread(s): %d samples, %.0f s left",
+                            threads, samples.size(), Math.max(0, deadline - lastReport) / 1e9));
+                }
+            }
+        }
+        progress.accept(String.format(Locale.ROOT, "kernels at %d thread(s): %d samples, call overhead %.1f us",
+                threads, samples.size(), overheadMs * 1e3));
+        return new KernelCalibration.ThreadSamples(threads, overheadMs * 1e3, samples);
+    }
+
+    private java.util.Optional<KernelSample> sample(KernelType type, byte[] bytes, int threads, double overheadMs)
+            throws IOException {
+        OnnxMl.ModelProto model = OnnxModels.parse(bytes, "kernel-" + type.key());
+        List<Kernel> kernels = KernelDetector.detect(model, "kernel-" + type.key(), 1, Map.of(), Map.of()).stream()
+                .filter(k -> k.type().map(KernelType::learned).orElse(true)).toList();
+        if (kernels.size() != 1 || kernels.get(0).regressorKey().isEmpty()) {
+            // ONNX Runtime did not fuse it as expected: a sample of the wrong kernel would mislead the fit
+            return java.util.Optional.empty();
+        }
+        Kernel k = kernels.get(0);
+        // every input of a generated model has the same leading dim; the loop takes it as the batch
+        int batch = (int) model.getGraph().getInput(0).getType().getTensorType().getShape().getDim(0).getDimValue();
+        double ms = Math.max(0, medianMs(bytes, batch, threads) - overheadMs);
+        return java.util.Optional.of(new KernelSample(k.regressorKey().get(), k.features(), k.flops(), k.bytes(), ms));
+    }
+
+    private double callOverheadMs(int threads) throws IOException {
+        Path file = scratch.resolve("kernel-tiny.onnx");
+        Files.write(file, MicroModels.tiny());
+        try (RawOrtLoop loop = new RawOrtLoop(file, 1, threads)) {
+            loop.time(50);
+            return RawOrtLoop.medianMs(loop.time(300));
+        } finally {
+            Files.deleteIfExists(file);
+        }
+    }
+
+    private double medianMs(byte[] model, int batch, int threads) throws IOException {
+        Path file = scratch.resolve("kernel-sample.onnx");
+        Files.write(file, model);
+        try (RawOrtLoop loop = new RawOrtLoop(file, batch, threads)) {
+            long[] warm = loop.time(2);
+            double oneMs = Math.max(1e-3, warm[1] / 1e6);
+            int runs = (int) Math.max(5, Math.min(40, Math.ceil(TARGET_RUN_MS / oneMs)));
+            return RawOrtLoop.medianMs(loop.time(runs));
+        } finally {
+            Files.deleteIfExists(file);
+        }
+    }
+}

@@ -1,0 +1,231 @@
+package dev.edgeperf.agent.calibrate;
+
+import static dev.edgeperf.agent.calibrate.MicroModels.floats;
+import static dev.edgeperf.agent.calibrate.MicroModels.ints;
+import static dev.edgeperf.agent.calibrate.MicroModels.value;
+
+import ai.onnx.proto.OnnxMl;
+import dev.edgeperf.core.predict.kernel.KernelType;
+import java.util.SplittableRandom;
+
+/**
+ * Single-kernel ONNX models for the kernel regressors, one per call, with shapes drawn from the
+ * spread real CNNs and transformers use (channels 3-512, spatial 7-112, kernels 1-7, strides 1-2,
+ * batch 1-8), rejecting draws above a FLOPs cap so one sample stays a few milliseconds. Every model
+ * is fully static and fp32, and is built so that ONNX Runtime fuses it into the kernel named by its
+ * type (Conv + Relu into FusedConv, Conv + Add + Relu into the NCHWc conv-add kernel).
+ */
+final class KernelModels {
+    private static final long[] CHANNELS = {3, 8, 16, 24, 32, 48, 64, 96, 128, 160, 192, 256, 320, 384, 512};
+    private static final long[] SPATIAL = {7, 14, 28, 56, 112};
+    private static final long[] BATCH = {1, 1, 1, 2, 4, 8};
+    /** Largest weight tensor generated, elements (filling it is part of the budget). */
+    private static final long MAX_WEIGHTS = 4L << 20;
+    /** Largest activation tensor generated, elements (16 MB of floats). */
+    private static final long MAX_ACTIVATION = 4L << 20;
+
+    private final SplittableRandom random;
+    private final long maxFlops;
+
+    /**
+     * @param seed     fixes the sequence of shapes
+     * @param maxFlops FLOPs cap of one generated kernel
+     */
+    KernelModels(long seed, long maxFlops) {
+        this.random = new SplittableRandom(seed);
+        this.maxFlops = maxFlops;
+    }
+
+    /** The next model of this type (serialized ONNX). */
+    byte[] next(KernelType type) {
+        for (int attempt = 0; ; attempt++) {
+            byte[] model = tryNext(type, attempt > 50);
+            if (model != null) {
+                return model;
+            }
+        }
+    }
+
+    /** A model, or null when the draw is over the cap; {@code small} forces the smallest shapes. */
+    private byte[] tryNext(KernelType type, boolean small) {
+        long n = small ? 1 : pick(BATCH);
+        long hw = small ? 7 : pick(SPATIAL);
+        return switch (type) {
+            case CONV -> conv(n, ch(small), ch(small), hw, small ? 3 : pick(3, 3, 3, 5, 7), stride(), 1, false,
+                    random.nextBoolean() ? "Relu" : "Clip");
+            case CONV_POINTWISE -> conv(n, ch(small), ch(small), hw, 1, pick(1, 1, 1, 2), 1, false,
+                    random.nextBoolean() ? "Relu" : null);
+            case CONV_DEPTHWISE -> {
+                long c = ch(small);
+                yield conv(n, c, c, hw, pick(3, 3, 5), stride(), c, false, random.nextBoolean() ? "Relu" : "Clip");
+            }
+            case CONV_ADD -> conv(n, ch(small), ch(small), hw, pick(1, 3), 1, 1, true,
+                    random.nextBoolean() ? "Relu" : null);
+            case GEMM -> gemm(small ? 1 : pick(1, 1, 2, 8, 16, 64, 128, 256), small ? 64 : pick(64, 128, 256, 512,
+                    768, 1024, 2048, 4096), small ? 64 : pick(10, 64, 128, 256, 512, 768, 1000, 1024, 2048, 3072, 4096));
+            case POOL -> pool(n, ch(small), Math.max(hw, 14), pick(2, 3, 3), 2, random.nextBoolean());
+            case GLOBAL_POOL -> globalPool(n, ch(small), hw);
+            case ELEMENTWISE -> elementwise(n, ch(small), hw);
+            case SOFTMAX -> rows(n * pick(1, 8, 64, 128, 512), pick(10, 100, 128, 512, 1000, 4096), "Softmax");
+            case LAYERNORM -> rows(n * pick(1, 16, 64, 128, 512), pick(64, 128, 256, 512, 768, 1024), "LayerNorm");
+            case CONCAT -> concat(n, hw, small);
+            case VIEW -> throw new IllegalArgumentException("views are not calibrated");
+        };
+    }
+
+    private byte[] conv(long n, long cin, long cout, long hw, long k, long s, long groups, boolean residual,
+                        String activation) {
+        long pad = k / 2;
+        long out = (hw + 2 * pad - k) / s + 1;
+        long flops = 2 * n * cout * out * out * (cin / groups) * k * k;
+        if (flops > maxFlops || cout * (cin / groups) * k * k > MAX_WEIGHTS || out < 1
+                || n * Math.max(cin * hw * hw, cout * out * out) > MAX_ACTIVATION) {
+            return null;
+        }
+        OnnxMl.GraphProto.Builder g = OnnxMl.GraphProto.newBuilder().setName("kernel-conv")
+                .addInput(value("X", n, cin, hw, hw))
+                .addInitializer(floats("W", random, cout, cin / groups, k, k))
+                .addInitializer(floats("B", random, cout))
+                .addNode(OnnxMl.NodeProto.newBuilder().setName("conv").setOpType("Conv").addInput("X").addInput("W")
+                        .addInput("B").addOutput("C").addAttribute(ints("kernel_shape", k, k))
+                        .addAttribute(ints("pads", pad, pad, pad, pad)).addAttribute(ints("strides", s, s))
+                        .addAttribute(OnnxMl.AttributeProto.newBuilder().setName("group").setI(groups)
+                                .setType(OnnxMl.AttributeProto.AttributeType.INT)));
+        String last = "C";
+        if (residual) {
+            g.addInput(value("R", n, cout, out, out)).addNode(OnnxMl.NodeProto.newBuilder().setName("add")
+                    .setOpType("Add").addInput(last).addInput("R").addOutput("S"));
+            last = "S";
+        }
+        if (activation != null) {
+            OnnxMl.NodeProto.Builder act = OnnxMl.NodeProto.newBuilder().setName("act").setOpType(activation)
+                    .addInput(last).addOutput("Y");
+            if (activation.equals("Clip")) {
+                g.addInitializer(scalar("lo", 0f)).addInitializer(scalar("hi", 6f));
+                act.addInput("lo").addInput("hi");
+            }
+            g.addNode(act);
+            last = "Y";
+        }
+        return MicroModels.model(g.addOutput(value(last, n, cout, out, out)));
+    }
+
+    private byte[] gemm(long m, long k, long n) {
+        if (2 * m * k * n > maxFlops || k * n > MAX_WEIGHTS || m * Math.max(k, n) > MAX_ACTIVATION) {
+            return null;
+        }
+        boolean matmul = random.nextInt(3) == 0;
+        OnnxMl.GraphProto.Builder g = OnnxMl.GraphProto.newBuilder().setName("kernel-gemm")
+                .addInput(value("A", m, k)).addInitializer(floats("B", random, k, n)).addOutput(value("Y", m, n));
+        OnnxMl.NodeProto.Builder node = OnnxMl.NodeProto.newBuilder().setName("gemm").addInput("A").addInput("B")
+                .addOutput("Y");
+        if (matmul) {
+            node.setOpType("MatMul");
+        } else {
+            g.addInitializer(floats("C", random, n));
+            node.setOpType("Gemm").addInput("C");
+        }
+        return MicroModels.model(g.addNode(node));
+    }
+
+    private byte[] pool(long n, long c, long hw, long k, long s, boolean max) {
+        long out = (hw - k) / s + 1;
+        if (n * c * out * out * k * k > maxFlops || n * c * hw * hw > MAX_ACTIVATION) {
+            return null;
+        }
+        OnnxMl.GraphProto.Builder g = OnnxMl.GraphProto.newBuilder().setName("kernel-pool")
+                .addInput(value("X", n, c, hw, hw)).addOutput(value("Y", n, c, out, out))
+                .addNode(OnnxMl.NodeProto.newBuilder().setName("pool").setOpType(max ? "MaxPool" : "AveragePool")
+                        .addInput("X").addOutput("Y").addAttribute(ints("kernel_shape", k, k))
+                        .addAttribute(ints("strides", s, s)));
+        return MicroModels.model(g);
+    }
+
+    private byte[] globalPool(long n, long c, long hw) {
+        if (n * c * hw * hw > MAX_ACTIVATION) {
+            return null;
+        }
+        OnnxMl.GraphProto.Builder g = OnnxMl.GraphProto.newBuilder().setName("kernel-global-pool")
+                .addInput(value("X", n, c, hw, hw)).addOutput(value("Y", n, c, 1, 1))
+                .addNode(OnnxMl.NodeProto.newBuilder().setName("pool").setOpType("GlobalAveragePool")
+                        .addInput("X").addOutput("Y"));
+        return MicroModels.model(g);
+    }
+
+    private byte[] elementwise(long n, long c, long hw) {
+        if (n * c * hw * hw > MAX_ACTIVATION) {
+            return null;
+        }
+        String op = switch (random.nextInt(5)) {
+            case 0 -> "Add";
+            case 1 -> "Mul";
+            case 2 -> "Relu";
+            case 3 -> "Sigmoid";
+            default -> "Add";
+        };
+        boolean binary = op.equals("Add") || op.equals("Mul");
+        OnnxMl.GraphProto.Builder g = OnnxMl.GraphProto.newBuilder().setName("kernel-elementwise")
+                .addInput(value("X", n, c, hw, hw)).addOutput(value("Y", n, c, hw, hw));
+        OnnxMl.NodeProto.Builder node = OnnxMl.NodeProto.newBuilder().setName("op").setOpType(op).addInput("X")
+                .addOutput("Y");
+        if (binary) {
+            g.addInput(value("Z", n, c, hw, hw));
+            node.addInput("Z");
+        }
+        return MicroModels.model(g.addNode(node));
+    }
+
+    private byte[] rows(long rows, long cols, String kind) {
+        if (rows * cols > MAX_ACTIVATION) {
+            return null;
+        }
+        OnnxMl.GraphProto.Builder g = OnnxMl.GraphProto.newBuilder().setName("kernel-" + kind)
+                .addInput(value("X", rows, cols)).addOutput(value("Y", rows, cols));
+        OnnxMl.NodeProto.Builder node = OnnxMl.NodeProto.newBuilder().setName("op").addInput("X").addOutput("Y")
+                .addAttribute(OnnxMl.AttributeProto.newBuilder().setName("axis").setI(-1)
+                        .setType(OnnxMl.AttributeProto.AttributeType.INT));
+        if (kind.equals("Softmax")) {
+            node.setOpType("Softmax");
+        } else {
+            g.addInitializer(floats("scale", random, cols)).addInitializer(floats("bias", random, cols));
+            node.setOpType("LayerNormalization").addInput("scale").addInput("bias");
+        }
+        return MicroModels.model(g.addNode(node));
+    }
+
+    private byte[] concat(long n, long hw, boolean small) {
+        int parts = small ? 2 : 2 + random.nextInt(3);
+        OnnxMl.GraphProto.Builder g = OnnxMl.GraphProto.newBuilder().setName("kernel-concat");
+        OnnxMl.NodeProto.Builder node = OnnxMl.NodeProto.newBuilder().setName("concat").setOpType("Concat")
+                .addOutput("Y").addAttribute(OnnxMl.AttributeProto.newBuilder().setName("axis").setI(1)
+                        .setType(OnnxMl.AttributeProto.AttributeType.INT));
+        long total = 0;
+        for (int i = 0; i < parts; i++) {
+            long c = ch(small);
+            total += c;
+            g.addInput(value("X" + i, n, c, hw, hw));
+            node.addInput("X" + i);
+        }
+        if (n * total * hw * hw > MAX_ACTIVATION) {
+            return null;
+        }
+        return MicroModels.model(g.addNode(node).addOutput(value("Y", n, total, hw, hw)));
+    }
+
+    private long ch(boolean small) {
+        return small ? 8 : pick(CHANNELS);
+    }
+
+    private long stride() {
+        return pick(1, 1, 2);
+    }
+
+    private long pick(long... values) {
+        return values[random.nextInt(values.length)];
+    }
+
+    private static OnnxMl.TensorProto scalar(String name, float v) {
+        return OnnxMl.TensorProto.newBuilder().setName(name).setDataType(OnnxMl.TensorProto.DataType.FLOAT_VALUE)
+                .addFloatData(v).build();
+    }
+}

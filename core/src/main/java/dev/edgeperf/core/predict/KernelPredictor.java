@@ -1,0 +1,111 @@
+package dev.edgeperf.core.predict;
+
+import dev.edgeperf.core.predict.kernel.Kernel;
+import dev.edgeperf.core.predict.kernel.KernelCalibration;
+import dev.edgeperf.core.predict.kernel.KernelInputs;
+import dev.edgeperf.core.predict.kernel.KernelRegressor;
+import dev.edgeperf.core.predict.kernel.KernelType;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+import java.util.stream.Collectors;
+
+/**
+ * nn-Meter's predictor for ONNX Runtime: the sum over the kernels ONNX Runtime runs after fusion
+ * ({@link dev.edgeperf.core.predict.kernel.KernelDetector}) of each kernel type's regressor, fitted
+ * on single-kernel models measured on the device at the call's thread count, plus the measured
+ * per-call overhead once. View kernels (Reshape, Flatten …) cost the device's per-node overhead.
+ * Kernels of a type or element type with no regressor (int8 and fp16 kernels, op types calibration
+ * does not generate) are named in the basis with the share of kernels and FLOPs they hold; the
+ * prediction then covers only the rest.
+ */
+public final class KernelPredictor implements Predictor {
+    public static final String NAME = "kernel";
+    /** Starts the part of the basis that names what was not predicted. */
+    static final String NOT_PREDICTED = "; not predicted: ";
+
+    @Override
+    public String name() {
+        return NAME;
+    }
+
+    @Override
+    public PredictedLatency predict(PredictionInput input) {
+        if (input.kernels().isEmpty()) {
+            return PredictedLatency.none(NAME, "needs the model's ONNX Runtime kernels and a device profile with"
+                    + " kernel samples (agent calibrate)");
+        }
+        KernelInputs k = input.kernels().get();
+        KernelCalibration calibration = k.calibration();
+        int threads = input.threads() > 0 ? input.threads() : input.device().calibrationThreads();
+        Optional<KernelCalibration.ThreadSamples> at = calibration.at(threads);
+        if (at.isEmpty()) {
+            return PredictedLatency.none(NAME, "the device profile has kernel samples at threads "
+                    + calibration.threadCounts() + ", not at " + (threads == 0 ? "the default" : threads));
+        }
+        Map<String, KernelRegressor> regressors = at.get().regressors();
+        Map<String, Long> profileFlops = new HashMap<>();
+        input.profile().ifPresent(p -> p.nodes().forEach(n -> profileFlops.merge(n.name(), n.flops(), Long::sum)));
+        double nodeOverheadMs = input.device().nodeOverheadUs() / 1e3;
+        List<NodePrediction> nodes = new ArrayList<>();
+        Map<String, Integer> missing = new TreeMap<>();
+        long flopsAll = 0;
+        long flopsMissing = 0;
+        int learned = 0;
+        double total = at.get().callOverheadUs() / 1e3;
+        for (Kernel kernel : k.kernels()) {
+            long flops = kernel.flops() > 0 ? kernel.flops() : profileFlops.getOrDefault(kernel.node(), 0L);
+            flopsAll += flops;
+            if (kernel.type().isPresent() && kernel.type().get() == KernelType.VIEW) {
+                nodes.add(new NodePrediction(kernel.node(), kernel.opType(), nodeOverheadMs,
+                        NodePrediction.Bound.OVERHEAD));
+                total += nodeOverheadMs;
+                continue;
+            }
+            KernelRegressor r = kernel.regressorKey().map(regressors::get).orElse(null);
+            if (r == null) {
+                String name = kernel.opType() + (kernel.dtype().equals("float") || kernel.dtype().equals("?") ? ""
+                        : " (" + kernel.dtype() + ")");
+                missing.merge(name, 1, Integer::sum);
+                flopsMissing += flops;
+                continue;
+            }
+            double ms = Math.max(0, r.predictMs(kernel.flops(), kernel.bytes()));
+            NodePrediction.Bound bound = switch (r.dominantTerm(kernel.flops(), kernel.bytes())) {
+                case FIXED -> NodePrediction.Bound.OVERHEAD;
+                case COMPUTE -> NodePrediction.Bound.COMPUTE;
+                case MEMORY -> NodePrediction.Bound.MEMORY;
+            };
+            nodes.add(new NodePrediction(kernel.node(), kernel.opType(), ms, bound));
+            total += ms;
+            learned++;
+        }
+        int missingCount = missing.values().stream().mapToInt(Integer::intValue).sum();
+        if (learned == 0) {
+            return PredictedLatency.none(NAME, "no kernel of the model has a regressor" + describe(missing,
+                    missingCount, k.kernels().size(), flopsMissing, flopsAll));
+        }
+        String basis = String.format(Locale.ROOT, "sum of %d kernels' regressors fitted on %d samples at %d"
+                        + " thread(s) (%s) + %.1f us per call", k.kernels().size() - missingCount,
+                at.get().samples().size(), threads, calibration.engine(), at.get().callOverheadUs())
+                + (missing.isEmpty() ? "" : describe(missing, missingCount, k.kernels().size(), flopsMissing, flopsAll));
+        return new PredictedLatency(NAME, total, 0, true, basis, nodes);
+    }
+
+    /** True when a kernel prediction covered every kernel of the model. */
+    public static boolean complete(PredictedLatency p) {
+        return p.predictor().equals(NAME) && p.known() && !p.basis().contains(NOT_PREDICTED);
+    }
+
+    private static String describe(Map<String, Integer> missing, int count, int kernels, long flopsMissing,
+                                   long flopsAll) {
+        String names = missing.entrySet().stream().map(e -> e.getKey() + " x" + e.getValue())
+                .collect(Collectors.joining(", "));
+        return NOT_PREDICTED + names + String.format(Locale.ROOT, " (%d of %d kernels, %.1f%% of FLOPs)", count,
+                kernels, flopsAll > 0 ? 100.0 * flopsMissing / flopsAll : 0);
+    }
+}

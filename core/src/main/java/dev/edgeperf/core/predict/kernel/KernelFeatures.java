@@ -1,0 +1,156 @@
+package dev.edgeperf.core.predict.kernel;
+
+import ai.onnx.proto.OnnxMl.NodeProto;
+import dev.edgeperf.core.onnx.Attributes;
+import dev.edgeperf.core.onnx.TensorInfo;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+
+/** The feature vector, FLOPs and bytes of each kind of kernel; the rules are listed on {@link KernelDetector}. */
+final class KernelFeatures {
+    private KernelFeatures() {
+    }
+
+    static Kernel conv(String label, NodeProto node, KernelDetector.Shapes s) {
+        Map<String, Long> f = convFeatures(node, s);
+        if (f == null) {
+            return unknownShape(label, node, s);
+        }
+        long groups = f.get("groups");
+        KernelType type = groups > 1 && groups == f.get("cin") ? KernelType.CONV_DEPTHWISE
+                : f.get("kh") * f.get("kw") == 1 && groups == 1 ? KernelType.CONV_POINTWISE : KernelType.CONV;
+        return new Kernel(label, node.getOpType(), Optional.of(type), s.dtype(node.getInput(0)), f, convFlops(f),
+                bytes(node, s));
+    }
+
+    static Kernel convAdd(String label, NodeProto conv, String residual, boolean relu, KernelDetector.Shapes s) {
+        Map<String, Long> f = convFeatures(conv, s);
+        if (f == null) {
+            return unknownShape(label, conv, s);
+        }
+        long outputs = f.get("n") * f.get("cout") * f.get("hout") * f.get("wout");
+        // the Add reads the residual; the conv output it adds to never leaves the kernel
+        long bytes = bytes(conv, s) + s.info(residual).bytes();
+        return new Kernel(label, conv.getOpType() + "+Add" + (relu ? "+Relu" : ""), Optional.of(KernelType.CONV_ADD),
+                s.dtype(conv.getInput(0)), f, convFlops(f) + outputs, bytes);
+    }
+
+    static Kernel gemm(String label, NodeProto node, KernelDetector.Shapes s) {
+        TensorInfo a = s.info(node.getInput(0));
+        TensorInfo y = s.info(node.getOutput(0));
+        if (!a.known() || !y.known() || a.rank() < 1 || y.rank() < 1) {
+            return unknownShape(label, node, s);
+        }
+        boolean gemm = node.getOpType().endsWith("Gemm");
+        boolean transA = Attributes.getInt(node, "transA", 0) != 0;
+        long k = a.rank() == 1 ? a.dim(0) : transA ? a.dim(-2) : a.dim(-1);
+        long n = y.dim(-1);
+        long m = y.elements() / Math.max(1, n);
+        Map<String, Long> f = new LinkedHashMap<>();
+        f.put("m", m);
+        f.put("k", k);
+        f.put("n", n);
+        f.put("gemm", gemm ? 1L : 0L);
+        return new Kernel(label, node.getOpType(), Optional.of(KernelType.GEMM), s.dtype(node.getInput(0)), f,
+                2 * m * k * n, bytes(node, s));
+    }
+
+    static Kernel pool(String label, NodeProto node, KernelDetector.Shapes s, KernelType type) {
+        TensorInfo x = s.info(node.getInput(0));
+        TensorInfo y = s.info(node.getOutput(0));
+        if (!x.known() || !y.known() || x.rank() != 4 || y.rank() != 4) {
+            return unknownShape(label, node, s);
+        }
+        long[] k = type == KernelType.GLOBAL_POOL ? new long[] {x.dim(2), x.dim(3)}
+                : Attributes.getInts(node, "kernel_shape", new long[] {1, 1});
+        long[] strides = Attributes.getInts(node, "strides", new long[] {1, 1});
+        Map<String, Long> f = new LinkedHashMap<>();
+        f.put("n", x.dim(0));
+        f.put("c", x.dim(1));
+        f.put("h", x.dim(2));
+        f.put("w", x.dim(3));
+        f.put("hout", y.dim(2));
+        f.put("wout", y.dim(3));
+        f.put("kh", k[0]);
+        f.put("kw", k.length > 1 ? k[1] : k[0]);
+        f.put("stride", type == KernelType.GLOBAL_POOL ? 1L : strides[0]);
+        long flops = type == KernelType.GLOBAL_POOL ? x.elements() : y.elements() * f.get("kh") * f.get("kw");
+        return new Kernel(label, node.getOpType(), Optional.of(type), s.dtype(node.getInput(0)), f, flops,
+                bytes(node, s));
+    }
+
+    /** Elementwise, softmax, layer-norm and concat: features {@code elements inputs}. */
+    static Kernel elementwise(String label, NodeProto node, KernelDetector.Shapes s, KernelType type) {
+        TensorInfo y = s.info(node.getOutput(0));
+        if (!y.known()) {
+            return unknownShape(label, node, s);
+        }
+        Map<String, Long> f = new LinkedHashMap<>();
+        f.put("elements", y.elements());
+        f.put("inputs", node.getInputList().stream().filter(in -> !in.isEmpty()).count());
+        return new Kernel(label, node.getOpType(), Optional.of(type), s.dtype(node.getInput(0)), f,
+                type == KernelType.CONCAT ? 0 : y.elements(), bytes(node, s));
+    }
+
+    static Kernel view(String label, NodeProto node, KernelDetector.Shapes s) {
+        return new Kernel(label, node.getOpType(), Optional.of(KernelType.VIEW), s.dtype(node.getInput(0)), Map.of(),
+                0, 0);
+    }
+
+    /** An op type no kernel regressor covers: named, with its bytes. */
+    static Kernel uncovered(String label, NodeProto node, KernelDetector.Shapes s) {
+        return new Kernel(label, node.getOpType(), Optional.empty(),
+                node.getInputCount() > 0 ? s.dtype(node.getInput(0)) : "?", Map.of(), 0, bytes(node, s));
+    }
+
+    /** A covered op whose shapes are unknown cannot be predicted either. */
+    private static Kernel unknownShape(String label, NodeProto node, KernelDetector.Shapes s) {
+        return uncovered(label, node, s);
+    }
+
+    /** {@code n cin h w cout hout wout kh kw stride groups}; null when a shape is unknown or not 2-D. */
+    private static Map<String, Long> convFeatures(NodeProto node, KernelDetector.Shapes s) {
+        TensorInfo x = s.info(node.getInput(0));
+        TensorInfo w = s.info(node.getInput(1));
+        TensorInfo y = s.info(node.getOutput(0));
+        if (!x.known() || !w.known() || !y.known() || x.rank() != 4 || w.rank() != 4 || y.rank() != 4) {
+            return null;
+        }
+        long[] strides = Attributes.getInts(node, "strides", new long[] {1, 1});
+        Map<String, Long> f = new LinkedHashMap<>();
+        f.put("n", x.dim(0));
+        f.put("cin", x.dim(1));
+        f.put("h", x.dim(2));
+        f.put("w", x.dim(3));
+        f.put("cout", y.dim(1));
+        f.put("hout", y.dim(2));
+        f.put("wout", y.dim(3));
+        f.put("kh", w.dim(2));
+        f.put("kw", w.dim(3));
+        f.put("stride", strides[0]);
+        f.put("groups", Attributes.getInt(node, "group", 1));
+        return f;
+    }
+
+    private static long convFlops(Map<String, Long> f) {
+        return 2 * f.get("n") * f.get("cout") * f.get("hout") * f.get("wout") * (f.get("cin") / f.get("groups"))
+                * f.get("kh") * f.get("kw");
+    }
+
+    /** Every input (weights included) + every output, at their element types; unknown shapes count 0. */
+    private static long bytes(NodeProto node, KernelDetector.Shapes s) {
+        long total = 0;
+        for (String in : node.getInputList()) {
+            if (!in.isEmpty()) {
+                total += s.info(in).bytes();
+            }
+        }
+        for (String out : node.getOutputList()) {
+            if (!out.isEmpty()) {
+                total += s.info(out).bytes();
+            }
+        }
+        return total;
+    }
+}

@@ -1,0 +1,103 @@
+package dev.edgeperf.core.predict;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+
+import dev.edgeperf.core.predict.kernel.Kernel;
+import dev.edgeperf.core.predict.kernel.KernelCalibration;
+import dev.edgeperf.core.predict.kernel.KernelDetector;
+import dev.edgeperf.core.predict.kernel.KernelDetectorTest;
+import dev.edgeperf.core.predict.kernel.KernelInputs;
+import dev.edgeperf.core.predict.kernel.KernelSample;
+import dev.edgeperf.core.predict.kernel.KernelType;
+import dev.edgeperf.core.zoo.ModelZoo;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+
+class KernelPredictorTest {
+    private static final DevicePeaks DEVICE = new DevicePeaks(0, 40, 30, 10, 20, 0.5, 1);
+    private final KernelPredictor predictor = new KernelPredictor();
+
+    /** Per type a known law: fixed (type index x 1 us) + FLOPs at 10 x (index + 1) GFLOP/s + bytes at 5 GB/s. */
+    private static double law(KernelType t, long flops, long bytes) {
+        return t.ordinal() * 1e-3 + flops / (10e9 * (t.ordinal() + 1)) * 1e3 + bytes / 5e9 * 1e3;
+    }
+
+    private static KernelCalibration calibration(int threads) {
+        List<KernelSample> samples = new ArrayList<>();
+        for (KernelType t : KernelType.values()) {
+            for (long f = 1_000; f < 1_000_000_000L; f *= 7) {
+                long bytes = f / 3 + 17 * (f % 11);
+                samples.add(new KernelSample(t.key(), Map.of(), f, bytes, law(t, f, bytes)));
+            }
+        }
+        return new KernelCalibration(1, "onnxruntime test", 10, 9, List.of(
+                new KernelCalibration.ThreadSamples(threads, 30, samples)));
+    }
+
+    private static PredictionInput input(List<Kernel> kernels, int threads, KernelCalibration c) {
+        return new PredictionInput(1, 1, threads, "CPU", DEVICE, Optional.empty(),
+                Optional.of(new KernelInputs(kernels, c)));
+    }
+
+    @Test
+    void sumsEachKernelsRegressorPlusTheCallOverhead() {
+        List<Kernel> kernels = KernelDetector.detect(ModelZoo.buildProto("mnist-cnn"), "mnist-cnn", 4, Map.of(),
+                Map.of());
+        PredictedLatency p = predictor.predict(input(kernels, 1, calibration(1)));
+
+        double expected = 30e-3;
+        for (Kernel k : kernels) {
+            KernelType t = k.type().orElseThrow();
+            expected += t == KernelType.VIEW ? DEVICE.nodeOverheadUs() / 1e3 : law(t, k.flops(), k.bytes());
+        }
+        assertThat(p.known()).isTrue();
+        assertThat(p.millis()).isCloseTo(expected, within(1e-6 * expected));
+        assertThat(p.nodes()).hasSize(kernels.size());
+        assertThat(p.basis()).contains("at 1 thread(s)").doesNotContain("not predicted");
+        assertThat(KernelPredictor.complete(p)).isTrue();
+        // threads 0 = the calibration's threads
+        assertThat(predictor.predict(input(kernels, 0, calibration(1))).millis()).isCloseTo(p.millis(), within(1e-12));
+    }
+
+    @Test
+    void namesWhatNoRegressorCoversWithItsShareOfKernels() {
+        List<Kernel> kernels = KernelDetector.detect(KernelDetectorTest.transposeThenSoftmax(), "t", 1, Map.of(),
+                Map.of());
+        PredictedLatency p = predictor.predict(input(kernels, 1, calibration(1)));
+        assertThat(p.known()).isTrue();
+        assertThat(p.basis()).contains("not predicted: Transpose x1 (1 of 2 kernels, 0.0% of FLOPs)");
+        assertThat(KernelPredictor.complete(p)).isFalse();
+        Kernel softmax = kernels.get(1);
+        assertThat(p.millis()).isCloseTo(30e-3 + law(KernelType.SOFTMAX, softmax.flops(), softmax.bytes()),
+                within(1e-9));
+        // an incomplete kernel prediction is not the recommended one when the roofline could predict
+        PredictedLatency roofline = PredictedLatency.none(RooflinePredictor.NAME, "x");
+        PredictedLatency naive = new PredictedLatency(NaivePredictor.NAME, 1, 40, true, "n");
+        assertThat(Predictors.recommended(List.of(naive, roofline, p)).predictor()).isEqualTo(NaivePredictor.NAME);
+    }
+
+    @Test
+    void noPredictionWithoutKernelsOrAtAnUncalibratedThreadCount() {
+        assertThat(predictor.predict(new PredictionInput(1, 1, 1, "CPU", DEVICE)).basis())
+                .contains("needs the model's ONNX Runtime kernels");
+        List<Kernel> kernels = KernelDetector.detect(ModelZoo.buildProto("mnist-cnn"), "mnist-cnn", 1, Map.of(),
+                Map.of());
+        PredictedLatency p = predictor.predict(input(kernels, 4, calibration(1)));
+        assertThat(p.known()).isFalse();
+        assertThat(p.basis()).contains("kernel samples at threads [1], not at 4");
+    }
+
+    @Test
+    void isRegisteredAndRecommendedWhenComplete() {
+        assertThat(Predictors.byName("kernel")).isInstanceOf(KernelPredictor.class);
+        List<Kernel> kernels = KernelDetector.detect(ModelZoo.buildProto("mnist-cnn"), "mnist-cnn", 1, Map.of(),
+                Map.of());
+        PredictedLatency k = predictor.predict(input(kernels, 1, calibration(1)));
+        PredictedLatency roofline = new PredictedLatency(RooflinePredictor.NAME, 2, 40, true, "r");
+        assertThat(Predictors.recommended(List.of(roofline, k))).isSameAs(k);
+    }
+}

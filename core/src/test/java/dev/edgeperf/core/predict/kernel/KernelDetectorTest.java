@@ -1,0 +1,118 @@
+package dev.edgeperf.core.predict.kernel;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import ai.onnx.proto.OnnxMl;
+import dev.edgeperf.core.zoo.ModelZoo;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.Test;
+
+public class KernelDetectorTest {
+    private static List<Kernel> detect(String zooModel, long batch) {
+        return KernelDetector.detect(ModelZoo.buildProto(zooModel), zooModel, batch, Map.of(), Map.of());
+    }
+
+    private static Map<String, Long> countByType(List<Kernel> kernels) {
+        return kernels.stream().collect(Collectors.groupingBy(k -> k.type().map(KernelType::key).orElse("none"),
+                Collectors.counting()));
+    }
+
+    @Test
+    void resnet18RunsAsFusedConvsWithTheResidualAddInTheSecondConvOfEachBlock() {
+        List<Kernel> kernels = detect("resnet18", 1);
+        Map<String, Kernel> byNode = kernels.stream().collect(Collectors.toMap(Kernel::node, Function.identity()));
+
+        // ONNX Runtime folds BatchNormalization into the weights and Relu into FusedConv
+        Kernel conv1 = byNode.get("conv1");
+        assertThat(conv1.opType()).isEqualTo("FusedConv");
+        assertThat(conv1.type()).contains(KernelType.CONV);
+        assertThat(conv1.features()).containsExactlyEntriesOf(orderedMap("n", 1, "cin", 3, "h", 224, "w", 224,
+                "cout", 64, "hout", 112, "wout", 112, "kh", 7, "kw", 7, "stride", 2, "groups", 1));
+        // hand count: 2 x 64 x 112 x 112 x 3 x 7 x 7
+        assertThat(conv1.flops()).isEqualTo(2L * 64 * 112 * 112 * 3 * 7 * 7);
+        // input + folded weights + folded bias + output, fp32
+        assertThat(conv1.bytes()).isEqualTo(4L * (3 * 224 * 224 + 64 * 3 * 7 * 7 + 64 + 64 * 112 * 112));
+
+        Kernel block = byNode.get("layer1.0.conv2");
+        assertThat(block.opType()).isEqualTo("Conv+Add+Relu");
+        assertThat(block.type()).contains(KernelType.CONV_ADD);
+        assertThat(block.flops()).isEqualTo(2L * 64 * 56 * 56 * 64 * 9 + 64 * 56 * 56);
+        // conv input, weights, bias, the residual it adds, the output
+        assertThat(block.bytes()).isEqualTo(4L * (64 * 56 * 56 + 64 * 64 * 9 + 64 + 64 * 56 * 56 + 64 * 56 * 56));
+        // where both inputs of the Add are convs, the later one takes it (as the NCHWc transformer does)
+        assertThat(byNode.get("layer2.0.downsample.0").type()).contains(KernelType.CONV_POINTWISE);
+        assertThat(byNode.get("layer2.0.conv2").type()).contains(KernelType.CONV_ADD);
+
+        Kernel fc = byNode.get("fc");
+        assertThat(fc.type()).contains(KernelType.GEMM);
+        assertThat(fc.features()).containsEntry("m", 1L).containsEntry("k", 512L).containsEntry("n", 1000L);
+        assertThat(fc.flops()).isEqualTo(2L * 512 * 1000);
+
+        assertThat(countByType(kernels)).containsExactlyInAnyOrderEntriesOf(Map.of("conv", 9L, "conv-add", 8L,
+                "conv-pointwise", 3L, "pool", 1L, "global-pool", 1L, "view", 1L, "gemm", 1L));
+        assertThat(kernels).allSatisfy(k -> assertThat(k.regressorKey()).isPresent());
+    }
+
+    @Test
+    void mobilenetV2HasDepthwiseFusedConvsAndConvAddWithoutRelu() {
+        List<Kernel> kernels = detect("mobilenet-v2", 8);
+        Map<String, Long> counts = countByType(kernels);
+        assertThat(counts).containsEntry("conv-depthwise", 17L).containsEntry("conv-add", 10L);
+        Kernel dw = kernels.stream().filter(k -> k.type().equals(Optional.of(KernelType.CONV_DEPTHWISE))).findFirst()
+                .orElseThrow();
+        assertThat(dw.opType()).isEqualTo("FusedConv");
+        assertThat(dw.features().get("n")).isEqualTo(8L);
+        assertThat(dw.features().get("groups")).isEqualTo(dw.features().get("cin"));
+        // depthwise FLOPs: one input channel per output channel
+        Map<String, Long> f = dw.features();
+        assertThat(dw.flops()).isEqualTo(2 * f.get("n") * f.get("cout") * f.get("hout") * f.get("wout") * f.get("kh")
+                * f.get("kw"));
+        assertThat(kernels.stream().filter(k -> k.type().equals(Optional.of(KernelType.CONV_ADD))))
+                .allSatisfy(k -> assertThat(k.opType()).isEqualTo("Conv+Add"));
+    }
+
+    @Test
+    void anOpTypeNoKernelCoversIsKeptAndNamed() {
+        List<Kernel> kernels = KernelDetector.detect(transposeThenSoftmax(), "t", 1, Map.of(), Map.of());
+        assertThat(kernels).extracting(Kernel::opType).containsExactly("Transpose", "Softmax");
+        Kernel transpose = kernels.get(0);
+        assertThat(transpose.type()).isEmpty();
+        assertThat(transpose.regressorKey()).isEmpty();
+        assertThat(transpose.bytes()).isEqualTo(2L * 4 * 6 * 4);
+        assertThat(kernels.get(1).features()).containsEntry("elements", 24L);
+    }
+
+    /** X [4, 6] -> Transpose -> Softmax. */
+    public static OnnxMl.ModelProto transposeThenSoftmax() {
+        OnnxMl.GraphProto g = OnnxMl.GraphProto.newBuilder().setName("t")
+                .addInput(value("X", 4, 6)).addOutput(value("Y", 6, 4))
+                .addNode(OnnxMl.NodeProto.newBuilder().setName("transpose").setOpType("Transpose").addInput("X")
+                        .addOutput("T"))
+                .addNode(OnnxMl.NodeProto.newBuilder().setName("softmax").setOpType("Softmax").addInput("T")
+                        .addOutput("Y"))
+                .build();
+        return OnnxMl.ModelProto.newBuilder().setIrVersion(8).addOpsetImport(OnnxMl.OperatorSetIdProto.newBuilder()
+                .setDomain("").setVersion(17)).setGraph(g).build();
+    }
+
+    static OnnxMl.ValueInfoProto value(String name, long... dims) {
+        OnnxMl.TensorShapeProto.Builder shape = OnnxMl.TensorShapeProto.newBuilder();
+        for (long d : dims) {
+            shape.addDim(OnnxMl.TensorShapeProto.Dimension.newBuilder().setDimValue(d));
+        }
+        return OnnxMl.ValueInfoProto.newBuilder().setName(name).setType(OnnxMl.TypeProto.newBuilder()
+                .setTensorType(OnnxMl.TypeProto.Tensor.newBuilder().setElemType(1).setShape(shape))).build();
+    }
+
+    private static Map<String, Long> orderedMap(Object... kv) {
+        Map<String, Long> m = new java.util.LinkedHashMap<>();
+        for (int i = 0; i < kv.length; i += 2) {
+            m.put((String) kv[i], ((Integer) kv[i + 1]).longValue());
+        }
+        return m;
+    }
+}
