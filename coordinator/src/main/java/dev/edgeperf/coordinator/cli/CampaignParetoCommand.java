@@ -45,6 +45,24 @@ final class CampaignParetoCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
+    /** The front as the CLI prints it: a heading line and one table row per point, optimal ones starred. */
+    static String render(ParetoFront front) {
+        ParetoFront.Metric m = front.metric();
+        StringBuilder out = new StringBuilder(String.format(Locale.ROOT,
+                "campaign %s: %s vs %s (%s); * = Pareto-optimal%n", front.campaignId(), front.quality(), m.key(),
+                m.label()));
+        TextTable table = new TextTable("device", "model", "variant", ">batch",
+                ">" + (m == ParetoFront.Metric.SIZE ? "bytes" : m.key() + " ms"), ">" + front.quality(), "pareto");
+        for (ParetoFront.Device d : front.devices()) {
+            for (ParetoFront.Point p : d.points()) {
+                table.add(d.device(), p.model(), p.variant(), p.batch(), m == ParetoFront.Metric.SIZE
+                        ? String.format(Locale.ROOT, "%,.0f", p.x()) : String.format(Locale.ROOT, "%.4f", p.x()),
+                        String.format(Locale.ROOT, "%.4f", p.quality()), p.paretoOptimal() ? "*" : "");
+            }
+        }
+        return out.append(table.render()).toString();
+    }
+
     @Override
     public Integer call() {
         ParetoFront.Metric m = ParetoFront.Metric.parse(metric);
@@ -55,18 +73,7 @@ final class CampaignParetoCommand implements Callable<Integer> {
             if (json.json) {
                 spec.commandLine().getOut().println(CampaignReport.write(front.toJson()));
             } else {
-                spec.commandLine().getOut().printf(Locale.ROOT, "campaign %s: %s vs %s (%s); * = Pareto-optimal%n",
-                        front.campaignId(), front.quality(), m.key(), m.label());
-                TextTable table = new TextTable("device", "model", "variant", ">batch",
-                        ">" + (m == ParetoFront.Metric.SIZE ? "bytes" : m.key() + " ms"), ">" + front.quality(), "pareto");
-                for (ParetoFront.Device d : front.devices()) {
-                    for (ParetoFront.Point p : d.points()) {
-                        table.add(d.device(), p.model(), p.variant(), p.batch(), m == ParetoFront.Metric.SIZE
-                                ? String.format(Locale.ROOT, "%,.0f", p.x()) : String.format(Locale.ROOT, "%.4f", p.x()),
-                                String.format(Locale.ROOT, "%.4f", p.quality()), p.paretoOptimal() ? "*" : "");
-                    }
-                }
-                spec.commandLine().getOut().print(table.render());
+                spec.commandLine().getOut().print(render(front));
             }
             spec.commandLine().getOut().flush();
             return 0;
