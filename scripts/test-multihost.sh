@@ -17,8 +17,11 @@ if ! command -v ip >/dev/null; then
   exit 2
 fi
 start=$(date +%s)
+log="$(mktemp)"
+trap 'rm -f "$log"' EXIT
+status=0
 mvn -B -o -pl coordinator,agent -am -Dsurefire.failIfNoSpecifiedTests=false -Dit.test=MultiHostIT -Dtest=none \
-  verify | grep -E "MultiHostIT|Tests run:|BUILD|ERROR" || true
-status=${PIPESTATUS[0]}
+  verify >"$log" 2>&1 || status=$?
+grep -E "MultiHostIT|Tests run:|BUILD|ERROR\]" "$log" || tail -40 "$log"
 echo "test-multihost: exit $status after $(( $(date +%s) - start )) s (build included)"
 exit "$status"
