@@ -10,7 +10,6 @@ import dev.edgeperf.coordinator.testing.NetnsLab;
 import dev.edgeperf.coordinator.testing.Processes;
 import dev.edgeperf.coordinator.testing.SelfSignedCert;
 import java.io.BufferedReader;
-import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -19,8 +18,6 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.KeyStore;
-import java.security.cert.CertificateFactory;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -30,8 +27,6 @@ import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
-import javax.net.ssl.SSLContext;
-import javax.net.ssl.TrustManagerFactory;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -86,7 +81,7 @@ class MultiHostIT {
         String grpc = address + ":" + listening.group(2);
         String dashboard = "https://" + address + ":" + listening.group(4);
         String viewer = Files.readString(dataDir.resolve("viewer-token")).strip();
-        HttpClient https = HttpClient.newBuilder().sslContext(trusting(pem.cert()))
+        HttpClient https = HttpClient.newBuilder().sslContext(pem.trustingContext())
                 .connectTimeout(Duration.ofSeconds(10)).build();
 
         // from the test's namespace (the bridge) and from an agent's: 401 without the token, 200 with it
@@ -236,19 +231,6 @@ class MultiHostIT {
         curl.add(url);
         Processes.Outcome out = processes.run(from.exec(curl), tmp.resolve("curl"), Duration.ofSeconds(30));
         return out.stdout().strip();
-    }
-
-    private static SSLContext trusting(Path cert) throws Exception {
-        KeyStore trust = KeyStore.getInstance("PKCS12");
-        trust.load(null, null);
-        try (InputStream in = Files.newInputStream(cert)) {
-            trust.setCertificateEntry("coordinator", CertificateFactory.getInstance("X.509").generateCertificate(in));
-        }
-        TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-        tmf.init(trust);
-        SSLContext context = SSLContext.getInstance("TLS");
-        context.init(null, tmf.getTrustManagers(), null);
-        return context;
     }
 
     private static long count(Path dir, String suffix) throws Exception {

@@ -51,29 +51,22 @@ class OrtNativeDirTest {
         Files.copy(extracted.resolve(CORE), coreOnly.resolve(CORE));
     }
 
-    private record Outcome(int code, String output) {
+    /** Exit code, stdout and stderr of the agent CLI in a child JVM. */
+    private record Outcome(int code, String output, String errors) {
     }
 
     private static Outcome agent(String... args) throws Exception {
         List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java")
                 .toString(), "-cp", System.getProperty("java.class.path"), AgentMain.class.getName()));
         command.addAll(List.of(args));
-        Process p = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.DISCARD).start();
+        Path err = Files.createTempFile(dir, "err", ".txt");
+        Process p = new ProcessBuilder(command).redirectError(err.toFile()).start();
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        return new Outcome(p.waitFor(), out);
-    }
-
-    private static Outcome agentWithErrors(String... args) throws Exception {
-        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java")
-                .toString(), "-cp", System.getProperty("java.class.path"), AgentMain.class.getName()));
-        command.addAll(List.of(args));
-        Process p = new ProcessBuilder(command).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
-        String err = new String(p.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
-        return new Outcome(p.waitFor(), err);
+        return new Outcome(p.waitFor(), out, Files.readString(err));
     }
 
     private static List<String> libraries(Outcome info) throws Exception {
-        assertThat(info.code()).as(info.output()).isZero();
+        assertThat(info.code()).as(info.errors()).isZero();
         JsonNode json = new ObjectMapper().readTree(info.output());
         List<String> out = new ArrayList<>();
         json.get("engineLibraries").forEach(n -> out.add(n.asText()));
@@ -110,7 +103,7 @@ class OrtNativeDirTest {
         Outcome bench = agent("bench", "--work-dir", dir.resolve("work-bench").toString(), "--ort-native-dir",
                 coreOnly.toString(), "mnist-cnn", "--batch", "1", "--threads", "1", "--warmup", "1",
                 "--min-iterations", "3", "--min-duration-ms", "1", "--max-duration-ms", "2000", "--json");
-        assertThat(bench.code()).as(bench.output()).isZero();
+        assertThat(bench.code()).as(bench.errors()).isZero();
         JsonNode row = new ObjectMapper().readTree(bench.output()).get(0);
         assertThat(row.get("p50Ms").asDouble()).isPositive();
     }
@@ -118,17 +111,17 @@ class OrtNativeDirTest {
     @Test
     void aMissingFolderOrOneWithoutTheCoreLibraryIsAOneLineUsageError() throws Exception {
         Path missing = dir.resolve("no-such-dir");
-        Outcome none = agentWithErrors("info", "--work-dir", dir.resolve("w1").toString(), "--ort-native-dir",
+        Outcome none = agent("info", "--work-dir", dir.resolve("w1").toString(), "--ort-native-dir",
                 missing.toString());
         assertThat(none.code()).isEqualTo(2);
-        assertThat(none.output().strip()).isEqualTo("edgeperf-agent: --ort-native-dir " + missing + " is not a"
+        assertThat(none.errors().strip()).isEqualTo("edgeperf-agent: --ort-native-dir " + missing + " is not a"
                 + " directory; expected the lib folder of an ONNX Runtime build holding " + CORE);
         Path empty = Files.createDirectories(dir.resolve("empty-lib"));
-        Outcome noLib = agentWithErrors("run", "--coordinator", "127.0.0.1:1", "--token-file",
+        Outcome noLib = agent("run", "--coordinator", "127.0.0.1:1", "--token-file",
                 Files.writeString(dir.resolve("token"), "t\n").toString(), "--work-dir", dir.resolve("w2").toString(),
                 "--ort-native-dir", empty.toString());
         assertThat(noLib.code()).isEqualTo(2);
-        assertThat(noLib.output().strip()).isEqualTo("edgeperf-agent: --ort-native-dir " + empty + " holds no"
+        assertThat(noLib.errors().strip()).isEqualTo("edgeperf-agent: --ort-native-dir " + empty + " holds no"
                 + " readable " + CORE + "; expected the lib folder of an ONNX Runtime build");
     }
 }

@@ -7,7 +7,6 @@ import dev.edgeperf.coordinator.schedule.SchedulerSettings;
 import dev.edgeperf.coordinator.testing.SelfSignedCert;
 import dev.edgeperf.core.EdgeperfException;
 import dev.edgeperf.core.ErrorCategory;
-import java.io.InputStream;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -16,14 +15,10 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
-import java.security.KeyStore;
-import java.security.cert.CertificateFactory;
 import java.time.Duration;
 import java.util.Base64;
 import java.util.Optional;
-import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLHandshakeException;
-import javax.net.ssl.TrustManagerFactory;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -121,7 +116,7 @@ class DashboardAccessTest {
                 new CoordinatorConfig.Dashboard(Optional.empty(), true)))) {
             assertThat(runtime.listeningLine()).contains(" http=https://0.0.0.0:" + runtime.httpPort() + "/ ");
             String token = Files.readString(tmp.resolve("data").resolve(ViewerToken.FILE_NAME)).strip();
-            HttpClient trusting = HttpClient.newBuilder().sslContext(trusting(pem.cert())).build();
+            HttpClient trusting = HttpClient.newBuilder().sslContext(pem.trustingContext()).build();
             String url = "https://127.0.0.1:" + runtime.httpPort() + "/api/agents";
 
             assertThat(get(trusting, url, null).statusCode()).isEqualTo(401);
@@ -132,19 +127,6 @@ class DashboardAccessTest {
             assertThatThrownBy(() -> get(HttpClient.newHttpClient(), url.replace("https:", "http:"), "Bearer " + token)
                     .statusCode()).isInstanceOf(java.io.IOException.class);
         }
-    }
-
-    private static SSLContext trusting(Path cert) throws Exception {
-        KeyStore trust = KeyStore.getInstance("PKCS12");
-        trust.load(null, null);
-        try (InputStream in = Files.newInputStream(cert)) {
-            trust.setCertificateEntry("coordinator", CertificateFactory.getInstance("X.509").generateCertificate(in));
-        }
-        TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-        tmf.init(trust);
-        SSLContext context = SSLContext.getInstance("TLS");
-        context.init(null, tmf.getTrustManagers(), null);
-        return context;
     }
 
     @Test

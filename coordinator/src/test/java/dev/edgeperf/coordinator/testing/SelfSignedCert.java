@@ -13,6 +13,22 @@ import java.util.concurrent.TimeUnit;
  * (outside CI).
  */
 public record SelfSignedCert(Path cert, Path key) {
+    /** A TLS context trusting this certificate alone, for HTTPS clients. */
+    public javax.net.ssl.SSLContext trustingContext() throws Exception {
+        java.security.KeyStore trust = java.security.KeyStore.getInstance("PKCS12");
+        trust.load(null, null);
+        try (java.io.InputStream in = Files.newInputStream(cert)) {
+            trust.setCertificateEntry("coordinator",
+                    java.security.cert.CertificateFactory.getInstance("X.509").generateCertificate(in));
+        }
+        javax.net.ssl.TrustManagerFactory tmf = javax.net.ssl.TrustManagerFactory.getInstance(
+                javax.net.ssl.TrustManagerFactory.getDefaultAlgorithm());
+        tmf.init(trust);
+        javax.net.ssl.SSLContext context = javax.net.ssl.SSLContext.getInstance("TLS");
+        context.init(null, tmf.getTrustManagers(), null);
+        return context;
+    }
+
     public static SelfSignedCert forLoopback(Path dir) throws Exception {
         return forSubjectAltName(dir, "IP:127.0.0.1,DNS:localhost");
     }
