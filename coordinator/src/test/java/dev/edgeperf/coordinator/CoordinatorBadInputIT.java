@@ -70,6 +70,29 @@ class CoordinatorBadInputIT {
     }
 
     @Test
+    void dashboardTokenFileOpenToOthersAndHttpsWithoutCertificateAreUsageErrors() throws Exception {
+        Path loose = Files.writeString(tmp.resolve("viewer-token"), "tok\n");
+        java.nio.file.Files.setPosixFilePermissions(loose, java.nio.file.attribute.PosixFilePermissions.fromString(
+                "rw-r--r--"));
+        Path dataDir = tmp.resolve("data");
+
+        Processes.Outcome outcome = processes.run(Processes.javaJar(Processes.coordinatorJar(), "serve",
+                "--http-bind", "0.0.0.0", "--grpc-port", "0", "--http-port", "0", "--data-dir", dataDir.toString(),
+                "--viewer-token-file", loose.toString()), tmp, Duration.ofSeconds(60));
+        Processes.Outcome noCert = processes.run(Processes.javaJar(Processes.coordinatorJar(), "serve",
+                "--http-tls", "--grpc-port", "0", "--http-port", "0", "--data-dir", dataDir.toString()), tmp,
+                Duration.ofSeconds(60));
+
+        assertThat(outcome.exitCode()).isEqualTo(2);
+        assertThat(outcome.stderr().strip()).isEqualTo("edgeperf: --viewer-token-file " + loose + " is open to group"
+                + " or others (mode rw-r--r--); expected rw------- (chmod 600 " + loose + ")");
+        assertThat(noCert.exitCode()).isEqualTo(2);
+        assertThat(noCert.stderr().strip()).isEqualTo("edgeperf: --http-tls serves the dashboard with the gRPC"
+                + " certificate; give --tls-cert and --tls-key too");
+        assertThat(dataDir).doesNotExist();
+    }
+
+    @Test
     void grpcPortInUseIsAUserError() throws Exception {
         try (ServerSocket taken = new ServerSocket(0, 50, java.net.InetAddress.getByName("127.0.0.1"))) {
             int port = taken.getLocalPort();

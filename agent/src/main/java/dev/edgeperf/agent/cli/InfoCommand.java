@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.edgeperf.agent.measure.InferenceRunner;
+import dev.edgeperf.agent.measure.OrtNatives;
 import dev.edgeperf.agent.probe.DeviceSensors;
 import dev.edgeperf.agent.probe.DeviceState;
 import dev.edgeperf.agent.probe.HardwareInfo;
@@ -42,6 +43,8 @@ final class InfoCommand implements Callable<Integer> {
             ObjectNode node = mapper.valueToTree(hw);
             node.put("engine", InferenceRunner.ENGINE);
             node.put("engineVersion", engineVersion);
+            node.putArray("engineLibraries").addAll(OrtNatives.loaded().stream()
+                    .map(f -> node.textNode(f.toString())).toList());
             if (now.cpuTempC().isPresent()) {
                 node.put("cpuTempC", now.cpuTempC().getAsDouble());
             } else {
@@ -69,6 +72,8 @@ final class InfoCommand implements Callable<Integer> {
             row(out, "hostname", hw.hostname());
             row(out, "jvm", hw.jvm());
             row(out, "engine", InferenceRunner.ENGINE + " " + engineVersion + " (" + InferenceRunner.EXECUTION_PROVIDER + ")");
+            row(out, "engine libraries", OrtNatives.loaded().isEmpty() ? "unknown"
+                    : OrtNatives.loaded().stream().map(Path::toString).collect(java.util.stream.Collectors.joining(" ")));
             row(out, "cpu temperature", now.cpuTempC().isPresent()
                     ? String.format(Locale.ROOT, "%.1f °C", now.cpuTempC().getAsDouble()) : "unknown");
             row(out, "cpu frequency", now.cpuFreqHz().isPresent() ? ghz(now.cpuFreqHz().getAsLong()) : "unknown");

@@ -4,6 +4,7 @@ import dev.edgeperf.agent.calibrate.CalibrationFigures;
 import dev.edgeperf.agent.calibrate.CalibrationStore;
 import dev.edgeperf.agent.measure.ForkedRunner;
 import dev.edgeperf.agent.measure.InferenceRunner;
+import dev.edgeperf.agent.measure.OrtNatives;
 import dev.edgeperf.agent.measure.MeasurementRunner;
 import dev.edgeperf.agent.net.AgentClient;
 import dev.edgeperf.agent.net.AgentConfig;
@@ -129,6 +130,8 @@ final class RunCommand implements Callable<Integer> {
                 agentName, hardware.board(), hardware.cpuModel(), hardware.physicalCores(),
                 Math.round(hardware.peakGflopsFp32()), workDir, cacheMaxBytes >> 20,
                 tlsCa == null ? "plaintext" : "TLS trusting " + tlsCa);
+        LOG.info("ONNX Runtime {} from {}, execution providers {}", config.engineVersion(),
+                OrtNatives.loaded().isEmpty() ? "an unknown place" : OrtNatives.loaded(), InferenceRunner.availableProviders());
 
         AgentClient client = AgentClient.measuring(channel, config, runner, inProcessRunner);
         Runtime.getRuntime().addShutdownHook(new Thread(client::close, "edgeperf-shutdown"));

@@ -14,6 +14,12 @@ final class WorkDirOption {
                     + "ONNX Runtime's native libraries (default: ${DEFAULT-VALUE}).")
     Path workDir;
 
+    @Option(names = "--ort-native-dir", paramLabel = "DIR",
+            description = "Load ONNX Runtime from this folder (a local build, e.g. with CUDA/TensorRT on a Jetson)"
+                    + " instead of the jar's: it must hold libonnxruntime.so; the jar's Java binding is used unless"
+                    + " the folder has libonnxruntime4j_jni.so too.")
+    Path ortNativeDir;
+
     /**
      * Creates the work dir when missing and extracts ONNX Runtime's natives into it, so neither this
      * JVM nor its workers leave a folder in the temp dir. Call before anything loads ONNX Runtime.
@@ -22,11 +28,19 @@ final class WorkDirOption {
      * @throws EdgeperfException USER_ERROR (one line) when the path is a file or cannot be created
      */
     Path prepare() {
+        useLocalNatives();
         return prepare(workDir);
+    }
+
+    private void useLocalNatives() {
+        if (ortNativeDir != null) {
+            OrtNatives.useLocal(ortNativeDir);
+        }
     }
 
     /** As {@link #prepare()}, but a work dir that cannot be used leaves ONNX Runtime to its temp folder. */
     void prepareQuietly() {
+        useLocalNatives(); // asked for explicitly: a wrong folder is an error here too
         try {
             prepare(workDir);
         } catch (EdgeperfException e) {

@@ -44,10 +44,19 @@ public final class ForkedRunner implements MeasurementRunner {
         this(scratch, defaultThreads, WorkerMain.class.getName(), inheritedOptions());
     }
 
-    /** What a worker inherits: the natives folder of {@link OrtNatives#install}, so it extracts nothing. */
+    /**
+     * What a worker inherits: the natives folder of {@link OrtNatives#install}, so it extracts nothing,
+     * and a local core library of {@link OrtNatives#useLocal}, so it runs the same build.
+     */
     static List<String> inheritedOptions() {
-        String natives = System.getProperty(OrtNatives.PROPERTY);
-        return natives == null ? List.of() : List.of("-D" + OrtNatives.PROPERTY + "=" + natives);
+        List<String> options = new java.util.ArrayList<>();
+        for (String property : List.of(OrtNatives.PROPERTY, OrtNatives.CORE_PROPERTY, OrtNatives.JNI_PROPERTY)) {
+            String value = System.getProperty(property);
+            if (value != null) {
+                options.add("-D" + property + "=" + value);
+            }
+        }
+        return List.copyOf(options);
     }
 
     ForkedRunner(Path scratch, int defaultThreads, String mainClass, List<String> jvmOptions) {

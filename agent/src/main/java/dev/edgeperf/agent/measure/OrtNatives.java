@@ -21,6 +21,10 @@ import java.util.Optional;
 public final class OrtNatives {
     /** The system property ONNX Runtime's loader reads (a folder holding the native libraries). */
     public static final String PROPERTY = "onnxruntime.native.path";
+    /** The property naming one library file: ONNX Runtime's core library, loaded before the folder is tried. */
+    public static final String CORE_PROPERTY = "onnxruntime.native.onnxruntime.path";
+    /** Likewise for the Java binding; set beside {@link #CORE_PROPERTY} (a folder property would win over both). */
+    public static final String JNI_PROPERTY = "onnxruntime.native.onnxruntime4j_jni.path";
     private static final String ORT_CLASS = "ai.onnxruntime.OrtEnvironment";
     private static final List<String> LIBRARIES = List.of("onnxruntime", "onnxruntime4j_jni");
 
@@ -40,11 +44,64 @@ public final class OrtNatives {
         Optional<Path> dir = extract(workDir);
         // First install wins: a JVM runs one command, and ONNX Runtime reads the property only once.
         dir.ifPresent(d -> {
-            if (System.getProperty(PROPERTY) == null) {
+            if (System.getProperty(PROPERTY) != null) {
+                return;
+            }
+            if (System.getProperty(CORE_PROPERTY) != null) {
+                // a local core library (useLocal): only the jar's binding comes from here, named file by file
+                if (System.getProperty(JNI_PROPERTY) == null) {
+                    System.setProperty(JNI_PROPERTY, d.resolve(System.mapLibraryName(LIBRARIES.get(1))).toString());
+                }
+            } else {
                 System.setProperty(PROPERTY, d.toString());
             }
         });
         return dir;
+    }
+
+    /**
+     * Points this JVM (and, through {@link ForkedRunner}, its workers) at a locally built ONNX Runtime
+     * in {@code dir} instead of the jar's: the folder as a whole when it also holds the Java binding
+     * ({@code libonnxruntime4j_jni}), else just its core library, with the jar's binding beside it
+     * (a C/C++ build with CUDA or TensorRT, as Jetson users make, has no Java binding). Must run before
+     * {@link #install} and before ONNX Runtime is first used.
+     *
+     * @throws EdgeperfException USER_ERROR (one line) when {@code dir} is no folder or holds no core library
+     */
+    public static void useLocal(Path dir) {
+        Path absolute = dir.toAbsolutePath().normalize();
+        if (!Files.isDirectory(absolute)) {
+            throw EdgeperfException.userError("--ort-native-dir " + dir + " is not a directory; expected the lib"
+                    + " folder of an ONNX Runtime build holding " + System.mapLibraryName(LIBRARIES.get(0)));
+        }
+        Path core = absolute.resolve(System.mapLibraryName(LIBRARIES.get(0)));
+        if (!Files.isRegularFile(core) || !Files.isReadable(core)) {
+            throw EdgeperfException.userError("--ort-native-dir " + dir + " holds no readable "
+                    + core.getFileName() + "; expected the lib folder of an ONNX Runtime build");
+        }
+        if (Files.isRegularFile(absolute.resolve(System.mapLibraryName(LIBRARIES.get(1))))) {
+            System.setProperty(PROPERTY, absolute.toString());
+        } else {
+            System.setProperty(CORE_PROPERTY, core.toString());
+        }
+    }
+
+    /**
+     * The ONNX Runtime libraries this process has mapped, as the kernel lists them in
+     * {@code /proc/self/maps}: proof of which build runs, not what was asked for. Empty where that
+     * file is absent (not Linux) or nothing is loaded yet.
+     */
+    public static List<Path> loaded() {
+        return loaded(Path.of("/proc/self/maps"));
+    }
+
+    static List<Path> loaded(Path maps) {
+        try (var lines = Files.lines(maps)) {
+            return lines.map(l -> l.substring(l.indexOf('/') < 0 ? l.length() : l.indexOf('/')).strip())
+                    .filter(f -> f.contains("libonnxruntime")).distinct().map(Path::of).toList();
+        } catch (IOException | java.io.UncheckedIOException e) {
+            return List.of();
+        }
     }
 
     /** As {@link #install} without setting the property. */

@@ -14,9 +14,24 @@ import java.util.Optional;
  * @param httpPort  0 = any free port
  * @param jdbcUrl   empty = embedded H2 under {@code dataDir}
  * @param tls       certificate chain and PKCS#8 private key (PEM) for gRPC; empty = plaintext
+ * @param dashboard who may read the dashboard and whether it speaks HTTPS
  */
 public record CoordinatorConfig(String bindHost, String httpBindHost, int grpcPort, int httpPort, Path dataDir, Optional<String> jdbcUrl,
-                                SchedulerSettings scheduler, Optional<Tls> tls) {
+                                SchedulerSettings scheduler, Optional<Tls> tls, Dashboard dashboard) {
+    /**
+     * Dashboard access. Off loopback a viewer token is always required: {@code viewerTokenFile} when
+     * given (on loopback too), else {@code <data-dir>/viewer-token}, made on first start.
+     *
+     * @param https serve the dashboard over HTTPS with the gRPC certificate ({@link Tls})
+     */
+    public record Dashboard(Optional<Path> viewerTokenFile, boolean https) {
+        public static final Dashboard DEFAULTS = new Dashboard(Optional.empty(), false);
+
+        public Dashboard {
+            Objects.requireNonNull(viewerTokenFile, "viewerTokenFile is null");
+        }
+    }
+
     /** PEM files for gRPC over TLS. */
     public record Tls(Path certChain, Path privateKey) {
         public Tls {
@@ -32,6 +47,13 @@ public record CoordinatorConfig(String bindHost, String httpBindHost, int grpcPo
         Objects.requireNonNull(jdbcUrl, "jdbcUrl is null");
         Objects.requireNonNull(scheduler, "scheduler is null");
         Objects.requireNonNull(tls, "tls is null");
+        Objects.requireNonNull(dashboard, "dashboard is null");
+    }
+
+    /** Default dashboard access: open on loopback, viewer token elsewhere, plain HTTP. */
+    public CoordinatorConfig(String bindHost, String httpBindHost, int grpcPort, int httpPort, Path dataDir,
+                             Optional<String> jdbcUrl, SchedulerSettings scheduler, Optional<Tls> tls) {
+        this(bindHost, httpBindHost, grpcPort, httpPort, dataDir, jdbcUrl, scheduler, tls, Dashboard.DEFAULTS);
     }
 
     /** gRPC and HTTP on one address, plaintext gRPC and the default lease policy. */

@@ -9,6 +9,8 @@ import dev.edgeperf.coordinator.grpc.ConnectionFailureLog;
 import dev.edgeperf.coordinator.grpc.CoordinatorGrpcServer;
 import dev.edgeperf.coordinator.grpc.TokenAuthInterceptor;
 import dev.edgeperf.coordinator.http.DashboardServer;
+import dev.edgeperf.coordinator.http.PemKeyStore;
+import dev.edgeperf.coordinator.http.ViewerAccess;
 import dev.edgeperf.coordinator.schedule.CampaignPlanner;
 import dev.edgeperf.coordinator.schedule.Campaigns;
 import dev.edgeperf.coordinator.schedule.JobScheduler;
@@ -16,7 +18,11 @@ import dev.edgeperf.coordinator.schedule.VariantPreparation;
 import dev.edgeperf.coordinator.store.Database;
 import dev.edgeperf.coordinator.store.Store;
 import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.net.UnknownHostException;
+import java.security.KeyStore;
+import java.util.Optional;
 import dev.edgeperf.core.EdgeperfException;
 import dev.edgeperf.core.predict.NaivePredictor;
 import java.nio.file.Files;
@@ -74,6 +80,9 @@ public final class CoordinatorRuntime implements AutoCloseable {
      */
     public static CoordinatorRuntime start(CoordinatorConfig config) {
         Path dataDir = config.dataDir();
+        // the operator's files are checked before anything in the data folder changes
+        Optional<String> operatorViewerToken = config.dashboard().viewerTokenFile().map(ViewerToken::readPrivate);
+        Optional<KeyStore> https = httpsKeys(config);
         // First of all: a second coordinator must not touch the token, the database or the agents' rows.
         DataDirLock lock = DataDirLock.acquire(dataDir);
         String token;
@@ -122,7 +131,10 @@ public final class CoordinatorRuntime implements AutoCloseable {
                             new CampaignServiceImpl(campaigns)),
                     "gRPC port " + config.grpcPort() + " on " + config.bindHost());
             grpc.start();
-            http = new DashboardServer(store, config.httpBindHost(), config.httpPort());
+            Optional<String> viewerToken = operatorViewerToken.isPresent() || isLoopback(config.httpBindHost())
+                    ? operatorViewerToken : Optional.of(ViewerToken.loadOrCreate(dataDir));
+            http = new DashboardServer(store, config.httpBindHost(), config.httpPort(),
+                    viewerToken.map(ViewerAccess::token).orElse(ViewerAccess.open()), https);
             http.start();
             reaper = Executors.newSingleThreadScheduledExecutor(r -> {
                 Thread t = new Thread(r, "edgeperf-lease-reaper");
@@ -160,12 +172,35 @@ public final class CoordinatorRuntime implements AutoCloseable {
         }
     }
 
-    private static void useTls(NettyServerBuilder builder, CoordinatorConfig.Tls tls) {
+    private static Optional<KeyStore> httpsKeys(CoordinatorConfig config) {
+        if (!config.dashboard().https()) {
+            return Optional.empty();
+        }
+        CoordinatorConfig.Tls tls = config.tls().orElseThrow(() -> EdgeperfException.userError(
+                "--http-tls serves the dashboard with the gRPC certificate; give --tls-cert and --tls-key too"));
+        checkReadable(tls);
+        return Optional.of(PemKeyStore.load(tls.certChain(), tls.privateKey()));
+    }
+
+    /** Loopback names and addresses; a name that does not resolve is not loopback (so it needs the token). */
+    static boolean isLoopback(String host) {
+        try {
+            return InetAddress.getByName(host).isLoopbackAddress();
+        } catch (UnknownHostException e) {
+            return false;
+        }
+    }
+
+    private static void checkReadable(CoordinatorConfig.Tls tls) {
         for (Path file : List.of(tls.certChain(), tls.privateKey())) {
             if (!Files.isReadable(file)) {
                 throw EdgeperfException.userError("TLS file " + file + " does not exist or is not readable");
             }
         }
+    }
+
+    private static void useTls(NettyServerBuilder builder, CoordinatorConfig.Tls tls) {
+        checkReadable(tls);
         try {
             builder.useTransportSecurity(tls.certChain().toFile(), tls.privateKey().toFile());
         } catch (RuntimeException e) {
@@ -177,7 +212,7 @@ public final class CoordinatorRuntime implements AutoCloseable {
 
     /** The one line tests and scripts parse: ports actually bound and the absolute data folder. */
     public String listeningLine() {
-        return "edgeperf coordinator listening: grpc=" + config.bindHost() + ":" + grpcPort() + " http=http://"
+        return "edgeperf coordinator listening: grpc=" + config.bindHost() + ":" + grpcPort() + " http=" + (config.dashboard().https() ? "https" : "http") + "://"
                 + config.httpBindHost() + ":" + httpPort() + "/ data-dir=" + config.dataDir();
     }
 
@@ -195,6 +230,12 @@ public final class CoordinatorRuntime implements AutoCloseable {
 
     public String joinToken() {
         return joinToken;
+    }
+
+    /** The file holding the token the dashboard requires; empty when it is open (loopback, no token file). */
+    public Optional<Path> viewerTokenFile() {
+        return config.dashboard().viewerTokenFile().or(() -> isLoopback(config.httpBindHost()) ? Optional.empty()
+                : Optional.of(config.dataDir().resolve(ViewerToken.FILE_NAME)));
     }
 
     public Path joinTokenFile() {

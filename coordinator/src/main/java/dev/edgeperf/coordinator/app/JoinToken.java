@@ -20,7 +20,12 @@ public final class JoinToken {
 
     /** Reads {@code <dataDir>/join-token}, creating it (mode 0600) with a fresh token on first start. */
     public static String loadOrCreate(Path dataDir) {
-        Path file = dataDir.resolve(FILE_NAME);
+        return loadOrCreateFile(dataDir.resolve(FILE_NAME));
+    }
+
+    /** Reads {@code file}, creating it (mode 0600, folders as needed) with a fresh random token first. */
+    static String loadOrCreateFile(Path file) {
+        Path dataDir = file.toAbsolutePath().getParent();
         if (Files.exists(file)) {
             return read(file);
         }
@@ -40,7 +45,7 @@ public final class JoinToken {
         } catch (FileAlreadyExistsException e) {
             return read(file); // another process created it first
         } catch (IOException e) {
-            throw EdgeperfException.external("cannot write join token " + file + ": " + e.getMessage(), e);
+            throw EdgeperfException.external("cannot write token " + file + ": " + e.getMessage(), e);
         }
     }
 

@@ -19,7 +19,8 @@ import picocli.CommandLine.Model.CommandSpec;
 @Command(name = "serve", mixinStandardHelpOptions = true,
         description = "Run the coordinator: gRPC for agents and the CLI, HTTP for the dashboard.",
         footer = {"%nExamples:", "  edgeperf serve --data-dir /var/lib/edgeperf",
-            "  edgeperf serve --bind 0.0.0.0 --grpc-port=7700 --tls-cert cert.pem --tls-key key.pem"})
+            "  edgeperf serve --bind 0.0.0.0 --grpc-port=7700 --tls-cert cert.pem --tls-key key.pem",
+            "  edgeperf serve --bind 0.0.0.0 --http-bind 0.0.0.0 --tls-cert cert.pem --tls-key key.pem --http-tls"})
 final class ServeCommand implements Callable<Integer> {
     @Mixin
     ServerOptions server;
@@ -34,6 +35,16 @@ final class ServeCommand implements Callable<Integer> {
 
     @Option(names = "--tls-key", paramLabel = "PEM", description = "PKCS#8 PEM private key of --tls-cert.")
     Path tlsKey;
+
+    @Option(names = "--http-tls",
+            description = "Serve the dashboard and API over HTTPS with the --tls-cert/--tls-key certificate.")
+    boolean httpTls;
+
+    @Option(names = "--viewer-token-file", paramLabel = "FILE",
+            description = "Token the dashboard and API require (mode 0600; 'Authorization: Bearer TOKEN', or basic"
+                    + " auth with the token as password). Default: none on a loopback --http-bind, else"
+                    + " <data-dir>/viewer-token, made on first start.")
+    Path viewerTokenFile;
 
     @Option(names = "--lease-timeout", paramLabel = "DURATION", defaultValue = "30s",
             converter = DurationConverter.class,
@@ -62,6 +73,10 @@ final class ServeCommand implements Callable<Integer> {
             throw EdgeperfException.userError("--tls-cert and --tls-key go together; got only "
                     + (tlsCert != null ? "--tls-cert" : "--tls-key"));
         }
+        if (httpTls && tlsCert == null) {
+            throw EdgeperfException.userError("--http-tls serves the dashboard with the gRPC certificate; give"
+                    + " --tls-cert and --tls-key too");
+        }
         SchedulerSettings scheduler;
         try {
             scheduler = new SchedulerSettings(leaseTimeout, maxAttempts, shareHosts);
@@ -71,10 +86,14 @@ final class ServeCommand implements Callable<Integer> {
         CoordinatorRuntime runtime = CoordinatorRuntime.start(
                 new CoordinatorConfig(server.bind, server.httpBind, server.grpcPort, server.httpPort, server.dataDir,
                         Optional.ofNullable(db), scheduler, tlsCert == null ? Optional.empty()
-                        : Optional.of(new CoordinatorConfig.Tls(tlsCert, tlsKey))));
+                        : Optional.of(new CoordinatorConfig.Tls(tlsCert, tlsKey)),
+                        new CoordinatorConfig.Dashboard(Optional.ofNullable(viewerTokenFile), httpTls)));
         Runtime.getRuntime().addShutdownHook(new Thread(runtime::close, "edgeperf-shutdown"));
         StopSignals.install(runtime::close); // stops in order; blockUntilShutdown then returns and we exit 0
         spec.commandLine().getOut().println(runtime.listeningLine());
+        runtime.viewerTokenFile().ifPresent(file -> spec.commandLine().getOut().println("dashboard and API need"
+                + " the viewer token in " + file + " (Authorization: Bearer TOKEN, or any user name with the token"
+                + " as password)"));
         spec.commandLine().getOut().flush();
         runtime.blockUntilShutdown();
         return 0;

@@ -9,16 +9,24 @@ import dev.edgeperf.core.ErrorCategory;
 import io.javalin.Javalin;
 import io.javalin.http.Context;
 import io.javalin.http.HttpStatus;
+import io.javalin.http.UnauthorizedResponse;
 import io.javalin.http.staticfiles.Location;
 import io.javalin.json.JavalinJackson;
 import io.javalin.router.Endpoint;
 import io.javalin.router.JavalinDefaultRoutingApi;
 import io.javalin.util.JavalinBindException;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import org.eclipse.jetty.server.HttpConfiguration;
+import org.eclipse.jetty.server.HttpConnectionFactory;
+import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.server.SslConnectionFactory;
+import org.eclipse.jetty.util.ssl.SslContextFactory;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.security.KeyStore;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -44,7 +52,8 @@ import java.util.Optional;
  *   <li>{@code GET /metrics}: Prometheus text format (HTTP request timers, JVM and process metrics);</li>
  *   <li>{@code GET /}: the dashboard page, served from {@code /edgeperf-dashboard/} on the class path.</li>
  * </ul>
- * Every error is a JSON object {@code {"error": "..."}} with a 4xx/5xx status.
+ * Every error is a JSON object {@code {"error": "..."}} with a 4xx/5xx status. With a viewer token
+ * ({@link ViewerAccess}) every path answers 401 and a basic-auth challenge until the token is presented.
  */
 public final class DashboardServer {
     private static final Logger LOG = LoggerFactory.getLogger(DashboardServer.class);
@@ -60,6 +69,9 @@ public final class DashboardServer {
     private final String bindHost;
     private final int requestedPort;
     private final HttpMetrics metrics;
+    private final ViewerAccess access;
+    /** Key store of the HTTPS certificate; empty = plain HTTP. */
+    private final Optional<KeyStore> https;
     private Javalin app;
     private boolean stopped;
 
@@ -74,6 +86,23 @@ public final class DashboardServer {
 
     /** As above, exporting {@code registry} on {@code /metrics} so callers can add their own meters. */
     public DashboardServer(StoreReader data, String bindHost, int port, PrometheusMeterRegistry registry) {
+        this(data, bindHost, port, registry, ViewerAccess.open(), Optional.empty());
+    }
+
+    /**
+     * As the first constructor, answering 401 to requests that {@code access} does not permit (every path, static
+     * files included) and serving HTTPS with the key and chain in {@code https} (see {@link PemKeyStore}).
+     */
+    public DashboardServer(StoreReader data, String bindHost, int port, ViewerAccess access,
+                           Optional<KeyStore> https) {
+        this(data, bindHost, port, HttpMetrics.newRegistry(), access, https);
+    }
+
+    /** The constructor above with {@code registry} exported on {@code /metrics}. */
+    public DashboardServer(StoreReader data, String bindHost, int port, PrometheusMeterRegistry registry,
+                           ViewerAccess access, Optional<KeyStore> https) {
+        this.access = Objects.requireNonNull(access, "access is null");
+        this.https = Objects.requireNonNull(https, "https is null");
         this.data = Objects.requireNonNull(data, "data is null");
         this.bindHost = Objects.requireNonNull(bindHost, "bindHost is null");
         if (bindHost.isBlank()) {
@@ -113,6 +142,8 @@ public final class DashboardServer {
                 // The page polls the API; stale JS after an upgrade would show wrong columns.
                 files.headers = Map.of("Cache-Control", "no-cache");
             });
+            https.ifPresent(keys -> config.jetty.addConnector((server, httpConfig) -> httpsConnector(server,
+                    httpConfig, keys)));
             routes(config.routes); // Javalin 7 takes routes in the config only
         });
         try {
@@ -129,7 +160,8 @@ public final class DashboardServer {
                     "HTTP server cannot start on " + bindHost + ":" + requestedPort + ": " + e.getMessage(), e);
         }
         app = created;
-        LOG.info("dashboard on http://{}:{}/", bindHost, port());
+        LOG.info("dashboard on {}://{}:{}/{}", https.isPresent() ? "https" : "http", bindHost, port(),
+                access.isOpen() ? "" : " (viewer token required)");
     }
 
     /** The port actually bound; only meaningful after {@link #start()}. */
@@ -158,7 +190,14 @@ public final class DashboardServer {
     }
 
     private void routes(JavalinDefaultRoutingApi javalin) {
-        javalin.before(ctx -> ctx.attribute(MATCHED_NANOS, System.nanoTime()));
+        javalin.before(ctx -> {
+            ctx.attribute(MATCHED_NANOS, System.nanoTime());
+            if (!access.permits(ctx.header("Authorization"))) {
+                ctx.header("WWW-Authenticate", ViewerAccess.CHALLENGE);
+                throw new UnauthorizedResponse("this dashboard needs the viewer token: send 'Authorization: Bearer"
+                        + " TOKEN', or basic auth with any user name and the token as the password");
+            }
+        });
         javalin.get("/health", ctx -> data.health().failure().ifPresentOrElse(
                 reason -> ctx.status(HttpStatus.SERVICE_UNAVAILABLE).json(Map.of("status", "unhealthy", "store", reason)),
                 () -> ctx.json(Map.of("status", "ok"))));
@@ -299,6 +338,17 @@ public final class DashboardServer {
 
     static ObjectMapper objectMapper() {
         return JavalinJackson.defaultMapper().disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS);
+    }
+
+    private ServerConnector httpsConnector(Server server, HttpConfiguration httpConfig, KeyStore keys) {
+        SslContextFactory.Server ssl = new SslContextFactory.Server();
+        ssl.setKeyStore(keys);
+        ssl.setKeyStorePassword(PemKeyStore.PASSWORD);
+        ServerConnector connector = new ServerConnector(server, new SslConnectionFactory(ssl, "http/1.1"),
+                new HttpConnectionFactory(httpConfig));
+        connector.setHost(bindHost);
+        connector.setPort(requestedPort);
+        return connector;
     }
 
     private static QueuedThreadPool threadPool() {
