@@ -5,6 +5,6 @@ import picocli.CommandLine.Command;
 /** {@code edgeperf campaign}: groups run, list, status, cancel and export. */
 @Command(name = "campaign", mixinStandardHelpOptions = true, description = "Submit campaigns and follow them.",
         subcommands = {CampaignRunCommand.class, CampaignListCommand.class, CampaignStatusCommand.class,
-            CampaignCancelCommand.class, CampaignExportCommand.class})
+            CampaignCancelCommand.class, CampaignExportCommand.class, CampaignAnalyzeCommand.class})
 final class CampaignCommand {
 }

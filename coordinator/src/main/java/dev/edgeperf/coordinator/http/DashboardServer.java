@@ -2,6 +2,7 @@ package dev.edgeperf.coordinator.http;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import dev.edgeperf.coordinator.analysis.PredictionErrors;
 import dev.edgeperf.coordinator.store.StoreReader;
 import dev.edgeperf.coordinator.store.StoredHistogram;
 import dev.edgeperf.core.EdgeperfException;
@@ -163,6 +164,7 @@ public final class DashboardServer {
         javalin.get("/api/schema/results", ctx -> ctx.json(ApiViews.resultSchema()));
         javalin.get("/api/results", this::results);
         javalin.get("/api/results/{jobId}/percentiles", this::percentiles);
+        javalin.get("/api/campaigns/{id}/analysis", this::analysis);
         javalin.get("/metrics", ctx -> ctx.contentType("text/plain; version=0.0.4; charset=utf-8").result(metrics.scrape()));
         javalin.error(HttpStatus.NOT_FOUND.getCode(), ctx -> {
             if (ctx.attribute(EXPLAINED) == null) { // an endpoint's own 404 keeps its message
@@ -195,6 +197,21 @@ public final class DashboardServer {
             throw EdgeperfException.userError("query parameter campaign is blank; expected a campaign id or no parameter");
         }
         ctx.json(data.results(Optional.ofNullable(campaign)).stream().map(ApiViews::result).toList());
+    }
+
+    private void analysis(Context ctx) {
+        String id = ctx.pathParam("id");
+        if (data.campaigns().stream().noneMatch(c -> c.id().equals(id))) {
+            notFound(ctx, "no campaign has the id '" + id + "'");
+            return;
+        }
+        PredictionErrors errors = PredictionErrors.of(id, data.results(Optional.of(id)));
+        if (!errors.hasCells()) {
+            notFound(ctx, "campaign " + id + " has no measured result with a stored prediction to analyze ("
+                    + errors.rows() + " rows, " + errors.measured() + " measured)");
+            return;
+        }
+        ctx.json(errors.toMap());
     }
 
     private void percentiles(Context ctx) {

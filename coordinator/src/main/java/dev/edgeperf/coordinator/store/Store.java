@@ -142,7 +142,7 @@ public final class Store implements StoreReader {
             }
             try (PreparedStatement st = connection.prepareStatement("UPDATE agents SET calib_matmul_gflops = ?,"
                     + " calib_conv_gflops = ?, calib_memory_gb_per_s = ?, calib_call_overhead_us = ?, calib_threads = ?,"
-                    + " calib_measured_ms = ? WHERE id = ?")) {
+                    + " calib_measured_ms = ?, calib_hardware_fingerprint = ?, calib_engine_version = ? WHERE id = ?")) {
                 Calibration c = hello.hasCalibration() ? hello.getCalibration() : null;
                 Jdbc.setNullableDouble(st, 1, c == null ? null : c.getMatmulGflops());
                 Jdbc.setNullableDouble(st, 2, c == null ? null : c.getConvGflops());
@@ -154,7 +154,9 @@ public final class Store implements StoreReader {
                     st.setInt(5, c.getThreads());
                 }
                 Jdbc.setNullableLong(st, 6, c == null ? null : c.getMeasuredUnixMs());
-                st.setString(7, id);
+                st.setString(7, c == null ? "" : cut(c.getHardwareFingerprint(), 128));
+                st.setString(8, c == null ? "" : cut(c.getEngineVersion(), 64));
+                st.setString(9, id);
                 st.executeUpdate();
             }
             return id;
@@ -218,6 +220,11 @@ public final class Store implements StoreReader {
      * false when the job is no longer queued at that attempt (e.g. cancelled meanwhile).
      */
     public boolean lease(LeasedJob job, String agentId, Prediction prediction) {
+        return lease(job, agentId, LeasePrediction.of(prediction));
+    }
+
+    /** As {@link #lease(LeasedJob, String, Prediction)}, storing every predictor's figure with the attempt. */
+    public boolean lease(LeasedJob job, String agentId, LeasePrediction prediction) {
         return jobs.lease(job, agentId, prediction);
     }
 
@@ -360,5 +367,9 @@ public final class Store implements StoreReader {
     /** Fails every unfinished preparation (called at start-up: no preparation survives a restart). */
     public int failInterruptedPreparations(String reason) {
         return preparations.failUnfinished(reason);
+    }
+
+    private static String cut(String s, int max) {
+        return s.length() <= max ? s : s.substring(0, max);
     }
 }

@@ -1,0 +1,19 @@
+-- edgeperf coordinator schema, version 9: every predictor's prediction per (job, attempt), made when the job
+-- is leased with the leasing agent's device profile, and whether that profile was stale (measured on other
+-- hardware or another engine version than the agent now reports). predicted_ms 0 = the predictor could not
+-- predict (basis says why). Jobs leased before this version have no rows here.
+CREATE TABLE job_predictions (
+    job_id        VARCHAR(64)      NOT NULL REFERENCES jobs (id),
+    attempt       INTEGER          NOT NULL,
+    predictor     VARCHAR(64)      NOT NULL,
+    predicted_ms  DOUBLE PRECISION NOT NULL,
+    basis         VARCHAR(500)     NOT NULL,
+    PRIMARY KEY (job_id, attempt, predictor)
+);
+ALTER TABLE jobs ADD COLUMN recommended_predictor VARCHAR(64) DEFAULT '' NOT NULL;
+ALTER TABLE jobs ADD COLUMN prediction_stale BOOLEAN;                -- NULL = leased before V9
+ALTER TABLE jobs ADD COLUMN prediction_stale_reason VARCHAR(500) DEFAULT '' NOT NULL;
+
+-- What the agent's calibration was measured on ('' = the profile does not say).
+ALTER TABLE agents ADD COLUMN calib_hardware_fingerprint VARCHAR(128) DEFAULT '' NOT NULL;
+ALTER TABLE agents ADD COLUMN calib_engine_version VARCHAR(64) DEFAULT '' NOT NULL;
