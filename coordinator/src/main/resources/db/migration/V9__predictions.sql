@@ -17,3 +17,19 @@ ALTER TABLE jobs ADD COLUMN prediction_stale_reason VARCHAR(500) DEFAULT '' NOT 
 -- What the agent's calibration was measured on ('' = the profile does not say).
 ALTER TABLE agents ADD COLUMN calib_hardware_fingerprint VARCHAR(128) DEFAULT '' NOT NULL;
 ALTER TABLE agents ADD COLUMN calib_engine_version VARCHAR(64) DEFAULT '' NOT NULL;
+ALTER TABLE agents ADD COLUMN calib_node_overhead_us DOUBLE PRECISION;  -- NULL = never calibrated
+
+-- Per-node times of the profiled pass an agent makes after the timed runs (ONNX Runtime's profiler),
+-- one row per node of a stored result. in_graph = FALSE: a node ONNX Runtime inserted (no graph_op_type).
+CREATE TABLE result_layers (
+    job_id         VARCHAR(64)      NOT NULL REFERENCES jobs (id),
+    attempt        INTEGER          NOT NULL,
+    seq            INTEGER          NOT NULL,       -- order in the profile
+    node           VARCHAR(500)     NOT NULL,
+    op_type        VARCHAR(128)     NOT NULL,
+    graph_op_type  VARCHAR(128)     NOT NULL,
+    in_graph       BOOLEAN          NOT NULL,
+    mean_us        DOUBLE PRECISION NOT NULL,
+    runs           INTEGER          NOT NULL,
+    PRIMARY KEY (job_id, attempt, seq)
+);

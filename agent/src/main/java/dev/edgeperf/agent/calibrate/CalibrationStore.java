@@ -1,13 +1,17 @@
 package dev.edgeperf.agent.calibrate;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.edgeperf.core.EdgeperfException;
 import dev.edgeperf.core.io.AtomicFiles;
+import dev.edgeperf.proto.Calibration;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 
@@ -15,6 +19,8 @@ import java.util.Optional;
 public final class CalibrationStore {
     /** File name inside the work directory. */
     public static final String FILE = "calibration.json";
+    private static final String FINGERPRINT = "hardwareFingerprint";
+    private static final String ENGINE_VERSION = "engineVersion";
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
     private final Path file;
@@ -37,11 +43,44 @@ public final class CalibrationStore {
         return file;
     }
 
-    /** Writes the figures atomically. */
+    /**
+     * What a calibration was measured on, kept beside its figures so that a profile carried to other
+     * hardware or read by another engine version is known to be stale.
+     *
+     * @param hardwareFingerprint the agent's hardware fingerprint; "" = not recorded
+     * @param engineVersion       the inference engine's version; "" = not recorded
+     */
+    public record MeasuredOn(String hardwareFingerprint, String engineVersion) {
+        public static final MeasuredOn UNKNOWN = new MeasuredOn("", "");
+
+        public MeasuredOn {
+            Objects.requireNonNull(hardwareFingerprint, "hardwareFingerprint is null");
+            Objects.requireNonNull(engineVersion, "engineVersion is null");
+        }
+
+        /** The calibration's wire form with what it was measured on. */
+        public Calibration stamp(Calibration c) {
+            return c.toBuilder().setHardwareFingerprint(hardwareFingerprint).setEngineVersion(engineVersion).build();
+        }
+    }
+
+    /** Writes the figures atomically, without saying what they were measured on. */
     public void write(CalibrationFigures figures) {
+        write(figures, MeasuredOn.UNKNOWN);
+    }
+
+    /** Writes the figures and what they were measured on ({@code hardwareFingerprint}, {@code engineVersion}) atomically. */
+    public void write(CalibrationFigures figures, MeasuredOn measuredOn) {
         try {
             Files.createDirectories(file.getParent());
-            AtomicFiles.writeString(file, JSON.writeValueAsString(figures));
+            ObjectNode json = JSON.valueToTree(figures);
+            if (!measuredOn.hardwareFingerprint().isEmpty()) {
+                json.put(FINGERPRINT, measuredOn.hardwareFingerprint());
+            }
+            if (!measuredOn.engineVersion().isEmpty()) {
+                json.put(ENGINE_VERSION, measuredOn.engineVersion());
+            }
+            AtomicFiles.writeString(file, JSON.writeValueAsString(json));
         } catch (IOException e) {
             throw EdgeperfException.external("cannot write calibration file " + file + ": " + e.getMessage(), e);
         }
@@ -54,12 +93,27 @@ public final class CalibrationStore {
      */
     public Optional<CalibrationFigures> read() {
         try {
-            return Optional.of(JSON.readValue(Files.readString(file), CalibrationFigures.class));
+            JsonNode json = JSON.readTree(Files.readString(file));
+            if (json instanceof ObjectNode o) {
+                o.remove(List.of(FINGERPRINT, ENGINE_VERSION));
+            }
+            return Optional.of(JSON.treeToValue(json, CalibrationFigures.class));
         } catch (NoSuchFileException e) {
             return Optional.empty();
         } catch (IOException | IllegalArgumentException e) {
             throw EdgeperfException.userError("calibration file " + file + " is not valid (" + oneLine(e)
                     + "); run `agent calibrate` again or delete it");
+        }
+    }
+
+    /** What the stored figures were measured on; {@link MeasuredOn#UNKNOWN} when the file does not say or is absent. */
+    public MeasuredOn measuredOn() {
+        try {
+            JsonNode json = JSON.readTree(Files.readString(file));
+            return json == null ? MeasuredOn.UNKNOWN : new MeasuredOn(json.path(FINGERPRINT).asText(""),
+                    json.path(ENGINE_VERSION).asText(""));
+        } catch (IOException e) {
+            return MeasuredOn.UNKNOWN; // read() reports a broken file
         }
     }
 

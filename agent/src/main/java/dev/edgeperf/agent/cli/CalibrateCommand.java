@@ -57,9 +57,11 @@ final class CalibrateCommand implements Callable<Integer> {
         Calibrator calibrator = new Calibrator(runner, workDir.resolve("work"), System::currentTimeMillis);
         CalibrationFigures f = calibrator.calibrate(quick ? MicroModels.Sizes.QUICK : MicroModels.Sizes.FULL, threads,
                 step -> System.err.println("calibrate: " + step));
-        store.write(f);
+        CalibrationStore.MeasuredOn measuredOn = new CalibrationStore.MeasuredOn(hw.fingerprint(),
+                InferenceRunner.engineVersion());
+        store.write(f, measuredOn);
         if (outFile != null) {
-            CalibrationStore.atFile(outFile).write(f);
+            CalibrationStore.atFile(outFile).write(f, measuredOn);
         }
         PrintWriter out = spec.commandLine().getOut();
         if (json) {

@@ -16,6 +16,9 @@ import dev.edgeperf.core.measure.MeasurementDefaults;
 import dev.edgeperf.core.measure.MeasurementSettings;
 import dev.edgeperf.core.stats.LatencyHistograms;
 import dev.edgeperf.core.stats.LatencySummary;
+import dev.edgeperf.proto.LayerTime;
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -26,6 +29,8 @@ import java.util.OptionalLong;
 import java.util.concurrent.TimeUnit;
 import java.util.function.LongSupplier;
 import org.HdrHistogram.Histogram;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Measures one model configuration with ONNX Runtime on the CPU execution provider, in this JVM.
@@ -39,6 +44,11 @@ import org.HdrHistogram.Histogram;
 public final class InferenceRunner implements MeasurementRunner {
     /** Engine name results carry. */
     public static final String ENGINE = "onnxruntime";
+    /** Runs of the profiled pass after the timed runs, at most. */
+    static final int PROFILED_RUNS = 5;
+    /** Budget of the profiled pass's runs, ms (at least one run). */
+    static final double PROFILED_PASS_MS = 2000;
+    private static final Logger LOG = LoggerFactory.getLogger(InferenceRunner.class);
     /** Execution provider used. */
     public static final String EXECUTION_PROVIDER = "CPU";
     /** How a failure to load the model starts; the agent evicts the cached file on such failures. */
@@ -173,13 +183,59 @@ public final class InferenceRunner implements MeasurementRunner {
         DeviceState after = sensors.read();
 
         LatencySummary latency = LatencySummary.from(compute.histogram(), TimeUnit.NANOSECONDS);
+        // after the timed runs and the sensor reading, never inside them: the profiler slows every kernel
+        List<LayerTime> layers = profiledPass(request, feed, latency.p50Ms());
         double seconds = compute.wallNs() / 1e9;
         double throughput = request.batchSize() * (double) compute.calls() / seconds;
         return new MeasurementResult(request.batchSize(), threadsFor(request), request.concurrency(), latency,
                 ByteString.copyFrom(LatencyHistograms.encode(compute.histogram())), endToEnd, endToEndBytes,
                 throughput, seconds, sessionCreateMs, firstInferenceMs, warmups, compute.reason(),
                 latency.medianCi95().relativeHalfWidth(latency.p50Ms()), ENGINE, engineVersion(), EXECUTION_PROVIDER,
-                before, after, DeviceState.throttleEvidence(before, after), host, memory, true);
+                before, after, DeviceState.throttleEvidence(before, after), host, memory, true, layers);
+    }
+
+    /**
+     * A few runs in a second session with ONNX Runtime's profiler on: per-node mean times. Bounded to
+     * about {@link #PROFILED_PASS_MS} of runs; a failure is logged and gives no layers, never a failed job.
+     */
+    private List<LayerTime> profiledPass(MeasurementRequest request, Map<String, OnnxTensor> feed, double p50Ms) {
+        int runs = (int) Math.max(1, Math.min(PROFILED_RUNS, PROFILED_PASS_MS / Math.max(p50Ms, 1e-3)));
+        Path dir = null;
+        try {
+            dir = Files.createTempDirectory("edgeperf-profile");
+            Map<String, String> graphOps = LayerTimes.graphOps(request.model());
+            String trace;
+            try (OrtSession.SessionOptions options = new OrtSession.SessionOptions()) {
+                options.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.ALL_OPT);
+                options.setIntraOpNumThreads(threadsFor(request));
+                options.enableProfiling(dir.resolve("ort").toString());
+                try (OrtSession session = OrtEnvironment.getEnvironment().createSession(request.model().toString(),
+                        options)) {
+                    for (int i = 0; i < runs; i++) {
+                        session.run(feed).close();
+                    }
+                    trace = Files.readString(Path.of(session.endProfiling()));
+                }
+            }
+            return LayerTimes.parse(trace, runs, graphOps);
+        } catch (OrtException | IOException | RuntimeException e) {
+            LOG.warn("profiled pass of {} failed ({}); the result has no per-layer times",
+                    request.model().getFileName(), oneLine(e));
+            return List.of();
+        } finally {
+            deleteQuietly(dir);
+        }
+    }
+
+    private static void deleteQuietly(Path dir) {
+        if (dir == null) {
+            return;
+        }
+        try (var files = Files.walk(dir)) {
+            files.sorted(java.util.Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
+        } catch (IOException | RuntimeException e) {
+            LOG.debug("cannot delete {}: {}", dir, e.toString());
+        }
     }
 
     /** The intra-op threads the session gets: the request's, or for 0 the physical core count. */

@@ -144,6 +144,12 @@ public final class CampaignMessages {
                             .setMemoryBytes(hw.memoryBytes()).setOs(hw.os()).setArch(hw.arch())
                             .addAllIsaFeatures(hw.isaFeatures()).setPeakGflopsFp32(hw.peakGflopsFp32())
                             .setPeakBasis(hw.peakBasis()).setBoard(hw.board()).setFingerprint(hw.fingerprint())));
+            a.calibration().ifPresent(c -> response.getAgentsBuilder(response.getAgentsCount() - 1).setCalibration(
+                    dev.edgeperf.proto.Calibration.newBuilder().setMatmulGflops(c.matmulGflops())
+                            .setConvGflops(c.convGflops()).setMemoryGbPerS(c.memoryGbPerS())
+                            .setCallOverheadUs(c.callOverheadUs()).setNodeOverheadUs(c.nodeOverheadUs())
+                            .setThreads(c.threads()).setMeasuredUnixMs(c.measuredUnixMs())
+                            .setHardwareFingerprint(c.hardwareFingerprint()).setEngineVersion(c.engineVersion())));
         }
         return response.build();
     }

@@ -1,14 +1,13 @@
 package dev.edgeperf.coordinator.schedule;
 
 import dev.edgeperf.proto.AgentHello;
-import dev.edgeperf.proto.Calibration;
 
 /**
  * Whether an agent's device profile still describes it: a calibration measured on other hardware
  * (fingerprint) or another engine version than the agent reports now is stale, and so is every
  * prediction made from it. A profile that does not say what it was measured on is taken as current.
  */
-final class ProfileStaleness {
+public final class ProfileStaleness {
     private ProfileStaleness() {
     }
 
@@ -17,19 +16,31 @@ final class ProfileStaleness {
         if (!hello.hasCalibration()) {
             return "";
         }
-        Calibration c = hello.getCalibration();
-        String fingerprint = hello.getHardware().getFingerprint().strip();
-        String measuredOn = c.getHardwareFingerprint().strip();
+        return reason(hello.getCalibration().getHardwareFingerprint(), hello.getHardware().getFingerprint(),
+                hello.getCalibration().getEngineVersion(), hello.getEngineVersion());
+    }
+
+    /**
+     * @param calibratedOn   hardware fingerprint the profile was measured on; "" = not recorded
+     * @param fingerprint    the agent's fingerprint now
+     * @param calibratedWith engine version the profile was measured with; "" = not recorded
+     * @param engine         the agent's engine version now
+     * @return why the profile is stale; "" when it is current or either side is unknown
+     */
+    public static String reason(String calibratedOn, String fingerprint, String calibratedWith, String engine) {
         StringBuilder why = new StringBuilder();
-        if (!measuredOn.isEmpty() && !fingerprint.isEmpty() && !measuredOn.equals(fingerprint)) {
-            why.append("calibrated on hardware ").append(measuredOn).append(", agent now reports ").append(fingerprint);
+        if (differ(calibratedOn, fingerprint)) {
+            why.append("calibrated on hardware ").append(calibratedOn.strip()).append(", agent now reports ")
+                    .append(fingerprint.strip());
         }
-        String engine = hello.getEngineVersion().strip();
-        String measuredWith = c.getEngineVersion().strip();
-        if (!measuredWith.isEmpty() && !engine.isEmpty() && !measuredWith.equals(engine)) {
-            why.append(why.isEmpty() ? "" : "; ").append("calibrated with engine ").append(measuredWith)
-                    .append(", agent now runs ").append(engine);
+        if (differ(calibratedWith, engine)) {
+            why.append(why.isEmpty() ? "" : "; ").append("calibrated with engine ").append(calibratedWith.strip())
+                    .append(", agent now runs ").append(engine.strip());
         }
         return why.toString();
+    }
+
+    private static boolean differ(String then, String now) {
+        return !then.isBlank() && !now.isBlank() && !then.strip().equals(now.strip());
     }
 }

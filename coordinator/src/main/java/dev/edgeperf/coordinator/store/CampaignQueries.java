@@ -72,6 +72,35 @@ final class CampaignQueries {
         });
     }
 
+    Optional<StoredLayers> layers(String jobId) {
+        return Jdbc.inTransaction(dataSource, "read the layer times of job " + jobId, connection -> {
+            int attempt;
+            try (PreparedStatement st = connection.prepareStatement("SELECT MAX(attempt) FROM results WHERE job_id = ?")) {
+                st.setString(1, jobId);
+                try (ResultSet rs = st.executeQuery()) {
+                    rs.next();
+                    attempt = rs.getInt(1);
+                    if (rs.wasNull()) {
+                        return Optional.<StoredLayers>empty();
+                    }
+                }
+            }
+            List<StoredLayers.Layer> layers = new ArrayList<>();
+            try (PreparedStatement st = connection.prepareStatement("SELECT node, op_type, graph_op_type, in_graph,"
+                    + " mean_us, runs FROM result_layers WHERE job_id = ? AND attempt = ? ORDER BY seq")) {
+                st.setString(1, jobId);
+                st.setInt(2, attempt);
+                try (ResultSet rs = st.executeQuery()) {
+                    while (rs.next()) {
+                        layers.add(new StoredLayers.Layer(rs.getString(1), rs.getString(2), rs.getString(3),
+                                rs.getBoolean(4), rs.getDouble(5), rs.getInt(6)));
+                    }
+                }
+            }
+            return Optional.of(new StoredLayers(jobId, attempt, layers));
+        });
+    }
+
     private static List<CampaignSummary> summaries(Connection connection, String where, String param)
             throws SQLException {
         List<CampaignSummary> summaries = new ArrayList<>();

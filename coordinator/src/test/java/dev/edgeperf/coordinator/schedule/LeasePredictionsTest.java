@@ -13,6 +13,7 @@ import dev.edgeperf.coordinator.store.NewJob;
 import dev.edgeperf.coordinator.store.ResultField;
 import dev.edgeperf.coordinator.store.ResultRecord;
 import dev.edgeperf.coordinator.store.Store;
+import dev.edgeperf.coordinator.store.StoredLayers;
 import dev.edgeperf.coordinator.testing.Fixtures;
 import dev.edgeperf.coordinator.testing.RecordingLink;
 import dev.edgeperf.core.cost.ModelProfile;
@@ -26,6 +27,7 @@ import dev.edgeperf.core.predict.RooflinePredictor;
 import dev.edgeperf.core.zoo.ModelZoo;
 import dev.edgeperf.proto.AgentHello;
 import dev.edgeperf.proto.Calibration;
+import dev.edgeperf.proto.LayerTime;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -99,6 +101,30 @@ class LeasePredictionsTest {
         assertThat(row.get(ResultField.PREDICTION_STALE)).isEqualTo(false);
         assertThat(row.get(ResultField.PREDICTION_STALE_REASON)).isNull();
         assertThat(asked).hasValue(1);
+    }
+
+    @Test
+    void layerTimesSentWithAResultAreStoredWithItsAttempt() {
+        store = Fixtures.store(dir);
+        JobScheduler scheduler = new JobScheduler(store, new FleetRegistry(), new SchedulerSettings(Duration.ofSeconds(5),
+                2), new AtomicLong()::get, new NaivePredictor(), VariantProfiles.NONE);
+        ConnectedAgent agent = scheduler.connect(JoiningAgent.of(Fixtures.hello("a", 10)), new RecordingLink());
+        NewJob job = Fixtures.openJob("name=a", 1, 1_000_000);
+        store.insertCampaign("c1", "test", "{}", "", List.of(job));
+        scheduler.enqueue(store.queuedJobs());
+        assertThat(store.layers(job.id())).isEmpty();
+        scheduler.result(agent, Fixtures.result(job.id(), 1, 1, 0.5).toBuilder()
+                .addLayers(LayerTime.newBuilder().setNode("conv1").setOpType("FusedConv").setGraphOpType("Conv")
+                        .setInGraph(true).setMeanUs(120.5).setRuns(5))
+                .addLayers(LayerTime.newBuilder().setNode("ReorderOutput").setOpType("ReorderOutput").setMeanUs(3)
+                        .setRuns(5))
+                .addLayers(LayerTime.newBuilder().setNode("bad").setOpType("X").setMeanUs(Double.NaN)).build());
+
+        StoredLayers stored = store.layers(job.id()).orElseThrow();
+        assertThat(stored.attempt()).isEqualTo(1);
+        assertThat(stored.layers()).containsExactly(new StoredLayers.Layer("conv1", "FusedConv", "Conv", true, 120.5, 5),
+                new StoredLayers.Layer("ReorderOutput", "ReorderOutput", "", false, 3, 5));
+        assertThat(store.layers("no-such-job")).isEmpty();
     }
 
     @Test
