@@ -33,3 +33,13 @@ CREATE TABLE result_layers (
     runs           INTEGER          NOT NULL,
     PRIMARY KEY (job_id, attempt, seq)
 );
+
+-- FLOPs per op type of the variant at the job's shapes, from the profile the lease's predictions used, so
+-- that analysis can set where the measured time goes (result_layers) against where the FLOPs are.
+CREATE TABLE job_op_flops (
+    job_id   VARCHAR(64)  NOT NULL REFERENCES jobs (id),
+    attempt  INTEGER      NOT NULL,
+    op_type  VARCHAR(128) NOT NULL,
+    flops    BIGINT       NOT NULL,
+    PRIMARY KEY (job_id, attempt, op_type)
+);

@@ -125,6 +125,36 @@ class PredictionAnalysisIT {
         assertThat(kinds).containsOnly(Map.entry("baseline/naive-flops", 2), Map.entry("baseline/roofline", 2),
                 Map.entry("pruned/naive-flops", 2), Map.entry("pruned/roofline", 2));
 
+        // per op type: where the measured time goes vs where the FLOPs are; conv carries most of mnist-cnn's FLOPs
+        JsonNode ops = analysis.get("byOpType");
+        assertThat(ops).isNotEmpty();
+        double timeShares = 0;
+        double flopsShares = 0;
+        java.util.Set<String> graphOps = new java.util.HashSet<>(List.of("(inserted)"));
+        ModelZoo.buildProto("mnist-cnn").getGraph().getNodeList().forEach(n -> graphOps.add(n.getOpType()));
+        for (JsonNode o : ops) {
+            assertThat(graphOps).contains(o.get("opType").asText());
+            timeShares += o.get("timeShare").asDouble();
+            flopsShares += o.get("flopsShare").asDouble();
+        }
+        assertThat(timeShares).isCloseTo(1, within(1e-9));
+        assertThat(flopsShares).isCloseTo(1, within(1e-9));
+        JsonNode conv = null;
+        for (JsonNode o : ops) {
+            if (o.get("opType").asText().equals("Conv")) {
+                conv = o;
+            }
+        }
+        assertThat(conv).isNotNull();
+        // the baseline's conv FLOPs at batches 1 and 4, recomputed here; the pruned variant adds at most as much again
+        long baselineConv = 0;
+        for (int b : new int[] {1, 4}) {
+            baselineConv += ModelProfiler.profile(ModelZoo.build("mnist-cnn"), "mnist-cnn", ProfileOptions.batch(b))
+                    .nodes().stream().filter(n -> n.opType().equals("Conv")).mapToLong(n -> n.flops()).sum();
+        }
+        assertThat(conv.get("flops").asLong()).isBetween(baselineConv, 2 * baselineConv);
+        assertThat(conv.get("measuredUs").asDouble()).isPositive();
+
         HttpResponse<String> api = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
                 URI.create(http + "/api/campaigns/" + id + "/analysis")).build(), HttpResponse.BodyHandlers.ofString());
         assertThat(api.statusCode()).isEqualTo(200);
@@ -138,7 +168,8 @@ class PredictionAnalysisIT {
                 "campaign", "analyze", id);
         assertThat(table.exitCode()).as(table.stderr()).isZero();
         assertThat(table.stdout()).contains("Per device and predictor:").contains("it-agent").contains("roofline")
-                .contains("Worst cells, it-agent / naive-flops:").contains("Per variant kind and predictor:");
+                .contains("Worst cells, it-agent / naive-flops:").contains("Per variant kind and predictor:")
+                .contains("Per op type, measured per-layer time vs FLOPs");
 
         // the agent's profiled pass: per-node times of mnist-cnn's graph, stored with each result
         String jobId = rows.get(0).get("jobId").asText();

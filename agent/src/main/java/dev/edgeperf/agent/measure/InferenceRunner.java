@@ -203,7 +203,7 @@ public final class InferenceRunner implements MeasurementRunner {
         Path dir = null;
         try {
             dir = Files.createTempDirectory("edgeperf-profile");
-            Map<String, String> graphOps = LayerTimes.graphOps(request.model());
+            LayerTimes.GraphNodes graph = LayerTimes.graph(request.model());
             String trace;
             try (OrtSession.SessionOptions options = new OrtSession.SessionOptions()) {
                 options.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.ALL_OPT);
@@ -217,7 +217,7 @@ public final class InferenceRunner implements MeasurementRunner {
                     trace = Files.readString(Path.of(session.endProfiling()));
                 }
             }
-            return LayerTimes.parse(trace, runs, graphOps);
+            return LayerTimes.parse(trace, runs, graph);
         } catch (OrtException | IOException | RuntimeException e) {
             LOG.warn("profiled pass of {} failed ({}); the result has no per-layer times",
                     request.model().getFileName(), oneLine(e));

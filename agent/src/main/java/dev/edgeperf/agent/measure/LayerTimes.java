@@ -31,11 +31,12 @@ final class LayerTimes {
     /**
      * @param trace     the profiler's JSON
      * @param runs      profiled runs (a node's mean is its total over this many runs)
-     * @param graphOps  node name -> op type of the submitted graph; empty when unknown
-     * @return one entry per node, in the order the trace first shows them
+     * @param graph     the submitted graph's nodes; {@link GraphNodes#NONE} when unknown
+     * @return one entry per kernel, in the order the trace first shows them, named by the graph node it
+     *         maps to where it maps to one
      * @throws IllegalArgumentException when the trace is not a JSON array of events
      */
-    static List<LayerTime> parse(String trace, int runs, Map<String, String> graphOps) {
+    static List<LayerTime> parse(String trace, int runs, GraphNodes graph) {
         if (runs < 1) {
             throw new IllegalArgumentException("runs must be >= 1, got " + runs);
         }
@@ -62,27 +63,81 @@ final class LayerTimes {
             ops.putIfAbsent(node, e.path("args").path("op_name").asText(""));
         }
         List<LayerTime> out = new ArrayList<>();
-        totals.forEach((node, t) -> {
-            String graphOp = graphOps.get(node);
-            out.add(LayerTime.newBuilder().setNode(node).setOpType(ops.get(node)).setMeanUs(t[0] / runs)
-                    .setRuns((int) Math.min(runs, t[1])).setInGraph(graphOp != null)
+        totals.forEach((kernel, t) -> {
+            String node = graph.map(kernel, ops.get(kernel));
+            String graphOp = node == null ? null : graph.ops().get(node);
+            out.add(LayerTime.newBuilder().setNode(node == null ? kernel : node).setOpType(ops.get(kernel))
+                    .setMeanUs(t[0] / runs).setRuns((int) Math.min(runs, t[1])).setInGraph(graphOp != null)
                     .setGraphOpType(graphOp == null ? "" : graphOp).build());
         });
         return out;
     }
 
-    /** Node name -> op type of the model file's main graph; empty for a file too large to parse cheaply. */
-    static Map<String, String> graphOps(Path model) throws IOException {
+    /**
+     * The submitted graph's nodes, to map the kernels ONNX Runtime ran back to them: a kernel keeps
+     * its node's name, or is named {@code "fused <node>"} (e.g. FusedGemm), or {@code "<tensor>_nchwc"}
+     * after the tensor the fused chain produces (the NCHWc layout's Conv+Relu), possibly with a
+     * {@code _token_N} suffix.
+     *
+     * @param ops      node name -> op type
+     * @param producer tensor name -> the node producing it
+     * @param inputs   node name -> its first input tensor
+     */
+    record GraphNodes(Map<String, String> ops, Map<String, String> producer, Map<String, String> inputs) {
+        static final GraphNodes NONE = new GraphNodes(Map.of(), Map.of(), Map.of());
+        private static final int MAX_CHAIN = 4;
+
+        GraphNodes {
+            ops = Map.copyOf(ops);
+            producer = Map.copyOf(producer);
+            inputs = Map.copyOf(inputs);
+        }
+
+        /** The graph node a kernel maps to, or null (a node ONNX Runtime inserted, e.g. a layout reorder). */
+        String map(String kernel, String kernelOp) {
+            String name = kernel.replaceFirst("_token_\\d+$", "");
+            if (ops.containsKey(name)) {
+                return name;
+            }
+            if (name.startsWith("fused ") && ops.containsKey(name.substring(6))) {
+                return name.substring(6);
+            }
+            if (name.endsWith("_nchwc")) {
+                String start = producer.get(name.substring(0, name.length() - "_nchwc".length()));
+                // the chain's last node produces the tensor; the kernel is named after its op (Conv for Conv+Relu)
+                String node = start;
+                for (int i = 0; node != null && i < MAX_CHAIN; i++) {
+                    if (ops.get(node).equals(kernelOp)) {
+                        return node;
+                    }
+                    String in = inputs.get(node);
+                    node = in == null ? null : producer.get(in);
+                }
+                return start;
+            }
+            return null;
+        }
+    }
+
+    /** The model file's main graph nodes; {@link GraphNodes#NONE} for a file too large to parse cheaply. */
+    static GraphNodes graph(Path model) throws IOException {
         if (Files.size(model) > MAX_GRAPH_BYTES) {
-            return Map.of();
+            return GraphNodes.NONE;
         }
         ModelProto proto = OnnxModels.read(model);
         Map<String, String> ops = new LinkedHashMap<>();
+        Map<String, String> producer = new LinkedHashMap<>();
+        Map<String, String> inputs = new LinkedHashMap<>();
         for (NodeProto n : proto.getGraph().getNodeList()) {
-            if (!n.getName().isEmpty()) {
-                ops.put(n.getName(), n.getOpType());
+            if (n.getName().isEmpty()) {
+                continue;
+            }
+            ops.put(n.getName(), n.getOpType());
+            n.getOutputList().forEach(o -> producer.put(o, n.getName()));
+            if (n.getInputCount() > 0) {
+                inputs.put(n.getName(), n.getInput(0));
             }
         }
-        return ops;
+        return new GraphNodes(ops, producer, inputs);
     }
 }

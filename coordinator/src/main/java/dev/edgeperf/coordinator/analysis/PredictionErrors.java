@@ -1,6 +1,7 @@
 package dev.edgeperf.coordinator.analysis;
 
 import dev.edgeperf.coordinator.store.JobState;
+import dev.edgeperf.coordinator.store.OpTypeShare;
 import dev.edgeperf.coordinator.store.ResultField;
 import dev.edgeperf.coordinator.store.ResultRecord;
 import java.util.ArrayList;
@@ -21,9 +22,11 @@ import java.util.TreeMap;
  * @param measured    done rows with a measured median
  * @param byDevice    per (device, predictor), devices by name, predictors in {@link #PREDICTORS} order
  * @param byVariantKind per (variant kind, predictor), kinds by name
+ * @param byOpType    per op type, measured per-layer time vs FLOPs over the jobs that have per-layer times,
+ *                    largest measured time first; empty when no job has them
  */
 public record PredictionErrors(String campaignId, int rows, int measured, List<ErrorSummary> byDevice,
-                               List<ErrorSummary> byVariantKind) {
+                               List<ErrorSummary> byVariantKind, List<OpTypeShare> byOpType) {
     /** Every stored predictor's column, by predictor name, in the order they are shown. */
     public static final Map<String, ResultField> PREDICTORS = predictors();
 
@@ -31,6 +34,7 @@ public record PredictionErrors(String campaignId, int rows, int measured, List<E
         Objects.requireNonNull(campaignId, "campaignId is null");
         byDevice = List.copyOf(byDevice);
         byVariantKind = List.copyOf(byVariantKind);
+        byOpType = List.copyOf(byOpType);
     }
 
     private static Map<String, ResultField> predictors() {
@@ -47,6 +51,11 @@ public record PredictionErrors(String campaignId, int rows, int measured, List<E
     }
 
     public static PredictionErrors of(String campaignId, List<ResultRecord> rows) {
+        return of(campaignId, rows, List.of());
+    }
+
+    /** @param ops the campaign's per op type measured time and FLOPs ({@code Store#opTypeShares}) */
+    public static PredictionErrors of(String campaignId, List<ResultRecord> rows, List<OpTypeShare> ops) {
         // group -> predictor -> cells; TreeMap: groups by name, stable output
         Map<String, Map<String, List<ErrorSummary.Cell>>> devices = new TreeMap<>();
         Map<String, Map<String, List<ErrorSummary.Cell>>> kinds = new TreeMap<>();
@@ -72,7 +81,7 @@ public record PredictionErrors(String campaignId, int rows, int measured, List<E
                 add(kinds, kind, predictor.getKey(), cell);
             }
         }
-        return new PredictionErrors(campaignId, rows.size(), measured, summaries(devices), summaries(kinds));
+        return new PredictionErrors(campaignId, rows.size(), measured, summaries(devices), summaries(kinds), ops);
     }
 
     /** The part of a recipe before its first ':' ("pruned:structured:0.5" is "pruned"); empty = "baseline". */
@@ -110,6 +119,17 @@ public record PredictionErrors(String campaignId, int rows, int measured, List<E
         root.put("measured", measured);
         root.put("byDevice", byDevice.stream().map(s -> summary("device", s)).toList());
         root.put("byVariantKind", byVariantKind.stream().map(s -> summary("variantKind", s)).toList());
+        double totalUs = byOpType.stream().mapToDouble(OpTypeShare::measuredUs).sum();
+        double totalFlops = byOpType.stream().mapToDouble(OpTypeShare::flops).sum();
+        root.put("byOpType", byOpType.stream().map(o -> {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("opType", o.opType());
+            m.put("measuredUs", o.measuredUs());
+            m.put("timeShare", totalUs > 0 ? o.measuredUs() / totalUs : null);
+            m.put("flops", o.flops());
+            m.put("flopsShare", totalFlops > 0 ? o.flops() / totalFlops : null);
+            return m;
+        }).toList());
         return root;
     }
 

@@ -3,6 +3,7 @@ package dev.edgeperf.coordinator.cli;
 import dev.edgeperf.coordinator.analysis.ErrorSummary;
 import dev.edgeperf.coordinator.analysis.PredictionErrors;
 import dev.edgeperf.coordinator.grpc.ResultRows;
+import dev.edgeperf.coordinator.store.OpTypeShare;
 import dev.edgeperf.core.EdgeperfException;
 import dev.edgeperf.proto.CampaignStatus;
 import java.util.List;
@@ -42,7 +43,9 @@ final class CampaignAnalyzeCommand implements Callable<Integer> {
             String id = CampaignIdResolver.of(client).resolve(campaignId);
             CampaignStatus status = client.status(id);
             PredictionErrors errors = PredictionErrors.of(id,
-                    status.getRowsList().stream().map(ResultRows::fromProto).toList());
+                    status.getRowsList().stream().map(ResultRows::fromProto).toList(),
+                    status.getOpTypesList().stream().map(o -> new OpTypeShare(o.getOpType(), o.getMeasuredUs(),
+                            o.getFlops())).toList());
             if (!errors.hasCells()) {
                 throw EdgeperfException.userError("campaign " + id + " has no measured result with a stored"
                         + " prediction to analyze (" + errors.rows() + " rows, " + errors.measured() + " measured)");
@@ -69,6 +72,18 @@ final class CampaignAnalyzeCommand implements Callable<Integer> {
             out.append(worst.render());
         }
         out.append("\nPer variant kind and predictor:\n").append(summaries("variant kind", errors.byVariantKind()));
+        if (!errors.byOpType().isEmpty()) {
+            double totalUs = errors.byOpType().stream().mapToDouble(OpTypeShare::measuredUs).sum();
+            double totalFlops = errors.byOpType().stream().mapToDouble(OpTypeShare::flops).sum();
+            out.append("\nPer op type, measured per-layer time vs FLOPs (profiled passes of the done jobs):\n");
+            TextTable ops = new TextTable("op type", ">measured ms", ">share of time", ">GFLOPs", ">share of FLOPs");
+            for (OpTypeShare o : errors.byOpType()) {
+                ops.add(o.opType(), ms(o.measuredUs() / 1000), totalUs > 0 ? pct(100 * o.measuredUs() / totalUs) : "-",
+                        String.format(Locale.ROOT, "%.4f", o.flops() / 1e9),
+                        totalFlops > 0 ? pct(100 * o.flops() / totalFlops) : "-");
+            }
+            out.append(ops.render());
+        }
         return out.toString();
     }
 

@@ -113,6 +113,14 @@ public final class CampaignMessages {
         return response.build();
     }
 
+    /** As {@link #status(CampaignProgress)}, with the campaign's op type shares. */
+    public static CampaignStatus status(CampaignProgress progress, List<dev.edgeperf.coordinator.store.OpTypeShare> ops) {
+        CampaignStatus.Builder status = status(progress).toBuilder();
+        ops.forEach(o -> status.addOpTypes(dev.edgeperf.proto.OpTypeShare.newBuilder().setOpType(o.opType())
+                .setMeasuredUs(o.measuredUs()).setFlops(o.flops())));
+        return status.build();
+    }
+
     public static CampaignStatus status(CampaignProgress progress) {
         CampaignSummary summary = progress.summary();
         Preparation prep = summary.preparation();

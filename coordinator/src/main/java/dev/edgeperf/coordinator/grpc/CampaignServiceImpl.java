@@ -37,8 +37,8 @@ public final class CampaignServiceImpl extends CampaignServiceGrpc.CampaignServi
 
     @Override
     public void getStatus(CampaignStatusRequest request, StreamObserver<CampaignStatus> responseObserver) {
-        unary(() -> CampaignMessages.status(campaigns.status(request.getCampaignId())),
-                responseObserver, "campaign status");
+        unary(() -> CampaignMessages.status(campaigns.status(request.getCampaignId()),
+                campaigns.opTypeShares(request.getCampaignId())), responseObserver, "campaign status");
     }
 
     @Override

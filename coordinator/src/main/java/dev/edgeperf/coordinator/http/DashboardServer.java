@@ -233,7 +233,7 @@ public final class DashboardServer {
             notFound(ctx, "no campaign has the id '" + id + "'");
             return;
         }
-        PredictionErrors errors = PredictionErrors.of(id, data.results(Optional.of(id)));
+        PredictionErrors errors = PredictionErrors.of(id, data.results(Optional.of(id)), data.opTypeShares(id));
         if (!errors.hasCells()) {
             notFound(ctx, "campaign " + id + " has no measured result with a stored prediction to analyze ("
                     + errors.rows() + " rows, " + errors.measured() + " measured)");

@@ -11,6 +11,8 @@ import dev.edgeperf.core.predict.Predictor;
 import dev.edgeperf.core.predict.Predictors;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.Objects;
 import java.util.Optional;
 import org.slf4j.Logger;
@@ -61,8 +63,10 @@ final class LeasePredictions {
             injected = safely(predictor, agent, input);
         }
         PredictedLatency recommended = Predictors.recommended(answers);
+        Map<String, Long> flopsByOp = new TreeMap<>();
+        profile.ifPresent(pr -> pr.nodes().forEach(n -> flopsByOp.merge(n.opType(), n.flops(), Long::sum)));
         return new LeasePrediction(injected(injected), figures, recommended.known() ? recommended.predictor() : "",
-                staleReason);
+                staleReason, flopsByOp);
     }
 
     private static Prediction injected(PredictedLatency p) {

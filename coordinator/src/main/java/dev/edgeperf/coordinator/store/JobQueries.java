@@ -248,6 +248,20 @@ final class JobQueries {
             }
             st.executeBatch();
         }
+        if (all.flopsByOpType().isEmpty()) {
+            return;
+        }
+        try (PreparedStatement st = connection.prepareStatement("INSERT INTO job_op_flops (job_id, attempt, op_type,"
+                + " flops) VALUES (?, ?, ?, ?)")) {
+            for (var e : new java.util.TreeMap<>(all.flopsByOpType()).entrySet()) {
+                st.setString(1, job.jobId());
+                st.setInt(2, job.attempt());
+                st.setString(3, cut(e.getKey(), 128));
+                st.setLong(4, e.getValue());
+                st.addBatch();
+            }
+            st.executeBatch();
+        }
     }
 
     private static String cut(String s, int max) {

@@ -1,6 +1,7 @@
 package dev.edgeperf.coordinator.store;
 
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 
 /**
@@ -12,8 +13,10 @@ import java.util.Objects;
  * @param figures     one per registered predictor, in registry order
  * @param recommended name of the predictor to believe; "" when none could predict
  * @param staleReason why the device profile is stale; "" when it is not
+ * @param flopsByOpType FLOPs per call by op type of the profile the predictions used; empty without one
  */
-public record LeasePrediction(Prediction injected, List<Figure> figures, String recommended, String staleReason) {
+public record LeasePrediction(Prediction injected, List<Figure> figures, String recommended, String staleReason,
+                              Map<String, Long> flopsByOpType) {
     /**
      * One predictor's figure.
      *
@@ -34,6 +37,11 @@ public record LeasePrediction(Prediction injected, List<Figure> figures, String 
         figures = List.copyOf(figures);
         Objects.requireNonNull(recommended, "recommended is null");
         Objects.requireNonNull(staleReason, "staleReason is null");
+        flopsByOpType = Map.copyOf(flopsByOpType);
+    }
+
+    public LeasePrediction(Prediction injected, List<Figure> figures, String recommended, String staleReason) {
+        this(injected, figures, recommended, staleReason, Map.of());
     }
 
     /** Only the injected figure (callers that predict nothing else). */

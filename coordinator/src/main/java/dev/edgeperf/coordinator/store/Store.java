@@ -317,6 +317,11 @@ public final class Store implements StoreReader {
         return campaigns.layers(jobId);
     }
 
+    @Override
+    public List<OpTypeShare> opTypeShares(String campaignId) {
+        return campaigns.opTypeShares(campaignId);
+    }
+
     private static String toJson(Map<String, String> labels) {
         try {
             return JSON.writeValueAsString(labels);

@@ -128,6 +128,37 @@ class LeasePredictionsTest {
     }
 
     @Test
+    void opTypeSharesSetTheMeasuredLayerTimesAgainstTheProfilesFlops() {
+        ModelProfile profile = mnistAtBatch4();
+        store = Fixtures.store(dir);
+        JobScheduler scheduler = new JobScheduler(store, new FleetRegistry(), new SchedulerSettings(Duration.ofSeconds(5),
+                2), new AtomicLong()::get, new NaivePredictor(), job -> Optional.of(profile));
+        ConnectedAgent agent = scheduler.connect(JoiningAgent.of(Fixtures.hello("a", 10)), new RecordingLink());
+        NewJob withLayers = Fixtures.openJob("name=a", 4, profile.totalFlops());
+        NewJob without = Fixtures.openJob("name=a", 4, profile.totalFlops());
+        store.insertCampaign("c1", "test", "{}", "", List.of(withLayers, without));
+        scheduler.enqueue(store.queuedJobs());
+        scheduler.result(agent, Fixtures.result(withLayers.id(), 1, 4, 0.5).toBuilder()
+                .addLayers(LayerTime.newBuilder().setNode("c1").setOpType("FusedConv").setGraphOpType("Conv")
+                        .setInGraph(true).setMeanUs(300).setRuns(5))
+                .addLayers(LayerTime.newBuilder().setNode("c2").setOpType("Conv").setGraphOpType("Conv")
+                        .setInGraph(true).setMeanUs(100).setRuns(5))
+                .addLayers(LayerTime.newBuilder().setNode("r").setOpType("ReorderOutput").setMeanUs(25).setRuns(5))
+                .build());
+        scheduler.result(agent, Fixtures.result(without.id(), 1, 4, 0.5)); // no layers: its FLOPs do not count
+
+        long convFlops = profile.nodes().stream().filter(n -> n.opType().equals("Conv"))
+                .mapToLong(dev.edgeperf.core.cost.NodeCost::flops).sum();
+        assertThat(convFlops).isPositive();
+        List<dev.edgeperf.coordinator.store.OpTypeShare> shares = store.opTypeShares("c1");
+        assertThat(shares.get(0)).isEqualTo(new dev.edgeperf.coordinator.store.OpTypeShare("Conv", 400, convFlops));
+        assertThat(shares.get(1)).isEqualTo(new dev.edgeperf.coordinator.store.OpTypeShare("(inserted)", 25, 0));
+        assertThat(shares.stream().mapToLong(dev.edgeperf.coordinator.store.OpTypeShare::flops).sum())
+                .isEqualTo(profile.nodes().stream().mapToLong(dev.edgeperf.core.cost.NodeCost::flops).sum());
+        assertThat(store.opTypeShares("no-such-campaign")).isEmpty();
+    }
+
+    @Test
     void withoutAProfileTheRooflineIsEmptyAndNaiveIsRecommended() {
         AgentHello hello = Fixtures.hello("cal", 100).toBuilder().setCalibration(CALIBRATION).build();
         ResultRecord row = runOne(hello, VariantProfiles.NONE, 4_000_000_000L);
