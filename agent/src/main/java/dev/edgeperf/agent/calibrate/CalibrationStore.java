@@ -73,17 +73,22 @@ public final class CalibrationStore {
     public void write(CalibrationFigures figures, MeasuredOn measuredOn) {
         try {
             Files.createDirectories(file.getParent());
-            ObjectNode json = JSON.valueToTree(figures);
-            if (!measuredOn.hardwareFingerprint().isEmpty()) {
-                json.put(FINGERPRINT, measuredOn.hardwareFingerprint());
-            }
-            if (!measuredOn.engineVersion().isEmpty()) {
-                json.put(ENGINE_VERSION, measuredOn.engineVersion());
-            }
-            AtomicFiles.writeString(file, JSON.writeValueAsString(json));
+            AtomicFiles.writeString(file, json(figures, measuredOn));
         } catch (IOException e) {
             throw EdgeperfException.external("cannot write calibration file " + file + ": " + e.getMessage(), e);
         }
+    }
+
+    /** The file's JSON: the figures and what they were measured on (fields left out where not recorded). */
+    public static String json(CalibrationFigures figures, MeasuredOn measuredOn) throws IOException {
+        ObjectNode json = JSON.valueToTree(figures);
+        if (!measuredOn.hardwareFingerprint().isEmpty()) {
+            json.put(FINGERPRINT, measuredOn.hardwareFingerprint());
+        }
+        if (!measuredOn.engineVersion().isEmpty()) {
+            json.put(ENGINE_VERSION, measuredOn.engineVersion());
+        }
+        return JSON.writeValueAsString(json);
     }
 
     /**

@@ -1,7 +1,5 @@
 package dev.edgeperf.agent.cli;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.edgeperf.agent.calibrate.CalibrationFigures;
 import dev.edgeperf.agent.calibrate.CalibrationStore;
 import dev.edgeperf.agent.calibrate.Calibrator;
@@ -65,7 +63,7 @@ final class CalibrateCommand implements Callable<Integer> {
         }
         PrintWriter out = spec.commandLine().getOut();
         if (json) {
-            out.println(new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(f));
+            out.println(CalibrationStore.json(f, measuredOn));
         } else {
             out.printf(Locale.ROOT, "%-16s %.1f GFLOPS (theoretical peak %.1f)%n", "matmul", f.matmulGflops(),
                     hw.peakGflopsFp32());

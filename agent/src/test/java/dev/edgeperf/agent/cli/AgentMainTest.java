@@ -192,6 +192,9 @@ class AgentMainTest {
         assertThat(f.get("nodeOverheadUs").asDouble()).isNotNegative();
         assertThat(f.get("threads").asInt()).isEqualTo(1);
         assertThat(new ObjectMapper().readTree(dir.resolve("calibration.json").toFile())).isEqualTo(f);
+        // what it was measured on, so a profile carried elsewhere is known to be stale
+        assertThat(f.get("hardwareFingerprint").asText()).matches("[0-9a-f]{16}");
+        assertThat(f.get("engineVersion").asText()).isEqualTo(ai.onnxruntime.OrtEnvironment.getEnvironment().getVersion());
     }
 
     @Test
