@@ -127,23 +127,27 @@ public final class InferenceRunner implements MeasurementRunner {
             } catch (OrtException e) {
                 throw EdgeperfException.external(MODEL_LOAD_FAILURE + file + ": " + briefLoadError(e), e);
             }
-            try (session) {
-                double sessionCreateMs = (nanoClock.getAsLong() - t0) / 1e6;
-                OptionalLong rssAfter = hostFacts.residentBytes();
-                long footprint = rssBefore.isPresent() && rssAfter.isPresent()
-                        ? Math.max(0, rssAfter.getAsLong() - rssBefore.getAsLong()) : 0;
-                List<InputTensors> inputs = new ArrayList<>();
-                try {
+            List<InputTensors> inputs = new ArrayList<>();
+            try {
+                MeasurementResult timed;
+                try (session) {
+                    double sessionCreateMs = (nanoClock.getAsLong() - t0) / 1e6;
+                    OptionalLong rssAfter = hostFacts.residentBytes();
+                    long footprint = rssBefore.isPresent() && rssAfter.isPresent()
+                            ? Math.max(0, rssAfter.getAsLong() - rssBefore.getAsLong()) : 0;
                     Map<String, IntegerInputs.Rule> integerRules = InputTensors.integerRules(request.model());
                     for (int i = 0; i < request.concurrency(); i++) {
                         inputs.add(InputTensors.create(env, session.getInputInfo(), request.batchSize(),
                                 request.inputShapes(), request.dims(), integerRules, file));
                     }
-                    return phases(request, session, inputs, sessionCreateMs, new MemoryUse(footprint, 0), host,
+                    timed = phases(request, session, inputs, sessionCreateMs, new MemoryUse(footprint, 0), host,
                             progress);
-                } finally {
-                    inputs.forEach(InputTensors::close);
                 }
+                // after the timed session is closed: two sessions of a large model at once would double the
+                // worker's peak memory, which the result reports
+                return timed.withLayers(profiledPass(request, inputs.get(0).asMap(), timed.computeLatency().p50Ms()));
+            } finally {
+                inputs.forEach(InputTensors::close);
             }
         } catch (OrtException e) {
             throw EdgeperfException.external("ONNX Runtime failed on model " + file + ": " + oneLine(e), e);
@@ -183,19 +187,18 @@ public final class InferenceRunner implements MeasurementRunner {
         DeviceState after = sensors.read();
 
         LatencySummary latency = LatencySummary.from(compute.histogram(), TimeUnit.NANOSECONDS);
-        // after the timed runs and the sensor reading, never inside them: the profiler slows every kernel
-        List<LayerTime> layers = profiledPass(request, feed, latency.p50Ms());
         double seconds = compute.wallNs() / 1e9;
         double throughput = request.batchSize() * (double) compute.calls() / seconds;
         return new MeasurementResult(request.batchSize(), threadsFor(request), request.concurrency(), latency,
                 ByteString.copyFrom(LatencyHistograms.encode(compute.histogram())), endToEnd, endToEndBytes,
                 throughput, seconds, sessionCreateMs, firstInferenceMs, warmups, compute.reason(),
                 latency.medianCi95().relativeHalfWidth(latency.p50Ms()), ENGINE, engineVersion(), EXECUTION_PROVIDER,
-                before, after, DeviceState.throttleEvidence(before, after), host, memory, true, layers);
+                before, after, DeviceState.throttleEvidence(before, after), host, memory, true, List.of());
     }
 
     /**
-     * A few runs in a second session with ONNX Runtime's profiler on: per-node mean times. Bounded to
+     * After the timed runs, never inside them (the profiler slows every kernel): a few runs in a
+     * second session with ONNX Runtime's profiler on: per-node mean times. Bounded to
      * about {@link #PROFILED_PASS_MS} of runs; a failure is logged and gives no layers, never a failed job.
      */
     private List<LayerTime> profiledPass(MeasurementRequest request, Map<String, OnnxTensor> feed, double p50Ms) {

@@ -74,6 +74,14 @@ public record MeasurementResult(int batchSize, int intraOpThreads, int concurren
         return !throttleEvidence.isEmpty();
     }
 
+    /** The same measurement with the profiled pass's per-node times. */
+    public MeasurementResult withLayers(List<LayerTime> newLayers) {
+        return new MeasurementResult(batchSize, intraOpThreads, concurrency, computeLatency, computeHistogram,
+                endToEndLatency, endToEndHistogram, throughputSamplesPerS, timedSeconds, sessionCreateMs,
+                firstInferenceMs, warmupIterations, stopReason, ciRelativeHalfWidth, engine, engineVersion,
+                executionProvider, before, after, throttleEvidence, host, memory, inProcess, newLayers);
+    }
+
     /** The same measurement with another memory figure and isolation flag (set by the forking parent). */
     public MeasurementResult withMemory(MemoryUse newMemory, boolean newInProcess) {
         return new MeasurementResult(batchSize, intraOpThreads, concurrency, computeLatency, computeHistogram,
