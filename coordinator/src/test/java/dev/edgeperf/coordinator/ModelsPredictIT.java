@@ -86,11 +86,31 @@ class ModelsPredictIT {
                 "--device-profile", profile.toString(), "--predictor", "kernel");
         assertThat(two.exitCode()).as(two.stderr()).isZero();
         assertThat(two.stdout()).contains("kernel samples at threads [1], not at 2");
+        // the profile says what it was measured on; measured here with this engine, so it is current
+        assertThat(device.path("hardwareFingerprint").asText()).isNotBlank();
+        assertThat(device.path("engineVersion").asText()).isNotBlank();
+        assertThat(json.get("stale").asBoolean()).isFalse();
+        assertThat(o.stderr()).doesNotContain("stale");
 
         Processes.Outcome table = coordinator("models", "predict", "mnist-cnn", "--device-profile", profile.toString(),
                 "--predictor", "roofline", "--top", "3");
         assertThat(table.exitCode()).as(table.stderr()).isZero();
         assertThat(table.stdout()).contains("roofline *").contains("Top 3 of").doesNotContain("naive-flops");
+    }
+
+    @Test
+    void aProfileFromAnotherEngineVersionIsWarnedAndItsPredictionsLabelledStale() throws Exception {
+        Path old = Files.writeString(tmp.resolve("old.json"), "{\"matmulGflops\": 40, \"convGflops\": 30,"
+                + " \"memoryGbPerS\": 10, \"callOverheadUs\": 20, \"threads\": 2,"
+                + " \"hardwareFingerprint\": \"fp-pi5\", \"engineVersion\": \"0.9.0\"}");
+        Processes.Outcome o = coordinator("models", "predict", "mnist-cnn", "--device-profile", old.toString(), "--json");
+        assertThat(o.exitCode()).as(o.stderr()).isZero();
+        assertThat(o.stderr()).contains("warning: --device-profile " + old + " is stale (calibrated with onnxruntime"
+                + " 0.9.0, this machine runs ");
+        JsonNode json = JSON.readTree(o.stdout());
+        assertThat(json.get("stale").asBoolean()).isTrue();
+        assertThat(json.get("staleReason").asText()).startsWith("calibrated with onnxruntime 0.9.0");
+        assertThat(json.get("predictors").get("naive-flops").asDouble()).isPositive();
     }
 
     @Test

@@ -1,7 +1,5 @@
 package dev.edgeperf.agent.cli;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.edgeperf.agent.calibrate.CalibrationFigures;
 import dev.edgeperf.agent.calibrate.CalibrationStore;
 import dev.edgeperf.agent.calibrate.Calibrator;
@@ -94,20 +92,22 @@ final class CalibrateCommand implements Callable<Integer> {
         Calibrator calibrator = new Calibrator(runner, workDir.resolve("work"), System::currentTimeMillis);
         CalibrationFigures f = calibrator.calibrate(quick ? MicroModels.Sizes.QUICK : MicroModels.Sizes.FULL, threads,
                 step -> System.err.println("calibrate: " + step));
+        CalibrationStore.MeasuredOn measuredOn = new CalibrationStore.MeasuredOn(hw.fingerprint(),
+                InferenceRunner.engineVersion());
         Optional<KernelCalibration> kernels = Optional.empty();
         Duration kernelBudget = budget != null ? budget : quick ? QUICK_BUDGET : DEFAULT_BUDGET;
         if (!kernelBudget.isZero()) {
             kernels = Optional.of(new KernelCalibrator(workDir.resolve("work"), System::nanoTime).calibrate(kernelAt,
                     kernelBudget, line -> System.err.println("calibrate: " + line)));
         }
-        store.write(f, kernels);
+        store.write(f, measuredOn, kernels);
         if (outFile != null) {
-            CalibrationStore.atFile(outFile).write(f, kernels);
+            CalibrationStore.atFile(outFile).write(f, measuredOn, kernels);
         }
         PrintWriter out = spec.commandLine().getOut();
         if (json) {
-            // the figures only: the kernel samples are in the stored file
-            out.println(new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(f));
+            // the figures and what they were measured on: the kernel samples are in the stored file
+            out.println(CalibrationStore.json(f, measuredOn));
         } else {
             out.printf(Locale.ROOT, "%-16s %.1f GFLOPS (theoretical peak %.1f)%n", "matmul", f.matmulGflops(),
                     hw.peakGflopsFp32());

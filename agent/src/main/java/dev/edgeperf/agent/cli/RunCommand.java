@@ -117,7 +117,8 @@ final class RunCommand implements Callable<Integer> {
         Optional<CalibrationFigures> calibration = readCalibration(workDir);
         AgentConfig config = new AgentConfig(agentName, target, token, tokenFile, workDir, labels, connectTimeout,
                 AgentConfig.DEFAULT_FETCH_TIMEOUT, hardware, EdgeperfVersion.get(), InferenceRunner.engineVersion(),
-                calibration.map(c -> withKernels(c.toProto(), workDir)), cacheMaxBytes, Optional.ofNullable(tlsCa));
+                calibration.map(c -> withKernels(CalibrationStore.inWorkDir(workDir).measuredOn().stamp(c.toProto()),
+                        workDir)), cacheMaxBytes, Optional.ofNullable(tlsCa));
         SystemInfo si = new SystemInfo();
         DeviceSensors sensors = DeviceSensors.forThisMachine(() -> si.getHardware().getSensors().getCpuTemperature());
         InferenceRunner inProcessRunner = new InferenceRunner(sensors, hardware.physicalCores());

@@ -16,6 +16,9 @@ import dev.edgeperf.core.measure.MeasurementDefaults;
 import dev.edgeperf.core.measure.MeasurementSettings;
 import dev.edgeperf.core.stats.LatencyHistograms;
 import dev.edgeperf.core.stats.LatencySummary;
+import dev.edgeperf.proto.LayerTime;
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -26,6 +29,8 @@ import java.util.OptionalLong;
 import java.util.concurrent.TimeUnit;
 import java.util.function.LongSupplier;
 import org.HdrHistogram.Histogram;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Measures one model configuration with ONNX Runtime on the CPU execution provider, in this JVM.
@@ -39,6 +44,11 @@ import org.HdrHistogram.Histogram;
 public final class InferenceRunner implements MeasurementRunner {
     /** Engine name results carry. */
     public static final String ENGINE = "onnxruntime";
+    /** Runs of the profiled pass after the timed runs, at most. */
+    static final int PROFILED_RUNS = 5;
+    /** Budget of the profiled pass's runs, ms (at least one run). */
+    static final double PROFILED_PASS_MS = 2000;
+    private static final Logger LOG = LoggerFactory.getLogger(InferenceRunner.class);
     /** Execution provider used. */
     public static final String EXECUTION_PROVIDER = "CPU";
     /** How a failure to load the model starts; the agent evicts the cached file on such failures. */
@@ -117,23 +127,27 @@ public final class InferenceRunner implements MeasurementRunner {
             } catch (OrtException e) {
                 throw EdgeperfException.external(MODEL_LOAD_FAILURE + file + ": " + briefLoadError(e), e);
             }
-            try (session) {
-                double sessionCreateMs = (nanoClock.getAsLong() - t0) / 1e6;
-                OptionalLong rssAfter = hostFacts.residentBytes();
-                long footprint = rssBefore.isPresent() && rssAfter.isPresent()
-                        ? Math.max(0, rssAfter.getAsLong() - rssBefore.getAsLong()) : 0;
-                List<InputTensors> inputs = new ArrayList<>();
-                try {
+            List<InputTensors> inputs = new ArrayList<>();
+            try {
+                MeasurementResult timed;
+                try (session) {
+                    double sessionCreateMs = (nanoClock.getAsLong() - t0) / 1e6;
+                    OptionalLong rssAfter = hostFacts.residentBytes();
+                    long footprint = rssBefore.isPresent() && rssAfter.isPresent()
+                            ? Math.max(0, rssAfter.getAsLong() - rssBefore.getAsLong()) : 0;
                     Map<String, IntegerInputs.Rule> integerRules = InputTensors.integerRules(request.model());
                     for (int i = 0; i < request.concurrency(); i++) {
                         inputs.add(InputTensors.create(env, session.getInputInfo(), request.batchSize(),
                                 request.inputShapes(), request.dims(), integerRules, file));
                     }
-                    return phases(request, session, inputs, sessionCreateMs, new MemoryUse(footprint, 0), host,
+                    timed = phases(request, session, inputs, sessionCreateMs, new MemoryUse(footprint, 0), host,
                             progress);
-                } finally {
-                    inputs.forEach(InputTensors::close);
                 }
+                // after the timed session is closed: two sessions of a large model at once would double the
+                // worker's peak memory, which the result reports
+                return timed.withLayers(profiledPass(request, inputs.get(0).asMap(), timed.computeLatency().p50Ms()));
+            } finally {
+                inputs.forEach(InputTensors::close);
             }
         } catch (OrtException e) {
             throw EdgeperfException.external("ONNX Runtime failed on model " + file + ": " + oneLine(e), e);
@@ -179,7 +193,52 @@ public final class InferenceRunner implements MeasurementRunner {
                 ByteString.copyFrom(LatencyHistograms.encode(compute.histogram())), endToEnd, endToEndBytes,
                 throughput, seconds, sessionCreateMs, firstInferenceMs, warmups, compute.reason(),
                 latency.medianCi95().relativeHalfWidth(latency.p50Ms()), ENGINE, engineVersion(), EXECUTION_PROVIDER,
-                before, after, DeviceState.throttleEvidence(before, after), host, memory, true);
+                before, after, DeviceState.throttleEvidence(before, after), host, memory, true, List.of());
+    }
+
+    /**
+     * After the timed runs, never inside them (the profiler slows every kernel): a few runs in a
+     * second session with ONNX Runtime's profiler on: per-node mean times. Bounded to
+     * about {@link #PROFILED_PASS_MS} of runs; a failure is logged and gives no layers, never a failed job.
+     */
+    private List<LayerTime> profiledPass(MeasurementRequest request, Map<String, OnnxTensor> feed, double p50Ms) {
+        int runs = (int) Math.max(1, Math.min(PROFILED_RUNS, PROFILED_PASS_MS / Math.max(p50Ms, 1e-3)));
+        Path dir = null;
+        try {
+            dir = Files.createTempDirectory("edgeperf-profile");
+            LayerTimes.GraphNodes graph = LayerTimes.graph(request.model());
+            String trace;
+            try (OrtSession.SessionOptions options = new OrtSession.SessionOptions()) {
+                options.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.ALL_OPT);
+                options.setIntraOpNumThreads(threadsFor(request));
+                options.enableProfiling(dir.resolve("ort").toString());
+                try (OrtSession session = OrtEnvironment.getEnvironment().createSession(request.model().toString(),
+                        options)) {
+                    for (int i = 0; i < runs; i++) {
+                        session.run(feed).close();
+                    }
+                    trace = Files.readString(Path.of(session.endProfiling()));
+                }
+            }
+            return LayerTimes.parse(trace, runs, graph);
+        } catch (OrtException | IOException | RuntimeException e) {
+            LOG.warn("profiled pass of {} failed ({}); the result has no per-layer times",
+                    request.model().getFileName(), oneLine(e));
+            return List.of();
+        } finally {
+            deleteQuietly(dir);
+        }
+    }
+
+    private static void deleteQuietly(Path dir) {
+        if (dir == null) {
+            return;
+        }
+        try (var files = Files.walk(dir)) {
+            files.sorted(java.util.Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
+        } catch (IOException | RuntimeException e) {
+            LOG.debug("cannot delete {}: {}", dir, e.toString());
+        }
     }
 
     /** The intra-op threads the session gets: the request's, or for 0 the physical core count. */

@@ -4,6 +4,7 @@ import com.google.protobuf.ByteString;
 import dev.edgeperf.agent.probe.DeviceState;
 import dev.edgeperf.agent.probe.HostProvenance;
 import dev.edgeperf.core.stats.LatencySummary;
+import dev.edgeperf.proto.LayerTime;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
@@ -27,6 +28,8 @@ import java.util.Optional;
  * @param ciRelativeHalfWidth    final half-width of the median's 95 % CI relative to the median
  * @param throttleEvidence       see {@link DeviceState#throttleEvidence(DeviceState, DeviceState)}; empty = not throttled
  * @param inProcess              measured in the agent's JVM rather than a forked worker
+ * @param layers                 per-node mean times of the profiled pass after the timed runs; empty when
+ *                               it was not made or failed
  */
 public record MeasurementResult(int batchSize, int intraOpThreads, int concurrency, LatencySummary computeLatency,
                           ByteString computeHistogram, Optional<LatencySummary> endToEndLatency,
@@ -34,7 +37,8 @@ public record MeasurementResult(int batchSize, int intraOpThreads, int concurren
                           double sessionCreateMs, double firstInferenceMs, int warmupIterations,
                           StopReason stopReason, double ciRelativeHalfWidth, String engine, String engineVersion,
                           String executionProvider, DeviceState before, DeviceState after,
-                          List<String> throttleEvidence, HostProvenance host, MemoryUse memory, boolean inProcess) {
+                          List<String> throttleEvidence, HostProvenance host, MemoryUse memory, boolean inProcess,
+                          List<LayerTime> layers) {
     /** What {@link #computeLatency()} includes. */
     public static final String COMPUTE = "compute";
     /** What {@link #endToEndLatency()} includes. */
@@ -52,6 +56,7 @@ public record MeasurementResult(int batchSize, int intraOpThreads, int concurren
         Objects.requireNonNull(before, "before is null");
         Objects.requireNonNull(after, "after is null");
         throttleEvidence = List.copyOf(throttleEvidence);
+        layers = List.copyOf(layers);
         Objects.requireNonNull(host, "host is null");
         Objects.requireNonNull(memory, "memory is null");
         if (concurrency < 1) {
@@ -69,11 +74,19 @@ public record MeasurementResult(int batchSize, int intraOpThreads, int concurren
         return !throttleEvidence.isEmpty();
     }
 
+    /** The same measurement with the profiled pass's per-node times. */
+    public MeasurementResult withLayers(List<LayerTime> newLayers) {
+        return new MeasurementResult(batchSize, intraOpThreads, concurrency, computeLatency, computeHistogram,
+                endToEndLatency, endToEndHistogram, throughputSamplesPerS, timedSeconds, sessionCreateMs,
+                firstInferenceMs, warmupIterations, stopReason, ciRelativeHalfWidth, engine, engineVersion,
+                executionProvider, before, after, throttleEvidence, host, memory, inProcess, newLayers);
+    }
+
     /** The same measurement with another memory figure and isolation flag (set by the forking parent). */
     public MeasurementResult withMemory(MemoryUse newMemory, boolean newInProcess) {
         return new MeasurementResult(batchSize, intraOpThreads, concurrency, computeLatency, computeHistogram,
                 endToEndLatency, endToEndHistogram, throughputSamplesPerS, timedSeconds, sessionCreateMs,
                 firstInferenceMs, warmupIterations, stopReason, ciRelativeHalfWidth, engine, engineVersion,
-                executionProvider, before, after, throttleEvidence, host, newMemory, newInProcess);
+                executionProvider, before, after, throttleEvidence, host, newMemory, newInProcess, layers);
     }
 }

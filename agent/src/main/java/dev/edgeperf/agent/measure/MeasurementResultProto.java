@@ -56,7 +56,8 @@ public final class MeasurementResultProto {
                 .setCpuGovernor(m.host().cpuGovernor().orElse(""))
                 .setWorkerPeakRssBytes(m.memory().peakRssBytes())
                 .setSessionFootprintBytes(m.memory().sessionFootprintBytes())
-                .setInProcess(m.inProcess());
+                .setInProcess(m.inProcess())
+                .addAllLayers(m.layers());
         m.endToEndLatency().ifPresent(e -> b.setEndToEndLatency(latency(e)));
         m.host().loadAverage1m().ifPresent(b::setLoadAverage1M);
         return b;
@@ -92,7 +93,8 @@ public final class MeasurementResultProto {
                 StopReason.fromWireName(r.getStopReason()), compute.medianCi95().relativeHalfWidth(compute.p50Ms()),
                 r.getEngine(), r.getEngineVersion(), r.getExecutionProvider(), deviceState(r.getBefore()),
                 deviceState(r.getAfter()), evidence, host,
-                new MemoryUse(r.getSessionFootprintBytes(), r.getWorkerPeakRssBytes()), r.getInProcess());
+                new MemoryUse(r.getSessionFootprintBytes(), r.getWorkerPeakRssBytes()), r.getInProcess(),
+                r.getLayersList());
     }
 
     public static LatencyStats latency(LatencySummary s) {

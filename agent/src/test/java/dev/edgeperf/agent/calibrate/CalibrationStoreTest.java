@@ -57,6 +57,26 @@ class CalibrationStoreTest {
     }
 
     @Test
+    void theFileSaysWhatItWasMeasuredOnAndTheProtoCarriesIt(@TempDir Path dir) throws Exception {
+        CalibrationStore store = CalibrationStore.atFile(dir.resolve("pi5.json"));
+        CalibrationFigures f = new CalibrationFigures(41.5, 30.25, 9.5, 12.0, 1.5, 2, 1_700_000_000_000L);
+        store.write(f, new CalibrationStore.MeasuredOn("fp-pi5", "1.19.2"));
+        assertThat(store.read()).contains(f);
+        assertThat(Files.readString(store.file())).contains("\"hardwareFingerprint\" : \"fp-pi5\"")
+                .contains("\"engineVersion\" : \"1.19.2\"");
+        CalibrationStore.MeasuredOn on = store.measuredOn();
+        assertThat(on).isEqualTo(new CalibrationStore.MeasuredOn("fp-pi5", "1.19.2"));
+        assertThat(on.stamp(f.toProto()).getHardwareFingerprint()).isEqualTo("fp-pi5");
+        assertThat(on.stamp(f.toProto()).getEngineVersion()).isEqualTo("1.19.2");
+        assertThat(on.stamp(f.toProto()).getMatmulGflops()).isEqualTo(41.5);
+
+        store.write(f); // a profile that does not say
+        assertThat(store.measuredOn()).isEqualTo(CalibrationStore.MeasuredOn.UNKNOWN);
+        assertThat(CalibrationStore.inWorkDir(dir.resolve("none")).measuredOn())
+                .isEqualTo(CalibrationStore.MeasuredOn.UNKNOWN);
+    }
+
+    @Test
     void aFileFromBeforeTheNodeOverheadProbeReadsWithNoneMeasured(@TempDir Path dir) throws Exception {
         Files.writeString(dir.resolve("calibration.json"), "{\"matmulGflops\": 41.5, \"convGflops\": 30.25,"
                 + " \"memoryGbPerS\": 9.5, \"callOverheadUs\": 12.0, \"threads\": 2, \"measuredUnixMs\": 1}");

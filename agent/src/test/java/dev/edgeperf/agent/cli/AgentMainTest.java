@@ -200,6 +200,9 @@ class AgentMainTest {
         assertThat(kernels.get("threads")).hasSize(1);
         assertThat(kernels.get("threads").get(0).get("samples").findValuesAsText("type")).contains("conv",
                 "conv-depthwise", "conv-add", "gemm", "softmax", "layernorm");
+        // what it was measured on, so a profile carried elsewhere is known to be stale
+        assertThat(f.get("hardwareFingerprint").asText()).matches("[0-9a-f]{16}");
+        assertThat(f.get("engineVersion").asText()).isEqualTo(ai.onnxruntime.OrtEnvironment.getEnvironment().getVersion());
     }
 
     @Test

@@ -15,6 +15,7 @@ import dev.edgeperf.coordinator.schedule.CampaignPlanner;
 import dev.edgeperf.coordinator.schedule.Campaigns;
 import dev.edgeperf.coordinator.schedule.JobScheduler;
 import dev.edgeperf.coordinator.schedule.VariantPreparation;
+import dev.edgeperf.coordinator.schedule.VariantProfiles;
 import dev.edgeperf.coordinator.store.Database;
 import dev.edgeperf.coordinator.store.Store;
 import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
@@ -105,7 +106,7 @@ public final class CoordinatorRuntime implements AutoCloseable {
             ArtifactStore artifacts = new ArtifactStore(dataDir.resolve("artifacts"));
             FleetRegistry fleet = new FleetRegistry();
             JobScheduler scheduler = new JobScheduler(store, fleet, config.scheduler(), System::nanoTime,
-                    new NaivePredictor());
+                    new NaivePredictor(), VariantProfiles.of(artifacts, 64));
             Campaigns campaigns = new Campaigns(store, fleet, scheduler, new CampaignPlanner(),
                     new VariantPreparation(artifacts));
             NettyServerBuilder builder = NettyServerBuilder.forAddress(

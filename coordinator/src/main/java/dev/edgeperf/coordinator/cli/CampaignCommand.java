@@ -6,6 +6,6 @@ import picocli.CommandLine.Command;
 @Command(name = "campaign", mixinStandardHelpOptions = true, description = "Submit campaigns and follow them.",
         subcommands = {CampaignRunCommand.class, CampaignListCommand.class, CampaignStatusCommand.class,
             CampaignCancelCommand.class, CampaignExportCommand.class, CampaignParetoCommand.class,
-            CampaignReportCommand.class})
+            CampaignReportCommand.class, CampaignAnalyzeCommand.class})
 final class CampaignCommand {
 }

@@ -87,6 +87,29 @@ final class DeviceProfileFile {
         return b.toString();
     }
 
+    /**
+     * Why predictions from the profile are stale on this machine: it says it was calibrated with
+     * another ONNX Runtime version than this one runs. "" when it matches or does not say. (Its
+     * {@code hardwareFingerprint} is the device's, normally not this machine's, so it is shown, not compared.)
+     */
+    static String staleReason(Path file, String localEngineVersion) {
+        String measuredWith = text(file, "engineVersion");
+        if (measuredWith.isEmpty() || localEngineVersion.isEmpty() || measuredWith.equals(localEngineVersion)) {
+            return "";
+        }
+        return "calibrated with onnxruntime " + measuredWith + ", this machine runs " + localEngineVersion;
+    }
+
+    /** A text field of the profile, e.g. {@code hardwareFingerprint}; "" when absent. Call after {@link #read}. */
+    static String text(Path file, String field) {
+        try {
+            JsonNode root = JSON.readTree(Files.readString(file));
+            return root == null ? "" : root.path(field).asText("");
+        } catch (IOException e) {
+            return "";
+        }
+    }
+
     private static double positive(JsonNode root, String field, Path file) {
         JsonNode v = root.get(field);
         if (v == null || !v.isNumber() || !(v.asDouble() > 0) || !Double.isFinite(v.asDouble())) {

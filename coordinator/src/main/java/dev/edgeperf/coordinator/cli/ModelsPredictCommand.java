@@ -15,6 +15,7 @@ import dev.edgeperf.core.predict.PredictedLatency;
 import dev.edgeperf.core.predict.PredictionInput;
 import dev.edgeperf.core.predict.Predictor;
 import dev.edgeperf.core.predict.Predictors;
+import dev.edgeperf.proto.AgentInfo;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -52,9 +53,17 @@ final class ModelsPredictCommand implements Callable<Integer> {
     @Mixin
     InputSizeOptions sizes;
 
-    @Option(names = "--device-profile", paramLabel = "FILE", required = true,
+    @Option(names = "--device-profile", paramLabel = "FILE",
             description = "The device's calibration JSON (agent calibrate --out FILE, or its <work-dir>/calibration.json).")
     Path deviceProfile;
+
+    @Option(names = "--device", paramLabel = "NAME",
+            description = "Instead of --device-profile: the profile the agent NAME last sent the coordinator"
+                    + " (--coordinator).")
+    String device;
+
+    @Mixin
+    ConnectionOptions connection;
 
     @Option(names = "--predictor", paramLabel = "P",
             description = "Only this predictor (naive-flops, roofline or kernel); default: all of them.")
@@ -82,7 +91,26 @@ final class ModelsPredictCommand implements Callable<Integer> {
             throw EdgeperfException.userError("--top must be >= 0, got '" + top + "'");
         }
         List<Predictor> predictors = predictor == null ? Predictors.all() : List.of(Predictors.byName(predictor));
-        DevicePeaks device = DeviceProfileFile.read(deviceProfile);
+        if ((deviceProfile == null) == (device == null)) {
+            throw EdgeperfException.userError("give exactly one of --device-profile FILE and --device NAME");
+        }
+        DevicePeaks peaks;
+        String stale;
+        if (deviceProfile != null) {
+            peaks = DeviceProfileFile.read(deviceProfile);
+            stale = DeviceProfileFile.staleReason(deviceProfile, localEngineVersion());
+        } else {
+            AgentInfo agent = agent(device);
+            peaks = AgentProfiles.peaks(agent);
+            stale = AgentProfiles.staleReason(agent);
+        }
+        String source = deviceProfile != null ? "--device-profile " + deviceProfile : "the profile of agent '" + device
+                + "'";
+        if (!stale.isEmpty()) {
+            spec.commandLine().getErr().println("warning: " + source + " is stale (" + stale
+                    + "): its predictions may not hold; run `scripts/agent calibrate` again");
+            spec.commandLine().getErr().flush();
+        }
         // the detailed convention: a predictor must see the FLOPs the kernels really do
         ModelProfile profile = ModelArgument.profile(model,
                 new ProfileOptions(batch, sizes.shapes(), sizes.dimValues(), CountingConvention.DETAILED));
@@ -90,12 +118,12 @@ final class ModelsPredictCommand implements Callable<Integer> {
         if (predictors.stream().anyMatch(p -> p.name().equals(KernelPredictor.NAME))) {
             kernels = DeviceProfileFile.readKernels(deviceProfile).map(k -> new KernelInputs(kernels(), k));
         }
-        PredictionInput input = new PredictionInput(profile.totalFlops(), (int) batch, threads, "CPU", device,
+        PredictionInput input = new PredictionInput(profile.totalFlops(), (int) batch, threads, "CPU", peaks,
                 Optional.of(profile), kernels);
         List<PredictedLatency> answers = predictors.stream().map(p -> p.predict(input)).toList();
         PredictedLatency recommended = Predictors.recommended(answers);
-        spec.commandLine().getOut().print(json.json ? json(profile, answers, recommended) + "\n"
-                : table(profile, answers, recommended));
+        spec.commandLine().getOut().print(json.json ? json(profile, answers, recommended, stale) + "\n"
+                : table(profile, answers, recommended) + (stale.isEmpty() ? "" : "stale profile: " + stale + "\n"));
         spec.commandLine().getOut().flush();
         return 0;
     }
@@ -111,7 +139,8 @@ final class ModelsPredictCommand implements Callable<Integer> {
     private String table(ModelProfile profile, List<PredictedLatency> answers, PredictedLatency recommended) {
         StringBuilder out = new StringBuilder(String.format(Locale.ROOT, "%s  batch %d, threads %s, %s FLOPs, device"
                 + " profile %s%n%n", profile.source(), batch, threads == 0 ? "default" : threads,
-                String.format(Locale.ROOT, "%,d", profile.totalFlops()), deviceProfile));
+                String.format(Locale.ROOT, "%,d", profile.totalFlops()), deviceProfile != null ? deviceProfile
+                        : "of agent " + device));
         TextTable predictions = new TextTable("predictor", ">ms", "basis");
         for (PredictedLatency p : answers) {
             predictions.add(p.predictor() + (p == recommended ? " *" : ""), p.known() ? ms(p.millis()) : "-", p.basis());
@@ -138,7 +167,26 @@ final class ModelsPredictCommand implements Callable<Integer> {
                 .toList();
     }
 
-    private String json(ModelProfile profile, List<PredictedLatency> answers, PredictedLatency recommended) {
+    private AgentInfo agent(String name) {
+        try (CoordinatorClient client = connection.connect()) {
+            List<AgentInfo> agents = client.agents().getAgentsList();
+            return agents.stream().filter(a -> a.getName().equals(name)).findFirst().orElseThrow(() ->
+                    EdgeperfException.userError("--device " + name + ": no agent of that name; the coordinator knows "
+                            + (agents.isEmpty() ? "none" : agents.stream().map(AgentInfo::getName)
+                            .collect(java.util.stream.Collectors.joining(", ")))));
+        }
+    }
+
+    private static String localEngineVersion() {
+        try {
+            return ai.onnxruntime.OrtEnvironment.getEnvironment().getVersion();
+        } catch (RuntimeException | LinkageError e) {
+            return ""; // unknown here: nothing to compare with
+        }
+    }
+
+    private String json(ModelProfile profile, List<PredictedLatency> answers, PredictedLatency recommended,
+                        String stale) {
         Map<String, Object> root = new LinkedHashMap<>();
         root.put("model", profile.source());
         root.put("batch", batch);
@@ -165,6 +213,8 @@ final class ModelsPredictCommand implements Callable<Integer> {
             details.put(p.predictor(), detail);
         }
         root.put("predictors", byName);
+        root.put("stale", !stale.isEmpty());
+        root.put("staleReason", stale.isEmpty() ? null : stale);
         root.put("details", details);
         return CampaignReport.write(root);
     }

@@ -121,6 +121,14 @@ public final class CampaignMessages {
         return response.build();
     }
 
+    /** As {@link #status(CampaignProgress)}, with the campaign's op type shares. */
+    public static CampaignStatus status(CampaignProgress progress, List<dev.edgeperf.coordinator.store.OpTypeShare> ops) {
+        CampaignStatus.Builder status = status(progress).toBuilder();
+        ops.forEach(o -> status.addOpTypes(dev.edgeperf.proto.OpTypeShare.newBuilder().setOpType(o.opType())
+                .setMeasuredUs(o.measuredUs()).setFlops(o.flops())));
+        return status.build();
+    }
+
     public static CampaignStatus status(CampaignProgress progress) {
         CampaignSummary summary = progress.summary();
         Preparation prep = summary.preparation();
@@ -152,6 +160,12 @@ public final class CampaignMessages {
                             .setMemoryBytes(hw.memoryBytes()).setOs(hw.os()).setArch(hw.arch())
                             .addAllIsaFeatures(hw.isaFeatures()).setPeakGflopsFp32(hw.peakGflopsFp32())
                             .setPeakBasis(hw.peakBasis()).setBoard(hw.board()).setFingerprint(hw.fingerprint())));
+            a.calibration().ifPresent(c -> response.getAgentsBuilder(response.getAgentsCount() - 1).setCalibration(
+                    dev.edgeperf.proto.Calibration.newBuilder().setMatmulGflops(c.matmulGflops())
+                            .setConvGflops(c.convGflops()).setMemoryGbPerS(c.memoryGbPerS())
+                            .setCallOverheadUs(c.callOverheadUs()).setNodeOverheadUs(c.nodeOverheadUs())
+                            .setThreads(c.threads()).setMeasuredUnixMs(c.measuredUnixMs())
+                            .setHardwareFingerprint(c.hardwareFingerprint()).setEngineVersion(c.engineVersion())));
         }
         return response.build();
     }

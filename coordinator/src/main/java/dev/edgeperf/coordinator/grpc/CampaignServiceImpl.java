@@ -38,7 +38,8 @@ public final class CampaignServiceImpl extends CampaignServiceGrpc.CampaignServi
     @Override
     public void getStatus(CampaignStatusRequest request, StreamObserver<CampaignStatus> responseObserver) {
         unary(() -> {
-            CampaignStatus status = CampaignMessages.status(campaigns.status(request.getCampaignId()));
+            CampaignStatus status = CampaignMessages.status(campaigns.status(request.getCampaignId()),
+                    campaigns.opTypeShares(request.getCampaignId()));
             return request.getWithHistograms() ? withHistograms(status) : status;
         }, responseObserver, "campaign status");
     }

@@ -2,8 +2,10 @@ package dev.edgeperf.coordinator.http;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import dev.edgeperf.coordinator.analysis.PredictionErrors;
 import dev.edgeperf.coordinator.store.StoreReader;
 import dev.edgeperf.coordinator.store.StoredHistogram;
+import dev.edgeperf.coordinator.store.StoredLayers;
 import dev.edgeperf.core.EdgeperfException;
 import dev.edgeperf.core.ErrorCategory;
 import io.javalin.Javalin;
@@ -208,6 +210,8 @@ public final class DashboardServer {
         javalin.get("/api/results/{jobId}/percentiles", this::percentiles);
         javalin.get("/api/campaigns/{id}/pareto", this::pareto);
         javalin.get("/api/campaigns/{id}/speedups", this::speedups);
+        javalin.get("/api/campaigns/{id}/analysis", this::analysis);
+        javalin.get("/api/jobs/{jobId}/layers", this::layers);
         javalin.get("/metrics", ctx -> ctx.contentType("text/plain; version=0.0.4; charset=utf-8").result(metrics.scrape()));
         javalin.error(HttpStatus.NOT_FOUND.getCode(), ctx -> {
             if (ctx.attribute(EXPLAINED) == null) { // an endpoint's own 404 keeps its message
@@ -289,6 +293,47 @@ public final class DashboardServer {
             }
         }
         return Optional.of(new dev.edgeperf.coordinator.review.CampaignRows(id, rows, histograms));
+    }
+
+    private void layers(Context ctx) {
+        String jobId = ctx.pathParam("jobId");
+        Optional<StoredLayers> stored = data.layers(jobId);
+        if (stored.isEmpty()) {
+            notFound(ctx, "job '" + jobId + "' has no stored result");
+            return;
+        }
+        double totalUs = stored.get().layers().stream().mapToDouble(StoredLayers.Layer::meanUs).sum();
+        Map<String, Object> view = new java.util.LinkedHashMap<>();
+        view.put("jobId", jobId);
+        view.put("attempt", stored.get().attempt());
+        view.put("totalUs", totalUs);
+        view.put("layers", stored.get().layers().stream().map(l -> {
+            Map<String, Object> m = new java.util.LinkedHashMap<>();
+            m.put("node", l.node());
+            m.put("opType", l.opType());
+            m.put("graphOpType", l.inGraph() ? l.graphOpType() : null);
+            m.put("inGraph", l.inGraph());
+            m.put("meanUs", l.meanUs());
+            m.put("share", totalUs > 0 ? l.meanUs() / totalUs : null);
+            m.put("runs", l.runs());
+            return m;
+        }).toList());
+        ctx.json(view);
+    }
+
+    private void analysis(Context ctx) {
+        String id = ctx.pathParam("id");
+        if (data.campaigns().stream().noneMatch(c -> c.id().equals(id))) {
+            notFound(ctx, "no campaign has the id '" + id + "'");
+            return;
+        }
+        PredictionErrors errors = PredictionErrors.of(id, data.results(Optional.of(id)), data.opTypeShares(id));
+        if (!errors.hasCells()) {
+            notFound(ctx, "campaign " + id + " has no measured result with a stored prediction to analyze ("
+                    + errors.rows() + " rows, " + errors.measured() + " measured)");
+            return;
+        }
+        ctx.json(errors.toMap());
     }
 
     private void percentiles(Context ctx) {

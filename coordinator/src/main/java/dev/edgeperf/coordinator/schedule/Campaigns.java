@@ -179,6 +179,11 @@ public final class Campaigns {
         return store.agents();
     }
 
+    /** Where the campaign's measured time goes vs where its FLOPs are, per op type. */
+    public List<dev.edgeperf.coordinator.store.OpTypeShare> opTypeShares(String campaignId) {
+        return store.opTypeShares(campaignId);
+    }
+
     private CampaignProgress progress(CampaignSummary summary) {
         return new CampaignProgress(summary, waitingReason(summary));
     }

@@ -11,6 +11,7 @@ import dev.edgeperf.coordinator.store.Store;
 import dev.edgeperf.core.EdgeperfException;
 import dev.edgeperf.core.ErrorCategory;
 import dev.edgeperf.core.predict.Predictor;
+import dev.edgeperf.core.predict.Predictors;
 import dev.edgeperf.proto.JobResult;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -49,6 +50,8 @@ public final class JobScheduler {
     private final Map<String, LeasedJob> busy = new HashMap<>();
     /** agent id -> why its leases must go back to the queue, for releases the store could not write. */
     private final Map<String, String> pendingReleases = new HashMap<>();
+    /** agent id -> why its device profile is stale; absent = current. */
+    private final Map<String, String> staleProfiles = new java.util.concurrent.ConcurrentHashMap<>();
     /** agent id -> System.nanoTime() of the last message. */
     private final Map<String, Long> lastHeard = new HashMap<>();
 
@@ -62,11 +65,21 @@ public final class JobScheduler {
      */
     public JobScheduler(Store store, FleetRegistry fleet, SchedulerSettings settings, LongSupplier nanoClock,
                         Predictor predictor) {
+        this(store, fleet, settings, nanoClock, predictor, VariantProfiles.NONE);
+    }
+
+    /**
+     * @param profiles the variants' per-node profiles, for every registered predictor's prediction
+     *                 stored with each lease ({@link Predictors#all()})
+     */
+    public JobScheduler(Store store, FleetRegistry fleet, SchedulerSettings settings, LongSupplier nanoClock,
+                        Predictor predictor, VariantProfiles profiles) {
         this.store = Objects.requireNonNull(store, "store is null");
         this.fleet = Objects.requireNonNull(fleet, "fleet is null");
         this.settings = Objects.requireNonNull(settings, "settings is null");
         this.nanoClock = Objects.requireNonNull(nanoClock, "nanoClock is null");
-        this.predictions = new LeasePredictions(Objects.requireNonNull(predictor, "predictor is null"));
+        this.predictions = new LeasePredictions(Objects.requireNonNull(predictor, "predictor is null"),
+                Predictors.all(), profiles);
         this.hosts = new HostLocks(settings.shareHosts());
         synchronized (this) {
             store.queuedJobs().forEach(queue::add);
@@ -91,6 +104,14 @@ public final class JobScheduler {
         LOG.info("agent '{}' connected (id {}, peak {} GFLOP/s {})", name, agent.id(),
                 calibrated ? agent.calibratedPeakGflops() : agent.peakGflops(),
                 calibrated ? "calibrated" : "theoretical");
+        String stale = ProfileStaleness.of(joining.hello());
+        if (stale.isEmpty()) {
+            staleProfiles.remove(agent.id());
+        } else {
+            staleProfiles.put(agent.id(), stale);
+            LOG.warn("agent '{}' has a stale device profile ({}): its predictions are marked stale; run"
+                    + " `scripts/agent calibrate` on it again", name, stale);
+        }
         List<String> peers;
         synchronized (this) {
             lastHeard.put(agent.id(), nanoClock.getAsLong());
@@ -372,7 +393,8 @@ public final class JobScheduler {
             }
             boolean leased;
             try {
-                leased = store.lease(job, agent.id(), predict(agent, job.flops(), job.batchSize(), job.threads()));
+                leased = store.lease(job, agent.id(), predictions.predict(agent, job,
+                        staleProfiles.getOrDefault(agent.id(), "")));
             } catch (EdgeperfException e) {
                 rethrowUnlessStoreFailing(e);
                 // nothing is leased while the store cannot write: the job waits in the queue

@@ -1,36 +1,87 @@
 package dev.edgeperf.coordinator.schedule;
 
 import dev.edgeperf.coordinator.fleet.ConnectedAgent;
+import dev.edgeperf.coordinator.store.LeasePrediction;
+import dev.edgeperf.coordinator.store.LeasedJob;
 import dev.edgeperf.coordinator.store.Prediction;
+import dev.edgeperf.core.cost.ModelProfile;
 import dev.edgeperf.core.predict.PredictedLatency;
 import dev.edgeperf.core.predict.PredictionInput;
 import dev.edgeperf.core.predict.Predictor;
+import dev.edgeperf.core.predict.Predictors;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.Objects;
+import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** The prediction stored with each lease, made by the injected predictor for the agent that runs the job. */
+/**
+ * What is predicted with each lease, for the agent that runs the job: the injected predictor's figure
+ * (kept as {@code predictedMs}) and every registered predictor's ({@link Predictors#all()}), from the
+ * variant's per-node profile at the job's input shapes when {@link VariantProfiles} has it.
+ */
 final class LeasePredictions {
     private static final Logger LOG = LoggerFactory.getLogger(LeasePredictions.class);
 
     private final Predictor predictor;
+    private final List<Predictor> registered;
+    private final VariantProfiles profiles;
 
-    LeasePredictions(Predictor predictor) {
+    LeasePredictions(Predictor predictor, List<Predictor> registered, VariantProfiles profiles) {
         this.predictor = Objects.requireNonNull(predictor, "predictor is null");
+        this.registered = List.copyOf(registered);
+        this.profiles = Objects.requireNonNull(profiles, "profiles is null");
     }
 
+    /** Only the injected predictor, from FLOPs (no per-node profile). */
     Prediction predict(ConnectedAgent agent, long flops, int batch, int threads) {
-        PredictedLatency p;
-        try {
-            p = predictor.predict(new PredictionInput(flops, batch, threads, agent.executionProvider(),
-                    agent.peaks()));
-        } catch (RuntimeException e) {
-            // a predictor's bug must not strand the job this agent was just reserved for
-            LOG.warn("predictor {} failed for '{}' (batch {}): {}; leasing without a prediction", predictor.name(),
-                    agent.name(), batch, e.toString());
-            return new Prediction(0, Prediction.THEORETICAL, 0);
+        PredictedLatency p = safely(predictor, agent, new PredictionInput(flops, batch, threads,
+                agent.executionProvider(), agent.peaks()));
+        return injected(p);
+    }
+
+    /** Every predictor for {@code job} on {@code agent}; {@code staleReason} "" = the profile is current. */
+    LeasePrediction predict(ConnectedAgent agent, LeasedJob job, String staleReason) {
+        Optional<ModelProfile> profile = profiles.profile(job);
+        PredictionInput input = new PredictionInput(job.flops(), job.batchSize(), job.threads(),
+                agent.executionProvider(), agent.peaks(), profile);
+        List<PredictedLatency> answers = new ArrayList<>();
+        List<LeasePrediction.Figure> figures = new ArrayList<>();
+        PredictedLatency injected = null;
+        for (Predictor p : registered) {
+            PredictedLatency answer = safely(p, agent, input);
+            answers.add(answer);
+            figures.add(new LeasePrediction.Figure(p.name(), answer.millis(), answer.basis()));
+            if (p.name().equals(predictor.name())) {
+                injected = answer;
+            }
         }
+        if (injected == null) {
+            injected = safely(predictor, agent, input);
+        }
+        PredictedLatency recommended = Predictors.recommended(answers);
+        Map<String, Long> flopsByOp = new TreeMap<>();
+        profile.ifPresent(pr -> pr.nodes().forEach(n -> flopsByOp.merge(n.opType(), n.flops(), Long::sum)));
+        return new LeasePrediction(injected(injected), figures, recommended.known() ? recommended.predictor() : "",
+                staleReason, flopsByOp);
+    }
+
+    private static Prediction injected(PredictedLatency p) {
         return new Prediction(p.peakGflops(), p.calibratedPeak() ? Prediction.CALIBRATED : Prediction.THEORETICAL,
                 p.millis());
+    }
+
+    private static PredictedLatency safely(Predictor p, ConnectedAgent agent, PredictionInput input) {
+        try {
+            return p.predict(input);
+        } catch (RuntimeException e) {
+            // a predictor's bug must not strand the job this agent was just reserved for
+            LOG.warn("predictor {} failed for '{}' (batch {}): {}; leasing without its prediction", p.name(),
+                    agent.name(), input.batchSize(), e.toString());
+            return PredictedLatency.none(p.name(), "the predictor failed: " + e.getMessage());
+        }
     }
 }

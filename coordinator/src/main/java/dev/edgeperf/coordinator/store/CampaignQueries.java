@@ -72,6 +72,70 @@ final class CampaignQueries {
         });
     }
 
+    /** Per op type over the campaign's done jobs that have per-layer times, by measured time (largest first). */
+    List<OpTypeShare> opTypeShares(String campaignId) {
+        String latest = " AND j.campaign_id = ? AND j.state = 'done'"
+                + " AND %s.attempt = (SELECT MAX(r.attempt) FROM results r WHERE r.job_id = j.id)";
+        return Jdbc.inTransaction(dataSource, "read the op type shares of campaign " + campaignId, connection -> {
+            java.util.Map<String, double[]> byOp = new java.util.TreeMap<>();
+            try (PreparedStatement st = connection.prepareStatement("SELECT CASE WHEN l.in_graph THEN l.graph_op_type"
+                    + " ELSE '" + OpTypeShare.INSERTED + "' END AS op, SUM(l.mean_us) FROM result_layers l"
+                    + " JOIN jobs j ON j.id = l.job_id WHERE 1 = 1" + String.format(latest, "l") + " GROUP BY op")) {
+                st.setString(1, campaignId);
+                try (ResultSet rs = st.executeQuery()) {
+                    while (rs.next()) {
+                        byOp.computeIfAbsent(rs.getString(1), k -> new double[2])[0] = rs.getDouble(2);
+                    }
+                }
+            }
+            try (PreparedStatement st = connection.prepareStatement("SELECT f.op_type, SUM(f.flops) FROM job_op_flops f"
+                    + " JOIN jobs j ON j.id = f.job_id WHERE EXISTS (SELECT 1 FROM result_layers l"
+                    + " WHERE l.job_id = f.job_id AND l.attempt = f.attempt)" + String.format(latest, "f")
+                    + " GROUP BY f.op_type")) {
+                st.setString(1, campaignId);
+                try (ResultSet rs = st.executeQuery()) {
+                    while (rs.next()) {
+                        byOp.computeIfAbsent(rs.getString(1), k -> new double[2])[1] = rs.getLong(2);
+                    }
+                }
+            }
+            List<OpTypeShare> shares = new ArrayList<>();
+            byOp.forEach((op, v) -> shares.add(new OpTypeShare(op, v[0], (long) v[1])));
+            shares.sort(java.util.Comparator.comparingDouble(OpTypeShare::measuredUs).reversed()
+                    .thenComparing(OpTypeShare::opType));
+            return shares;
+        });
+    }
+
+    Optional<StoredLayers> layers(String jobId) {
+        return Jdbc.inTransaction(dataSource, "read the layer times of job " + jobId, connection -> {
+            int attempt;
+            try (PreparedStatement st = connection.prepareStatement("SELECT MAX(attempt) FROM results WHERE job_id = ?")) {
+                st.setString(1, jobId);
+                try (ResultSet rs = st.executeQuery()) {
+                    rs.next();
+                    attempt = rs.getInt(1);
+                    if (rs.wasNull()) {
+                        return Optional.<StoredLayers>empty();
+                    }
+                }
+            }
+            List<StoredLayers.Layer> layers = new ArrayList<>();
+            try (PreparedStatement st = connection.prepareStatement("SELECT node, op_type, graph_op_type, in_graph,"
+                    + " mean_us, runs FROM result_layers WHERE job_id = ? AND attempt = ? ORDER BY seq")) {
+                st.setString(1, jobId);
+                st.setInt(2, attempt);
+                try (ResultSet rs = st.executeQuery()) {
+                    while (rs.next()) {
+                        layers.add(new StoredLayers.Layer(rs.getString(1), rs.getString(2), rs.getString(3),
+                                rs.getBoolean(4), rs.getDouble(5), rs.getInt(6)));
+                    }
+                }
+            }
+            return Optional.of(new StoredLayers(jobId, attempt, layers));
+        });
+    }
+
     private static List<CampaignSummary> summaries(Connection connection, String where, String param)
             throws SQLException {
         List<CampaignSummary> summaries = new ArrayList<>();

@@ -213,7 +213,8 @@ final class JobQueries {
      * Leases one queued (job, attempt) to an agent and records the lease with the prediction made
      * from that agent's peak; false when the job is no longer queued at that attempt (cancelled).
      */
-    boolean lease(LeasedJob job, String agentId, Prediction prediction) {
+    boolean lease(LeasedJob job, String agentId, LeasePrediction all) {
+        Prediction prediction = all.injected();
         long now = clock.millis();
         return Jdbc.inTransaction(dataSource, "lease job " + job.jobId() + " to agent " + agentId, connection -> {
             try (PreparedStatement st = connection.prepareStatement("UPDATE jobs SET state = 'leased', leased_to = ?,"
@@ -243,8 +244,54 @@ final class JobQueries {
                 st.setDouble(8, prediction.predictedMs());
                 st.executeUpdate();
             }
+            storePredictions(connection, job, all);
             return true;
         });
+    }
+
+    private static void storePredictions(Connection connection, LeasedJob job, LeasePrediction all)
+            throws SQLException {
+        if (all.figures().isEmpty()) {
+            return;
+        }
+        try (PreparedStatement st = connection.prepareStatement("UPDATE jobs SET recommended_predictor = ?,"
+                + " prediction_stale = ?, prediction_stale_reason = ? WHERE id = ?")) {
+            st.setString(1, all.recommended());
+            st.setBoolean(2, all.stale());
+            st.setString(3, cut(all.staleReason(), 500));
+            st.setString(4, job.jobId());
+            st.executeUpdate();
+        }
+        try (PreparedStatement st = connection.prepareStatement("INSERT INTO job_predictions (job_id, attempt,"
+                + " predictor, predicted_ms, basis) VALUES (?, ?, ?, ?, ?)")) {
+            for (LeasePrediction.Figure f : all.figures()) {
+                st.setString(1, job.jobId());
+                st.setInt(2, job.attempt());
+                st.setString(3, cut(f.predictor(), 64));
+                st.setDouble(4, f.millis());
+                st.setString(5, cut(f.basis(), 500));
+                st.addBatch();
+            }
+            st.executeBatch();
+        }
+        if (all.flopsByOpType().isEmpty()) {
+            return;
+        }
+        try (PreparedStatement st = connection.prepareStatement("INSERT INTO job_op_flops (job_id, attempt, op_type,"
+                + " flops) VALUES (?, ?, ?, ?)")) {
+            for (var e : new java.util.TreeMap<>(all.flopsByOpType()).entrySet()) {
+                st.setString(1, job.jobId());
+                st.setInt(2, job.attempt());
+                st.setString(3, cut(e.getKey(), 128));
+                st.setLong(4, e.getValue());
+                st.addBatch();
+            }
+            st.executeBatch();
+        }
+    }
+
+    private static String cut(String s, int max) {
+        return s.length() <= max ? s : s.substring(0, max);
     }
 
     /** Fails the (job, attempt) the agent holds; false when it does not hold it (any more). */

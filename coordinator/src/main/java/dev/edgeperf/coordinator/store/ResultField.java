@@ -174,6 +174,21 @@ public enum ResultField {
                     + " or for baselines"),
     FIDELITY_TOP1("fidelityTop1", Type.DOUBLE, "j.fidelity_top1",
             "top-1 agreement with the baseline (0..1), classifier outputs [N, classes] only; null otherwise"),
+    // Every predictor's prediction, made at lease time with the leasing agent's device profile (issue 12, V9).
+    PREDICTED_NAIVE_MS("predictedNaiveMs", Type.DOUBLE, predictedBy("naive-flops"),
+            "naive-flops predictor: FLOPs / peak, ms per batch; null = could not predict"),
+    PREDICTED_ROOFLINE_MS("predictedRooflineMs", Type.DOUBLE, predictedBy("roofline"),
+            "roofline predictor: per node max(compute, memory) + dispatch overhead, ms per batch; null = could not"
+                    + " predict (uncalibrated device)"),
+    PREDICTED_KERNEL_MS("predictedKernelMs", Type.DOUBLE, predictedBy("kernel"),
+            "kernel predictor: sum of per-kernel regressors, ms per batch; null = not registered or could not predict"),
+    RECOMMENDED_PREDICTOR("recommendedPredictor", Type.TEXT, "NULLIF(j.recommended_predictor, '')",
+            "the predictor whose figure to believe for this job (kernel when it predicted every kernel, else roofline when it"
+                    + " could predict, else naive-flops)"),
+    PREDICTION_STALE("predictionStale", Type.BOOL, "j.prediction_stale",
+            "the device profile the predictions came from was measured on other hardware or another engine version"),
+    PREDICTION_STALE_REASON("predictionStaleReason", Type.TEXT, "NULLIF(j.prediction_stale_reason, '')",
+            "why the predictions are stale; null when they are not"),
     // Accuracy on the campaign's labelled evaluation data (issue 13 item 1), measured once per variant at
     // preparation on the coordinator, kept with the job since V10.
     EVALUATION("evaluation", Type.TEXT, "NULLIF(j.evaluation, '')",
@@ -266,6 +281,12 @@ public enum ResultField {
             throw new IllegalArgumentException("no result field '" + key + "'");
         }
         return f;
+    }
+
+    /** The stored prediction of one predictor for the row's attempt; 0 (could not predict) reads as null. */
+    private static String predictedBy(String predictor) {
+        return "(SELECT NULLIF(p.predicted_ms, 0) FROM job_predictions p WHERE p.job_id = j.id"
+                + " AND p.attempt = COALESCE(r.attempt, j.attempt) AND p.predictor = '" + predictor + "')";
     }
 
     private static LatencyStats compute(ResultCommit c) {

@@ -129,6 +129,37 @@ final class ResultQueries {
             }
             st.executeUpdate();
         }
+        insertLayers(connection, commit.result());
+    }
+
+    private static void insertLayers(Connection connection, JobResult result) throws SQLException {
+        if (result.getLayersCount() == 0) {
+            return;
+        }
+        try (PreparedStatement st = connection.prepareStatement("INSERT INTO result_layers (job_id, attempt, seq,"
+                + " node, op_type, graph_op_type, in_graph, mean_us, runs) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+            int seq = 0;
+            for (dev.edgeperf.proto.LayerTime l : result.getLayersList()) {
+                if (!(l.getMeanUs() >= 0) || !Double.isFinite(l.getMeanUs())) {
+                    continue; // a malformed figure is dropped, not stored as a time
+                }
+                st.setString(1, result.getJobId());
+                st.setInt(2, result.getAttempt());
+                st.setInt(3, seq++);
+                st.setString(4, cut(l.getNode(), 500));
+                st.setString(5, cut(l.getOpType(), 128));
+                st.setString(6, cut(l.getGraphOpType(), 128));
+                st.setBoolean(7, l.getInGraph());
+                st.setDouble(8, l.getMeanUs());
+                st.setInt(9, Math.max(0, l.getRuns()));
+                st.addBatch();
+            }
+            st.executeBatch();
+        }
+    }
+
+    private static String cut(String s, int max) {
+        return s.length() <= max ? s : s.substring(0, max);
     }
 
     private static void setValue(PreparedStatement st, int index, ResultField field, Object value) throws SQLException {

@@ -10,6 +10,7 @@ import dev.edgeperf.proto.Hardware;
 import dev.edgeperf.proto.JobResult;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -142,7 +143,8 @@ public final class Store implements StoreReader {
             }
             try (PreparedStatement st = connection.prepareStatement("UPDATE agents SET calib_matmul_gflops = ?,"
                     + " calib_conv_gflops = ?, calib_memory_gb_per_s = ?, calib_call_overhead_us = ?, calib_threads = ?,"
-                    + " calib_measured_ms = ? WHERE id = ?")) {
+                    + " calib_measured_ms = ?, calib_hardware_fingerprint = ?, calib_engine_version = ?,"
+                    + " calib_node_overhead_us = ? WHERE id = ?")) {
                 Calibration c = hello.hasCalibration() ? hello.getCalibration() : null;
                 Jdbc.setNullableDouble(st, 1, c == null ? null : c.getMatmulGflops());
                 Jdbc.setNullableDouble(st, 2, c == null ? null : c.getConvGflops());
@@ -154,7 +156,10 @@ public final class Store implements StoreReader {
                     st.setInt(5, c.getThreads());
                 }
                 Jdbc.setNullableLong(st, 6, c == null ? null : c.getMeasuredUnixMs());
-                st.setString(7, id);
+                st.setString(7, c == null ? "" : cut(c.getHardwareFingerprint(), 128));
+                st.setString(8, c == null ? "" : cut(c.getEngineVersion(), 64));
+                Jdbc.setNullableDouble(st, 9, c == null ? null : c.getNodeOverheadUs());
+                st.setString(10, id);
                 st.executeUpdate();
             }
             return id;
@@ -218,6 +223,11 @@ public final class Store implements StoreReader {
      * false when the job is no longer queued at that attempt (e.g. cancelled meanwhile).
      */
     public boolean lease(LeasedJob job, String agentId, Prediction prediction) {
+        return lease(job, agentId, LeasePrediction.of(prediction));
+    }
+
+    /** As {@link #lease(LeasedJob, String, Prediction)}, storing every predictor's figure with the attempt. */
+    public boolean lease(LeasedJob job, String agentId, LeasePrediction prediction) {
         return jobs.lease(job, agentId, prediction);
     }
 
@@ -280,7 +290,7 @@ public final class Store implements StoreReader {
                             rs.getString("peak_basis"), rs.getString("board"), rs.getString("fingerprint"));
                     agents.add(new AgentRecord(rs.getString("id"), rs.getString("name"), rs.getBoolean("connected"),
                             rs.getLong("last_seen_ms"), hardware, rs.getString("engine_version"),
-                            fromJson(rs.getString("labels_json"))));
+                            fromJson(rs.getString("labels_json")), calibration(rs)));
                 }
             }
             return agents;
@@ -300,6 +310,16 @@ public final class Store implements StoreReader {
     @Override
     public Optional<StoredHistogram> latencyHistogram(String jobId) {
         return campaigns.histogram(jobId);
+    }
+
+    @Override
+    public Optional<StoredLayers> layers(String jobId) {
+        return campaigns.layers(jobId);
+    }
+
+    @Override
+    public List<OpTypeShare> opTypeShares(String campaignId) {
+        return campaigns.opTypeShares(campaignId);
     }
 
     private static String toJson(Map<String, String> labels) {
@@ -360,5 +380,20 @@ public final class Store implements StoreReader {
     /** Fails every unfinished preparation (called at start-up: no preparation survives a restart). */
     public int failInterruptedPreparations(String reason) {
         return preparations.failUnfinished(reason);
+    }
+
+    private static Optional<AgentRecord.Calibration> calibration(ResultSet rs) throws SQLException {
+        double matmul = rs.getDouble("calib_matmul_gflops");
+        if (rs.wasNull()) {
+            return Optional.empty();
+        }
+        return Optional.of(new AgentRecord.Calibration(matmul, rs.getDouble("calib_conv_gflops"),
+                rs.getDouble("calib_memory_gb_per_s"), rs.getDouble("calib_call_overhead_us"),
+                rs.getDouble("calib_node_overhead_us"), rs.getInt("calib_threads"), rs.getLong("calib_measured_ms"),
+                rs.getString("calib_hardware_fingerprint"), rs.getString("calib_engine_version")));
+    }
+
+    private static String cut(String s, int max) {
+        return s.length() <= max ? s : s.substring(0, max);
     }
 }

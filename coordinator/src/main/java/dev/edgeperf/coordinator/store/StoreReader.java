@@ -19,4 +19,10 @@ public interface StoreReader {
 
     /** @return empty when the job is unknown or has no stored result */
     Optional<StoredHistogram> latencyHistogram(String jobId);
+
+    /** The per-node times stored with the job's latest result; empty when the job is unknown or has no result. */
+    Optional<StoredLayers> layers(String jobId);
+
+    /** Measured per-layer time and FLOPs per op type over the campaign's done jobs; empty when none has layers. */
+    List<OpTypeShare> opTypeShares(String campaignId);
 }

@@ -29,7 +29,11 @@ final class CancelledStateMigrationCheck {
     /** Columns of versions after 5 that today's store writes (V6: input shapes). */
     private static final String[] LATER_COLUMNS = {
         "ALTER TABLE jobs ADD COLUMN input_shapes VARCHAR(8000) DEFAULT '' NOT NULL",
-        "ALTER TABLE results ADD COLUMN input_shapes VARCHAR(4000)"};
+        "ALTER TABLE results ADD COLUMN input_shapes VARCHAR(4000)",
+        // V9: what an agent's calibration was measured on
+        "ALTER TABLE agents ADD COLUMN calib_hardware_fingerprint VARCHAR(128) DEFAULT '' NOT NULL",
+        "ALTER TABLE agents ADD COLUMN calib_engine_version VARCHAR(64) DEFAULT '' NOT NULL",
+        "ALTER TABLE agents ADD COLUMN calib_node_overhead_us DOUBLE PRECISION"};
 
     private CancelledStateMigrationCheck() {
     }
@@ -42,8 +46,9 @@ final class CancelledStateMigrationCheck {
         // Every write below touches only tables and columns version 4 already has, but for the columns of
         // later versions today's store writes too: they are added for the writes and dropped before migrating.
         try (Connection c = dataSource.getConnection(); Statement st = c.createStatement()) {
-            st.executeUpdate(LATER_COLUMNS[0]);
-            st.executeUpdate(LATER_COLUMNS[1]);
+            for (String column : LATER_COLUMNS) {
+                st.executeUpdate(column);
+            }
         }
         Store store = new Store(dataSource, Clock.fixed(Instant.parse("2024-05-01T12:00:00Z"), ZoneOffset.UTC));
         String agent = store.registerAgent(Fixtures.hello("pi-1", 10.0));
@@ -71,6 +76,9 @@ final class CancelledStateMigrationCheck {
         try (Connection c = dataSource.getConnection(); Statement st = c.createStatement()) {
             st.executeUpdate("ALTER TABLE jobs DROP COLUMN input_shapes");
             st.executeUpdate("ALTER TABLE results DROP COLUMN input_shapes");
+            st.executeUpdate("ALTER TABLE agents DROP COLUMN calib_hardware_fingerprint");
+            st.executeUpdate("ALTER TABLE agents DROP COLUMN calib_engine_version");
+            st.executeUpdate("ALTER TABLE agents DROP COLUMN calib_node_overhead_us");
         }
 
         Database.migrate(dataSource);

@@ -1,0 +1,209 @@
+package dev.edgeperf.coordinator.schedule;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+
+import dev.edgeperf.coordinator.artifacts.ArtifactStore;
+import dev.edgeperf.coordinator.fleet.ConnectedAgent;
+import dev.edgeperf.coordinator.fleet.FleetRegistry;
+import dev.edgeperf.coordinator.fleet.JoiningAgent;
+import dev.edgeperf.coordinator.store.Database;
+import dev.edgeperf.coordinator.store.LeasedJob;
+import dev.edgeperf.coordinator.store.NewJob;
+import dev.edgeperf.coordinator.store.ResultField;
+import dev.edgeperf.coordinator.store.ResultRecord;
+import dev.edgeperf.coordinator.store.Store;
+import dev.edgeperf.coordinator.store.StoredLayers;
+import dev.edgeperf.coordinator.testing.Fixtures;
+import dev.edgeperf.coordinator.testing.RecordingLink;
+import dev.edgeperf.core.cost.ModelProfile;
+import dev.edgeperf.core.cost.ModelProfiler;
+import dev.edgeperf.core.cost.ProfileOptions;
+import dev.edgeperf.core.measure.MeasurementSettings;
+import dev.edgeperf.core.predict.DevicePeaks;
+import dev.edgeperf.core.predict.NaivePredictor;
+import dev.edgeperf.core.predict.PredictionInput;
+import dev.edgeperf.core.predict.RooflinePredictor;
+import dev.edgeperf.core.zoo.ModelZoo;
+import dev.edgeperf.proto.AgentHello;
+import dev.edgeperf.proto.Calibration;
+import dev.edgeperf.proto.LayerTime;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Every registered predictor's figure is stored with each lease, from the variant's profile at the job's shapes. */
+class LeasePredictionsTest {
+    private static final Calibration CALIBRATION = Calibration.newBuilder().setMatmulGflops(40).setConvGflops(25)
+            .setMemoryGbPerS(8).setCallOverheadUs(20).setNodeOverheadUs(3).setThreads(2).build();
+
+    @TempDir
+    Path dir;
+
+    private Store store;
+
+    @AfterEach
+    void tearDown() {
+        if (store != null) {
+            Database.close(store.dataSource());
+        }
+    }
+
+    private ResultRecord runOne(AgentHello hello, VariantProfiles profiles, long flops) {
+        store = Fixtures.store(dir);
+        JobScheduler scheduler = new JobScheduler(store, new FleetRegistry(), new SchedulerSettings(Duration.ofSeconds(5),
+                2), new AtomicLong()::get, new NaivePredictor(), profiles);
+        ConnectedAgent agent = scheduler.connect(JoiningAgent.of(hello), new RecordingLink());
+        NewJob job = new NewJob(UUID.randomUUID().toString(), null, "name=" + hello.getName(), "mnist-cnn",
+                Fixtures.DIGEST, 1234, "baseline", 4, 2, new MeasurementSettings(2, 5, 10, 1000), flops);
+        store.insertCampaign("c1", "test", "{}", "", List.of(job));
+        scheduler.enqueue(store.queuedJobs());
+        scheduler.result(agent, Fixtures.result(job.id(), 1, 4, 0.5));
+        return store.campaignSummary("c1").orElseThrow().rows().get(0);
+    }
+
+    private static ModelProfile mnistAtBatch4() {
+        return ModelProfiler.profile(ModelZoo.buildProto("mnist-cnn"), "mnist-cnn", 0, ProfileOptions.batch(4));
+    }
+
+    @Test
+    void storesEveryPredictorAndTheRecommendedOne() {
+        ModelProfile profile = mnistAtBatch4();
+        AtomicInteger asked = new AtomicInteger();
+        VariantProfiles profiles = job -> {
+            asked.incrementAndGet();
+            assertThat(job.batchSize()).isEqualTo(4);
+            return Optional.of(profile);
+        };
+        AgentHello hello = Fixtures.hello("cal", 100).toBuilder().setCalibration(CALIBRATION).build();
+        ResultRecord row = runOne(hello, profiles, profile.totalFlops());
+
+        // naive: FLOPs / the calibrated peak (best of matmul 40 and conv 25), per batch
+        double naive = profile.totalFlops() / 40e9 * 1e3;
+        assertThat(row.real(ResultField.PREDICTED_NAIVE_MS).orElseThrow()).isCloseTo(naive, within(1e-9));
+        assertThat(row.real(ResultField.PREDICTED_MS).orElseThrow()).isCloseTo(naive, within(1e-9));
+        DevicePeaks peaks = JoiningAgent.of(hello).peaks();
+        double roofline = new RooflinePredictor().predict(new PredictionInput(profile.totalFlops(), 4, 2, "CPU", peaks,
+                Optional.of(profile))).millis();
+        assertThat(roofline).isGreaterThan(0);
+        assertThat(row.real(ResultField.PREDICTED_ROOFLINE_MS).orElseThrow()).isCloseTo(roofline, within(1e-9));
+        // at least the call overhead plus one dispatch per further node
+        assertThat(roofline).isGreaterThanOrEqualTo(0.020);
+        assertThat(row.get(ResultField.PREDICTED_KERNEL_MS)).isNull();
+        assertThat(row.text(ResultField.RECOMMENDED_PREDICTOR)).isEqualTo(RooflinePredictor.NAME);
+        assertThat(row.get(ResultField.PREDICTION_STALE)).isEqualTo(false);
+        assertThat(row.get(ResultField.PREDICTION_STALE_REASON)).isNull();
+        assertThat(asked).hasValue(1);
+    }
+
+    @Test
+    void layerTimesSentWithAResultAreStoredWithItsAttempt() {
+        store = Fixtures.store(dir);
+        JobScheduler scheduler = new JobScheduler(store, new FleetRegistry(), new SchedulerSettings(Duration.ofSeconds(5),
+                2), new AtomicLong()::get, new NaivePredictor(), VariantProfiles.NONE);
+        ConnectedAgent agent = scheduler.connect(JoiningAgent.of(Fixtures.hello("a", 10)), new RecordingLink());
+        NewJob job = Fixtures.openJob("name=a", 1, 1_000_000);
+        store.insertCampaign("c1", "test", "{}", "", List.of(job));
+        scheduler.enqueue(store.queuedJobs());
+        assertThat(store.layers(job.id())).isEmpty();
+        scheduler.result(agent, Fixtures.result(job.id(), 1, 1, 0.5).toBuilder()
+                .addLayers(LayerTime.newBuilder().setNode("conv1").setOpType("FusedConv").setGraphOpType("Conv")
+                        .setInGraph(true).setMeanUs(120.5).setRuns(5))
+                .addLayers(LayerTime.newBuilder().setNode("ReorderOutput").setOpType("ReorderOutput").setMeanUs(3)
+                        .setRuns(5))
+                .addLayers(LayerTime.newBuilder().setNode("bad").setOpType("X").setMeanUs(Double.NaN)).build());
+
+        StoredLayers stored = store.layers(job.id()).orElseThrow();
+        assertThat(stored.attempt()).isEqualTo(1);
+        assertThat(stored.layers()).containsExactly(new StoredLayers.Layer("conv1", "FusedConv", "Conv", true, 120.5, 5),
+                new StoredLayers.Layer("ReorderOutput", "ReorderOutput", "", false, 3, 5));
+        assertThat(store.layers("no-such-job")).isEmpty();
+    }
+
+    @Test
+    void opTypeSharesSetTheMeasuredLayerTimesAgainstTheProfilesFlops() {
+        ModelProfile profile = mnistAtBatch4();
+        store = Fixtures.store(dir);
+        JobScheduler scheduler = new JobScheduler(store, new FleetRegistry(), new SchedulerSettings(Duration.ofSeconds(5),
+                2), new AtomicLong()::get, new NaivePredictor(), job -> Optional.of(profile));
+        ConnectedAgent agent = scheduler.connect(JoiningAgent.of(Fixtures.hello("a", 10)), new RecordingLink());
+        NewJob withLayers = Fixtures.openJob("name=a", 4, profile.totalFlops());
+        NewJob without = Fixtures.openJob("name=a", 4, profile.totalFlops());
+        store.insertCampaign("c1", "test", "{}", "", List.of(withLayers, without));
+        scheduler.enqueue(store.queuedJobs());
+        scheduler.result(agent, Fixtures.result(withLayers.id(), 1, 4, 0.5).toBuilder()
+                .addLayers(LayerTime.newBuilder().setNode("c1").setOpType("FusedConv").setGraphOpType("Conv")
+                        .setInGraph(true).setMeanUs(300).setRuns(5))
+                .addLayers(LayerTime.newBuilder().setNode("c2").setOpType("Conv").setGraphOpType("Conv")
+                        .setInGraph(true).setMeanUs(100).setRuns(5))
+                .addLayers(LayerTime.newBuilder().setNode("r").setOpType("ReorderOutput").setMeanUs(25).setRuns(5))
+                .build());
+        scheduler.result(agent, Fixtures.result(without.id(), 1, 4, 0.5)); // no layers: its FLOPs do not count
+
+        long convFlops = profile.nodes().stream().filter(n -> n.opType().equals("Conv"))
+                .mapToLong(dev.edgeperf.core.cost.NodeCost::flops).sum();
+        assertThat(convFlops).isPositive();
+        List<dev.edgeperf.coordinator.store.OpTypeShare> shares = store.opTypeShares("c1");
+        assertThat(shares.get(0)).isEqualTo(new dev.edgeperf.coordinator.store.OpTypeShare("Conv", 400, convFlops));
+        assertThat(shares.get(1)).isEqualTo(new dev.edgeperf.coordinator.store.OpTypeShare("(inserted)", 25, 0));
+        assertThat(shares.stream().mapToLong(dev.edgeperf.coordinator.store.OpTypeShare::flops).sum())
+                .isEqualTo(profile.nodes().stream().mapToLong(dev.edgeperf.core.cost.NodeCost::flops).sum());
+        assertThat(store.opTypeShares("no-such-campaign")).isEmpty();
+    }
+
+    @Test
+    void withoutAProfileTheRooflineIsEmptyAndNaiveIsRecommended() {
+        AgentHello hello = Fixtures.hello("cal", 100).toBuilder().setCalibration(CALIBRATION).build();
+        ResultRecord row = runOne(hello, VariantProfiles.NONE, 4_000_000_000L);
+        assertThat(row.real(ResultField.PREDICTED_NAIVE_MS).orElseThrow()).isCloseTo(100.0, within(1e-9));
+        assertThat(row.get(ResultField.PREDICTED_ROOFLINE_MS)).isNull();
+        assertThat(row.text(ResultField.RECOMMENDED_PREDICTOR)).isEqualTo(NaivePredictor.NAME);
+    }
+
+    @Test
+    void aProfileFromOtherHardwareOrEngineMarksThePredictionsStale() {
+        AgentHello hello = Fixtures.hello("cal", 100).toBuilder().setCalibration(CALIBRATION.toBuilder()
+                .setHardwareFingerprint("fp-other").setEngineVersion("1.17.0")).build();
+        ResultRecord row = runOne(hello, VariantProfiles.NONE, 4_000_000_000L);
+        assertThat(row.get(ResultField.PREDICTION_STALE)).isEqualTo(true);
+        assertThat(row.text(ResultField.PREDICTION_STALE_REASON))
+                .isEqualTo("calibrated on hardware fp-other, agent now reports fp-cal;"
+                        + " calibrated with engine 1.17.0, agent now runs 1.19.2");
+    }
+
+    @Test
+    void aProfileMeasuredOnThisHardwareAndEngineIsCurrent() {
+        AgentHello hello = Fixtures.hello("cal", 100).toBuilder().setCalibration(CALIBRATION.toBuilder()
+                .setHardwareFingerprint("fp-cal").setEngineVersion("1.19.2")).build();
+        assertThat(ProfileStaleness.of(hello)).isEmpty();
+        assertThat(ProfileStaleness.of(hello.toBuilder().clearCalibration().build())).isEmpty();
+        assertThat(ProfileStaleness.of(hello.toBuilder().setEngineVersion("1.20.0").build()))
+                .isEqualTo("calibrated with engine 1.19.2, agent now runs 1.20.0");
+    }
+
+    @Test
+    void variantProfilesAreCachedPerDigestAndShapeAndMissingFilesGiveNone() {
+        ArtifactStore artifacts = new ArtifactStore(dir.resolve("artifacts"));
+        String digest = artifacts.put(ModelZoo.build("mnist-cnn"));
+        VariantProfiles profiles = VariantProfiles.of(artifacts, 4);
+        LeasedJob b1 = leased(digest, 1);
+        ModelProfile first = profiles.profile(b1).orElseThrow();
+        assertThat(profiles.profile(b1).orElseThrow()).isSameAs(first);
+        ModelProfile b8 = profiles.profile(leased(digest, 8)).orElseThrow();
+        assertThat(b8).isNotSameAs(first);
+        assertThat(b8.totalFlops()).isEqualTo(8 * first.totalFlops());
+        assertThat(profiles.profile(leased("ab".repeat(32), 1))).isEmpty();
+    }
+
+    private static LeasedJob leased(String digest, int batch) {
+        return new LeasedJob("j", 1, "c", 0, 0, null, "", "mnist-cnn", digest, 1, "baseline", batch, 0,
+                new MeasurementSettings(2, 5, 10, 1000), 0, 0);
+    }
+}
