@@ -7,6 +7,8 @@ import dev.edgeperf.core.cost.ProfileOptions;
 import dev.edgeperf.core.predict.DevicePeaks;
 import dev.edgeperf.core.predict.KernelPredictor;
 import dev.edgeperf.core.predict.kernel.Kernel;
+import dev.edgeperf.core.predict.kernel.KernelCalibration;
+import dev.edgeperf.core.predict.kernel.KernelCalibrationProto;
 import dev.edgeperf.core.predict.kernel.KernelDetector;
 import dev.edgeperf.core.predict.kernel.KernelInputs;
 import dev.edgeperf.core.zoo.ModelZoo;
@@ -96,13 +98,17 @@ final class ModelsPredictCommand implements Callable<Integer> {
         }
         DevicePeaks peaks;
         String stale;
+        Optional<KernelCalibration> samples;
         if (deviceProfile != null) {
             peaks = DeviceProfileFile.read(deviceProfile);
             stale = DeviceProfileFile.staleReason(deviceProfile, localEngineVersion());
+            samples = DeviceProfileFile.readKernels(deviceProfile);
         } else {
             AgentInfo agent = agent(device);
             peaks = AgentProfiles.peaks(agent);
             stale = AgentProfiles.staleReason(agent);
+            samples = agent.getCalibration().hasKernels()
+                    ? Optional.of(KernelCalibrationProto.fromProto(agent.getCalibration().getKernels())) : Optional.empty();
         }
         String source = deviceProfile != null ? "--device-profile " + deviceProfile : "the profile of agent '" + device
                 + "'";
@@ -116,7 +122,7 @@ final class ModelsPredictCommand implements Callable<Integer> {
                 new ProfileOptions(batch, sizes.shapes(), sizes.dimValues(), CountingConvention.DETAILED));
         Optional<KernelInputs> kernels = Optional.empty();
         if (predictors.stream().anyMatch(p -> p.name().equals(KernelPredictor.NAME))) {
-            kernels = DeviceProfileFile.readKernels(deviceProfile).map(k -> new KernelInputs(kernels(), k));
+            kernels = samples.map(k -> new KernelInputs(kernels(), k));
         }
         PredictionInput input = new PredictionInput(profile.totalFlops(), (int) batch, threads, "CPU", peaks,
                 Optional.of(profile), kernels);
