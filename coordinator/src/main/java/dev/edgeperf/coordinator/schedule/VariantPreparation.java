@@ -259,7 +259,9 @@ public final class VariantPreparation implements AutoCloseable {
         }
 
         ProfileOptions options(int batch) {
-            return new ProfileOptions(batch, shapesByBatch.getOrDefault(batch, Map.of()), CountingConvention.SEED);
+            // the user's input values (a sample rate) fold an If on them, as agents feed them
+            return new ProfileOptions(batch, shapesByBatch.getOrDefault(batch, Map.of()), Map.of(), inputs.values(),
+                    CountingConvention.SEED);
         }
 
         long flops(int batch) {

@@ -18,11 +18,21 @@ import java.util.Objects;
  * @param cosine        variant vs baseline cosine similarity on that data; null for the baseline / none
  * @param sqnrDb        variant vs baseline SQNR on that data, dB (+inf stored as null); null as above
  * @param top1          top-1 agreement with the baseline, classifier outputs only; null otherwise
+ * @param inputValues   values the user gave for integer inputs ({@code sr=16000}), fed instead of generated data
  */
 public record NewJob(String id, String targetAgentId, String selector, String modelName, String modelDigest,
                      long modelSizeBytes, String variantRecipe, int batchSize, int threads, MeasurementSettings measurement,
                      long flops, Map<String, long[]> inputShapes, String variantNoopReason,
-                     String calibration, Double cosine, Double sqnrDb, Double top1) {
+                     String calibration, Double cosine, Double sqnrDb, Double top1, Map<String, long[]> inputValues) {
+    /** A job without input values. */
+    public NewJob(String id, String targetAgentId, String selector, String modelName, String modelDigest,
+                  long modelSizeBytes, String variantRecipe, int batchSize, int threads, MeasurementSettings measurement,
+                  long flops, Map<String, long[]> inputShapes, String variantNoopReason,
+                  String calibration, Double cosine, Double sqnrDb, Double top1) {
+        this(id, targetAgentId, selector, modelName, modelDigest, modelSizeBytes, variantRecipe, batchSize, threads,
+                measurement, flops, inputShapes, variantNoopReason, calibration, cosine, sqnrDb, top1, Map.of());
+    }
+
     /** A job without calibration data (tests, campaigns built without a check). */
     public NewJob(String id, String targetAgentId, String selector, String modelName, String modelDigest,
                   long modelSizeBytes, String variantRecipe, int batchSize, int threads, MeasurementSettings measurement,
@@ -49,6 +59,7 @@ public record NewJob(String id, String targetAgentId, String selector, String mo
 
     public NewJob {
         inputShapes = InputShapesColumn.copy(inputShapes);
+        inputValues = InputShapesColumn.copy(inputValues);
         Objects.requireNonNull(calibration, "calibration is null");
         Objects.requireNonNull(id, "id is null");
         Objects.requireNonNull(selector, "selector is null");

@@ -173,7 +173,11 @@ public enum ResultField {
             "signal-to-quantization-noise ratio of the variant's output vs the baseline's, dB; null when identical"
                     + " or for baselines"),
     FIDELITY_TOP1("fidelityTop1", Type.DOUBLE, "j.fidelity_top1",
-            "top-1 agreement with the baseline (0..1), classifier outputs [N, classes] only; null otherwise");
+            "top-1 agreement with the baseline (0..1), classifier outputs [N, classes] only; null otherwise"),
+    // input values in campaigns (issue 10): --value sr=16000, a spec's values:
+    INPUT_VALUES("inputValues", Type.TEXT, "r.input_values",
+            "the values the user gave for integer inputs, fed instead of generated data, e.g. sr=16000", "input_values",
+            c -> c.inputValues().isEmpty() ? null : cut(c.inputValues(), 2000));
 
     /** How a value is read from SQL and written to the wire. */
     public enum Type { TEXT, INT, LONG, DOUBLE, BOOL }

@@ -26,10 +26,11 @@ import org.flywaydb.core.Flyway;
  */
 final class CancelledStateMigrationCheck {
     private static final String OLD_CANCEL_REASON = "cancelled by the user";
-    /** Columns of versions after 5 that today's store writes (V6: input shapes). */
+    /** Columns of versions after 5 that today's store writes (V6: input shapes, V12: input values). */
     private static final String[] LATER_COLUMNS = {
         "ALTER TABLE jobs ADD COLUMN input_shapes VARCHAR(8000) DEFAULT '' NOT NULL",
-        "ALTER TABLE results ADD COLUMN input_shapes VARCHAR(4000)"};
+        "ALTER TABLE results ADD COLUMN input_shapes VARCHAR(4000)",
+        "ALTER TABLE results ADD COLUMN input_values VARCHAR(2000)"};
 
     private CancelledStateMigrationCheck() {
     }
@@ -44,6 +45,7 @@ final class CancelledStateMigrationCheck {
         try (Connection c = dataSource.getConnection(); Statement st = c.createStatement()) {
             st.executeUpdate(LATER_COLUMNS[0]);
             st.executeUpdate(LATER_COLUMNS[1]);
+            st.executeUpdate(LATER_COLUMNS[2]);
         }
         Store store = new Store(dataSource, Clock.fixed(Instant.parse("2024-05-01T12:00:00Z"), ZoneOffset.UTC));
         String agent = store.registerAgent(Fixtures.hello("pi-1", 10.0));
@@ -71,6 +73,7 @@ final class CancelledStateMigrationCheck {
         try (Connection c = dataSource.getConnection(); Statement st = c.createStatement()) {
             st.executeUpdate("ALTER TABLE jobs DROP COLUMN input_shapes");
             st.executeUpdate("ALTER TABLE results DROP COLUMN input_shapes");
+            st.executeUpdate("ALTER TABLE results DROP COLUMN input_values");
         }
 
         Database.migrate(dataSource);
