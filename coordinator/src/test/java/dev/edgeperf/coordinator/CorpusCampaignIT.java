@@ -107,7 +107,10 @@ class CorpusCampaignIT {
     void everyCorpusModelIsMeasuredOnTwoAgentsAtItsShapesWithBaselineAndFp16() throws Exception {
         List<Model> models = corpus();
         Path dataDir = tmp.resolve("data");
-        Matcher listening = processes.startCoordinator(dataDir, tmp.resolve("coordinator.log"));
+        // preparing all-minilm-l6-v2's fp16 variant (a 90 MB model: its bytes, the parsed graph, the fp16 copy
+        // and the ONNX Runtime check) peaks near 512 MiB of heap; at -Xmx512m it sometimes ran out, which the
+        // preparation now reports as a failed campaign ("out of memory while building ...") instead of hanging
+        Matcher listening = processes.startCoordinatorWithHeap("1g", dataDir, tmp.resolve("coordinator.log"));
         String grpc = "127.0.0.1:" + listening.group(1);
         for (int i = 1; i <= 2; i++) {
             processes.start(Processes.javaJar(Processes.agentJar(), "run", "--coordinator", grpc, "--name",
@@ -174,6 +177,52 @@ class CorpusCampaignIT {
             }
         }
         assertThat(seen).containsExactlyInAnyOrderElementsOf(expected);
+
+        // the same from flags: --value on the CLI, and bad values refused at submit (one line, exit 2, nothing stored)
+        Model vad = models.stream().filter(m -> !m.values().isEmpty()).findFirst().orElseThrow();
+        List<String> flags = new ArrayList<>(List.of("campaign", "run", "--model", vad.file().toString(), "--batch", "1",
+                "--warmup", "1", "--min-iterations", "3", "--min-duration-ms", "0", "--max-duration-ms", "2000",
+                "--json"));
+        vad.shapes().forEach((name, shape) -> {
+            if (!vad.values().containsKey(name)) {
+                flags.addAll(List.of("--input", name + "=" + dev.edgeperf.core.onnx.ModelInputs.ShapeText.of(shape)));
+            }
+        });
+        String name = vad.values().keySet().iterator().next();
+        List<String> good = new ArrayList<>(flags);
+        good.addAll(List.of("--value", name + "=" + vad.values().get(name)));
+        Processes.Outcome byFlags = processes.coordinatorCli(grpc, dataDir, tmp.resolve("cli"), Duration.ofMinutes(4),
+                good.toArray(String[]::new));
+        assertThat(byFlags.exitCode()).as(byFlags.stderr()).isZero();
+        com.fasterxml.jackson.databind.JsonNode rows = new com.fasterxml.jackson.databind.ObjectMapper()
+                .readTree(byFlags.stdout()).get("rows");
+        assertThat(rows).hasSize(2);
+        rows.forEach(r -> assertThat(r.get("inputValues").asText()).isEqualTo(name + "=" + vad.values().get(name)));
+
+        List<String> twoValues = new ArrayList<>(flags);
+        twoValues.addAll(List.of("--value", name + "=16000,8000"));
+        Processes.Outcome bad = processes.coordinatorCli(grpc, dataDir, tmp.resolve("cli"), Duration.ofMinutes(1),
+                twoValues.toArray(String[]::new));
+        assertThat(bad.exitCode()).as(bad.stderr()).isEqualTo(2);
+        assertThat(bad.stderr().strip()).hasLineCount(1).isEqualTo("edgeperf: model " + vad.name() + ".onnx: input '"
+                + name + "' of shape [] holds 1 value(s), 2 given (" + name + "=16000,8000)");
+        List<String> unknown = new ArrayList<>(flags);
+        unknown.addAll(List.of("--value", "rate=16000"));
+        Processes.Outcome noInput = processes.coordinatorCli(grpc, dataDir, tmp.resolve("cli"), Duration.ofMinutes(1),
+                unknown.toArray(String[]::new));
+        assertThat(noInput.exitCode()).as(noInput.stderr()).isEqualTo(2);
+        assertThat(noInput.stderr().strip()).hasLineCount(1).startsWith("edgeperf: model " + vad.name() + ".onnx has"
+                + " no input 'rate' to give a value to; its inputs are ");
+        List<String> malformed = new ArrayList<>(flags);
+        malformed.addAll(List.of("--value", name + "=fast"));
+        Processes.Outcome notANumber = processes.coordinatorCli(grpc, dataDir, tmp.resolve("cli"), Duration.ofMinutes(1),
+                malformed.toArray(String[]::new));
+        assertThat(notANumber.exitCode()).isEqualTo(2);
+        assertThat(notANumber.stderr().strip()).hasLineCount(1).isEqualTo("edgeperf: --value '" + name + "=fast' is"
+                + " not NAME=V[,V...] with integer values, e.g. sr=16000");
+        Processes.Outcome list = processes.coordinatorCli(grpc, dataDir, tmp.resolve("cli"), Duration.ofMinutes(1),
+                "campaign", "list", "--json");
+        assertThat(new com.fasterxml.jackson.databind.ObjectMapper().readTree(list.stdout())).hasSize(2);
     }
 
     private static void awaitLog(Path log, String... texts) throws Exception {

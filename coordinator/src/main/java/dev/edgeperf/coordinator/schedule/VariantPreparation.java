@@ -188,8 +188,17 @@ public final class VariantPreparation implements AutoCloseable {
         Map<VariantBuild, PreparedVariant> prepared = new LinkedHashMap<>();
         Map<String, Baseline> baselines = new HashMap<>();
         java.util.Set<String> warnings = new java.util.LinkedHashSet<>();
+        // a model's baseline (its bytes, once a recipe read them) is dropped after its last build, so that a
+        // campaign of many models holds one model's weights at a time, not all of them
+        Map<String, Integer> lastBuild = new HashMap<>();
+        for (int i = 0; i < builds.size(); i++) {
+            lastBuild.put(builds.get(i).model(), i);
+        }
+        String building = null;
         try {
-            for (VariantBuild build : builds) {
+            for (int i = 0; i < builds.size(); i++) {
+                VariantBuild build = builds.get(i);
+                building = build.toString();
                 if (!progress.step(prepared.size(), builds.size(), "building " + build)) {
                     LOG.info("campaign {}: preparation stopped (cancelled)", campaignId);
                     return;
@@ -209,8 +218,20 @@ public final class VariantPreparation implements AutoCloseable {
                 prepared.put(build, variant);
                 LOG.info("campaign {}: variant {} prepared ({} bytes, {}){}", campaignId, build, variant.sizeBytes(),
                         variant.digest(), variant.noopReason() == null ? "" : " - no-op: " + variant.noopReason());
+                if (lastBuild.get(build.model()) == i) {
+                    baselines.remove(build.model());
+                }
             }
             progress.prepared(prepared);
+        } catch (OutOfMemoryError | StackOverflowError e) {
+            // an Error would otherwise end this task unseen and leave the campaign preparing forever
+            baselines.clear();
+            prepared.clear();
+            String reason = (e instanceof OutOfMemoryError ? "out of memory" : "stack overflow") + " while building "
+                    + building + " (coordinator heap at most " + Runtime.getRuntime().maxMemory() / (1024 * 1024)
+                    + " MiB); start the coordinator with a larger -Xmx, or measure that model in a campaign of its own";
+            LOG.error("campaign {}: preparation failed: {}", campaignId, reason, e);
+            progress.failed(reason);
         } catch (RuntimeException e) {
             boolean internal = !(e instanceof EdgeperfException ee) || ee.category() == ErrorCategory.INTERNAL;
             if (internal) {
