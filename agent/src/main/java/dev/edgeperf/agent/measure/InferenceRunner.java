@@ -138,7 +138,7 @@ public final class InferenceRunner implements MeasurementRunner {
                     Map<String, IntegerInputs.Rule> integerRules = InputTensors.integerRules(request.model());
                     for (int i = 0; i < request.concurrency(); i++) {
                         inputs.add(InputTensors.create(env, session.getInputInfo(), request.batchSize(),
-                                request.inputShapes(), request.dims(), integerRules, file));
+                                request.inputShapes(), request.dims(), integerRules, request.inputValues(), file));
                     }
                     timed = phases(request, session, inputs, sessionCreateMs, new MemoryUse(footprint, 0), host,
                             progress);

@@ -96,6 +96,24 @@ final class InputTensors implements AutoCloseable {
     static InputTensors create(OrtEnvironment env, Map<String, NodeInfo> inputs, int batch,
             Map<String, long[]> givenShapes, Map<String, Long> dims, Map<String, IntegerInputs.Rule> integerRules,
             String modelFile) throws OrtException {
+        return create(env, inputs, batch, givenShapes, dims, integerRules, Map.of(), modelFile);
+    }
+
+    /**
+     * @param values values of integer inputs ({@code sr=16000}) fed instead of generated data, row-major; an
+     *               input whose batch holds a multiple of them (the same values per sample) takes them repeated
+     * @throws EdgeperfException USER_ERROR for values given to an input the model lacks, to a float input, or
+     *         that its shape cannot hold
+     */
+    static InputTensors create(OrtEnvironment env, Map<String, NodeInfo> inputs, int batch,
+            Map<String, long[]> givenShapes, Map<String, Long> dims, Map<String, IntegerInputs.Rule> integerRules,
+            Map<String, long[]> values, String modelFile) throws OrtException {
+        for (String name : values.keySet()) {
+            if (!inputs.containsKey(name)) {
+                throw EdgeperfException.userError("model " + modelFile + " has no input '" + name
+                        + "' to feed the given values to; its inputs are " + inputs.keySet());
+            }
+        }
         Map<String, long[]> shapes = shapes(inputs, batch, givenShapes, dims, modelFile);
         Map<String, OnnxTensor> out = new LinkedHashMap<>();
         Map<String, Buffer> data = new LinkedHashMap<>();
@@ -107,8 +125,10 @@ final class InputTensors implements AutoCloseable {
                             + "' is not a tensor (" + e.getValue().getInfo() + "); edgeperf feeds tensors only");
                 }
                 long[] shape = shapes.get(e.getKey());
-                Buffer b = buffer(e.getKey(), info, shape, random,
-                        integerRules.getOrDefault(e.getKey(), IntegerInputs.DEFAULT), modelFile);
+                Buffer b = values.containsKey(e.getKey())
+                        ? given(e.getKey(), info, shape, values.get(e.getKey()), modelFile)
+                        : buffer(e.getKey(), info, shape, random,
+                                integerRules.getOrDefault(e.getKey(), IntegerInputs.DEFAULT), modelFile);
                 data.put(e.getKey(), b);
                 out.put(e.getKey(), fromBuffer(env, b, shape));
             }
@@ -167,6 +187,37 @@ final class InputTensors implements AutoCloseable {
             return IntegerInputs.rules(OnnxModels.map(model));
         } catch (EdgeperfException e) {
             return Map.of();
+        }
+    }
+
+    /** An integer input filled with the given values (repeated per sample where its batch holds several). */
+    private static Buffer given(String name, TensorInfo info, long[] shape, long[] values, String modelFile) {
+        long count = 1;
+        for (long d : shape) {
+            count = Math.multiplyExact(count, d);
+        }
+        if (count > Integer.MAX_VALUE || count % values.length != 0) {
+            throw EdgeperfException.userError("model " + modelFile + " input '" + name + "' of shape "
+                    + Arrays.toString(shape) + " cannot be fed the " + values.length + " value(s) given for it");
+        }
+        int n = (int) count;
+        switch (info.type) {
+            case INT64 -> {
+                LongBuffer b = LongBuffer.allocate(n);
+                for (int i = 0; i < n; i++) {
+                    b.put(i, values[i % values.length]);
+                }
+                return b;
+            }
+            case INT32 -> {
+                IntBuffer b = IntBuffer.allocate(n);
+                for (int i = 0; i < n; i++) {
+                    b.put(i, Math.toIntExact(values[i % values.length]));
+                }
+                return b;
+            }
+            default -> throw EdgeperfException.userError("model " + modelFile + " input '" + name + "' has type "
+                    + info.type + "; values can be given for int32 and int64 inputs only");
         }
     }
 

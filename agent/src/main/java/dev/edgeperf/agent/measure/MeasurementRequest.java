@@ -17,10 +17,21 @@ import java.util.Objects;
  * @param inputShapes    full shapes per input name ({@code --input}); the leading dim of an input whose
  *                       model dim is open is replaced by {@code batchSize}
  * @param dims           values of named symbolic dims ({@code --dim sequence=128})
+ * @param inputValues    values of integer inputs ({@code sr=16000}), row-major, fed instead of generated data
  */
 public record MeasurementRequest(Path model, int batchSize, int intraOpThreads, MeasurementSettings settings,
-                                 Map<String, long[]> inputShapes, Map<String, Long> dims) {
+                                 Map<String, long[]> inputShapes, Map<String, Long> dims,
+                                 Map<String, long[]> inputValues) {
+    /** A request without input values: every input generated. */
+    public MeasurementRequest(Path model, int batchSize, int intraOpThreads, MeasurementSettings settings,
+                              Map<String, long[]> inputShapes, Map<String, Long> dims) {
+        this(model, batchSize, intraOpThreads, settings, inputShapes, dims, Map.of());
+    }
+
     public MeasurementRequest {
+        Map<String, long[]> values = new LinkedHashMap<>();
+        Objects.requireNonNull(inputValues, "inputValues is null").forEach((k, v) -> values.put(k, v.clone()));
+        inputValues = java.util.Collections.unmodifiableMap(values);
         Objects.requireNonNull(model, "model is null");
         Objects.requireNonNull(settings, "settings is null");
         Map<String, long[]> shapes = new LinkedHashMap<>();

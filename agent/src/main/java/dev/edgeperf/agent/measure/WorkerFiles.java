@@ -30,6 +30,7 @@ final class WorkerFiles {
     /** Key prefixes of the request's input shapes and named dims. */
     private static final String INPUT = "input.";
     private static final String DIM = "dim.";
+    private static final String VALUE = "value.";
 
     private WorkerFiles() {
     }
@@ -51,6 +52,8 @@ final class WorkerFiles {
         p.setProperty("warmupUntilStable", Boolean.toString(s.warmupUntilStable()));
         r.inputShapes().forEach((name, shape) -> p.setProperty(INPUT + name, ShapeInference.format(shape)));
         r.dims().forEach((name, value) -> p.setProperty(DIM + name, Long.toString(value)));
+        r.inputValues().forEach((name, values) -> p.setProperty(VALUE + name, java.util.Arrays.stream(values)
+                .mapToObj(Long::toString).collect(java.util.stream.Collectors.joining(","))));
         try (OutputStream out = Files.newOutputStream(dir.resolve(REQUEST))) {
             p.store(out, "edgeperf measurement request");
         }
@@ -72,15 +75,24 @@ final class WorkerFiles {
                 Boolean.parseBoolean(p.getProperty("inProcess")));
         Map<String, String> inputs = new TreeMap<>();
         Map<String, String> dims = new TreeMap<>();
+        Map<String, long[]> scalars = new TreeMap<>();
+        Map<String, long[]> values = new TreeMap<>();
         for (String key : p.stringPropertyNames()) {
-            if (key.startsWith(INPUT)) {
+            if (key.startsWith(INPUT) && p.getProperty(key).isEmpty()) {
+                scalars.put(key.substring(INPUT.length()), new long[0]); // rank 0: a scalar input
+            } else if (key.startsWith(INPUT)) {
                 inputs.put(key.substring(INPUT.length()), p.getProperty(key));
+            } else if (key.startsWith(VALUE)) {
+                values.put(key.substring(VALUE.length()), java.util.Arrays.stream(p.getProperty(key).split(","))
+                        .mapToLong(Long::parseLong).toArray());
             } else if (key.startsWith(DIM)) {
                 dims.put(key.substring(DIM.length()), p.getProperty(key));
             }
         }
+        Map<String, long[]> shapes = new TreeMap<>(ShapeArgs.shapes(inputs));
+        shapes.putAll(scalars);
         return new Request(new MeasurementRequest(Path.of(p.getProperty("model")), intOf(p, "batch"),
-                intOf(p, "threads"), s, ShapeArgs.shapes(inputs), ShapeArgs.dims(dims)), intOf(p, "defaultThreads"));
+                intOf(p, "threads"), s, shapes, ShapeArgs.dims(dims), values), intOf(p, "defaultThreads"));
     }
 
     private static int intOf(Properties p, String key) {

@@ -69,7 +69,7 @@ public final class MeasuringJobHandler implements JobHandler {
         MeasurementResult m;
         try {
             m = chosen.measure(new MeasurementRequest(model, job.getBatchSize(), job.getIntraOpThreads(), settings,
-                    inputShapes(job), Map.of()));
+                    inputShapes(job), Map.of(), inputValues(job)));
         } catch (EdgeperfException e) {
             if (e.getMessage().startsWith(InferenceRunner.MODEL_LOAD_FAILURE)) {
                 cache.evict(job.getModelDigest());
@@ -83,6 +83,14 @@ public final class MeasuringJobHandler implements JobHandler {
      * The shapes the coordinator resolved for this job's batch, fed as they are: the agent sizes
      * nothing itself (none from an older coordinator: inputs are then sized by the batch alone).
      */
+    /** The values the user gave for integer inputs ({@code sr=16000}), fed as they are. */
+    static Map<String, long[]> inputValues(JobAssignment job) {
+        Map<String, long[]> values = new LinkedHashMap<>();
+        job.getInputValuesMap().forEach((name, v) -> values.put(name,
+                v.getValuesList().stream().mapToLong(Long::longValue).toArray()));
+        return values;
+    }
+
     static Map<String, long[]> inputShapes(JobAssignment job) {
         Map<String, long[]> shapes = new LinkedHashMap<>();
         job.getInputShapesMap().forEach((name, shape) -> {

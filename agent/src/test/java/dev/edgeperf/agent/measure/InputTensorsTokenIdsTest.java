@@ -74,6 +74,28 @@ class InputTensorsTokenIdsTest {
         }
     }
 
+    @Test
+    void givenValuesAreFedAsTheyAreRepeatedPerSampleAndRefusedWhereTheyCannotBe(@TempDir Path dir) throws Exception {
+        Path model = embeddingModel(dir);
+        OrtEnvironment env = OrtEnvironment.getEnvironment();
+        try (OrtSession.SessionOptions o = new OrtSession.SessionOptions();
+                OrtSession session = env.createSession(model.toString(), o)) {
+            try (InputTensors in = InputTensors.create(env, session.getInputInfo(), 2, Map.of(), Map.of("sequence", 3L),
+                    InputTensors.integerRules(model), Map.of("input_ids", new long[] {7, 8, 9}), "embedding.onnx")) {
+                assertThat(values(in, "input_ids")).containsExactly(7, 8, 9, 7, 8, 9);
+                assertThat(values(in, "attention_mask")).containsOnly(1L);
+            }
+            org.assertj.core.api.Assertions.assertThatThrownBy(() -> InputTensors.create(env, session.getInputInfo(),
+                    1, Map.of(), Map.of("sequence", 3L), Map.of(), Map.of("input_ids", new long[] {1, 2}),
+                    "embedding.onnx")).hasMessage("model embedding.onnx input 'input_ids' of shape [1, 3] cannot be fed"
+                    + " the 2 value(s) given for it");
+            org.assertj.core.api.Assertions.assertThatThrownBy(() -> InputTensors.create(env, session.getInputInfo(),
+                    1, Map.of(), Map.of("sequence", 3L), Map.of(), Map.of("sr", new long[] {16000}),
+                    "embedding.onnx")).hasMessageStartingWith("model embedding.onnx has no input 'sr' to feed the given"
+                    + " values to");
+        }
+    }
+
     private static long[] values(InputTensors in, String name) {
         LongBuffer b = in.asMap().get(name).getLongBuffer();
         long[] v = new long[b.remaining()];

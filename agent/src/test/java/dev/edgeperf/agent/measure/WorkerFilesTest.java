@@ -27,4 +27,19 @@ class WorkerFilesTest {
         assertThat(read.request().dims()).containsExactly(Map.entry("sequence", 128L));
         assertThat(read.defaultThreads()).isEqualTo(6);
     }
+
+    @Test
+    void aScalarInputAndGivenInputValuesRoundTrip() throws Exception {
+        MeasurementRequest asked = new MeasurementRequest(dir.resolve("vad.onnx"), 1, 2, MeasurementSettings.defaults(),
+                Map.of("input", new long[] {1, 512}, "sr", new long[0]), Map.of(),
+                Map.of("sr", new long[] {16000}, "ids", new long[] {3, -1, 7}));
+
+        WorkerFiles.writeRequest(dir, asked, 2);
+        MeasurementRequest read = WorkerFiles.readRequest(dir).request();
+
+        assertThat(read.inputShapes().get("sr")).isEmpty();
+        assertThat(read.inputShapes().get("input")).containsExactly(1, 512);
+        assertThat(read.inputValues().get("sr")).containsExactly(16000);
+        assertThat(read.inputValues().get("ids")).containsExactly(3, -1, 7);
+    }
 }

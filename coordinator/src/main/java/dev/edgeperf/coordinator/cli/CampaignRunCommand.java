@@ -60,6 +60,11 @@ final class CampaignRunCommand implements Callable<Integer> {
             description = "Size of a named symbolic dimension of the --model, e.g. sequence=128 (repeatable).")
     Map<String, String> dims;
 
+    @Option(names = "--value", paramLabel = "NAME=V[,V...]",
+            description = "Values of an integer input of the --model, fed instead of generated data and used to count"
+                    + " an If on it, e.g. sr=16000 (repeatable).")
+    List<String> values;
+
     @Option(names = "--batch", split = ",", paramLabel = "N",
             description = "Batch size(s), comma-separated (without a spec file).")
     List<Integer> batches;
@@ -126,10 +131,11 @@ final class CampaignRunCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws InterruptedException {
-        if (specFile != null && (models != null || batches != null || inputs != null || dims != null)) {
+        boolean sized = inputs != null || dims != null || values != null;
+        if (specFile != null && (models != null || batches != null || sized)) {
             throw EdgeperfException.userError("give either a campaign spec file (" + specFile
-                    + ") or --model and --batch" + (inputs != null || dims != null ? " (with --input/--dim)" : "")
-                    + ", not both; a spec gives a model's sizes in inputs: and dims:");
+                    + ") or --model and --batch" + (sized ? " (with --input/--dim/--value)" : "")
+                    + ", not both; a spec gives a model's sizes in inputs: and dims:, its input values in values:");
         }
         if (preprocess != null && calibration == null) {
             throw EdgeperfException.userError("--preprocess needs --calibration images:DIR");
@@ -232,9 +238,10 @@ final class CampaignRunCommand implements Callable<Integer> {
                         + thread + "'");
             }
         }
-        ModelInputs sizes = ModelInputs.parse(inputs == null ? Map.of() : inputs, dims == null ? Map.of() : dims);
+        ModelInputs sizes = ModelInputs.parse(inputs == null ? Map.of() : inputs, dims == null ? Map.of() : dims)
+                .withValues(ModelsProfileCommand.inputValues(values == null ? List.of() : values));
         if (!sizes.isEmpty() && models.size() != 1) {
-            throw EdgeperfException.userError("--input and --dim apply to one --model, but " + models.size()
+            throw EdgeperfException.userError("--input, --dim and --value apply to one --model, but " + models.size()
                     + " are given (" + String.join(", ", models) + "); give each model's sizes in a campaign spec");
         }
         List<CampaignSpec.ModelRef> refs = new ArrayList<>();

@@ -77,7 +77,7 @@ final class ModelsProfileCommand implements Callable<Integer> {
         if (peakGflops != null && !(peakGflops > 0)) {
             throw EdgeperfException.userError("--peak-gflops must be > 0, got '" + peakGflops + "'");
         }
-        ProfileOptions options = new ProfileOptions(batch, sizes.shapes(), sizes.dimValues(), inputValues(),
+        ProfileOptions options = new ProfileOptions(batch, sizes.shapes(), sizes.dimValues(), inputValues(values),
                 convention());
         ModelProfile profile;
         List<PublishedFigure> published = List.of();
@@ -100,7 +100,7 @@ final class ModelsProfileCommand implements Callable<Integer> {
     }
 
     /** {@code --value NAME=V[,V...]} as input name -> values; a malformed one is a one-line user error. */
-    private Map<String, long[]> inputValues() {
+    static Map<String, long[]> inputValues(List<String> values) {
         Map<String, long[]> out = new LinkedHashMap<>();
         for (String v : values) {
             int eq = v.indexOf('=');

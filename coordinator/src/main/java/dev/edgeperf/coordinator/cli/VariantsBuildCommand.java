@@ -67,6 +67,11 @@ final class VariantsBuildCommand implements Callable<Integer> {
                     + " take a +finetune:N suffix (N epochs on the train split).")
     List<String> variants;
 
+    @Option(names = "--value", paramLabel = "NAME=V[,V...]",
+            description = "Values of an integer input fed to calibration and checks instead of generated data, e.g."
+                    + " sr=16000 (repeatable).")
+    List<String> values = new java.util.ArrayList<>();
+
     @Option(names = "--out", required = true, paramLabel = "DIR", description = "Output folder (created on success).")
     Path out;
 
@@ -162,7 +167,8 @@ final class VariantsBuildCommand implements Callable<Integer> {
         }
         CalibrationInputs inputs = CalibrationInputs.load(CalibrationSource.parse(calibration, preprocess, null),
                 datasets, baseline, modelName, calibrationBatches, evalImages,
-                new ModelInputs(sizes.shapes(), sizes.dimValues()), freeDim == null ? 0 : freeDim);
+                new ModelInputs(sizes.shapes(), sizes.dimValues(), ModelsProfileCommand.inputValues(values)),
+                freeDim == null ? 0 : freeDim);
         if (finetune && inputs.train() == null) {
             throw EdgeperfException.userError("+finetune needs labelled training images: use --calibration mnist or "
                     + "fashion-mnist, got '" + calibration + "'");

@@ -60,8 +60,11 @@ public final class CampaignMessages {
             Map<String, long[]> shapes = new LinkedHashMap<>();
             sizes.getShapesMap().forEach((input, shape) -> shapes.put(input,
                     shape.getDimsList().stream().mapToLong(Long::longValue).toArray()));
+            Map<String, long[]> values = new LinkedHashMap<>();
+            sizes.getValuesMap().forEach((input, v) -> values.put(input,
+                    v.getValuesList().stream().mapToLong(Long::longValue).toArray()));
             try {
-                inputs.put(model, new ModelInputs(shapes, sizes.getDimsMap()));
+                inputs.put(model, new ModelInputs(shapes, sizes.getDimsMap(), values));
             } catch (EdgeperfException e) {
                 throw EdgeperfException.userError("model " + model + ": " + e.getMessage());
             }
@@ -81,10 +84,20 @@ public final class CampaignMessages {
         return shape.build();
     }
 
+    /** The wire form of one input's values. */
+    public static dev.edgeperf.proto.InputValues values(long[] values) {
+        dev.edgeperf.proto.InputValues.Builder out = dev.edgeperf.proto.InputValues.newBuilder();
+        for (long v : values) {
+            out.addValues(v);
+        }
+        return out.build();
+    }
+
     /** The wire form of the input sizes given for one model. */
     public static ModelInputSizes sizes(ModelInputs inputs) {
         ModelInputSizes.Builder sizes = ModelInputSizes.newBuilder().putAllDims(inputs.dims());
         inputs.shapes().forEach((name, dims) -> sizes.putShapes(name, shape(dims)));
+        inputs.values().forEach((name, v) -> sizes.putValues(name, values(v)));
         return sizes.build();
     }
 

@@ -81,6 +81,7 @@ final class StreamLink implements AgentLink {
                 .setBatchSize(job.batchSize()).setIntraOpThreads(job.threads())
                 .setSettings(job.measurement().toProto());
         job.inputShapes().forEach((name, shape) -> assignment.putInputShapes(name, CampaignMessages.shape(shape)));
+        job.inputValues().forEach((name, values) -> assignment.putInputValues(name, CampaignMessages.values(values)));
         return assignment.build();
     }
 

@@ -95,7 +95,11 @@ public final class CampaignPlanner {
                                                                 ModelInputs given, List<Integer> batches) {
         Map<Integer, Map<String, long[]>> byBatch = new LinkedHashMap<>();
         for (int batch : batches) {
-            byBatch.computeIfAbsent(batch, b -> given.resolve(model, inputs, b));
+            byBatch.computeIfAbsent(batch, b -> {
+                Map<String, long[]> shapes = given.resolve(model, inputs, b);
+                given.checkValues(model, inputs, shapes);
+                return shapes;
+            });
         }
         return byBatch;
     }
@@ -147,6 +151,7 @@ public final class CampaignPlanner {
                 throw new IllegalArgumentException("variant " + build + " was not prepared");
             }
             dev.edgeperf.core.variants.Fidelity fidelity = variant.fidelity();
+            Map<String, long[]> values = plan.inputs().getOrDefault(build.model(), ModelInputs.none()).values();
             for (int batch : plan.batches()) {
                 Long flops = variant.flopsByBatch().get(batch);
                 if (flops == null) {
@@ -162,7 +167,8 @@ public final class CampaignPlanner {
                                     variant.noopReason(),
                                     variant.calibration(), fidelity == null ? null : fidelity.cosineSimilarity(),
                                     fidelity == null || !Double.isFinite(fidelity.sqnrDb()) ? null : fidelity.sqnrDb(),
-                                    fidelity == null ? null : fidelity.top1Agreement(), variant.evaluation()));
+                                    fidelity == null ? null : fidelity.top1Agreement(), variant.evaluation(),
+                                    values));
                         }
                     }
                 }

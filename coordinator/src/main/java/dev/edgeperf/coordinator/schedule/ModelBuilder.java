@@ -27,7 +27,7 @@ import java.util.stream.Stream;
  * calibration give the same bytes and digest. Every variant is checked against the baseline on the
  * calibration data. The baseline and its loaded calibration are kept for the next recipe of the same model.
  */
-final class ModelBuilder {
+final class ModelBuilder implements VariantPreparation.CalibratedBuilder {
     /** Calibration batches, as {@code variants build}'s default. */
     static final int CALIBRATION_BATCHES = 4;
     /** Evaluation images from a dataset (kept small: a campaign measures speed, fidelity is a check). */
@@ -48,6 +48,12 @@ final class ModelBuilder {
     private record Loaded(CalibrationInputs inputs, VariantBuilder.Baseline baseline) {
     }
 
+    @Override
+    public synchronized void release() {
+        cached = null;
+        cachedKey = null;
+    }
+
     /**
      * Random calibration (the default seed): what campaigns without calibration get.
      *
@@ -66,7 +72,8 @@ final class ModelBuilder {
      * @throws EdgeperfException USER_ERROR when the recipe cannot be applied, breaks the model, or the calibration
      *         data does not fit it
      */
-    BuiltVariant build(byte[] baseline, String modelName, String recipeText, ModelInputs inputs,
+    @Override
+    public synchronized BuiltVariant build(byte[] baseline, String modelName, String recipeText, ModelInputs inputs,
             ModelCalibration calibration) {
         Objects.requireNonNull(inputs, "inputs is null");
         Objects.requireNonNull(calibration, "calibration is null");

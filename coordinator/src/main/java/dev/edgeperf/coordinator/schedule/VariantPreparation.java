@@ -72,6 +72,10 @@ public final class VariantPreparation implements AutoCloseable {
         /** @throws EdgeperfException USER_ERROR when the recipe cannot be applied or the data does not fit */
         BuiltVariant build(byte[] baseline, String modelName, String recipe, ModelInputs inputs,
                 ModelCalibration calibration);
+
+        /** Drops what it kept for the next recipe of the same model (called when a preparation ends). */
+        default void release() {
+        }
     }
 
     /** Measures a prepared variant's accuracy on labelled evaluation data (see {@link ModelAccuracy}). */
@@ -94,7 +98,7 @@ public final class VariantPreparation implements AutoCloseable {
 
     /** Zoo models, core's variant pipeline; mnist/fashion-mnist calibration from the default datasets folder. */
     public VariantPreparation(ArtifactStore artifacts) {
-        this(artifacts, ModelZoo::build, new ModelBuilder(null)::build, new ModelAccuracy(null));
+        this(artifacts, ModelZoo::build, new ModelBuilder(null), new ModelAccuracy(null));
     }
 
     /** @param modelSource zoo name -> ONNX bytes; {@code builder} ignores calibration (labelled "") */
@@ -214,6 +218,10 @@ public final class VariantPreparation implements AutoCloseable {
         } catch (RuntimeException e) {
             // only a failing report gets here (e.g. the store is down); the campaign then stays as it was
             LOG.error("campaign {}: cannot record the end of its preparation", campaignId, e);
+        } finally {
+            // the last model's parsed graph and calibration (130 MiB for a 90 MB transformer) are not kept
+            // between campaigns
+            builder.release();
         }
     }
 
@@ -224,8 +232,17 @@ public final class VariantPreparation implements AutoCloseable {
         Map<VariantBuild, PreparedVariant> prepared = new LinkedHashMap<>();
         Map<String, Baseline> baselines = new HashMap<>();
         java.util.Set<String> warnings = new java.util.LinkedHashSet<>();
+        // a model's baseline (its bytes, once a recipe read them) is dropped after its last build, so that a
+        // campaign of many models holds one model's weights at a time, not all of them
+        Map<String, Integer> lastBuild = new HashMap<>();
+        for (int i = 0; i < builds.size(); i++) {
+            lastBuild.put(builds.get(i).model(), i);
+        }
+        String building = null;
         try {
-            for (VariantBuild build : builds) {
+            for (int i = 0; i < builds.size(); i++) {
+                VariantBuild build = builds.get(i);
+                building = build.toString();
                 if (!progress.step(prepared.size(), builds.size(), "building " + build)) {
                     LOG.info("campaign {}: preparation stopped (cancelled)", campaignId);
                     return;
@@ -254,8 +271,20 @@ public final class VariantPreparation implements AutoCloseable {
                 prepared.put(build, variant);
                 LOG.info("campaign {}: variant {} prepared ({} bytes, {}){}", campaignId, build, variant.sizeBytes(),
                         variant.digest(), variant.noopReason() == null ? "" : " - no-op: " + variant.noopReason());
+                if (lastBuild.get(build.model()) == i) {
+                    baselines.remove(build.model());
+                }
             }
             progress.prepared(prepared);
+        } catch (OutOfMemoryError | StackOverflowError e) {
+            // an Error would otherwise end this task unseen and leave the campaign preparing forever
+            baselines.clear();
+            prepared.clear();
+            String reason = (e instanceof OutOfMemoryError ? "out of memory" : "stack overflow") + " while building "
+                    + building + " (coordinator heap at most " + Runtime.getRuntime().maxMemory() / (1024 * 1024)
+                    + " MiB); start the coordinator with a larger -Xmx, or measure that model in a campaign of its own";
+            LOG.error("campaign {}: preparation failed: {}", campaignId, reason, e);
+            progress.failed(reason);
         } catch (RuntimeException e) {
             boolean internal = !(e instanceof EdgeperfException ee) || ee.category() == ErrorCategory.INTERNAL;
             if (internal) {
@@ -304,7 +333,9 @@ public final class VariantPreparation implements AutoCloseable {
         }
 
         ProfileOptions options(int batch) {
-            return new ProfileOptions(batch, shapesByBatch.getOrDefault(batch, Map.of()), CountingConvention.SEED);
+            // the user's input values (a sample rate) fold an If on them, as agents feed them
+            return new ProfileOptions(batch, shapesByBatch.getOrDefault(batch, Map.of()), Map.of(), inputs.values(),
+                    CountingConvention.SEED);
         }
 
         long flops(int batch) {

@@ -54,7 +54,8 @@ import java.util.Set;
 public final class CampaignSpecParser {
     static final List<String> FIELDS = List.of("name", "models", "variants", "batch_sizes", "threads", "modes",
             "devices", "measurement", "calibration", "preprocess", "evaluation", "evaluation_preprocess");
-    static final List<String> MODEL_FIELDS = List.of("name", "file", "inputs", "dims", "calibration", "preprocess");
+    static final List<String> MODEL_FIELDS = List.of("name", "file", "inputs", "dims", "calibration", "preprocess",
+            "values");
     static final List<String> MEASUREMENT_FIELDS = List.of("warmup_iterations", "min_iterations", "min_duration_ms",
             "max_duration_ms", "target_ci_half_width", "warmup_until_stable", "in_process");
 
@@ -266,7 +267,7 @@ public final class CampaignSpecParser {
         Node fileNode = entry.get("file");
         if (fileNode == null) {
             // input sizes are checked against the file at parse time; a zoo model's inputs are its own
-            for (String field : List.of("inputs", "dims")) {
+            for (String field : List.of("inputs", "dims", "values")) {
                 if (entry.containsKey(field)) {
                     throw error(entry.get(field).line(), "models." + field + ": only a model given by file takes input"
                             + " sizes; a zoo model (name) has its own");
@@ -292,7 +293,32 @@ public final class CampaignSpecParser {
                 dims.put(e.getKey(), (long) integer(e.getValue(), "models.dims." + e.getKey(), 1));
             }
         }
-        return new CampaignSpec.ModelRef(null, model(fileNode).file(), new ModelInputs(shapes, dims));
+        Map<String, long[]> values = new LinkedHashMap<>();
+        if (entry.containsKey("values")) {
+            for (Map.Entry<String, Node> e : mapping(entry.get("values"), "models.values", "input name: integer or"
+                    + " list of integers, e.g. {sr: 16000}").entrySet()) {
+                values.put(e.getKey(), longs(e.getValue(), "models.values." + e.getKey()));
+            }
+        }
+        try {
+            return new CampaignSpec.ModelRef(null, model(fileNode).file(), new ModelInputs(shapes, dims, values));
+        } catch (EdgeperfException e) {
+            throw error(entry.get("values").line(), "models.values: " + e.getMessage());
+        }
+    }
+
+    /** An integer, or a list of integers (row-major values of an input). */
+    private long[] longs(Node n, String field) {
+        List<Node> items = list(n, field);
+        long[] out = new long[items.size()];
+        for (int i = 0; i < out.length; i++) {
+            if (!(items.get(i).value() instanceof Long l)) {
+                throw error(items.get(i).line(), field + " must be an integer or a list of integers, e.g. 16000,"
+                        + " got " + describe(items.get(i)));
+            }
+            out[i] = l;
+        }
+        return out;
     }
 
     private Map<String, Node> mapping(Node n, String field, String expected) {
@@ -345,6 +371,15 @@ public final class CampaignSpecParser {
             for (Map.Entry<String, Node> e : map(entry.get("inputs")).entrySet()) {
                 if (!inputNames.contains(e.getKey())) {
                     throw error(e.getValue().line(), "models.inputs: model " + ref.displayName() + " has no input '"
+                            + e.getKey() + "'; its inputs are " + declared.stream().map(d -> "'" + d.name() + "' "
+                            + d.describe()).collect(java.util.stream.Collectors.joining(", ")));
+                }
+            }
+        }
+        if (entry.get("values") != null) {
+            for (Map.Entry<String, Node> e : map(entry.get("values")).entrySet()) {
+                if (!inputNames.contains(e.getKey())) {
+                    throw error(e.getValue().line(), "models.values: model " + ref.displayName() + " has no input '"
                             + e.getKey() + "'; its inputs are " + declared.stream().map(d -> "'" + d.name() + "' "
                             + d.describe()).collect(java.util.stream.Collectors.joining(", ")));
                 }

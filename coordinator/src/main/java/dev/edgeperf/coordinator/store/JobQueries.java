@@ -95,6 +95,7 @@ final class JobQueries {
         }
         insertCalibration(connection, jobs);
         insertEvaluation(connection, jobs);
+        insertValues(connection, jobs);
     }
 
     /** The accuracy of evaluated jobs (V10 columns), written apart as the calibration is. */
@@ -116,6 +117,22 @@ final class JobQueries {
                 setDouble(st, 6, e.sqnrDb() == null || !Double.isFinite(e.sqnrDb()) ? null : e.sqnrDb());
                 setDouble(st, 7, e.agreement());
                 st.setString(8, job.id());
+                st.addBatch();
+            }
+            st.executeBatch();
+        }
+    }
+
+    /** The input values of jobs given some (V12 column), written apart as {@link #insertCalibration} is. */
+    private static void insertValues(Connection connection, List<NewJob> jobs) throws SQLException {
+        List<NewJob> valued = jobs.stream().filter(j -> !j.inputValues().isEmpty()).toList();
+        if (valued.isEmpty()) {
+            return;
+        }
+        try (PreparedStatement st = connection.prepareStatement("UPDATE jobs SET input_values = ? WHERE id = ?")) {
+            for (NewJob job : valued) {
+                st.setString(1, InputShapesColumn.write(job.inputValues()));
+                st.setString(2, job.id());
                 st.addBatch();
             }
             st.executeBatch();
@@ -170,7 +187,7 @@ final class JobQueries {
                                 rs.getInt("batch_size"), rs.getInt("threads"),
                                 settings(rs),
                                 rs.getLong("flops"), rs.getLong("queued_ms"),
-                                InputShapesColumn.read(rs.getString("input_shapes"))));
+                                InputShapesColumn.read(rs.getString("input_shapes")), inputValues(rs)));
                     }
                 }
             }
@@ -182,6 +199,16 @@ final class JobQueries {
      * The settings stored with a job. Jobs stored before settings were validated in one place
      * (max_duration_ms 0) stored 0 for "the agent's default"; they get today's defaults.
      */
+    /** A job's input values; none in a store still at a schema before V12. */
+    static java.util.Map<String, long[]> inputValues(ResultSet rs) throws SQLException {
+        try {
+            rs.findColumn("input_values");
+        } catch (SQLException e) {
+            return java.util.Map.of();
+        }
+        return InputShapesColumn.read(rs.getString("input_values"));
+    }
+
     private static MeasurementSettings settings(ResultSet rs) throws SQLException {
         if (rs.getLong("max_duration_ms") == 0) {
             return MeasurementSettings.builder()

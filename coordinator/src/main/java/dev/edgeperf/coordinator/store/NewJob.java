@@ -19,18 +19,41 @@ import java.util.Objects;
  * @param sqnrDb        variant vs baseline SQNR on that data, dB (+inf stored as null); null as above
  * @param top1          top-1 agreement with the baseline, classifier outputs only; null otherwise
  * @param evaluation    the variant's accuracy on the campaign's evaluation data; null without one
+ * @param inputValues   values the user gave for integer inputs ({@code sr=16000}), fed instead of generated data
  */
 public record NewJob(String id, String targetAgentId, String selector, String modelName, String modelDigest,
                      long modelSizeBytes, String variantRecipe, int batchSize, int threads, MeasurementSettings measurement,
                      long flops, Map<String, long[]> inputShapes, String variantNoopReason,
-                     String calibration, Double cosine, Double sqnrDb, Double top1, VariantEvaluation evaluation) {
-    /** A job without evaluation data. */
+                     String calibration, Double cosine, Double sqnrDb, Double top1, VariantEvaluation evaluation,
+                     Map<String, long[]> inputValues) {
+    /** A job with evaluation data and without input values. */
+    public NewJob(String id, String targetAgentId, String selector, String modelName, String modelDigest,
+                  long modelSizeBytes, String variantRecipe, int batchSize, int threads, MeasurementSettings measurement,
+                  long flops, Map<String, long[]> inputShapes, String variantNoopReason,
+                  String calibration, Double cosine, Double sqnrDb, Double top1, VariantEvaluation evaluation) {
+        this(id, targetAgentId, selector, modelName, modelDigest, modelSizeBytes, variantRecipe, batchSize, threads,
+                measurement, flops, inputShapes, variantNoopReason, calibration, cosine, sqnrDb, top1, evaluation,
+                Map.of());
+    }
+
+    /** A job with input values and without evaluation data. */
+    public NewJob(String id, String targetAgentId, String selector, String modelName, String modelDigest,
+                  long modelSizeBytes, String variantRecipe, int batchSize, int threads, MeasurementSettings measurement,
+                  long flops, Map<String, long[]> inputShapes, String variantNoopReason,
+                  String calibration, Double cosine, Double sqnrDb, Double top1, Map<String, long[]> inputValues) {
+        this(id, targetAgentId, selector, modelName, modelDigest, modelSizeBytes, variantRecipe, batchSize, threads,
+                measurement, flops, inputShapes, variantNoopReason, calibration, cosine, sqnrDb, top1, null,
+                inputValues);
+    }
+
+    /** A job without evaluation data or input values. */
     public NewJob(String id, String targetAgentId, String selector, String modelName, String modelDigest,
                   long modelSizeBytes, String variantRecipe, int batchSize, int threads, MeasurementSettings measurement,
                   long flops, Map<String, long[]> inputShapes, String variantNoopReason,
                   String calibration, Double cosine, Double sqnrDb, Double top1) {
         this(id, targetAgentId, selector, modelName, modelDigest, modelSizeBytes, variantRecipe, batchSize, threads,
-                measurement, flops, inputShapes, variantNoopReason, calibration, cosine, sqnrDb, top1, null);
+                measurement, flops, inputShapes, variantNoopReason, calibration, cosine, sqnrDb, top1, null,
+                Map.of());
     }
 
     /** A job without calibration data (tests, campaigns built without a check). */
@@ -59,6 +82,7 @@ public record NewJob(String id, String targetAgentId, String selector, String mo
 
     public NewJob {
         inputShapes = InputShapesColumn.copy(inputShapes);
+        inputValues = InputShapesColumn.copy(inputValues);
         Objects.requireNonNull(calibration, "calibration is null");
         Objects.requireNonNull(id, "id is null");
         Objects.requireNonNull(selector, "selector is null");

@@ -11,10 +11,12 @@ import java.util.Objects;
  * @param measurementMs leased -> result received, coordinator clock
  * @param receivedMs    when the coordinator received the result, Unix ms
  * @param inputShapes   the job's input shapes, as results show them ({@code x=8x3x320x320}); "" = none resolved
+ * @param inputValues   the values the job fed to integer inputs, as results show them ({@code sr=16000}); "" = none
  */
 record ResultCommit(String agentId, JobResult result, Prediction prediction, long queueWaitMs, long measurementMs,
-                    long receivedMs, AgentHardware hardware, String inputShapes) {
+                    long receivedMs, AgentHardware hardware, String inputShapes, String inputValues) {
     ResultCommit {
+        Objects.requireNonNull(inputValues, "inputValues is null");
         Objects.requireNonNull(inputShapes, "inputShapes is null");
         Objects.requireNonNull(agentId, "agentId is null");
         Objects.requireNonNull(result, "result is null");

@@ -204,7 +204,11 @@ public enum ResultField {
             "SQNR of the variant's output vs the baseline's on the evaluation data, dB; null when identical or for"
                     + " baselines"),
     EVAL_TOP1_AGREEMENT("evalTop1Agreement", Type.DOUBLE, "j.eval_top1_agreement",
-            "top-1 agreement (0..1) with the baseline on the evaluation data; null for baselines");
+            "top-1 agreement (0..1) with the baseline on the evaluation data; null for baselines"),
+    // input values in campaigns (issue 10): --value sr=16000, a spec's values:
+    INPUT_VALUES("inputValues", Type.TEXT, "r.input_values",
+            "the values the user gave for integer inputs, fed instead of generated data, e.g. sr=16000", "input_values",
+            c -> c.inputValues().isEmpty() ? null : cut(c.inputValues(), 2000));
 
     /** How a value is read from SQL and written to the wire. */
     public enum Type { TEXT, INT, LONG, DOUBLE, BOOL }

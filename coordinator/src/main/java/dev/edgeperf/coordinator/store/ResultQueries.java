@@ -37,15 +37,17 @@ final class ResultQueries {
         return Jdbc.inTransaction(dataSource, "commit the result of job " + result.getJobId(), connection -> {
             String state;
             String inputShapes;
+            String inputValues;
             try (PreparedStatement st = connection.prepareStatement(
-                    "SELECT state, input_shapes FROM jobs WHERE id = ? FOR UPDATE")) {
+                    "SELECT * FROM jobs WHERE id = ? FOR UPDATE")) {
                 st.setString(1, result.getJobId());
                 try (ResultSet rs = st.executeQuery()) {
                     if (!rs.next()) {
                         return CommitOutcome.UNKNOWN_JOB;
                     }
-                    state = rs.getString(1);
-                    inputShapes = rs.getString(2);
+                    state = rs.getString("state");
+                    inputShapes = rs.getString("input_shapes");
+                    inputValues = ModelInputs.describeValues(JobQueries.inputValues(rs));
                 }
             }
             long queuedMs;
@@ -86,7 +88,7 @@ final class ResultQueries {
             }
             ResultCommit commit = new ResultCommit(agentId, result, new Prediction(peak, basis, predicted),
                     leasedMs - queuedMs, now - leasedMs, now, hardware(connection, agentId),
-                    ModelInputs.describe(InputShapesColumn.read(inputShapes)));
+                    ModelInputs.describe(InputShapesColumn.read(inputShapes)), inputValues);
             insert(connection, commit);
             try (PreparedStatement st = connection.prepareStatement("UPDATE jobs SET state = 'done', finished_ms = ?,"
                     + " failure_reason = NULL WHERE id = ?")) {

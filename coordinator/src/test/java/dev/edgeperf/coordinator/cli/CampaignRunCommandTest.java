@@ -140,7 +140,7 @@ class CampaignRunCommandTest {
         Files.writeString(dir.resolve("join-token"), "t0ken\n");
         assertThat(run("campaign", "run", "--model", "mnist-cnn,lenet5", "--input", "x=1x4", "--batch", "1",
                 "--data-dir", dir.toString())).isEqualTo(2);
-        assertThat(err.toString()).isEqualTo("edgeperf: --input and --dim apply to one --model, but 2 are given"
+        assertThat(err.toString()).isEqualTo("edgeperf: --input, --dim and --value apply to one --model, but 2 are given"
                 + " (mnist-cnn, lenet5); give each model's sizes in a campaign spec" + System.lineSeparator());
 
         err.getBuffer().setLength(0);

@@ -177,6 +177,51 @@ class VariantPreparationTest {
     }
 
     @Test
+    void theBuilderReleasesWhatItKeptOnceThePreparationEnds() throws Exception {
+        java.util.concurrent.atomic.AtomicInteger released = new java.util.concurrent.atomic.AtomicInteger();
+        startCalibrated(new VariantPreparation.CalibratedBuilder() {
+            @Override
+            public BuiltVariant build(byte[] baseline, String model, String recipe,
+                    dev.edgeperf.core.onnx.ModelInputs inputs, ModelCalibration calibration) {
+                assertThat(released.get()).as("not released while building").isZero();
+                return new BuiltVariant(ModelBuilder.variant(baseline, model, recipe, inputs), "", null, List.of());
+            }
+
+            @Override
+            public void release() {
+                released.incrementAndGet();
+            }
+        });
+        CampaignProgress submitted = campaigns.submit(request(List.of("baseline", "quantized:fp16"), List.of(1)));
+        release.countDown();
+
+        await("the jobs", () -> campaigns.status(submitted.summary().id()), p -> p.summary().total() > 0);
+        await("the release", released::get, n -> n == 1);
+    }
+
+    @Test
+    void runningOutOfMemoryFailsTheCampaignWithItsReasonInsteadOfLeavingItPreparing() throws Exception {
+        start((baseline, model, recipe, inputs) -> {
+            if (recipe.equals("quantized:fp16")) {
+                throw new OutOfMemoryError("Java heap space");
+            }
+            return ModelBuilder.variant(baseline, model, recipe, inputs);
+        });
+        CampaignProgress submitted = campaigns.submit(request(List.of("baseline", "quantized:fp16"), List.of(1)));
+        release.countDown();
+
+        CampaignProgress failed = await("the failure", () -> campaigns.status(submitted.summary().id()),
+                p -> p.preparation().failed());
+
+        assertThat(failed.state()).isEqualTo(CampaignState.FAILED);
+        assertThat(failed.preparation().failure()).matches("out of memory while building mnist-cnn quantized:fp16"
+                + " \\(coordinator heap at most \\d+ MiB\\); start the coordinator with a larger -Xmx, or measure that"
+                + " model in a campaign of its own");
+        assertThat(failed.summary().total()).isZero();
+        assertThat(link.jobs()).isEmpty();
+    }
+
+    @Test
     void aVariantThatCannotBeBuiltFailsTheCampaignWithAOneLineReason() throws Exception {
         start((baseline, model, recipe, inputs) -> {
             if (recipe.equals("separable")) {

@@ -245,11 +245,32 @@ class CampaignSpecParserTest {
     }
 
     @Test
+    void inputValuesTravelWithTheModelAndBadOnesNameTheSpecLine() throws Exception {
+        writeDetector();
+        CampaignSpec spec = parse("batch_sizes: [1]\nmodels:\n  - file: models/det.onnx\n    inputs: {x: 1x3x32x32}\n"
+                + "    dims: {sequence: 2}\n    values: {tokens: [5, 6]}\n");
+        assertThat(spec.models().get(0).inputs().values().get("tokens")).containsExactly(5, 6);
+        assertThat(spec.toRequest().getModelInputsMap().get("det.onnx").getValuesMap().get("tokens").getValuesList())
+                .containsExactly(5L, 6L);
+
+        String head = "batch_sizes: [1]\nmodels:\n  - file: models/det.onnx\n    inputs: {x: 1x3x32x32}\n"
+                + "    dims: {sequence: 2}\n";
+        assertSpecError(head + "    values: {sr: 16000}\n", "spec.yaml:6: models.values: model det.onnx has no input"
+                + " 'sr'; its inputs are 'x' [batch, 3, ?, ?], 'tokens' [batch, sequence]");
+        assertSpecError(head + "    values: {tokens: 5}\n", "spec.yaml:3: models: model det.onnx: input 'tokens' of"
+                + " shape [1, 2] holds 2 value(s), 1 given (tokens=5)");
+        assertSpecError(head + "    values: {tokens: [5, six]}\n", "spec.yaml:6: models.values.tokens must be an"
+                + " integer or a list of integers, e.g. 16000, got 'six'");
+        assertSpecError("batch_sizes: [1]\nmodels:\n  - {name: mnist-cnn, values: {x: 1}}\n", "spec.yaml:3:"
+                + " models.values: only a model given by file takes input sizes; a zoo model (name) has its own");
+    }
+
+    @Test
     void badInputSizesNameTheSpecLineAndField() throws Exception {
         writeDetector();
         String head = "batch_sizes: [1]\nmodels:\n  - file: models/det.onnx\n";
         assertSpecError(head + "    input: {x: 1x3x320x320}\n", "spec.yaml:4: models: unknown field 'input'"
-                + " (expected one of name, file, inputs, dims, calibration, preprocess)");
+                + " (expected one of name, file, inputs, dims, calibration, preprocess, values)");
         assertSpecError(head + "    inputs: {x: 1x3xbig}\n", "spec.yaml:4: models.inputs.x must be a shape of positive"
                 + " integers joined by x, e.g. 1x3x320x320, got '1x3xbig'");
         assertSpecError(head + "    inputs:\n      x: 1x3x320x320\n      images: 1x3x64x64\n",

@@ -26,14 +26,15 @@ import org.flywaydb.core.Flyway;
  */
 final class CancelledStateMigrationCheck {
     private static final String OLD_CANCEL_REASON = "cancelled by the user";
-    /** Columns of versions after 5 that today's store writes (V6: input shapes). */
+    /** Columns of versions after 5 that today's store writes (V6: input shapes, V12: input values). */
     private static final String[] LATER_COLUMNS = {
         "ALTER TABLE jobs ADD COLUMN input_shapes VARCHAR(8000) DEFAULT '' NOT NULL",
         "ALTER TABLE results ADD COLUMN input_shapes VARCHAR(4000)",
         // V9: what an agent's calibration was measured on
         "ALTER TABLE agents ADD COLUMN calib_hardware_fingerprint VARCHAR(128) DEFAULT '' NOT NULL",
         "ALTER TABLE agents ADD COLUMN calib_engine_version VARCHAR(64) DEFAULT '' NOT NULL",
-        "ALTER TABLE agents ADD COLUMN calib_node_overhead_us DOUBLE PRECISION"};
+        "ALTER TABLE agents ADD COLUMN calib_node_overhead_us DOUBLE PRECISION",
+        "ALTER TABLE results ADD COLUMN input_values VARCHAR(2000)"};
 
     private CancelledStateMigrationCheck() {
     }
@@ -79,6 +80,7 @@ final class CancelledStateMigrationCheck {
             st.executeUpdate("ALTER TABLE agents DROP COLUMN calib_hardware_fingerprint");
             st.executeUpdate("ALTER TABLE agents DROP COLUMN calib_engine_version");
             st.executeUpdate("ALTER TABLE agents DROP COLUMN calib_node_overhead_us");
+            st.executeUpdate("ALTER TABLE results DROP COLUMN input_values");
         }
 
         Database.migrate(dataSource);

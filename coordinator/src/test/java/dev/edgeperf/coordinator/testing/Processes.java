@@ -96,8 +96,14 @@ public final class Processes implements AutoCloseable {
      * @return the matcher of {@link #LISTENING} (group 1 = gRPC port, 2 = HTTP port, 3 = data dir)
      */
     public Matcher startCoordinator(Path dataDir, Path log, String... extra) throws Exception {
+        return startCoordinatorWithHeap("512m", dataDir, log, extra);
+    }
+
+    /** As {@link #startCoordinator}, the coordinator's JVM at {@code -Xmx<heap>} (e.g. {@code 1g}). */
+    public Matcher startCoordinatorWithHeap(String heap, Path dataDir, Path log, String... extra) throws Exception {
         List<String> command = javaJar(coordinatorJar(), "serve", "--http-port", "0", "--data-dir",
                 dataDir.toString());
+        command.set(1, "-Xmx" + heap);
         if (!List.of(extra).contains("--grpc-port")) {
             command.addAll(List.of("--grpc-port", "0"));
         }

@@ -23,9 +23,18 @@ import java.util.StringJoiner;
  * @param shapes full shapes by input name, in the order given; the leading dimension is the batch one
  *               ({@link #resolve} says which inputs are batched); an empty array is a scalar
  * @param dims   sizes by symbol name
+ * @param values values of integer inputs by input name ({@code --value sr=16000}, spec {@code values:}),
+ *               row-major: fed instead of generated data and known to the profiler (an {@code If} on them)
  */
-public record ModelInputs(Map<String, long[]> shapes, Map<String, Long> dims) {
+public record ModelInputs(Map<String, long[]> shapes, Map<String, Long> dims, Map<String, long[]> values) {
     private static final ModelInputs NONE = new ModelInputs(Map.of(), Map.of());
+    /** Most values a model's inputs can be given in all (scalars such as a sample rate, small index lists). */
+    public static final int MAX_VALUES = 64;
+
+    /** Sizes without input values. */
+    public ModelInputs(Map<String, long[]> shapes, Map<String, Long> dims) {
+        this(shapes, dims, Map.of());
+    }
 
     public ModelInputs {
         Objects.requireNonNull(shapes, "shapes is null");
@@ -47,6 +56,66 @@ public record ModelInputs(Map<String, long[]> shapes, Map<String, Long> dims) {
         });
         shapes = Collections.unmodifiableMap(copy);
         dims = Collections.unmodifiableMap(new LinkedHashMap<>(dims));
+        Map<String, long[]> valueCopy = new LinkedHashMap<>();
+        Objects.requireNonNull(values, "values is null").forEach((name, v) -> {
+            if (name == null || name.isBlank() || v == null || v.length == 0) {
+                throw EdgeperfException.userError("input value must be NAME=V[,V...] with at least one integer, got '"
+                        + name + "=" + (v == null ? "" : joined(v)) + "'");
+            }
+            valueCopy.put(name, v.clone());
+        });
+        if (valueCopy.values().stream().mapToLong(v -> v.length).sum() > MAX_VALUES) {
+            throw EdgeperfException.userError("input values: at most " + MAX_VALUES + " values in all can be given,"
+                    + " got " + valueCopy.values().stream().mapToLong(v -> v.length).sum());
+        }
+        values = Collections.unmodifiableMap(valueCopy);
+    }
+
+    /** The same sizes with these input values. */
+    public ModelInputs withValues(Map<String, long[]> inputValues) {
+        return new ModelInputs(shapes, dims, inputValues);
+    }
+
+    /** Input values as results show them: {@code sr=16000} ({@code NAME=V,V} for several), {@code ""} = none. */
+    public static String describeValues(Map<String, long[]> values) {
+        StringJoiner out = new StringJoiner(" ");
+        values.forEach((name, v) -> out.add(name + "=" + joined(v)));
+        return out.toString();
+    }
+
+    private static String joined(long[] v) {
+        StringJoiner out = new StringJoiner(",");
+        for (long x : v) {
+            out.add(Long.toString(x));
+        }
+        return out.toString();
+    }
+
+    /**
+     * Checks the given values against a model's inputs and the shapes resolved for one batch: every
+     * value names an input the caller feeds, and gives as many values as its shape holds.
+     *
+     * @throws EdgeperfException USER_ERROR, one line naming the model, the input and what is expected
+     */
+    public void checkValues(String model, List<InputDims.Declared> inputs, Map<String, long[]> resolved) {
+        for (Map.Entry<String, long[]> e : values.entrySet()) {
+            long[] shape = resolved.get(e.getKey());
+            if (shape == null) {
+                StringJoiner names = new StringJoiner(", ");
+                inputs.forEach(in -> names.add("'" + in.name() + "'"));
+                throw EdgeperfException.userError("model " + model + " has no input '" + e.getKey()
+                        + "' to give a value to; its inputs are " + names);
+            }
+            long count = 1;
+            for (long d : shape) {
+                count *= d;
+            }
+            if (count != e.getValue().length) {
+                throw EdgeperfException.userError("model " + model + ": input '" + e.getKey() + "' of shape ["
+                        + ShapeText.of(shape).replace("x", ", ") + "] holds " + count + " value(s), "
+                        + e.getValue().length + " given (" + e.getKey() + "=" + joined(e.getValue()) + ")");
+            }
+        }
     }
 
     /** Nothing given: every open dimension other than a leading batch one is then an error. */
@@ -60,7 +129,7 @@ public record ModelInputs(Map<String, long[]> shapes, Map<String, Long> dims) {
     }
 
     public boolean isEmpty() {
-        return shapes.isEmpty() && dims.isEmpty();
+        return shapes.isEmpty() && dims.isEmpty() && values.isEmpty();
     }
 
     /** {@code x=1x3x48x192 sequence=128}, or {@code ""} when nothing was given. */
@@ -68,6 +137,7 @@ public record ModelInputs(Map<String, long[]> shapes, Map<String, Long> dims) {
         StringJoiner out = new StringJoiner(" ");
         shapes.forEach((name, shape) -> out.add(name + "=" + ShapeText.of(shape)));
         dims.forEach((name, size) -> out.add(name + "=" + size));
+        values.forEach((name, v) -> out.add(name + "=" + joined(v)));
         return out.toString();
     }
 
@@ -110,10 +180,19 @@ public record ModelInputs(Map<String, long[]> shapes, Map<String, Long> dims) {
         Map<String, Long> symbols = new LinkedHashMap<>(dims);
         // a symbol the user sized (by dim, or inside a given shape) is not the batch, wherever it leads
         Set<String> sized = new HashSet<>(dims.keySet());
+        // ... except the symbol leading an input whose full shape is given (its leading size is the batch one):
+        // a state [2, batch, 128] given as 2x1x128 beside an input [batch, sequence] given as 1x512 follows the batch
+        Set<String> leading = new HashSet<>();
+        for (InputDims.Declared in : inputs) {
+            if (in.sizes() != null && in.sizes().length > 0 && in.sizes()[0] == 0 && in.symbol(0) != null
+                    && shapes.containsKey(in.name())) {
+                leading.add(in.symbol(0));
+            }
+        }
         for (InputDims.Declared in : inputs) {
             if (in.sizes() != null && shapes.containsKey(in.name())) {
                 for (int i = 1; i < in.sizes().length; i++) {
-                    if (in.symbol(i) != null) {
+                    if (in.symbol(i) != null && !leading.contains(in.symbol(i))) {
                         sized.add(in.symbol(i));
                     }
                 }
@@ -138,6 +217,22 @@ public record ModelInputs(Map<String, long[]> shapes, Map<String, Long> dims) {
         }
         if (!anyBatched) {
             refuseFixedBatch(model, inputs, batch);
+        }
+        // the batch symbol further in a given shape (state [2, batch, 128] given as 2x1x128) follows the batch too
+        for (InputDims.Declared in : inputs) {
+            long[] g = given.get(in.name());
+            if (g == null || in.sizes() == null || g.length != in.sizes().length) {
+                continue;
+            }
+            for (int i = 1; i < g.length; i++) {
+                String symbol = in.symbol(i);
+                if (symbol != null && leading.contains(symbol) && Long.valueOf(batch).equals(symbols.get(symbol))
+                        && !dims.containsKey(symbol)) {
+                    g = g == shapes.get(in.name()) ? g.clone() : g;
+                    g[i] = batch;
+                    given.put(in.name(), g);
+                }
+            }
         }
         // the batch symbols travel as dims, so an input holding one further in is sized whatever its order
         Map<String, long[]> resolved = InputDims.resolve(model, inputs, batch, given, symbols, 0);
@@ -204,11 +299,18 @@ public record ModelInputs(Map<String, long[]> shapes, Map<String, Long> dims) {
     // arrays compare by content, so that two specs naming the same sizes are equal
     @Override
     public boolean equals(Object o) {
-        if (!(o instanceof ModelInputs other) || !dims.equals(other.dims) || shapes.size() != other.shapes.size()) {
+        if (!(o instanceof ModelInputs other) || !dims.equals(other.dims)) {
             return false;
         }
-        for (Map.Entry<String, long[]> e : shapes.entrySet()) {
-            if (!Arrays.equals(e.getValue(), other.shapes.get(e.getKey()))) {
+        return sameArrays(shapes, other.shapes) && sameArrays(values, other.values);
+    }
+
+    private static boolean sameArrays(Map<String, long[]> a, Map<String, long[]> b) {
+        if (a.size() != b.size()) {
+            return false;
+        }
+        for (Map.Entry<String, long[]> e : a.entrySet()) {
+            if (!Arrays.equals(e.getValue(), b.get(e.getKey()))) {
                 return false;
             }
         }
@@ -219,6 +321,9 @@ public record ModelInputs(Map<String, long[]> shapes, Map<String, Long> dims) {
     public int hashCode() {
         int h = dims.hashCode();
         for (Map.Entry<String, long[]> e : shapes.entrySet()) {
+            h = 31 * h + e.getKey().hashCode() ^ Arrays.hashCode(e.getValue());
+        }
+        for (Map.Entry<String, long[]> e : values.entrySet()) {
             h = 31 * h + e.getKey().hashCode() ^ Arrays.hashCode(e.getValue());
         }
         return h;

@@ -105,12 +105,13 @@ final class Graphs {
         return 0;
     }
 
-    /** The graph without initializers that no node reads and that are not graph outputs. */
+    /**
+     * The graph without initializers that no node reads and that are not graph outputs. Nodes inside
+     * {@code If}/{@code Loop}/{@code Scan} bodies read the outer graph's initializers by name too: those stay.
+     */
     static GraphProto dropUnusedInitializers(GraphProto g) {
         Set<String> used = new HashSet<>(graphOutputs(g));
-        for (NodeProto n : g.getNodeList()) {
-            used.addAll(n.getInputList());
-        }
+        addNodeInputs(g, used);
         GraphProto.Builder b = g.toBuilder().clearInitializer();
         for (TensorProto t : g.getInitializerList()) {
             if (used.contains(t.getName())) {
@@ -118,6 +119,21 @@ final class Graphs {
             }
         }
         return b.build();
+    }
+
+    /** Every input name of the graph's nodes and of the nodes of their subgraphs, at any depth. */
+    private static void addNodeInputs(GraphProto g, Set<String> used) {
+        for (NodeProto n : g.getNodeList()) {
+            used.addAll(n.getInputList());
+            for (AttributeProto a : n.getAttributeList()) {
+                if (a.hasG()) {
+                    addNodeInputs(a.getG(), used);
+                }
+                for (GraphProto sub : a.getGraphsList()) {
+                    addNodeInputs(sub, used);
+                }
+            }
+        }
     }
 
     /** Hands out tensor/node names that do not clash with any name already in the graph. */

@@ -36,6 +36,36 @@ class ModelInputsTest {
     }
 
     @Test
+    void aBatchSymbolInsideAGivenShapeFollowsTheBatchWhenItLeadsAnotherGivenInput() {
+        // silero_vad_16k_op15: input [batch, sequence], state [2, batch, 128], sr []
+        List<InputDims.Declared> silero = List.of(in("input", "batch", "sequence"), in("state", 2, "batch", 128),
+                in("sr"));
+        ModelInputs given = ModelInputs.parse(Map.of("input", "1x512", "state", "2x1x128"), Map.of());
+
+        assertThat(shapes(given.resolve("vad.onnx", silero, 1))).containsExactly(new long[] {1, 512},
+                new long[] {2, 1, 128}, new long[0]);
+        assertThat(shapes(given.resolve("vad.onnx", silero, 8))).containsExactly(new long[] {8, 512},
+                new long[] {2, 8, 128}, new long[0]);
+        assertThat(given.shapes().get("state")).containsExactly(2, 1, 128);
+    }
+
+    @Test
+    void givenValuesMustNameAnInputAndFillItsShape() {
+        List<InputDims.Declared> silero = List.of(in("input", "batch", 512), in("sr"));
+        Map<String, long[]> at1 = ModelInputs.none().resolve("vad.onnx", silero, 1);
+        new ModelInputs(Map.of(), Map.of(), Map.of("sr", new long[] {16000})).checkValues("vad.onnx", silero, at1);
+
+        assertThatThrownBy(() -> new ModelInputs(Map.of(), Map.of(), Map.of("rate", new long[] {16000}))
+                .checkValues("vad.onnx", silero, at1)).isInstanceOf(EdgeperfException.class)
+                .hasMessage("model vad.onnx has no input 'rate' to give a value to; its inputs are 'input', 'sr'");
+        assertThatThrownBy(() -> new ModelInputs(Map.of(), Map.of(), Map.of("sr", new long[] {16000, 8000}))
+                .checkValues("vad.onnx", silero, at1)).isInstanceOf(EdgeperfException.class)
+                .hasMessage("model vad.onnx: input 'sr' of shape [] holds 1 value(s), 2 given (sr=16000,8000)");
+        assertThat(new ModelInputs(Map.of(), Map.of(), Map.of("sr", new long[] {16000})).describe())
+                .isEqualTo("sr=16000");
+    }
+
+    @Test
     void aSymbolSizedByTheUserIsNoBatchEvenWhereItLeads() {
         List<InputDims.Declared> bert = List.of(in("ids", "batch", "sequence"), in("pos", "sequence"));
         ModelInputs given = ModelInputs.parse(Map.of("ids", "1x16"), Map.of());
