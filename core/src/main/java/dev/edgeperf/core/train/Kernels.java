@@ -188,6 +188,9 @@ final class Kernels {
      */
     static float distillationLoss(float[] logits, int classes, int label, float[] teacher, int teacherOff,
                                   double temperature, double alpha, float scale, float[] dLogits) {
+        if (alpha == 0) {
+            return softmaxCrossEntropy(logits, classes, label, scale, dLogits); // bit for bit the hard-label run
+        }
         double[] ps = softmax(logits, 0, classes, temperature);
         double[] pt = softmax(teacher, teacherOff, classes, temperature);
         double[] p = softmax(logits, 0, classes, 1);
