@@ -86,20 +86,11 @@ class GradientCheckTest {
     @Test
     void wholeNetworkBackwardMatchesFiniteDifferencesOfCrossEntropy() {
         CnnShape shape = new CnnShape(2, 3, 6, 7, 8, 4);
-        CnnWeights weights = CnnWeights.initial(shape, 3);
-        for (float[] t : weights.tensors()) {
-            float[] noise = TestData.random(t.length, random, 0.1);
-            for (int i = 0; i < t.length; i++) {
-                t[i] += noise[i]; // non-zero biases so no unit sits exactly at a ReLU kink
-            }
-        }
+        CnnWeights weights = noisyWeights(shape, 3);
         float[] image = TestData.random(7 * 8, random, 1);
         int label = 2;
         CnnNetwork net = new CnnNetwork(shape);
-        float[][] grads = new float[8][];
-        for (int t = 0; t < 8; t++) {
-            grads[t] = new float[weights.tensor(t).length];
-        }
+        float[][] grads = zeroGradients(weights);
         net.forward(weights, CnnTrainer.transposedFc1(weights), image, 0);
         net.backward(weights, image, 0, label, 1f, grads);
         float[] scratch = new float[4];
@@ -115,21 +106,12 @@ class GradientCheckTest {
     @Test
     void wholeNetworkBackwardMatchesFiniteDifferencesOfDistillationLoss() {
         CnnShape shape = new CnnShape(2, 3, 6, 7, 8, 4);
-        CnnWeights weights = CnnWeights.initial(shape, 5);
-        for (float[] t : weights.tensors()) {
-            float[] noise = TestData.random(t.length, random, 0.1);
-            for (int i = 0; i < t.length; i++) {
-                t[i] += noise[i];
-            }
-        }
+        CnnWeights weights = noisyWeights(shape, 5);
         float[] image = TestData.random(7 * 8, random, 1);
         int label = 1;
         SoftTargets soft = new SoftTargets(new float[] {0.5f, -1.2f, 2.0f, 0.1f}, 3.0, 0.6);
         CnnNetwork net = new CnnNetwork(shape);
-        float[][] grads = new float[8][];
-        for (int t = 0; t < 8; t++) {
-            grads[t] = new float[weights.tensor(t).length];
-        }
+        float[][] grads = zeroGradients(weights);
         net.forward(weights, CnnTrainer.transposedFc1(weights), image, 0);
         net.backward(weights, image, 0, label, soft, 0, 1f, grads);
         float[] scratch = new float[4];
@@ -180,6 +162,26 @@ class GradientCheckTest {
         assertThat(Kernels.distillationLoss(z, 3, 2, t, 0, temp, 0, 1f, d0)).isCloseTo(plain,
                 org.assertj.core.data.Offset.offset(1e-5f));
         assertThat(d0).containsExactly(ce, org.assertj.core.data.Offset.offset(1e-6f));
+    }
+
+    /** Initial weights plus noise: non-zero biases, so no unit sits exactly at a ReLU kink. */
+    private CnnWeights noisyWeights(CnnShape shape, long seed) {
+        CnnWeights weights = CnnWeights.initial(shape, seed);
+        for (float[] t : weights.tensors()) {
+            float[] noise = TestData.random(t.length, random, 0.1);
+            for (int i = 0; i < t.length; i++) {
+                t[i] += noise[i];
+            }
+        }
+        return weights;
+    }
+
+    private static float[][] zeroGradients(CnnWeights weights) {
+        float[][] grads = new float[weights.tensors().length][];
+        for (int t = 0; t < grads.length; t++) {
+            grads[t] = new float[weights.tensor(t).length];
+        }
+        return grads;
     }
 
     private static double dot(float[] a, float[] b) {
