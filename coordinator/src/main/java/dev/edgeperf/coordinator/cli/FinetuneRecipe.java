@@ -1,6 +1,7 @@
 package dev.edgeperf.coordinator.cli;
 
 import dev.edgeperf.core.EdgeperfException;
+import dev.edgeperf.core.variants.DistillRecipe;
 import dev.edgeperf.core.variants.VariantRecipe;
 import java.util.Objects;
 
@@ -12,9 +13,15 @@ import java.util.Objects;
  *
  * @param base   the recipe applied first
  * @param epochs fine-tuning epochs; 0 for none
- * @param text   canonical text, e.g. {@code pruned:structured:0.5+finetune:1}
+ * <p>A {@code distilled:STUDENT[:...]} recipe ({@link DistillRecipe}) is carried here too, with {@code base} =
+ * baseline and no fine-tuning: the build trains its student instead of transforming the model.
+ *
+ * @param base    the recipe applied first
+ * @param epochs  fine-tuning epochs; 0 for none
+ * @param text    canonical text, e.g. {@code pruned:structured:0.5+finetune:1}
+ * @param distill the distillation recipe, or null
  */
-record FinetuneRecipe(VariantRecipe base, int epochs, String text) {
+record FinetuneRecipe(VariantRecipe base, int epochs, String text, DistillRecipe distill) {
     static final String SUFFIX = "+finetune:";
 
     FinetuneRecipe {
@@ -25,13 +32,21 @@ record FinetuneRecipe(VariantRecipe base, int epochs, String text) {
         }
     }
 
+    FinetuneRecipe(VariantRecipe base, int epochs, String text) {
+        this(base, epochs, text, null);
+    }
+
+    boolean distilled() {
+        return distill != null;
+    }
+
     boolean finetuned() {
         return epochs > 0;
     }
 
     /** File name part: colons become dashes, as {@link VariantRecipe#fileSuffix()} does. */
     String fileSuffix() {
-        return text.replace(':', '-');
+        return distill != null ? distill.fileSuffix() : text.replace(':', '-');
     }
 
     /**
@@ -39,6 +54,10 @@ record FinetuneRecipe(VariantRecipe base, int epochs, String text) {
      */
     static FinetuneRecipe parse(String recipe) {
         String t = recipe == null ? "" : recipe.trim();
+        if (DistillRecipe.matches(t)) {
+            DistillRecipe d = DistillRecipe.parse(t);
+            return new FinetuneRecipe(VariantRecipe.parse("baseline"), 0, d.text(), d);
+        }
         int plus = t.indexOf('+');
         if (plus < 0) {
             VariantRecipe base = VariantRecipe.parse(t);

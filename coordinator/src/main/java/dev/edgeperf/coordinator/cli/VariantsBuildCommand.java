@@ -10,7 +10,15 @@ import dev.edgeperf.core.cost.ProfileOptions;
 import dev.edgeperf.core.io.AtomicFiles;
 import dev.edgeperf.core.io.Digests;
 import dev.edgeperf.core.onnx.OnnxModels;
+import ai.onnx.proto.OnnxMl.GraphProto;
+import ai.onnx.proto.OnnxMl.TensorShapeProto;
+import ai.onnx.proto.OnnxMl.ValueInfoProto;
+import dev.edgeperf.core.data.LabeledImages;
+import dev.edgeperf.core.train.CnnShape;
 import dev.edgeperf.core.train.CnnTrainer;
+import dev.edgeperf.core.train.SoftTargets;
+import dev.edgeperf.core.train.TrainingResult;
+import dev.edgeperf.core.variants.DistillRecipe;
 import dev.edgeperf.core.train.MnistCnnOnnx;
 import dev.edgeperf.core.train.TrainingOptions;
 import dev.edgeperf.core.variants.Fidelity;
@@ -61,10 +69,14 @@ final class VariantsBuildCommand implements Callable<Integer> {
     @Parameters(paramLabel = "MODEL", description = "Zoo name (see models list) or path to an .onnx file.")
     String model;
 
-    @Option(names = "--variants", required = true, split = ",", paramLabel = "RECIPE[,RECIPE...]",
+    /** Commas separate recipes, except before a KEY= (the options of a distilled recipe). */
+    static final String RECIPE_SPLIT = ",(?![A-Za-z]+=)";
+
+    @Option(names = "--variants", required = true, split = RECIPE_SPLIT, paramLabel = "RECIPE[,RECIPE...]",
             description = "baseline, pruned:unstructured:S, pruned:structured:S, quantized:int8-static[:minmax|:percentile],"
-                    + " quantized:int8-dynamic, quantized:fp16, separable, clustered:K; pruned recipes of mnist-cnn"
-                    + " take a +finetune:N suffix (N epochs on the train split).")
+                    + " quantized:int8-dynamic, quantized:fp16, separable, clustered:K,"
+                    + " distilled:mnist-cnn[:width=W,T=4,alpha=0.7,epochs=N,seed=S] (a student trained on this model's"
+                    + " soft labels); pruned recipes of mnist-cnn take a +finetune:N suffix (N epochs on the train split).")
     List<String> variants;
 
     @Option(names = "--value", paramLabel = "NAME=V[,V...]",
@@ -122,6 +134,11 @@ final class VariantsBuildCommand implements Callable<Integer> {
             description = "Adam learning rate of the first fine-tuning epoch (default: ${DEFAULT-VALUE}).")
     double finetuneLr;
 
+    @Option(names = "--train-images", paramLabel = "N", defaultValue = "0",
+            description = "Train only on the first N images of the train split (fine-tuning and distillation);"
+                    + " 0 = all (default).")
+    int trainImages;
+
     @Option(names = "--threads", paramLabel = "N", defaultValue = "2", description = "ONNX Runtime intra-op threads (default: ${DEFAULT-VALUE}).")
     int threads;
 
@@ -149,6 +166,9 @@ final class VariantsBuildCommand implements Callable<Integer> {
             throw EdgeperfException.userError("--free-dim must be a positive integer, got " + freeDim);
         }
 
+        if (trainImages < 0) {
+            throw EdgeperfException.userError("--train-images must be 0 (all) or a positive integer, got " + trainImages);
+        }
         if (threads < 1) {
             throw EdgeperfException.userError("--threads must be a positive integer, got " + threads);
         }
@@ -165,6 +185,11 @@ final class VariantsBuildCommand implements Callable<Integer> {
         if (finetune) {
             checkFinetunable(baseline, modelName);
         }
+        for (FinetuneRecipe r : recipes) {
+            if (r.distilled()) {
+                checkTeacher(baseline, modelName, r);
+            }
+        }
         CalibrationInputs inputs = CalibrationInputs.load(CalibrationSource.parse(calibration, preprocess, null),
                 datasets, baseline, modelName, calibrationBatches, evalImages,
                 new ModelInputs(sizes.shapes(), sizes.dimValues(), ModelsProfileCommand.inputValues(values)),
@@ -172,6 +197,14 @@ final class VariantsBuildCommand implements Callable<Integer> {
         if (finetune && inputs.train() == null) {
             throw EdgeperfException.userError("+finetune needs labelled training images: use --calibration mnist or "
                     + "fashion-mnist, got '" + calibration + "'");
+        }
+        if (recipes.stream().anyMatch(FinetuneRecipe::distilled) && inputs.train() == null) {
+            throw EdgeperfException.userError("distilled: needs labelled training images: use --calibration mnist or "
+                    + "fashion-mnist, got '" + calibration + "'");
+        }
+        if (trainImages > 0 && inputs.train() != null && trainImages < inputs.train().count()) {
+            inputs = new CalibrationInputs(inputs.calibration(), inputs.evaluation(), inputs.train().first(trainImages),
+                    inputs.label(), inputs.describe());
         }
         Path target = out.toAbsolutePath().normalize();
         Map<String, Object> previous = VariantsManifest.readPrevious(target, modelName,
@@ -259,7 +292,9 @@ final class VariantsBuildCommand implements Callable<Integer> {
             progress("[%d/%d] %s", ++i, recipes.size(), r.text());
             VariantRecord record;
             Map<String, Object> extra = new LinkedHashMap<>();
-            if (!r.finetuned()) {
+            if (r.distilled()) {
+                record = distilled(r, baseline, baselineBytes, modelName, inputs, staging, builder, eval, extra);
+            } else if (!r.finetuned()) {
                 try {
                     VariantBuilder.Built built = builder.variant(reference, r.base());
                     Files.write(staging.resolve(built.record().file()), built.bytes());
@@ -312,22 +347,11 @@ final class VariantsBuildCommand implements Callable<Integer> {
         byte[] tuned = CnnTrainer.finetuneModel(pruned.model().toByteArray(), inputs.train(), options,
                 stats -> progress("  fine-tune %s", stats));
         double seconds = (System.nanoTime() - start) / 1e9;
-        // The builder measures size, parameters, MACs and kernels of the tuned graph taken as its own
-        // "baseline"; fidelity is then measured against the real baseline.
-        Path scratch = Files.createDirectory(staging.resolve(".finetune-" + r.fileSuffix()));
-        VariantRecord raw = builder.build(OnnxModels.parse(tuned, r.text()), modelName,
-                List.of(VariantRecipe.parse("baseline")), inputs.calibration(), scratch).get(0);
-        String file = modelName + "." + r.fileSuffix() + ".onnx";
-        // The builder labelled the file "variant baseline"; say what it is (sizes and digest follow the bytes).
-        ModelProto labelled = OnnxModels.read(scratch.resolve(raw.file())).toBuilder()
-                .setDocString("variant " + r.text() + " of " + baseline.getGraph().getName()).build();
-        byte[] bytes = labelled.toByteArray();
-        Files.write(staging.resolve(file), bytes);
-        VariantsManifest.deleteTree(scratch);
-        raw = new VariantRecord(raw.model(), r.text(), file, Digests.sha256Hex(bytes), raw.paramsTotal(),
-                raw.paramsNonZero(), bytes.length, VariantBuilder.gzipSize(bytes), raw.fidelity(), raw.executedKernels(),
-                raw.notes(), raw.macsDense(), raw.macsEffective());
-        Fidelity after = eval.of(labelled, r.text());
+        ModelProto[] labelled = new ModelProto[1];
+        VariantRecord raw = trainedRecord(OnnxModels.parse(tuned, r.text()), r, baseline, modelName, inputs, staging,
+                builder, labelled);
+        String file = raw.file();
+        Fidelity after = eval.of(labelled[0], r.text());
         List<String> notes = new ArrayList<>(pruned.notes());
         notes.add(String.format(Locale.ROOT, "fine-tuned %d epoch(s) on %,d train images (Adam lr %.1e, batch %d, seed %d)"
                 + " in %.1f s; zero weights and removed channels stay removed", r.epochs(), inputs.train().count(),
@@ -341,6 +365,137 @@ final class VariantsBuildCommand implements Callable<Integer> {
         info.put("seconds", Math.round(seconds * 10) / 10.0);
         extra.put("finetune", info);
         return withFidelity(raw, after, r.text(), file, notes);
+    }
+
+    /**
+     * Writes a trained model as the variant file of {@code r} and returns its record (size, parameters, MACs,
+     * kernels; fidelity still to be measured), with the written model in {@code labelled[0]}.
+     */
+    private static VariantRecord trainedRecord(ModelProto trained, FinetuneRecipe r, ModelProto baseline,
+            String modelName, CalibrationInputs inputs, Path staging, VariantBuilder builder, ModelProto[] labelled)
+            throws IOException {
+        // The builder measures size, parameters, MACs and kernels of the trained graph taken as its own
+        // "baseline"; fidelity is then measured against the real baseline.
+        Path scratch = Files.createDirectory(staging.resolve(".trained-" + r.fileSuffix()));
+        VariantRecord raw = builder.build(trained, modelName, List.of(VariantRecipe.parse("baseline")),
+                inputs.calibration(), scratch).get(0);
+        String file = modelName + "." + r.fileSuffix() + ".onnx";
+        // The builder labelled the file "variant baseline"; say what it is (sizes and digest follow the bytes).
+        labelled[0] = OnnxModels.read(scratch.resolve(raw.file())).toBuilder()
+                .setDocString("variant " + r.text() + " of " + baseline.getGraph().getName()).build();
+        byte[] bytes = labelled[0].toByteArray();
+        Files.write(staging.resolve(file), bytes);
+        VariantsManifest.deleteTree(scratch);
+        return new VariantRecord(raw.model(), r.text(), file, Digests.sha256Hex(bytes), raw.paramsTotal(),
+                raw.paramsNonZero(), bytes.length, VariantBuilder.gzipSize(bytes), raw.fidelity(), raw.executedKernels(),
+                raw.notes(), raw.macsDense(), raw.macsEffective());
+    }
+
+    /**
+     * Trains the student of a distillation recipe on the teacher's (the baseline's) soft labels over the train
+     * split, and the same student with the same epochs and seed on the hard labels only; writes the distilled one
+     * and records both accuracies and the teacher's, all on the evaluation (test) split.
+     */
+    private VariantRecord distilled(FinetuneRecipe r, ModelProto baseline, byte[] baselineBytes, String modelName,
+            CalibrationInputs inputs, Path staging, VariantBuilder builder, Evaluation eval, Map<String, Object> extra)
+            throws IOException {
+        DistillRecipe d = r.distill();
+        LabeledImages train = inputs.train();
+        CnnShape shape = d.shape(train.height(), train.width(), train.classes());
+        TrainingOptions options = d.options();
+        long start = System.nanoTime();
+        progress("  teacher logits over %,d train images", train.count());
+        SoftTargets soft = new SoftTargets(SoftTargets.teacherLogits(baselineBytes, train), d.temperature(), d.alpha());
+        TrainingResult distilled = CnnTrainer.distill(train, shape, soft, options, stats -> progress("  distil %s", stats));
+        double seconds = (System.nanoTime() - start) / 1e9;
+        // alpha = 0 is the hard-label loss bit for bit (DistillationTest), so its run is not repeated.
+        TrainingResult hard = d.alpha() == 0 ? distilled
+                : CnnTrainer.train(train, shape, options, stats -> progress("  hard labels %s", stats));
+        String input = imageInputs(baseline.getGraph()).get(0).getName();
+        String output = baseline.getGraph().getOutput(0).getName();
+        ModelProto student = MnistCnnOnnx.export(distilled.weights(), "student " + d.student() + " distilled from "
+                + modelName + " (" + r.text() + ")", input, output);
+        ModelProto hardModel = MnistCnnOnnx.export(hard.weights(), "hard-label student", input, output);
+        ModelProto[] labelled = new ModelProto[1];
+        VariantRecord raw = trainedRecord(student, r, baseline, modelName, inputs, staging, builder, labelled);
+        Fidelity after = eval.of(labelled[0], r.text());
+        Fidelity hardOnly = eval.of(hardModel, r.text() + " hard labels only");
+        int evalCount = 0;
+        for (InputBatch b : inputs.evaluation()) {
+            evalCount += b.labels() == null ? 0 : b.labels().length;
+        }
+        Map<String, Object> info = new LinkedHashMap<>();
+        info.put("student", d.student());
+        info.put("width", d.width());
+        Map<String, Object> layers = new LinkedHashMap<>();
+        layers.put("conv1", shape.conv1());
+        layers.put("conv2", shape.conv2());
+        layers.put("hidden", shape.hidden());
+        info.put("layers", layers);
+        info.put("temperature", d.temperature());
+        info.put("alpha", d.alpha());
+        info.put("epochs", d.epochs());
+        info.put("seed", d.seed());
+        info.put("learningRate", options.learningRate());
+        info.put("trainedOn", calibration + " train split, first " + train.count() + " images");
+        info.put("evaluatedOn", calibration + " test split, first " + evalCount + " images");
+        info.put("teacherAccuracy", eval.baselineAccuracy());
+        info.put("distilledAccuracy", after.variantAccuracy());
+        info.put("hardLabelAccuracy", hardOnly.variantAccuracy());
+        info.put("seconds", Math.round(seconds * 10) / 10.0);
+        extra.put("distillation", info);
+        List<String> notes = new ArrayList<>();
+        notes.add(String.format(Locale.ROOT, "student %s (conv %d/%d, hidden %d) trained %d epoch(s) on %,d %s train"
+                + " images: %.2f x T^2 x KL(teacher/T=%s || student/T) + %.2f x CE(labels), Adam lr %.1e, batch %d,"
+                + " seed %d, %.1f s; test accuracy distilled %s vs hard labels only %s (teacher %s)", d.student(),
+                shape.conv1(), shape.conv2(), shape.hidden(), d.epochs(), train.count(), calibration, d.alpha(),
+                d.temperature(), 1 - d.alpha(), options.learningRate(), options.batchSize(), d.seed(), seconds,
+                percent(after.variantAccuracy()), percent(hardOnly.variantAccuracy()), percent(eval.baselineAccuracy())));
+        return withFidelity(raw, after, r.text(), raw.file(), notes);
+    }
+
+    private static String percent(Double v) {
+        return v == null ? "n/a" : String.format(Locale.ROOT, "%.2f%%", v * 100);
+    }
+
+    /**
+     * A distillation teacher must take one float image input [N, 1, H, W] (the student is single-channel) and
+     * give [N, classes] as its first output.
+     */
+    private static void checkTeacher(ModelProto teacher, String modelName, FinetuneRecipe r) {
+        GraphProto g = teacher.getGraph();
+        List<ValueInfoProto> ins = imageInputs(g);
+        if (ins.size() != 1) {
+            throw EdgeperfException.userError("recipe '" + r.text() + "': teacher " + modelName + " has " + ins.size()
+                    + " inputs; the student takes one image input [N,1,H,W]");
+        }
+        List<TensorShapeProto.Dimension> dims = ins.get(0).getType().getTensorType().getShape().getDimList();
+        boolean rank4 = dims.size() == 4;
+        boolean oneChannel = rank4 && (!dims.get(1).hasDimValue() || dims.get(1).getDimValue() == 1);
+        if (!rank4 || !oneChannel || ins.get(0).getType().getTensorType().getElemType() != 1) {
+            throw EdgeperfException.userError("recipe '" + r.text() + "': student " + r.distill().student()
+                    + " cannot take teacher " + modelName + "'s input '" + ins.get(0).getName() + "' " + shape(dims)
+                    + "; it takes float [N,1,H,W] single-channel images");
+        }
+        List<TensorShapeProto.Dimension> out = g.getOutputCount() == 0 ? List.of()
+                : g.getOutput(0).getType().getTensorType().getShape().getDimList();
+        if (out.size() != 2) {
+            throw EdgeperfException.userError("recipe '" + r.text() + "': teacher " + modelName + "'s output "
+                    + (g.getOutputCount() == 0 ? "(none)" : "'" + g.getOutput(0).getName() + "' " + shape(out))
+                    + " is not [N, classes]; distillation needs a classifier");
+        }
+    }
+
+    /** Graph inputs that are not initializers. */
+    private static List<ValueInfoProto> imageInputs(GraphProto g) {
+        Set<String> initializers = new HashSet<>();
+        g.getInitializerList().forEach(t -> initializers.add(t.getName()));
+        return g.getInputList().stream().filter(v -> !initializers.contains(v.getName())).toList();
+    }
+
+    private static String shape(List<TensorShapeProto.Dimension> dims) {
+        return dims.stream().map(d -> d.hasDimValue() ? Long.toString(d.getDimValue())
+                : d.getDimParam().isEmpty() ? "?" : d.getDimParam()).collect(java.util.stream.Collectors.joining(",", "[", "]"));
     }
 
     private static VariantRecord withFidelity(VariantRecord r, Fidelity f, String recipe, String file, List<String> notes) {

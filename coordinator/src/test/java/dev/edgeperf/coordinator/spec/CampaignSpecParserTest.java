@@ -88,6 +88,9 @@ class CampaignSpecParserTest {
     void unknownVariantModelFieldAndModeNameTheirLines() {
         assertThatThrownBy(() -> parse("models: [mnist-cnn]\nbatch_sizes: [1]\nvariants: [baseline, prunned:0.5]\n"))
                 .hasMessageStartingWith("spec.yaml:3: variants: unknown variant 'prunned:0.5'");
+        assertThatThrownBy(() -> parse("models: [mnist-cnn]\nbatch_sizes: [1]\nvariants: [\"distilled:mnist-cnn\"]\n"))
+                .hasMessageContaining("spec.yaml:3: variants: unknown variant 'distilled:mnist-cnn'")
+                .hasMessageContaining("only variants build does");
         assertThatThrownBy(() -> parse("models:\n  - mnist-cnn\n  - resnet-9000\nbatch_sizes: [1]\n"))
                 .hasMessageStartingWith("spec.yaml:3: models: unknown model 'resnet-9000'");
         assertThatThrownBy(() -> parse("models: [mnist-cnn]\nbatch: [1]\n"))

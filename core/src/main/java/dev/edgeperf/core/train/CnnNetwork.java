@@ -61,8 +61,19 @@ final class CnnNetwork {
      * {@code scale} x the cross-entropy loss, and returns the (unscaled) loss.
      */
     float backward(CnnWeights w, float[] images, int offset, int label, float scale, float[][] grads) {
+        return backward(w, images, offset, label, null, 0, scale, grads);
+    }
+
+    /**
+     * As {@link #backward(CnnWeights, float[], int, int, float, float[][])}, with the distillation loss of
+     * {@code soft} (teacher logits at {@code teacherOff}) when it is not null.
+     */
+    float backward(CnnWeights w, float[] images, int offset, int label, SoftTargets soft, int teacherOff, float scale,
+                   float[][] grads) {
         CnnShape s = shape;
-        float loss = Kernels.softmaxCrossEntropy(logits, s.classes(), label, scale, dLogits);
+        float loss = soft == null ? Kernels.softmaxCrossEntropy(logits, s.classes(), label, scale, dLogits)
+                : Kernels.distillationLoss(logits, s.classes(), label, soft.logits(), teacherOff, soft.temperature(),
+                        soft.alpha(), scale, dLogits);
         Kernels.denseBackward(h, s.hidden(), w.tensor(CnnWeights.FC2_W), s.classes(), dLogits,
                 grads[CnnWeights.FC2_W], grads[CnnWeights.FC2_B], dH);
         Kernels.reluBackward(h, dH, dH.length);

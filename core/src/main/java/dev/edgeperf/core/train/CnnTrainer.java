@@ -31,7 +31,23 @@ public final class CnnTrainer {
      */
     public static TrainingResult train(LabeledImages data, CnnShape shape, TrainingOptions options,
                                        Consumer<EpochStats> listener) {
-        return run(CnnWeights.initial(shape, options.seed()), null, data, options, listener);
+        return run(CnnWeights.initial(shape, options.seed()), null, null, data, options, listener);
+    }
+
+    /**
+     * Trains fresh weights (as {@link #train}) on the distillation loss against a teacher's logits, see
+     * {@link SoftTargets}; the same seed and options with {@code alpha = 0} give exactly {@link #train}.
+     *
+     * @throws EdgeperfException USER_ERROR if the images or the teacher logits do not fit the shape
+     */
+    public static TrainingResult distill(LabeledImages data, CnnShape shape, SoftTargets soft, TrainingOptions options,
+                                         Consumer<EpochStats> listener) {
+        Objects.requireNonNull(soft, "soft is null");
+        if (soft.logits().length != (long) data.count() * shape.classes()) {
+            throw EdgeperfException.userError("teacher logits hold " + soft.logits().length + " values, expected "
+                    + data.count() + " images x " + shape.classes() + " classes");
+        }
+        return run(CnnWeights.initial(shape, options.seed()), null, soft, data, options, listener);
     }
 
     /**
@@ -56,7 +72,7 @@ public final class CnnTrainer {
             }
             masks[t] = anyZero ? mask : null;
         }
-        return run(weights, masks, data, options, listener);
+        return run(weights, masks, null, data, options, listener);
     }
 
     /**
@@ -89,7 +105,7 @@ public final class CnnTrainer {
         return data.count() == 0 ? 0 : (double) correct / data.count();
     }
 
-    private static TrainingResult run(CnnWeights weights, float[][] masks, LabeledImages data, TrainingOptions options,
+    private static TrainingResult run(CnnWeights weights, float[][] masks, SoftTargets soft, LabeledImages data, TrainingOptions options,
                                       Consumer<EpochStats> listener) {
         Objects.requireNonNull(data, "data is null");
         Objects.requireNonNull(options, "options is null");
@@ -123,7 +139,7 @@ public final class CnnTrainer {
                     int to = Math.min(order.length, from + options.batchSize());
                     Kernels.transpose(weights.tensor(CnnWeights.FC1_W), shape.hidden(), shape.flat(), fc1T);
                     float scale = 1f / (to - from);
-                    runBatch(pool, workers, weights, fc1T, data, order, from, to, scale);
+                    runBatch(pool, workers, weights, fc1T, soft, data, order, from, to, scale);
                     for (int i = 1; i < threads; i++) {
                         workers[0].addGradients(workers[i]);
                     }
@@ -149,11 +165,11 @@ public final class CnnTrainer {
     }
 
     private static void runBatch(ExecutorService pool, Worker[] workers, CnnWeights weights, float[] fc1T,
-                                 LabeledImages data, int[] order, int from, int to, float scale) {
+                                 SoftTargets soft, LabeledImages data, int[] order, int from, int to, float scale) {
         int threads = workers.length;
         int per = (to - from + threads - 1) / threads;
         if (pool == null) {
-            workers[0].run(weights, fc1T, data, order, from, to, scale);
+            workers[0].run(weights, fc1T, soft, data, order, from, to, scale);
             return;
         }
         List<Future<?>> futures = new ArrayList<>(threads);
@@ -161,7 +177,7 @@ public final class CnnTrainer {
             Worker worker = workers[i];
             int a = Math.min(to, from + i * per);
             int b = Math.min(to, a + per);
-            futures.add(pool.submit(() -> worker.run(weights, fc1T, data, order, a, b, scale)));
+            futures.add(pool.submit(() -> worker.run(weights, fc1T, soft, data, order, a, b, scale)));
         }
         try {
             for (Future<?> f : futures) {
@@ -220,7 +236,7 @@ public final class CnnTrainer {
             }
         }
 
-        void run(CnnWeights weights, float[] fc1T, LabeledImages data, int[] order, int from, int to, float scale) {
+        void run(CnnWeights weights, float[] fc1T, SoftTargets soft, LabeledImages data, int[] order, int from, int to, float scale) {
             for (float[] g : grads) {
                 java.util.Arrays.fill(g, 0f);
             }
@@ -231,7 +247,8 @@ public final class CnnTrainer {
                 int n = order[k];
                 net.forward(weights, fc1T, data.images(), n * size);
                 correct += net.predicted() == data.labels()[n] ? 1 : 0;
-                loss += net.backward(weights, data.images(), n * size, data.labels()[n], scale, grads);
+                loss += net.backward(weights, data.images(), n * size, data.labels()[n], soft,
+                        n * data.classes(), scale, grads);
             }
         }
 

@@ -177,6 +177,54 @@ final class Kernels {
         return (float) (Math.log(sum) - (logits[label] - max));
     }
 
+    /**
+     * Knowledge-distillation loss of one sample (Hinton et al. 2015): {@code alpha * T^2 * KL(softmax(t/T) ||
+     * softmax(z/T)) + (1 - alpha) * CE(softmax(z), label)} for student logits z and teacher logits t; writes
+     * {@code scale} x its gradient with respect to z into dLogits, which is
+     * {@code alpha * T * (softmax(z/T) - softmax(t/T)) + (1 - alpha) * (softmax(z) - onehot(label))}.
+     *
+     * @param teacher teacher logits starting at {@code teacherOff} ({@code classes} values)
+     * @return the unscaled loss
+     */
+    static float distillationLoss(float[] logits, int classes, int label, float[] teacher, int teacherOff,
+                                  double temperature, double alpha, float scale, float[] dLogits) {
+        if (alpha == 0) {
+            return softmaxCrossEntropy(logits, classes, label, scale, dLogits); // bit for bit the hard-label run
+        }
+        double[] ps = softmax(logits, 0, classes, temperature);
+        double[] pt = softmax(teacher, teacherOff, classes, temperature);
+        double[] p = softmax(logits, 0, classes, 1);
+        double kl = 0;
+        for (int c = 0; c < classes; c++) {
+            if (pt[c] > 0) {
+                kl += pt[c] * (Math.log(pt[c]) - Math.log(Math.max(ps[c], Double.MIN_NORMAL)));
+            }
+        }
+        for (int c = 0; c < classes; c++) {
+            double g = alpha * temperature * (ps[c] - pt[c]) + (1 - alpha) * (p[c] - (c == label ? 1 : 0));
+            dLogits[c] = (float) (g * scale);
+        }
+        double ce = -Math.log(Math.max(p[label], Double.MIN_NORMAL));
+        return (float) (alpha * temperature * temperature * kl + (1 - alpha) * ce);
+    }
+
+    private static double[] softmax(float[] z, int off, int classes, double temperature) {
+        double max = Double.NEGATIVE_INFINITY;
+        for (int c = 0; c < classes; c++) {
+            max = Math.max(max, z[off + c] / temperature);
+        }
+        double[] p = new double[classes];
+        double sum = 0;
+        for (int c = 0; c < classes; c++) {
+            p[c] = Math.exp(z[off + c] / temperature - max);
+            sum += p[c];
+        }
+        for (int c = 0; c < classes; c++) {
+            p[c] /= sum;
+        }
+        return p;
+    }
+
     /** out[i * rows + o] = in[o * cols + i] for an in matrix [rows, cols]; blocked for cache reuse. */
     static void transpose(float[] in, int rows, int cols, float[] out) {
         final int block = 32;

@@ -72,6 +72,21 @@ public final class MnistCnnOnnx {
     }
 
     /**
+     * As {@link #export(CnnWeights, String)} with the graph input and output named {@code inputName} and
+     * {@code outputName} (e.g. a teacher's, so a distilled student feeds the same way).
+     */
+    public static ModelProto export(CnnWeights weights, String description, String inputName, String outputName) {
+        ModelProto model = export(weights, description);
+        GraphProto.Builder g = model.getGraph().toBuilder();
+        g.setNode(0, g.getNode(0).toBuilder().setInput(0, inputName));
+        int last = g.getNodeCount() - 1;
+        g.setNode(last, g.getNode(last).toBuilder().setOutput(0, outputName));
+        g.setInput(0, g.getInput(0).toBuilder().setName(inputName));
+        g.setOutput(0, g.getOutput(0).toBuilder().setName(outputName));
+        return model.toBuilder().setGraph(g).build();
+    }
+
+    /**
      * Reads the eight parameter tensors of an mnist-cnn-shaped model (the zoo's, a trained one, or
      * a pruned variant with fewer channels or zeroed weights) by their initializer names.
      *

@@ -86,20 +86,11 @@ class GradientCheckTest {
     @Test
     void wholeNetworkBackwardMatchesFiniteDifferencesOfCrossEntropy() {
         CnnShape shape = new CnnShape(2, 3, 6, 7, 8, 4);
-        CnnWeights weights = CnnWeights.initial(shape, 3);
-        for (float[] t : weights.tensors()) {
-            float[] noise = TestData.random(t.length, random, 0.1);
-            for (int i = 0; i < t.length; i++) {
-                t[i] += noise[i]; // non-zero biases so no unit sits exactly at a ReLU kink
-            }
-        }
+        CnnWeights weights = noisyWeights(shape, 3);
         float[] image = TestData.random(7 * 8, random, 1);
         int label = 2;
         CnnNetwork net = new CnnNetwork(shape);
-        float[][] grads = new float[8][];
-        for (int t = 0; t < 8; t++) {
-            grads[t] = new float[weights.tensor(t).length];
-        }
+        float[][] grads = zeroGradients(weights);
         net.forward(weights, CnnTrainer.transposedFc1(weights), image, 0);
         net.backward(weights, image, 0, label, 1f, grads);
         float[] scratch = new float[4];
@@ -110,6 +101,87 @@ class GradientCheckTest {
         for (int t = 0; t < 8; t++) {
             assertGradient(CnnWeights.NAMES.get(t), weights.tensor(t), grads[t], loss, NETWORK_EPS);
         }
+    }
+
+    @Test
+    void wholeNetworkBackwardMatchesFiniteDifferencesOfDistillationLoss() {
+        CnnShape shape = new CnnShape(2, 3, 6, 7, 8, 4);
+        CnnWeights weights = noisyWeights(shape, 5);
+        float[] image = TestData.random(7 * 8, random, 1);
+        int label = 1;
+        SoftTargets soft = new SoftTargets(new float[] {0.5f, -1.2f, 2.0f, 0.1f}, 3.0, 0.6);
+        CnnNetwork net = new CnnNetwork(shape);
+        float[][] grads = zeroGradients(weights);
+        net.forward(weights, CnnTrainer.transposedFc1(weights), image, 0);
+        net.backward(weights, image, 0, label, soft, 0, 1f, grads);
+        float[] scratch = new float[4];
+        Supplier<Double> loss = () -> {
+            net.forward(weights, CnnTrainer.transposedFc1(weights), image, 0);
+            return (double) Kernels.distillationLoss(net.logits, 4, label, soft.logits(), 0, 3.0, 0.6, 1f, scratch);
+        };
+        for (int t = 0; t < 8; t++) {
+            assertGradient("distill " + CnnWeights.NAMES.get(t), weights.tensor(t), grads[t], loss, NETWORK_EPS);
+        }
+    }
+
+    @Test
+    void distillationLossMatchesItsDefinitionAndFiniteDifferencesInTheLogits() {
+        float[] z = {0.3f, -0.7f, 1.1f};
+        float[] t = {2.0f, 0.0f, -1.0f};
+        double temp = 2.0;
+        double alpha = 0.7;
+        // independent calculation, straight from the formula
+        double[] ps = new double[3];
+        double[] pt = new double[3];
+        double[] p = new double[3];
+        double zs = 0;
+        double ts = 0;
+        double s1 = 0;
+        for (int c = 0; c < 3; c++) {
+            zs += Math.exp(z[c] / temp);
+            ts += Math.exp(t[c] / temp);
+            s1 += Math.exp(z[c]);
+        }
+        double kl = 0;
+        for (int c = 0; c < 3; c++) {
+            ps[c] = Math.exp(z[c] / temp) / zs;
+            pt[c] = Math.exp(t[c] / temp) / ts;
+            p[c] = Math.exp(z[c]) / s1;
+            kl += pt[c] * Math.log(pt[c] / ps[c]);
+        }
+        double expected = alpha * temp * temp * kl + (1 - alpha) * -Math.log(p[2]);
+        float[] d = new float[3];
+        float got = Kernels.distillationLoss(z, 3, 2, t, 0, temp, alpha, 1f, d);
+        assertThat((double) got).isCloseTo(expected, org.assertj.core.data.Offset.offset(1e-5));
+        Supplier<Double> loss = () -> (double) Kernels.distillationLoss(z, 3, 2, t, 0, temp, alpha, 1f, new float[3]);
+        assertGradient("distill dLogits", z, d, loss);
+        // alpha = 0 is plain cross-entropy
+        float[] ce = new float[3];
+        float plain = Kernels.softmaxCrossEntropy(z, 3, 2, 1f, ce);
+        float[] d0 = new float[3];
+        assertThat(Kernels.distillationLoss(z, 3, 2, t, 0, temp, 0, 1f, d0)).isCloseTo(plain,
+                org.assertj.core.data.Offset.offset(1e-5f));
+        assertThat(d0).containsExactly(ce, org.assertj.core.data.Offset.offset(1e-6f));
+    }
+
+    /** Initial weights plus noise: non-zero biases, so no unit sits exactly at a ReLU kink. */
+    private CnnWeights noisyWeights(CnnShape shape, long seed) {
+        CnnWeights weights = CnnWeights.initial(shape, seed);
+        for (float[] t : weights.tensors()) {
+            float[] noise = TestData.random(t.length, random, 0.1);
+            for (int i = 0; i < t.length; i++) {
+                t[i] += noise[i];
+            }
+        }
+        return weights;
+    }
+
+    private static float[][] zeroGradients(CnnWeights weights) {
+        float[][] grads = new float[weights.tensors().length][];
+        for (int t = 0; t < grads.length; t++) {
+            grads[t] = new float[weights.tensor(t).length];
+        }
+        return grads;
     }
 
     private static double dot(float[] a, float[] b) {

@@ -55,4 +55,13 @@ class VariantRecipeTest {
         assertThatThrownBy(() -> VariantRecipe.parse("clustered:257")).hasMessageContaining("257");
         assertThatThrownBy(() -> VariantRecipe.parse("clustered:x")).hasMessageContaining("'x'");
     }
+
+    @Test
+    void aDistilledRecipeOutsideVariantsBuildSaysWhereItIsBuilt() {
+        assertThatThrownBy(() -> VariantRecipe.parse("distilled:mnist-cnn:T=2"))
+                .isInstanceOf(EdgeperfException.class)
+                .hasMessage("recipe 'distilled:mnist-cnn:T=2' trains a student on labelled data, which only variants"
+                        + " build does: variants build MODEL --variants distilled:mnist-cnn:T=2 --calibration"
+                        + " mnist|fashion-mnist");
+    }
 }
