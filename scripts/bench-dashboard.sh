@@ -3,11 +3,11 @@
 # The rows are fake but shaped by the store: every field of coordinator/.../store/ResultField.java
 # (its key and type), 4 devices x 12 variants x batch sizes, with predictions; the assets are the
 # built dashboards module (run `mvn -B -q -o -pl dashboards -DskipTests package` first).
-# Usage: scripts/bench-dashboard.sh [ROWS]   Needs node and /usr/bin/chromium.
+# Usage: [SCREENSHOT=FILE.png] scripts/bench-dashboard.sh [ROWS]   Needs node and /usr/bin/chromium.
 set -euo pipefail
 ROOT="$(cd "$(dirname "$0")/.." && pwd)"
 ROWS="${1:-10000}"
-ASSETS="$ROOT/dashboards/target/classes/edgeperf-dashboard"
+ASSETS="${ASSETS:-$ROOT/dashboards/target/classes/edgeperf-dashboard}"
 [[ -f "$ASSETS/vendor/uPlot.iife.min.js" ]] || { echo "bench-dashboard: $ASSETS/vendor/uPlot.iife.min.js missing; build the dashboards module first" >&2; exit 2; }
 [[ "$ROWS" =~ ^[0-9]+$ && "$ROWS" -gt 0 ]] || { echo "bench-dashboard: ROWS '$ROWS' must be a positive integer" >&2; exit 2; }
 WORK="$(mktemp -d)"
@@ -72,5 +72,9 @@ kill "$BROWSER" 2>/dev/null || true
 wait "$BROWSER" 2>/dev/null || true
 [[ -s "$WORK/result" ]] || { echo "bench-dashboard: the page never rendered within 60 s" >&2; exit 1; }
 read -r DRAWN RENDER_MS < "$WORK/result" || true
+if [[ -n "${SCREENSHOT:-}" ]]; then   # SCREENSHOT=FILE.png: also save what the page looks like
+  /usr/bin/chromium --headless --no-sandbox --disable-gpu --no-first-run --user-data-dir="$WORK/profile2" \
+    --window-size=1400,2400 --virtual-time-budget=8000 --screenshot="$SCREENSHOT" "http://127.0.0.1:$PORT/" 2>/dev/null
+fi
 echo "rows=$DRAWN first_render_ms=$RENDER_MS (fleet; latency and throughput small multiples per device, a line per variant;"
 echo "  predicted vs measured; prediction-error summary; results table sorted over all rows, first 500 drawn)"

@@ -329,13 +329,16 @@
 
   function smallMultiples(container, rows, variants, yOf, yLabel, empty) {
     EdgeChartsClear(container);
-    for (const device of devices(rows)) {
-      const mine = rows.filter((r) => r.agentName === device);
+    // lay out every device's box first, so each chart is sized to its grid cell
+    const boxes = devices(rows).map((device) => {
       const board = (state.agents.find((a) => a.name === device) || {}).hardware || {};
       const body = el('div', { className: 'chart-body' });
-      const box = el('div', { className: 'multiple', 'data-device': device },
-        [el('h3', { text: device + (board.board ? ' · ' + board.board : '') }), body]);
-      container.appendChild(box);
+      container.appendChild(el('div', { className: 'multiple', 'data-device': device },
+        [el('h3', { text: device + (board.board ? ' · ' + board.board : '') }), body]));
+      return { device, body };
+    });
+    for (const { device, body } of boxes) {
+      const mine = rows.filter((r) => r.agentName === device);
       const { xs, series } = deviceSeries(mine, variants, yOf);
       charts.lineChart(body, { xs, series, xLabel: 'batch size', yLabel, logX: xs.length > 1 && xs[0] > 0,
         emptyMessage: empty, height: 260 });
@@ -405,9 +408,13 @@
     if (!p || p.missing) { container.appendChild(el('p', { className: 'empty', text: p ? p.missing : 'loading…' })); return; }
     const unit = p.metric === 'size' ? 'model size (bytes)' : `${p.metric} ms per batch (compute-only)`;
     $('pareto-unit').textContent = `(quality: ${p.quality}; x: ${unit}; big marker = Pareto-optimal)`;
-    for (const d of p.devices || []) {
+    const bodies = (p.devices || []).map((d) => {
       const body = el('div', { className: 'chart-body' });
       container.appendChild(el('div', { className: 'multiple', 'data-device': d.device }, [el('h3', { text: d.device + (d.board ? ' · ' + d.board : '') }), body]));
+      return body;
+    });
+    for (const [di, d] of (p.devices || []).entries()) {
+      const body = bodies[di];
       const groups = [];
       for (const [key, color] of variants) {
         const pts = d.points.filter((pt) => pt.model + ' · ' + pt.variant === key && num(pt.x) !== null && num(pt.quality) !== null);

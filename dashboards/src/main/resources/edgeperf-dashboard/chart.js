@@ -37,7 +37,7 @@
   }
 
   function axes(xLabel, yLabel) {
-    const values = (u, splits) => splits.map(format);
+    const values = (u, splits) => splits.map((v) => (v === null || v === undefined ? '' : format(v)));
     return [{ label: xLabel, values, size: 40 }, { label: yLabel, values, size: 56 }];
   }
 
