@@ -74,7 +74,7 @@ wait "$BROWSER" 2>/dev/null || true
 read -r DRAWN RENDER_MS < "$WORK/result" || true
 if [[ -n "${SCREENSHOT:-}" ]]; then   # SCREENSHOT=FILE.png: also save what the page looks like
   /usr/bin/chromium --headless --no-sandbox --disable-gpu --no-first-run --user-data-dir="$WORK/profile2" \
-    --window-size=1400,2400 --virtual-time-budget=8000 --screenshot="$SCREENSHOT" "http://127.0.0.1:$PORT/" 2>/dev/null
+    --window-size=1400,${SCREENSHOT_HEIGHT:-2400} --virtual-time-budget=8000 --screenshot="$SCREENSHOT" "http://127.0.0.1:$PORT/" 2>/dev/null
 fi
 echo "rows=$DRAWN first_render_ms=$RENDER_MS (fleet; latency and throughput small multiples per device, a line per variant;"
 echo "  predicted vs measured; prediction-error summary; results table sorted over all rows, first 500 drawn)"

@@ -41,6 +41,18 @@
     return [{ label: xLabel, values, size: 40 }, { label: yLabel, values, size: 56 }];
   }
 
+  /** uPlot options shared by every chart: size, linear or log scales, labelled axes, a static legend. */
+  function baseConfig(container, opts, series) {
+    return {
+      ...size(container, opts.height),
+      scales: { x: { time: false, distr: opts.logX ? 3 : 1 }, y: { distr: opts.logY ? 3 : 1 } },
+      axes: axes(opts.xLabel, opts.yLabel),
+      legend: { live: false },
+      cursor: { drag: { x: false, y: false } },
+      series,
+    };
+  }
+
   /**
    * Lines over a shared x: opts.xs (ascending), opts.series [{label, color, ys (aligned, null = none)}].
    * logX/logY put that axis on a log scale (all values must then be > 0).
@@ -48,17 +60,10 @@
   function lineChart(container, opts) {
     clear(container);
     if (!opts.series.length || !opts.xs.length) { clear(container, opts.emptyMessage || 'no data'); return null; }
-    const config = {
-      ...size(container, opts.height),
-      scales: { x: { time: false, distr: opts.logX ? 3 : 1 }, y: { distr: opts.logY ? 3 : 1 } },
-      axes: axes(opts.xLabel, opts.yLabel),
-      legend: { live: false },
-      cursor: { drag: { x: false, y: false } },
-      series: [{ label: opts.xLabel }].concat(opts.series.map((s) => ({
+    const config = baseConfig(container, opts, [{ label: opts.xLabel }].concat(opts.series.map((s) => ({
         label: s.label, stroke: s.color, width: s.width || 2, dash: s.dash, spanGaps: true,
         points: { show: true, size: 6, fill: s.color },
-      }))),
-    };
+      }))));
     const data = [opts.xs].concat(opts.series.map((s) => s.ys));
     container.uplot = new window.uPlot(config, data, container);
     container.dataset.series = JSON.stringify(opts.series.map((s) => s.label));
@@ -86,14 +91,7 @@
       })))
       .concat(refs.map((r) => ({ label: r.label, stroke: r.color || '#8c959f', dash: r.dash || [6, 4], width: 1.2,
         points: { show: false }, spanGaps: true })));
-    const config = {
-      ...size(container, opts.height),
-      scales: { x: { time: false, distr: opts.logX ? 3 : 1 }, y: { distr: opts.logY ? 3 : 1 } },
-      axes: axes(opts.xLabel, opts.yLabel),
-      legend: { live: false },
-      cursor: { drag: { x: false, y: false } },
-      series,
-    };
+    const config = baseConfig(container, opts, series);
     const data = [xs].concat(groupYs).concat(refs.map((r) => xs.map((x) => r.factor * x)));
     container.uplot = new window.uPlot(config, data, container);
     container.dataset.series = JSON.stringify(opts.groups.map((g) => g.label));
