@@ -22,6 +22,7 @@
     speedups: null,       // /speedups answer, or {missing: message}
     paretoMetric: 'p50',
     drawn: '',            // signature of the data the charts were last drawn from
+    tablesDrawn: '',      // likewise for the results and side-by-side tables
     agents: [],
     campaigns: [],
     results: [],          // rows of done jobs: what the charts plot
@@ -136,9 +137,13 @@
   }
 
   /** A JSON endpoint that may not exist on this coordinator: a 404 gives {missing: message}. */
+  const notServed = new Set(); // optional endpoints that answered 404: not asked again on every refresh
+
   async function optionalJson(url, message) {
+    const route = url.replace(/\?.*$/, '');
+    if (notServed.has(route)) return { missing: message };
     const response = await fetch(url, { cache: 'no-store', headers: { Accept: 'application/json' } });
-    if (response.status === 404) return { missing: message };
+    if (response.status === 404) { notServed.add(route); return { missing: message }; }
     if (!response.ok) return { missing: url + ' → HTTP ' + response.status };
     return response.json();
   }
@@ -225,8 +230,14 @@
       renderSpeedups();
     }
     state.drawn = hasResults ? signature : '';
-    renderCompare();
-    if (hasRows) renderResultsTable(colours);
+    // tables are redrawn only when their data changed, so a refresh does not disturb a reader
+    const tables = [effectiveCampaign(), state.compare, state.rows.map((r) => r.jobId + r.state + r.p50Ms).join(),
+      state.compareRows.map((r) => r.jobId + r.p50Ms).join(), state.agents.length].join('|');
+    if (tables !== state.tablesDrawn) {
+      state.tablesDrawn = tables;
+      renderCompare();
+      if (hasRows) renderResultsTable(colours);
+    }
   }
 
   function renderCampaignSelect() {

@@ -393,14 +393,12 @@ class DashboardBrowserIT {
         Map<String, Double> p50B = new LinkedHashMap<>();
         rowsB.forEach(r -> p50B.put(cellKey(r), r.path("p50Ms").asDouble()));
         int checked = 0;
-        for (var r : rowsA) {
-            for (WebElement row : driver.findElements(By.cssSelector("#compare-table tbody tr"))) {
-                List<WebElement> tds = row.findElements(By.tagName("td"));
-                if (tds.get(0).getText().equals(r.path("agentName").asText())
-                        && tds.get(2).getText().equals(r.path("variantRecipe").asText())
-                        && tds.get(3).getText().equals(r.path("batchSize").asText())) {
+        for (List<String> tds : tableTexts("#compare-table tbody tr")) {
+            for (var r : rowsA) {
+                if (tds.get(0).equals(r.path("agentName").asText()) && tds.get(2).equals(r.path("variantRecipe").asText())
+                        && tds.get(3).equals(r.path("batchSize").asText())) {
                     double expected = p50B.get(cellKey(r)) / r.path("p50Ms").asDouble();
-                    assertThat(Double.parseDouble(tds.get(7).getText().substring(1)))
+                    assertThat(Double.parseDouble(tds.get(7).substring(1))).as("B / A of %s", cellKey(r))
                             .isCloseTo(expected, org.assertj.core.data.Offset.offset(0.0006));
                     checked++;
                 }
@@ -437,9 +435,17 @@ class DashboardBrowserIT {
                 .orElseThrow();
     }
 
+    @SuppressWarnings("unchecked")
     private static List<String> jobOrder() {
-        return driver.findElements(By.cssSelector("#results-table tbody tr")).stream()
-                .map(tr -> tr.getAttribute("data-job")).toList();
+        return (List<String>) ((JavascriptExecutor) driver).executeScript(
+                "return [...document.querySelectorAll('#results-table tbody tr')].map(tr => tr.dataset.job);");
+    }
+
+    /** The cells' text of every row that {@code css} matches, read in one go. */
+    @SuppressWarnings("unchecked")
+    private static List<List<String>> tableTexts(String css) {
+        return (List<List<String>>) ((JavascriptExecutor) driver).executeScript(
+                "return [...document.querySelectorAll(arguments[0])].map(tr => [...tr.cells].map(td => td.textContent));", css);
     }
 
     private static String get(java.net.http.HttpClient http, String url) throws Exception {
@@ -596,9 +602,16 @@ class DashboardBrowserIT {
                 "return performance.getEntriesByType('resource').map(e => e.name).concat([location.href]);");
     }
 
+    /**
+     * Warnings and errors in the console, except Chromium's line for a 404 from /pareto or /speedups:
+     * the dashboard asks for them once per campaign and shows "no accuracy/speedup data" on a
+     * coordinator that does not serve them yet.
+     */
     private static void assertNoConsoleErrors() {
         List<LogEntry> entries = driver.manage().logs().get(LogType.BROWSER).getAll();
         assertThat(entries).filteredOn(e -> e.getLevel().intValue() >= Level.WARNING.intValue())
+                .filteredOn(e -> !e.getMessage().matches("\\S+/api/campaigns/[^/ ]+/(pareto|speedups)\\S* - Failed to load"
+                        + " resource: the server responded with a status of 404 \\(Not Found\\)"))
                 .extracting(LogEntry::getMessage)
                 .isEmpty();
     }
