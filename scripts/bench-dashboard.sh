@@ -52,7 +52,11 @@ http.createServer((req, res) => {
   if (url.pathname === '/') {
     // the page as served, plus a probe that posts the first render's real duration back here
     const probe = `<script>(function poll(){const d=document.body&&document.body.dataset;
-      if(d&&d.renderMs){fetch('/bench',{method:'POST',body:d.renderedRows+' '+d.renderMs});}else{setTimeout(poll,20);}})();</script>`;
+      if(!d||!d.renderMs){setTimeout(poll,20);return;}
+      let t=performance.now(); document.querySelector('#results-table th[data-key=p50Ms]').click(); const sort=performance.now()-t;
+      const f=document.getElementById('results-filter'); f.value='int8 agent-2';
+      t=performance.now(); f.dispatchEvent(new Event('input')); const filter=performance.now()-t;
+      fetch('/bench',{method:'POST',body:[d.renderedRows,d.renderMs,sort.toFixed(1),filter.toFixed(1)].join(' ')});})();</script>`;
     res.writeHead(200, { 'Content-Type': 'text/html' });
     return res.end(fs.readFileSync(file, 'utf8').replace('</body>', probe + '</body>'));
   }
@@ -71,10 +75,12 @@ for _ in $(seq 600); do [[ -s "$WORK/result" ]] && break; sleep 0.1; done
 kill "$BROWSER" 2>/dev/null || true
 wait "$BROWSER" 2>/dev/null || true
 [[ -s "$WORK/result" ]] || { echo "bench-dashboard: the page never rendered within 60 s" >&2; exit 1; }
-read -r DRAWN RENDER_MS < "$WORK/result" || true
+read -r DRAWN RENDER_MS SORT_MS FILTER_MS < "$WORK/result" || true
 if [[ -n "${SCREENSHOT:-}" ]]; then   # SCREENSHOT=FILE.png: also save what the page looks like
   /usr/bin/chromium --headless --no-sandbox --disable-gpu --no-first-run --user-data-dir="$WORK/profile2" \
     --window-size=1400,${SCREENSHOT_HEIGHT:-2400} --virtual-time-budget=8000 --screenshot="$SCREENSHOT" "http://127.0.0.1:$PORT/" 2>/dev/null
 fi
-echo "rows=$DRAWN first_render_ms=$RENDER_MS (fleet; latency and throughput small multiples per device, a line per variant;"
-echo "  predicted vs measured; prediction-error summary; results table sorted over all rows, first 500 drawn)"
+echo "rows=$DRAWN first_render_ms=$RENDER_MS sort_click_ms=$SORT_MS filter_ms=$FILTER_MS"
+echo "  (render: fleet; latency and throughput small multiples per device, a line per variant; predicted vs measured;"
+echo "   prediction-error summary; results table ordered over all rows, first 500 drawn. sort: a click on 'p50 ms';"
+echo "   filter: typing 'int8 agent-2'; both over all rows)"
