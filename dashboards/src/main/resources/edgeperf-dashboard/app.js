@@ -427,7 +427,9 @@
     for (const [di, d] of (p.devices || []).entries()) {
       const body = bodies[di];
       const groups = [];
-      for (const [key, color] of variants) {
+      const keys = [...new Set(d.points.map((pt) => pt.model + ' · ' + pt.variant))].sort();
+      for (const [ki, key] of keys.entries()) {
+        const color = variants.get(key) || PALETTE[(variants.size + ki) % PALETTE.length];
         const pts = d.points.filter((pt) => pt.model + ' · ' + pt.variant === key && num(pt.x) !== null && num(pt.quality) !== null);
         const opt = pts.filter((pt) => pt.paretoOptimal).map((pt) => ({ x: pt.x, y: pt.quality }));
         const dom = pts.filter((pt) => !pt.paretoOptimal).map((pt) => ({ x: pt.x, y: pt.quality }));

@@ -371,6 +371,7 @@ class DashboardBrowserIT {
         List<Double> reversed = new ArrayList<>(sortedP50);
         java.util.Collections.reverse(reversed);
         assertThat(jobOrder().stream().map(job -> p50Of(rowsA, job)).toList()).isEqualTo(reversed);
+        ((JavascriptExecutor) driver).executeScript("document.getElementById('results').scrollIntoView()");
         screenshot("real-sorted.png");
 
         // filter: only the int8 rows of agent 2
@@ -382,6 +383,7 @@ class DashboardBrowserIT {
             assertThat(tr.findElement(By.cssSelector("td[data-col='variant']")).getText()).isEqualTo("quantized:int8-dynamic");
         }
         assertThat(driver.findElement(By.id("results-count")).getText()).startsWith("(2 of 12 rows");
+        ((JavascriptExecutor) driver).executeScript("document.getElementById('results').scrollIntoView()");
         screenshot("real-filtered.png");
         filter.clear();
         filter.sendKeys(" ");
@@ -453,6 +455,58 @@ class DashboardBrowserIT {
                 java.net.http.HttpResponse.BodyHandlers.ofString());
         assertThat(response.statusCode()).as(url).isEqualTo(200);
         return response.body();
+    }
+
+    /**
+     * The Pareto chart and the speedup table, drawn from answers in the exact /pareto and /speedups
+     * contract (those endpoints come with the accuracy work, not in this branch): the page's fetch is
+     * answered for those two routes only, everything else comes from the real server and store.
+     */
+    @Test
+    void paretoAndSpeedupsAnswersInTheirContractAreDrawn() throws IOException {
+        fixture = StoreFixture.fill(tmp.resolve("fixture"));
+        String base = serve(fixture.store());
+        String pareto = "{\"campaignId\":\"C\",\"metric\":\"p50\",\"quality\":\"top1\",\"devices\":["
+                + "{\"device\":\"" + PI + "\",\"board\":\"raspberry-pi-5\",\"points\":["
+                + "{\"model\":\"mnist-cnn\",\"variant\":\"baseline\",\"batch\":1,\"x\":2.0,\"quality\":0.99,\"paretoOptimal\":true},"
+                + "{\"model\":\"mnist-cnn\",\"variant\":\"quantized:int8-dynamic\",\"batch\":1,\"x\":1.2,\"quality\":0.985,\"paretoOptimal\":true},"
+                + "{\"model\":\"mnist-cnn\",\"variant\":\"pruned:structured:0.5\",\"batch\":1,\"x\":1.5,\"quality\":0.69,\"paretoOptimal\":false}]},"
+                + "{\"device\":\"" + X86 + "\",\"board\":\"generic-x86_64\",\"points\":["
+                + "{\"model\":\"mnist-cnn\",\"variant\":\"baseline\",\"batch\":1,\"x\":0.4,\"quality\":0.99,\"paretoOptimal\":true}]}]}";
+        String speedups = "{\"campaignId\":\"C\",\"rows\":[{\"device\":\"" + PI + "\",\"model\":\"mnist-cnn\","
+                + "\"variant\":\"quantized:int8-dynamic\",\"batch\":1,\"threads\":4,\"speedup\":1.667,\"ciLow\":1.6,"
+                + "\"ciHigh\":1.72,\"different\":true},{\"device\":\"" + PI + "\",\"model\":\"mnist-cnn\","
+                + "\"variant\":\"pruned:structured:0.5\",\"batch\":1,\"threads\":4,\"speedup\":1.02,\"ciLow\":0.97,"
+                + "\"ciHigh\":1.08,\"different\":false}]}";
+        var script = driver.executeCdpCommand("Page.addScriptToEvaluateOnNewDocument", Map.of("source",
+                "const realFetch = window.fetch; const answers = {pareto: " + pareto + ", speedups: " + speedups + "};"
+                        + "window.fetch = (url, opts) => { const m = /api\\/campaigns\\/[^/]+\\/(pareto|speedups)/.exec(url);"
+                        + " return m ? Promise.resolve(new Response(JSON.stringify(answers[m[1]]),"
+                        + " {status: 200, headers: {'Content-Type': 'application/json'}})) : realFetch(url, opts); };"));
+        try {
+            driver.get(base + "/");
+            WebDriverWait wait = new WebDriverWait(driver, Duration.ofSeconds(20));
+            wait.until(d -> d.findElements(By.cssSelector("#chart-pareto .multiple")).size() == 2
+                    && d.findElements(By.cssSelector("#speedup-table tbody tr")).size() == 2);
+            String pi = "#chart-pareto .multiple[data-device='" + PI + "'] .chart-body";
+            assertThat(driver.findElement(By.cssSelector(pi)).getAttribute("data-optimal")).isEqualTo("2");
+            assertThat(driver.findElement(By.cssSelector(pi)).getAttribute("data-series")).isEqualTo("[\"mnist-cnn · baseline"
+                    + " (optimal)\",\"mnist-cnn · pruned:structured:0.5\",\"mnist-cnn · quantized:int8-dynamic (optimal)\"]");
+            assertThat(scatterPoints(pi)).isEqualTo(3);
+            assertThat(driver.findElement(By.cssSelector("#chart-pareto .multiple[data-device='" + X86 + "'] .chart-body"))
+                    .getAttribute("data-optimal")).isEqualTo("1");
+            assertThat(driver.findElement(By.id("pareto-unit")).getText()).contains("quality: top1", "p50 ms per batch");
+            List<List<String>> rows = tableTexts("#speedup-table tbody tr");
+            assertThat(rows.get(0)).containsExactly(PI, "mnist-cnn", "quantized:int8-dynamic", "1", "4", "×1.67",
+                    "×1.60 – ×1.72", "yes");
+            assertThat(rows.get(1).get(7)).isEqualTo("no (CI overlaps)");
+            assertThat(driver.findElement(By.id("speedups-empty")).isDisplayed()).isFalse();
+            assertNoConsoleErrors();
+            ((JavascriptExecutor) driver).executeScript("document.getElementById('pareto').scrollIntoView()");
+            screenshot("pareto-speedups.png");
+        } finally {
+            driver.executeCdpCommand("Page.removeScriptToEvaluateOnNewDocument", Map.of("identifier", script.get("identifier")));
+        }
     }
 
     @Test
