@@ -12,7 +12,17 @@
 
   const state = {
     campaign: null,       // selected campaign id, ALL, or null = follow the latest
-    variant: null,        // selected "model · variant" key, null = the one with most results
+    compare: '',          // campaign B for the side-by-side view ('' = none)
+    compareRows: [],      // B's done rows
+    predictor: 'predictedMs', // result field plotted against measured p50
+    sortKey: null,        // results table sort column (a result field key), null = default order
+    sortDir: 1,
+    filter: '',
+    pareto: null,         // /pareto answer, or {missing: message}
+    speedups: null,       // /speedups answer, or {missing: message}
+    paretoMetric: 'p50',
+    drawn: '',            // signature of the data the charts were last drawn from
+    tablesDrawn: '',      // likewise for the results and side-by-side tables
     agents: [],
     campaigns: [],
     results: [],          // rows of done jobs: what the charts plot
@@ -126,6 +136,18 @@
     return response.json();
   }
 
+  /** A JSON endpoint that may not exist on this coordinator: a 404 gives {missing: message}. */
+  const notServed = new Set(); // optional endpoints that answered 404: not asked again on every refresh
+
+  async function optionalJson(url, message) {
+    const route = url.replace(/\?.*$/, '');
+    if (notServed.has(route)) return { missing: message };
+    const response = await fetch(url, { cache: 'no-store', headers: { Accept: 'application/json' } });
+    if (response.status === 404) { notServed.add(route); return { missing: message }; }
+    if (!response.ok) return { missing: url + ' → HTTP ' + response.status };
+    return response.json();
+  }
+
   function latestCampaign() {
     let latest = null;
     for (const c of state.campaigns) {
@@ -152,6 +174,17 @@
       }
       state.rows = await getJson(campaign === ALL ? 'api/results' : 'api/results?campaign=' + encodeURIComponent(campaign));
       state.results = state.rows.filter((r) => r.state === 'done');
+      state.compareRows = state.compare && state.compare !== campaign
+        ? (await getJson('api/results?campaign=' + encodeURIComponent(state.compare))).filter((r) => r.state === 'done') : [];
+      if (campaign !== ALL) {
+        state.pareto = await optionalJson(`api/campaigns/${encodeURIComponent(campaign)}/pareto?metric=${state.paretoMetric}`,
+          'no accuracy data for this campaign (the coordinator serves no Pareto front for it)');
+        state.speedups = await optionalJson(`api/campaigns/${encodeURIComponent(campaign)}/speedups`,
+          'no speedup data for this campaign (the coordinator serves no speedups for it)');
+      } else {
+        state.pareto = { missing: 'pick one campaign to see its Pareto front' };
+        state.speedups = { missing: 'pick one campaign to see its speedups' };
+      }
       render();
       setStatus('updated ' + new Date().toLocaleTimeString(), false);
     } catch (error) {
@@ -166,6 +199,14 @@
   }
 
   function render() {
+    const started = performance.now();
+    renderAll();
+    // how long the last render took, for scripts/bench-dashboard.sh and the browser test
+    document.body.dataset.renderMs = (performance.now() - started).toFixed(1);
+    document.body.dataset.renderedRows = String(state.rows.length);
+  }
+
+  function renderAll() {
     const colours = colourMap();
     renderCampaignSelect();
     renderFleet(colours);
@@ -176,13 +217,27 @@
     $('empty-state').hidden = hasRows;
     $('charts').hidden = !hasResults;
     $('results').hidden = !hasRows;
-    const groups = renderVariantSelect();
-    if (hasResults) {
-      const selected = state.results.filter((r) => variantKey(r) === groups.selected);
-      renderBatchCharts(selected, colours);
-      renderScatter(colours);
+    renderPredictorSelect();
+    const signature = [effectiveCampaign(), state.compare, state.predictor, state.rows.length,
+      state.rows.reduce((sum, r) => sum + (num(r.p50Ms) || 0), 0), JSON.stringify(state.pareto), JSON.stringify(state.speedups),
+      $('charts').clientWidth].join('|');
+    if (hasResults && signature !== state.drawn) {
+      const variants = variantColours();
+      renderBatchCharts(variants);
+      renderScatter(variants);
+      renderErrorSummary();
+      renderPareto(variants);
+      renderSpeedups();
     }
-    if (hasRows) renderResultsTable(colours);
+    state.drawn = hasResults ? signature : '';
+    // tables are redrawn only when their data changed, so a refresh does not disturb a reader
+    const tables = [effectiveCampaign(), state.compare, state.rows.map((r) => r.jobId + r.state + r.p50Ms).join(),
+      state.compareRows.map((r) => r.jobId + r.p50Ms).join(), state.agents.length].join('|');
+    if (tables !== state.tablesDrawn) {
+      state.tablesDrawn = tables;
+      renderCompare();
+      if (hasRows) renderResultsTable(colours);
+    }
   }
 
   function renderCampaignSelect() {
@@ -197,6 +252,11 @@
     select.replaceChildren(...options);
     select.value = current;
 
+    const compare = $('compare-select');
+    compare.replaceChildren(el('option', { value: '', text: 'none' }),
+      ...sorted.filter((c) => c.id !== current).map((c) => el('option', { value: c.id, text: `B: ${c.name} (${c.id})` })));
+    compare.value = sorted.some((c) => c.id === state.compare && c.id !== current) ? state.compare : '';
+
     const summary = $('campaign-summary');
     const campaign = state.campaigns.find((c) => c.id === current);
     summary.textContent = campaign
@@ -210,20 +270,28 @@
     return r.modelName + ' · ' + r.variantRecipe;
   }
 
-  /** The batch charts show one model variant at a time; returns the chosen key. */
-  function renderVariantSelect() {
-    const counts = new Map();
-    state.results.forEach((r) => counts.set(variantKey(r), (counts.get(variantKey(r)) || 0) + 1));
-    const keys = [...counts.keys()].sort();
-    let selected = state.variant;
-    if (!counts.has(selected)) {
-      selected = keys.reduce((best, k) => (best === null || counts.get(k) > counts.get(best) ? k : best), null);
+  /** Stable colour per model · variant, by its rank among the variants shown. */
+  function variantColours() {
+    const keys = [...new Set(state.results.map(variantKey))].sort();
+    return new Map(keys.map((k, i) => [k, PALETTE[i % PALETTE.length]]));
+  }
+
+  /** Every result field named predicted…Ms is a predictor; predictedMs (the lease-time one) first. */
+  function predictorFields() {
+    if (!state.schema) return ['predictedMs'];
+    const keys = [...state.schema.keys()].filter((k) => /^predicted.*Ms$/.test(k));
+    return keys.sort((a, b) => (a === 'predictedMs' ? -1 : b === 'predictedMs' ? 1 : a.localeCompare(b)));
+  }
+
+  function renderPredictorSelect() {
+    const select = $('predictor-select');
+    const fields = predictorFields();
+    if (!fields.includes(state.predictor)) state.predictor = fields[0] || 'predictedMs';
+    if (select.options.length !== fields.length) {
+      select.replaceChildren(...fields.map((f) => el('option', { value: f, text: f,
+        title: state.schema && state.schema.has(f) ? state.schema.get(f).description : '' })));
     }
-    const select = $('variant-select');
-    select.replaceChildren(...keys.map((k) => el('option', { value: k, text: `${k} (${counts.get(k)})` })));
-    select.disabled = keys.length === 0;
-    if (selected !== null) select.value = selected;
-    return { selected };
+    select.value = state.predictor;
   }
 
   function renderFleet(colours) {
@@ -251,63 +319,169 @@
     $('fleet-empty').hidden = agents.length > 0;
   }
 
-  /** One series per agent (and thread count, when several were measured), points sorted by batch. */
-  function batchSeries(results, colours, yOf) {
-    const threadCounts = new Set(results.map((r) => r.threads));
+  function devices(rows) {
+    return [...new Set(rows.map((r) => r.agentName))].sort();
+  }
+
+  /** A line per model · variant (and thread count when several were measured) over the device's batch sizes. */
+  function deviceSeries(rows, variants, yOf) {
+    const threadCounts = new Set(rows.map((r) => r.threads));
+    const xs = [...new Set(rows.map((r) => r.batchSize))].sort((a, b) => a - b);
     const byKey = new Map();
-    for (const r of results) {
-      const key = threadCounts.size > 1 ? `${r.agentName} (${r.threads} threads)` : r.agentName;
-      if (!byKey.has(key)) byKey.set(key, { key, agent: r.agentName, color: colours.get(r.agentName), points: [] });
-      byKey.get(key).points.push(yOf(r));
+    for (const r of rows) {
+      const y = num(yOf(r));
+      if (y === null) continue;
+      const key = threadCounts.size > 1 ? `${variantKey(r)} (${r.threads} threads)` : variantKey(r);
+      if (!byKey.has(key)) byKey.set(key, { label: key, color: variants.get(variantKey(r)), ys: xs.map(() => null) });
+      byKey.get(key).ys[xs.indexOf(r.batchSize)] = y;
     }
-    const series = [...byKey.values()].sort((a, b) => a.key.localeCompare(b.key));
-    series.forEach((s) => s.points.sort((a, b) => a.x - b.x));
-    return series;
+    return { xs, series: [...byKey.values()].sort((a, b) => a.label.localeCompare(b.label)) };
   }
 
-  function renderBatchCharts(results, colours) {
-    const latency = batchSeries(results, colours, (r) => ({
-      x: r.batchSize, y: r.p50Ms, p90: num(r.p90Ms), p99: num(r.p99Ms),
-      title: `${r.agentName}, batch ${r.batchSize}: p50 ${ms(r.p50Ms)} ms, p90 ${ms(r.p90Ms)} ms, p99 ${ms(r.p99Ms)} ms`,
-    })).map((s) => ({ ...s, points: s.points.filter((p) => num(p.y) !== null) }));
-    charts.lineChart($('chart-latency'), latency, {
-      xLabel: 'batch size', yLabel: 'latency per batch (ms)', bands: true, emptyMessage: 'no latency data',
+  function smallMultiples(container, rows, variants, yOf, yLabel, empty) {
+    EdgeChartsClear(container);
+    // lay out every device's box first, so each chart is sized to its grid cell
+    const boxes = devices(rows).map((device) => {
+      const board = (state.agents.find((a) => a.name === device) || {}).hardware || {};
+      const body = el('div', { className: 'chart-body' });
+      container.appendChild(el('div', { className: 'multiple', 'data-device': device },
+        [el('h3', { text: device + (board.board ? ' · ' + board.board : '') }), body]));
+      return { device, body };
     });
-    legend($('legend-latency'), latency, [[null, 2.2, 'p50'], ['5 3', 1.3, 'p90'], ['1.5 2.5', 1.3, 'p99']]);
-
-    const throughput = batchSeries(results, colours, (r) => ({
-      x: r.batchSize, y: r.throughputSamplesPerS,
-      title: `${r.agentName}, batch ${r.batchSize}: ${charts.format(r.throughputSamplesPerS)} samples/s`,
-    })).map((s) => ({ ...s, points: s.points.filter((p) => num(p.y) !== null) }));
-    charts.lineChart($('chart-throughput'), throughput, {
-      xLabel: 'batch size', yLabel: 'throughput (samples/s)', emptyMessage: 'no throughput data',
-    });
-    legend($('legend-throughput'), throughput, []);
+    for (const { device, body } of boxes) {
+      const mine = rows.filter((r) => r.agentName === device);
+      const { xs, series } = deviceSeries(mine, variants, yOf);
+      charts.lineChart(body, { xs, series, xLabel: 'batch size', yLabel, logX: xs.length > 1 && xs[0] > 0,
+        emptyMessage: empty, height: 260 });
+    }
   }
 
-  function renderScatter(colours) {
-    const points = state.results.map((r) => ({
-      x: num(r.predictedMs), y: num(r.p50Ms), agent: r.agentName, color: colours.get(r.agentName),
-      title: `${r.agentName} · ${variantKey(r)} · batch ${r.batchSize}: predicted ${ms(r.predictedMs)} ms, ` +
-        `measured p50 ${ms(r.p50Ms)} ms (×${fixed(r.p50Ms / r.predictedMs, 2)}, ${r.peakBasis || 'unknown'} peak)`,
+  function EdgeChartsClear(container) {
+    container.querySelectorAll('.chart-body').forEach((c) => charts.clear(c));
+    container.replaceChildren();
+  }
+
+  function renderBatchCharts(variants) {
+    smallMultiples($('chart-latency'), state.results, variants, (r) => r.p50Ms, 'p50 ms per batch (compute-only)', 'no latency data');
+    smallMultiples($('chart-throughput'), state.results, variants, (r) => r.throughputSamplesPerS, 'samples/s (compute-only)', 'no throughput data');
+  }
+
+  function renderScatter(variants) {
+    const field = state.predictor;
+    const groups = [...variants.keys()].map((k) => ({
+      label: k, color: variants.get(k),
+      points: state.results.filter((r) => variantKey(r) === k && num(r[field]) > 0 && num(r.p50Ms) > 0)
+        .map((r) => ({ x: r[field], y: r.p50Ms })),
+    })).filter((g) => g.points.length > 0);
+    charts.scatterChart($('chart-predicted'), {
+      groups, xLabel: `predicted ms per batch (${field})`, yLabel: 'measured p50 ms per batch', logX: true, logY: true,
+      emptyMessage: `no ${field} predictions to compare`, height: 300,
+      refLines: [{ label: 'exact', factor: 1, dash: [6, 4] }, { label: '+10 %', factor: 1.1, dash: [2, 3] },
+        { label: '−10 %', factor: 0.9, dash: [2, 3] }, { label: '+25 %', factor: 1.25, dash: [1, 5] }, { label: '−25 %', factor: 0.75, dash: [1, 5] }],
+    });
+    const omitted = state.results.length - groups.reduce((n, g) => n + g.points.length, 0);
+    $('predicted-note').textContent = `${field}: ${state.schema && state.schema.has(field) ? state.schema.get(field).description : ''}` +
+      (omitted > 0 ? ` · ${omitted} results without a ${field} prediction omitted` : '');
+  }
+
+  function median(values) {
+    if (!values.length) return null;
+    const v = [...values].sort((a, b) => a - b);
+    const m = Math.floor(v.length / 2);
+    return v.length % 2 ? v[m] : (v[m - 1] + v[m]) / 2;
+  }
+
+  function pct(value) {
+    return value === null ? '–' : (100 * value).toFixed(1) + ' %';
+  }
+
+  function renderErrorSummary() {
+    const rows = predictorFields().map((field) => {
+      const errors = state.results.filter((r) => num(r[field]) > 0 && num(r.p50Ms) !== null).map((r) => r.p50Ms / r[field] - 1);
+      const n = errors.length;
+      const within = (t) => (n ? errors.filter((e) => Math.abs(e) <= t).length / n : null);
+      const bases = [...new Set(state.results.filter((r) => num(r[field]) > 0).map((r) => r.peakBasis || 'unknown'))].sort();
+      return el('tr', { 'data-predictor': field }, [
+        el('td', { text: field }), el('td', { className: 'num', text: String(n) }),
+        el('td', { className: 'num', text: pct(median(errors.map(Math.abs))) }),
+        el('td', { className: 'num', text: pct(median(errors)) }),
+        el('td', { className: 'num', text: pct(within(0.10)) }), el('td', { className: 'num', text: pct(within(0.25)) }),
+        el('td', { text: bases.join(', ') || '–' }),
+      ]);
+    });
+    $('error-table').querySelector('tbody').replaceChildren(...rows);
+  }
+
+  function renderPareto(variants) {
+    const container = $('chart-pareto');
+    EdgeChartsClear(container);
+    const p = state.pareto;
+    if (!p || p.missing) { container.appendChild(el('p', { className: 'empty', text: p ? p.missing : 'loading…' })); return; }
+    const unit = p.metric === 'size' ? 'model size (bytes)' : `${p.metric} ms per batch (compute-only)`;
+    $('pareto-unit').textContent = `(quality: ${p.quality}; x: ${unit}; big marker = Pareto-optimal)`;
+    const bodies = (p.devices || []).map((d) => {
+      const body = el('div', { className: 'chart-body' });
+      container.appendChild(el('div', { className: 'multiple', 'data-device': d.device }, [el('h3', { text: d.device + (d.board ? ' · ' + d.board : '') }), body]));
+      return body;
+    });
+    for (const [di, d] of (p.devices || []).entries()) {
+      const body = bodies[di];
+      const groups = [];
+      const keys = [...new Set(d.points.map((pt) => pt.model + ' · ' + pt.variant))].sort();
+      for (const [ki, key] of keys.entries()) {
+        const color = variants.get(key) || PALETTE[(variants.size + ki) % PALETTE.length];
+        const pts = d.points.filter((pt) => pt.model + ' · ' + pt.variant === key && num(pt.x) !== null && num(pt.quality) !== null);
+        const opt = pts.filter((pt) => pt.paretoOptimal).map((pt) => ({ x: pt.x, y: pt.quality }));
+        const dom = pts.filter((pt) => !pt.paretoOptimal).map((pt) => ({ x: pt.x, y: pt.quality }));
+        if (opt.length) groups.push({ label: key + ' (optimal)', color, points: opt, size: 12, stroke: '#000' });
+        if (dom.length) groups.push({ label: key, color, points: dom, size: 6 });
+      }
+      charts.scatterChart(body, { groups, xLabel: unit, yLabel: p.quality, emptyMessage: 'no points', height: 260 });
+      body.dataset.optimal = String(d.points.filter((pt) => pt.paretoOptimal).length);
+    }
+  }
+
+  function renderSpeedups() {
+    const s = state.speedups;
+    const tbody = $('speedup-table').querySelector('tbody');
+    $('speedups-empty').hidden = !(s && s.missing);
+    $('speedups-empty').textContent = s && s.missing ? s.missing : '';
+    const rows = s && !s.missing ? s.rows || [] : [];
+    tbody.replaceChildren(...rows.map((r) => el('tr', {}, [
+      el('td', { text: r.device }), el('td', { text: r.model }), el('td', { text: r.variant }),
+      el('td', { className: 'num', text: String(r.batch) }), el('td', { className: 'num', text: String(r.threads) }),
+      el('td', { className: 'num', text: '×' + fixed(r.speedup, 2) }),
+      el('td', { className: 'num', text: `×${fixed(r.ciLow, 2)} – ×${fixed(r.ciHigh, 2)}` }),
+      el('td', { className: r.different ? 'different' : '', text: r.different ? 'yes' : 'no (CI overlaps)' }),
+    ])));
+  }
+
+  function cellKey(r) {
+    return [r.agentName, r.modelName, r.variantRecipe, r.batchSize, r.threads].join('\u0001');
+  }
+
+  /** A and B side by side: the ratio of B's p50 to A's for every (device, model, variant, batch, threads) both measured. */
+  function renderCompare() {
+    const b = state.compare && state.compare !== effectiveCampaign() ? state.campaigns.find((c) => c.id === state.compare) : null;
+    $('compare').hidden = !b;
+    if (!b) return;
+    const a = state.campaigns.find((c) => c.id === effectiveCampaign());
+    $('compare-title').textContent = `(A: ${a ? a.name : 'all'} · B: ${b.name}; B / A of p50 ms per batch, > 1 = B slower)`;
+    const bByKey = new Map(state.compareRows.map((r) => [cellKey(r), r]));
+    const matched = state.results.filter((r) => bByKey.has(cellKey(r)))
+      .sort((x, y) => cellKey(x).localeCompare(cellKey(y)) || x.batchSize - y.batchSize);
+    $('compare-table').querySelector('tbody').replaceChildren(...matched.map((r) => {
+      const o = bByKey.get(cellKey(r));
+      const ratio = num(o.p50Ms) !== null && num(r.p50Ms) > 0 ? o.p50Ms / r.p50Ms : null;
+      return el('tr', { 'data-agent': r.agentName, 'data-batch': String(r.batchSize) }, [
+        el('td', { text: r.agentName }), el('td', { text: r.modelName }), el('td', { text: r.variantRecipe }),
+        el('td', { className: 'num', text: String(r.batchSize) }), el('td', { className: 'num', text: String(r.threads) }),
+        el('td', { className: 'num', text: ms(r.p50Ms) }), el('td', { className: 'num', text: ms(o.p50Ms) }),
+        el('td', { className: ratio === null ? 'num' : ratio > 1.1 ? 'num ratio-high' : ratio < 0.9 ? 'num ratio-low' : 'num',
+          'data-col': 'ratio', text: ratio === null ? '–' : '×' + ratio.toFixed(3) }),
+      ]);
     }));
-    const shown = charts.scatterChart($('chart-predicted'), points, {
-      xLabel: 'predicted (ms)', yLabel: 'measured p50 (ms)', emptyMessage: 'no predictions to compare',
-    }) || [];
-    const agents = [...new Set(shown.map((p) => p.agent))].sort();
-    const series = agents.map((a) => ({ key: a, color: colours.get(a) }));
-    const omitted = points.length - shown.length;
-    legend($('legend-predicted'), series, [], ['dashed diagonal: y = x (prediction exact)'].concat(omitted > 0 ? [`${omitted} without prediction omitted`] : []));
-  }
-
-  /** styles: [[dasharray or null, stroke width, label]] describing line styles shared by all series. */
-  function legend(container, series, styles, notes) {
-    const keys = series.map((s) => el('span', { className: 'key' }, [charts.swatch(s.color), s.key]));
-    for (const [dash, width, label] of styles) {
-      keys.push(el('span', { className: 'key note' }, [charts.swatch('#57606a', dash, width), label]));
-    }
-    for (const note of notes || []) keys.push(el('span', { className: 'key note', text: note }));
-    container.replaceChildren(...keys);
+    $('compare-note').textContent = `${matched.length} matching cells; A has ${state.results.length} done rows, B ${state.compareRows.length}`;
   }
 
   /**
@@ -352,21 +526,56 @@
     { key: 'fidelitySqnrDb', label: 'SQNR dB', num: true, col: 'sqnr', text: (r) => num(r.fidelitySqnrDb) === null ? '–' : r.fidelitySqnrDb.toFixed(1) },
   ];
 
+  const MAX_TABLE_ROWS = 500; // drawn at once; sorting and the filter reach every row
+
   function renderResultsHeader() {
     const cells = TABLE_COLUMNS.map((c) => el('th', {
-      className: c.num ? 'num' : '', text: c.label,
+      className: c.num ? 'num' : '', text: c.label, 'data-key': c.key,
+      'aria-sort': state.sortKey === c.key ? (state.sortDir > 0 ? 'ascending' : 'descending') : 'none',
       title: state.schema && state.schema.has(c.key) ? state.schema.get(c.key).description : '',
     }));
     $('results-table').querySelector('thead').replaceChildren(el('tr', {}, cells));
   }
 
+  function defaultOrder(a, b) {
+    return (a.agentName || '').localeCompare(b.agentName || '') || a.modelName.localeCompare(b.modelName) ||
+      a.variantRecipe.localeCompare(b.variantRecipe) || a.batchSize - b.batchSize || (a.threads || 0) - (b.threads || 0);
+  }
+
+  /** Numbers by value, text by locale; a missing value ('–') sorts last either way. */
+  function compareBy(key, dir) {
+    return (a, b) => {
+      const x = a[key];
+      const y = b[key];
+      const xMissing = x === null || x === undefined;
+      const yMissing = y === null || y === undefined;
+      if (xMissing || yMissing) return xMissing === yMissing ? defaultOrder(a, b) : xMissing ? 1 : -1;
+      const c = typeof x === 'number' && typeof y === 'number' ? x - y : String(x).localeCompare(String(y));
+      return dir * c || defaultOrder(a, b);
+    };
+  }
+
+  /** A row's searchable text: what its cells show, lower-cased. */
+  function rowText(r) {
+    return TABLE_COLUMNS.map((c) => (c.text ? c.text(r) : r[c.key] === null || r[c.key] === undefined ? '' : String(r[c.key])))
+      .join(' ').toLowerCase();
+  }
+
+  function visibleRows() {
+    const words = state.filter.toLowerCase().split(/\s+/).filter(Boolean);
+    const rows = words.length ? state.rows.filter((r) => { const t = rowText(r); return words.every((w) => t.includes(w)); }) : [...state.rows];
+    return rows.sort(state.sortKey ? compareBy(state.sortKey, state.sortDir) : defaultOrder);
+  }
+
   function renderResultsTable(colours) {
     renderResultsHeader();
-    const rows = [...state.rows].sort((a, b) =>
-      (a.agentName || '').localeCompare(b.agentName || '') || a.modelName.localeCompare(b.modelName) ||
-      a.variantRecipe.localeCompare(b.variantRecipe) || a.batchSize - b.batchSize || (a.threads || 0) - (b.threads || 0));
+    const rows = visibleRows();
+    const shown = rows.slice(0, MAX_TABLE_ROWS);
+    $('results-count').textContent = `(${rows.length} of ${state.rows.length} rows` +
+      (shown.length < rows.length ? `; first ${shown.length} drawn — sort or filter to reach the others` : '') +
+      '; click a header to sort)';
     const tbody = $('results-table').querySelector('tbody');
-    tbody.replaceChildren(...rows.map((r) => el('tr', { 'data-agent': r.agentName || '', 'data-job': r.jobId, 'data-state': r.state },
+    tbody.replaceChildren(...shown.map((r) => el('tr', { 'data-agent': r.agentName || '', 'data-job': r.jobId, 'data-state': r.state },
       TABLE_COLUMNS.map((c) => {
         if (c.cell) return c.cell(r, colours);
         const props = { className: c.num ? 'num' : '', text: c.text ? c.text(r) : (r[c.key] === null || r[c.key] === undefined ? '–' : String(r[c.key])) };
@@ -383,9 +592,29 @@
       state.campaign = latest && event.target.value === latest.id ? null : event.target.value;
       refresh();
     });
-    $('variant-select').addEventListener('change', (event) => {
-      state.variant = event.target.value;
+    $('compare-select').addEventListener('change', (event) => {
+      state.compare = event.target.value;
+      refresh();
+    });
+    $('predictor-select').addEventListener('change', (event) => {
+      state.predictor = event.target.value;
       render();
+    });
+    $('pareto-metric').addEventListener('change', (event) => {
+      state.paretoMetric = event.target.value;
+      refresh();
+    });
+    $('results-table').querySelector('thead').addEventListener('click', (event) => {
+      const th = event.target.closest('th');
+      if (!th) return;
+      const key = th.dataset.key;
+      state.sortDir = state.sortKey === key ? -state.sortDir : 1;
+      state.sortKey = key;
+      renderResultsTable(colourMap());
+    });
+    $('results-filter').addEventListener('input', (event) => {
+      state.filter = event.target.value;
+      renderResultsTable(colourMap());
     });
     refresh();
     setInterval(refresh, REFRESH_MS);
