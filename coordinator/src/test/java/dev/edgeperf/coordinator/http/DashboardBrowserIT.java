@@ -56,7 +56,7 @@ import org.openqa.selenium.support.ui.WebDriverWait;
 /**
  * Drives the real dashboard in headless Debian Chromium against a real {@link DashboardServer} on a
  * loopback port, serving real stores: the H2 store a real {@code scripts/coordinator demo --exit}
- * run filled (a coordinator and two agent processes measuring mnist-cnn at batches 1, 8, 32), the
+ * run filled (a coordinator and two agent processes measuring mnist-cnn and two variants at batches 1 and 8), the
  * {@link StoreFixture} store (three campaigns with failed and cancelled jobs) for switching
  * campaigns, and an empty store. Nothing is downloaded: the driver and browser paths are fixed, so
  * Selenium Manager never runs.
@@ -175,13 +175,16 @@ class DashboardBrowserIT {
                 "demo", "--exit", "--data-dir", dataDir.toString(), "--grpc-port", "0", "--http-port", "0"),
                 tmp.resolve("demo"), Duration.ofMinutes(12));
         assertThat(demo.exitCode()).as("demo stderr: %s", demo.stderr()).isZero();
-        assertThat(demo.stdout()).contains("Dashboard: http://127.0.0.1:");
+        assertThat(demo.stdout()).contains("Dashboard: http://127.0.0.1:")
+                .as("the demo ends with the accuracy-vs-p50 front").contains("top1 vs p50").contains("* = Pareto-optimal");
 
         store = Store.open(Database.defaultUrl(dataDir), Clock.systemUTC());
         CampaignSummary campaign = store.campaigns().get(0);
         assertThat(campaign.state()).isEqualTo(CampaignState.DONE);
         List<ResultRecord> rows = store.results(Optional.of(campaign.id()));
-        assertThat(rows).hasSize(6).allSatisfy(r -> assertThat(r.state()).isEqualTo(JobState.DONE));
+        // three variants x batches 1 and 8 x two agents, every variant evaluated on MNIST
+        assertThat(rows).hasSize(12).allSatisfy(r -> assertThat(r.state()).isEqualTo(JobState.DONE))
+                .allSatisfy(r -> assertThat(r.real(ResultField.ACCURACY_TOP1)).isPresent());
         List<String> agents = store.agents().stream().map(a -> a.name()).toList();
         assertThat(agents).containsExactly("demo-agent-1", "demo-agent-2");
 
@@ -190,28 +193,31 @@ class DashboardBrowserIT {
         driver.get(base + "/");
         WebDriverWait wait = new WebDriverWait(driver, Duration.ofSeconds(30));
         wait.until(d -> d.findElements(By.cssSelector("#chart-latency .multiple")).size() == 2
-                && d.findElements(By.cssSelector("#results-table tbody tr")).size() == 6);
+                && d.findElements(By.cssSelector("#results-table tbody tr")).size() == 12);
 
         assertThat(driver.getTitle()).isEqualTo("edgeperf");
         assertThat(driver.findElement(By.tagName("h1")).getText()).isEqualTo("edgeperf");
-        assertThat(driver.findElement(By.id("campaign-summary")).getText()).startsWith("done · 6/6 jobs done · created");
+        assertThat(driver.findElement(By.id("campaign-summary")).getText()).startsWith("done · 12/12 jobs done · created");
         assertThat(new Select(driver.findElement(By.id("campaign-select"))).getFirstSelectedOption()
                 .getAttribute("value")).isEqualTo(campaign.id());
 
-        // a latency chart per agent, one line (the baseline), a point per batch, larger batches slower
+        // a latency chart per agent, a line per variant, a point per batch, larger batches slower
         assertThat(driver.findElements(By.cssSelector("#chart-latency .multiple")))
                 .extracting(e -> e.getAttribute("data-device")).containsExactlyElementsOf(agents);
         for (String agent : agents) {
             String body = "#chart-latency .multiple[data-device='" + agent + "'] .chart-body";
-            assertThat(driver.findElement(By.cssSelector(body)).getAttribute("data-series")).isEqualTo("[\"mnist-cnn · baseline\"]");
+            assertThat(new com.fasterxml.jackson.databind.ObjectMapper().readValue(
+                    driver.findElement(By.cssSelector(body)).getAttribute("data-series"), List.class))
+                    .containsExactlyInAnyOrder("mnist-cnn · baseline", "mnist-cnn · pruned:structured:0.5",
+                            "mnist-cnn · quantized:int8-static");
             List<Number> xs = plotted(body, 0);
             List<Number> p50 = plotted(body, 1);
-            assertThat(xs).extracting(Number::intValue).containsExactly(1, 8, 32);
-            assertThat(p50.get(2).doubleValue()).isGreaterThan(p50.get(0).doubleValue());
-            assertThat(plotted("#chart-throughput .multiple[data-device='" + agent + "'] .chart-body", 1)).hasSize(3)
+            assertThat(xs).extracting(Number::intValue).containsExactly(1, 8);
+            assertThat(p50.get(1).doubleValue()).isGreaterThan(p50.get(0).doubleValue());
+            assertThat(plotted("#chart-throughput .multiple[data-device='" + agent + "'] .chart-body", 1)).hasSize(2)
                     .allSatisfy(v -> assertThat(v.doubleValue()).isPositive());
         }
-        assertThat(scatterPoints("#chart-predicted")).isEqualTo(6);
+        assertThat(scatterPoints("#chart-predicted")).isEqualTo(12);
 
         List<WebElement> fleet = driver.findElements(By.cssSelector("#fleet-table tbody tr"));
         assertThat(fleet).hasSize(2);
@@ -225,8 +231,12 @@ class DashboardBrowserIT {
         List<WebElement> trs = driver.findElements(By.cssSelector("#results-table tbody tr"));
         List<String> order = trs.stream().map(tr -> tr.getAttribute("data-agent") + "/"
                 + tr.findElements(By.tagName("td")).get(3).getText()).toList();
-        assertThat(order).containsExactly("demo-agent-1/1", "demo-agent-1/8", "demo-agent-1/32", "demo-agent-2/1",
-                "demo-agent-2/8", "demo-agent-2/32");
+        assertThat(order).containsExactlyElementsOf(rows.stream().sorted(java.util.Comparator
+                        .comparing((ResultRecord r) -> r.text(ResultField.AGENT_NAME))
+                        .thenComparing(r -> r.text(ResultField.MODEL_NAME))
+                        .thenComparing(r -> r.text(ResultField.VARIANT_RECIPE))
+                        .thenComparingLong(r -> r.integer(ResultField.BATCH_SIZE)))
+                .map(r -> r.text(ResultField.AGENT_NAME) + "/" + r.text(ResultField.BATCH_SIZE)).toList());
         for (ResultRecord r : rows) {
             String job = r.text(ResultField.JOB_ID);
             assertThat(cell(job, "state")).isEqualTo("done");
