@@ -524,6 +524,11 @@
     { key: 'fidelityCosine', label: 'cosine', num: true, col: 'cosine', text: (r) => num(r.fidelityCosine) === null ? '–' : r.fidelityCosine.toFixed(4),
       title: (r) => num(r.fidelityTop1) === null ? '' : `top-1 agreement ${(100 * r.fidelityTop1).toFixed(1)}%` },
     { key: 'fidelitySqnrDb', label: 'SQNR dB', num: true, col: 'sqnr', text: (r) => num(r.fidelitySqnrDb) === null ? '–' : r.fidelitySqnrDb.toFixed(1) },
+    // accuracy on the campaign's labelled evaluation data, measured once per variant on the coordinator
+    { key: 'accuracyTop1', label: 'top-1', num: true, col: 'top1', text: (r) => num(r.accuracyTop1) === null ? '–' : (100 * r.accuracyTop1).toFixed(2) + '%',
+      title: (r) => r.evaluation ? `on ${r.evaluation}` + (num(r.accuracyTop5) === null ? '' : `; top-5 ${(100 * r.accuracyTop5).toFixed(2)}%`) : 'no evaluation data' },
+    { key: 'predictedRooflineMs', label: 'roofline ms', num: true, col: 'roofline', text: (r) => ms(r.predictedRooflineMs),
+      title: (r) => r.predictionStale ? 'stale: ' + (r.predictionStaleReason || '') : '' },
   ];
 
   const MAX_TABLE_ROWS = 500; // drawn at once; sorting and the filter reach every row

@@ -107,6 +107,8 @@ class DashboardBrowserIT {
         h.put("calibration", "calibration");
         h.put("cosine", "fidelityCosine");
         h.put("SQNR dB", "fidelitySqnrDb");
+        h.put("top-1", "accuracyTop1");
+        h.put("roofline ms", "predictedRooflineMs");
         return h;
     }
 
@@ -246,6 +248,10 @@ class DashboardBrowserIT {
             assertThat(cell(job, "variant")).isEqualTo(Boolean.TRUE.equals(r.get(ResultField.VARIANT_NOOP))
                     ? r.text(ResultField.VARIANT_RECIPE) + " (no-op)" : r.text(ResultField.VARIANT_RECIPE));
             assertThat(cell(job, "attempt")).isEqualTo(r.text(ResultField.ATTEMPT));
+            String top1 = cell(job, "top1");
+            assertThat(top1).as("accuracy on MNIST, in percent").endsWith("%");
+            assertThat(Double.parseDouble(top1.substring(0, top1.length() - 1))).isCloseTo(
+                    100 * r.real(ResultField.ACCURACY_TOP1).orElseThrow(), org.assertj.core.data.Offset.offset(0.006));
             WebElement tr = driver.findElement(By.cssSelector("#results-table tr[data-job='" + job + "']"));
             List<WebElement> tds = tr.findElements(By.tagName("td"));
             assertThat(tds).hasSize(HEADER.size());
