@@ -249,13 +249,18 @@
       value: c.id, text: `${c.name} (${c.id})${latest && c.id === latest.id ? ' — latest' : ''}`,
     }));
     options.push(el('option', { value: ALL, text: 'all campaigns' }));
-    select.replaceChildren(...options);
-    select.value = current;
+    // options are replaced only when they changed: a refresh must not swap the list under a user (or a test) picking
+    const selectKey = [current, state.compare, ...options.map((o) => o.value + '=' + o.textContent)].join('|');
+    if (selectKey !== state.selectKey) {
+      state.selectKey = selectKey;
+      select.replaceChildren(...options);
+      select.value = current;
 
-    const compare = $('compare-select');
-    compare.replaceChildren(el('option', { value: '', text: 'none' }),
-      ...sorted.filter((c) => c.id !== current).map((c) => el('option', { value: c.id, text: `B: ${c.name} (${c.id})` })));
-    compare.value = sorted.some((c) => c.id === state.compare && c.id !== current) ? state.compare : '';
+      const compare = $('compare-select');
+      compare.replaceChildren(el('option', { value: '', text: 'none' }),
+        ...sorted.filter((c) => c.id !== current).map((c) => el('option', { value: c.id, text: `B: ${c.name} (${c.id})` })));
+      compare.value = sorted.some((c) => c.id === state.compare && c.id !== current) ? state.compare : '';
+    }
 
     const summary = $('campaign-summary');
     const campaign = state.campaigns.find((c) => c.id === current);

@@ -193,7 +193,7 @@ class DashboardBrowserIT {
         String base = serve(store);
         driver.manage().window().setSize(new Dimension(1280, 900));
         driver.get(base + "/");
-        WebDriverWait wait = new WebDriverWait(driver, Duration.ofSeconds(30));
+        var wait = waitFor(Duration.ofSeconds(30));
         wait.until(d -> d.findElements(By.cssSelector("#chart-latency .multiple")).size() == 2
                 && d.findElements(By.cssSelector("#results-table tbody tr")).size() == 12);
 
@@ -330,7 +330,7 @@ class DashboardBrowserIT {
 
         driver.manage().window().setSize(new Dimension(1400, 1000));
         driver.get(base + "/");
-        WebDriverWait wait = new WebDriverWait(driver, Duration.ofSeconds(30));
+        var wait = waitFor(Duration.ofSeconds(30));
         wait.until(d -> d.findElements(By.cssSelector("#results-table tbody tr")).size() == 12
                 && d.findElements(By.cssSelector("#chart-latency .multiple")).size() == 2);
         assertThat(new Select(driver.findElement(By.id("campaign-select"))).getFirstSelectedOption()
@@ -501,7 +501,7 @@ class DashboardBrowserIT {
                         + " {status: 200, headers: {'Content-Type': 'application/json'}})) : realFetch(url, opts); };"));
         try {
             driver.get(base + "/");
-            WebDriverWait wait = new WebDriverWait(driver, Duration.ofSeconds(20));
+            var wait = waitFor(Duration.ofSeconds(20));
             wait.until(d -> d.findElements(By.cssSelector("#chart-pareto .multiple")).size() == 2
                     && d.findElements(By.cssSelector("#speedup-table tbody tr")).size() == 2);
             String pi = "#chart-pareto .multiple[data-device='" + PI + "'] .chart-body";
@@ -530,7 +530,7 @@ class DashboardBrowserIT {
         fixture = StoreFixture.fill(tmp.resolve("fixture"));
         String base = serve(fixture.store());
         driver.get(base + "/");
-        WebDriverWait wait = new WebDriverWait(driver, Duration.ofSeconds(20));
+        var wait = waitFor(Duration.ofSeconds(20));
         wait.until(d -> d.findElements(By.cssSelector("#results-table tbody tr")).size() == 6);
         assertThat(new Select(driver.findElement(By.id("campaign-select"))).getFirstSelectedOption()
                 .getAttribute("value")).as("the latest campaign first").isEqualTo(fixture.sweep);
@@ -590,7 +590,7 @@ class DashboardBrowserIT {
 
         String base = serve(s);
         driver.get(base + "/");
-        WebDriverWait wait = new WebDriverWait(driver, Duration.ofSeconds(20));
+        var wait = waitFor(Duration.ofSeconds(20));
         wait.until(d -> d.findElements(By.cssSelector("#results-table tbody tr")).size() == 1);
         assertThat(driver.findElement(By.id("results")).isDisplayed()).isTrue();
         assertThat(driver.findElement(By.id("empty-state")).isDisplayed()).isFalse();
@@ -606,7 +606,7 @@ class DashboardBrowserIT {
         store = Store.open(Database.defaultUrl(tmp.resolve("empty")), Clock.systemUTC());
         String base = serve(store);
         driver.get(base + "/");
-        WebDriverWait wait = new WebDriverWait(driver, Duration.ofSeconds(20));
+        var wait = waitFor(Duration.ofSeconds(20));
         wait.until(d -> d.findElement(By.id("empty-state")).isDisplayed());
         assertThat(driver.findElement(By.id("empty-state")).getText()).contains("no results yet",
                 "scripts/coordinator campaign run");
@@ -637,6 +637,11 @@ class DashboardBrowserIT {
     }
 
     /** The text of column {@code col} (its data-col) in the results row of {@code jobId}. */
+    /** A wait that retries when the page redrew an element between finding and reading it. */
+    private static org.openqa.selenium.support.ui.FluentWait<WebDriver> waitFor(Duration timeout) {
+        return new WebDriverWait(driver, timeout).ignoring(org.openqa.selenium.StaleElementReferenceException.class);
+    }
+
     private static String cell(String jobId, String col) {
         return stateOrCell(jobId, col).getText();
     }
