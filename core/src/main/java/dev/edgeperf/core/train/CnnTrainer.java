@@ -191,7 +191,7 @@ public final class CnnTrainer {
         }
     }
 
-    private static int[] shuffled(int n, SplittableRandom random) {
+    static int[] shuffled(int n, SplittableRandom random) {
         int[] order = new int[n];
         for (int i = 0; i < n; i++) {
             order[i] = i;

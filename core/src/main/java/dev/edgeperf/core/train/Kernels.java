@@ -263,6 +263,17 @@ final class Kernels {
         }
     }
 
+    /** Index of the largest value (the first of equal ones). */
+    static int argmax(float[] values) {
+        int best = 0;
+        for (int c = 1; c < values.length; c++) {
+            if (values[c] > values[best]) {
+                best = c;
+            }
+        }
+        return best;
+    }
+
     /** In-place ReLU over the first {@code n} values. */
     static void relu(float[] a, int n) {
         for (int i = 0; i < n; i++) {

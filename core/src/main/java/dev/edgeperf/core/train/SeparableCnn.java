@@ -5,11 +5,8 @@ import ai.onnx.proto.OnnxMl.GraphProto;
 import ai.onnx.proto.OnnxMl.ModelProto;
 import ai.onnx.proto.OnnxMl.NodeProto;
 import ai.onnx.proto.OnnxMl.TensorProto;
-import com.google.protobuf.UnsafeByteOperations;
 import dev.edgeperf.core.EdgeperfException;
 import dev.edgeperf.core.data.LabeledImages;
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -149,7 +146,7 @@ public final class SeparableCnn {
                 throw EdgeperfException.userError("model '" + g.getName() + "': '" + names[t]
                         + "' is not an initializer; expected constant weights");
             }
-            tensors[t] = floats(tensor);
+            tensors[t] = MnistCnnOnnx.floats(tensor);
         }
         int conv1 = tensors[B1].length;
         int conv2 = tensors[B2].length;
@@ -217,7 +214,7 @@ public final class SeparableCnn {
         for (int i = 0; i < graph.getInitializerCount(); i++) {
             int t = list.indexOf(graph.getInitializer(i).getName());
             if (t >= 0) {
-                graph.setInitializer(i, floatTensor(names[t], dims[t], tensors[t]));
+                graph.setInitializer(i, MnistCnnOnnx.floatTensor(names[t], dims[t], tensors[t]));
             }
         }
         return model.toBuilder().setGraph(graph).build();
@@ -269,7 +266,7 @@ public final class SeparableCnn {
             double rate = options.learningRate();
             for (int epoch = 1; epoch <= options.epochs(); epoch++) {
                 long start = System.nanoTime();
-                int[] order = shuffled(data.count(), new SplittableRandom(options.seed() * 31 + epoch));
+                int[] order = CnnTrainer.shuffled(data.count(), new SplittableRandom(options.seed() * 31 + epoch));
                 double lossSum = 0;
                 long correct = 0;
                 for (int from = 0; from < order.length; from += options.batchSize()) {
@@ -332,49 +329,6 @@ public final class SeparableCnn {
                     + "] with " + data.classes() + " classes do not fit the separable network, expected [1," + height
                     + "," + width + "] with " + classes + " classes");
         }
-    }
-
-    private static int[] shuffled(int n, SplittableRandom random) {
-        int[] order = new int[n];
-        for (int i = 0; i < n; i++) {
-            order[i] = i;
-        }
-        for (int i = n - 1; i > 0; i--) {
-            int j = random.nextInt(i + 1);
-            int t = order[i];
-            order[i] = order[j];
-            order[j] = t;
-        }
-        return order;
-    }
-
-    private static float[] floats(TensorProto tensor) {
-        if (tensor.getDataType() != TensorProto.DataType.FLOAT_VALUE) {
-            throw EdgeperfException.userError("initializer '" + tensor.getName() + "' has data type " + tensor.getDataType()
-                    + ", expected FLOAT (1)");
-        }
-        if (!tensor.getRawData().isEmpty()) {
-            ByteBuffer raw = tensor.getRawData().asReadOnlyByteBuffer().order(ByteOrder.LITTLE_ENDIAN);
-            float[] values = new float[raw.remaining() / Float.BYTES];
-            raw.asFloatBuffer().get(values);
-            return values;
-        }
-        float[] values = new float[tensor.getFloatDataCount()];
-        for (int i = 0; i < values.length; i++) {
-            values[i] = tensor.getFloatData(i);
-        }
-        return values;
-    }
-
-    private static TensorProto floatTensor(String name, long[] dims, float[] values) {
-        ByteBuffer raw = ByteBuffer.allocate(values.length * Float.BYTES).order(ByteOrder.LITTLE_ENDIAN);
-        raw.asFloatBuffer().put(values);
-        TensorProto.Builder tensor = TensorProto.newBuilder().setName(name).setDataType(TensorProto.DataType.FLOAT_VALUE)
-                .setRawData(UnsafeByteOperations.unsafeWrap(raw.array()));
-        for (long d : dims) {
-            tensor.addDims(d);
-        }
-        return tensor.build();
     }
 
     /** One sample's forward and backward pass with its activation buffers; one per worker thread. */
@@ -443,13 +397,7 @@ public final class SeparableCnn {
         }
 
         int predicted() {
-            int best = 0;
-            for (int c = 1; c < logits.length; c++) {
-                if (logits[c] > logits[best]) {
-                    best = c;
-                }
-            }
-            return best;
+            return Kernels.argmax(logits);
         }
     }
 
