@@ -14,10 +14,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.SplittableRandom;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import java.util.function.Consumer;
 
 /**
@@ -257,11 +254,7 @@ public final class SeparableCnn {
         }
         Adam adam = new Adam(tensors);
         List<EpochStats> history = new ArrayList<>();
-        ExecutorService pool = threads > 1 ? Executors.newFixedThreadPool(threads, r -> {
-            Thread t = new Thread(r, "edgeperf-train-separable");
-            t.setDaemon(true);
-            return t;
-        }) : null;
+        ExecutorService pool = CnnTrainer.pool(threads, "edgeperf-train-separable");
         try {
             double rate = options.learningRate();
             for (int epoch = 1; epoch <= options.epochs(); epoch++) {
@@ -272,7 +265,7 @@ public final class SeparableCnn {
                 for (int from = 0; from < order.length; from += options.batchSize()) {
                     int to = Math.min(order.length, from + options.batchSize());
                     float scale = 1f / (to - from);
-                    runBatch(pool, workers, data, order, from, to, scale);
+                    CnnTrainer.runSlices(pool, threads, from, to, (w, a, b) -> workers[w].run(data, order, a, b, scale));
                     for (int i = 1; i < threads; i++) {
                         workers[0].add(workers[i]);
                     }
@@ -294,32 +287,6 @@ public final class SeparableCnn {
             }
         }
         return history;
-    }
-
-    private void runBatch(ExecutorService pool, Worker[] workers, LabeledImages data, int[] order, int from, int to,
-                          float scale) {
-        if (pool == null) {
-            workers[0].run(data, order, from, to, scale);
-            return;
-        }
-        int per = (to - from + workers.length - 1) / workers.length;
-        List<Future<?>> futures = new ArrayList<>(workers.length);
-        for (int i = 0; i < workers.length; i++) {
-            Worker worker = workers[i];
-            int a = Math.min(to, from + i * per);
-            int b = Math.min(to, a + per);
-            futures.add(pool.submit(() -> worker.run(data, order, a, b, scale)));
-        }
-        try {
-            for (Future<?> f : futures) {
-                f.get();
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw EdgeperfException.internal("training interrupted", e);
-        } catch (ExecutionException e) {
-            throw EdgeperfException.internal("training worker failed: " + e.getCause(), e.getCause());
-        }
     }
 
     private void checkFits(LabeledImages data) {
