@@ -7,9 +7,10 @@ import java.util.Objects;
 
 /**
  * A variant recipe with an optional fine-tuning suffix, {@code RECIPE+finetune:N}: apply the recipe,
- * then train N epochs on the dataset's train split (the seeds' rank → remove → retrain). Only the pruning
- * recipes can be fine-tuned: the others change the weights' storage (int8, fp16, codebook), which the
- * float trainer cannot update.
+ * then train N epochs on the dataset's train split (the seeds' rank → remove → retrain). The pruning
+ * recipes and {@code separable} (whose depthwise and pointwise convs the trainer also knows) can be
+ * fine-tuned: the others change the weights' storage (int8, fp16, codebook), which the float trainer
+ * cannot update.
  *
  * @param base   the recipe applied first
  * @param epochs fine-tuning epochs; 0 for none
@@ -79,9 +80,10 @@ record FinetuneRecipe(VariantRecipe base, int epochs, String text, DistillRecipe
             throw EdgeperfException.userError("fine-tuning epochs '" + suffix.substring(SUFFIX.length()) + "' in recipe '"
                     + recipe + "' must be an integer in [1, 100]");
         }
-        if (base.kind() != VariantRecipe.Kind.PRUNED_STRUCTURED && base.kind() != VariantRecipe.Kind.PRUNED_UNSTRUCTURED) {
-            throw EdgeperfException.userError("recipe '" + recipe + "': +finetune applies only to pruned:structured:S and "
-                    + "pruned:unstructured:S, not to " + base.text());
+        if (base.kind() != VariantRecipe.Kind.PRUNED_STRUCTURED && base.kind() != VariantRecipe.Kind.PRUNED_UNSTRUCTURED
+                && base.kind() != VariantRecipe.Kind.SEPARABLE) {
+            throw EdgeperfException.userError("recipe '" + recipe + "': +finetune applies only to pruned:structured:S, "
+                    + "pruned:unstructured:S and separable, not to " + base.text());
         }
         return new FinetuneRecipe(base, epochs, base.text() + SUFFIX + epochs);
     }

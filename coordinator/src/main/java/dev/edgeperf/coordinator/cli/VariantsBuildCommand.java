@@ -16,6 +16,7 @@ import ai.onnx.proto.OnnxMl.ValueInfoProto;
 import dev.edgeperf.core.data.LabeledImages;
 import dev.edgeperf.core.train.CnnShape;
 import dev.edgeperf.core.train.CnnTrainer;
+import dev.edgeperf.core.train.SeparableCnn;
 import dev.edgeperf.core.train.SoftTargets;
 import dev.edgeperf.core.train.TrainingResult;
 import dev.edgeperf.core.variants.DistillRecipe;
@@ -76,7 +77,7 @@ final class VariantsBuildCommand implements Callable<Integer> {
             description = "baseline, pruned:unstructured:S, pruned:structured:S, quantized:int8-static[:minmax|:percentile],"
                     + " quantized:int8-dynamic, quantized:fp16, separable, clustered:K,"
                     + " distilled:mnist-cnn[:width=W,T=4,alpha=0.7,epochs=N,seed=S] (a student trained on this model's"
-                    + " soft labels); pruned recipes of mnist-cnn take a +finetune:N suffix (N epochs on the train split).")
+                    + " soft labels); pruned and separable recipes of mnist-cnn take a +finetune:N suffix (N epochs on the train split).")
     List<String> variants;
 
     @Option(names = "--value", paramLabel = "NAME=V[,V...]",
@@ -344,8 +345,12 @@ final class VariantsBuildCommand implements Callable<Integer> {
         Fidelity before = eval.of(pruned.model(), r.base().text());
         TrainingOptions options = TrainingOptions.defaults(r.epochs()).withLearningRate(finetuneLr);
         long start = System.nanoTime();
-        byte[] tuned = CnnTrainer.finetuneModel(pruned.model().toByteArray(), inputs.train(), options,
-                stats -> progress("  fine-tune %s", stats));
+        boolean separable = r.base().kind() == VariantRecipe.Kind.SEPARABLE;
+        byte[] tuned = separable
+                ? SeparableCnn.finetuneModel(pruned.model().toByteArray(), inputs.train(), options,
+                        stats -> progress("  fine-tune %s", stats))
+                : CnnTrainer.finetuneModel(pruned.model().toByteArray(), inputs.train(), options,
+                        stats -> progress("  fine-tune %s", stats));
         double seconds = (System.nanoTime() - start) / 1e9;
         ModelProto[] labelled = new ModelProto[1];
         VariantRecord raw = trainedRecord(OnnxModels.parse(tuned, r.text()), r, baseline, modelName, inputs, staging,
@@ -354,8 +359,10 @@ final class VariantsBuildCommand implements Callable<Integer> {
         Fidelity after = eval.of(labelled[0], r.text());
         List<String> notes = new ArrayList<>(pruned.notes());
         notes.add(String.format(Locale.ROOT, "fine-tuned %d epoch(s) on %,d train images (Adam lr %.1e, batch %d, seed %d)"
-                + " in %.1f s; zero weights and removed channels stay removed", r.epochs(), inputs.train().count(),
-                options.learningRate(), options.batchSize(), options.seed(), seconds));
+                + " in %.1f s; %s", r.epochs(), inputs.train().count(),
+                options.learningRate(), options.batchSize(), options.seed(), seconds,
+                separable ? "depthwise and pointwise weights trained from their SVD initialisation"
+                        : "zero weights and removed channels stay removed"));
         extra.put("accuracyBeforeFinetune", before.variantAccuracy());
         extra.put("top1AgreementBeforeFinetune", before.top1Agreement());
         Map<String, Object> info = new LinkedHashMap<>();

@@ -151,7 +151,11 @@ class VariantsBuildCommandTest {
     void finetuneOfAQuantizedRecipeOrWithoutLabelledDataIsRejected() throws Exception {
         assertThat(run("variants", "build", "mnist-cnn", "--variants", "quantized:fp16+finetune:1", "--out",
                 dir.resolve("a").toString())).isEqualTo(2);
-        assertThat(err.toString()).contains("+finetune applies only to pruned");
+        assertThat(errorLine()).contains("+finetune applies only to pruned:structured:S, pruned:unstructured:S and separable");
+        assertThat(run("variants", "build", "mnist-cnn", "--variants", "separable+finetune:1",
+                "--calibration", "random", "--out", dir.resolve("d").toString())).isEqualTo(2);
+        assertThat(errorLine()).contains("+finetune needs labelled training images");
+        assertNothingWritten(dir.resolve("d"));
         assertThat(run("variants", "build", "mnist-cnn", "--variants", "pruned:unstructured:0.5+finetune:0", "--out",
                 dir.resolve("b").toString())).isEqualTo(2);
         assertThat(errorLine()).contains("must be an integer in [1, 100]");

@@ -15,7 +15,11 @@ final class Adam {
     private int step;
 
     Adam(CnnWeights weights) {
-        float[][] tensors = weights.tensors();
+        this(weights.tensors());
+    }
+
+    /** Over any list of parameter tensors (e.g. the ten of a separable network). */
+    Adam(float[][] tensors) {
         m = new float[tensors.length][];
         v = new float[tensors.length][];
         for (int t = 0; t < tensors.length; t++) {
@@ -30,11 +34,15 @@ final class Adam {
      * @param masks per tensor: null (train all) or 1/0 per entry (0 = keep at zero)
      */
     void step(CnnWeights weights, float[][] grads, float[][] masks, double learningRate) {
+        step(weights.tensors(), grads, masks, learningRate);
+    }
+
+    /** As {@link #step(CnnWeights, float[][], float[][], double)} over the tensors given to the constructor. */
+    void step(float[][] tensors, float[][] grads, float[][] masks, double learningRate) {
         step++;
         float correction1 = (float) (1 - Math.pow(BETA1, step));
         float correction2 = (float) (1 - Math.pow(BETA2, step));
         float rate = (float) learningRate * (float) Math.sqrt(correction2) / correction1;
-        float[][] tensors = weights.tensors();
         for (int t = 0; t < tensors.length; t++) {
             float[] w = tensors[t];
             float[] g = grads[t];

@@ -90,12 +90,6 @@ final class CnnNetwork {
 
     /** Index of the largest logit. */
     int predicted() {
-        int best = 0;
-        for (int c = 1; c < logits.length; c++) {
-            if (logits[c] > logits[best]) {
-                best = c;
-            }
-        }
-        return best;
+        return Kernels.argmax(logits);
     }
 }

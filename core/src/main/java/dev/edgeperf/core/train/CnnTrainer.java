@@ -123,11 +123,7 @@ public final class CnnTrainer {
         Adam adam = new Adam(weights);
         float[] fc1T = new float[weights.tensor(CnnWeights.FC1_W).length];
         List<EpochStats> history = new ArrayList<>();
-        ExecutorService pool = threads > 1 ? Executors.newFixedThreadPool(threads, r -> {
-            Thread t = new Thread(r, "edgeperf-train");
-            t.setDaemon(true);
-            return t;
-        }) : null;
+        ExecutorService pool = pool(threads, "edgeperf-train");
         try {
             double rate = options.learningRate();
             for (int epoch = 1; epoch <= options.epochs(); epoch++) {
@@ -166,18 +162,39 @@ public final class CnnTrainer {
 
     private static void runBatch(ExecutorService pool, Worker[] workers, CnnWeights weights, float[] fc1T,
                                  SoftTargets soft, LabeledImages data, int[] order, int from, int to, float scale) {
-        int threads = workers.length;
-        int per = (to - from + threads - 1) / threads;
+        runSlices(pool, workers.length, from, to, (i, a, b) -> workers[i].run(weights, fc1T, soft, data, order, a, b, scale));
+    }
+
+    /** Work on samples [a, b) by worker {@code worker}. */
+    interface Slice {
+        void run(int worker, int a, int b);
+    }
+
+    /** A pool of {@code threads} daemon threads, or null for one thread (the work then runs on the caller). */
+    static ExecutorService pool(int threads, String name) {
+        return threads > 1 ? Executors.newFixedThreadPool(threads, r -> {
+            Thread t = new Thread(r, name);
+            t.setDaemon(true);
+            return t;
+        }) : null;
+    }
+
+    /**
+     * Splits [from, to) into {@code threads} contiguous slices, runs slice i as worker i (on the pool, or all on
+     * the caller when it is null) and waits for all of them.
+     */
+    static void runSlices(ExecutorService pool, int threads, int from, int to, Slice slice) {
         if (pool == null) {
-            workers[0].run(weights, fc1T, soft, data, order, from, to, scale);
+            slice.run(0, from, to);
             return;
         }
+        int per = (to - from + threads - 1) / threads;
         List<Future<?>> futures = new ArrayList<>(threads);
         for (int i = 0; i < threads; i++) {
-            Worker worker = workers[i];
+            int worker = i;
             int a = Math.min(to, from + i * per);
             int b = Math.min(to, a + per);
-            futures.add(pool.submit(() -> worker.run(weights, fc1T, soft, data, order, a, b, scale)));
+            futures.add(pool.submit(() -> slice.run(worker, a, b)));
         }
         try {
             for (Future<?> f : futures) {
@@ -191,7 +208,7 @@ public final class CnnTrainer {
         }
     }
 
-    private static int[] shuffled(int n, SplittableRandom random) {
+    static int[] shuffled(int n, SplittableRandom random) {
         int[] order = new int[n];
         for (int i = 0; i < n; i++) {
             order[i] = i;

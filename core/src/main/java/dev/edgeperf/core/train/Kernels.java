@@ -96,6 +96,128 @@ final class Kernels {
     }
 
     /**
+     * Depthwise valid 3x3 convolution, stride 1, no bias (group = channels, as {@code separable} writes it):
+     * out[c, y, x] = sum in[c, y+ky, x+kx] * w[c, 0, ky, kx].
+     *
+     * @param in  input [c, h, w] starting at {@code inOff}
+     * @param out output [c, h-2, w-2], overwritten
+     */
+    static void depthwiseForward(float[] in, int inOff, int c, int h, int w, float[] weight, float[] out) {
+        int oh = h - 2;
+        int ow = w - 2;
+        int plane = oh * ow;
+        java.util.Arrays.fill(out, 0, c * plane, 0f);
+        for (int ch = 0; ch < c; ch++) {
+            int outBase = ch * plane;
+            int inBase = inOff + ch * h * w;
+            for (int ky = 0; ky < 3; ky++) {
+                for (int kx = 0; kx < 3; kx++) {
+                    float k = weight[ch * 9 + ky * 3 + kx];
+                    for (int y = 0; y < oh; y++) {
+                        int o = outBase + y * ow;
+                        int i = inBase + (y + ky) * w + kx;
+                        for (int x = 0; x < ow; x++) {
+                            out[o + x] += k * in[i + x];
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /**
+     * Backward of {@link #depthwiseForward}: accumulates dWeight [c, 9] and, when {@code dIn} is not null,
+     * overwrites dIn [c, h, w] with the input gradient.
+     */
+    static void depthwiseBackward(float[] in, int inOff, int c, int h, int w, float[] weight, float[] dOut,
+                                  float[] dWeight, float[] dIn) {
+        int oh = h - 2;
+        int ow = w - 2;
+        int plane = oh * ow;
+        if (dIn != null) {
+            java.util.Arrays.fill(dIn, 0, c * h * w, 0f);
+        }
+        for (int ch = 0; ch < c; ch++) {
+            int outBase = ch * plane;
+            int inBase = inOff + ch * h * w;
+            for (int ky = 0; ky < 3; ky++) {
+                for (int kx = 0; kx < 3; kx++) {
+                    float k = weight[ch * 9 + ky * 3 + kx];
+                    float s = 0f;
+                    for (int y = 0; y < oh; y++) {
+                        int o = outBase + y * ow;
+                        int i = inBase + (y + ky) * w + kx;
+                        for (int x = 0; x < ow; x++) {
+                            s += dOut[o + x] * in[i + x];
+                        }
+                        if (dIn != null) {
+                            int d = ch * h * w + (y + ky) * w + kx;
+                            for (int x = 0; x < ow; x++) {
+                                dIn[d + x] += k * dOut[o + x];
+                            }
+                        }
+                    }
+                    dWeight[ch * 9 + ky * 3 + kx] += s;
+                }
+            }
+        }
+    }
+
+    /**
+     * Pointwise (1x1) convolution with bias: out[o, p] = b[o] + sum_i w[o, i] * in[i, p] over the
+     * {@code plane} pixels p of each channel.
+     *
+     * @param weight [cout, cin] (the ONNX [cout, cin, 1, 1] tensor)
+     * @param out    output [cout, plane], overwritten
+     */
+    static void pointwiseForward(float[] in, int cin, int plane, float[] weight, float[] bias, int cout, float[] out) {
+        for (int o = 0; o < cout; o++) {
+            int outBase = o * plane;
+            java.util.Arrays.fill(out, outBase, outBase + plane, bias[o]);
+            for (int i = 0; i < cin; i++) {
+                float k = weight[o * cin + i];
+                int inBase = i * plane;
+                for (int p = 0; p < plane; p++) {
+                    out[outBase + p] += k * in[inBase + p];
+                }
+            }
+        }
+    }
+
+    /**
+     * Backward of {@link #pointwiseForward}: accumulates dWeight [cout, cin] and dBias and, when {@code dIn}
+     * is not null, overwrites dIn [cin, plane] with the input gradient.
+     */
+    static void pointwiseBackward(float[] in, int cin, int plane, float[] weight, int cout, float[] dOut,
+                                  float[] dWeight, float[] dBias, float[] dIn) {
+        if (dIn != null) {
+            java.util.Arrays.fill(dIn, 0, cin * plane, 0f);
+        }
+        for (int o = 0; o < cout; o++) {
+            int outBase = o * plane;
+            float db = 0f;
+            for (int p = 0; p < plane; p++) {
+                db += dOut[outBase + p];
+            }
+            dBias[o] += db;
+            for (int i = 0; i < cin; i++) {
+                int inBase = i * plane;
+                float s = 0f;
+                for (int p = 0; p < plane; p++) {
+                    s += dOut[outBase + p] * in[inBase + p];
+                }
+                dWeight[o * cin + i] += s;
+                if (dIn != null) {
+                    float k = weight[o * cin + i];
+                    for (int p = 0; p < plane; p++) {
+                        dIn[inBase + p] += k * dOut[outBase + p];
+                    }
+                }
+            }
+        }
+    }
+
+    /**
      * Dense layer y = W x + b with the weights given transposed, {@code weightT[i * out + o] = W[o, i]},
      * so the inner loop runs over outputs; inputs that are exactly zero (after a ReLU, about half)
      * are skipped.
@@ -139,6 +261,17 @@ final class Kernels {
                 }
             }
         }
+    }
+
+    /** Index of the largest value (the first of equal ones). */
+    static int argmax(float[] values) {
+        int best = 0;
+        for (int c = 1; c < values.length; c++) {
+            if (values[c] > values[best]) {
+                best = c;
+            }
+        }
+        return best;
     }
 
     /** In-place ReLU over the first {@code n} values. */

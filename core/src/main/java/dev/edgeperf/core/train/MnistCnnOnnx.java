@@ -164,7 +164,7 @@ public final class MnistCnnOnnx {
         }
     }
 
-    private static float[] floats(TensorProto tensor) {
+    static float[] floats(TensorProto tensor) {
         if (tensor.getDataType() != TensorProto.DataType.FLOAT_VALUE) {
             throw EdgeperfException.userError("initializer '" + tensor.getName() + "' has data type " + tensor.getDataType()
                     + ", expected FLOAT (1); quantized variants cannot be fine-tuned");
@@ -182,7 +182,7 @@ public final class MnistCnnOnnx {
         return values;
     }
 
-    private static TensorProto floatTensor(String name, long[] dims, float[] values) {
+    static TensorProto floatTensor(String name, long[] dims, float[] values) {
         ByteBuffer raw = ByteBuffer.allocate(values.length * Float.BYTES).order(ByteOrder.LITTLE_ENDIAN);
         raw.asFloatBuffer().put(values);
         TensorProto.Builder tensor = TensorProto.newBuilder().setName(name).setDataType(TensorProto.DataType.FLOAT_VALUE)

@@ -58,6 +58,109 @@ class GradientCheckTest {
     }
 
     @Test
+    void depthwiseBackwardMatchesFiniteDifferences() {
+        int c = 3;
+        int h = 5;
+        int w = 6;
+        float[] in = TestData.random(2 + c * h * w, random, 1); // offset 2: the input starts inside the array
+        float[] weight = TestData.random(c * 9, random, 0.5);
+        float[] r = TestData.random(c * (h - 2) * (w - 2), random, 1);
+        float[] out = new float[r.length];
+        Supplier<Double> loss = () -> {
+            Kernels.depthwiseForward(in, 2, c, h, w, weight, out);
+            return dot(out, r);
+        };
+        float[] dW = new float[weight.length];
+        float[] dIn = new float[c * h * w];
+        Kernels.depthwiseBackward(in, 2, c, h, w, weight, r, dW, dIn);
+
+        assertGradient("depthwise dWeight", weight, dW, loss);
+        float[] dInPadded = new float[in.length];
+        System.arraycopy(dIn, 0, dInPadded, 2, dIn.length);
+        assertGradient("depthwise dInput", in, dInPadded, loss);
+    }
+
+    @Test
+    void depthwiseEqualsAFullConvWhoseKernelIsZeroAcrossChannels() {
+        // independent calculation: a group=1 conv with w[o, i] = 0 for o != i is the depthwise conv
+        int c = 2;
+        float[] in = TestData.random(c * 5 * 5, random, 1);
+        float[] dw = TestData.random(c * 9, random, 1);
+        float[] full = new float[c * c * 9];
+        for (int ch = 0; ch < c; ch++) {
+            System.arraycopy(dw, ch * 9, full, (ch * c + ch) * 9, 9);
+        }
+        float[] expected = new float[c * 9];
+        float[] got = new float[c * 9];
+        Kernels.convForward(in, 0, c, 5, 5, full, new float[c], c, expected);
+        Kernels.depthwiseForward(in, 0, c, 5, 5, dw, got);
+        assertThat(got).containsExactly(expected, org.assertj.core.data.Offset.offset(1e-5f));
+    }
+
+    @Test
+    void pointwiseBackwardMatchesFiniteDifferences() {
+        int cin = 3;
+        int plane = 7;
+        int cout = 4;
+        float[] in = TestData.random(cin * plane, random, 1);
+        float[] weight = TestData.random(cout * cin, random, 0.5);
+        float[] bias = TestData.random(cout, random, 0.5);
+        float[] r = TestData.random(cout * plane, random, 1);
+        float[] out = new float[r.length];
+        Supplier<Double> loss = () -> {
+            Kernels.pointwiseForward(in, cin, plane, weight, bias, cout, out);
+            return dot(out, r);
+        };
+        float[] dW = new float[weight.length];
+        float[] dB = new float[bias.length];
+        float[] dIn = new float[in.length];
+        Kernels.pointwiseBackward(in, cin, plane, weight, cout, r, dW, dB, dIn);
+
+        assertGradient("pointwise dWeight", weight, dW, loss);
+        assertGradient("pointwise dBias", bias, dB, loss);
+        assertGradient("pointwise dInput", in, dIn, loss);
+        // independent calculation of one output: b[o] + sum_i w[o, i] in[i, p]
+        Kernels.pointwiseForward(in, cin, plane, weight, bias, cout, out);
+        double o2p5 = bias[2];
+        for (int i = 0; i < cin; i++) {
+            o2p5 += weight[2 * cin + i] * in[i * plane + 5];
+        }
+        assertThat((double) out[2 * plane + 5]).isCloseTo(o2p5, org.assertj.core.data.Offset.offset(1e-5));
+    }
+
+    @Test
+    void wholeSeparableNetworkBackwardMatchesFiniteDifferencesOfCrossEntropy() {
+        int c1 = 2;
+        int c2 = 3;
+        int hidden = 6;
+        int height = 7;
+        int width = 8;
+        int classes = 4;
+        int flat = c2 * (height - 4) * (width - 4);
+        int[] sizes = {9, c1, c1, c1 * 9, c2 * c1, c2, hidden * flat, hidden, classes * hidden, classes};
+        float[][] tensors = new float[sizes.length][];
+        for (int t = 0; t < sizes.length; t++) {
+            tensors[t] = TestData.random(sizes[t], random, 0.6);
+        }
+        String[] names = {"dw1", "pw1", "b1", "dw2", "pw2", "b2", "fc1w", "fc1b", "fc2w", "fc2b"};
+        SeparableCnn cnn = new SeparableCnn(c1, c2, hidden, height, width, classes, names, tensors);
+        float[] image = TestData.random(height * width, random, 1);
+        int label = 3;
+        SeparableCnn.Net net = cnn.new Net();
+        float[][] grads = cnn.newGradients();
+        net.forward(image, 0);
+        net.backward(image, 0, label, 1f, grads);
+        float[] scratch = new float[classes];
+        Supplier<Double> loss = () -> {
+            net.forward(image, 0);
+            return (double) Kernels.softmaxCrossEntropy(net.logits, classes, label, 1f, scratch);
+        };
+        for (int t = 0; t < sizes.length; t++) {
+            assertGradient("separable " + names[t], tensors[t], grads[t], loss, NETWORK_EPS);
+        }
+    }
+
+    @Test
     void denseBackwardMatchesFiniteDifferences() {
         int inputs = 7;
         int outputs = 4;
