@@ -157,6 +157,57 @@ public record ReferenceSet(List<Sample> samples) {
         return compare(new OrtRunner(1).runShaped(model, inputs(), what));
     }
 
+    /**
+     * Runs the model file with ONNX Runtime (CPU, {@code threads} intra-op threads; 0 = engine default) on
+     * this set's inputs and compares its first output with the reference. Loads from the path, so external
+     * data beside the file is read as ONNX Runtime reads it when measuring.
+     *
+     * @throws EdgeperfException USER_ERROR when the model cannot be loaded or run on the inputs
+     */
+    public DeviceAgreement check(java.nio.file.Path modelFile, int threads, String what) {
+        ai.onnxruntime.OrtEnvironment env = ai.onnxruntime.OrtEnvironment.getEnvironment();
+        List<OutputTensor> outputs = new ArrayList<>();
+        try (ai.onnxruntime.OrtSession.SessionOptions options = new ai.onnxruntime.OrtSession.SessionOptions()) {
+            if (threads > 0) {
+                options.setIntraOpNumThreads(threads);
+            }
+            try (ai.onnxruntime.OrtSession session = env.createSession(modelFile.toString(), options)) {
+                String first = session.getOutputNames().iterator().next();
+                String firstInput = session.getInputNames().iterator().next();
+                for (Sample s : samples) {
+                    java.util.Map<String, ai.onnxruntime.OnnxTensor> feeds = new java.util.LinkedHashMap<>();
+                    try {
+                        for (InputBatch.Feed f : s.input().inputs()) {
+                            String name = f.name() == null ? firstInput : f.name();
+                            feeds.put(name, f.floats() != null
+                                    ? ai.onnxruntime.OnnxTensor.createTensor(env, java.nio.FloatBuffer.wrap(f.floats()),
+                                            f.shape())
+                                    : ai.onnxruntime.OnnxTensor.createTensor(env, java.nio.LongBuffer.wrap(f.longs()),
+                                            f.shape()));
+                        }
+                        try (ai.onnxruntime.OrtSession.Result r = session.run(feeds, java.util.Set.of(first))) {
+                            ai.onnxruntime.OnnxTensor t = (ai.onnxruntime.OnnxTensor) r.get(0);
+                            java.nio.FloatBuffer fb = t.getFloatBuffer();
+                            if (fb == null) {
+                                throw EdgeperfException.userError("output '" + first + "' of " + what + " is "
+                                        + t.getInfo().type + ", not float; the agreement check compares float outputs");
+                            }
+                            float[] v = new float[fb.remaining()];
+                            fb.get(v);
+                            outputs.add(new OutputTensor(first, t.getInfo().getShape(), v));
+                        }
+                    } finally {
+                        feeds.values().forEach(ai.onnxruntime.OnnxTensor::close);
+                    }
+                }
+            }
+        } catch (ai.onnxruntime.OrtException e) {
+            throw EdgeperfException.userError("ONNX Runtime cannot run " + what + " on its reference inputs: "
+                    + String.valueOf(e.getMessage()).lines().findFirst().orElse(""));
+        }
+        return compare(outputs);
+    }
+
     /** This set as bytes (a small versioned binary form; {@link #decode} reads it back). */
     public byte[] encode() {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();

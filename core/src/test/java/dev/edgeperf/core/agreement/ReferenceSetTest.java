@@ -10,9 +10,12 @@ import dev.edgeperf.core.onnx.OnnxModels;
 import dev.edgeperf.core.variants.InputBatch;
 import dev.edgeperf.core.variants.OutputTensor;
 import dev.edgeperf.core.zoo.ModelZoo;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class ReferenceSetTest {
     @Test
@@ -63,7 +66,7 @@ class ReferenceSetTest {
     }
 
     @Test
-    void mnistCnnAgreesWithItselfAfterARoundTripAndANegatedOutputIsFlagged() {
+    void mnistCnnAgreesWithItselfAfterARoundTripAndANegatedOutputIsFlagged(@TempDir Path dir) throws Exception {
         ModelProto model = OnnxModels.parse(ModelZoo.build("mnist-cnn"), "mnist-cnn");
         String input = model.getGraph().getInput(0).getName();
         List<InputBatch> inputs = ReferenceSet.generatedInputs(model, Map.of(input, new long[] {1, 1, 28, 28}),
@@ -86,6 +89,10 @@ class ReferenceSetTest {
         assertThat(same.cosine()).isCloseTo(1.0, within(1e-9));
         assertThat(same.maxAbsDiff()).isLessThan(1e-5);
         assertThat(same.disagrees()).isFalse();
+        Path file = Files.write(dir.resolve("m.onnx"), model.toByteArray());
+        DeviceAgreement fromFile = back.check(file, 2, "m.onnx");
+        assertThat(fromFile.cosine()).isCloseTo(1.0, within(1e-9));
+        assertThat(fromFile.samples()).isEqualTo(4);
 
         List<OutputTensor> negated = set.samples().stream().map(s -> {
             float[] v = s.output().values().clone();
