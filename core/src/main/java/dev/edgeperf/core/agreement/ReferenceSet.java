@@ -165,6 +165,24 @@ public record ReferenceSet(List<Sample> samples) {
      * @throws EdgeperfException USER_ERROR when the model cannot be loaded or run on the inputs
      */
     public DeviceAgreement check(java.nio.file.Path modelFile, int threads, String what) {
+        return compare(run(modelFile, threads, inputs(), what));
+    }
+
+    /**
+     * As {@link #of(ModelProto, List, String)}, for a model file (with any external data beside it), which is
+     * never loaded whole onto the heap.
+     */
+    public static ReferenceSet of(java.nio.file.Path modelFile, List<InputBatch> inputs, String what) {
+        List<OutputTensor> outputs = run(modelFile, 1, inputs, what);
+        List<Sample> samples = new ArrayList<>();
+        for (int i = 0; i < inputs.size(); i++) {
+            samples.add(new Sample(inputs.get(i), outputs.get(i)));
+        }
+        return new ReferenceSet(samples);
+    }
+
+    private static List<OutputTensor> run(java.nio.file.Path modelFile, int threads, List<InputBatch> inputs,
+                                          String what) {
         ai.onnxruntime.OrtEnvironment env = ai.onnxruntime.OrtEnvironment.getEnvironment();
         List<OutputTensor> outputs = new ArrayList<>();
         try (ai.onnxruntime.OrtSession.SessionOptions options = new ai.onnxruntime.OrtSession.SessionOptions()) {
@@ -174,10 +192,10 @@ public record ReferenceSet(List<Sample> samples) {
             try (ai.onnxruntime.OrtSession session = env.createSession(modelFile.toString(), options)) {
                 String first = session.getOutputNames().iterator().next();
                 String firstInput = session.getInputNames().iterator().next();
-                for (Sample s : samples) {
+                for (InputBatch batch : inputs) {
                     java.util.Map<String, ai.onnxruntime.OnnxTensor> feeds = new java.util.LinkedHashMap<>();
                     try {
-                        for (InputBatch.Feed f : s.input().inputs()) {
+                        for (InputBatch.Feed f : batch.inputs()) {
                             String name = f.name() == null ? firstInput : f.name();
                             feeds.put(name, f.floats() != null
                                     ? ai.onnxruntime.OnnxTensor.createTensor(env, java.nio.FloatBuffer.wrap(f.floats()),
@@ -205,7 +223,7 @@ public record ReferenceSet(List<Sample> samples) {
             throw EdgeperfException.userError("ONNX Runtime cannot run " + what + " on its reference inputs: "
                     + String.valueOf(e.getMessage()).lines().findFirst().orElse(""));
         }
-        return compare(outputs);
+        return outputs;
     }
 
     /** This set as bytes (a small versioned binary form; {@link #decode} reads it back). */
