@@ -158,7 +158,7 @@ class CampaignEndToEndIT {
         assertThat(new ObjectMapper().readTree(run.stdout()).toString()).contains("\"calibration\"");
     }
 
-    private static void awaitConnectedAgents(String jdbc, int count) throws Exception {
+    static void awaitConnectedAgents(String jdbc, int count) throws Exception {
         long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
         Set<String> connected = new HashSet<>();
         while (System.nanoTime() < deadline) {

@@ -6,9 +6,13 @@ import dev.edgeperf.agent.measure.MeasurementResult;
 import dev.edgeperf.agent.measure.MeasurementRunner;
 import dev.edgeperf.agent.probe.HardwareInfo;
 import dev.edgeperf.core.EdgeperfException;
+import dev.edgeperf.core.agreement.DeviceAgreement;
+import dev.edgeperf.core.agreement.ReferenceSet;
 import dev.edgeperf.core.measure.MeasurementSettings;
 import dev.edgeperf.proto.JobAssignment;
 import dev.edgeperf.proto.JobResult;
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -21,6 +25,7 @@ import java.util.function.LongSupplier;
  * verifies but does not load is evicted from the cache, so a fixed artifact is fetched afresh.
  */
 public final class MeasuringJobHandler implements JobHandler {
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(MeasuringJobHandler.class);
     private final ArtifactCache cache;
     private final MeasurementRunner runner;
     private final MeasurementRunner inProcessRunner;
@@ -76,7 +81,36 @@ public final class MeasuringJobHandler implements JobHandler {
             }
             throw e;
         }
-        return ProtoMapping.result(job, m, hardware, agentVersion, wallClockMs.getAsLong());
+        JobResult.Builder result = ProtoMapping.result(job, m, hardware, agentVersion, wallClockMs.getAsLong())
+                .toBuilder();
+        agreement(job, model, result);
+        return result.build();
+    }
+
+    /**
+     * The on-device agreement check (issue 13), after the timed runs and never inside them: the variant on
+     * the job's reference inputs against the coordinator's outputs. A check that cannot be made is reported
+     * in {@code device_agreement_error}, never as a failed measurement.
+     */
+    private void agreement(JobAssignment job, Path model, JobResult.Builder result) {
+        String digest = job.getReferenceSetDigest();
+        if (digest.isEmpty()) {
+            return;
+        }
+        try {
+            ReferenceSet set = ReferenceSet.decode(Files.readAllBytes(cache.get(digest)),
+                    "reference set " + digest.substring(0, Math.min(12, digest.length())));
+            DeviceAgreement a = set.check(model, job.getIntraOpThreads(), "model " + job.getModelName());
+            result.setDeviceAgreementCosine(a.cosine()).setDeviceMaxAbsDiff(a.maxAbsDiff())
+                    .setDeviceDisagrees(a.disagrees());
+            if (a.disagrees()) {
+                LOG.warn("job {}: {} {} disagrees with the coordinator's reference outputs: cosine {}, max abs diff {}",
+                        job.getJobId(), job.getModelName(), job.getVariantRecipe(), a.cosine(), a.maxAbsDiff());
+            }
+        } catch (IOException | RuntimeException e) {
+            LOG.warn("job {}: agreement check not made: {}", job.getJobId(), e.getMessage());
+            result.setDeviceAgreementError(String.valueOf(e.getMessage()).lines().findFirst().orElse("unknown"));
+        }
     }
 
     /**

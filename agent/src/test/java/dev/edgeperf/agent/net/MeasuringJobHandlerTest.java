@@ -8,6 +8,8 @@ import dev.edgeperf.agent.measure.MeasurementRequest;
 import dev.edgeperf.agent.measure.MeasurementRunner;
 import dev.edgeperf.agent.probe.DeviceSensors;
 import dev.edgeperf.core.EdgeperfException;
+import dev.edgeperf.core.agreement.DeviceAgreement;
+import dev.edgeperf.core.agreement.ReferenceSet;
 import dev.edgeperf.core.io.Digests;
 import dev.edgeperf.core.zoo.ModelZoo;
 import dev.edgeperf.proto.ArtifactServiceGrpc;
@@ -155,6 +157,44 @@ class MeasuringJobHandlerTest {
         assertThatThrownBy(() -> handler().execute(job.toBuilder().clearInputShapes().build()))
                 .isInstanceOf(EdgeperfException.class)
                 .hasMessageContaining("has no value for dimension 2 (unnamed, dim_param '?') of [batch, 3, ?, ?]");
+    }
+
+    /** Issue 13: after measuring, the variant runs on the job's reference inputs and its agreement is reported. */
+    @Test
+    void theAgreementWithTheReferenceOutputsReachesTheResultAndADifferentModelIsFlagged() throws Exception {
+        byte[] cnn = ModelZoo.build("mnist-cnn");
+        Path f = cached(cnn);
+        ai.onnx.proto.OnnxMl.ModelProto model = dev.edgeperf.core.onnx.OnnxModels.parse(cnn, "mnist-cnn");
+        ReferenceSet set = ReferenceSet.of(model, ReferenceSet.generatedInputs(model,
+                java.util.Map.of(model.getGraph().getInput(0).getName(), new long[] {1, 1, 28, 28}), java.util.Map.of(),
+                4, ReferenceSet.DEFAULT_SEED, "mnist-cnn"), "mnist-cnn");
+        Path ref = cached(set.encode());
+        String refDigest = ref.getFileName().toString().replace(".onnx", "");
+        MeasurementSettings quick = MeasurementSettings.newBuilder().setWarmupIterations(1).setMinIterations(3)
+                .setMinDurationMs(1).setMaxDurationMs(3000).setInProcess(true).build();
+
+        JobResult r = handler().execute(job(f, quick).toBuilder().setReferenceSetDigest(refDigest).build());
+        assertThat(r.hasDeviceAgreementCosine()).isTrue();
+        assertThat(r.getDeviceAgreementCosine()).isCloseTo(1.0, org.assertj.core.api.Assertions.within(1e-9));
+        assertThat(r.getDeviceMaxAbsDiff()).isLessThan(1e-5);
+        assertThat(r.getDeviceDisagrees()).isFalse();
+        assertThat(r.getDeviceAgreementError()).isEmpty();
+
+        // another model of the same input and output shapes computes something else: flagged, not failed
+        Path other = cached(ModelZoo.build("mnist-cnn-pool"));
+        JobResult o = handler().execute(job(other, quick).toBuilder().setReferenceSetDigest(refDigest).build());
+        assertThat(o.getComputeLatency().getCount()).isGreaterThanOrEqualTo(3);
+        assertThat(o.getDeviceAgreementCosine()).isLessThan(DeviceAgreement.COSINE_THRESHOLD);
+        assertThat(o.getDeviceDisagrees()).isTrue();
+
+        // no reference set: no fields; an unreadable one: the measurement stands and the reason is given
+        assertThat(handler().execute(job(f, quick)).hasDeviceAgreementCosine()).isFalse();
+        Path junk = cached("not a reference set".getBytes(StandardCharsets.UTF_8));
+        JobResult j = handler().execute(job(f, quick).toBuilder()
+                .setReferenceSetDigest(junk.getFileName().toString().replace(".onnx", "")).build());
+        assertThat(j.hasDeviceAgreementCosine()).isFalse();
+        assertThat(j.getDeviceAgreementError()).contains("is not an edgeperf reference set");
+        assertThat(j.getComputeLatency().getCount()).isGreaterThanOrEqualTo(3);
     }
 
     /** A runner that records the request and stops the job there. */

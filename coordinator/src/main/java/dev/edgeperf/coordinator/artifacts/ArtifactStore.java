@@ -28,6 +28,7 @@ public final class ArtifactStore {
 
     /** Suffix of the file listing a model's external-data files, beside the model. */
     private static final String EXTERNAL_SUFFIX = ".external";
+    private static final String REFERENCE_SUFFIX = ".reference";
 
     private final Path root;
 
@@ -294,6 +295,38 @@ public final class ArtifactStore {
             throw EdgeperfException.external("cannot read artifact " + file + ": " + e.getMessage(), e);
         }
         return List.copyOf(out);
+    }
+
+    /**
+     * Records the reference set (issue 13: a few inputs and the coordinator's outputs for them, itself a stored
+     * artifact) of a stored model, so jobs that measure it name it; the latest recorded for a digest is the one
+     * jobs get.
+     */
+    public void putReferenceSet(String modelDigest, String referenceDigest) {
+        existing(referenceDigest);
+        Path target = existing(modelDigest).resolveSibling(modelDigest + REFERENCE_SUFFIX);
+        try {
+            AtomicFiles.writeString(target, referenceDigest + "\n");
+        } catch (IOException e) {
+            throw EdgeperfException.external("cannot write artifact " + target + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** The digest of a stored model's reference set; "" when none was recorded (or for an unknown digest). */
+    public String referenceSet(String modelDigest) {
+        if (!isDigest(modelDigest)) {
+            return "";
+        }
+        Path file = root.resolve(modelDigest + REFERENCE_SUFFIX);
+        if (!Files.isRegularFile(file)) {
+            return "";
+        }
+        try {
+            String digest = Files.readString(file, StandardCharsets.UTF_8).strip();
+            return isDigest(digest) && contains(digest) ? digest : "";
+        } catch (IOException e) {
+            throw EdgeperfException.external("cannot read artifact " + file + ": " + e.getMessage(), e);
+        }
     }
 
     /** Size in bytes of a stored artifact. */

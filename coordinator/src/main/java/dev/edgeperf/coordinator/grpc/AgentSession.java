@@ -34,8 +34,15 @@ final class AgentSession implements StreamObserver<AgentMessage> {
     /** @param externalData model digest -> the external-data files its jobs name */
     AgentSession(JobScheduler scheduler, StreamObserver<CoordinatorMessage> responses,
                  java.util.function.Function<String, java.util.List<dev.edgeperf.proto.ExternalDataFile>> externalData) {
+        this(scheduler, responses, externalData, digest -> "");
+    }
+
+    /** @param referenceSets model digest -> its reference set's digest, "" = none */
+    AgentSession(JobScheduler scheduler, StreamObserver<CoordinatorMessage> responses,
+                 java.util.function.Function<String, java.util.List<dev.edgeperf.proto.ExternalDataFile>> externalData,
+                 java.util.function.Function<String, String> referenceSets) {
         this.scheduler = Objects.requireNonNull(scheduler, "scheduler is null");
-        this.link = new StreamLink(Objects.requireNonNull(responses, "responses is null"), externalData);
+        this.link = new StreamLink(Objects.requireNonNull(responses, "responses is null"), externalData, referenceSets);
     }
 
     @Override

@@ -26,6 +26,7 @@ final class StreamLink implements AgentLink {
 
     private final StreamObserver<CoordinatorMessage> responses;
     private final Function<String, List<ExternalDataFile>> externalData;
+    private final Function<String, String> referenceSets;
     private boolean closed;
 
     StreamLink(StreamObserver<CoordinatorMessage> responses) {
@@ -34,8 +35,15 @@ final class StreamLink implements AgentLink {
 
     /** @param externalData model digest -> the external-data files a job on it names */
     StreamLink(StreamObserver<CoordinatorMessage> responses, Function<String, List<ExternalDataFile>> externalData) {
+        this(responses, externalData, digest -> "");
+    }
+
+    /** @param referenceSets model digest -> the digest of its reference set (issue 13), "" = none */
+    StreamLink(StreamObserver<CoordinatorMessage> responses, Function<String, List<ExternalDataFile>> externalData,
+               Function<String, String> referenceSets) {
         this.responses = responses;
         this.externalData = externalData;
+        this.referenceSets = referenceSets;
     }
 
     @Override
@@ -54,6 +62,12 @@ final class StreamLink implements AgentLink {
             // unreadable list: the agent then reports the model's missing data as the job's failure
             LOG.error("cannot read the external-data list of model {}", job.modelDigest(), e);
             assignment = assignment(job);
+        }
+        try {
+            assignment = assignment.toBuilder().setReferenceSetDigest(referenceSets.apply(job.modelDigest())).build();
+        } catch (RuntimeException e) {
+            // the job is measured without the agreement check
+            LOG.error("cannot read the reference set of model {}", job.modelDigest(), e);
         }
         send(CoordinatorMessage.newBuilder().setJob(assignment).build());
     }

@@ -253,6 +253,7 @@ public final class VariantPreparation implements AutoCloseable {
                         calibrations.getOrDefault("", ModelCalibration.RANDOM));
                 PreparedVariant variant = baseline.stored() != null && isBaseline(build.recipe())
                         ? storedBaseline(baseline, batches) : buildAndStore(baseline, build, batches, calibration);
+                new ReferenceSets(artifacts).record(build.model(), build.recipe(), variant.digest(), baseline.inputs);
                 ModelCalibration evaluation = evaluations.getOrDefault(build.model(), evaluations.get(""));
                 if (evaluation != null) {
                     progress.step(prepared.size(), builds.size(), "evaluating " + build);

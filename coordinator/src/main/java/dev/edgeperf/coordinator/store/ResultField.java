@@ -208,7 +208,24 @@ public enum ResultField {
     // input values in campaigns (issue 10): --value sr=16000, a spec's values:
     INPUT_VALUES("inputValues", Type.TEXT, "r.input_values",
             "the values the user gave for integer inputs, fed instead of generated data, e.g. sr=16000", "input_values",
-            c -> c.inputValues().isEmpty() ? null : cut(c.inputValues(), 2000));
+            c -> c.inputValues().isEmpty() ? null : cut(c.inputValues(), 2000)),
+    // The on-device agreement check (issue 13 item 1, V13): the agent's outputs on the variant's reference inputs
+    // against the coordinator's ONNX Runtime outputs, made after the timed runs.
+    DEVICE_AGREEMENT_COSINE("deviceAgreementCosine", Type.DOUBLE, "r.device_agreement_cosine",
+            "cosine similarity of the device's outputs to the coordinator's on the variant's reference inputs (batch 1);"
+                    + " null = not checked or a non-finite output", "device_agreement_cosine",
+            c -> c.result().hasDeviceAgreementCosine() ? finite(c.result().getDeviceAgreementCosine()) : null),
+    DEVICE_MAX_ABS_DIFF("deviceMaxAbsDiff", Type.DOUBLE, "r.device_max_abs_diff",
+            "largest absolute difference of one output value between the device and the coordinator on the reference"
+                    + " inputs, in the output's units; null = not checked", "device_max_abs_diff",
+            c -> c.result().hasDeviceMaxAbsDiff() ? finite(c.result().getDeviceMaxAbsDiff()) : null),
+    DEVICE_DISAGREES("deviceDisagrees", Type.BOOL, "r.device_disagrees",
+            "true when the device computes something else: agreement cosine below 0.99 or a non-finite output"
+                    + " (a flag, not a failed job); null = not checked", "device_disagrees",
+            c -> c.result().hasDeviceAgreementCosine() ? (Object) c.result().getDeviceDisagrees() : null),
+    DEVICE_AGREEMENT_ERROR("deviceAgreementError", Type.TEXT, "r.device_agreement_error",
+            "why the agreement check could not be made; null = made, or no reference set", "device_agreement_error",
+            c -> c.result().getDeviceAgreementError().isEmpty() ? null : cut(c.result().getDeviceAgreementError(), 500));
 
     /** How a value is read from SQL and written to the wire. */
     public enum Type { TEXT, INT, LONG, DOUBLE, BOOL }
@@ -304,6 +321,10 @@ public enum ResultField {
 
     private static Double positive(double value) {
         return value > 0 ? value : null;
+    }
+
+    private static Double finite(double value) {
+        return Double.isFinite(value) ? value : null;
     }
 
     private static Double temp(DeviceState s) {

@@ -388,7 +388,11 @@ class VariantPreparationTest {
             assertThat(dev.edgeperf.core.onnx.ExternalData.uses(variant, "v")).isFalse();
             assertThat(artifacts.externalData(job.modelDigest())).isEmpty();
         });
-        assertThat(java.nio.file.Files.list(dir.resolve("artifacts")).count()).isEqualTo(files + 2); // variant + list
+        // the variant and its external-data list, and the variant's reference set and the note naming it (the
+        // stored baseline gets none: its external data lies in the store under digests, not beside its file)
+        assertThat(java.nio.file.Files.list(dir.resolve("artifacts")).count()).isEqualTo(files + 4);
+        assertThat(artifacts.referenceSet(model.digest())).isEmpty();
+        assertThat(artifacts.referenceSet(store.queuedJobs().get(0).modelDigest())).hasSize(64);
     }
 
     @Test

@@ -34,7 +34,12 @@ final class CancelledStateMigrationCheck {
         "ALTER TABLE agents ADD COLUMN calib_hardware_fingerprint VARCHAR(128) DEFAULT '' NOT NULL",
         "ALTER TABLE agents ADD COLUMN calib_engine_version VARCHAR(64) DEFAULT '' NOT NULL",
         "ALTER TABLE agents ADD COLUMN calib_node_overhead_us DOUBLE PRECISION",
-        "ALTER TABLE results ADD COLUMN input_values VARCHAR(2000)"};
+        "ALTER TABLE results ADD COLUMN input_values VARCHAR(2000)",
+        // V13: the on-device agreement check
+        "ALTER TABLE results ADD COLUMN device_agreement_cosine DOUBLE PRECISION",
+        "ALTER TABLE results ADD COLUMN device_max_abs_diff DOUBLE PRECISION",
+        "ALTER TABLE results ADD COLUMN device_disagrees BOOLEAN",
+        "ALTER TABLE results ADD COLUMN device_agreement_error VARCHAR(500)"};
 
     private CancelledStateMigrationCheck() {
     }
@@ -81,6 +86,10 @@ final class CancelledStateMigrationCheck {
             st.executeUpdate("ALTER TABLE agents DROP COLUMN calib_engine_version");
             st.executeUpdate("ALTER TABLE agents DROP COLUMN calib_node_overhead_us");
             st.executeUpdate("ALTER TABLE results DROP COLUMN input_values");
+            for (String column : List.of("device_agreement_cosine", "device_max_abs_diff", "device_disagrees",
+                    "device_agreement_error")) {
+                st.executeUpdate("ALTER TABLE results DROP COLUMN " + column);
+            }
         }
 
         Database.migrate(dataSource);
