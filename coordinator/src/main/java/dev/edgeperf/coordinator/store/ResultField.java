@@ -208,7 +208,13 @@ public enum ResultField {
     // input values in campaigns (issue 10): --value sr=16000, a spec's values:
     INPUT_VALUES("inputValues", Type.TEXT, "r.input_values",
             "the values the user gave for integer inputs, fed instead of generated data, e.g. sr=16000", "input_values",
-            c -> c.inputValues().isEmpty() ? null : cut(c.inputValues(), 2000));
+            c -> c.inputValues().isEmpty() ? null : cut(c.inputValues(), 2000)),
+    // execution providers per job (issue 14 item 3, V11)
+    PROVIDERS_REQUESTED("providersRequested", Type.TEXT, "NULLIF(j.providers, '')",
+            "the execution providers the campaign requested, in order, e.g. cuda,cpu; null = none (CPU alone)"),
+    PROVIDER_NODES("providerNodes", Type.TEXT, "r.provider_nodes",
+            "nodes of the profiled pass per execution provider, e.g. CPUExecutionProvider=12; null = unknown",
+            "provider_nodes", c -> c.result().getProviderNodes().isEmpty() ? null : cut(c.result().getProviderNodes(), 2000));
 
     /** How a value is read from SQL and written to the wire. */
     public enum Type { TEXT, INT, LONG, DOUBLE, BOOL }
