@@ -69,7 +69,8 @@ class ExecutionProvidersIT {
         JsonNode failed = new ObjectMapper().readTree(cuda.stdout()).get("rows").get(0);
         assertThat(failed.get("state").asText()).isEqualTo("failed");
         assertThat(failed.get("providersRequested").asText()).isEqualTo("cuda,cpu");
+        // the coordinator prefixes every agent-reported failure with the agent's name
         assertThat(failed.get("failureReason").asText())
-                .isEqualTo("provider cuda is not available on agent cpu-box (available: cpu)");
+                .isEqualTo("agent 'cpu-box': provider cuda is not available on agent cpu-box (available: cpu)");
     }
 }

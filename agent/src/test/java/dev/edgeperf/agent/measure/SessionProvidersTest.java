@@ -81,7 +81,7 @@ class SessionProvidersTest {
         assertThat(InferenceRunner.availableProviders()).doesNotContain("CUDA"); // the CPU jar this build uses
         assertThatThrownBy(() -> new InferenceRunner(new DeviceSensors(dir), 1)
                 .measure(new MeasurementRequest(model, 1, 1, s), (it, ms) -> { }))
-                .hasMessage("provider cuda is not available on agent this host (available: "
+                .hasMessage("provider cuda is not available on this host (available: "
                         + String.join(", ", InferenceRunner.availableProviders().stream()
                         .map(String::toLowerCase).toList()) + ")");
     }
