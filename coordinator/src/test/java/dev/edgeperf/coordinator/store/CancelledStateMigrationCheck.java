@@ -34,7 +34,9 @@ final class CancelledStateMigrationCheck {
         "ALTER TABLE agents ADD COLUMN calib_hardware_fingerprint VARCHAR(128) DEFAULT '' NOT NULL",
         "ALTER TABLE agents ADD COLUMN calib_engine_version VARCHAR(64) DEFAULT '' NOT NULL",
         "ALTER TABLE agents ADD COLUMN calib_node_overhead_us DOUBLE PRECISION",
-        "ALTER TABLE results ADD COLUMN input_values VARCHAR(2000)"};
+        "ALTER TABLE results ADD COLUMN input_values VARCHAR(2000)",
+        // V11: nodes per execution provider
+        "ALTER TABLE results ADD COLUMN provider_nodes VARCHAR(2000)"};
 
     private CancelledStateMigrationCheck() {
     }
@@ -81,6 +83,7 @@ final class CancelledStateMigrationCheck {
             st.executeUpdate("ALTER TABLE agents DROP COLUMN calib_engine_version");
             st.executeUpdate("ALTER TABLE agents DROP COLUMN calib_node_overhead_us");
             st.executeUpdate("ALTER TABLE results DROP COLUMN input_values");
+            st.executeUpdate("ALTER TABLE results DROP COLUMN provider_nodes");
         }
 
         Database.migrate(dataSource);
