@@ -33,7 +33,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Measures one model configuration with ONNX Runtime on the CPU execution provider, in this JVM.
+ * Measures one model configuration with ONNX Runtime, in this JVM, on the execution providers the request's
+ * settings name (the CPU provider alone when none).
  *
  * <p>Order of events: host provenance read, session creation (timed as cold start; its resident
  * set growth is the session footprint), input tensors built from the session's input info, first
@@ -113,9 +114,13 @@ public final class InferenceRunner implements MeasurementRunner {
     public MeasurementResult measure(MeasurementRequest request, ProgressListener progress) {
         String file = request.model().getFileName().toString();
         HostProvenance host = hostFacts.provenance(availableProviders());
+        List<String> providers = request.settings().providers();
+        // the agent checks before fetching the model, naming itself; this guards direct use (agent bench)
+        SessionProviders.requireAvailable(providers, availableProviders(), "this host");
         OrtEnvironment env = OrtEnvironment.getEnvironment();
         try (OrtSession.SessionOptions options = new OrtSession.SessionOptions()) {
             options.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.ALL_OPT);
+            SessionProviders.apply(options, providers);
             // 0 is set as the physical core count rather than left to ORT, so the count the result
             // reports is the one the session used (ORT would count cores itself and pin its threads)
             options.setIntraOpNumThreads(threadsFor(request));
@@ -145,7 +150,8 @@ public final class InferenceRunner implements MeasurementRunner {
                 }
                 // after the timed session is closed: two sessions of a large model at once would double the
                 // worker's peak memory, which the result reports
-                return timed.withLayers(profiledPass(request, inputs.get(0).asMap(), timed.computeLatency().p50Ms()));
+                List<LayerTime> layers = profiledPass(request, inputs.get(0).asMap(), timed.computeLatency().p50Ms());
+                return timed.withLayers(layers).withExecutionProvider(SessionProviders.used(providers, layers));
             } finally {
                 inputs.forEach(InputTensors::close);
             }
@@ -211,6 +217,7 @@ public final class InferenceRunner implements MeasurementRunner {
             try (OrtSession.SessionOptions options = new OrtSession.SessionOptions()) {
                 options.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.ALL_OPT);
                 options.setIntraOpNumThreads(threadsFor(request));
+                SessionProviders.apply(options, request.settings().providers());
                 options.enableProfiling(dir.resolve("ort").toString());
                 try (OrtSession session = OrtEnvironment.getEnvironment().createSession(request.model().toString(),
                         options)) {

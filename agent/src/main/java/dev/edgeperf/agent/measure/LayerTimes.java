@@ -16,7 +16,7 @@ import java.util.Map;
 
 /**
  * Per-node times from ONNX Runtime's profiler JSON (a Chrome trace: events with {@code cat: "Node"},
- * {@code name: "<node>_kernel_time"}, {@code args.op_name}, {@code dur} in µs), mapped to the
+ * {@code name: "<node>_kernel_time"}, {@code args.op_name}, {@code args.provider}, {@code dur} in µs), mapped to the
  * submitted graph's node names and op types.
  */
 final class LayerTimes {
@@ -51,6 +51,7 @@ final class LayerTimes {
         }
         Map<String, double[]> totals = new LinkedHashMap<>(); // node -> {total µs, count}
         Map<String, String> ops = new LinkedHashMap<>();
+        Map<String, String> providers = new LinkedHashMap<>();
         for (JsonNode e : events) {
             String name = e.path("name").asText("");
             if (!e.path("cat").asText("").equals("Node") || !name.endsWith(KERNEL_TIME)) {
@@ -61,6 +62,7 @@ final class LayerTimes {
             t[0] += Math.max(0, e.path("dur").asDouble(0));
             t[1]++;
             ops.putIfAbsent(node, e.path("args").path("op_name").asText(""));
+            providers.putIfAbsent(node, e.path("args").path("provider").asText(""));
         }
         List<LayerTime> out = new ArrayList<>();
         totals.forEach((kernel, t) -> {
@@ -68,7 +70,7 @@ final class LayerTimes {
             String graphOp = node == null ? null : graph.ops().get(node);
             out.add(LayerTime.newBuilder().setNode(node == null ? kernel : node).setOpType(ops.get(kernel))
                     .setMeanUs(t[0] / runs).setRuns((int) Math.min(runs, t[1])).setInGraph(graphOp != null)
-                    .setGraphOpType(graphOp == null ? "" : graphOp).build());
+                    .setGraphOpType(graphOp == null ? "" : graphOp).setProvider(providers.get(kernel)).build());
         });
         return out;
     }

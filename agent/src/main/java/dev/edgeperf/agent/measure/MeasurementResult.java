@@ -82,6 +82,14 @@ public record MeasurementResult(int batchSize, int intraOpThreads, int concurren
                 executionProvider, before, after, throttleEvidence, host, memory, inProcess, newLayers);
     }
 
+    /** The same measurement reporting {@code provider} as the execution provider(s) used. */
+    public MeasurementResult withExecutionProvider(String provider) {
+        return new MeasurementResult(batchSize, intraOpThreads, concurrency, computeLatency, computeHistogram,
+                endToEndLatency, endToEndHistogram, throughputSamplesPerS, timedSeconds, sessionCreateMs,
+                firstInferenceMs, warmupIterations, stopReason, ciRelativeHalfWidth, engine, engineVersion,
+                provider, before, after, throttleEvidence, host, memory, inProcess, layers);
+    }
+
     /** The same measurement with another memory figure and isolation flag (set by the forking parent). */
     public MeasurementResult withMemory(MemoryUse newMemory, boolean newInProcess) {
         return new MeasurementResult(batchSize, intraOpThreads, concurrency, computeLatency, computeHistogram,

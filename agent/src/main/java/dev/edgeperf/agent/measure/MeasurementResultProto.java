@@ -57,7 +57,8 @@ public final class MeasurementResultProto {
                 .setWorkerPeakRssBytes(m.memory().peakRssBytes())
                 .setSessionFootprintBytes(m.memory().sessionFootprintBytes())
                 .setInProcess(m.inProcess())
-                .addAllLayers(m.layers());
+                .addAllLayers(m.layers())
+                .setProviderNodes(SessionProviders.nodesByProvider(m.layers()));
         m.endToEndLatency().ifPresent(e -> b.setEndToEndLatency(latency(e)));
         m.host().loadAverage1m().ifPresent(b::setLoadAverage1M);
         return b;

@@ -50,6 +50,7 @@ final class WorkerFiles {
         p.setProperty("maxDurationMs", Long.toString(s.maxDurationMs()));
         p.setProperty("targetCiHalfWidth", Double.toString(s.targetCiHalfWidth()));
         p.setProperty("warmupUntilStable", Boolean.toString(s.warmupUntilStable()));
+        p.setProperty("providers", String.join(",", s.providers()));
         r.inputShapes().forEach((name, shape) -> p.setProperty(INPUT + name, ShapeInference.format(shape)));
         r.dims().forEach((name, value) -> p.setProperty(DIM + name, Long.toString(value)));
         r.inputValues().forEach((name, values) -> p.setProperty(VALUE + name, java.util.Arrays.stream(values)
@@ -72,7 +73,7 @@ final class WorkerFiles {
                 Long.parseLong(p.getProperty("minDurationMs")), Long.parseLong(p.getProperty("maxDurationMs")),
                 Double.parseDouble(p.getProperty("targetCiHalfWidth")),
                 Boolean.parseBoolean(p.getProperty("warmupUntilStable")), intOf(p, "concurrency"),
-                Boolean.parseBoolean(p.getProperty("inProcess")));
+                Boolean.parseBoolean(p.getProperty("inProcess")), providers(p.getProperty("providers", "")));
         Map<String, String> inputs = new TreeMap<>();
         Map<String, String> dims = new TreeMap<>();
         Map<String, long[]> scalars = new TreeMap<>();
@@ -93,6 +94,10 @@ final class WorkerFiles {
         shapes.putAll(scalars);
         return new Request(new MeasurementRequest(Path.of(p.getProperty("model")), intOf(p, "batch"),
                 intOf(p, "threads"), s, shapes, ShapeArgs.dims(dims), values), intOf(p, "defaultThreads"));
+    }
+
+    private static java.util.List<String> providers(String text) {
+        return text.isBlank() ? java.util.List.of() : java.util.List.of(text.split(","));
     }
 
     private static int intOf(Properties p, String key) {

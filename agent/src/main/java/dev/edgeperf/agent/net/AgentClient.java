@@ -100,7 +100,8 @@ public final class AgentClient implements AutoCloseable {
     public static AgentClient measuring(Channel channel, AgentConfig config, MeasurementRunner runner,
                                         MeasurementRunner inProcessRunner) {
         return new AgentClient(channel, config, cache -> new MeasuringJobHandler(cache, runner, inProcessRunner,
-                config.hardware(), config.agentVersion(), System::currentTimeMillis));
+                config.hardware(), config.agentVersion(), System::currentTimeMillis, config.name(),
+                InferenceRunner::availableProviders));
     }
 
     /** The result spool (for tests and diagnostics). */

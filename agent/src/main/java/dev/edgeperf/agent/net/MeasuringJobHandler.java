@@ -32,6 +32,8 @@ public final class MeasuringJobHandler implements JobHandler {
     private final HardwareInfo hardware;
     private final String agentVersion;
     private final LongSupplier wallClockMs;
+    private final String agentName;
+    private final java.util.function.Supplier<java.util.List<String>> availableProviders;
 
     /** Every job measured by {@code runner}. */
     public MeasuringJobHandler(ArtifactCache cache, MeasurementRunner runner, HardwareInfo hardware,
@@ -45,6 +47,19 @@ public final class MeasuringJobHandler implements JobHandler {
      */
     public MeasuringJobHandler(ArtifactCache cache, MeasurementRunner runner, MeasurementRunner inProcessRunner,
                                HardwareInfo hardware, String agentVersion, LongSupplier wallClockMs) {
+        this(cache, runner, inProcessRunner, hardware, agentVersion, wallClockMs, hardware.hostname(),
+                InferenceRunner::availableProviders);
+    }
+
+    /**
+     * @param agentName          the agent's name, in the message of a job that requests a provider it lacks
+     * @param availableProviders the engine's execution providers ({@link InferenceRunner#availableProviders()})
+     */
+    public MeasuringJobHandler(ArtifactCache cache, MeasurementRunner runner, MeasurementRunner inProcessRunner,
+                               HardwareInfo hardware, String agentVersion, LongSupplier wallClockMs, String agentName,
+                               java.util.function.Supplier<java.util.List<String>> availableProviders) {
+        this.agentName = Objects.requireNonNull(agentName, "agentName is null");
+        this.availableProviders = Objects.requireNonNull(availableProviders, "availableProviders is null");
         this.cache = Objects.requireNonNull(cache, "cache is null");
         this.runner = Objects.requireNonNull(runner, "runner is null");
         this.inProcessRunner = Objects.requireNonNull(inProcessRunner, "inProcessRunner is null");
@@ -69,6 +84,9 @@ public final class MeasuringJobHandler implements JobHandler {
         } catch (EdgeperfException e) {
             throw new EdgeperfException(e.category(), "job " + job.getJobId() + ": " + e.getMessage());
         }
+        // before fetching anything: a provider this agent lacks fails the job, never a silent CPU run
+        dev.edgeperf.agent.measure.SessionProviders.requireAvailable(settings.providers(), availableProviders.get(),
+                "agent " + agentName);
         Path model = cache.model(job.getModelDigest(), job.getModelExternalDataList());
         MeasurementRunner chosen = settings.inProcess() ? inProcessRunner : runner;
         MeasurementResult m;

@@ -16,7 +16,7 @@ class WorkerFilesTest {
     @Test
     void everyRequestFieldAndTheDefaultThreadCountRoundTrip() throws Exception {
         MeasurementRequest asked = new MeasurementRequest(dir.resolve("m.onnx"), 4, 0,
-                new MeasurementSettings(7, 33, 1234, 5678, 0.02, true, 3, true),
+                new MeasurementSettings(7, 33, 1234, 5678, 0.02, true, 3, true, java.util.List.of("cuda", "cpu")),
                 Map.of("x", new long[] {1, 3, 48, 192}, "input ids", new long[] {1, 7}), Map.of("sequence", 128L));
 
         WorkerFiles.writeRequest(dir, asked, 6);
@@ -26,6 +26,7 @@ class WorkerFilesTest {
         assertThat(read.request().inputShapes().get("x")).containsExactly(1, 3, 48, 192);
         assertThat(read.request().dims()).containsExactly(Map.entry("sequence", 128L));
         assertThat(read.defaultThreads()).isEqualTo(6);
+        assertThat(read.request().settings().providers()).containsExactly("cuda", "cpu");
     }
 
     @Test

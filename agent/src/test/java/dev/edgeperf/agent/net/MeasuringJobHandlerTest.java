@@ -204,4 +204,23 @@ class MeasuringJobHandlerTest {
             throw new IllegalStateException("captured");
         };
     }
+
+    /** Issue 14 item 3: a provider the agent lacks fails the job with one line before the model is fetched. */
+    @Test
+    void aRequestedProviderTheAgentLacksFailsTheJobNamingTheAgent() {
+        ArtifactCache cache = new ArtifactCache(dir.resolve("cache"), ArtifactServiceGrpc.newBlockingStub(unused),
+                Duration.ofSeconds(1));
+        InferenceRunner runner = new InferenceRunner(new DeviceSensors(dir), 2);
+        MeasuringJobHandler handler = new MeasuringJobHandler(cache, runner, runner, AgentClientTest.hardware(),
+                "0.1.0-test", () -> 42L, "pi-1", () -> java.util.List.of("CPU"));
+        // a digest nobody serves: the job must fail on the provider, never reach the fetch
+        JobAssignment job = JobAssignment.newBuilder().setJobId("j1").setAttempt(1).setModelName("m")
+                .setModelDigest("0".repeat(64)).setBatchSize(1).setIntraOpThreads(1)
+                .setSettings(dev.edgeperf.core.measure.MeasurementSettings.defaults()
+                        .withProviders(java.util.List.of("cuda", "cpu")).toProto()).build();
+        assertThatThrownBy(() -> handler.execute(job))
+                .isInstanceOfSatisfying(EdgeperfException.class,
+                        e -> assertThat(e.category()).isEqualTo(dev.edgeperf.core.ErrorCategory.USER_ERROR))
+                .hasMessage("provider cuda is not available on agent pi-1 (available: cpu)");
+    }
 }

@@ -65,6 +65,12 @@ final class CampaignRunCommand implements Callable<Integer> {
                     + " an If on it, e.g. sr=16000 (repeatable).")
     List<String> values;
 
+    @Option(names = "--providers", split = ",", paramLabel = "NAME",
+            description = "ONNX Runtime execution providers to open every job's session with, in order, e.g. cuda,cpu"
+                    + " (case-insensitive; CPU serves as fallback only when listed; overrides a spec's providers:)."
+                    + " A provider an agent lacks fails its job.")
+    List<String> providers;
+
     @Option(names = "--batch", split = ",", paramLabel = "N",
             description = "Batch size(s), comma-separated (without a spec file).")
     List<Integer> batches;
@@ -148,6 +154,7 @@ final class CampaignRunCommand implements Callable<Integer> {
         }
         dev.edgeperf.proto.ModelCalibration evaluationMessage = evaluation == null ? null
                 : CampaignSpec.evaluationMessage("", parseEvaluation(evaluation, evaluationPreprocess));
+        List<String> providerList = providers == null ? null : providers(providers);
         // flags are checked before connecting; a spec needs the fleet's label keys to be checked
         CampaignSpec flags = specFile == null ? flagsSpec() : null;
         try (CoordinatorClient client = connection.connect()) {
@@ -168,6 +175,10 @@ final class CampaignRunCommand implements Callable<Integer> {
             if (evaluationMessage != null) {
                 request = request.toBuilder().clearEvaluations().addEvaluations(evaluationMessage).build();
             }
+            if (providerList != null) {
+                request = request.toBuilder().setSettings(dev.edgeperf.core.measure.MeasurementSettings.fromProto(
+                        request.hasSettings() ? request.getSettings() : null).withProviders(providerList).toProto()).build();
+            }
             CampaignStatus submitted = client.submit(request);
             spec.commandLine().getErr().println("submitted campaign " + submitted.getCampaignId() + ": "
                     + CampaignReport.submitted(submitted));
@@ -186,6 +197,15 @@ final class CampaignRunCommand implements Callable<Integer> {
                         + " jobs failed; reasons are in the table", null);
             }
             return 0;
+        }
+    }
+
+    /** {@code --providers} in canonical names; an unknown or repeated one is a one-line user error. */
+    static List<String> providers(List<String> names) {
+        try {
+            return dev.edgeperf.core.measure.ExecutionProviders.canonical(names);
+        } catch (EdgeperfException e) {
+            throw EdgeperfException.userError(e.getMessage().replace("measurement setting providers", "--providers"));
         }
     }
 

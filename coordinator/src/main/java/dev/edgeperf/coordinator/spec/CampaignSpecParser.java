@@ -53,7 +53,7 @@ import java.util.Set;
  */
 public final class CampaignSpecParser {
     static final List<String> FIELDS = List.of("name", "models", "variants", "batch_sizes", "threads", "modes",
-            "devices", "measurement", "calibration", "preprocess", "evaluation", "evaluation_preprocess");
+            "devices", "measurement", "calibration", "preprocess", "evaluation", "evaluation_preprocess", "providers");
     static final List<String> MODEL_FIELDS = List.of("name", "file", "inputs", "dims", "calibration", "preprocess",
             "values");
     static final List<String> MEASUREMENT_FIELDS = List.of("warmup_iterations", "min_iterations", "min_duration_ms",
@@ -164,6 +164,9 @@ public final class CampaignSpecParser {
         }
         MeasurementSettings settings = fields.containsKey("measurement")
                 ? measurement(fields.get("measurement")) : MeasurementSettings.getDefaultInstance();
+        if (fields.containsKey("providers")) {
+            settings = withProviders(settings, fields.get("providers"));
+        }
         CalibrationSource common = calibration(fields, "");
         if (common != null) {
             calibrations.put("", common);
@@ -457,6 +460,21 @@ public final class CampaignSpecParser {
                     + "' (expected one of board, arch, isa, name or a label"
                     + (labelKeys.isEmpty() ? "" : ": " + String.join(", ", labelKeys.stream().sorted().toList()))
                     + ")");
+        }
+    }
+
+    /** {@code providers: [cuda, cpu]} on the settings, names checked now (case-insensitive). */
+    private MeasurementSettings withProviders(MeasurementSettings settings, Node node) {
+        List<String> names = new ArrayList<>();
+        for (Node n : list(node, "providers")) {
+            names.add(scalar(n, "providers"));
+        }
+        try {
+            dev.edgeperf.core.measure.MeasurementSettings base = dev.edgeperf.core.measure.MeasurementSettings
+                    .fromProto(settings);
+            return base.withProviders(names).toProto();
+        } catch (EdgeperfException e) {
+            throw error(node.line(), e.getMessage().replace("measurement setting providers", "providers"));
         }
     }
 

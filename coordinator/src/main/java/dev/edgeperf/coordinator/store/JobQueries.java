@@ -96,6 +96,34 @@ final class JobQueries {
         insertCalibration(connection, jobs);
         insertEvaluation(connection, jobs);
         insertValues(connection, jobs);
+        insertProviders(connection, jobs);
+    }
+
+    /** The execution providers of jobs that request some (V11 column, comma-separated, as requested). */
+    private static void insertProviders(Connection connection, List<NewJob> jobs) throws SQLException {
+        List<NewJob> chosen = jobs.stream().filter(j -> !j.measurement().providers().isEmpty()).toList();
+        if (chosen.isEmpty()) {
+            return;
+        }
+        try (PreparedStatement st = connection.prepareStatement("UPDATE jobs SET providers = ? WHERE id = ?")) {
+            for (NewJob job : chosen) {
+                st.setString(1, String.join(",", job.measurement().providers()));
+                st.setString(2, job.id());
+                st.addBatch();
+            }
+            st.executeBatch();
+        }
+    }
+
+    /** A job's requested execution providers; none in a store still at a schema before V11. */
+    static List<String> providers(ResultSet rs) throws SQLException {
+        try {
+            rs.findColumn("providers");
+        } catch (SQLException e) {
+            return List.of();
+        }
+        String text = rs.getString("providers");
+        return text == null || text.isBlank() ? List.of() : List.of(text.split(","));
     }
 
     /** The accuracy of evaluated jobs (V10 columns), written apart as the calibration is. */
@@ -217,11 +245,12 @@ final class JobQueries {
                     .minDurationMs(rs.getLong("min_duration_ms") > 0 ? rs.getLong("min_duration_ms") : null)
                     .targetCiHalfWidth(rs.getDouble("target_ci_half_width") > 0 ? rs.getDouble("target_ci_half_width") : null)
                     .warmupUntilStable(rs.getBoolean("warmup_until_stable")).concurrency(rs.getInt("concurrency"))
-                    .inProcess(rs.getBoolean("in_process")).build();
+                    .inProcess(rs.getBoolean("in_process")).providers(providers(rs)).build();
         }
         return new MeasurementSettings(rs.getInt("warmup_iterations"), rs.getInt("min_iterations"),
                 rs.getLong("min_duration_ms"), rs.getLong("max_duration_ms"), rs.getDouble("target_ci_half_width"),
-                rs.getBoolean("warmup_until_stable"), rs.getInt("concurrency"), rs.getBoolean("in_process"));
+                rs.getBoolean("warmup_until_stable"), rs.getInt("concurrency"), rs.getBoolean("in_process"),
+                providers(rs));
     }
 
     private static void setDouble(PreparedStatement st, int index, Double value) throws SQLException {

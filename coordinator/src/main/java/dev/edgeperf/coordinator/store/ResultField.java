@@ -225,7 +225,13 @@ public enum ResultField {
             c -> c.result().hasDeviceAgreementCosine() ? (Object) c.result().getDeviceDisagrees() : null),
     DEVICE_AGREEMENT_ERROR("deviceAgreementError", Type.TEXT, "r.device_agreement_error",
             "why the agreement check could not be made; null = made, or no reference set", "device_agreement_error",
-            c -> c.result().getDeviceAgreementError().isEmpty() ? null : cut(c.result().getDeviceAgreementError(), 500));
+            c -> c.result().getDeviceAgreementError().isEmpty() ? null : cut(c.result().getDeviceAgreementError(), 500)),
+    // execution providers per job (issue 14 item 3, V11)
+    PROVIDERS_REQUESTED("providersRequested", Type.TEXT, "NULLIF(j.providers, '')",
+            "the execution providers the campaign requested, in order, e.g. cuda,cpu; null = none (CPU alone)"),
+    PROVIDER_NODES("providerNodes", Type.TEXT, "r.provider_nodes",
+            "nodes of the profiled pass per execution provider, e.g. CPUExecutionProvider=12; null = unknown",
+            "provider_nodes", c -> c.result().getProviderNodes().isEmpty() ? null : cut(c.result().getProviderNodes(), 2000));
 
     /** How a value is read from SQL and written to the wire. */
     public enum Type { TEXT, INT, LONG, DOUBLE, BOOL }

@@ -370,9 +370,21 @@ class DashboardBrowserIT {
                 .contains(expectedSeries.toArray(String[]::new));
         assertThat(driver.findElements(By.cssSelector("#error-table tbody tr[data-predictor='predictedMs'] td")).get(1)
                 .getText()).isEqualTo("12");
-        // /pareto and /speedups are not served by this coordinator yet: the page says so instead of failing
-        wait.until(d -> d.findElement(By.id("chart-pareto")).getText().contains("no accuracy data"));
-        assertThat(driver.findElement(By.id("speedups-empty")).getText()).contains("no speedup data");
+        // the coordinator's own /pareto and /speedups: a front per device (fidelity, as A has no labelled data)
+        // with the optimal points the API marks, and a speedup with its CI per variant cell
+        var pareto = json.readTree(get(http, base + "/api/campaigns/" + a + "/pareto"));
+        var speedups = json.readTree(get(http, base + "/api/campaigns/" + a + "/speedups"));
+        assertThat(pareto.get("devices")).hasSize(2);
+        assertThat(speedups.get("rows")).hasSize(8);
+        wait.until(d -> d.findElements(By.cssSelector("#chart-pareto .multiple .chart-body[data-optimal]")).size() == 2
+                && d.findElements(By.cssSelector("#speedup-table tbody tr")).size() == 8);
+        for (var device : pareto.get("devices")) {
+            long optimal = java.util.stream.StreamSupport.stream(device.get("points").spliterator(), false)
+                    .filter(pt -> pt.get("paretoOptimal").asBoolean()).count();
+            assertThat(driver.findElement(By.cssSelector("#chart-pareto .multiple[data-device='"
+                    + device.get("device").asText() + "'] .chart-body")).getAttribute("data-optimal"))
+                    .isEqualTo(String.valueOf(optimal));
+        }
 
         // sorting: click p50 → ascending p50; again → descending
         WebElement p50Header = header("p50 ms");

@@ -70,6 +70,25 @@ class CampaignSpecParserTest {
         assertThat(spec.selectors()).containsExactly("all");
     }
 
+    /** Issue 14 item 3: campaign-level providers, case-insensitive, in order, checked with their line. */
+    @Test
+    void providersTravelInTheSettingsInOrderAndBadOnesNameTheirLine() {
+        CampaignSpec spec = parse("models: mnist-cnn\nbatch_sizes: [1]\nproviders: [CUDA, cpu]\n");
+        assertThat(spec.settings().getProvidersList()).containsExactly("cuda", "cpu");
+        assertThat(dev.edgeperf.core.measure.MeasurementSettings.fromProto(spec.settings()).maxDurationMs())
+                .isEqualTo(dev.edgeperf.core.measure.MeasurementSettings.defaults().maxDurationMs());
+        CampaignSpec kept = parse("models: mnist-cnn\nbatch_sizes: [1]\nmeasurement: {min_iterations: 7}\n"
+                + "providers: tensorrt\n");
+        assertThat(kept.settings().getProvidersList()).containsExactly("tensorrt");
+        assertThat(kept.settings().getMinIterations()).isEqualTo(7);
+        assertThat(parse("models: mnist-cnn\nbatch_sizes: [1]\n").settings().getProvidersList()).isEmpty();
+        assertThatThrownBy(() -> parse("models: [mnist-cnn]\nbatch_sizes: [1]\nproviders: [cpu, cudda]\n"))
+                .isInstanceOf(EdgeperfException.class)
+                .hasMessageStartingWith("spec.yaml:3: providers: unknown execution provider 'cudda'; expected one of cpu,");
+        assertSpecError("models: [mnist-cnn]\nbatch_sizes: [1]\nproviders: [cpu, CPU]\n",
+                "spec.yaml:3: providers names 'cpu' twice");
+    }
+
     @Test
     void unknownSelectorKeyNamesTheLineAndTheKeys() {
         String yaml = """

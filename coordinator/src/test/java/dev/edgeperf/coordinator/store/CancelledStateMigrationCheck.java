@@ -39,7 +39,9 @@ final class CancelledStateMigrationCheck {
         "ALTER TABLE results ADD COLUMN device_agreement_cosine DOUBLE PRECISION",
         "ALTER TABLE results ADD COLUMN device_max_abs_diff DOUBLE PRECISION",
         "ALTER TABLE results ADD COLUMN device_disagrees BOOLEAN",
-        "ALTER TABLE results ADD COLUMN device_agreement_error VARCHAR(500)"};
+        "ALTER TABLE results ADD COLUMN device_agreement_error VARCHAR(500)",
+        // V11: nodes per execution provider
+        "ALTER TABLE results ADD COLUMN provider_nodes VARCHAR(2000)"};
 
     private CancelledStateMigrationCheck() {
     }
@@ -90,6 +92,7 @@ final class CancelledStateMigrationCheck {
                     "device_agreement_error")) {
                 st.executeUpdate("ALTER TABLE results DROP COLUMN " + column);
             }
+            st.executeUpdate("ALTER TABLE results DROP COLUMN provider_nodes");
         }
 
         Database.migrate(dataSource);

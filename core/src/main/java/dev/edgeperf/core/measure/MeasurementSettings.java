@@ -34,12 +34,15 @@ import dev.edgeperf.core.EdgeperfException;
  * @param concurrency       in-flight requests, in [0, 1024]; 0 and 1 = single-stream latency mode
  *                          (0 is stored as 1), more = throughput mode
  * @param inProcess         measure in the agent's own JVM instead of a forked worker (debugging)
+ * @param providers         ONNX Runtime execution providers to open the session with, in order, in
+ *                          {@link ExecutionProviders} names; empty = the CPU provider alone
  * @throws EdgeperfException USER_ERROR naming the field, the value and the range
  */
 public record MeasurementSettings(int warmupIterations, int minIterations, long minDurationMs, long maxDurationMs,
                                   double targetCiHalfWidth, boolean warmupUntilStable, int concurrency,
-                                  boolean inProcess) {
+                                  boolean inProcess, java.util.List<String> providers) {
     public MeasurementSettings {
+        providers = ExecutionProviders.canonical(java.util.Objects.requireNonNull(providers, "providers is null"));
         check("warmup_iterations", warmupIterations, 0, MAX_WARMUP_ITERATIONS, "0 = no warm-up");
         check("min_iterations", minIterations, 0, MAX_MIN_ITERATIONS, "0 = no minimum count");
         check("min_duration_ms", minDurationMs, 0, MAX_DURATION_LIMIT_MS, "0 = no minimum duration");
@@ -56,6 +59,14 @@ public record MeasurementSettings(int warmupIterations, int minIterations, long 
         }
         check("concurrency", concurrency, 0, MAX_CONCURRENCY, "0 or 1 = single-stream latency mode");
         concurrency = Math.max(1, concurrency);
+    }
+
+    /** Settings on the CPU provider alone. */
+    public MeasurementSettings(int warmupIterations, int minIterations, long minDurationMs, long maxDurationMs,
+                               double targetCiHalfWidth, boolean warmupUntilStable, int concurrency,
+                               boolean inProcess) {
+        this(warmupIterations, minIterations, minDurationMs, maxDurationMs, targetCiHalfWidth, warmupUntilStable,
+                concurrency, inProcess, java.util.List.of());
     }
 
     /** Single-stream settings without a confidence target, warm-up until stable or in-process. */
@@ -95,7 +106,8 @@ public record MeasurementSettings(int warmupIterations, int minIterations, long 
         }
         return new MeasurementSettings(message.getWarmupIterations(), message.getMinIterations(),
                 message.getMinDurationMs(), message.getMaxDurationMs(), message.getTargetCiHalfWidth(),
-                message.getWarmupUntilStable(), message.getConcurrency(), message.getInProcess());
+                message.getWarmupUntilStable(), message.getConcurrency(), message.getInProcess(),
+                message.getProvidersList());
     }
 
     /** The wire message with every field set, so the receiver needs no defaults of its own. */
@@ -109,6 +121,7 @@ public record MeasurementSettings(int warmupIterations, int minIterations, long 
                 .setWarmupUntilStable(warmupUntilStable)
                 .setConcurrency(concurrency)
                 .setInProcess(inProcess)
+                .addAllProviders(providers)
                 .build();
     }
 
@@ -130,13 +143,19 @@ public record MeasurementSettings(int warmupIterations, int minIterations, long 
     /** The same settings with {@code c} concurrent requests (validated as the field). */
     public MeasurementSettings withConcurrency(int c) {
         return new MeasurementSettings(warmupIterations, minIterations, minDurationMs, maxDurationMs,
-                targetCiHalfWidth, warmupUntilStable, c, inProcess);
+                targetCiHalfWidth, warmupUntilStable, c, inProcess, providers);
     }
 
     /** The same settings measured in the agent's JVM ({@code true}) or a forked worker. */
     public MeasurementSettings withInProcess(boolean value) {
         return new MeasurementSettings(warmupIterations, minIterations, minDurationMs, maxDurationMs,
-                targetCiHalfWidth, warmupUntilStable, concurrency, value);
+                targetCiHalfWidth, warmupUntilStable, concurrency, value, providers);
+    }
+
+    /** The same settings on {@code list} execution providers (validated as the field). */
+    public MeasurementSettings withProviders(java.util.List<String> list) {
+        return new MeasurementSettings(warmupIterations, minIterations, minDurationMs, maxDurationMs,
+                targetCiHalfWidth, warmupUntilStable, concurrency, inProcess, list);
     }
 
     private static void check(String field, long value, long min, long max, String zero) {
@@ -162,6 +181,7 @@ public record MeasurementSettings(int warmupIterations, int minIterations, long 
         private Boolean warmupUntilStable;
         private Integer concurrency;
         private Boolean inProcess;
+        private java.util.List<String> providers;
 
         private Builder() {
         }
@@ -206,6 +226,12 @@ public record MeasurementSettings(int warmupIterations, int minIterations, long 
             return this;
         }
 
+        /** Execution providers in order; null = not given (the CPU provider alone). */
+        public Builder providers(java.util.List<String> v) {
+            providers = v;
+            return this;
+        }
+
         /**
          * @throws EdgeperfException USER_ERROR naming the first field out of range
          */
@@ -227,7 +253,8 @@ public record MeasurementSettings(int warmupIterations, int minIterations, long 
                     targetCiHalfWidth != null ? targetCiHalfWidth : MeasurementDefaults.TARGET_CI_HALF_WIDTH,
                     warmupUntilStable != null ? warmupUntilStable : MeasurementDefaults.WARMUP_UNTIL_STABLE,
                     concurrency != null ? concurrency : MeasurementDefaults.CONCURRENCY,
-                    inProcess != null ? inProcess : MeasurementDefaults.IN_PROCESS);
+                    inProcess != null ? inProcess : MeasurementDefaults.IN_PROCESS,
+                    providers != null ? providers : java.util.List.of());
         }
     }
 }
