@@ -236,7 +236,7 @@
       window.EdgeLayers.clear();
     }
     const signature = [effectiveCampaign(), state.compare, state.predictor, state.rows.length,
-      state.rows.reduce((sum, r) => sum + (num(r.p50Ms) || 0), 0), JSON.stringify(state.pareto), JSON.stringify(state.speedups), JSON.stringify(state.analysis),
+      state.rows.reduce((sum, r) => sum + (num(r.p50Ms) || 0), 0), JSON.stringify(state.pareto), JSON.stringify(state.speedups), window.EdgeLayers.signature(state.analysis),
       $('charts').clientWidth].join('|');
     if (hasResults && signature !== state.drawn) {
       const variants = variantColours();

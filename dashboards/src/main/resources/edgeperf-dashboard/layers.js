@@ -147,7 +147,9 @@
   function renderOpTypes(analysis) {
     const tbody = document.getElementById('optype-table').querySelector('tbody');
     const note = document.getElementById('optype-note');
-    const rows = analysis && !analysis.missing ? analysis.byOpType || [] : [];
+    // largest measured time first, ties by name: the API's order of equal times may differ between calls
+    const rows = analysis && !analysis.missing ? [...(analysis.byOpType || [])]
+      .sort((a, b) => (b.measuredUs || 0) - (a.measuredUs || 0) || String(a.opType).localeCompare(String(b.opType))) : [];
     note.textContent = rows.length ? '' : (analysis && analysis.missing) || 'no per-layer times in this campaign';
     tbody.replaceChildren(...rows.map((o) => {
       const ratio = num(o.timeShare) !== null && num(o.flopsShare) > 0 ? o.timeShare / o.flopsShare : null;
@@ -193,5 +195,11 @@
     };
   }
 
-  window.EdgeLayers = { show, clear, renderOpTypes, assumptions, TOP };
+  /** What of an /analysis answer the page draws, independent of the order of its lists: redraw only when it changes. */
+  function signature(analysis) {
+    if (!analysis || analysis.missing) return analysis ? 'missing:' + analysis.missing : '';
+    return (analysis.byOpType || []).map((o) => [o.opType, o.measuredUs, o.flops].join(':')).sort().join('|');
+  }
+
+  window.EdgeLayers = { show, clear, renderOpTypes, assumptions, signature, TOP };
 })();

@@ -200,8 +200,7 @@ class DashboardBrowserIT {
         assertThat(driver.getTitle()).isEqualTo("edgeperf");
         assertThat(driver.findElement(By.tagName("h1")).getText()).isEqualTo("edgeperf");
         assertThat(driver.findElement(By.id("campaign-summary")).getText()).startsWith("done · 12/12 jobs done · created");
-        assertThat(new Select(driver.findElement(By.id("campaign-select"))).getFirstSelectedOption()
-                .getAttribute("value")).isEqualTo(campaign.id());
+        assertThat(selectedCampaign()).isEqualTo(campaign.id());
 
         // a latency chart per agent, a line per variant, a point per batch, larger batches slower
         assertThat(driver.findElements(By.cssSelector("#chart-latency .multiple")))
@@ -284,30 +283,12 @@ class DashboardBrowserIT {
     @Test
     void realCampaignsOnTwoAgentsShowASeriesPerVariantSortFilterAndCompare() throws Exception {
         Path dataDir = tmp.resolve("data");
-        java.util.regex.Matcher listening = processes.startCoordinator(dataDir, tmp.resolve("coordinator.log"));
-        String grpc = "127.0.0.1:" + listening.group(1);
-        String base = "http://127.0.0.1:" + listening.group(2);
         List<String> agents = List.of("browser-agent-1", "browser-agent-2");
-        for (String name : agents) {
-            processes.start(Processes.javaJar(Processes.agentJar(), "run", "--coordinator", grpc, "--name", name,
-                    "--token-file", dataDir.resolve("join-token").toString(), "--work-dir", tmp.resolve(name).toString()),
-                    tmp.resolve(name + ".log"));
-        }
+        String[] fleet = startFleet(dataDir, agents);
+        String grpc = fleet[0];
+        String base = fleet[1];
         com.fasterxml.jackson.databind.ObjectMapper json = new com.fasterxml.jackson.databind.ObjectMapper();
         java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient();
-        long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
-        while (true) {
-            var listed = json.readTree(get(http, base + "/api/agents"));
-            long connected = 0;
-            for (var a : listed) {
-                connected += a.path("connected").asBoolean() ? 1 : 0;
-            }
-            if (connected == 2) {
-                break;
-            }
-            assertThat(System.nanoTime()).as("two agents connect").isLessThan(deadline);
-            Thread.sleep(300);
-        }
         List<String> campaigns = new ArrayList<>();
         for (String name : List.of("build-A", "build-B")) {
             Processes.Outcome run = processes.run(Processes.javaJar(Processes.coordinatorJar(), "campaign", "run",
@@ -333,11 +314,9 @@ class DashboardBrowserIT {
         WebDriverWait wait = new WebDriverWait(driver, Duration.ofSeconds(30));
         wait.until(d -> d.findElements(By.cssSelector("#results-table tbody tr")).size() == 12
                 && d.findElements(By.cssSelector("#chart-latency .multiple")).size() == 2);
-        assertThat(new Select(driver.findElement(By.id("campaign-select"))).getFirstSelectedOption()
-                .getAttribute("value")).as("the latest campaign, B").isEqualTo(b);
+        assertThat(selectedCampaign()).as("the latest campaign, B").isEqualTo(b);
         new Select(driver.findElement(By.id("campaign-select"))).selectByValue(a);
-        wait.until(d -> new Select(d.findElement(By.id("campaign-select"))).getFirstSelectedOption()
-                .getAttribute("value").equals(a) && d.findElements(By.cssSelector("#chart-latency .multiple")).size() == 2);
+        wait.until(d -> selectedCampaign().equals(a) && d.findElements(By.cssSelector("#chart-latency .multiple")).size() == 2);
 
         // a chart per device, a line per variant, in the legend the user reads
         List<String> expectedSeries = VARIANTS.stream().map(v -> "mnist-cnn · " + v).sorted().toList();
@@ -442,19 +421,11 @@ class DashboardBrowserIT {
     @Test
     void clickingAResultRowShowsItsMeasuredLayersAndThePredictorsAssumptions() throws Exception {
         Path dataDir = tmp.resolve("data");
-        java.util.regex.Matcher listening = processes.startCoordinator(dataDir, tmp.resolve("coordinator.log"));
-        String grpc = "127.0.0.1:" + listening.group(1);
-        String base = "http://127.0.0.1:" + listening.group(2);
-        processes.start(Processes.javaJar(Processes.agentJar(), "run", "--coordinator", grpc, "--name", "layers-agent",
-                "--token-file", dataDir.resolve("join-token").toString(), "--work-dir", tmp.resolve("agent").toString()),
-                tmp.resolve("agent.log"));
+        String[] fleet = startFleet(dataDir, List.of("layers-agent"));
+        String grpc = fleet[0];
+        String base = fleet[1];
         com.fasterxml.jackson.databind.ObjectMapper json = new com.fasterxml.jackson.databind.ObjectMapper();
         java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient();
-        long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
-        while (!json.readTree(get(http, base + "/api/agents")).path(0).path("connected").asBoolean()) {
-            assertThat(System.nanoTime()).as("the agent connects").isLessThan(deadline);
-            Thread.sleep(300);
-        }
         Processes.Outcome run = processes.run(Processes.javaJar(Processes.coordinatorJar(), "campaign", "run",
                 "--model", "mnist-cnn", "--batch", "1", "--variant", "baseline,quantized:int8-dynamic", "--name", "layers",
                 "--json", "--coordinator", grpc, "--data-dir", dataDir.toString(), "--warmup", "2",
@@ -525,15 +496,18 @@ class DashboardBrowserIT {
         assertThat(byOp.size()).isPositive();
         List<List<String>> ops = tableTexts("#optype-table tbody tr");
         assertThat(ops).hasSize(byOp.size());
+        Map<String, List<String>> opRows = new LinkedHashMap<>();
+        ops.forEach(tds -> opRows.put(tds.get(0), tds));
         for (int i = 0; i < byOp.size(); i++) {
             var o = byOp.get(i);
-            assertThat(ops.get(i).get(0)).isEqualTo(o.path("opType").asText());
-            assertThat(Double.parseDouble(ops.get(i).get(1))).isCloseTo(o.path("measuredUs").asDouble() / 1000,
+            List<String> tds = opRows.get(o.path("opType").asText());
+            assertThat(tds).as("a row for op type %s", o.path("opType").asText()).isNotNull();
+            assertThat(Double.parseDouble(tds.get(1))).isCloseTo(o.path("measuredUs").asDouble() / 1000,
                     org.assertj.core.data.Offset.offset(0.00051));
-            assertThat(Double.parseDouble(ops.get(i).get(2).replace("%", "").strip()))
+            assertThat(Double.parseDouble(tds.get(2).replace("%", "").strip()))
                     .isCloseTo(100 * o.path("timeShare").asDouble(), org.assertj.core.data.Offset.offset(0.051));
             if (o.path("flopsShare").isNumber()) {
-                assertThat(Double.parseDouble(ops.get(i).get(3).replace("%", "").strip()))
+                assertThat(Double.parseDouble(tds.get(3).replace("%", "").strip()))
                         .isCloseTo(100 * o.path("flopsShare").asDouble(), org.assertj.core.data.Offset.offset(0.051));
             }
         }
@@ -557,6 +531,43 @@ class DashboardBrowserIT {
         driver.manage().window().setSize(new Dimension(1400, 1000));
         ((JavascriptExecutor) driver).executeScript("document.getElementById('results').scrollIntoView()");
         screenshot("layers.png");
+    }
+
+    /**
+     * Starts the coordinator binary on {@code dataDir} and an agent process per name, and waits until
+     * every agent is connected; returns {gRPC address, dashboard base URL}.
+     */
+    private String[] startFleet(Path dataDir, List<String> agents) throws Exception {
+        java.util.regex.Matcher listening = processes.startCoordinator(dataDir, tmp.resolve("coordinator.log"));
+        String grpc = "127.0.0.1:" + listening.group(1);
+        String base = "http://127.0.0.1:" + listening.group(2);
+        for (String name : agents) {
+            processes.start(Processes.javaJar(Processes.agentJar(), "run", "--coordinator", grpc, "--name", name,
+                    "--token-file", dataDir.resolve("join-token").toString(), "--work-dir", tmp.resolve(name).toString()),
+                    tmp.resolve(name + ".log"));
+        }
+        com.fasterxml.jackson.databind.ObjectMapper json = new com.fasterxml.jackson.databind.ObjectMapper();
+        java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient();
+        long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
+        while (true) {
+            long connected = 0;
+            for (var a : json.readTree(get(http, base + "/api/agents"))) {
+                connected += a.path("connected").asBoolean() ? 1 : 0;
+            }
+            if (connected == agents.size()) {
+                return new String[] {grpc, base};
+            }
+            assertThat(System.nanoTime()).as("%d agents connect", agents.size()).isLessThan(deadline);
+            Thread.sleep(300);
+        }
+    }
+
+    /**
+     * The campaign menu's value, read in one script: the page rebuilds the menu's options on every
+     * refresh, so an option element found first may be stale by the time it is asked for its value.
+     */
+    private static String selectedCampaign() {
+        return (String) ((JavascriptExecutor) driver).executeScript("return document.getElementById('campaign-select').value;");
     }
 
     private static String cellKey(com.fasterxml.jackson.databind.JsonNode r) {
@@ -658,8 +669,7 @@ class DashboardBrowserIT {
         driver.get(base + "/");
         WebDriverWait wait = new WebDriverWait(driver, Duration.ofSeconds(20));
         wait.until(d -> d.findElements(By.cssSelector("#results-table tbody tr")).size() == 6);
-        assertThat(new Select(driver.findElement(By.id("campaign-select"))).getFirstSelectedOption()
-                .getAttribute("value")).as("the latest campaign first").isEqualTo(fixture.sweep);
+        assertThat(selectedCampaign()).as("the latest campaign first").isEqualTo(fixture.sweep);
         assertThat(driver.findElements(By.cssSelector("#chart-latency .multiple")))
                 .extracting(e -> e.getAttribute("data-device")).containsExactlyInAnyOrder(PI, X86);
         String piBatch1 = fixture.job(fixture.sweep, PI, 1).id();
