@@ -21,6 +21,8 @@
     pareto: null,         // /pareto answer, or {missing: message}
     speedups: null,       // /speedups answer, or {missing: message}
     paretoMetric: 'p50',
+    analysis: null,       // /analysis answer (per-op-type shares), or {missing: message}
+    selectedJob: null,    // result row whose layers the per-layer view shows
     drawn: '',            // signature of the data the charts were last drawn from
     tablesDrawn: '',      // likewise for the results and side-by-side tables
     agents: [],
@@ -148,6 +150,15 @@
     return response.json();
   }
 
+  /** The campaign's /analysis; its 404 (nothing analysable yet) is asked again on the next refresh. */
+  async function analysisOf(campaign) {
+    const response = await fetch(`api/campaigns/${encodeURIComponent(campaign)}/analysis`, { cache: 'no-store', headers: { Accept: 'application/json' } });
+    if (response.ok) return response.json();
+    let detail = 'HTTP ' + response.status;
+    try { detail = (await response.json()).error || detail; } catch (ignored) { /* body was not JSON */ }
+    return { missing: 'no analysis: ' + detail };
+  }
+
   function latestCampaign() {
     let latest = null;
     for (const c of state.campaigns) {
@@ -181,7 +192,9 @@
           'no accuracy data for this campaign (the coordinator serves no Pareto front for it)');
         state.speedups = await optionalJson(`api/campaigns/${encodeURIComponent(campaign)}/speedups`,
           'no speedup data for this campaign (the coordinator serves no speedups for it)');
+        state.analysis = await analysisOf(campaign);
       } else {
+        state.analysis = { missing: 'pick one campaign to see where its time goes' };
         state.pareto = { missing: 'pick one campaign to see its Pareto front' };
         state.speedups = { missing: 'pick one campaign to see its speedups' };
       }
@@ -218,8 +231,12 @@
     $('charts').hidden = !hasResults;
     $('results').hidden = !hasRows;
     renderPredictorSelect();
+    if (state.selectedJob !== null && !state.rows.some((r) => r.jobId === state.selectedJob)) {
+      state.selectedJob = null; // another campaign was picked
+      window.EdgeLayers.clear();
+    }
     const signature = [effectiveCampaign(), state.compare, state.predictor, state.rows.length,
-      state.rows.reduce((sum, r) => sum + (num(r.p50Ms) || 0), 0), JSON.stringify(state.pareto), JSON.stringify(state.speedups),
+      state.rows.reduce((sum, r) => sum + (num(r.p50Ms) || 0), 0), JSON.stringify(state.pareto), JSON.stringify(state.speedups), window.EdgeLayers.signature(state.analysis),
       $('charts').clientWidth].join('|');
     if (hasResults && signature !== state.drawn) {
       const variants = variantColours();
@@ -405,16 +422,21 @@
       const errors = state.results.filter((r) => num(r[field]) > 0 && num(r.p50Ms) !== null).map((r) => r.p50Ms / r[field] - 1);
       const n = errors.length;
       const within = (t) => (n ? errors.filter((e) => Math.abs(e) <= t).length / n : null);
-      const bases = [...new Set(state.results.filter((r) => num(r[field]) > 0).map((r) => r.peakBasis || 'unknown'))].sort();
+      const assumed = window.EdgeLayers.assumptions(field, state.results, state.schema);
       return el('tr', { 'data-predictor': field }, [
         el('td', { text: field }), el('td', { className: 'num', text: String(n) }),
         el('td', { className: 'num', text: pct(median(errors.map(Math.abs))) }),
         el('td', { className: 'num', text: pct(median(errors)) }),
         el('td', { className: 'num', text: pct(within(0.10)) }), el('td', { className: 'num', text: pct(within(0.25)) }),
-        el('td', { text: bases.join(', ') || '–' }),
+        el('td', { 'data-col': 'basis', text: assumed.basis }),
+        el('td', { className: 'wrap', 'data-col': 'assumes', text: assumed.rule }),
+        el('td', { className: assumed.stale ? 'num stale' : 'num', 'data-col': 'stale', text: String(assumed.stale),
+          title: assumed.staleReasons }),
+        el('td', { className: 'num', 'data-col': 'recommended', text: field === 'predictedMs' ? '–' : String(assumed.recommended) }),
       ]);
     });
     $('error-table').querySelector('tbody').replaceChildren(...rows);
+    window.EdgeLayers.renderOpTypes(state.analysis);
   }
 
   function renderPareto(variants) {
@@ -533,7 +555,7 @@
     { key: 'accuracyTop1', label: 'top-1', num: true, col: 'top1', text: (r) => num(r.accuracyTop1) === null ? '–' : (100 * r.accuracyTop1).toFixed(2) + '%',
       title: (r) => r.evaluation ? `on ${r.evaluation}` + (num(r.accuracyTop5) === null ? '' : `; top-5 ${(100 * r.accuracyTop5).toFixed(2)}%`) : 'no evaluation data' },
     { key: 'predictedRooflineMs', label: 'roofline ms', num: true, col: 'roofline', text: (r) => ms(r.predictedRooflineMs),
-      title: (r) => r.predictionStale ? 'stale: ' + (r.predictionStaleReason || '') : '' },
+      title: (r) => r.predictionStale ? 'stale: ' + (r.predictionStaleReason || '') : '', cls: (r) => r.predictionStale ? 'stale' : '' },
   ];
 
   const MAX_TABLE_ROWS = 500; // drawn at once; sorting and the filter reach every row
@@ -585,12 +607,14 @@
       (shown.length < rows.length ? `; first ${shown.length} drawn — sort or filter to reach the others` : '') +
       '; click a header to sort)';
     const tbody = $('results-table').querySelector('tbody');
-    tbody.replaceChildren(...shown.map((r) => el('tr', { 'data-agent': r.agentName || '', 'data-job': r.jobId, 'data-state': r.state },
+    tbody.replaceChildren(...shown.map((r) => el('tr', { 'data-agent': r.agentName || '', 'data-job': r.jobId, 'data-state': r.state,
+      className: r.jobId === state.selectedJob ? 'selected' : '', title: r.state === 'done' ? 'click to see its per-layer times' : '' },
       TABLE_COLUMNS.map((c) => {
         if (c.cell) return c.cell(r, colours);
         const props = { className: c.num ? 'num' : '', text: c.text ? c.text(r) : (r[c.key] === null || r[c.key] === undefined ? '–' : String(r[c.key])) };
         if (c.col) props['data-col'] = c.col;
         if (c.title) props.title = c.title(r);
+        if (c.cls && c.cls(r)) props.className = (props.className + ' ' + c.cls(r)).trim();
         return el('td', props);
       }))));
   }
@@ -621,6 +645,15 @@
       state.sortDir = state.sortKey === key ? -state.sortDir : 1;
       state.sortKey = key;
       renderResultsTable(colourMap());
+    });
+    $('results-table').querySelector('tbody').addEventListener('click', (event) => {
+      const tr = event.target.closest('tr');
+      const row = tr ? state.rows.find((r) => r.jobId === tr.dataset.job) : null;
+      if (!row || row.state !== 'done') return;
+      state.selectedJob = row.jobId;
+      $('results-table').querySelectorAll('tbody tr.selected').forEach((t) => t.classList.remove('selected'));
+      tr.classList.add('selected');
+      window.EdgeLayers.show(row, state.analysis);
     });
     $('results-filter').addEventListener('input', (event) => {
       state.filter = event.target.value;

@@ -200,8 +200,7 @@ class DashboardBrowserIT {
         assertThat(driver.getTitle()).isEqualTo("edgeperf");
         assertThat(driver.findElement(By.tagName("h1")).getText()).isEqualTo("edgeperf");
         assertThat(driver.findElement(By.id("campaign-summary")).getText()).startsWith("done · 12/12 jobs done · created");
-        assertThat(new Select(driver.findElement(By.id("campaign-select"))).getFirstSelectedOption()
-                .getAttribute("value")).isEqualTo(campaign.id());
+        assertThat(selectedCampaign()).isEqualTo(campaign.id());
 
         // a latency chart per agent, a line per variant, a point per batch, larger batches slower
         assertThat(driver.findElements(By.cssSelector("#chart-latency .multiple")))
@@ -284,30 +283,12 @@ class DashboardBrowserIT {
     @Test
     void realCampaignsOnTwoAgentsShowASeriesPerVariantSortFilterAndCompare() throws Exception {
         Path dataDir = tmp.resolve("data");
-        java.util.regex.Matcher listening = processes.startCoordinator(dataDir, tmp.resolve("coordinator.log"));
-        String grpc = "127.0.0.1:" + listening.group(1);
-        String base = "http://127.0.0.1:" + listening.group(2);
         List<String> agents = List.of("browser-agent-1", "browser-agent-2");
-        for (String name : agents) {
-            processes.start(Processes.javaJar(Processes.agentJar(), "run", "--coordinator", grpc, "--name", name,
-                    "--token-file", dataDir.resolve("join-token").toString(), "--work-dir", tmp.resolve(name).toString()),
-                    tmp.resolve(name + ".log"));
-        }
+        String[] fleet = startFleet(dataDir, agents);
+        String grpc = fleet[0];
+        String base = fleet[1];
         com.fasterxml.jackson.databind.ObjectMapper json = new com.fasterxml.jackson.databind.ObjectMapper();
         java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient();
-        long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
-        while (true) {
-            var listed = json.readTree(get(http, base + "/api/agents"));
-            long connected = 0;
-            for (var a : listed) {
-                connected += a.path("connected").asBoolean() ? 1 : 0;
-            }
-            if (connected == 2) {
-                break;
-            }
-            assertThat(System.nanoTime()).as("two agents connect").isLessThan(deadline);
-            Thread.sleep(300);
-        }
         List<String> campaigns = new ArrayList<>();
         for (String name : List.of("build-A", "build-B")) {
             Processes.Outcome run = processes.run(Processes.javaJar(Processes.coordinatorJar(), "campaign", "run",
@@ -333,11 +314,9 @@ class DashboardBrowserIT {
         var wait = waitFor(Duration.ofSeconds(30));
         wait.until(d -> d.findElements(By.cssSelector("#results-table tbody tr")).size() == 12
                 && d.findElements(By.cssSelector("#chart-latency .multiple")).size() == 2);
-        assertThat(new Select(driver.findElement(By.id("campaign-select"))).getFirstSelectedOption()
-                .getAttribute("value")).as("the latest campaign, B").isEqualTo(b);
+        assertThat(selectedCampaign()).as("the latest campaign, B").isEqualTo(b);
         new Select(driver.findElement(By.id("campaign-select"))).selectByValue(a);
-        wait.until(d -> new Select(d.findElement(By.id("campaign-select"))).getFirstSelectedOption()
-                .getAttribute("value").equals(a) && d.findElements(By.cssSelector("#chart-latency .multiple")).size() == 2);
+        wait.until(d -> selectedCampaign().equals(a) && d.findElements(By.cssSelector("#chart-latency .multiple")).size() == 2);
 
         // a chart per device, a line per variant, in the legend the user reads
         List<String> expectedSeries = VARIANTS.stream().map(v -> "mnist-cnn · " + v).sorted().toList();
@@ -445,6 +424,164 @@ class DashboardBrowserIT {
         driver.manage().window().setSize(new Dimension(1280, 900));
     }
 
+    /**
+     * The per-layer view on real data: the coordinator binary and one agent process measure zoo mnist-cnn
+     * (baseline and int8-dynamic, batch 1); clicking the baseline row shows its top layers, named as the
+     * model's nodes, with the milliseconds and shares GET /api/jobs/{id}/layers gives; the prediction-error
+     * panel says what each predictor assumed and shows the analysis' time vs FLOPs share per op type.
+     */
+    @Test
+    void clickingAResultRowShowsItsMeasuredLayersAndThePredictorsAssumptions() throws Exception {
+        Path dataDir = tmp.resolve("data");
+        String[] fleet = startFleet(dataDir, List.of("layers-agent"));
+        String grpc = fleet[0];
+        String base = fleet[1];
+        com.fasterxml.jackson.databind.ObjectMapper json = new com.fasterxml.jackson.databind.ObjectMapper();
+        java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient();
+        Processes.Outcome run = processes.run(Processes.javaJar(Processes.coordinatorJar(), "campaign", "run",
+                "--model", "mnist-cnn", "--batch", "1", "--variant", "baseline,quantized:int8-dynamic", "--name", "layers",
+                "--json", "--coordinator", grpc, "--data-dir", dataDir.toString(), "--warmup", "2",
+                "--min-iterations", "5", "--min-duration-ms", "10", "--max-duration-ms", "500", "--timeout", "8m"),
+                tmp.resolve("cli"), Duration.ofMinutes(9));
+        assertThat(run.exitCode()).as("campaign run stderr: %s", run.stderr()).isZero();
+        var out = json.readTree(run.stdout());
+        String campaign = out.path("campaignId").asText(out.path("id").asText());
+        var rows = json.readTree(get(http, base + "/api/results?campaign=" + campaign));
+        assertThat(rows).hasSize(2);
+        String job = null;
+        for (var r : rows) {
+            if (r.path("variantRecipe").asText().equals("baseline")) {
+                job = r.path("jobId").asText();
+            }
+        }
+        assertThat(job).isNotNull();
+        var answer = json.readTree(get(http, base + "/api/jobs/" + job + "/layers"));
+        List<com.fasterxml.jackson.databind.JsonNode> apiLayers = new ArrayList<>();
+        answer.path("layers").forEach(apiLayers::add);
+        assertThat(apiLayers).as("the agent's profiled pass gave per-layer times").isNotEmpty();
+        apiLayers.sort(java.util.Comparator.comparingDouble(
+                (com.fasterxml.jackson.databind.JsonNode l) -> l.path("meanUs").asDouble()).reversed());
+        List<com.fasterxml.jackson.databind.JsonNode> expected = apiLayers.subList(0, Math.min(20, apiLayers.size()));
+        java.util.Set<String> modelNodes = new java.util.HashSet<>();
+        dev.edgeperf.core.zoo.ModelZoo.buildProto("mnist-cnn").getGraph().getNodeList()
+                .forEach(n -> modelNodes.add(n.getName()));
+        var analysis = json.readTree(get(http, base + "/api/campaigns/" + campaign + "/analysis"));
+
+        driver.manage().window().setSize(new Dimension(1400, 1000));
+        driver.get(base + "/");
+        WebDriverWait wait = new WebDriverWait(driver, Duration.ofSeconds(30));
+        wait.until(d -> d.findElements(By.cssSelector("#results-table tbody tr")).size() == 2);
+        assertThat(driver.findElement(By.id("layers-table")).isDisplayed()).as("nothing picked yet").isFalse();
+        WebElement row = driver.findElement(By.cssSelector("#results-table tr[data-job='" + job + "']"));
+        ((JavascriptExecutor) driver).executeScript("arguments[0].scrollIntoView()", row);
+        row.findElement(By.cssSelector("td[data-col='variant']")).click();
+        final String picked = job;
+        wait.until(d -> picked.equals(d.findElement(By.id("layers")).getAttribute("data-job"))
+                && d.findElements(By.cssSelector("#layers-table tbody tr")).size() == expected.size());
+        assertThat(driver.findElement(By.cssSelector("#results-table tr[data-job='" + job + "']")).getAttribute("class"))
+                .contains("selected");
+        assertThat(driver.findElement(By.id("layers-title")).getText()).contains("layers-agent", "mnist-cnn", "baseline",
+                "batch 1");
+
+        List<List<String>> shown = tableTexts("#layers-table tbody tr");
+        int inModel = 0;
+        for (int i = 0; i < expected.size(); i++) {
+            var l = expected.get(i);
+            List<String> tds = shown.get(i);
+            assertThat(tds.get(0)).isEqualTo(String.valueOf(i + 1));
+            assertThat(tds.get(1)).as("layers by measured time, largest first").isEqualTo(l.path("node").asText());
+            assertThat(tds.get(2)).isEqualTo(l.path("opType").asText());
+            assertThat(Double.parseDouble(tds.get(4))).as("ms of %s", l.path("node").asText())
+                    .isCloseTo(l.path("meanUs").asDouble() / 1000, org.assertj.core.data.Offset.offset(0.00051));
+            assertThat(Double.parseDouble(tds.get(5).replace("%", "").strip())).as("share of %s", l.path("node").asText())
+                    .isCloseTo(100 * l.path("share").asDouble(), org.assertj.core.data.Offset.offset(0.051));
+            assertThat(tds.get(6)).isEqualTo(l.path("runs").asText());
+            if (l.path("inGraph").asBoolean()) {
+                assertThat(modelNodes).as("a mapped layer is a node of the model").contains(l.path("node").asText());
+                inModel++;
+            }
+        }
+        assertThat(inModel).as("layers named after nodes of mnist-cnn").isPositive();
+
+        // the op-type panel is the analysis' byOpType, and each predictor says what it assumed
+        var byOp = analysis.path("byOpType");
+        assertThat(byOp.size()).isPositive();
+        List<List<String>> ops = tableTexts("#optype-table tbody tr");
+        assertThat(ops).hasSize(byOp.size());
+        Map<String, List<String>> opRows = new LinkedHashMap<>();
+        ops.forEach(tds -> opRows.put(tds.get(0), tds));
+        for (int i = 0; i < byOp.size(); i++) {
+            var o = byOp.get(i);
+            List<String> tds = opRows.get(o.path("opType").asText());
+            assertThat(tds).as("a row for op type %s", o.path("opType").asText()).isNotNull();
+            assertThat(Double.parseDouble(tds.get(1))).isCloseTo(o.path("measuredUs").asDouble() / 1000,
+                    org.assertj.core.data.Offset.offset(0.00051));
+            assertThat(Double.parseDouble(tds.get(2).replace("%", "").strip()))
+                    .isCloseTo(100 * o.path("timeShare").asDouble(), org.assertj.core.data.Offset.offset(0.051));
+            if (o.path("flopsShare").isNumber()) {
+                assertThat(Double.parseDouble(tds.get(3).replace("%", "").strip()))
+                        .isCloseTo(100 * o.path("flopsShare").asDouble(), org.assertj.core.data.Offset.offset(0.051));
+            }
+        }
+        WebElement naive = driver.findElement(By.cssSelector("#error-table tr[data-predictor='predictedNaiveMs']"));
+        assertThat(naive.findElement(By.cssSelector("td[data-col='assumes']")).getText()).contains("FLOPs", "peak");
+        String basis = rows.get(0).path("peakBasis").asText();
+        assertThat(naive.findElement(By.cssSelector("td[data-col='basis']")).getText()).contains(basis)
+                .contains(String.format(java.util.Locale.ROOT, "%.1f GFLOP/s", rows.get(0).path("peakGflops").asDouble()));
+        long stale = 0;
+        for (var r : rows) {
+            stale += r.path("predictionStale").asBoolean() && r.path("predictedNaiveMs").asDouble() > 0 ? 1 : 0;
+        }
+        assertThat(naive.findElement(By.cssSelector("td[data-col='stale']")).getText()).isEqualTo(String.valueOf(stale));
+
+        assertNoConsoleErrors();
+        ((JavascriptExecutor) driver).executeScript("document.getElementById('results').scrollIntoView()");
+        long height = ((Number) ((JavascriptExecutor) driver).executeScript(
+                "return document.documentElement.scrollHeight")).longValue();
+        driver.manage().window().setSize(new Dimension(1400, (int) Math.min(5000, height + 120)));
+        screenshot("layers-full.png");
+        driver.manage().window().setSize(new Dimension(1400, 1000));
+        ((JavascriptExecutor) driver).executeScript("document.getElementById('results').scrollIntoView()");
+        screenshot("layers.png");
+    }
+
+    /**
+     * Starts the coordinator binary on {@code dataDir} and an agent process per name, and waits until
+     * every agent is connected; returns {gRPC address, dashboard base URL}.
+     */
+    private String[] startFleet(Path dataDir, List<String> agents) throws Exception {
+        java.util.regex.Matcher listening = processes.startCoordinator(dataDir, tmp.resolve("coordinator.log"));
+        String grpc = "127.0.0.1:" + listening.group(1);
+        String base = "http://127.0.0.1:" + listening.group(2);
+        for (String name : agents) {
+            processes.start(Processes.javaJar(Processes.agentJar(), "run", "--coordinator", grpc, "--name", name,
+                    "--token-file", dataDir.resolve("join-token").toString(), "--work-dir", tmp.resolve(name).toString()),
+                    tmp.resolve(name + ".log"));
+        }
+        com.fasterxml.jackson.databind.ObjectMapper json = new com.fasterxml.jackson.databind.ObjectMapper();
+        java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient();
+        long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
+        while (true) {
+            long connected = 0;
+            for (var a : json.readTree(get(http, base + "/api/agents"))) {
+                connected += a.path("connected").asBoolean() ? 1 : 0;
+            }
+            if (connected == agents.size()) {
+                return new String[] {grpc, base};
+            }
+            assertThat(System.nanoTime()).as("%d agents connect", agents.size()).isLessThan(deadline);
+            Thread.sleep(300);
+        }
+    }
+
+    /**
+     * The campaign menu's value, read in one script: the page rebuilds the menu's options on every
+     * refresh, so an option element found first may be stale by the time it is asked for its value.
+     */
+    private static String selectedCampaign() {
+        return (String) ((JavascriptExecutor) driver).executeScript("return document.getElementById('campaign-select').value;");
+    }
+
     private static String cellKey(com.fasterxml.jackson.databind.JsonNode r) {
         return r.path("agentName").asText() + "/" + r.path("variantRecipe").asText() + "/" + r.path("batchSize").asInt()
                 + "/" + r.path("threads").asInt();
@@ -544,8 +681,7 @@ class DashboardBrowserIT {
         driver.get(base + "/");
         var wait = waitFor(Duration.ofSeconds(20));
         wait.until(d -> d.findElements(By.cssSelector("#results-table tbody tr")).size() == 6);
-        assertThat(new Select(driver.findElement(By.id("campaign-select"))).getFirstSelectedOption()
-                .getAttribute("value")).as("the latest campaign first").isEqualTo(fixture.sweep);
+        assertThat(selectedCampaign()).as("the latest campaign first").isEqualTo(fixture.sweep);
         assertThat(driver.findElements(By.cssSelector("#chart-latency .multiple")))
                 .extracting(e -> e.getAttribute("data-device")).containsExactlyInAnyOrder(PI, X86);
         String piBatch1 = fixture.job(fixture.sweep, PI, 1).id();
@@ -690,14 +826,14 @@ class DashboardBrowserIT {
     }
 
     /**
-     * Warnings and errors in the console, except Chromium's line for a 404 from /pareto or /speedups:
-     * the dashboard asks for them once per campaign and shows "no accuracy/speedup data" on a
-     * coordinator that does not serve them yet.
+     * Warnings and errors in the console, except Chromium's line for a 404 from /pareto, /speedups or
+     * /analysis: the dashboard asks for them per campaign and says "no accuracy/speedup data" or "no
+     * analysis" where the coordinator has nothing to serve (e.g. a campaign without predictions).
      */
     private static void assertNoConsoleErrors() {
         List<LogEntry> entries = driver.manage().logs().get(LogType.BROWSER).getAll();
         assertThat(entries).filteredOn(e -> e.getLevel().intValue() >= Level.WARNING.intValue())
-                .filteredOn(e -> !e.getMessage().matches("\\S+/api/campaigns/[^/ ]+/(pareto|speedups)\\S* - Failed to load"
+                .filteredOn(e -> !e.getMessage().matches("\\S+/api/campaigns/[^/ ]+/(pareto|speedups|analysis)\\S* - Failed to load"
                         + " resource: the server responded with a status of 404 \\(Not Found\\)"))
                 .extracting(LogEntry::getMessage)
                 .isEmpty();
