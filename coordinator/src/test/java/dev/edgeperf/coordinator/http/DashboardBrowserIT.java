@@ -469,7 +469,7 @@ class DashboardBrowserIT {
 
         driver.manage().window().setSize(new Dimension(1400, 1000));
         driver.get(base + "/");
-        WebDriverWait wait = new WebDriverWait(driver, Duration.ofSeconds(30));
+        var wait = waitFor(Duration.ofSeconds(30));
         wait.until(d -> d.findElements(By.cssSelector("#results-table tbody tr")).size() == 2);
         assertThat(driver.findElement(By.id("layers-table")).isDisplayed()).as("nothing picked yet").isFalse();
         WebElement row = driver.findElement(By.cssSelector("#results-table tr[data-job='" + job + "']"));
