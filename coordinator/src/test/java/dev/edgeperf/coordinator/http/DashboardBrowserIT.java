@@ -321,13 +321,16 @@ class DashboardBrowserIT {
         // a chart per device, a line per variant, in the legend the user reads
         List<String> expectedSeries = VARIANTS.stream().map(v -> "mnist-cnn · " + v).sorted().toList();
         for (String chart : List.of("chart-latency", "chart-throughput")) {
-            List<WebElement> multiples = driver.findElements(By.cssSelector("#" + chart + " .multiple"));
-            assertThat(multiples).extracting(m -> m.getAttribute("data-device")).containsExactlyElementsOf(agents);
-            for (WebElement m : multiples) {
-                assertThat(m.findElements(By.cssSelector(".u-legend .u-series .u-label")).stream()
-                        .map(WebElement::getText).map(String::strip).toList())
-                        .as("%s legend of %s", chart, m.getAttribute("data-device")).containsExactlyElementsOf(expectedSeries);
-                assertThat(m.findElement(By.cssSelector("canvas")).getSize().getWidth()).isPositive();
+            // read in one script call: the page may redraw a chart between two WebDriver calls
+            @SuppressWarnings("unchecked")
+            List<Map<String, Object>> multiples = (List<Map<String, Object>>) ((JavascriptExecutor) driver).executeScript(
+                    "return [...document.querySelectorAll('#" + chart + " .multiple')].map(m => ({device: m.dataset.device,"
+                            + " labels: [...m.querySelectorAll('.u-legend .u-series .u-label')].map(l => l.textContent.trim()),"
+                            + " width: (m.querySelector('canvas') || {width: 0}).width}));");
+            assertThat(multiples).extracting(m -> m.get("device")).containsExactlyElementsOf(agents);
+            for (Map<String, Object> m : multiples) {
+                assertThat(m.get("labels")).as("%s legend of %s", chart, m.get("device")).isEqualTo(expectedSeries);
+                assertThat(((Number) m.get("width")).intValue()).isPositive();
             }
         }
         // what the latency chart holds for one device and variant is what the store holds
