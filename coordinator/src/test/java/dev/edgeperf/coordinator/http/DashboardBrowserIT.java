@@ -318,6 +318,24 @@ class DashboardBrowserIT {
         new Select(driver.findElement(By.id("campaign-select"))).selectByValue(a);
         wait.until(d -> selectedCampaign().equals(a) && d.findElements(By.cssSelector("#chart-latency .multiple")).size() == 2);
 
+        // the charts are redrawn for A on the page's next refresh: wait until they show A's p50 of one cell
+        double[] expectedP50 = new double[2];
+        for (var r : rowsA) {
+            if (r.path("agentName").asText().equals("browser-agent-1")
+                    && r.path("variantRecipe").asText().equals("quantized:int8-dynamic")) {
+                expectedP50[r.path("batchSize").asInt() == 1 ? 0 : 1] = r.path("p50Ms").asDouble();
+            }
+        }
+        wait.until(d -> {
+            Object shown = ((JavascriptExecutor) d).executeScript("const b = document.querySelector(\"#chart-latency"
+                    + " .multiple[data-device='browser-agent-1'] .chart-body\"); const u = b && b.uplot;"
+                    + " if (!u) return null; const i = u.series.findIndex(s => s.label === 'mnist-cnn ·"
+                    + " quantized:int8-dynamic'); return i < 0 ? null : u.data[i];");
+            return shown instanceof List<?> values && values.size() == 2
+                    && values.get(0) instanceof Number v1 && v1.doubleValue() == expectedP50[0]
+                    && values.get(1) instanceof Number v8 && v8.doubleValue() == expectedP50[1];
+        });
+
         // a chart per device, a line per variant, in the legend the user reads
         List<String> expectedSeries = VARIANTS.stream().map(v -> "mnist-cnn · " + v).sorted().toList();
         for (String chart : List.of("chart-latency", "chart-throughput")) {
