@@ -41,6 +41,9 @@ class ExecutionProvidersIT {
         processes.start(Processes.javaJar(Processes.agentJar(), "run", "--coordinator", grpc, "--name", "cpu-box",
                 "--token-file", dataDir.resolve("join-token").toString(), "--work-dir", tmp.resolve("agent").toString()),
                 tmp.resolve("agent.log"));
+        // a campaign submitted before the agent connects is refused ("no agent is connected")
+        CampaignEndToEndIT.awaitConnectedAgents("jdbc:h2:file:" + dataDir.toAbsolutePath().resolve("edgeperf")
+                + ";AUTO_SERVER=TRUE", 1);
 
         Processes.Outcome typo = cli(grpc, dataDir, "campaign", "run", "--model", "mnist-cnn", "--batch", "1",
                 "--providers", "cpu,cudda");
