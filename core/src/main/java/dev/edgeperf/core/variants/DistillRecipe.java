@@ -9,13 +9,15 @@ import java.util.Locale;
  * A knowledge-distillation recipe, {@code distilled:STUDENT[:KEY=VALUE,...]}: train a fresh STUDENT on the soft
  * labels of the model the recipe is applied to (the teacher) mixed with the hard labels.
  *
- * <p>STUDENT is a network the built-in trainer can train: {@code mnist-cnn}, optionally narrower with
- * {@code width=W} (W in (0, 1]: both convs get round(5W) channels and the hidden layer round(128W) units). Keys,
+ * <p>STUDENT is a zoo network the built-in trainer can train: {@code mnist-cnn}, {@code mnist-cnn-pool} or
+ * {@code lenet5} (see {@link dev.edgeperf.core.train.Students}), optionally narrower with {@code width=W} (W in
+ * (0, 1]: every conv and hidden layer gets round(W x its channels), e.g. mnist-cnn's convs round(5W) and its
+ * hidden layer round(128W)). Keys,
  * separated by {@code ,} or {@code :}: {@code width} (default 1), {@code T} temperature in (0, 100] (default 4),
  * {@code alpha} weight of the soft term in [0, 1] (default 0.7), {@code epochs} in [1, 100] (default 2),
  * {@code seed} (default {@link TrainingOptions#DEFAULT_SEED}).
  *
- * @param student     the student family, {@code mnist-cnn}
+ * @param student     the student's zoo name
  * @param width       width multiplier of the student
  * @param temperature T of the softened softmax
  * @param alpha       weight of the soft (KL) term; 1 - alpha weighs the hard-label cross-entropy
@@ -26,7 +28,7 @@ import java.util.Locale;
 public record DistillRecipe(String student, double width, double temperature, double alpha, int epochs, long seed,
                             String text) {
     public static final String PREFIX = "distilled:";
-    static final String STUDENTS = "expected mnist-cnn (narrower with width=W, W in (0, 1])";
+    static final String STUDENTS = "expected mnist-cnn, mnist-cnn-pool or lenet5 (narrower with width=W, W in (0, 1])";
 
     /** Whether {@code recipe} is a distillation recipe (starts with {@code distilled:} or is {@code distilled}). */
     public static boolean matches(String recipe) {
@@ -39,7 +41,12 @@ public record DistillRecipe(String student, double width, double temperature, do
         return text.replace(':', '-').replace(',', '_').replace("=", "");
     }
 
-    /** The student's layer widths for images of {@code height x width} pixels and {@code classes} classes. */
+    /** Whether the student is mnist-cnn, which {@link dev.edgeperf.core.train.CnnTrainer} trains. */
+    public boolean mnistCnn() {
+        return student.equals("mnist-cnn");
+    }
+
+    /** The mnist-cnn student's layer widths for images of {@code height x width} pixels and {@code classes} classes. */
     public CnnShape shape(int height, int imageWidth, int classes) {
         CnnShape full = CnnShape.MNIST_CNN;
         return new CnnShape(scaled(full.conv1()), scaled(full.conv2()), scaled(full.hidden()), height, imageWidth,
@@ -69,11 +76,8 @@ public record DistillRecipe(String student, double width, double temperature, do
         String student = (colon < 0 ? rest : rest.substring(0, colon)).trim().toLowerCase(Locale.ROOT);
         String options = colon < 0 ? "" : rest.substring(colon + 1);
         switch (student) {
-            case "mnist-cnn":
+            case "mnist-cnn", "mnist-cnn-pool", "lenet5":
                 break;
-            case "mnist-cnn-pool", "lenet5":
-                throw EdgeperfException.userError("student '" + student + "' in recipe '" + recipe + "' cannot be trained"
-                        + " by the built-in trainer (it trains the mnist-cnn layout only); " + STUDENTS);
             default:
                 throw EdgeperfException.userError("unknown student '" + student + "' in recipe '" + recipe + "'; "
                         + STUDENTS);

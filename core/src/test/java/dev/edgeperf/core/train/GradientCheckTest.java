@@ -300,7 +300,7 @@ class GradientCheckTest {
         assertGradient(what, param, analytic, loss, EPS);
     }
 
-    private static void assertGradient(String what, float[] param, float[] analytic, Supplier<Double> loss, double eps) {
+    static void assertGradient(String what, float[] param, float[] analytic, Supplier<Double> loss, double eps) {
         double diffNorm = 0;
         double norm = 0;
         for (int i = 0; i < param.length; i++) {

@@ -33,11 +33,20 @@ class DistillRecipeTest {
         assertThat(DistillRecipe.matches("pruned:structured:0.5")).isFalse();
     }
 
+    @Test
+    void theZooStudentsTheChainTrainerTrainsParse() {
+        DistillRecipe lenet = DistillRecipe.parse("distilled:LeNet5:width=0.5,epochs=1");
+        assertThat(lenet.student()).isEqualTo("lenet5");
+        assertThat(lenet.mnistCnn()).isFalse();
+        assertThat(lenet.text()).isEqualTo("distilled:lenet5:width=0.5,T=4,alpha=0.7,epochs=1,seed=20240601");
+        assertThat(DistillRecipe.parse("distilled:mnist-cnn-pool").student()).isEqualTo("mnist-cnn-pool");
+        assertThat(DistillRecipe.parse("distilled:mnist-cnn").mnistCnn()).isTrue();
+    }
+
     @ParameterizedTest
     @CsvSource(delimiter = '|', value = {
         "distilled:resnet18|unknown student 'resnet18'",
-        "distilled:lenet5|student 'lenet5' in recipe 'distilled:lenet5' cannot be trained",
-        "distilled:mnist-cnn-pool|cannot be trained by the built-in trainer",
+        "distilled:mobilenet-v2|unknown student 'mobilenet-v2' in recipe 'distilled:mobilenet-v2'; expected mnist-cnn, mnist-cnn-pool or lenet5",
         "distilled:|names no student",
         "distilled:mnist-cnn:T=0|T '0' in recipe 'distilled:mnist-cnn:T=0' must be a number in (0, 100]",
         "distilled:mnist-cnn:T=abc|T 'abc'",
