@@ -14,11 +14,13 @@ import ai.onnx.proto.OnnxMl.GraphProto;
 import ai.onnx.proto.OnnxMl.TensorShapeProto;
 import ai.onnx.proto.OnnxMl.ValueInfoProto;
 import dev.edgeperf.core.data.LabeledImages;
-import dev.edgeperf.core.train.CnnShape;
+import dev.edgeperf.core.train.ChainNet;
+import dev.edgeperf.core.train.ChainTrainer;
 import dev.edgeperf.core.train.CnnTrainer;
+import dev.edgeperf.core.train.Distillation;
+import dev.edgeperf.core.train.Students;
 import dev.edgeperf.core.train.SeparableCnn;
 import dev.edgeperf.core.train.SoftTargets;
-import dev.edgeperf.core.train.TrainingResult;
 import dev.edgeperf.core.variants.DistillRecipe;
 import dev.edgeperf.core.train.MnistCnnOnnx;
 import dev.edgeperf.core.train.TrainingOptions;
@@ -76,8 +78,9 @@ final class VariantsBuildCommand implements Callable<Integer> {
     @Option(names = "--variants", required = true, split = RECIPE_SPLIT, paramLabel = "RECIPE[,RECIPE...]",
             description = "baseline, pruned:unstructured:S, pruned:structured:S, quantized:int8-static[:minmax|:percentile],"
                     + " quantized:int8-dynamic, quantized:fp16, separable, clustered:K,"
-                    + " distilled:mnist-cnn[:width=W,T=4,alpha=0.7,epochs=N,seed=S] (a student trained on this model's"
-                    + " soft labels); pruned and separable recipes of mnist-cnn take a +finetune:N suffix (N epochs on the train split).")
+                    + " distilled:STUDENT[:width=W,T=4,alpha=0.7,epochs=N,seed=S] (STUDENT mnist-cnn, mnist-cnn-pool or"
+                    + " lenet5 trained on this model's soft labels); pruned and separable recipes of mnist-cnn,"
+                    + " mnist-cnn-pool and lenet5 take a +finetune:N suffix (N epochs on the train split).")
     List<String> variants;
 
     @Option(names = "--value", paramLabel = "NAME=V[,V...]",
@@ -268,10 +271,11 @@ final class VariantsBuildCommand implements Callable<Integer> {
 
     private static void checkFinetunable(ModelProto baseline, String modelName) {
         try {
-            MnistCnnOnnx.weightsOf(baseline);
+            ChainNet.of(baseline);
         } catch (EdgeperfException e) {
-            throw EdgeperfException.userError("+finetune works only on mnist-cnn (the network the built-in trainer "
-                    + "knows); " + modelName + " is not mnist-cnn shaped");
+            throw EdgeperfException.userError("+finetune works only on models the built-in trainer knows (mnist-cnn,"
+                    + " mnist-cnn-pool, lenet5 and other chains of Conv/Relu/Tanh/pooling/Gemm); " + modelName + ": "
+                    + e.getMessage());
         }
     }
 
@@ -346,7 +350,13 @@ final class VariantsBuildCommand implements Callable<Integer> {
         TrainingOptions options = TrainingOptions.defaults(r.epochs()).withLearningRate(finetuneLr);
         long start = System.nanoTime();
         boolean separable = r.base().kind() == VariantRecipe.Kind.SEPARABLE;
-        byte[] tuned = separable
+        // mnist-cnn keeps its own (faster, vectorised) trainers; every other chain model trains as a ChainNet
+        boolean mnistCnn = MnistCnnOnnx.OP_TYPES.equals(baseline.getGraph().getNodeList().stream()
+                .map(ai.onnx.proto.OnnxMl.NodeProto::getOpType).toList());
+        byte[] tuned = !mnistCnn
+                ? ChainTrainer.finetuneModel(pruned.model().toByteArray(), inputs.train(), options,
+                        stats -> progress("  fine-tune %s", stats))
+                : separable
                 ? SeparableCnn.finetuneModel(pruned.model().toByteArray(), inputs.train(), options,
                         stats -> progress("  fine-tune %s", stats))
                 : CnnTrainer.finetuneModel(pruned.model().toByteArray(), inputs.train(), options,
@@ -407,22 +417,19 @@ final class VariantsBuildCommand implements Callable<Integer> {
             CalibrationInputs inputs, Path staging, VariantBuilder builder, Evaluation eval, Map<String, Object> extra)
             throws IOException {
         DistillRecipe d = r.distill();
-        LabeledImages train = inputs.train();
-        CnnShape shape = d.shape(train.height(), train.width(), train.classes());
         TrainingOptions options = d.options();
+        LabeledImages train = inputs.train();
+        String input = imageInputs(baseline.getGraph()).get(0).getName();
+        String output = baseline.getGraph().getOutput(0).getName();
         long start = System.nanoTime();
         progress("  teacher logits over %,d train images", train.count());
         SoftTargets soft = new SoftTargets(SoftTargets.teacherLogits(baselineBytes, train), d.temperature(), d.alpha());
-        TrainingResult distilled = CnnTrainer.distill(train, shape, soft, options, stats -> progress("  distil %s", stats));
-        double seconds = (System.nanoTime() - start) / 1e9;
-        // alpha = 0 is the hard-label loss bit for bit (DistillationTest), so its run is not repeated.
-        TrainingResult hard = d.alpha() == 0 ? distilled
-                : CnnTrainer.train(train, shape, options, stats -> progress("  hard labels %s", stats));
-        String input = imageInputs(baseline.getGraph()).get(0).getName();
-        String output = baseline.getGraph().getOutput(0).getName();
-        ModelProto student = MnistCnnOnnx.export(distilled.weights(), "student " + d.student() + " distilled from "
-                + modelName + " (" + r.text() + ")", input, output);
-        ModelProto hardModel = MnistCnnOnnx.export(hard.weights(), "hard-label student", input, output);
+        Distillation.Trained trained = Distillation.train(d, train, soft, input, output,
+                "student " + d.student() + " distilled from " + modelName + " (" + r.text() + ")",
+                (what, stats) -> progress("  %s %s", what, stats));
+        double seconds = trained.seconds();
+        ModelProto student = trained.distilled();
+        ModelProto hardModel = trained.hardLabels();
         ModelProto[] labelled = new ModelProto[1];
         VariantRecord raw = trainedRecord(student, r, baseline, modelName, inputs, staging, builder, labelled);
         Fidelity after = eval.of(labelled[0], r.text());
@@ -434,11 +441,8 @@ final class VariantsBuildCommand implements Callable<Integer> {
         Map<String, Object> info = new LinkedHashMap<>();
         info.put("student", d.student());
         info.put("width", d.width());
-        Map<String, Object> layers = new LinkedHashMap<>();
-        layers.put("conv1", shape.conv1());
-        layers.put("conv2", shape.conv2());
-        layers.put("hidden", shape.hidden());
-        info.put("layers", layers);
+        info.put("layers", trained.layers());
+        info.put("parameters", trained.parameters());
         info.put("temperature", d.temperature());
         info.put("alpha", d.alpha());
         info.put("epochs", d.epochs());
@@ -452,10 +456,10 @@ final class VariantsBuildCommand implements Callable<Integer> {
         info.put("seconds", Math.round(seconds * 10) / 10.0);
         extra.put("distillation", info);
         List<String> notes = new ArrayList<>();
-        notes.add(String.format(Locale.ROOT, "student %s (conv %d/%d, hidden %d) trained %d epoch(s) on %,d %s train"
+        notes.add(String.format(Locale.ROOT, "student %s (%s) trained %d epoch(s) on %,d %s train"
                 + " images: %.2f x T^2 x KL(teacher/T=%s || student/T) + %.2f x CE(labels), Adam lr %.1e, batch %d,"
                 + " seed %d, %.1f s; test accuracy distilled %s vs hard labels only %s (teacher %s)", d.student(),
-                shape.conv1(), shape.conv2(), shape.hidden(), d.epochs(), train.count(), calibration, d.alpha(),
+                Distillation.describe(trained.layers()), d.epochs(), train.count(), calibration, d.alpha(),
                 d.temperature(), 1 - d.alpha(), options.learningRate(), options.batchSize(), d.seed(), seconds,
                 percent(after.variantAccuracy()), percent(hardOnly.variantAccuracy()), percent(eval.baselineAccuracy())));
         return withFidelity(raw, after, r.text(), raw.file(), notes);
@@ -483,6 +487,11 @@ final class VariantsBuildCommand implements Callable<Integer> {
             throw EdgeperfException.userError("recipe '" + r.text() + "': student " + r.distill().student()
                     + " cannot take teacher " + modelName + "'s input '" + ins.get(0).getName() + "' " + shape(dims)
                     + "; it takes float [N,1,H,W] single-channel images");
+        }
+        if (!r.distill().mnistCnn() && dims.get(2).hasDimValue() && dims.get(3).hasDimValue()) {
+            // builds the (small) student graph only, so a student that cannot take the images fails before any work
+            Students.student(r.distill().student(), r.distill().width(), (int) dims.get(2).getDimValue(),
+                    (int) dims.get(3).getDimValue(), 10, "input", "output", r.distill().seed());
         }
         List<TensorShapeProto.Dimension> out = g.getOutputCount() == 0 ? List.of()
                 : g.getOutput(0).getType().getTensorType().getShape().getDimList();

@@ -136,14 +136,15 @@ class VariantsBuildCommandTest {
     }
 
     @Test
-    void finetuneOnAnotherModelThanMnistCnnIsRejected() throws Exception {
+    void finetuneOnAModelTheTrainerDoesNotKnowIsRejected() throws Exception {
         Path o = dir.resolve("v");
 
-        int code = run("variants", "build", "lenet5", "--variants", "pruned:structured:0.5+finetune:1", "--out",
+        int code = run("variants", "build", "resnet18", "--variants", "pruned:structured:0.5+finetune:1", "--out",
                 o.toString());
 
         assertThat(code).isEqualTo(2);
-        assertThat(err.toString()).contains("+finetune works only on mnist-cnn").contains("lenet5").hasLineCount(1);
+        assertThat(err.toString()).contains("+finetune works only on models the built-in trainer knows")
+                .contains("resnet18").contains("strides 1").hasLineCount(1);
         assertNothingWritten(o);
     }
 

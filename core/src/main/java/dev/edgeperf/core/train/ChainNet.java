@@ -248,6 +248,11 @@ public final class ChainNet {
      * dims, raw float32); nodes, attributes and other initializers are kept.
      */
     public ModelProto withWeights(ModelProto model) {
+        return withTensors(model, names, dims, tensors);
+    }
+
+    /** {@code model} with the initializers named {@code names} replaced by raw float32 {@code tensors} of {@code dims}. */
+    static ModelProto withTensors(ModelProto model, String[] names, long[][] dims, float[][] tensors) {
         GraphProto.Builder graph = model.getGraph().toBuilder();
         List<String> list = Arrays.asList(names);
         for (int i = 0; i < graph.getInitializerCount(); i++) {

@@ -206,15 +206,7 @@ public final class SeparableCnn {
 
     /** {@code model} with the ten parameter initializers replaced by this network's (same names and dims). */
     public ModelProto withWeights(ModelProto model) {
-        GraphProto.Builder graph = model.getGraph().toBuilder();
-        List<String> list = Arrays.asList(names);
-        for (int i = 0; i < graph.getInitializerCount(); i++) {
-            int t = list.indexOf(graph.getInitializer(i).getName());
-            if (t >= 0) {
-                graph.setInitializer(i, MnistCnnOnnx.floatTensor(names[t], dims[t], tensors[t]));
-            }
-        }
-        return model.toBuilder().setGraph(graph).build();
+        return ChainNet.withTensors(model, names, dims, tensors);
     }
 
     /** Fine-tunes a serialized separable model and returns it with only its parameter initializers replaced. */
