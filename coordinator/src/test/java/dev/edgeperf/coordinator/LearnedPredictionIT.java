@@ -14,14 +14,9 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.sql.Connection;
-import java.sql.DriverManager;
-import java.sql.ResultSet;
-import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.regex.Matcher;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -49,19 +44,10 @@ class LearnedPredictionIT {
 
     @Test
     void learnedFiguresAreOutOfSampleAndRecomputable() throws Exception {
-        Path dataDir = tmp.resolve("data");
-        Matcher listening = processes.startCoordinator(dataDir, tmp.resolve("coordinator.log"));
-        String grpc = "127.0.0.1:" + listening.group(1);
-        String http = "http://127.0.0.1:" + listening.group(2);
-        String jdbc = "jdbc:h2:file:" + dataDir.toAbsolutePath().resolve("edgeperf") + ";AUTO_SERVER=TRUE";
-        Path agentDir = Files.createDirectories(tmp.resolve("agent"));
-        Files.writeString(agentDir.resolve("calibration.json"), "{\"matmulGflops\": 20, \"convGflops\": 15,"
-                + " \"memoryGbPerS\": 5, \"callOverheadUs\": 30, \"nodeOverheadUs\": 2, \"threads\": 1,"
-                + " \"measuredUnixMs\": 1, \"hardwareFingerprint\": \"fp-elsewhere\"}");
-        processes.start(Processes.javaJar(Processes.agentJar(), "run", "--coordinator", grpc, "--name", "it-agent",
-                "--token-file", dataDir.resolve("join-token").toString(), "--work-dir", agentDir.toString()),
-                tmp.resolve("agent.log"));
-        awaitConnectedAgent(jdbc);
+        OneProfiledAgent fleet = OneProfiledAgent.start(processes, tmp);
+        String grpc = fleet.grpc();
+        String http = fleet.http();
+        Path dataDir = fleet.dataDir();
 
         String a = run(grpc, dataDir, "lenet5,mnist-cnn-pool");
         String b = run(grpc, dataDir, "mnist-cnn");
@@ -189,21 +175,5 @@ class LearnedPredictionIT {
             }
         }
         throw new AssertionError("no " + predictor + " summary in " + analysis);
-    }
-
-    private static void awaitConnectedAgent(String jdbc) throws Exception {
-        long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
-        while (System.nanoTime() < deadline) {
-            try (Connection c = DriverManager.getConnection(jdbc, "sa", "");
-                 Statement st = c.createStatement();
-                 ResultSet rs = st.executeQuery("SELECT COUNT(*) FROM agents WHERE connected = TRUE")) {
-                rs.next();
-                if (rs.getInt(1) >= 1) {
-                    return;
-                }
-            }
-            Thread.sleep(250);
-        }
-        throw new AssertionError("no agent connected within 90 s");
     }
 }
