@@ -7,10 +7,13 @@ import dev.edgeperf.core.predict.KernelPredictor;
 import dev.edgeperf.core.predict.RooflinePredictor;
 import dev.edgeperf.core.predict.learned.CampaignCell;
 import dev.edgeperf.core.predict.learned.CampaignCorrection;
+import java.util.Collections;
+import java.util.EnumSet;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.function.Function;
 
 /**
@@ -19,6 +22,13 @@ import java.util.function.Function;
  * prediction when it was the recommended one (it covered every kernel), else the roofline one.
  */
 public final class LearnedCells {
+    /** The fields a row is read through here (and, with the device, grouped by). */
+    public static final Set<ResultField> FIELDS = Collections.unmodifiableSet(EnumSet.of(ResultField.JOB_ID,
+            ResultField.CAMPAIGN_ID, ResultField.STATE, ResultField.AGENT_NAME, ResultField.MODEL_NAME,
+            ResultField.VARIANT_RECIPE, ResultField.BATCH_SIZE, ResultField.THREADS, ResultField.FLOPS,
+            ResultField.P50_MS, ResultField.PREDICTED_NAIVE_MS, ResultField.PREDICTED_ROOFLINE_MS,
+            ResultField.PREDICTED_KERNEL_MS, ResultField.RECOMMENDED_PREDICTOR));
+
     private LearnedCells() {
     }
 

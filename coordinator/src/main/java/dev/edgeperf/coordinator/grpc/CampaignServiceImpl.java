@@ -52,7 +52,7 @@ public final class CampaignServiceImpl extends CampaignServiceGrpc.CampaignServi
     private CampaignStatus withDeviceHistory(CampaignStatus status) {
         CampaignStatus.Builder b = status.toBuilder();
         LearnedCells.deviceHistory(status.getRowsList().stream().map(ResultRows::fromProto).toList(),
-                campaigns::deviceResults).forEach(r -> b.addDeviceHistory(ResultRows.toProto(r)));
+                campaigns::deviceResults).forEach(r -> b.addDeviceHistory(ResultRows.toProto(r, LearnedCells.FIELDS)));
         return b.build();
     }
 

@@ -1,6 +1,7 @@
 package dev.edgeperf.coordinator.grpc;
 
 import dev.edgeperf.coordinator.analysis.DeviceMeasurements;
+import dev.edgeperf.coordinator.analysis.LearnedCells;
 import dev.edgeperf.coordinator.schedule.Campaigns;
 import dev.edgeperf.coordinator.store.ResultField;
 import dev.edgeperf.coordinator.store.ResultRecord;
@@ -23,7 +24,7 @@ final class DeviceHistories {
         }
         List<ResultRecord> rows = campaigns.deviceResults(name);
         DeviceHistoryResponse.Builder b = DeviceHistoryResponse.newBuilder().setAgentKnown(true);
-        rows.forEach(r -> b.addRows(ResultRows.toProto(r)));
+        rows.forEach(r -> b.addRows(ResultRows.toProto(r, LearnedCells.FIELDS)));
         if (!request.getModelDigest().isEmpty()) {
             Optional<ResultRecord> newest = DeviceMeasurements.newest(rows, request.getModelDigest(),
                     request.getBatchSize(), request.getThreads());
