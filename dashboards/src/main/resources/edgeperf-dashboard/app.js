@@ -556,6 +556,8 @@
       title: (r) => r.evaluation ? `on ${r.evaluation}` + (num(r.accuracyTop5) === null ? '' : `; top-5 ${(100 * r.accuracyTop5).toFixed(2)}%`) : 'no evaluation data' },
     { key: 'predictedRooflineMs', label: 'roofline ms', num: true, col: 'roofline', text: (r) => ms(r.predictedRooflineMs),
       title: (r) => r.predictionStale ? 'stale: ' + (r.predictionStaleReason || '') : '', cls: (r) => r.predictionStale ? 'stale' : '' },
+    { key: 'predictedLearnedMs', label: 'learned ms', num: true, col: 'learned', text: (r) => ms(r.predictedLearnedMs),
+      title: (r) => r.predictionStale ? 'stale: ' + (r.predictionStaleReason || '') : '', cls: (r) => r.predictionStale ? 'stale' : '' },
   ];
 
   const MAX_TABLE_ROWS = 500; // drawn at once; sorting and the filter reach every row

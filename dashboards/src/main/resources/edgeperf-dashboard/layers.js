@@ -169,6 +169,7 @@
     predictedNaiveMs: 'FLOPs ÷ peak GFLOP/s: every op compute-bound at peak, no memory or dispatch cost',
     predictedRooflineMs: 'per node max(FLOPs ÷ attainable compute for its op class and dtype, bytes ÷ measured bandwidth) + per-node dispatch overhead, from the calibrated device profile',
     predictedKernelMs: 'sum of per-kernel regressors fitted on single-kernel measurements over the ONNX-Runtime-optimized graph',
+    predictedLearnedMs: 'the kernel (when complete) or roofline figure × a correction fitted on other models measured on the same agent in earlier campaigns, made at lease time (campaign analyze judges it leave-one-model-out)',
   };
 
   /**
@@ -184,7 +185,8 @@
     });
     const stale = field === 'predictedMs' ? [] : predicted.filter((r) => r.predictionStale);
     const recommended = predicted.filter((r) => r.recommendedPredictor && ({
-      predictedNaiveMs: 'naive-flops', predictedRooflineMs: 'roofline', predictedKernelMs: 'kernel' })[field] === r.recommendedPredictor).length;
+      predictedNaiveMs: 'naive-flops', predictedRooflineMs: 'roofline', predictedKernelMs: 'kernel',
+      predictedLearnedMs: 'learned-from-campaigns' })[field] === r.recommendedPredictor).length;
     return {
       rule: ASSUMES[field] || (schema && schema.has(field) ? schema.get(field).description : field),
       basis: [...bases.keys()].sort().join(', ') || '–',

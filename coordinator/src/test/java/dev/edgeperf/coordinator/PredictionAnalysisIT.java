@@ -15,16 +15,11 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.sql.Connection;
-import java.sql.DriverManager;
-import java.sql.ResultSet;
-import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.regex.Matcher;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -50,20 +45,10 @@ class PredictionAnalysisIT {
 
     @Test
     void analyzeEqualsWhatTheExportedRowsSay() throws Exception {
-        Path dataDir = tmp.resolve("data");
-        Matcher listening = processes.startCoordinator(dataDir, tmp.resolve("coordinator.log"));
-        String grpc = "127.0.0.1:" + listening.group(1);
-        String http = "http://127.0.0.1:" + listening.group(2);
-        String jdbc = "jdbc:h2:file:" + dataDir.toAbsolutePath().resolve("edgeperf") + ";AUTO_SERVER=TRUE";
-        Path agentDir = Files.createDirectories(tmp.resolve("agent"));
-        // a profile measured on other hardware: the roofline can predict from it, and it is stale here
-        Files.writeString(agentDir.resolve("calibration.json"), "{\"matmulGflops\": 20, \"convGflops\": 15,"
-                + " \"memoryGbPerS\": 5, \"callOverheadUs\": 30, \"nodeOverheadUs\": 2, \"threads\": 1,"
-                + " \"measuredUnixMs\": 1, \"hardwareFingerprint\": \"fp-elsewhere\"}");
-        processes.start(Processes.javaJar(Processes.agentJar(), "run", "--coordinator", grpc, "--name", "it-agent",
-                "--token-file", dataDir.resolve("join-token").toString(), "--work-dir", agentDir.toString()),
-                tmp.resolve("agent.log"));
-        awaitConnectedAgent(jdbc);
+        OneProfiledAgent fleet = OneProfiledAgent.start(processes, tmp);
+        String grpc = fleet.grpc();
+        String http = fleet.http();
+        Path dataDir = fleet.dataDir();
 
         Processes.Outcome run = processes.coordinatorCli(grpc, dataDir, tmp.resolve("cli"), Duration.ofMinutes(5),
                 "campaign", "run", "--model", "mnist-cnn", "--variant", "baseline,pruned:structured:0.5", "--batch",
@@ -222,21 +207,5 @@ class PredictionAnalysisIT {
         assertThat(o.stdout()).isEmpty();
         assertThat(o.stderr().strip().lines()).as(o.stderr()).hasSize(1);
         assertThat(o.stderr()).contains(message);
-    }
-
-    private static void awaitConnectedAgent(String jdbc) throws Exception {
-        long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
-        while (System.nanoTime() < deadline) {
-            try (Connection c = DriverManager.getConnection(jdbc, "sa", "");
-                 Statement st = c.createStatement();
-                 ResultSet rs = st.executeQuery("SELECT COUNT(*) FROM agents WHERE connected = TRUE")) {
-                rs.next();
-                if (rs.getInt(1) >= 1) {
-                    return;
-                }
-            }
-            Thread.sleep(250);
-        }
-        throw new AssertionError("no agent connected within 90 s");
     }
 }

@@ -4,7 +4,9 @@ import dev.edgeperf.coordinator.store.JobState;
 import dev.edgeperf.coordinator.store.OpTypeShare;
 import dev.edgeperf.coordinator.store.ResultField;
 import dev.edgeperf.coordinator.store.ResultRecord;
+import dev.edgeperf.core.predict.LearnedPredictor;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -15,7 +17,10 @@ import java.util.TreeMap;
 /**
  * Predicted vs measured over a campaign's rows, per device × predictor and per variant kind ×
  * predictor. A cell is a done row with a measured median ({@link ResultField#P50_MS}) and the
- * predictor's stored prediction; rows without either are left out, never counted as 0.
+ * predictor's stored prediction; rows without either are left out, never counted as 0. The
+ * learned-from-campaigns predictor is judged leave-one-model-out ({@link #LEARNED_JUDGING}): its
+ * stored figure is not used, each cell's is refitted without the cell's model on every stored
+ * campaign of the cell's device.
  *
  * @param campaignId  the campaign analysed
  * @param rows        rows read (every state)
@@ -42,6 +47,7 @@ public record PredictionErrors(String campaignId, int rows, int measured, List<E
         m.put("naive-flops", ResultField.PREDICTED_NAIVE_MS);
         m.put("roofline", ResultField.PREDICTED_ROOFLINE_MS);
         m.put("kernel", ResultField.PREDICTED_KERNEL_MS);
+        m.put(LearnedPredictor.NAME, ResultField.PREDICTED_LEARNED_MS);
         return java.util.Collections.unmodifiableMap(m);
     }
 
@@ -50,12 +56,28 @@ public record PredictionErrors(String campaignId, int rows, int measured, List<E
         return !byDevice.isEmpty();
     }
 
+    /** Says how the learned predictor's figures in the analysis were made. */
+    public static final String LEARNED_JUDGING = LearnedPredictor.NAME + " is judged leave-one-model-out: each cell's"
+            + " correction is refitted without that cell's model (and its variants) on every stored campaign of its"
+            + " device";
+
     public static PredictionErrors of(String campaignId, List<ResultRecord> rows) {
         return of(campaignId, rows, List.of());
     }
 
-    /** @param ops the campaign's per op type measured time and FLOPs ({@code Store#opTypeShares}) */
+    /** The campaign's own rows are the only history of its devices. */
     public static PredictionErrors of(String campaignId, List<ResultRecord> rows, List<OpTypeShare> ops) {
+        return of(campaignId, rows, ops, List.of());
+    }
+
+    /**
+     * @param ops     the campaign's per op type measured time and FLOPs ({@code Store#opTypeShares})
+     * @param history done rows of every stored campaign on the campaign's devices ({@code StoreReader#deviceResults}),
+     *                for the leave-one-model-out figures; the campaign's own rows are added when missing
+     */
+    public static PredictionErrors of(String campaignId, List<ResultRecord> rows, List<OpTypeShare> ops,
+                                      List<ResultRecord> history) {
+        Map<String, LearnedCells.LeaveOneModelOut> lomo = leaveOneModelOut(rows, history);
         // group -> predictor -> cells; TreeMap: groups by name, stable output
         Map<String, Map<String, List<ErrorSummary.Cell>>> devices = new TreeMap<>();
         Map<String, Map<String, List<ErrorSummary.Cell>>> kinds = new TreeMap<>();
@@ -70,7 +92,8 @@ public record PredictionErrors(String campaignId, int rows, int measured, List<E
             String variant = row.text(ResultField.VARIANT_RECIPE);
             String kind = variantKind(variant);
             for (Map.Entry<String, ResultField> predictor : PREDICTORS.entrySet()) {
-                Optional<Double> predicted = row.real(predictor.getValue());
+                Optional<Double> predicted = predictor.getKey().equals(LearnedPredictor.NAME)
+                        ? lomo.computeIfAbsent(device, d -> new LearnedCells.LeaveOneModelOut(List.of())).predictMs(row) : row.real(predictor.getValue());
                 if (predicted.isEmpty() || !(predicted.get() > 0)) {
                     continue;
                 }
@@ -86,12 +109,25 @@ public record PredictionErrors(String campaignId, int rows, int measured, List<E
 
     /** The part of a recipe before its first ':' ("pruned:structured:0.5" is "pruned"); empty = "baseline". */
     public static String variantKind(String recipe) {
-        String r = recipe.strip();
-        if (r.isEmpty()) {
-            return "baseline";
+        return dev.edgeperf.core.predict.learned.CampaignCell.variantKind(recipe);
+    }
+
+    /** Per device (agent name): its measured cells over {@code history} and the campaign's rows, each job once. */
+    private static Map<String, LearnedCells.LeaveOneModelOut> leaveOneModelOut(List<ResultRecord> rows,
+                                                                               List<ResultRecord> history) {
+        Map<String, Map<String, ResultRecord>> byDevice = new HashMap<>();
+        for (List<ResultRecord> list : List.of(history, rows)) {
+            for (ResultRecord r : list) {
+                if (r.get(ResultField.AGENT_NAME) != null && r.get(ResultField.JOB_ID) != null) {
+                    byDevice.computeIfAbsent(r.text(ResultField.AGENT_NAME), d -> new LinkedHashMap<>())
+                            .putIfAbsent(r.text(ResultField.JOB_ID), r);
+                }
+            }
         }
-        int colon = r.indexOf(':');
-        return colon < 0 ? r : r.substring(0, colon);
+        Map<String, LearnedCells.LeaveOneModelOut> out = new HashMap<>();
+        byDevice.forEach((d, jobs) -> out.put(d, new LearnedCells.LeaveOneModelOut(LearnedCells.measured(
+                List.copyOf(jobs.values())))));
+        return out;
     }
 
     private static void add(Map<String, Map<String, List<ErrorSummary.Cell>>> groups, String group, String predictor,
@@ -117,6 +153,7 @@ public record PredictionErrors(String campaignId, int rows, int measured, List<E
         root.put("campaignId", campaignId);
         root.put("rows", rows);
         root.put("measured", measured);
+        root.put("learnedJudging", LEARNED_JUDGING);
         root.put("byDevice", byDevice.stream().map(s -> summary("device", s)).toList());
         root.put("byVariantKind", byVariantKind.stream().map(s -> summary("variantKind", s)).toList());
         double totalUs = byOpType.stream().mapToDouble(OpTypeShare::measuredUs).sum();

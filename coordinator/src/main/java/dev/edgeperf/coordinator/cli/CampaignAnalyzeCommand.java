@@ -41,11 +41,12 @@ final class CampaignAnalyzeCommand implements Callable<Integer> {
     public Integer call() {
         try (CoordinatorClient client = connection.connect()) {
             String id = CampaignIdResolver.of(client).resolve(campaignId);
-            CampaignStatus status = client.status(id);
+            CampaignStatus status = client.statusWithDeviceHistory(id);
             PredictionErrors errors = PredictionErrors.of(id,
                     status.getRowsList().stream().map(ResultRows::fromProto).toList(),
                     status.getOpTypesList().stream().map(o -> new OpTypeShare(o.getOpType(), o.getMeasuredUs(),
-                            o.getFlops())).toList());
+                            o.getFlops())).toList(),
+                    status.getDeviceHistoryList().stream().map(ResultRows::fromProto).toList());
             if (!errors.hasCells()) {
                 throw EdgeperfException.userError("campaign " + id + " has no measured result with a stored"
                         + " prediction to analyze (" + errors.rows() + " rows, " + errors.measured() + " measured)");
@@ -60,6 +61,7 @@ final class CampaignAnalyzeCommand implements Callable<Integer> {
         StringBuilder out = new StringBuilder(String.format(Locale.ROOT,
                 "campaign %s: %d rows, %d measured; error = (predicted - measured p50) / measured p50%n%n",
                 errors.campaignId(), errors.rows(), errors.measured()));
+        out.append(PredictionErrors.LEARNED_JUDGING).append(".\n\n");
         out.append("Per device and predictor:\n").append(summaries("device", errors.byDevice()));
         for (ErrorSummary s : errors.byDevice()) {
             out.append(String.format(Locale.ROOT, "%nWorst cells, %s / %s:%n", s.group(), s.predictor()));

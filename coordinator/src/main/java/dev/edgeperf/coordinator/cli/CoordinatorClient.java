@@ -252,6 +252,20 @@ final class CoordinatorClient implements AutoCloseable {
                 STATUS_DEADLINE);
     }
 
+    /** The status with the done rows of every stored campaign on its devices (leave-one-model-out analysis). */
+    CampaignStatus statusWithDeviceHistory(String campaignId) {
+        return call(s -> s.withDeadlineAfter(STATUS_DEADLINE.toMillis(), TimeUnit.MILLISECONDS)
+                .getStatus(CampaignStatusRequest.newBuilder().setCampaignId(campaignId).setWithDeviceHistory(true)
+                        .build()), STATUS_DEADLINE);
+    }
+
+    /** An agent's stored rows, and the newest result of {@code digest} at that batch and threads ("" = none asked). */
+    dev.edgeperf.proto.DeviceHistoryResponse deviceHistory(String agentName, String digest, int batch, int threads) {
+        return call(s -> s.withDeadlineAfter(STATUS_DEADLINE.toMillis(), TimeUnit.MILLISECONDS)
+                .deviceHistory(dev.edgeperf.proto.DeviceHistoryRequest.newBuilder().setAgentName(agentName)
+                        .setModelDigest(digest).setBatchSize(batch).setThreads(threads).build()), STATUS_DEADLINE);
+    }
+
     private <T> T call(Function<CampaignServiceBlockingStub, T> call, Duration deadline) {
         try {
             return call.apply(stub);

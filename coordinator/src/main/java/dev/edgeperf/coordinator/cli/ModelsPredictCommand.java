@@ -12,6 +12,9 @@ import dev.edgeperf.core.predict.kernel.KernelCalibrationProto;
 import dev.edgeperf.core.predict.kernel.KernelDetector;
 import dev.edgeperf.core.predict.kernel.KernelInputs;
 import dev.edgeperf.core.zoo.ModelZoo;
+import dev.edgeperf.core.io.Digests;
+import dev.edgeperf.core.predict.learned.LearnedInputs;
+import dev.edgeperf.coordinator.store.ResultField;
 import dev.edgeperf.core.predict.NodePrediction;
 import dev.edgeperf.core.predict.PredictedLatency;
 import dev.edgeperf.core.predict.PredictionInput;
@@ -61,14 +64,15 @@ final class ModelsPredictCommand implements Callable<Integer> {
 
     @Option(names = "--device", paramLabel = "NAME",
             description = "Instead of --device-profile: the profile the agent NAME last sent the coordinator"
-                    + " (--coordinator).")
+                    + " (--coordinator); also the learned-from-campaigns prediction from its stored campaigns and, when"
+                    + " it measured this model at this batch and threads, the measured p50 and per-node times.")
     String device;
 
     @Mixin
     ConnectionOptions connection;
 
     @Option(names = "--predictor", paramLabel = "P",
-            description = "Only this predictor (naive-flops, roofline or kernel); default: all of them.")
+            description = "Only this predictor (naive-flops, roofline, kernel or learned-from-campaigns); default: all of them.")
     String predictor;
 
     @Option(names = "--top", paramLabel = "N", defaultValue = "10",
@@ -80,6 +84,9 @@ final class ModelsPredictCommand implements Callable<Integer> {
 
     @Spec
     CommandSpec spec;
+
+    /** The device's stored measurements (--device); none with --device-profile. */
+    private DeviceMeasured measured = DeviceMeasured.NONE;
 
     @Override
     public Integer call() {
@@ -104,7 +111,11 @@ final class ModelsPredictCommand implements Callable<Integer> {
             stale = DeviceProfileFile.staleReason(deviceProfile, localEngineVersion());
             samples = DeviceProfileFile.readKernels(deviceProfile);
         } else {
-            AgentInfo agent = agent(device);
+            AgentInfo agent;
+            try (CoordinatorClient client = connection.connect()) {
+                agent = agent(client, device);
+                measured = DeviceMeasured.of(client.deviceHistory(device, digest(), (int) batch, threads));
+            }
             peaks = AgentProfiles.peaks(agent);
             stale = AgentProfiles.staleReason(agent);
             samples = agent.getCalibration().hasKernels()
@@ -124,8 +135,11 @@ final class ModelsPredictCommand implements Callable<Integer> {
         if (predictors.stream().anyMatch(p -> p.name().equals(KernelPredictor.NAME))) {
             kernels = samples.map(k -> new KernelInputs(kernels(), k));
         }
-        PredictionInput input = new PredictionInput(profile.totalFlops(), (int) batch, threads, "CPU", peaks,
+        PredictionInput plain = new PredictionInput(profile.totalFlops(), (int) batch, threads, "CPU", peaks,
                 Optional.of(profile), kernels);
+        // the stored campaigns of the device are the learned predictor's only data; a profile file has none
+        PredictionInput input = device == null ? plain : plain.withLearned(new LearnedInputs(modelName(), "",
+                measured.cells()));
         List<PredictedLatency> answers = predictors.stream().map(p -> p.predict(input)).toList();
         PredictedLatency recommended = Predictors.recommended(answers);
         spec.commandLine().getOut().print(json.json ? json(profile, answers, recommended, stale) + "\n"
@@ -142,6 +156,24 @@ final class ModelsPredictCommand implements Callable<Integer> {
         return KernelDetector.detect(ModelZoo.buildProto(model), model, batch, sizes.shapes(), sizes.dimValues());
     }
 
+    /** The name campaigns store the model under: the zoo name, or the uploaded file's name. */
+    private String modelName() {
+        return ModelArgument.isFile(model) ? Path.of(model).getFileName().toString() : model;
+    }
+
+    /** SHA-256 of the ONNX file a campaign's baseline job of this model runs. */
+    private String digest() {
+        if (!ModelArgument.isFile(model)) {
+            return Digests.sha256Hex(ModelZoo.build(model));
+        }
+        Path file = ModelArgument.existingFile(model);
+        try {
+            return Digests.sha256Hex(file);
+        } catch (java.io.IOException e) {
+            throw EdgeperfException.userError("model file " + model + " cannot be read: " + e.getMessage());
+        }
+    }
+
     private String table(ModelProfile profile, List<PredictedLatency> answers, PredictedLatency recommended) {
         StringBuilder out = new StringBuilder(String.format(Locale.ROOT, "%s  batch %d, threads %s, %s FLOPs, device"
                 + " profile %s%n%n", profile.source(), batch, threads == 0 ? "default" : threads,
@@ -152,16 +184,25 @@ final class ModelsPredictCommand implements Callable<Integer> {
             predictions.add(p.predictor() + (p == recommended ? " *" : ""), p.known() ? ms(p.millis()) : "-", p.basis());
         }
         out.append(predictions.render()).append("* recommended\n");
+        measured.p50Ms().ifPresent(p50 -> out.append(String.format(Locale.ROOT, "measured p50 %s ms on %s; %s%n",
+                ms(p50), device, measured.source())));
         for (PredictedLatency p : answers) {
             if (p.nodes().isEmpty() || top == 0) {
                 continue;
             }
             out.append(String.format(Locale.ROOT, "%nTop %d of %d nodes by %s time:%n", Math.min(top, p.nodes().size()),
                     p.nodes().size(), p.predictor()));
-            TextTable nodes = new TextTable("node", "op", ">ms", ">share", "bound");
+            boolean withMeasured = !measured.nodeMs().isEmpty();
+            TextTable nodes = withMeasured ? new TextTable("node", "op", ">ms", ">share", "bound", ">measured ms")
+                    : new TextTable("node", "op", ">ms", ">share", "bound");
             for (NodePrediction n : topNodes(p)) {
-                nodes.add(n.node(), n.opType(), ms(n.millis()), String.format(Locale.ROOT, "%.1f%%",
-                        100 * n.millis() / p.millis()), n.bound().label());
+                String share = String.format(Locale.ROOT, "%.1f%%", 100 * n.millis() / p.millis());
+                if (withMeasured) {
+                    Double m = measured.nodeMs().get(n.node());
+                    nodes.add(n.node(), n.opType(), ms(n.millis()), share, n.bound().label(), m == null ? "-" : ms(m));
+                } else {
+                    nodes.add(n.node(), n.opType(), ms(n.millis()), share, n.bound().label());
+                }
             }
             out.append(nodes.render());
         }
@@ -173,14 +214,12 @@ final class ModelsPredictCommand implements Callable<Integer> {
                 .toList();
     }
 
-    private AgentInfo agent(String name) {
-        try (CoordinatorClient client = connection.connect()) {
-            List<AgentInfo> agents = client.agents().getAgentsList();
-            return agents.stream().filter(a -> a.getName().equals(name)).findFirst().orElseThrow(() ->
-                    EdgeperfException.userError("--device " + name + ": no agent of that name; the coordinator knows "
-                            + (agents.isEmpty() ? "none" : agents.stream().map(AgentInfo::getName)
-                            .collect(java.util.stream.Collectors.joining(", ")))));
-        }
+    private static AgentInfo agent(CoordinatorClient client, String name) {
+        List<AgentInfo> agents = client.agents().getAgentsList();
+        return agents.stream().filter(a -> a.getName().equals(name)).findFirst().orElseThrow(() ->
+                EdgeperfException.userError("--device " + name + ": no agent of that name; the coordinator knows "
+                        + (agents.isEmpty() ? "none" : agents.stream().map(AgentInfo::getName)
+                        .collect(java.util.stream.Collectors.joining(", ")))));
     }
 
     private static String localEngineVersion() {
@@ -213,12 +252,19 @@ final class ModelsPredictCommand implements Callable<Integer> {
                 node.put("opType", n.opType());
                 node.put("ms", n.millis());
                 node.put("bound", n.bound().label());
+                if (device != null) {
+                    node.put("measuredMs", measured.nodeMs().get(n.node()));
+                }
                 nodes.add(node);
             }
             detail.put("topNodes", nodes);
             details.put(p.predictor(), detail);
         }
         root.put("predictors", byName);
+        if (device != null) {
+            root.put("measuredMs", measured.p50Ms().orElse(null));
+            root.put("measuredJobId", measured.result().map(r -> r.text(ResultField.JOB_ID)).orElse(null));
+        }
         root.put("stale", !stale.isEmpty());
         root.put("staleReason", stale.isEmpty() ? null : stale);
         root.put("details", details);

@@ -1,6 +1,9 @@
 package dev.edgeperf.coordinator.grpc;
 
+import dev.edgeperf.coordinator.analysis.LearnedCells;
 import dev.edgeperf.coordinator.schedule.Campaigns;
+import dev.edgeperf.proto.DeviceHistoryRequest;
+import dev.edgeperf.proto.DeviceHistoryResponse;
 import dev.edgeperf.proto.CampaignServiceGrpc;
 import dev.edgeperf.proto.CancelCampaignRequest;
 import dev.edgeperf.proto.ListCampaignsRequest;
@@ -40,8 +43,22 @@ public final class CampaignServiceImpl extends CampaignServiceGrpc.CampaignServi
         unary(() -> {
             CampaignStatus status = CampaignMessages.status(campaigns.status(request.getCampaignId()),
                     campaigns.opTypeShares(request.getCampaignId()));
-            return request.getWithHistograms() ? withHistograms(status) : status;
+            status = request.getWithHistograms() ? withHistograms(status) : status;
+            return request.getWithDeviceHistory() ? withDeviceHistory(status) : status;
         }, responseObserver, "campaign status");
+    }
+
+    /** The done rows of every stored campaign on the campaign's devices, for the leave-one-model-out analysis. */
+    private CampaignStatus withDeviceHistory(CampaignStatus status) {
+        CampaignStatus.Builder b = status.toBuilder();
+        LearnedCells.deviceHistory(status.getRowsList().stream().map(ResultRows::fromProto).toList(),
+                campaigns::deviceResults).forEach(r -> b.addDeviceHistory(ResultRows.toProto(r, LearnedCells.FIELDS)));
+        return b.build();
+    }
+
+    @Override
+    public void deviceHistory(DeviceHistoryRequest request, StreamObserver<DeviceHistoryResponse> responseObserver) {
+        unary(() -> DeviceHistories.response(campaigns, request), responseObserver, "device history");
     }
 
     /** Each row with its stored latency histogram, for speedups with confidence intervals. */

@@ -13,8 +13,13 @@ public final class ResultRows {
     }
 
     public static ResultRow toProto(ResultRecord record) {
+        return toProto(record, java.util.EnumSet.allOf(ResultField.class));
+    }
+
+    /** Only the cells of {@code fields}: a device's history travels with what it is read for, not every column. */
+    public static ResultRow toProto(ResultRecord record, java.util.Set<ResultField> fields) {
         ResultRow.Builder row = ResultRow.newBuilder();
-        for (ResultField f : ResultField.values()) {
+        for (ResultField f : fields) {
             Object v = record.get(f);
             if (v == null) {
                 continue;

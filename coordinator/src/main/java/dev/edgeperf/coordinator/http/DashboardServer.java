@@ -2,7 +2,9 @@ package dev.edgeperf.coordinator.http;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import dev.edgeperf.coordinator.analysis.LearnedCells;
 import dev.edgeperf.coordinator.analysis.PredictionErrors;
+import dev.edgeperf.coordinator.store.ResultRecord;
 import dev.edgeperf.coordinator.store.StoreReader;
 import dev.edgeperf.coordinator.store.StoredHistogram;
 import dev.edgeperf.coordinator.store.StoredLayers;
@@ -327,7 +329,9 @@ public final class DashboardServer {
             notFound(ctx, "no campaign has the id '" + id + "'");
             return;
         }
-        PredictionErrors errors = PredictionErrors.of(id, data.results(Optional.of(id)), data.opTypeShares(id));
+        List<ResultRecord> rows = data.results(Optional.of(id));
+        PredictionErrors errors = PredictionErrors.of(id, rows, data.opTypeShares(id),
+                LearnedCells.deviceHistory(rows, data::deviceResults));
         if (!errors.hasCells()) {
             notFound(ctx, "campaign " + id + " has no measured result with a stored prediction to analyze ("
                     + errors.rows() + " rows, " + errors.measured() + " measured)");

@@ -179,6 +179,16 @@ public final class Campaigns {
         return store.agents();
     }
 
+    /** Done rows of every campaign whose result came from the agent named {@code agentName}. */
+    public List<dev.edgeperf.coordinator.store.ResultRecord> deviceResults(String agentName) {
+        return store.deviceResults(agentName);
+    }
+
+    /** The per-node times stored with a job's latest result. */
+    public java.util.Optional<dev.edgeperf.coordinator.store.StoredLayers> layers(String jobId) {
+        return store.layers(jobId);
+    }
+
     /** Where the campaign's measured time goes vs where its FLOPs are, per op type. */
     public List<dev.edgeperf.coordinator.store.OpTypeShare> opTypeShares(String campaignId) {
         return store.opTypeShares(campaignId);

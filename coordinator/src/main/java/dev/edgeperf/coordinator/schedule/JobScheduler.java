@@ -6,6 +6,7 @@ import dev.edgeperf.coordinator.fleet.FleetRegistry;
 import dev.edgeperf.coordinator.fleet.JoiningAgent;
 import dev.edgeperf.coordinator.store.CommitOutcome;
 import dev.edgeperf.coordinator.store.LeasedJob;
+import dev.edgeperf.coordinator.analysis.LearnedCells;
 import dev.edgeperf.coordinator.store.Prediction;
 import dev.edgeperf.coordinator.store.Store;
 import dev.edgeperf.core.EdgeperfException;
@@ -79,7 +80,7 @@ public final class JobScheduler {
         this.settings = Objects.requireNonNull(settings, "settings is null");
         this.nanoClock = Objects.requireNonNull(nanoClock, "nanoClock is null");
         this.predictions = new LeasePredictions(Objects.requireNonNull(predictor, "predictor is null"),
-                Predictors.all(), profiles);
+                Predictors.all(), profiles, agentName -> LearnedCells.measured(store.deviceResults(agentName)));
         this.hosts = new HostLocks(settings.shareHosts());
         synchronized (this) {
             store.queuedJobs().forEach(queue::add);

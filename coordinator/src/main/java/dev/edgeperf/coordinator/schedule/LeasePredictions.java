@@ -9,12 +9,15 @@ import dev.edgeperf.core.predict.PredictedLatency;
 import dev.edgeperf.core.predict.PredictionInput;
 import dev.edgeperf.core.predict.Predictor;
 import dev.edgeperf.core.predict.Predictors;
+import dev.edgeperf.core.predict.learned.CampaignCell;
+import dev.edgeperf.core.predict.learned.LearnedInputs;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -29,11 +32,20 @@ final class LeasePredictions {
     private final Predictor predictor;
     private final List<Predictor> registered;
     private final VariantProfiles profiles;
+    private final Function<String, List<CampaignCell>> deviceCells;
 
+    /** Without campaign history: the learned predictor does not predict. */
     LeasePredictions(Predictor predictor, List<Predictor> registered, VariantProfiles profiles) {
+        this(predictor, registered, profiles, agentName -> List.of());
+    }
+
+    /** @param deviceCells agent name -> the measured cells of every stored campaign on it (the learned predictor's) */
+    LeasePredictions(Predictor predictor, List<Predictor> registered, VariantProfiles profiles,
+                     Function<String, List<CampaignCell>> deviceCells) {
         this.predictor = Objects.requireNonNull(predictor, "predictor is null");
         this.registered = List.copyOf(registered);
         this.profiles = Objects.requireNonNull(profiles, "profiles is null");
+        this.deviceCells = Objects.requireNonNull(deviceCells, "deviceCells is null");
     }
 
     /** Only the injected predictor, from FLOPs (no per-node profile). */
@@ -48,6 +60,11 @@ final class LeasePredictions {
         Optional<ModelProfile> profile = profiles.profile(job);
         PredictionInput input = new PredictionInput(job.flops(), job.batchSize(), job.threads(),
                 agent.executionProvider(), agent.peaks(), profile);
+        if (profile.isPresent()) {
+            // without a profile there is no base figure to correct: the store is not read for nothing
+            input = input.withLearned(new LearnedInputs(Objects.requireNonNullElse(job.modelName(), ""),
+                    Objects.requireNonNullElse(job.variantRecipe(), ""), history(agent)));
+        }
         List<PredictedLatency> answers = new ArrayList<>();
         List<LeasePrediction.Figure> figures = new ArrayList<>();
         PredictedLatency injected = null;
@@ -67,6 +84,16 @@ final class LeasePredictions {
         profile.ifPresent(pr -> pr.nodes().forEach(n -> flopsByOp.merge(n.opType(), n.flops(), Long::sum)));
         return new LeasePrediction(injected(injected), figures, recommended.known() ? recommended.predictor() : "",
                 staleReason, flopsByOp);
+    }
+
+    private List<CampaignCell> history(ConnectedAgent agent) {
+        try {
+            return deviceCells.apply(agent.name());
+        } catch (RuntimeException e) {
+            // the learned figure is not worth a lease: lease without it
+            LOG.warn("cannot read the stored results of '{}' for the learned predictor: {}", agent.name(), e.toString());
+            return List.of();
+        }
     }
 
     private static Prediction injected(PredictedLatency p) {

@@ -57,6 +57,12 @@ final class CampaignQueries {
                         + " j.variant_recipe, j.threads, j.seq", campaignId.orElse(null)));
     }
 
+    /** Done jobs' rows whose latest result came from the agent named {@code agentName}, every campaign, oldest first. */
+    List<ResultRecord> deviceResults(String agentName) {
+        return Jdbc.inTransaction(dataSource, "list the results of agent " + agentName, connection -> rows(connection,
+                " WHERE j.state = 'done' AND a.name = ? ORDER BY c.created_ms, j.campaign_id, j.seq", agentName));
+    }
+
     Optional<StoredHistogram> histogram(String jobId) {
         return Jdbc.inTransaction(dataSource, "read the latency histogram of job " + jobId, connection -> {
             try (PreparedStatement st = connection.prepareStatement("SELECT attempt, latency_histogram FROM results"

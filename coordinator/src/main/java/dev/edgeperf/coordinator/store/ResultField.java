@@ -182,6 +182,9 @@ public enum ResultField {
                     + " predict (uncalibrated device)"),
     PREDICTED_KERNEL_MS("predictedKernelMs", Type.DOUBLE, predictedBy("kernel"),
             "kernel predictor: sum of per-kernel regressors, ms per batch; null = not registered or could not predict"),
+    PREDICTED_LEARNED_MS("predictedLearnedMs", Type.DOUBLE, predictedBy("learned-from-campaigns"),
+            "learned-from-campaigns predictor: the kernel (complete) or roofline figure x a correction fitted on other"
+                    + " models measured on the same agent, ms per batch; null = too few such cells or no base figure"),
     RECOMMENDED_PREDICTOR("recommendedPredictor", Type.TEXT, "NULLIF(j.recommended_predictor, '')",
             "the predictor whose figure to believe for this job (kernel when it predicted every kernel, else roofline when it"
                     + " could predict, else naive-flops)"),

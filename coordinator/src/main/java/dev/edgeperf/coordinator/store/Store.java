@@ -308,6 +308,11 @@ public final class Store implements StoreReader {
     }
 
     @Override
+    public List<ResultRecord> deviceResults(String agentName) {
+        return campaigns.deviceResults(agentName);
+    }
+
+    @Override
     public Optional<StoredHistogram> latencyHistogram(String jobId) {
         return campaigns.histogram(jobId);
     }

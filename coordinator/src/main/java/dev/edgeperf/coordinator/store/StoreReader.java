@@ -14,6 +14,12 @@ public interface StoreReader {
     /** Ended jobs' rows, newest campaign first; {@code campaignId} empty = all campaigns. */
     List<ResultRecord> results(Optional<String> campaignId);
 
+    /**
+     * Done rows, every campaign, whose result came from the agent named {@code agentName}: what the
+     * learned-from-campaigns predictor is fitted on. Empty for an unknown agent.
+     */
+    List<ResultRecord> deviceResults(String agentName);
+
     /** Whether the store's last transaction succeeded. */
     StoreHealth health();
 

@@ -109,6 +109,7 @@ class DashboardBrowserIT {
         h.put("SQNR dB", "fidelitySqnrDb");
         h.put("top-1", "accuracyTop1");
         h.put("roofline ms", "predictedRooflineMs");
+        h.put("learned ms", "predictedLearnedMs");
         return h;
     }
 

@@ -104,6 +104,39 @@ class LeasePredictionsTest {
     }
 
     @Test
+    void theLearnedFigureIsFittedOnTheAgentsResultsOfOtherModelsOnly() {
+        ModelProfile profile = mnistAtBatch4();
+        store = Fixtures.store(dir);
+        JobScheduler scheduler = new JobScheduler(store, new FleetRegistry(), new SchedulerSettings(Duration.ofSeconds(5),
+                2), new AtomicLong()::get, new NaivePredictor(), job -> Optional.of(profile));
+        AgentHello hello = Fixtures.hello("cal", 100).toBuilder().setCalibration(CALIBRATION).build();
+        ConnectedAgent agent = scheduler.connect(JoiningAgent.of(hello), new RecordingLink());
+        // six lenet5 jobs, then mnist-cnn, then lenet5 again: leased (and measured) in that order
+        List<NewJob> jobs = new java.util.ArrayList<>();
+        for (int i = 0; i < 8; i++) {
+            jobs.add(new NewJob(UUID.randomUUID().toString(), null, "name=cal", i == 6 ? "mnist-cnn" : "lenet5",
+                    Fixtures.DIGEST, 1234, "baseline", 4, 2, new MeasurementSettings(2, 5, 10, 1000), profile.totalFlops()));
+        }
+        store.insertCampaign("c1", "test", "{}", "", jobs);
+        scheduler.enqueue(store.queuedJobs());
+        for (NewJob job : jobs) {
+            scheduler.result(agent, Fixtures.result(job.id(), 1, 4, 0.5));
+        }
+        java.util.Map<String, ResultRecord> rows = new java.util.HashMap<>();
+        store.campaignSummary("c1").orElseThrow().rows().forEach(r -> rows.put(r.text(ResultField.JOB_ID), r));
+        assertThat(rows.values()).extracting(ResultRecord::state).containsOnly(dev.edgeperf.coordinator.store.JobState.DONE);
+
+        // lenet5's own six cells never enter its fit, so it has none, even with mnist-cnn's one measured
+        for (int i : new int[] {0, 5, 7}) {
+            assertThat(rows.get(jobs.get(i).id()).get(ResultField.PREDICTED_LEARNED_MS)).isNull();
+        }
+        // mnist-cnn: six lenet5 cells measured at 0.5 ms where the roofline said r: 0.5 / r x r
+        ResultRecord mnist = rows.get(jobs.get(6).id());
+        assertThat(mnist.real(ResultField.PREDICTED_LEARNED_MS).orElseThrow()).isCloseTo(0.5, within(1e-9));
+        assertThat(mnist.real(ResultField.PREDICTED_ROOFLINE_MS).orElseThrow()).isNotCloseTo(0.5, within(1e-3));
+    }
+
+    @Test
     void layerTimesSentWithAResultAreStoredWithItsAttempt() {
         store = Fixtures.store(dir);
         JobScheduler scheduler = new JobScheduler(store, new FleetRegistry(), new SchedulerSettings(Duration.ofSeconds(5),

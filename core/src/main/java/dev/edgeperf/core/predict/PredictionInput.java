@@ -2,6 +2,7 @@ package dev.edgeperf.core.predict;
 
 import dev.edgeperf.core.cost.ModelProfile;
 import dev.edgeperf.core.predict.kernel.KernelInputs;
+import dev.edgeperf.core.predict.learned.LearnedInputs;
 import java.util.Objects;
 import java.util.Optional;
 
@@ -17,9 +18,12 @@ import java.util.Optional;
  *                          (per-node predictors need it; the naive one does not)
  * @param kernels           the model's ONNX Runtime kernels and the device's kernel calibration, when
  *                          the caller has them (the kernel predictor needs them)
+ * @param learned           which model this is and the device's measured cells of earlier campaigns, when the
+ *                          caller has them (the learned-from-campaigns predictor needs them)
  */
 public record PredictionInput(long flopsPerBatch, int batchSize, int threads, String executionProvider,
-                              DevicePeaks device, Optional<ModelProfile> profile, Optional<KernelInputs> kernels) {
+                              DevicePeaks device, Optional<ModelProfile> profile, Optional<KernelInputs> kernels,
+                              Optional<LearnedInputs> learned) {
     public PredictionInput {
         if (flopsPerBatch < 0) {
             throw new IllegalArgumentException("flopsPerBatch must be >= 0, got " + flopsPerBatch);
@@ -34,6 +38,19 @@ public record PredictionInput(long flopsPerBatch, int batchSize, int threads, St
         Objects.requireNonNull(device, "device is null");
         Objects.requireNonNull(profile, "profile is null");
         Objects.requireNonNull(kernels, "kernels is null");
+        Objects.requireNonNull(learned, "learned is null");
+    }
+
+    /** Without campaign history. */
+    public PredictionInput(long flopsPerBatch, int batchSize, int threads, String executionProvider,
+                           DevicePeaks device, Optional<ModelProfile> profile, Optional<KernelInputs> kernels) {
+        this(flopsPerBatch, batchSize, threads, executionProvider, device, profile, kernels, Optional.empty());
+    }
+
+    /** The same call with the device's campaign history. */
+    public PredictionInput withLearned(LearnedInputs inputs) {
+        return new PredictionInput(flopsPerBatch, batchSize, threads, executionProvider, device, profile, kernels,
+                Optional.of(inputs));
     }
 
     /** Without kernels. */

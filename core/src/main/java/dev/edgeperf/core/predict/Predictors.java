@@ -7,7 +7,7 @@ import java.util.stream.Collectors;
 /** Every predictor edgeperf has, by name, and which one to believe when several answered. */
 public final class Predictors {
     private static final List<Predictor> ALL = List.of(new NaivePredictor(), new RooflinePredictor(),
-            new KernelPredictor());
+            new KernelPredictor(), new LearnedPredictor());
 
     private Predictors() {
     }
