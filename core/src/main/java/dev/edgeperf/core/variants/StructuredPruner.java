@@ -102,7 +102,8 @@ final class StructuredPruner {
                 } else if (op.equals("Flatten") && Attributes.getInt(m, "axis", 1) == 1) {
                     List<Integer> fc = consumers.getOrDefault(m.getOutput(0), List.of());
                     NodeProto gemm = fc.size() == 1 ? g.getNode(fc.get(0)) : null;
-                    TensorProto gw = gemm == null ? null : inits.get(gemm.getInput(1));
+                    // a one-input consumer (Softmax, Relu …) has no weight to cut
+                    TensorProto gw = gemm == null || gemm.getInputCount() < 2 ? null : inits.get(gemm.getInput(1));
                     // Paddle's Linear is MatMul with an [in, out] weight: the same cut as Gemm without transB.
                     boolean dense = gemm != null && gemm.getDomain().isEmpty()
                             && (gemm.getOpType().equals("Gemm") || gemm.getOpType().equals("MatMul"));

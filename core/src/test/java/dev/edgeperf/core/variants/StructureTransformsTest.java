@@ -170,4 +170,26 @@ class StructureTransformsTest {
         assertThat(Tensors.dims(inits.get("fc"))).containsExactly(4, 5);
         assertThat(fidelity(m, r.model(), inputs(m, 2, 2)).maxAbsError()).isLessThan(1e-5);
     }
+
+    @Test
+    void structuredPruningStopsAtAFlattenFeedingAOneInputOp() {
+        // mobilenet-v1's head: the last conv's chain ends in Flatten -> Softmax, which has no weight to cut;
+        // that conv stays, the first one is still pruned (this threw IndexOutOfBounds on the missing input 1)
+        TestModels.Builder b = new TestModels.Builder(8);
+        b.init("w1", new long[] {8, 3, 3, 3}, 0.5f);
+        b.init("w2", new long[] {5, 8, 1, 1}, 0.5f);
+        b.node("Conv", "conv1", List.of("input", "w1"), "c1", Graphs.intsAttribute("pads", List.of(1L, 1L, 1L, 1L)));
+        b.node("Relu", "relu", List.of("c1"), "r");
+        b.node("Conv", "conv2", List.of("r", "w2"), "c2");
+        b.node("GlobalAveragePool", "gap", List.of("c2"), "g");
+        b.node("Flatten", "flat", List.of("g"), "f", Graphs.intAttribute("axis", 1));
+        b.node("Softmax", "softmax", List.of("f"), "output");
+        ModelProto m = b.model("softmax-head", new long[] {-1, 3, 8, 8}, new long[] {-1, 5});
+        TransformResult r = apply(m, "pruned:structured:0.5");
+        var inits = Graphs.initializers(r.model().getGraph());
+        assertThat(Tensors.dims(inits.get("w1"))).containsExactly(4, 3, 3, 3);
+        assertThat(Tensors.dims(inits.get("w2"))).containsExactly(5, 4, 1, 1);
+        assertThat(r.notes()).anyMatch(n -> n.contains("conv2") && n.contains("not pruned"));
+        assertThat(RUNNER.run(r.model(), inputs(m, 1, 1), "softmax-head").get(0)).hasSize(5);
+    }
 }
