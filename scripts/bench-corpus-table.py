@@ -68,7 +68,7 @@ def main():
             fixed = "agent bench failed: " + last_error(f"{work}/{m}.r1.base0.err")
         base = [p50s(f"{work}/{m}.r{r}.base0") for r in range(1, rounds + 1)]
         base_ms = "/".join(fmt(statistics.median([b[int(x)] for b in base if b and int(x) in b] or [float("nan")]),
-                               ".1f") for x in batches)
+                               ".3g") for x in batches)
         for i, v in enumerate(man["variants"]):
             f = v.get("fidelity") or {}
             note = v.get("noopReason") if v.get("noop") else ""
