@@ -17,7 +17,8 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * Static int8 quantization in the QOperator form, for models of opset 10 to 12, where
+ * Static int8 quantization in the QOperator form, for models of opset 10 to 12 (opset 9 is first raised
+ * to 10 by {@link OpsetUpgrade}), where
  * {@code DequantizeLinear} has no per-channel {@code axis} (that came with opset 13) but the int8
  * operators of opset 10 take per-channel weight scales:
  * <ul>
@@ -33,6 +34,9 @@ import java.util.Set;
  *   <li>Add of two int8 tensors, GlobalAveragePool and AveragePool on one are written
  *       DequantizeLinear → op → QuantizeLinear with per-tensor parameters (valid since opset 10), which
  *       ONNX Runtime fuses into its QLinearAdd / QLinearGlobalAveragePool kernels;</li>
+ *   <li>scalar Mul/Add between an fp32 op and a conv input are taken into that input's quantizer
+ *       ({@link AbsorbedAffine}); Mul/Add constants behind a conv are folded into it and four-op hard-swish
+ *       becomes two ops ({@link ConvAffineFolder#prepare});</li>
  *   <li>anything else reads float: a {@code DequantizeLinear} is inserted before the first float
  *       consumer of an int8 tensor, and a {@code QuantizeLinear} before the first int8 consumer of a
  *       float one.</li>
@@ -49,13 +53,19 @@ final class QOperatorQuantizer {
 
     static TransformResult apply(ModelProto model, CalibrationData data, CalibrationMethod method, OrtRunner runner) {
         List<String> notes = new ArrayList<>();
-        long opset = Graphs.opset(model);
-        if (opset < 10) {
-            String why = "opset " + opset + " < 10 has no QuantizeLinear/QLinearConv/MatMulInteger";
+        OpsetUpgrade.Result up = OpsetUpgrade.toOpset10(model);
+        if (up.refusal() != null) {
+            String why = "opset " + Graphs.opset(model) + " < 10 has no QuantizeLinear/QLinearConv/MatMulInteger and "
+                    + up.refusal();
             notes.add(why + "; nothing quantized");
             return TransformResult.noop(model, notes, why);
         }
-        ModelProto folded = BatchNormFolder.fold(model, notes);
+        if (up.note() != null) {
+            notes.add(up.note());
+        }
+        model = up.model();
+        long opset = Graphs.opset(model);
+        ModelProto folded = ConvAffineFolder.prepare(model, notes);
         GraphProto g = folded.getGraph();
         Map<String, TensorProto> inits = Graphs.initializers(g);
         Map<String, List<Integer>> consumers = Graphs.consumers(g.getNodeList());
@@ -115,13 +125,16 @@ final class QOperatorQuantizer {
         ActivationRanges.observe(folded, new ArrayList<>(observe), data, method, runner)
                 .forEach((t, r) -> params.put(t, ActivationRanges.uint8Params(r)));
 
-        Emitter e = new Emitter(g, params);
+        Map<String, AbsorbedAffine.Affine> absorbed = AbsorbedAffine.find(g, weightOps, params, inits);
+        Set<Integer> affineNodes = new HashSet<>();
+        absorbed.values().forEach(a -> affineNodes.addAll(a.nodes()));
+        Emitter e = new Emitter(g, params, absorbed);
         int qconv = 0;
         int qmatmul = 0;
         int qdqOps = 0;
         for (int i = 0; i < g.getNodeCount(); i++) {
             NodeProto n = g.getNode(i);
-            if (removed.contains(i)) {
+            if (removed.contains(i) || affineNodes.contains(i)) {
                 continue;
             }
             if (weightOps.contains(i) && n.getOpType().equals("Conv")) {
@@ -145,7 +158,8 @@ final class QOperatorQuantizer {
         }
         notes.add("QOperator form (opset " + opset + " < 13): " + qconv + " QLinearConv, " + qmatmul
                 + " MatMulInteger, " + qdqOps + " Add/pooling as DQ-op-Q for ORT to fuse, " + removed.size()
-                + " Relu/Clip folded into output quantizers; activations uint8 asymmetric (calibration " + method
+                + " Relu/Clip folded into output quantizers, " + affineNodes.size() + " scalar Mul/Add taken into the"
+                + " quantizers of " + absorbed.size() + " conv inputs; activations uint8 asymmetric (calibration " + method
                 + "), weights int8 per-channel symmetric, bias int32");
         GraphProto out = Graphs.dropUnusedInitializers(e.graph.build());
         return new TransformResult(folded.toBuilder().setGraph(out).build(), notes);
@@ -169,11 +183,13 @@ final class QOperatorQuantizer {
         /** uint8 tensor name -> {scale initializer, zero-point initializer}. */
         private final Map<String, String[]> qparams = new HashMap<>();
         private final Set<String> floats = new HashSet<>();
+        private final Map<String, AbsorbedAffine.Affine> absorbed;
 
-        Emitter(GraphProto g, Map<String, float[]> params) {
+        Emitter(GraphProto g, Map<String, float[]> params, Map<String, AbsorbedAffine.Affine> absorbed) {
             this.graph = g.toBuilder().clearNode();
             this.names = new Graphs.Names(g);
             this.params = params;
+            this.absorbed = absorbed;
             g.getInputList().forEach(v -> floats.add(v.getName()));
             g.getInitializerList().forEach(t -> floats.add(t.getName()));
         }
@@ -198,9 +214,19 @@ final class QOperatorQuantizer {
             String q = int8.get(t);
             if (q == null) {
                 String[] p = qparams(t);
+                AbsorbedAffine.Affine a = absorbed.get(t);
+                List<String> in = List.of(t, p[0], p[1]);
+                if (a != null) {
+                    String s = names.fresh(t + "_absorbed_scale");
+                    String z = names.fresh(t + "_absorbed_zero_point");
+                    graph.addInitializer(Tensors.floatTensor(s, new long[0], new float[] {a.scale()}));
+                    graph.addInitializer(Tensors.byteTensor(z, DataType.UINT8, new long[0],
+                            new byte[] {(byte) a.zeroPoint()}));
+                    ensureFloat(a.source());
+                    in = List.of(a.source(), s, z);
+                }
                 q = names.fresh(t + "_quantized");
-                graph.addNode(Graphs.node("QuantizeLinear", names.fresh(t + "_quant"), List.of(t, p[0], p[1]),
-                        List.of(q)));
+                graph.addNode(Graphs.node("QuantizeLinear", names.fresh(t + "_quant"), in, List.of(q)));
                 int8.put(t, q);
             }
             return q;

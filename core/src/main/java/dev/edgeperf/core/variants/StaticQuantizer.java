@@ -19,7 +19,7 @@ import java.util.Set;
 /**
  * Static int8 quantization in QDQ format, the layout ORT's own quantizer writes (U8S8):
  * <ul>
- *   <li>first Conv→BatchNormalization pairs are folded ({@link BatchNormFolder}) and Flatten(axis 1)
+ *   <li>first Conv→BatchNormalization pairs and Mul/Add constants behind a Conv are folded ({@link ConvAffineFolder}) and Flatten(axis 1)
  *       becomes the equivalent Reshape, so nothing fp32 is left between two int8 ops;</li>
  *   <li>weights of Conv, Gemm and MatMul: per-channel symmetric int8 (zero point 0) behind a
  *       {@code DequantizeLinear} with {@code axis} on the output channel;</li>
@@ -61,7 +61,7 @@ final class StaticQuantizer {
             // weight scales since opset 10, so older models get the QOperator form instead.
             return QOperatorQuantizer.apply(model, data, method, runner);
         }
-        model = flattenAsReshape(BatchNormFolder.fold(model, notes));
+        model = flattenAsReshape(ConvAffineFolder.prepare(model, notes));
         GraphProto g = model.getGraph();
         Map<String, TensorProto> inits = Graphs.initializers(g);
         Map<String, List<Integer>> consumers = Graphs.consumers(g.getNodeList());
