@@ -73,6 +73,16 @@ public final class VariantPreparation implements AutoCloseable {
         BuiltVariant build(byte[] baseline, String modelName, String recipe, ModelInputs inputs,
                 ModelCalibration calibration);
 
+        /**
+         * The calibration label an uploaded baseline's rows show: that of the data its variants are built with,
+         * found without building anything ({@code graph} may be memory-mapped, its weights off the heap).
+         *
+         * @return "" when this builder does not calibrate, or random data does not fit the model
+         */
+        default String label(ModelProto graph, String modelName, ModelInputs inputs, ModelCalibration calibration) {
+            return "";
+        }
+
         /** Drops what it kept for the next recipe of the same model (called when a preparation ends). */
         default void release() {
         }
@@ -252,7 +262,8 @@ public final class VariantPreparation implements AutoCloseable {
                 ModelCalibration calibration = calibrations.getOrDefault(build.model(),
                         calibrations.getOrDefault("", ModelCalibration.RANDOM));
                 PreparedVariant variant = baseline.stored() != null && isBaseline(build.recipe())
-                        ? storedBaseline(baseline, batches) : buildAndStore(baseline, build, batches, calibration);
+                        ? storedBaseline(baseline, batches, calibration) : buildAndStore(baseline, build, batches,
+                        calibration);
                 new ReferenceSets(artifacts).record(build.model(), build.recipe(), variant.digest(), baseline.inputs);
                 ModelCalibration evaluation = evaluations.getOrDefault(build.model(), evaluations.get(""));
                 if (evaluation != null) {
@@ -423,14 +434,17 @@ public final class VariantPreparation implements AutoCloseable {
     }
 
     /** An uploaded model measured as it is: already stored, profiled from its file, never loaded whole. */
-    private PreparedVariant storedBaseline(Baseline baseline, List<Integer> batches) {
+    private PreparedVariant storedBaseline(Baseline baseline, List<Integer> batches, ModelCalibration calibration) {
         UploadedModel u = baseline.stored();
         artifacts.putExternalData(u.digest(), u.externalData());
         Map<Integer, Long> flops = new HashMap<>();
         for (int batch : batches) {
             flops.computeIfAbsent(batch, baseline::flops);
         }
-        return new PreparedVariant(u.digest(), u.sizeBytes(), flops, baseline.shapesByBatch, null);
+        String label = builder.label(OnnxModels.map(artifacts.path(u.digest())), baseline.name, baseline.inputs,
+                calibration);
+        return new PreparedVariant(u.digest(), u.sizeBytes(), flops, baseline.shapesByBatch, null, label, null,
+                List.of());
     }
 
     private PreparedVariant buildAndStore(Baseline baseline, VariantBuild build, List<Integer> batches,

@@ -395,6 +395,48 @@ class VariantPreparationTest {
         assertThat(artifacts.referenceSet(store.queuedJobs().get(0).modelDigest())).hasSize(64);
     }
 
+    /** Runs a preparation to its end and returns what it prepared (or fails with its reason). */
+    private Map<CampaignPlan.VariantBuild, PreparedVariant> prepare(VariantPreparation p, List<CampaignPlan.VariantBuild>
+            builds, Map<String, UploadedModel> uploads, Map<String, ModelCalibration> calibrations) throws Exception {
+        var result = new java.util.concurrent.CompletableFuture<Map<CampaignPlan.VariantBuild, PreparedVariant>>();
+        p.start("c", builds, List.of(1), uploads, Map.of(), calibrations, new VariantPreparation.Progress() {
+            @Override
+            public boolean step(int done, int total, String message) {
+                return true;
+            }
+
+            @Override
+            public void prepared(Map<CampaignPlan.VariantBuild, PreparedVariant> variants) {
+                result.complete(variants);
+            }
+
+            @Override
+            public void failed(String reason) {
+                result.completeExceptionally(new IllegalStateException(reason));
+            }
+        }).get(60, java.util.concurrent.TimeUnit.SECONDS);
+        return result.get();
+    }
+
+    @Test
+    void anUploadedBaselineMeasuredAsStoredCarriesTheCalibrationLabelOfItsVariants() throws Exception {
+        release.countDown();
+        UploadedModel model = storedExternalModel();
+        var baseline = new CampaignPlan.VariantBuild("cnn.onnx", "baseline");
+        var int8 = new CampaignPlan.VariantBuild("cnn.onnx", "quantized:int8-dynamic");
+        try (VariantPreparation p = new VariantPreparation(artifacts, this::heldModel, new ModelBuilder(null))) {
+            var prepared = prepare(p, List.of(baseline, int8), Map.of("cnn.onnx", model), Map.of());
+            // measured as uploaded (the stored file itself), labelled as its variant is
+            assertThat(prepared.get(baseline).digest()).isEqualTo(model.digest());
+            assertThat(prepared.get(baseline).calibration()).isEqualTo("random (seed 20240601)")
+                    .isEqualTo(prepared.get(int8).calibration());
+            // a baseline alone gets its label too, and a seed the user chose
+            var alone = prepare(p, List.of(baseline), Map.of("cnn.onnx", model),
+                    Map.of("", new ModelCalibration("random:7", "", Map.of())));
+            assertThat(alone.get(baseline).calibration()).isEqualTo("random (seed 7)");
+        }
+    }
+
     @Test
     void aModelThatWasNotUploadedIsRefusedAtSubmitAndNothingIsStored() throws Exception {
         start(ModelBuilder::variant);
