@@ -46,7 +46,17 @@ public final class VariantPreparation implements AutoCloseable {
          */
         boolean step(int done, int total, String message);
 
-        /** Every variant is built and stored: the campaign's jobs can be queued. */
+        /**
+         * Every variant is built and stored, but those skipped: the campaign's jobs can be queued.
+         *
+         * @param variants every build but the skipped ones
+         * @param skipped  per skipped build one line naming model, recipe and why
+         */
+        default void prepared(Map<VariantBuild, PreparedVariant> variants, Map<VariantBuild, String> skipped) {
+            prepared(variants);
+        }
+
+        /** As {@link #prepared(Map, Map)} with nothing skipped. */
         void prepared(Map<VariantBuild, PreparedVariant> variants);
 
         /**
@@ -240,6 +250,7 @@ public final class VariantPreparation implements AutoCloseable {
                          Map<String, ModelCalibration> calibrations, Map<String, ModelCalibration> evaluations,
                          Progress progress) {
         Map<VariantBuild, PreparedVariant> prepared = new LinkedHashMap<>();
+        Map<VariantBuild, String> skipped = new LinkedHashMap<>();
         Map<String, Baseline> baselines = new HashMap<>();
         java.util.Set<String> warnings = new java.util.LinkedHashSet<>();
         // a model's baseline (its bytes, once a recipe read them) is dropped after its last build, so that a
@@ -261,6 +272,18 @@ public final class VariantPreparation implements AutoCloseable {
                         inputs.getOrDefault(m, ModelInputs.none()), batches));
                 ModelCalibration calibration = calibrations.getOrDefault(build.model(),
                         calibrations.getOrDefault("", ModelCalibration.RANDOM));
+                java.util.Optional<String> tooLarge = isBaseline(build.recipe()) ? java.util.Optional.empty()
+                        : baseline.tooLargeToLoad();
+                if (tooLarge.isPresent()) {
+                    String line = "skipped " + build + ": " + tooLarge.get();
+                    LOG.warn("campaign {}: {}", campaignId, line);
+                    skipped.put(build, line);
+                    progress.step(prepared.size(), builds.size(), line);
+                    if (lastBuild.get(build.model()) == i) {
+                        baselines.remove(build.model());
+                    }
+                    continue;
+                }
                 PreparedVariant variant = baseline.stored() != null && isBaseline(build.recipe())
                         ? storedBaseline(baseline, batches, calibration) : buildAndStore(baseline, build, batches,
                         calibration);
@@ -287,7 +310,11 @@ public final class VariantPreparation implements AutoCloseable {
                     baselines.remove(build.model());
                 }
             }
-            progress.prepared(prepared);
+            if (skipped.isEmpty()) {
+                progress.prepared(prepared);
+            } else {
+                progress.prepared(prepared, skipped);
+            }
         } catch (OutOfMemoryError | StackOverflowError e) {
             // an Error would otherwise end this task unseen and leave the campaign preparing forever
             baselines.clear();
@@ -334,6 +361,31 @@ public final class VariantPreparation implements AutoCloseable {
 
         UploadedModel stored() {
             return stored;
+        }
+
+        /**
+         * Why recipes that rewrite weights cannot load this stored upload, or empty: protobuf holds one message
+         * of at most 2 GiB, and a variant is built from the model with its external data read in. Sizes are
+         * those of the stored files (the upload verified their digests).
+         */
+        java.util.Optional<String> tooLargeToLoad() {
+            if (stored == null) {
+                return java.util.Optional.empty();
+            }
+            long total = stored.sizeBytes();
+            for (ArtifactStore.ExternalFile f : stored.externalData()) {
+                try {
+                    total += Files.size(artifacts.path(f.digest()));
+                } catch (IOException e) {
+                    throw EdgeperfException.external("cannot read artifact " + f.digest() + ": " + e.getMessage(), e);
+                }
+            }
+            if (total <= ExternalData.MAX_INLINE_BYTES) {
+                return java.util.Optional.empty();
+            }
+            return java.util.Optional.of(String.format(java.util.Locale.ROOT, "model %s is %,d bytes with its external"
+                    + " data, over protobuf's 2 GiB limit (%,d bytes) that building a variant needs; its baseline is"
+                    + " measured as uploaded", name, total, ExternalData.MAX_INLINE_BYTES));
         }
 
         /** The whole model with its weights inside (external data read in), for recipes that rewrite weights. */

@@ -438,6 +438,40 @@ class VariantPreparationTest {
     }
 
     @Test
+    void aRecipeOnAModelOver2GiBIsSkippedWithOneLineAndItsBaselineIsStillMeasured() throws Exception {
+        release.countDown();
+        start(ModelBuilder::variant);
+        UploadedModel small = storedExternalModel();
+        // its weights file, extended sparsely past 2 GiB: the tensors' offsets still point into its start, and the
+        // disk holds only those bytes
+        String bigDigest = "cd".repeat(32);
+        Path big = dir.resolve("artifacts").resolve(bigDigest + ".onnx");
+        java.nio.file.Files.copy(artifacts.path(small.externalData().get(0).digest()), big);
+        long size = 2_500_000_000L;
+        try (var f = new java.io.RandomAccessFile(big.toFile(), "rw")) {
+            f.setLength(size);
+        }
+        UploadedModel model = UploadedModel.stored(small.digest(), small.sizeBytes(),
+                List.of(new ArtifactStore.ExternalFile("weights.bin", bigDigest, size)));
+
+        CampaignProgress submitted = campaigns.submit(uploadRequest(model, List.of("baseline", "quantized:int8-dynamic")));
+
+        CampaignProgress ready = await("jobs queued", () -> campaigns.status(submitted.summary().id()),
+                p -> p.summary().total() > 0 || p.preparation().failed());
+        assertThat(ready.preparation().failed()).as(ready.preparation().failure()).isFalse();
+        assertThat(ready.summary().total()).isEqualTo(1);
+        assertThat(ready.preparation().message()).contains(String.format(java.util.Locale.ROOT, "skipped cnn.onnx"
+                + " quantized:int8-dynamic: model cnn.onnx is %,d bytes with its external data, over protobuf's 2 GiB"
+                + " limit (2,147,483,647 bytes) that building a variant needs; its baseline is measured as uploaded",
+                size + small.sizeBytes()));
+        await("the baseline leased", link::jobs, jobs -> !jobs.isEmpty());
+        assertThat(link.jobs()).singleElement().satisfies(job -> {
+            assertThat(job.variantRecipe()).isEqualTo("baseline");
+            assertThat(job.modelDigest()).isEqualTo(model.digest());
+        });
+    }
+
+    @Test
     void aModelThatWasNotUploadedIsRefusedAtSubmitAndNothingIsStored() throws Exception {
         start(ModelBuilder::variant);
         UploadedModel model = storedExternalModel();
