@@ -144,9 +144,19 @@ public final class CampaignPlanner {
      * @throws IllegalArgumentException when a build of the plan is missing from {@code prepared}
      */
     public List<NewJob> jobs(CampaignPlan plan, Map<VariantBuild, PreparedVariant> prepared) {
+        return jobs(plan, prepared, java.util.Set.of());
+    }
+
+    /** As {@link #jobs(CampaignPlan, Map)}, where the {@code skipped} builds get no jobs. */
+    public List<NewJob> jobs(CampaignPlan plan, Map<VariantBuild, PreparedVariant> prepared,
+                             java.util.Set<VariantBuild> skipped) {
         List<NewJob> jobs = new ArrayList<>(plan.jobCount());
         for (VariantBuild build : plan.builds()) {
             PreparedVariant variant = prepared.get(build);
+            if (variant == null && skipped.contains(build)) {
+                // skipped in preparation (a model too large to rewrite): its reason is among the campaign's warnings
+                continue;
+            }
             if (variant == null) {
                 throw new IllegalArgumentException("variant " + build + " was not prepared");
             }

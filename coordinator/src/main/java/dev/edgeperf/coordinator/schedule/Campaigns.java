@@ -114,10 +114,16 @@ public final class Campaigns {
 
         @Override
         public void prepared(Map<VariantBuild, PreparedVariant> variants) {
-            List<NewJob> jobs = planner.jobs(plan, variants);
+            prepared(variants, Map.of());
+        }
+
+        @Override
+        public void prepared(Map<VariantBuild, PreparedVariant> variants, Map<VariantBuild, String> skipped) {
+            List<NewJob> jobs = planner.jobs(plan, variants, skipped.keySet());
             // under the lock cancel() takes, so that a cancel sees either no jobs or all of them queued
             synchronized (Campaigns.this) {
-                List<String> warnings = variants.values().stream().flatMap(v -> v.warnings().stream()).distinct().toList();
+                List<String> warnings = java.util.stream.Stream.concat(skipped.values().stream(), variants.values().stream()
+                        .flatMap(v -> v.warnings().stream())).distinct().toList();
                 if (!store.finishPreparation(campaignId, jobs, warnings)) {
                     LOG.info("campaign {} was cancelled while its variants were prepared; no job queued", campaignId);
                     return;

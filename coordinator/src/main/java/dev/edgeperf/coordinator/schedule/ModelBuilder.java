@@ -97,6 +97,23 @@ final class ModelBuilder implements VariantPreparation.CalibratedBuilder {
         return new BuiltVariant(built.bytes(), loaded.inputs().label(), built.record().fidelity(), warnings);
     }
 
+    /**
+     * The label {@link #build} gives the model's variants, from the same loader, without running the model: the
+     * label of an uploaded baseline measured as stored.
+     */
+    @Override
+    public String label(ModelProto graph, String modelName, ModelInputs inputs, ModelCalibration calibration) {
+        try {
+            return calibrationInputs(graph, modelName, inputs, calibration).label();
+        } catch (EdgeperfException e) {
+            // as build(): the baseline is measured as uploaded; only data the user asked for must fit it
+            if (calibration.equals(ModelCalibration.RANDOM) && e.category() == dev.edgeperf.core.ErrorCategory.USER_ERROR) {
+                return "";
+            }
+            throw e;
+        }
+    }
+
     private Loaded load(byte[] baseline, String modelName, ModelInputs inputs, ModelCalibration calibration) {
         String key = Digests.sha256Hex(baseline) + "\n" + modelName + "\n" + inputs.describe() + "\n" + calibration.source()
                 + "\n" + calibration.preprocess() + "\n" + filesKey(calibration.files());
@@ -106,23 +123,25 @@ final class ModelBuilder implements VariantPreparation.CalibratedBuilder {
         cached = null;
         cachedKey = null;
         ModelProto model = OnnxModels.parse(baseline, modelName);
-        CalibrationSource source = calibration.parse();
-        CalibrationInputs loaded;
-        if (source.folder() == null) {
-            loaded = CalibrationInputs.load(source, datasets, model, modelName, CALIBRATION_BATCHES, EVAL_IMAGES,
-                    inputs, 0);
-        } else {
-            Path dir = materialize(calibration.files(), source);
-            try {
-                loaded = CalibrationInputs.load(source.withFolder(dir), datasets, model, modelName, CALIBRATION_BATCHES,
-                        EVAL_IMAGES, inputs, 0);
-            } finally {
-                deleteTree(dir);
-            }
-        }
+        CalibrationInputs loaded = calibrationInputs(model, modelName, inputs, calibration);
         cached = new Loaded(loaded, builder.baseline(model, modelName, loaded.calibration()));
         cachedKey = key;
         return cached;
+    }
+
+    private CalibrationInputs calibrationInputs(ModelProto model, String modelName, ModelInputs inputs,
+            ModelCalibration calibration) {
+        CalibrationSource source = calibration.parse();
+        if (source.folder() == null) {
+            return CalibrationInputs.load(source, datasets, model, modelName, CALIBRATION_BATCHES, EVAL_IMAGES, inputs, 0);
+        }
+        Path dir = materialize(calibration.files(), source);
+        try {
+            return CalibrationInputs.load(source.withFolder(dir), datasets, model, modelName, CALIBRATION_BATCHES,
+                    EVAL_IMAGES, inputs, 0);
+        } finally {
+            deleteTree(dir);
+        }
     }
 
     static String filesKey(Map<String, byte[]> files) {

@@ -46,7 +46,17 @@ public final class VariantPreparation implements AutoCloseable {
          */
         boolean step(int done, int total, String message);
 
-        /** Every variant is built and stored: the campaign's jobs can be queued. */
+        /**
+         * Every variant is built and stored, but those skipped: the campaign's jobs can be queued.
+         *
+         * @param variants every build but the skipped ones
+         * @param skipped  per skipped build one line naming model, recipe and why
+         */
+        default void prepared(Map<VariantBuild, PreparedVariant> variants, Map<VariantBuild, String> skipped) {
+            prepared(variants);
+        }
+
+        /** As {@link #prepared(Map, Map)} with nothing skipped. */
         void prepared(Map<VariantBuild, PreparedVariant> variants);
 
         /**
@@ -72,6 +82,16 @@ public final class VariantPreparation implements AutoCloseable {
         /** @throws EdgeperfException USER_ERROR when the recipe cannot be applied or the data does not fit */
         BuiltVariant build(byte[] baseline, String modelName, String recipe, ModelInputs inputs,
                 ModelCalibration calibration);
+
+        /**
+         * The calibration label an uploaded baseline's rows show: that of the data its variants are built with,
+         * found without building anything ({@code graph} may be memory-mapped, its weights off the heap).
+         *
+         * @return "" when this builder does not calibrate, or random data does not fit the model
+         */
+        default String label(ModelProto graph, String modelName, ModelInputs inputs, ModelCalibration calibration) {
+            return "";
+        }
 
         /** Drops what it kept for the next recipe of the same model (called when a preparation ends). */
         default void release() {
@@ -230,6 +250,7 @@ public final class VariantPreparation implements AutoCloseable {
                          Map<String, ModelCalibration> calibrations, Map<String, ModelCalibration> evaluations,
                          Progress progress) {
         Map<VariantBuild, PreparedVariant> prepared = new LinkedHashMap<>();
+        Map<VariantBuild, String> skipped = new LinkedHashMap<>();
         Map<String, Baseline> baselines = new HashMap<>();
         java.util.Set<String> warnings = new java.util.LinkedHashSet<>();
         // a model's baseline (its bytes, once a recipe read them) is dropped after its last build, so that a
@@ -251,8 +272,21 @@ public final class VariantPreparation implements AutoCloseable {
                         inputs.getOrDefault(m, ModelInputs.none()), batches));
                 ModelCalibration calibration = calibrations.getOrDefault(build.model(),
                         calibrations.getOrDefault("", ModelCalibration.RANDOM));
+                java.util.Optional<String> tooLarge = isBaseline(build.recipe()) ? java.util.Optional.empty()
+                        : baseline.tooLargeToLoad();
+                if (tooLarge.isPresent()) {
+                    String line = "skipped " + build + ": " + tooLarge.get();
+                    LOG.warn("campaign {}: {}", campaignId, line);
+                    skipped.put(build, line);
+                    progress.step(prepared.size(), builds.size(), line);
+                    if (lastBuild.get(build.model()) == i) {
+                        baselines.remove(build.model());
+                    }
+                    continue;
+                }
                 PreparedVariant variant = baseline.stored() != null && isBaseline(build.recipe())
-                        ? storedBaseline(baseline, batches) : buildAndStore(baseline, build, batches, calibration);
+                        ? storedBaseline(baseline, batches, calibration) : buildAndStore(baseline, build, batches,
+                        calibration);
                 new ReferenceSets(artifacts).record(build.model(), build.recipe(), variant.digest(), baseline.inputs);
                 ModelCalibration evaluation = evaluations.getOrDefault(build.model(), evaluations.get(""));
                 if (evaluation != null) {
@@ -276,7 +310,11 @@ public final class VariantPreparation implements AutoCloseable {
                     baselines.remove(build.model());
                 }
             }
-            progress.prepared(prepared);
+            if (skipped.isEmpty()) {
+                progress.prepared(prepared);
+            } else {
+                progress.prepared(prepared, skipped);
+            }
         } catch (OutOfMemoryError | StackOverflowError e) {
             // an Error would otherwise end this task unseen and leave the campaign preparing forever
             baselines.clear();
@@ -323,6 +361,31 @@ public final class VariantPreparation implements AutoCloseable {
 
         UploadedModel stored() {
             return stored;
+        }
+
+        /**
+         * Why recipes that rewrite weights cannot load this stored upload, or empty: protobuf holds one message
+         * of at most 2 GiB, and a variant is built from the model with its external data read in. Sizes are
+         * those of the stored files (the upload verified their digests).
+         */
+        java.util.Optional<String> tooLargeToLoad() {
+            if (stored == null) {
+                return java.util.Optional.empty();
+            }
+            long total = stored.sizeBytes();
+            for (ArtifactStore.ExternalFile f : stored.externalData()) {
+                try {
+                    total += Files.size(artifacts.path(f.digest()));
+                } catch (IOException e) {
+                    throw EdgeperfException.external("cannot read artifact " + f.digest() + ": " + e.getMessage(), e);
+                }
+            }
+            if (total <= ExternalData.MAX_INLINE_BYTES) {
+                return java.util.Optional.empty();
+            }
+            return java.util.Optional.of(String.format(java.util.Locale.ROOT, "model %s is %,d bytes with its external"
+                    + " data, over protobuf's 2 GiB limit (%,d bytes) that building a variant needs; its baseline is"
+                    + " measured as uploaded", name, total, ExternalData.MAX_INLINE_BYTES));
         }
 
         /** The whole model with its weights inside (external data read in), for recipes that rewrite weights. */
@@ -423,14 +486,17 @@ public final class VariantPreparation implements AutoCloseable {
     }
 
     /** An uploaded model measured as it is: already stored, profiled from its file, never loaded whole. */
-    private PreparedVariant storedBaseline(Baseline baseline, List<Integer> batches) {
+    private PreparedVariant storedBaseline(Baseline baseline, List<Integer> batches, ModelCalibration calibration) {
         UploadedModel u = baseline.stored();
         artifacts.putExternalData(u.digest(), u.externalData());
         Map<Integer, Long> flops = new HashMap<>();
         for (int batch : batches) {
             flops.computeIfAbsent(batch, baseline::flops);
         }
-        return new PreparedVariant(u.digest(), u.sizeBytes(), flops, baseline.shapesByBatch, null);
+        String label = builder.label(OnnxModels.map(artifacts.path(u.digest())), baseline.name, baseline.inputs,
+                calibration);
+        return new PreparedVariant(u.digest(), u.sizeBytes(), flops, baseline.shapesByBatch, null, label, null,
+                List.of());
     }
 
     private PreparedVariant buildAndStore(Baseline baseline, VariantBuild build, List<Integer> batches,

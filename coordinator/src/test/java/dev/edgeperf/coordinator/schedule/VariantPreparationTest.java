@@ -395,6 +395,82 @@ class VariantPreparationTest {
         assertThat(artifacts.referenceSet(store.queuedJobs().get(0).modelDigest())).hasSize(64);
     }
 
+    /** Runs a preparation to its end and returns what it prepared (or fails with its reason). */
+    private Map<CampaignPlan.VariantBuild, PreparedVariant> prepare(VariantPreparation p, List<CampaignPlan.VariantBuild>
+            builds, Map<String, UploadedModel> uploads, Map<String, ModelCalibration> calibrations) throws Exception {
+        var result = new java.util.concurrent.CompletableFuture<Map<CampaignPlan.VariantBuild, PreparedVariant>>();
+        p.start("c", builds, List.of(1), uploads, Map.of(), calibrations, new VariantPreparation.Progress() {
+            @Override
+            public boolean step(int done, int total, String message) {
+                return true;
+            }
+
+            @Override
+            public void prepared(Map<CampaignPlan.VariantBuild, PreparedVariant> variants) {
+                result.complete(variants);
+            }
+
+            @Override
+            public void failed(String reason) {
+                result.completeExceptionally(new IllegalStateException(reason));
+            }
+        }).get(60, java.util.concurrent.TimeUnit.SECONDS);
+        return result.get();
+    }
+
+    @Test
+    void anUploadedBaselineMeasuredAsStoredCarriesTheCalibrationLabelOfItsVariants() throws Exception {
+        release.countDown();
+        UploadedModel model = storedExternalModel();
+        var baseline = new CampaignPlan.VariantBuild("cnn.onnx", "baseline");
+        var int8 = new CampaignPlan.VariantBuild("cnn.onnx", "quantized:int8-dynamic");
+        try (VariantPreparation p = new VariantPreparation(artifacts, this::heldModel, new ModelBuilder(null))) {
+            var prepared = prepare(p, List.of(baseline, int8), Map.of("cnn.onnx", model), Map.of());
+            // measured as uploaded (the stored file itself), labelled as its variant is
+            assertThat(prepared.get(baseline).digest()).isEqualTo(model.digest());
+            assertThat(prepared.get(baseline).calibration()).isEqualTo("random (seed 20240601)")
+                    .isEqualTo(prepared.get(int8).calibration());
+            // a baseline alone gets its label too, and a seed the user chose
+            var alone = prepare(p, List.of(baseline), Map.of("cnn.onnx", model),
+                    Map.of("", new ModelCalibration("random:7", "", Map.of())));
+            assertThat(alone.get(baseline).calibration()).isEqualTo("random (seed 7)");
+        }
+    }
+
+    @Test
+    void aRecipeOnAModelOver2GiBIsSkippedWithOneLineAndItsBaselineIsStillMeasured() throws Exception {
+        release.countDown();
+        start(ModelBuilder::variant);
+        UploadedModel small = storedExternalModel();
+        // its weights file, extended sparsely past 2 GiB: the tensors' offsets still point into its start, and the
+        // disk holds only those bytes
+        String bigDigest = "cd".repeat(32);
+        Path big = dir.resolve("artifacts").resolve(bigDigest + ".onnx");
+        java.nio.file.Files.copy(artifacts.path(small.externalData().get(0).digest()), big);
+        long size = 2_500_000_000L;
+        try (var f = new java.io.RandomAccessFile(big.toFile(), "rw")) {
+            f.setLength(size);
+        }
+        UploadedModel model = UploadedModel.stored(small.digest(), small.sizeBytes(),
+                List.of(new ArtifactStore.ExternalFile("weights.bin", bigDigest, size)));
+
+        CampaignProgress submitted = campaigns.submit(uploadRequest(model, List.of("baseline", "quantized:int8-dynamic")));
+
+        CampaignProgress ready = await("jobs queued", () -> campaigns.status(submitted.summary().id()),
+                p -> p.summary().total() > 0 || p.preparation().failed());
+        assertThat(ready.preparation().failed()).as(ready.preparation().failure()).isFalse();
+        assertThat(ready.summary().total()).isEqualTo(1);
+        assertThat(ready.preparation().message()).contains(String.format(java.util.Locale.ROOT, "skipped cnn.onnx"
+                + " quantized:int8-dynamic: model cnn.onnx is %,d bytes with its external data, over protobuf's 2 GiB"
+                + " limit (2,147,483,647 bytes) that building a variant needs; its baseline is measured as uploaded",
+                size + small.sizeBytes()));
+        await("the baseline leased", link::jobs, jobs -> !jobs.isEmpty());
+        assertThat(link.jobs()).singleElement().satisfies(job -> {
+            assertThat(job.variantRecipe()).isEqualTo("baseline");
+            assertThat(job.modelDigest()).isEqualTo(model.digest());
+        });
+    }
+
     @Test
     void aModelThatWasNotUploadedIsRefusedAtSubmitAndNothingIsStored() throws Exception {
         start(ModelBuilder::variant);

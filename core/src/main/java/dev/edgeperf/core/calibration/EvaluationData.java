@@ -147,7 +147,8 @@ public record EvaluationData(CalibrationData batches, int samples, int classes, 
             names.add(classDir.getFileName().toString());
             CalibrationSource one = new CalibrationSource(CalibrationSource.Kind.IMAGES, classDir, 0, source.text(),
                     source.preprocess());
-            CalibrationInputs in = FolderInputs.load(one, ModelInput.of(model, modelName, ModelInputs.none()), modelName);
+            CalibrationInputs in = FolderInputs.load(one, model, ModelInput.of(model, modelName, ModelInputs.none()), modelName,
+                    ModelInputs.none());
             for (InputBatch b : in.calibration()) {
                 int[] labels = new int[(int) b.inputs().get(0).shape()[0]];
                 java.util.Arrays.fill(labels, c);
@@ -165,7 +166,8 @@ public record EvaluationData(CalibrationData batches, int samples, int classes, 
             throw EdgeperfException.userError("evaluation " + source.text() + ": " + labelsFile + " is missing; expected"
                     + " one integer class per sample, in file order");
         }
-        CalibrationInputs in = FolderInputs.load(source, ModelInput.of(model, modelName, ModelInputs.none()), modelName);
+        CalibrationInputs in = FolderInputs.load(source, model, ModelInput.of(model, modelName, ModelInputs.none()), modelName,
+                ModelInputs.none());
         int[] labels = labels(labelsFile);
         int samples = 0;
         for (InputBatch b : in.calibration()) {

@@ -16,8 +16,15 @@ final class FolderInputs {
     private FolderInputs() {
     }
 
-    static CalibrationInputs load(CalibrationSource source, ModelInput input, String modelName) {
+    static CalibrationInputs load(CalibrationSource source, ai.onnx.proto.OnnxMl.ModelProto model, ModelInput input,
+            String modelName, dev.edgeperf.core.onnx.ModelInputs sizes) {
         boolean images = source.kind() == CalibrationSource.Kind.IMAGES;
+        if (!images) {
+            var runs = TensorRuns.runs(source.folder(), TensorRuns.fed(model).stream().map(v -> v.getName()).toList());
+            if (runs != null) {
+                return TensorRuns.load(source, model, modelName, sizes, runs);
+            }
+        }
         List<Sample> samples = images ? images(source, input) : tensors(source, input);
         int files = samples.stream().mapToInt(Sample::file).max().orElse(-1) + 1;
         int size = (int) input.fixedBatch(Math.min(CalibrationInputs.FOLDER_BATCH, samples.size()));
@@ -53,7 +60,8 @@ final class FolderInputs {
         cal.put("samples", usable);
         d.put("calibration", cal);
         d.put("evaluation", CalibrationInputs.evaluation("the calibration inputs", usable, false));
-        CalibrationData data = CalibrationData.of(batches);
+        // the model's other inputs (a state, a mask): values, the int64 rule, or an error naming them
+        CalibrationData data = TensorRuns.complete(CalibrationData.of(batches), model, modelName, sizes, source);
         return new CalibrationInputs(data, data, null, label, d);
     }
 

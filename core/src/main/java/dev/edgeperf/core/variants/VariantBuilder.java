@@ -25,7 +25,7 @@ import java.util.zip.GZIPOutputStream;
  * ({@link VariantRecord#noop()}), so nobody measures it as if it were the recipe.
  *
  * <p>A variant whose outputs on the calibration inputs hold inf/NaN (where the baseline's are finite) or
- * whose fidelity collapsed ({@link Fidelity#collapsed()}) fails its recipe before anything is written.
+ * whose fidelity collapsed on any output ({@link FidelityGate}) fails its recipe before anything is written.
  */
 public final class VariantBuilder {
     private final OrtRunner runner;
@@ -97,8 +97,7 @@ public final class VariantBuilder {
         byte[] bytes = r.model().toByteArray();
         String what = base.modelName() + " variant " + recipe.text();
         List<List<OutputTensor>> out = runner.runTensors(r.model(), base.calibration(), base.checked, what);
-        Fidelity fidelity = Fidelity.compare(base.outputs.get(0), out.get(0), base.labels);
-        VariantCheck.check(what, base.outputs, out, fidelity);
+        Fidelity fidelity = VariantCheck.check(what, FidelityGate.tier(recipe), base.outputs, out, base.labels);
         Map<String, Integer> kernels = runner.executedKernels(r.model(), base.first, what);
         String file = base.modelName() + "." + recipe.fileSuffix() + ".onnx";
         long[] params = NonZeroCounter.count(r.model(), what);
@@ -167,21 +166,21 @@ public final class VariantBuilder {
     /**
      * The check {@link #build} applies to every variant, for callers that transform on their own (e.g. a
      * campaign preparing variants): runs both models over {@code calibration} and fails when the variant's
-     * outputs hold inf/NaN where the baseline's are finite or its fidelity collapsed.
+     * outputs hold inf/NaN where the baseline's are finite or the fidelity of any of them collapsed.
      *
      * @param what e.g. {@code "mnist-cnn variant quantized:fp16"}, the start of the error message
+     * @param tier the thresholds that apply ({@link FidelityGate#tier} of the recipe)
      * @return the fidelity of the first output
      * @throws EdgeperfException USER_ERROR with a one-line reason
      */
-    public Fidelity check(ModelProto baseline, ModelProto variant, CalibrationData calibration, String what) {
+    public Fidelity check(ModelProto baseline, ModelProto variant, CalibrationData calibration, String what,
+            FidelityGate.Tier tier) {
         List<String> checked = VariantCheck.checkedOutputs(baseline);
         List<int[]> labels = new ArrayList<>();
         calibration.forEach(b -> labels.add(b.labels()));
         List<List<OutputTensor>> base = runner.runTensors(baseline, calibration, checked, "baseline of " + what);
         List<List<OutputTensor>> out = runner.runTensors(variant, calibration, checked, what);
-        Fidelity fidelity = Fidelity.compare(base.get(0), out.get(0), labels);
-        VariantCheck.check(what, base, out, fidelity);
-        return fidelity;
+        return VariantCheck.check(what, tier, base, out, labels);
     }
 
     static void writeAtomically(Path target, byte[] bytes) {

@@ -10,8 +10,8 @@ import java.util.Locale;
 
 /**
  * The gate every built variant passes before it is written: its outputs on the calibration inputs hold no
- * inf/NaN where the baseline's are finite, and its fidelity to the baseline has not collapsed
- * ({@link Fidelity#collapsed()}). A variant that fails is a failed build with a one-line reason, never a
+ * inf/NaN where the baseline's are finite, and no output's fidelity to the baseline has collapsed
+ * ({@link FidelityGate}). A variant that fails is a failed build with a one-line reason, never a
  * result that would be measured as if it worked.
  */
 final class VariantCheck {
@@ -19,8 +19,8 @@ final class VariantCheck {
     }
 
     /**
-     * The graph outputs the inf/NaN check reads: every output declared float, and the first output (which
-     * fidelity compares) in any case.
+     * The graph outputs the check reads: every output declared float, and the first output (whose fidelity
+     * records show) in any case.
      */
     static List<String> checkedOutputs(ModelProto model) {
         List<String> names = new ArrayList<>();
@@ -35,14 +35,18 @@ final class VariantCheck {
     }
 
     /**
-     * @param what      e.g. {@code "mnist-cnn variant quantized:fp16"}
-     * @param baseline  per checked output name (same order as {@code variant}), the baseline's batches
-     * @param variant   the variant's batches for the same outputs
-     * @param fidelity  fidelity of the first output
+     * Checks every compared output and measures fidelity.
+     *
+     * @param what     e.g. {@code "mnist-cnn variant quantized:fp16"}
+     * @param tier     which thresholds apply ({@link FidelityGate#tier})
+     * @param baseline per checked output name (same order as {@code variant}), the baseline's batches
+     * @param variant  the variant's batches for the same outputs
+     * @param labels   per batch the class labels of the first output (null or empty arrays when unknown)
+     * @return the fidelity of the first output, the one records show
      * @throws EdgeperfException USER_ERROR naming the recipe, the output and the figures that failed
      */
-    static void check(String what, List<List<OutputTensor>> baseline, List<List<OutputTensor>> variant,
-            Fidelity fidelity) {
+    static Fidelity check(String what, FidelityGate.Tier tier, List<List<OutputTensor>> baseline,
+            List<List<OutputTensor>> variant, List<int[]> labels) {
         for (int o = 0; o < variant.size(); o++) {
             long bad = 0;
             long total = 0;
@@ -67,10 +71,16 @@ final class VariantCheck {
                         total, nan == bad ? "NaN" : nan == 0 ? "infinite" : "inf/NaN"));
             }
         }
-        if (fidelity.collapsed()) {
-            throw EdgeperfException.userError(String.format(Locale.ROOT, "%s failed: fidelity to the baseline collapsed"
-                    + " on %d calibration samples (%s; a working variant keeps cosine >= %.2f)", what,
-                    fidelity.samples(), fidelity.summary(), Fidelity.COLLAPSED_BELOW_COSINE));
+        Fidelity first = null;
+        for (int o = 0; o < variant.size(); o++) {
+            // every output is judged: a model's second output (a detector's boxes, an RNN's state) can break alone
+            Fidelity f = Fidelity.compare(baseline.get(o), variant.get(o), o == 0 ? labels : null);
+            first = first == null ? f : first;
+            String name = variant.get(o).isEmpty() ? "?" : variant.get(o).get(0).name();
+            FidelityGate.failure(what, tier, name, f).ifPresent(reason -> {
+                throw EdgeperfException.userError(reason);
+            });
         }
+        return first;
     }
 }

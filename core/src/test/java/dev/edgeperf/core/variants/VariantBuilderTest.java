@@ -57,7 +57,7 @@ class VariantBuilderTest {
         assertThat(records.get(4).macsDense()).isEqualTo(base.macsDense());
         assertThat(records.get(4).macsEffective()).isLessThanOrEqualTo(base.macsDense());
         assertThat(records.get(6).recipe()).isEqualTo("separable");
-        assertThat(records.get(6).fidelity().collapsed()).isFalse();
+        assertThat(FidelityGate.Tier.RESTRUCTURED.fails(records.get(6).fidelity())).isFalse();
         assertThat(records.get(0).file()).isEqualTo("mnist-cnn.baseline.onnx");
         assertThat(records.get(4).file()).isEqualTo("mnist-cnn.quantized-int8-static.onnx");
         assertThat(base.fidelity().sqnrDb()).isInfinite();
