@@ -49,6 +49,9 @@ import java.util.Optional;
  *       without labels) vs cost per device and batch, Pareto points marked ({@code ParetoFront});
  *       {@code GET /api/campaigns/{id}/speedups[?batch=N]}: every variant's speedup over its baseline with its
  *       95 % CI ({@code Speedups}); 404 for an unknown campaign, empty lists before anything is measured;</li>
+ *   <li>{@code GET /api/jobs/{jobId}/layers}: the measured per-layer times of the job's latest result, each with
+ *       the MACs and predicted ms its lease stored for that graph node ({@link ApiViews#layers}); 404 for a job
+ *       without a stored result;</li>
  *   <li>{@code GET /health}: {@code {"status":"ok"}}, or 503 {@code {"status":"unhealthy","store":REASON}}
  *       while the store's last transaction failed (e.g. a full disk);</li>
  *   <li>{@code GET /metrics}: Prometheus text format (HTTP request timers, JVM and process metrics);</li>
@@ -302,23 +305,7 @@ public final class DashboardServer {
             notFound(ctx, "job '" + jobId + "' has no stored result");
             return;
         }
-        double totalUs = stored.get().layers().stream().mapToDouble(StoredLayers.Layer::meanUs).sum();
-        Map<String, Object> view = new java.util.LinkedHashMap<>();
-        view.put("jobId", jobId);
-        view.put("attempt", stored.get().attempt());
-        view.put("totalUs", totalUs);
-        view.put("layers", stored.get().layers().stream().map(l -> {
-            Map<String, Object> m = new java.util.LinkedHashMap<>();
-            m.put("node", l.node());
-            m.put("opType", l.opType());
-            m.put("graphOpType", l.inGraph() ? l.graphOpType() : null);
-            m.put("inGraph", l.inGraph());
-            m.put("meanUs", l.meanUs());
-            m.put("share", totalUs > 0 ? l.meanUs() / totalUs : null);
-            m.put("runs", l.runs());
-            return m;
-        }).toList());
-        ctx.json(view);
+        ctx.json(ApiViews.layers(stored.get()));
     }
 
     private void analysis(Context ctx) {
