@@ -15,7 +15,9 @@ import java.util.Optional;
  * Per graph node of a lease's profile: its MACs and the time one predictor gave it, for the per-layer view
  * (measured vs predicted vs MACs). The breakdown is the recommended predictor's when it has one (the figure
  * the dashboard shows as "the" prediction); otherwise the first predictor, in registry order, that gave one,
- * so a node-level figure is kept when the recommended one predicts only a whole-model figure.
+ * so a node-level figure is kept when the recommended one predicts only a whole-model figure. When none has
+ * a breakdown (an uncalibrated device: only the naive rule predicts), the recommended whole-model figure is
+ * split over the nodes by their FLOPs, which is that rule (FLOPs ÷ peak) applied per node.
  */
 final class NodeEstimates {
     private NodeEstimates() {
@@ -29,9 +31,16 @@ final class NodeEstimates {
         }
         PredictedLatency breakdown = recommended.known() && !recommended.nodes().isEmpty() ? recommended
                 : answers.stream().filter(a -> a.known() && !a.nodes().isEmpty()).findFirst().orElse(null);
-        String predictor = breakdown == null ? "" : breakdown.predictor();
         Map<String, Double> predicted = new LinkedHashMap<>();
         Map<String, String> predictedOps = new LinkedHashMap<>();
+        long flops = profile.get().nodes().stream().mapToLong(NodeCost::flops).sum();
+        String predictor = breakdown != null ? breakdown.predictor()
+                : recommended.known() && flops > 0 ? recommended.predictor() : "";
+        if (breakdown == null && !predictor.isEmpty()) {
+            for (NodeCost n : profile.get().nodes()) {
+                predicted.merge(n.name(), recommended.millis() * n.flops() / flops, Double::sum);
+            }
+        }
         if (breakdown != null) {
             for (NodePrediction n : breakdown.nodes()) {
                 // a kernel split into several entries for one node (e.g. per output) counts once, summed

@@ -506,6 +506,9 @@ class DashboardBrowserIT {
 
         List<List<String>> shown = tableTexts("#layers-table tbody tr");
         int inModel = 0;
+        int predicted = 0;
+        int convsChecked = 0;
+        java.util.Set<String> withMacs = new java.util.HashSet<>();
         for (int i = 0; i < expected.size(); i++) {
             var l = expected.get(i);
             List<String> tds = shown.get(i);
@@ -514,15 +517,48 @@ class DashboardBrowserIT {
             assertThat(tds.get(2)).isEqualTo(l.path("opType").asText());
             assertThat(Double.parseDouble(tds.get(4))).as("ms of %s", l.path("node").asText())
                     .isCloseTo(l.path("meanUs").asDouble() / 1000, org.assertj.core.data.Offset.offset(0.00051));
-            assertThat(Double.parseDouble(tds.get(5).replace("%", "").strip())).as("share of %s", l.path("node").asText())
+            // predicted ms and MACs are what the lease stored for the graph node; "–" where it stored none
+            if (l.path("predictedMs").isNumber()) {
+                assertThat(Double.parseDouble(tds.get(5))).as("predicted ms of %s", l.path("node").asText())
+                        .isCloseTo(l.path("predictedMs").asDouble(), org.assertj.core.data.Offset.offset(0.00051));
+                assertThat(Double.parseDouble(tds.get(6).substring(1))).as("measured / predicted of %s",
+                        l.path("node").asText()).isCloseTo(l.path("meanUs").asDouble() / 1000
+                        / l.path("predictedMs").asDouble(), org.assertj.core.data.Percentage.withPercentage(1));
+                predicted++;
+            } else {
+                assertThat(tds.get(5)).isEqualTo("–");
+            }
+            if (l.path("macs").isNumber()) {
+                assertThat(Long.parseLong(tds.get(7).replace(",", ""))).as("MACs of %s", l.path("node").asText())
+                        .isEqualTo(l.path("macs").asLong());
+                withMacs.add(l.path("node").asText());
+            } else {
+                assertThat(tds.get(7)).isEqualTo("–");
+            }
+            assertThat(Double.parseDouble(tds.get(8).replace("%", "").strip())).as("share of %s", l.path("node").asText())
                     .isCloseTo(100 * l.path("share").asDouble(), org.assertj.core.data.Offset.offset(0.051));
-            assertThat(tds.get(6)).isEqualTo(l.path("runs").asText());
+            assertThat(tds.get(9)).isEqualTo(l.path("runs").asText());
             if (l.path("inGraph").asBoolean()) {
                 assertThat(modelNodes).as("a mapped layer is a node of the model").contains(l.path("node").asText());
                 inModel++;
             }
         }
         assertThat(inModel).as("layers named after nodes of mnist-cnn").isPositive();
+        assertThat(predicted).as("layers with the lease's per-node prediction").isPositive();
+        // the real MACs of the model's convolutions, as the cost model counts them (not FLOPs / 2)
+        var profile = dev.edgeperf.core.cost.ModelProfiler.profile(dev.edgeperf.core.zoo.ModelZoo.buildProto("mnist-cnn"),
+                "mnist-cnn", 0, dev.edgeperf.core.cost.ProfileOptions.batch(1));
+        for (var n : profile.nodes()) {
+            if (n.opType().equals("Conv") && withMacs.contains(n.name())) {
+                assertThat(apiLayers.stream().filter(l -> l.path("node").asText().equals(n.name())).findFirst()
+                        .orElseThrow().path("macs").asLong()).as("MACs of %s", n.name()).isEqualTo(n.macs());
+                convsChecked++;
+            }
+        }
+        assertThat(convsChecked).as("a convolution among the top layers carries its MACs").isPositive();
+        assertThat(answer.path("predictor").asText()).isNotEmpty();
+        assertThat(driver.findElement(By.id("layers-predicted-head")).getText())
+                .isEqualTo("predicted ms (" + answer.path("predictor").asText() + ")");
 
         // the op-type panel is the analysis' byOpType, and each predictor says what it assumed
         var byOp = analysis.path("byOpType");

@@ -202,6 +202,31 @@ class LeasePredictionsTest {
     }
 
     @Test
+    void onAnUncalibratedDeviceTheNaiveFigureIsSplitOverTheNodesByTheirFlops() {
+        ModelProfile profile = mnistAtBatch4();
+        store = Fixtures.store(dir);
+        JobScheduler scheduler = new JobScheduler(store, new FleetRegistry(), new SchedulerSettings(Duration.ofSeconds(5),
+                2), new AtomicLong()::get, new NaivePredictor(), job -> Optional.of(profile));
+        ConnectedAgent agent = scheduler.connect(JoiningAgent.of(Fixtures.hello("a", 10)), new RecordingLink());
+        NewJob job = Fixtures.openJob("name=a", 4, profile.totalFlops());
+        store.insertCampaign("c1", "test", "{}", "", List.of(job));
+        scheduler.enqueue(store.queuedJobs());
+        dev.edgeperf.core.cost.NodeCost conv = profile.nodes().stream().filter(n -> n.opType().equals("Conv"))
+                .findFirst().orElseThrow();
+        scheduler.result(agent, Fixtures.result(job.id(), 1, 4, 0.5).toBuilder()
+                .addLayers(LayerTime.newBuilder().setNode(conv.name()).setOpType("Conv").setGraphOpType("Conv")
+                        .setInGraph(true).setMeanUs(300).setRuns(5)).build());
+
+        ResultRecord row = store.campaignSummary("c1").orElseThrow().rows().get(0);
+        double naive = row.real(ResultField.PREDICTED_NAIVE_MS).orElseThrow();
+        long flops = profile.nodes().stream().mapToLong(dev.edgeperf.core.cost.NodeCost::flops).sum();
+        StoredLayers stored = store.layers(job.id()).orElseThrow();
+        assertThat(stored.predictor()).isEqualTo(NaivePredictor.NAME);
+        assertThat(stored.layers().get(0).predictedMs()).isCloseTo(naive * conv.flops() / flops, within(1e-12));
+        assertThat(stored.layers().get(0).macs()).isEqualTo(conv.macs());
+    }
+
+    @Test
     void withoutAProfileNoNodeEstimatesOrMacsAreStored() {
         AgentHello hello = Fixtures.hello("cal", 100).toBuilder().setCalibration(CALIBRATION).build();
         ResultRecord row = runOne(hello, VariantProfiles.NONE, 4_000_000_000L);
