@@ -422,19 +422,47 @@ class DashboardBrowserIT {
         wait.until(d -> d.findElements(By.cssSelector("#compare-table tbody tr")).size() == 12);
         Map<String, Double> p50B = new LinkedHashMap<>();
         rowsB.forEach(r -> p50B.put(cellKey(r), r.path("p50Ms").asDouble()));
+        // the coordinator's B / A with its CI from the stored histograms, cell by cell as the table shows it
+        var comparison = json.readTree(get(http, base + "/api/compare?a=" + a + "&b=" + b)).path("rows");
+        assertThat(comparison).hasSize(12);
+        Map<String, com.fasterxml.jackson.databind.JsonNode> byCell = new LinkedHashMap<>();
+        comparison.forEach(c -> byCell.put(String.join("|", c.path("device").asText(), c.path("variant").asText(),
+                c.path("batch").asText()), c));
         int checked = 0;
-        for (List<String> tds : tableTexts("#compare-table tbody tr")) {
+        int marked = 0;
+        // cells and marks in one script call: a redraw between two calls would mix two tables
+        @SuppressWarnings("unchecked")
+        List<List<String>> compareShown = (List<List<String>>) ((JavascriptExecutor) driver).executeScript(
+                "return [...document.querySelectorAll('#compare-table tbody tr')].map(tr =>"
+                        + " [...[...tr.cells].map(td => td.textContent), tr.dataset.different]);");
+        for (int i = 0; i < compareShown.size(); i++) {
+            List<String> tds = compareShown.get(i);
+            var c = byCell.get(String.join("|", tds.get(0), tds.get(2), tds.get(3)));
+            assertThat(c).as("a compared cell for %s", tds).isNotNull();
             for (var r : rowsA) {
                 if (tds.get(0).equals(r.path("agentName").asText()) && tds.get(2).equals(r.path("variantRecipe").asText())
                         && tds.get(3).equals(r.path("batchSize").asText())) {
+                    // the medians of the histograms, at HdrHistogram's resolution, against the stored p50s
                     double expected = p50B.get(cellKey(r)) / r.path("p50Ms").asDouble();
-                    assertThat(Double.parseDouble(tds.get(7).substring(1))).as("B / A of %s", cellKey(r))
-                            .isCloseTo(expected, org.assertj.core.data.Offset.offset(0.0006));
+                    assertThat(c.path("ratio").asDouble()).as("B / A of %s", cellKey(r))
+                            .isCloseTo(expected, org.assertj.core.data.Percentage.withPercentage(0.5));
                     checked++;
                 }
             }
+            assertThat(Double.parseDouble(tds.get(7).substring(1))).isCloseTo(c.path("ratio").asDouble(),
+                    org.assertj.core.data.Offset.offset(0.0006));
+            assertThat(c.path("ciLow").asDouble()).isPositive().isLessThanOrEqualTo(c.path("ratio").asDouble());
+            assertThat(tds.get(8)).isEqualTo(String.format(java.util.Locale.ROOT, "×%.3f – ×%.3f",
+                    c.path("ciLow").asDouble(), c.path("ciHigh").asDouble()));
+            boolean different = c.path("ciLow").asDouble() > 1 || c.path("ciHigh").asDouble() < 1;
+            assertThat(c.path("different").asBoolean()).isEqualTo(different);
+            assertThat(tds.get(10)).as("the row's mark").isEqualTo(String.valueOf(different));
+            assertThat(tds.get(9)).startsWith(different ? "yes: B " : "no (CI contains 1)");
+            marked += different ? 1 : 0;
         }
         assertThat(checked).isEqualTo(12);
+        assertThat(driver.findElement(By.id("compare-note")).getText())
+                .startsWith("12 matching cells, " + marked + " where the 95 % CI of B / A excludes 1");
         assertThat(driver.findElement(By.id("compare-title")).getText()).contains("build-A", "build-B");
         assertThat(resourceUrls()).allSatisfy(url -> assertThat(url).startsWith(base));
         assertNoConsoleErrors();

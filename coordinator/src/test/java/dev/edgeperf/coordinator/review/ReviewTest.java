@@ -152,6 +152,40 @@ class ReviewTest {
     }
 
     @Test
+    void comparisonDividesBsMedianByAsPerMatchingCellWithTheIntervalFromTheHistograms() {
+        List<ResultRecord> a = campaign();
+        List<ResultRecord> b = List.of(row("pi-1", "baseline", 1, 4.0, 3.9, 4.1, 6.0, 400_000, 0.990),
+                row("pi-1", "quantized:int8-static", 1, 1.0, 0.95, 1.05, 1.5, 110_000, 0.989),
+                row("pi-1", "quantized:fp16", 1, 2.0, 1.9, 2.1, 3.0, 200_000, 0.990),
+                row("pi-2", "baseline", 1, 2.0, 1.9, 2.1, 5.0, 400_000, 0.990));
+        Map<String, byte[]> ha = new LinkedHashMap<>();
+        ha.put(a.get(0).text(ResultField.JOB_ID), hist(2_000_000));
+        ha.put(a.get(1).text(ResultField.JOB_ID), hist(1_000_000));
+        Map<String, byte[]> hb = new LinkedHashMap<>();
+        hb.put(b.get(0).text(ResultField.JOB_ID), hist(4_000_000));
+        hb.put(b.get(1).text(ResultField.JOB_ID), hist(1_000_000));
+        CampaignComparison c = CampaignComparison.of(new CampaignRows("A", a, ha), new CampaignRows("B", b, hb));
+        // pruned is only in A, pi-2 only in B: three matching cells, by variant
+        assertThat(c.rows()).extracting(CampaignComparison.Row::variant)
+                .containsExactly("baseline", "quantized:fp16", "quantized:int8-static");
+        CampaignComparison.Row slower = c.rows().get(0);
+        assertThat(slower.ratio()).isBetween(1.99, 2.01);
+        assertThat(slower.ciLow()).isGreaterThan(1).isLessThanOrEqualTo(slower.ratio());
+        assertThat(slower.different()).isTrue();
+        CampaignComparison.Row same = c.rows().get(2);
+        assertThat(same.ratio()).isEqualTo(1.0);
+        assertThat(same.ciLow()).isLessThanOrEqualTo(1.0);
+        assertThat(same.ciHigh()).isGreaterThanOrEqualTo(1.0);
+        assertThat(same.different()).isFalse();
+        // no histograms: the ratio of the stored medians, no interval
+        CampaignComparison.Row fp16 = c.rows().get(1);
+        assertThat(fp16.ratio()).isEqualTo(2.0 / 2.5);
+        assertThat(fp16.ciLow()).isNull();
+        assertThat(fp16.different()).isNull();
+        assertThat(c.toJson().get("rows")).asList().hasSize(3);
+    }
+
+    @Test
     void reportHasEverySectionAndNoExternalUrl() {
         CampaignRows rows = new CampaignRows("c1", campaign(), Map.of());
         ReviewReport report = new ReviewReport("demo", "done", rows,
