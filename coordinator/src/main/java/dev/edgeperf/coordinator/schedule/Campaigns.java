@@ -174,6 +174,11 @@ public final class Campaigns {
         return store.latencyHistogram(jobId);
     }
 
+    /** The measured layers of a job's latest result with its lease's per-node estimates; empty without a result. */
+    public java.util.Optional<dev.edgeperf.coordinator.store.StoredLayers> layers(String jobId) {
+        return store.layers(jobId);
+    }
+
     /** Every agent the store knows, connected or not, ordered by name. */
     public List<AgentRecord> agents() {
         return store.agents();

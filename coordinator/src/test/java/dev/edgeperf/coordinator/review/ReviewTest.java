@@ -199,6 +199,43 @@ class ReviewTest {
         assertThatThrownBy(() -> report.render("pdf")).hasMessage("--format must be html, md or json, got 'pdf'");
     }
 
+    @Test
+    void reportShowsTheCostModelsMacsAndTheTopLayersMeasuredVsPredicted() {
+        List<ResultRecord> rows = new ArrayList<>();
+        for (ResultRecord r : campaign()) {
+            Map<ResultField, Object> v = new EnumMap<>(ResultField.class);
+            for (ResultField f : ResultField.values()) {
+                if (r.get(f) != null) {
+                    v.put(f, r.get(f));
+                }
+            }
+            v.put(ResultField.FLOPS, 2_000_000L);
+            v.put(ResultField.MACS, 987_654L); // not FLOPs / 2: pooling and activations count FLOPs, no MACs
+            rows.add(new ResultRecord(v));
+        }
+        String job = rows.get(0).text(ResultField.JOB_ID);
+        List<dev.edgeperf.coordinator.store.StoredLayers.Layer> layers = new ArrayList<>();
+        layers.add(new dev.edgeperf.coordinator.store.StoredLayers.Layer("conv1", "FusedConv", "Conv", true, 900, 5,
+                456_789L, 0.3));
+        layers.add(new dev.edgeperf.coordinator.store.StoredLayers.Layer("ReorderOutput", "ReorderOutput", "", false,
+                50, 5, null, null));
+        for (int i = 0; i < 6; i++) {
+            layers.add(new dev.edgeperf.coordinator.store.StoredLayers.Layer("relu" + i, "Relu", "Relu", true, 10 + i, 5,
+                    0L, 0.001));
+        }
+        CampaignRows withLayers = new CampaignRows("c1", rows, Map.of(), Map.of(job,
+                new dev.edgeperf.coordinator.store.StoredLayers(job, 1, layers, "roofline")));
+        ReviewReport report = new ReviewReport("demo", "done", withLayers, List.of());
+        String md = report.render("md");
+        assertThat(md).contains("| mnist-cnn | baseline | 400,000 | 987,654 |").doesNotContain("1,000,000");
+        assertThat(md).contains("## Top layers",
+                "| pi-1 | mnist-cnn | baseline | 1 | 1 | conv1 | FusedConv | 0.9000 | 0.3000 (roofline) | 3.00x | 456,789 |",
+                "| pi-1 | mnist-cnn | baseline | 1 | 2 | ReorderOutput | ReorderOutput | 0.0500 | - | - | - |",
+                "| 3 | relu5 | Relu | 0.0150 | 0.0010 (roofline) | 15.00x | 0 |", "| 5 | relu3 |")
+                .as("the top 5 only").doesNotContain("relu2 |");
+        assertThat(report.render("json")).contains("\"topLayers\"", "\"macs\" : 456789", "\"predictor\" : \"roofline\"");
+    }
+
     private static byte[] hist(long center) {
         Histogram h = new Histogram(3_600_000_000_000L, 3);
         for (int i = 0; i < 500; i++) {
