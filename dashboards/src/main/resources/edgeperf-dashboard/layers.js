@@ -49,6 +49,12 @@
     ]);
   }
 
+  /** Predicted ms: as measured ms from 0.01 ms up, three significant digits below (naive per-node figures are ns). */
+  function predictedText(msValue) {
+    if (num(msValue) === null) return '–';
+    return msValue === 0 || msValue >= 0.01 ? ms3(msValue * 1000) : msValue.toPrecision(3);
+  }
+
   /** Measured ÷ predicted for one layer, coloured when off by more than 2×; '–' without a prediction. */
   function ratioCell(l) {
     const ratio = num(l.predictedMs) > 0 ? l.meanUs / 1000 / l.predictedMs : null;
@@ -132,7 +138,7 @@
         el('td', { 'data-col': 'kernel', text: l.opType || '–' }),
         el('td', { 'data-col': 'graph-op', text: l.graphOpType || '–' }),
         el('td', { className: 'num', 'data-col': 'ms', text: ms3(l.meanUs) }),
-        el('td', { className: 'num', 'data-col': 'predicted-ms', text: num(l.predictedMs) === null ? '–' : ms3(l.predictedMs * 1000) }),
+        el('td', { className: 'num', 'data-col': 'predicted-ms', text: predictedText(l.predictedMs) }),
         ratioCell(l),
         el('td', { className: 'num', 'data-col': 'macs', text: num(l.macs) === null ? '–' : Math.round(l.macs).toLocaleString('en-US') }),
         shareCell,

@@ -2,20 +2,18 @@ package dev.edgeperf.coordinator.review;
 
 import dev.edgeperf.coordinator.store.ResultField;
 import dev.edgeperf.coordinator.store.ResultRecord;
-import dev.edgeperf.core.stats.Speedup;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
-import org.HdrHistogram.Histogram;
 
 /**
  * Two campaigns side by side (a regression check between engine versions or builds): for every cell both
  * measured (same device, model, variant, batch, threads and concurrency), B's median over A's with the 95 %
- * confidence interval and the "different or not" verdict of {@link Speedup}, bootstrapped from the two stored
- * histograms. {@code Speedup.of(B, A)} is median(B) / median(A): above 1 = B is slower. A cell without both
- * histograms keeps the ratio of the stored medians and no interval.
+ * confidence interval and the "different or not" verdict of {@link dev.edgeperf.core.stats.Speedup},
+ * bootstrapped from the two stored histograms ({@link MedianRatio} with B as the reference: median(B) /
+ * median(A), above 1 = B is slower). A cell without both histograms keeps the ratio of the stored medians
+ * and no interval.
  *
  * @param a    campaign A's id
  * @param b    campaign B's id
@@ -53,14 +51,12 @@ public record CampaignComparison(String a, String b, List<Row> rows) {
             }
             double pa = ra.real(ResultField.P50_MS).get();
             double pb = rb.real(ResultField.P50_MS).get();
-            Optional<Histogram> ha = a.histogram(ra);
-            Optional<Histogram> hb = b.histogram(rb);
-            Speedup s = ha.isPresent() && hb.isPresent() ? Speedup.of(hb.get(), ha.get()) : null;
+            // B is the reference: median(B) / median(A)
+            MedianRatio s = MedianRatio.of(b.histogram(rb), a.histogram(ra), pb, pa);
             out.add(new Row(ra.text(ResultField.AGENT_NAME), ra.text(ResultField.MODEL_NAME),
                     ra.text(ResultField.VARIANT_RECIPE), (int) ra.integer(ResultField.BATCH_SIZE),
                     (int) ra.integer(ResultField.THREADS), (int) ra.integer(ResultField.CONCURRENCY), pa, pb,
-                    s != null ? s.speedup() : pb / pa, s == null ? null : s.ciLow(), s == null ? null : s.ciHigh(),
-                    s == null ? null : s.different()));
+                    s.ratio(), s.ciLow(), s.ciHigh(), s.different()));
         });
         return new CampaignComparison(a.campaignId(), b.campaignId(), out);
     }

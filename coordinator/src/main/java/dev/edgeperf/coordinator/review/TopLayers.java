@@ -88,7 +88,8 @@ final class TopLayers {
         return out;
     }
 
+    /** Three decimals from 1 ms, four down to 0.01 ms, then three significant digits (naive per-node figures are µs). */
     private static String f(double ms) {
-        return String.format(Locale.ROOT, ms < 1 ? "%.4f" : "%.3f", ms);
+        return String.format(Locale.ROOT, ms >= 1 ? "%.3f" : ms >= 0.01 || ms == 0 ? "%.4f" : "%.3g", ms);
     }
 }
