@@ -231,7 +231,7 @@ class ReviewTest {
         assertThat(md).contains("## Top layers",
                 "| pi-1 | mnist-cnn | baseline | 1 | 1 | conv1 | FusedConv | 0.9000 | 0.3000 (roofline) | 3.00x | 456,789 |",
                 "| pi-1 | mnist-cnn | baseline | 1 | 2 | ReorderOutput | ReorderOutput | 0.0500 | - | - | - |",
-                "| 3 | relu5 | Relu | 0.0150 | 0.0010 (roofline) | 15.00x | 0 |", "| 5 | relu3 |")
+                "| 3 | relu5 | Relu | 0.0150 | 0.00100 (roofline) | 15.00x | 0 |", "| 5 | relu3 |")
                 .as("the top 5 only").doesNotContain("relu2 |");
         assertThat(report.render("json")).contains("\"topLayers\"", "\"macs\" : 456789", "\"predictor\" : \"roofline\"");
     }
