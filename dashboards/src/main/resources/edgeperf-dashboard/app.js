@@ -13,7 +13,7 @@
   const state = {
     campaign: null,       // selected campaign id, ALL, or null = follow the latest
     compare: '',          // campaign B for the side-by-side view ('' = none)
-    compareRows: [],      // B's done rows
+    comparison: null,     // /api/compare answer for A and B (B / A per matching cell with its CI), or {missing}
     predictor: 'predictedMs', // result field plotted against measured p50
     sortKey: null,        // results table sort column (a result field key), null = default order
     sortDir: 1,
@@ -150,6 +150,17 @@
     return response.json();
   }
 
+  /** B / A per cell from the coordinator (its CI needs the stored histograms); null when no B is picked. */
+  async function comparisonOf(campaign) {
+    if (!state.compare || state.compare === campaign) return null;
+    if (campaign === ALL) return { missing: 'pick one campaign as A to compare it with B', rows: [] };
+    const response = await fetch(`api/compare?a=${encodeURIComponent(campaign)}&b=${encodeURIComponent(state.compare)}`,
+      { cache: 'no-store', headers: { Accept: 'application/json' } });
+    if (response.ok) return response.json();
+    const body = await response.json().catch(() => ({}));
+    return { missing: body.error || 'api/compare → HTTP ' + response.status, rows: [] };
+  }
+
   /** The campaign's /analysis; its 404 (nothing analysable yet) is asked again on the next refresh. */
   async function analysisOf(campaign) {
     const response = await fetch(`api/campaigns/${encodeURIComponent(campaign)}/analysis`, { cache: 'no-store', headers: { Accept: 'application/json' } });
@@ -185,8 +196,7 @@
       }
       state.rows = await getJson(campaign === ALL ? 'api/results' : 'api/results?campaign=' + encodeURIComponent(campaign));
       state.results = state.rows.filter((r) => r.state === 'done');
-      state.compareRows = state.compare && state.compare !== campaign
-        ? (await getJson('api/results?campaign=' + encodeURIComponent(state.compare))).filter((r) => r.state === 'done') : [];
+      state.comparison = await comparisonOf(campaign);
       if (campaign !== ALL) {
         state.pareto = await optionalJson(`api/campaigns/${encodeURIComponent(campaign)}/pareto?metric=${state.paretoMetric}`,
           'no accuracy data for this campaign (the coordinator serves no Pareto front for it)');
@@ -249,7 +259,7 @@
     state.drawn = hasResults ? signature : '';
     // tables are redrawn only when their data changed, so a refresh does not disturb a reader
     const tables = [effectiveCampaign(), state.compare, state.rows.map((r) => r.jobId + r.state + r.p50Ms).join(),
-      state.compareRows.map((r) => r.jobId + r.p50Ms).join(), state.agents.length].join('|');
+      JSON.stringify(state.comparison), state.agents.length].join('|');
     if (tables !== state.tablesDrawn) {
       state.tablesDrawn = tables;
       renderCompare();
@@ -483,32 +493,37 @@
     ])));
   }
 
-  function cellKey(r) {
-    return [r.agentName, r.modelName, r.variantRecipe, r.batchSize, r.threads].join('\u0001');
-  }
-
-  /** A and B side by side: the ratio of B's p50 to A's for every (device, model, variant, batch, threads) both measured. */
+  /**
+   * A and B side by side: for every (device, model, variant, batch, threads, concurrency) both measured, B's
+   * p50 over A's with the 95 % CI the coordinator bootstraps from the two stored histograms; a cell whose CI
+   * excludes 1 is marked (B is really slower or faster there).
+   */
   function renderCompare() {
     const b = state.compare && state.compare !== effectiveCampaign() ? state.campaigns.find((c) => c.id === state.compare) : null;
     $('compare').hidden = !b;
     if (!b) return;
     const a = state.campaigns.find((c) => c.id === effectiveCampaign());
-    $('compare-title').textContent = `(A: ${a ? a.name : 'all'} · B: ${b.name}; B / A of p50 ms per batch, > 1 = B slower)`;
-    const bByKey = new Map(state.compareRows.map((r) => [cellKey(r), r]));
-    const matched = state.results.filter((r) => bByKey.has(cellKey(r)))
-      .sort((x, y) => cellKey(x).localeCompare(cellKey(y)) || x.batchSize - y.batchSize);
-    $('compare-table').querySelector('tbody').replaceChildren(...matched.map((r) => {
-      const o = bByKey.get(cellKey(r));
-      const ratio = num(o.p50Ms) !== null && num(r.p50Ms) > 0 ? o.p50Ms / r.p50Ms : null;
-      return el('tr', { 'data-agent': r.agentName, 'data-batch': String(r.batchSize) }, [
-        el('td', { text: r.agentName }), el('td', { text: r.modelName }), el('td', { text: r.variantRecipe }),
-        el('td', { className: 'num', text: String(r.batchSize) }), el('td', { className: 'num', text: String(r.threads) }),
-        el('td', { className: 'num', text: ms(r.p50Ms) }), el('td', { className: 'num', text: ms(o.p50Ms) }),
-        el('td', { className: ratio === null ? 'num' : ratio > 1.1 ? 'num ratio-high' : ratio < 0.9 ? 'num ratio-low' : 'num',
-          'data-col': 'ratio', text: ratio === null ? '–' : '×' + ratio.toFixed(3) }),
+    $('compare-title').textContent = `(A: ${a ? a.name : 'all'} · B: ${b.name}; B / A of p50 ms per batch, > 1 = B slower;`
+      + ' 95 % CI by bootstrap over the two stored latency histograms)';
+    const c = state.comparison || { rows: [] };
+    const rows = c.rows || [];
+    $('compare-table').querySelector('tbody').replaceChildren(...rows.map((r) => {
+      const hasCi = num(r.ciLow) !== null && num(r.ciHigh) !== null;
+      const cls = !r.different ? 'num' : r.ratio > 1 ? 'num ratio-high' : 'num ratio-low';
+      return el('tr', { 'data-agent': r.device, 'data-batch': String(r.batch), 'data-different': String(r.different === true) }, [
+        el('td', { text: r.device }), el('td', { text: r.model }), el('td', { text: r.variant }),
+        el('td', { className: 'num', text: String(r.batch) }), el('td', { className: 'num', text: String(r.threads) }),
+        el('td', { className: 'num', text: ms(r.aP50Ms) }), el('td', { className: 'num', text: ms(r.bP50Ms) }),
+        el('td', { className: cls, 'data-col': 'ratio', text: num(r.ratio) === null ? '–' : '×' + r.ratio.toFixed(3) }),
+        el('td', { className: 'num', 'data-col': 'ci', text: hasCi ? `×${r.ciLow.toFixed(3)} – ×${r.ciHigh.toFixed(3)}` : '–' }),
+        el('td', { className: r.different ? 'different' : '', 'data-col': 'different',
+          text: r.different === true ? (r.ratio > 1 ? 'yes: B slower' : 'yes: B faster')
+            : r.different === false ? 'no (CI contains 1)' : '– (no histograms)' }),
       ]);
     }));
-    $('compare-note').textContent = `${matched.length} matching cells; A has ${state.results.length} done rows, B ${state.compareRows.length}`;
+    const marked = rows.filter((r) => r.different === true).length;
+    $('compare-note').textContent = c.missing ? c.missing
+      : `${rows.length} matching cells, ${marked} where the 95 % CI of B / A excludes 1; A has ${state.results.length} done rows`;
   }
 
   /**

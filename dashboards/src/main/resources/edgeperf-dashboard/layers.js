@@ -1,6 +1,7 @@
 /*
  * edgeperf dashboard, per-layer view and explanations: the measured per-layer times of the result row
- * the user picked (GET api/jobs/{jobId}/layers, top 20 by measured time, inline bars), the
+ * the user picked (GET api/jobs/{jobId}/layers, top 20 by measured time, inline bars, with each graph node's
+ * predicted ms and MACs stored with the job's lease), the
  * campaign's "where the time goes vs where the FLOPs are" per op type (GET api/campaigns/{id}/analysis,
  * byOpType), and what each predictor assumed. Exposes window.EdgeLayers = { show, clear, renderOpTypes,
  * assumptions, TOP }. Data is inserted with textContent only.
@@ -46,6 +47,19 @@
       el('span', { className: 'bar ' + cls, style: `width:${width.toFixed(1)}%` }),
       el('span', { className: 'bar-value', text: pct(share) }),
     ]);
+  }
+
+  /** Predicted ms: as measured ms from 0.01 ms up, three significant digits below (naive per-node figures are ns). */
+  function predictedText(msValue) {
+    if (num(msValue) === null) return '–';
+    return msValue === 0 || msValue >= 0.01 ? ms3(msValue * 1000) : msValue.toPrecision(3);
+  }
+
+  /** Measured ÷ predicted for one layer, coloured when off by more than 2×; '–' without a prediction. */
+  function ratioCell(l) {
+    const ratio = num(l.predictedMs) > 0 ? l.meanUs / 1000 / l.predictedMs : null;
+    return el('td', { className: ratio === null ? 'num' : ratio > 2 ? 'num ratio-high' : ratio < 0.5 ? 'num ratio-low' : 'num',
+      'data-col': 'measured-over-predicted', text: ratio === null ? '–' : '×' + ratio.toFixed(ratio >= 100 ? 0 : ratio >= 10 ? 1 : 2) });
   }
 
   /** The campaign's byOpType rows by op type. */
@@ -124,6 +138,9 @@
         el('td', { 'data-col': 'kernel', text: l.opType || '–' }),
         el('td', { 'data-col': 'graph-op', text: l.graphOpType || '–' }),
         el('td', { className: 'num', 'data-col': 'ms', text: ms3(l.meanUs) }),
+        el('td', { className: 'num', 'data-col': 'predicted-ms', text: predictedText(l.predictedMs) }),
+        ratioCell(l),
+        el('td', { className: 'num', 'data-col': 'macs', text: num(l.macs) === null ? '–' : Math.round(l.macs).toLocaleString('en-US') }),
         shareCell,
         el('td', { className: 'num', 'data-col': 'runs', text: String(l.runs) }),
         barCell(o ? o.timeShare : null, 'bar-time', 'op-time-share'),
@@ -140,7 +157,10 @@
       `top ${top.length} of ${layers.length} kernels by measured time; ONNX Runtime profiler, a short pass after the timed runs` +
       ` (its kernels are slower than unprofiled ones); sum of all kernels ${ms3(answer.totalUs)} ms per run` +
       (p50 === null ? '' : ` vs measured p50 ${p50.toFixed(4)} ms per batch${gap}`) +
-      (ops.size ? '' : '; no op-type shares: ' + (analysis && analysis.missing ? analysis.missing : 'loading'));
+      (ops.size ? '' : '; no op-type shares: ' + (analysis && analysis.missing ? analysis.missing : 'loading')) +
+      (answer.predictor ? `; predicted ms: the ${answer.predictor} predictor's per-node time at lease time; MACs per batch from the cost model`
+        : '; no per-node prediction or MACs were stored with this job\'s lease');
+    document.getElementById('layers-predicted-head').textContent = answer.predictor ? `predicted ms (${answer.predictor})` : 'predicted ms';
   }
 
   /** The campaign's op types: share of the measured per-layer time vs share of the FLOPs. */

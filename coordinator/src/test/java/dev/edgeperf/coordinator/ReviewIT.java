@@ -180,6 +180,36 @@ class ReviewIT {
                     || s.get("ciHigh").asDouble() < 1);
         }
 
+        // MACs are the cost model's (the variant's per-node profile at the job's shapes), and the top layers set
+        // each measured kernel against its graph node's predicted ms and MACs
+        var profile = dev.edgeperf.core.cost.ModelProfiler.profile(dev.edgeperf.core.zoo.ModelZoo.buildProto("mnist-cnn"),
+                "mnist-cnn", 0, dev.edgeperf.core.cost.ProfileOptions.batch(1));
+        int baselines = 0;
+        for (JsonNode r : report.get("results")) {
+            if (r.get("variantRecipe").asText().equals("baseline") && r.get("batchSize").asInt() == 1) {
+                assertThat(r.get("macs").asLong()).isEqualTo(profile.totalMacs());
+                baselines++;
+            }
+        }
+        assertThat(baselines).isEqualTo(2);
+        assertThat(md.stdout()).contains("## Top layers", String.format(java.util.Locale.ROOT, "| %,d |",
+                profile.totalMacs()));
+        Map<String, Long> convMacs = new HashMap<>();
+        profile.nodes().stream().filter(n -> n.opType().equals("Conv")).forEach(n -> convMacs.put(n.name(), n.macs()));
+        int convs = 0;
+        int predicted = 0;
+        assertThat(report.get("topLayers").size()).isPositive();
+        for (JsonNode l : report.get("topLayers")) {
+            assertThat(l.get("batch").asInt()).isEqualTo(1);
+            predicted += l.get("predictedMs").isNumber() && l.get("predictedMs").asDouble() > 0 ? 1 : 0;
+            if (l.get("variant").asText().equals("baseline") && convMacs.containsKey(l.get("node").asText())) {
+                assertThat(l.get("macs").asLong()).as(l.toString()).isEqualTo(convMacs.get(l.get("node").asText()));
+                convs++;
+            }
+        }
+        assertThat(convs).as("baseline convolutions among the top layers").isPositive();
+        assertThat(predicted).as("top layers with a per-node prediction").isPositive();
+
         HttpClient client = HttpClient.newHttpClient();
         JsonNode apiPareto = JSON.readTree(client.send(HttpRequest.newBuilder(URI.create(http + "/api/campaigns/" + id
                 + "/pareto?metric=p50&batch=1")).build(), HttpResponse.BodyHandlers.ofString()).body());

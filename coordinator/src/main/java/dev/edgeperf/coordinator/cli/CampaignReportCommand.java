@@ -47,7 +47,8 @@ final class CampaignReportCommand implements Callable<Integer> {
             throw EdgeperfException.userError("--format must be html, md or json, got '" + format + "'");
         }
         try (CoordinatorClient client = connection.connect()) {
-            CampaignStatus status = client.statusWithHistograms(CampaignIdResolver.of(client).resolve(campaignId));
+            CampaignStatus status = client.statusWithHistograms(CampaignIdResolver.of(client).resolve(campaignId),
+                    true);
             List<ReviewReport.FleetEntry> fleet = client.agents().getAgentsList().stream()
                     .map(a -> new ReviewReport.FleetEntry(a.getName(), a.getHardware().getBoard(),
                             a.getHardware().getArch(), a.getHardware().getCpuModel(), a.getEngineVersion(),

@@ -246,9 +246,10 @@ final class CoordinatorClient implements AutoCloseable {
     }
 
     /** The status with each row's stored latency histogram, for speedups with confidence intervals. */
-    CampaignStatus statusWithHistograms(String campaignId) {
+    CampaignStatus statusWithHistograms(String campaignId, boolean withLayers) {
         return call(s -> s.withDeadlineAfter(STATUS_DEADLINE.toMillis(), TimeUnit.MILLISECONDS)
-                .getStatus(CampaignStatusRequest.newBuilder().setCampaignId(campaignId).setWithHistograms(true).build()),
+                .getStatus(CampaignStatusRequest.newBuilder().setCampaignId(campaignId).setWithHistograms(true)
+                        .setWithLayers(withLayers).build()),
                 STATUS_DEADLINE);
     }
 

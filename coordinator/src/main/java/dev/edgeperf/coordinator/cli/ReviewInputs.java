@@ -4,6 +4,7 @@ import dev.edgeperf.coordinator.grpc.ResultRows;
 import dev.edgeperf.coordinator.review.CampaignRows;
 import dev.edgeperf.coordinator.store.ResultField;
 import dev.edgeperf.coordinator.store.ResultRecord;
+import dev.edgeperf.coordinator.store.StoredLayers;
 import dev.edgeperf.core.EdgeperfException;
 import dev.edgeperf.proto.CampaignStatus;
 import dev.edgeperf.proto.ResultRow;
@@ -26,14 +27,22 @@ final class ReviewInputs {
     static CampaignRows rows(CampaignStatus status) {
         List<ResultRecord> rows = new ArrayList<>();
         Map<String, byte[]> histograms = new LinkedHashMap<>();
+        Map<String, StoredLayers> layers = new LinkedHashMap<>();
         for (ResultRow row : status.getRowsList()) {
             ResultRecord r = ResultRows.fromProto(row);
             rows.add(r);
+            String job = r.text(ResultField.JOB_ID);
             if (!row.getLatencyHistogram().isEmpty()) {
-                histograms.put(r.text(ResultField.JOB_ID), row.getLatencyHistogram().toByteArray());
+                histograms.put(job, row.getLatencyHistogram().toByteArray());
+            }
+            if (row.getLayersCount() > 0) {
+                layers.put(job, new StoredLayers(job, (int) r.integer(ResultField.ATTEMPT), row.getLayersList().stream()
+                        .map(l -> new StoredLayers.Layer(l.getNode(), l.getOpType(), "", l.getInGraph(), l.getMeanUs(), 0,
+                                l.hasMacs() ? l.getMacs() : null, l.hasPredictedMs() ? l.getPredictedMs() : null))
+                        .toList(), row.getLayersPredictor()));
             }
         }
-        return new CampaignRows(status.getCampaignId(), rows, histograms);
+        return new CampaignRows(status.getCampaignId(), rows, histograms, layers);
     }
 
     /** "5ms", "500us", "0.5ms", "2s" or a bare number of ms -> ms. */

@@ -44,7 +44,8 @@ public final class CampaignServiceImpl extends CampaignServiceGrpc.CampaignServi
             CampaignStatus status = CampaignMessages.status(campaigns.status(request.getCampaignId()),
                     campaigns.opTypeShares(request.getCampaignId()));
             status = request.getWithHistograms() ? withHistograms(status) : status;
-            return request.getWithDeviceHistory() ? withDeviceHistory(status) : status;
+            status = request.getWithDeviceHistory() ? withDeviceHistory(status) : status;
+            return request.getWithLayers() ? withLayers(status) : status;
         }, responseObserver, "campaign status");
     }
 
@@ -71,6 +72,33 @@ public final class CampaignServiceImpl extends CampaignServiceGrpc.CampaignServi
                 campaigns.latencyHistogram(id.getText()).filter(h -> h.compressed() != null).ifPresent(h -> b.setRows(row, b.getRows(row).toBuilder()
                         .setLatencyHistogram(com.google.protobuf.ByteString.copyFrom(h.compressed()))));
             }
+        }
+        return b.build();
+    }
+
+    /** Each done row with its measured layers and the MACs and predicted ms its lease stored, for the report. */
+    private CampaignStatus withLayers(CampaignStatus status) {
+        CampaignStatus.Builder b = status.toBuilder();
+        for (dev.edgeperf.proto.ResultRow.Builder row : b.getRowsBuilderList()) {
+            dev.edgeperf.proto.Cell id = row.getCellsMap().get("jobId");
+            dev.edgeperf.proto.Cell state = row.getCellsMap().get("state");
+            if (id == null || state == null || !state.getText().equals("done")) {
+                continue;
+            }
+            campaigns.layers(id.getText()).ifPresent(stored -> {
+                row.setLayersPredictor(stored.predictor());
+                for (var l : stored.layers()) {
+                    dev.edgeperf.proto.ReviewLayer.Builder layer = dev.edgeperf.proto.ReviewLayer.newBuilder()
+                            .setNode(l.node()).setOpType(l.opType()).setInGraph(l.inGraph()).setMeanUs(l.meanUs());
+                    if (l.predictedMs() != null) {
+                        layer.setPredictedMs(l.predictedMs());
+                    }
+                    if (l.macs() != null) {
+                        layer.setMacs(l.macs());
+                    }
+                    row.addLayers(layer);
+                }
+            });
         }
         return b.build();
     }

@@ -4,6 +4,7 @@ import dev.edgeperf.coordinator.store.AgentRecord;
 import dev.edgeperf.coordinator.store.CampaignSummary;
 import dev.edgeperf.coordinator.store.ResultField;
 import dev.edgeperf.coordinator.store.ResultRecord;
+import dev.edgeperf.coordinator.store.StoredLayers;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -63,5 +64,34 @@ final class ApiViews {
     static List<Map<String, String>> resultSchema() {
         return ResultField.all().stream().map(f -> Map.of("key", f.key(), "csv", f.csvName(),
                 "type", f.type().name().toLowerCase(java.util.Locale.ROOT), "description", f.description())).toList();
+    }
+
+    /**
+     * A job's layers: jobId, attempt, totalUs (summed kernel time), predictor (whose per-node breakdown
+     * predictedMs is; "" = none stored), layers[node, opType, graphOpType (null for inserted kernels), inGraph,
+     * meanUs (µs per profiled run), share (of totalUs), runs, predictedMs (ms per batch, null = none for this
+     * node), macs (per batch, from the cost model; null = none)].
+     */
+    static Map<String, Object> layers(StoredLayers stored) {
+        double totalUs = stored.layers().stream().mapToDouble(StoredLayers.Layer::meanUs).sum();
+        Map<String, Object> view = new LinkedHashMap<>();
+        view.put("jobId", stored.jobId());
+        view.put("attempt", stored.attempt());
+        view.put("totalUs", totalUs);
+        view.put("predictor", stored.predictor());
+        view.put("layers", stored.layers().stream().map(l -> {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("node", l.node());
+            m.put("opType", l.opType());
+            m.put("graphOpType", l.inGraph() ? l.graphOpType() : null);
+            m.put("inGraph", l.inGraph());
+            m.put("meanUs", l.meanUs());
+            m.put("share", totalUs > 0 ? l.meanUs() / totalUs : null);
+            m.put("runs", l.runs());
+            m.put("predictedMs", l.predictedMs());
+            m.put("macs", l.macs());
+            return m;
+        }).toList());
+        return view;
     }
 }

@@ -51,6 +51,12 @@ import java.util.Optional;
  *       without labels) vs cost per device and batch, Pareto points marked ({@code ParetoFront});
  *       {@code GET /api/campaigns/{id}/speedups[?batch=N]}: every variant's speedup over its baseline with its
  *       95 % CI ({@code Speedups}); 404 for an unknown campaign, empty lists before anything is measured;</li>
+ *   <li>{@code GET /api/compare?a=ID&b=ID}: for every cell both campaigns measured, B p50 / A p50 with its 95 % CI
+ *       from the stored histograms and whether it excludes 1 ({@code CampaignComparison}); 404 for an unknown
+ *       campaign, 400 without both parameters;</li>
+ *   <li>{@code GET /api/jobs/{jobId}/layers}: the measured per-layer times of the job's latest result, each with
+ *       the MACs and predicted ms its lease stored for that graph node ({@link ApiViews#layers}); 404 for a job
+ *       without a stored result;</li>
  *   <li>{@code GET /health}: {@code {"status":"ok"}}, or 503 {@code {"status":"unhealthy","store":REASON}}
  *       while the store's last transaction failed (e.g. a full disk);</li>
  *   <li>{@code GET /metrics}: Prometheus text format (HTTP request timers, JVM and process metrics);</li>
@@ -213,6 +219,7 @@ public final class DashboardServer {
         javalin.get("/api/campaigns/{id}/pareto", this::pareto);
         javalin.get("/api/campaigns/{id}/speedups", this::speedups);
         javalin.get("/api/campaigns/{id}/analysis", this::analysis);
+        javalin.get("/api/compare", this::compare);
         javalin.get("/api/jobs/{jobId}/layers", this::layers);
         javalin.get("/metrics", ctx -> ctx.contentType("text/plain; version=0.0.4; charset=utf-8").result(metrics.scrape()));
         javalin.error(HttpStatus.NOT_FOUND.getCode(), ctx -> {
@@ -278,9 +285,23 @@ public final class DashboardServer {
         throw EdgeperfException.userError("query parameter batch is '" + b + "'; expected an integer >= 1");
     }
 
-    /** The campaign's rows with their histograms; a 404 answered when the campaign is unknown. */
+    private void compare(Context ctx) {
+        String a = ctx.queryParam("a");
+        String b = ctx.queryParam("b");
+        if (a == null || a.isBlank() || b == null || b.isBlank()) {
+            throw EdgeperfException.userError("query parameters a and b must both name a campaign id, got a="
+                    + (a == null ? "(none)" : "'" + a + "'") + " b=" + (b == null ? "(none)" : "'" + b + "'"));
+        }
+        campaignRows(ctx, a).ifPresent(rowsA -> campaignRows(ctx, b).ifPresent(rowsB -> ctx.json(
+                dev.edgeperf.coordinator.review.CampaignComparison.of(rowsA, rowsB).toJson())));
+    }
+
     private Optional<dev.edgeperf.coordinator.review.CampaignRows> campaignRows(Context ctx) {
-        String id = ctx.pathParam("id");
+        return campaignRows(ctx, ctx.pathParam("id"));
+    }
+
+    /** The campaign's rows with their histograms; a 404 answered when the campaign is unknown. */
+    private Optional<dev.edgeperf.coordinator.review.CampaignRows> campaignRows(Context ctx, String id) {
         if (data.campaigns().stream().noneMatch(c -> c.id().equals(id))) {
             notFound(ctx, "no campaign '" + id + "'");
             return Optional.empty();
@@ -304,23 +325,7 @@ public final class DashboardServer {
             notFound(ctx, "job '" + jobId + "' has no stored result");
             return;
         }
-        double totalUs = stored.get().layers().stream().mapToDouble(StoredLayers.Layer::meanUs).sum();
-        Map<String, Object> view = new java.util.LinkedHashMap<>();
-        view.put("jobId", jobId);
-        view.put("attempt", stored.get().attempt());
-        view.put("totalUs", totalUs);
-        view.put("layers", stored.get().layers().stream().map(l -> {
-            Map<String, Object> m = new java.util.LinkedHashMap<>();
-            m.put("node", l.node());
-            m.put("opType", l.opType());
-            m.put("graphOpType", l.inGraph() ? l.graphOpType() : null);
-            m.put("inGraph", l.inGraph());
-            m.put("meanUs", l.meanUs());
-            m.put("share", totalUs > 0 ? l.meanUs() / totalUs : null);
-            m.put("runs", l.runs());
-            return m;
-        }).toList());
-        ctx.json(view);
+        ctx.json(ApiViews.layers(stored.get()));
     }
 
     private void analysis(Context ctx) {

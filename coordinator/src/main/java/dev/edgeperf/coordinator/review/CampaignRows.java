@@ -3,6 +3,7 @@ package dev.edgeperf.coordinator.review;
 import dev.edgeperf.coordinator.store.JobState;
 import dev.edgeperf.coordinator.store.ResultField;
 import dev.edgeperf.coordinator.store.ResultRecord;
+import dev.edgeperf.coordinator.store.StoredLayers;
 import dev.edgeperf.core.EdgeperfException;
 import dev.edgeperf.core.stats.LatencyHistograms;
 import java.util.LinkedHashMap;
@@ -19,8 +20,10 @@ import org.HdrHistogram.Histogram;
  * @param campaignId the campaign
  * @param rows       its ended rows (done, failed, cancelled)
  * @param histograms job id -> compressed HdrHistogram (ns) of its latest result; a job may have none
+ * @param layers     job id -> measured layers of its latest result with their stored estimates; a job may have none
  */
-public record CampaignRows(String campaignId, List<ResultRecord> rows, Map<String, byte[]> histograms) {
+public record CampaignRows(String campaignId, List<ResultRecord> rows, Map<String, byte[]> histograms,
+                           Map<String, StoredLayers> layers) {
     /** The baseline recipe's text. */
     static final String BASELINE = "baseline";
 
@@ -28,6 +31,12 @@ public record CampaignRows(String campaignId, List<ResultRecord> rows, Map<Strin
         Objects.requireNonNull(campaignId, "campaignId is null");
         rows = List.copyOf(rows);
         histograms = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(histograms));
+        layers = Map.copyOf(layers);
+    }
+
+    /** Without layers (the views that need none). */
+    public CampaignRows(String campaignId, List<ResultRecord> rows, Map<String, byte[]> histograms) {
+        this(campaignId, rows, histograms, Map.of());
     }
 
     /** Whether any done row has a measured median. */

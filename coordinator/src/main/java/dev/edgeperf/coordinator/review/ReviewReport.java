@@ -16,8 +16,8 @@ import java.util.function.Function;
 
 /**
  * The campaign report ({@code campaign report ID --format html|md|json}): fleet, settings, variants (size,
- * FLOPs, accuracy, fidelity), per-device results, speedups with 95 % CIs, Pareto fronts, predicted vs measured
- * and provenance, from one set of sections so the three formats say the same. The HTML is self-contained: its
+ * MACs, accuracy, fidelity), per-device results, speedups with 95 % CIs, Pareto fronts, predicted vs measured,
+ * top layers (measured vs predicted vs MACs) and provenance, from one set of sections so the three formats say the same. The HTML is self-contained: its
  * charts are inline SVG, it loads nothing.
  */
 public final class ReviewReport {
@@ -75,6 +75,7 @@ public final class ReviewReport {
             t.add(paretoTable(f));
         }
         t.add(predictions());
+        t.add(TopLayers.table(rows));
         t.add(provenance());
         return t;
     }
@@ -110,12 +111,14 @@ public final class ReviewReport {
             out.add(List.of(v.text(ResultField.MODEL_NAME), v.text(ResultField.VARIANT_RECIPE)
                             + (Boolean.TRUE.equals(v.get(ResultField.VARIANT_NOOP)) ? " (no-op)" : ""),
                     String.format(Locale.ROOT, "%,d", v.integer(ResultField.MODEL_SIZE_BYTES)),
-                    String.format(Locale.ROOT, "%,d", atMin.integer(ResultField.FLOPS) / 2),
+                    atMin.get(ResultField.MACS) == null ? "-"
+                            : String.format(Locale.ROOT, "%,d", atMin.integer(ResultField.MACS)),
                     pct(v, ResultField.ACCURACY_TOP1), pct(v, ResultField.ACCURACY_TOP5),
                     num(v, ResultField.EVAL_FIDELITY_COSINE, 4), num(v, ResultField.EVAL_FIDELITY_SQNR_DB, 1),
                     num(v, ResultField.FIDELITY_COSINE, 4)));
         }
-        return new Table("Variants", "size of the ONNX file; MACs = FLOPs / 2 of one call at batch " + minBatch
+        return new Table("Variants", "size of the ONNX file; MACs = multiply-accumulates of one call at batch " + minBatch
+                + " from the cost model (the variant's per-node profile at the job's shapes; '-' = not leased yet)"
                 + "; accuracy and eval fidelity on the evaluation data, calibration cosine on the calibration data",
                 List.of("model", "variant", "size bytes", "MACs", "top-1", "top-5", "eval cosine", "eval SQNR dB",
                         "calibration cosine"), out);
@@ -352,6 +355,7 @@ public final class ReviewReport {
         Map<String, Object> p = new LinkedHashMap<>();
         fronts.forEach((metric, front) -> p.put(metric.key(), front.toJson()));
         m.put("pareto", p);
+        m.put("topLayers", TopLayers.json(rows));
         try {
             return new com.fasterxml.jackson.databind.ObjectMapper()
                     .enable(com.fasterxml.jackson.databind.SerializationFeature.INDENT_OUTPUT).writeValueAsString(m);

@@ -2,17 +2,14 @@ package dev.edgeperf.coordinator.review;
 
 import dev.edgeperf.coordinator.store.ResultField;
 import dev.edgeperf.coordinator.store.ResultRecord;
-import dev.edgeperf.core.stats.Speedup;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
-import org.HdrHistogram.Histogram;
 
 /**
  * Every variant's speedup over its model's baseline on the same device, batch, threads and concurrency, with the
- * 95 % confidence interval and the "different or not" verdict of {@link Speedup} (bootstrap over the two stored
+ * 95 % confidence interval and the "different or not" verdict of {@link dev.edgeperf.core.stats.Speedup} (bootstrap over the two stored
  * histograms). A pair without both histograms keeps the ratio of the medians and no interval.
  *
  * @param campaignId the campaign
@@ -50,13 +47,10 @@ public record Speedups(String campaignId, List<Row> rows) {
             }
             double b = base.real(ResultField.P50_MS).get();
             double v = r.real(ResultField.P50_MS).get();
-            Optional<Histogram> hb = rows.histogram(base);
-            Optional<Histogram> hv = rows.histogram(r);
-            Speedup s = hb.isPresent() && hv.isPresent() ? Speedup.of(hb.get(), hv.get()) : null;
+            MedianRatio s = MedianRatio.of(rows.histogram(base), rows.histogram(r), b, v);
             out.add(new Row(r.text(ResultField.AGENT_NAME), r.text(ResultField.MODEL_NAME),
                     r.text(ResultField.VARIANT_RECIPE), (int) r.integer(ResultField.BATCH_SIZE),
-                    (int) r.integer(ResultField.THREADS), s != null ? s.speedup() : b / v, s == null ? null : s.ciLow(),
-                    s == null ? null : s.ciHigh(), s == null ? null : s.different(), b, v));
+                    (int) r.integer(ResultField.THREADS), s.ratio(), s.ciLow(), s.ciHigh(), s.different(), b, v));
         }
         return new Speedups(rows.campaignId(), out);
     }

@@ -180,6 +180,11 @@ public final class Campaigns {
         return store.latencyHistogram(jobId);
     }
 
+    /** The measured layers of a job's latest result with its lease's per-node estimates; empty without a result. */
+    public java.util.Optional<dev.edgeperf.coordinator.store.StoredLayers> layers(String jobId) {
+        return store.layers(jobId);
+    }
+
     /** Every agent the store knows, connected or not, ordered by name. */
     public List<AgentRecord> agents() {
         return store.agents();
@@ -188,11 +193,6 @@ public final class Campaigns {
     /** Done rows of every campaign whose result came from the agent named {@code agentName}. */
     public List<dev.edgeperf.coordinator.store.ResultRecord> deviceResults(String agentName) {
         return store.deviceResults(agentName);
-    }
-
-    /** The per-node times stored with a job's latest result. */
-    public java.util.Optional<dev.edgeperf.coordinator.store.StoredLayers> layers(String jobId) {
-        return store.layers(jobId);
     }
 
     /** Where the campaign's measured time goes vs where its FLOPs are, per op type. */

@@ -83,7 +83,7 @@ final class LeasePredictions {
         Map<String, Long> flopsByOp = new TreeMap<>();
         profile.ifPresent(pr -> pr.nodes().forEach(n -> flopsByOp.merge(n.opType(), n.flops(), Long::sum)));
         return new LeasePrediction(injected(injected), figures, recommended.known() ? recommended.predictor() : "",
-                staleReason, flopsByOp);
+                staleReason, flopsByOp, NodeEstimates.of(profile, recommended, answers));
     }
 
     private List<CampaignCell> history(ConnectedAgent agent) {

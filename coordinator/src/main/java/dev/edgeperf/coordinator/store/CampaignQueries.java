@@ -127,18 +127,33 @@ final class CampaignQueries {
                 }
             }
             List<StoredLayers.Layer> layers = new ArrayList<>();
-            try (PreparedStatement st = connection.prepareStatement("SELECT node, op_type, graph_op_type, in_graph,"
-                    + " mean_us, runs FROM result_layers WHERE job_id = ? AND attempt = ? ORDER BY seq")) {
+            // a kernel's node is the graph node it maps to (LayerTimes), the name the lease stored its estimate under
+            try (PreparedStatement st = connection.prepareStatement("SELECT l.node, l.op_type, l.graph_op_type,"
+                    + " l.in_graph, l.mean_us, l.runs, p.macs, p.predicted_ms FROM result_layers l"
+                    + " LEFT JOIN job_node_predictions p ON p.job_id = l.job_id AND p.attempt = l.attempt"
+                    + " AND p.node = l.node AND l.in_graph WHERE l.job_id = ? AND l.attempt = ? ORDER BY l.seq")) {
                 st.setString(1, jobId);
                 st.setInt(2, attempt);
                 try (ResultSet rs = st.executeQuery()) {
                     while (rs.next()) {
                         layers.add(new StoredLayers.Layer(rs.getString(1), rs.getString(2), rs.getString(3),
-                                rs.getBoolean(4), rs.getDouble(5), rs.getInt(6)));
+                                rs.getBoolean(4), rs.getDouble(5), rs.getInt(6), Jdbc.nullableLong(rs, "macs"),
+                                Jdbc.nullableDouble(rs, "predicted_ms")));
                     }
                 }
             }
-            return Optional.of(new StoredLayers(jobId, attempt, layers));
+            String predictor = "";
+            try (PreparedStatement st = connection.prepareStatement("SELECT MAX(predictor) FROM job_node_predictions"
+                    + " WHERE job_id = ? AND attempt = ?")) {
+                st.setString(1, jobId);
+                st.setInt(2, attempt);
+                try (ResultSet rs = st.executeQuery()) {
+                    if (rs.next() && rs.getString(1) != null) {
+                        predictor = rs.getString(1);
+                    }
+                }
+            }
+            return Optional.of(new StoredLayers(jobId, attempt, layers, predictor));
         });
     }
 

@@ -330,6 +330,7 @@ final class JobQueries {
             }
             st.executeBatch();
         }
+        storeNodes(connection, job, all);
         if (all.flopsByOpType().isEmpty()) {
             return;
         }
@@ -340,6 +341,36 @@ final class JobQueries {
                 st.setInt(2, job.attempt());
                 st.setString(3, cut(e.getKey(), 128));
                 st.setLong(4, e.getValue());
+                st.addBatch();
+            }
+            st.executeBatch();
+        }
+    }
+
+    /** The per-node MACs and predicted times of the lease, and the job's total MACs (V15). */
+    private static void storeNodes(Connection connection, LeasedJob job, LeasePrediction all) throws SQLException {
+        if (all.nodes().isEmpty()) {
+            return;
+        }
+        try (PreparedStatement st = connection.prepareStatement("UPDATE jobs SET macs = ? WHERE id = ?")) {
+            st.setLong(1, all.totalMacs());
+            st.setString(2, job.jobId());
+            st.executeUpdate();
+        }
+        try (PreparedStatement st = connection.prepareStatement("INSERT INTO job_node_predictions (job_id, attempt,"
+                + " node, op_type, macs, predicted_ms, predictor) VALUES (?, ?, ?, ?, ?, ?, ?)")) {
+            java.util.Set<String> seen = new java.util.HashSet<>();
+            for (LeasePrediction.NodeEstimate n : all.nodes()) {
+                if (!seen.add(cut(n.node(), 500))) {
+                    continue; // two names that differ only past the column's width: the first one is kept
+                }
+                st.setString(1, job.jobId());
+                st.setInt(2, job.attempt());
+                st.setString(3, cut(n.node(), 500));
+                st.setString(4, cut(n.opType(), 128));
+                st.setObject(5, n.macs(), java.sql.Types.BIGINT);
+                st.setObject(6, n.predictedMs(), java.sql.Types.DOUBLE);
+                st.setString(7, cut(n.predictor(), 64));
                 st.addBatch();
             }
             st.executeBatch();

@@ -48,6 +48,8 @@ public enum ResultField {
     TARGET_CI_HALF_WIDTH("targetCiHalfWidth", Type.DOUBLE, "j.target_ci_half_width",
             "settings: relative half-width of the median's 95% CI to reach; 0 = none"),
     FLOPS("flops", Type.LONG, "j.flops", "FLOPs per batch (2 x MACs for conv/gemm/matmul)"),
+    MACS("macs", Type.LONG, "j.macs", "multiply-accumulates per batch from the cost model (the variant's"
+            + " per-node profile at the job's shapes, as leased); null before the job is leased"),
     PEAK_GFLOPS("peakGflops", Type.DOUBLE, "COALESCE(r.peak_gflops, NULLIF(j.peak_gflops, 0))",
             "peak GFLOP/s the prediction divided by", "peak_gflops", c -> c.prediction().peakGflops()),
     PEAK_BASIS("peakBasis", Type.TEXT, "COALESCE(r.peak_basis, NULLIF(j.peak_basis, ''))",

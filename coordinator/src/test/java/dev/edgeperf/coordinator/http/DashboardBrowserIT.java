@@ -423,19 +423,47 @@ class DashboardBrowserIT {
         wait.until(d -> d.findElements(By.cssSelector("#compare-table tbody tr")).size() == 12);
         Map<String, Double> p50B = new LinkedHashMap<>();
         rowsB.forEach(r -> p50B.put(cellKey(r), r.path("p50Ms").asDouble()));
+        // the coordinator's B / A with its CI from the stored histograms, cell by cell as the table shows it
+        var comparison = json.readTree(get(http, base + "/api/compare?a=" + a + "&b=" + b)).path("rows");
+        assertThat(comparison).hasSize(12);
+        Map<String, com.fasterxml.jackson.databind.JsonNode> byCell = new LinkedHashMap<>();
+        comparison.forEach(c -> byCell.put(String.join("|", c.path("device").asText(), c.path("variant").asText(),
+                c.path("batch").asText()), c));
         int checked = 0;
-        for (List<String> tds : tableTexts("#compare-table tbody tr")) {
+        int marked = 0;
+        // cells and marks in one script call: a redraw between two calls would mix two tables
+        @SuppressWarnings("unchecked")
+        List<List<String>> compareShown = (List<List<String>>) ((JavascriptExecutor) driver).executeScript(
+                "return [...document.querySelectorAll('#compare-table tbody tr')].map(tr =>"
+                        + " [...[...tr.cells].map(td => td.textContent), tr.dataset.different]);");
+        for (int i = 0; i < compareShown.size(); i++) {
+            List<String> tds = compareShown.get(i);
+            var c = byCell.get(String.join("|", tds.get(0), tds.get(2), tds.get(3)));
+            assertThat(c).as("a compared cell for %s", tds).isNotNull();
             for (var r : rowsA) {
                 if (tds.get(0).equals(r.path("agentName").asText()) && tds.get(2).equals(r.path("variantRecipe").asText())
                         && tds.get(3).equals(r.path("batchSize").asText())) {
+                    // the medians of the histograms, at HdrHistogram's resolution, against the stored p50s
                     double expected = p50B.get(cellKey(r)) / r.path("p50Ms").asDouble();
-                    assertThat(Double.parseDouble(tds.get(7).substring(1))).as("B / A of %s", cellKey(r))
-                            .isCloseTo(expected, org.assertj.core.data.Offset.offset(0.0006));
+                    assertThat(c.path("ratio").asDouble()).as("B / A of %s", cellKey(r))
+                            .isCloseTo(expected, org.assertj.core.data.Percentage.withPercentage(0.5));
                     checked++;
                 }
             }
+            assertThat(Double.parseDouble(tds.get(7).substring(1))).isCloseTo(c.path("ratio").asDouble(),
+                    org.assertj.core.data.Offset.offset(0.0006));
+            assertThat(c.path("ciLow").asDouble()).isPositive().isLessThanOrEqualTo(c.path("ratio").asDouble());
+            assertThat(tds.get(8)).isEqualTo(String.format(java.util.Locale.ROOT, "×%.3f – ×%.3f",
+                    c.path("ciLow").asDouble(), c.path("ciHigh").asDouble()));
+            boolean different = c.path("ciLow").asDouble() > 1 || c.path("ciHigh").asDouble() < 1;
+            assertThat(c.path("different").asBoolean()).isEqualTo(different);
+            assertThat(tds.get(10)).as("the row's mark").isEqualTo(String.valueOf(different));
+            assertThat(tds.get(9)).startsWith(different ? "yes: B " : "no (CI contains 1)");
+            marked += different ? 1 : 0;
         }
         assertThat(checked).isEqualTo(12);
+        assertThat(driver.findElement(By.id("compare-note")).getText())
+                .startsWith("12 matching cells, " + marked + " where the 95 % CI of B / A excludes 1");
         assertThat(driver.findElement(By.id("compare-title")).getText()).contains("build-A", "build-B");
         assertThat(resourceUrls()).allSatisfy(url -> assertThat(url).startsWith(base));
         assertNoConsoleErrors();
@@ -507,6 +535,9 @@ class DashboardBrowserIT {
 
         List<List<String>> shown = tableTexts("#layers-table tbody tr");
         int inModel = 0;
+        int predicted = 0;
+        int convsChecked = 0;
+        java.util.Set<String> withMacs = new java.util.HashSet<>();
         for (int i = 0; i < expected.size(); i++) {
             var l = expected.get(i);
             List<String> tds = shown.get(i);
@@ -515,15 +546,52 @@ class DashboardBrowserIT {
             assertThat(tds.get(2)).isEqualTo(l.path("opType").asText());
             assertThat(Double.parseDouble(tds.get(4))).as("ms of %s", l.path("node").asText())
                     .isCloseTo(l.path("meanUs").asDouble() / 1000, org.assertj.core.data.Offset.offset(0.00051));
-            assertThat(Double.parseDouble(tds.get(5).replace("%", "").strip())).as("share of %s", l.path("node").asText())
+            // predicted ms and MACs are what the lease stored for the graph node; "–" where it stored none
+            if (l.path("predictedMs").isNumber()) {
+                assertThat(Double.parseDouble(tds.get(5))).as("predicted ms of %s", l.path("node").asText())
+                        .isCloseTo(l.path("predictedMs").asDouble(), org.assertj.core.data.Offset.offset(0.00051));
+                if (l.path("predictedMs").asDouble() > 0) {
+                    assertThat(Double.parseDouble(tds.get(6).substring(1))).as("measured / predicted of %s",
+                            l.path("node").asText()).isCloseTo(l.path("meanUs").asDouble() / 1000
+                            / l.path("predictedMs").asDouble(), org.assertj.core.data.Percentage.withPercentage(1));
+                    predicted++;
+                } else {
+                    assertThat(tds.get(6)).as("no ratio to a zero prediction (a FLOP-free node)").isEqualTo("–");
+                }
+            } else {
+                assertThat(tds.get(5)).isEqualTo("–");
+            }
+            if (l.path("macs").isNumber()) {
+                assertThat(Long.parseLong(tds.get(7).replace(",", ""))).as("MACs of %s", l.path("node").asText())
+                        .isEqualTo(l.path("macs").asLong());
+                withMacs.add(l.path("node").asText());
+            } else {
+                assertThat(tds.get(7)).isEqualTo("–");
+            }
+            assertThat(Double.parseDouble(tds.get(8).replace("%", "").strip())).as("share of %s", l.path("node").asText())
                     .isCloseTo(100 * l.path("share").asDouble(), org.assertj.core.data.Offset.offset(0.051));
-            assertThat(tds.get(6)).isEqualTo(l.path("runs").asText());
+            assertThat(tds.get(9)).isEqualTo(l.path("runs").asText());
             if (l.path("inGraph").asBoolean()) {
                 assertThat(modelNodes).as("a mapped layer is a node of the model").contains(l.path("node").asText());
                 inModel++;
             }
         }
         assertThat(inModel).as("layers named after nodes of mnist-cnn").isPositive();
+        assertThat(predicted).as("layers with the lease's per-node prediction").isPositive();
+        // the real MACs of the model's convolutions, as the cost model counts them (not FLOPs / 2)
+        var profile = dev.edgeperf.core.cost.ModelProfiler.profile(dev.edgeperf.core.zoo.ModelZoo.buildProto("mnist-cnn"),
+                "mnist-cnn", 0, dev.edgeperf.core.cost.ProfileOptions.batch(1));
+        for (var n : profile.nodes()) {
+            if (n.opType().equals("Conv") && withMacs.contains(n.name())) {
+                assertThat(apiLayers.stream().filter(l -> l.path("node").asText().equals(n.name())).findFirst()
+                        .orElseThrow().path("macs").asLong()).as("MACs of %s", n.name()).isEqualTo(n.macs());
+                convsChecked++;
+            }
+        }
+        assertThat(convsChecked).as("a convolution among the top layers carries its MACs").isPositive();
+        assertThat(answer.path("predictor").asText()).isNotEmpty();
+        assertThat(driver.findElement(By.id("layers-predicted-head")).getText())
+                .isEqualTo("predicted ms (" + answer.path("predictor").asText() + ")");
 
         // the op-type panel is the analysis' byOpType, and each predictor says what it assumed
         var byOp = analysis.path("byOpType");

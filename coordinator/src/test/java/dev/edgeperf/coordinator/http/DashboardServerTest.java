@@ -300,6 +300,40 @@ class DashboardServerTest {
         return hello.toBuilder().setHardware(hello.getHardware().toBuilder().setBoard(board).setCpuModel(cpu)).build();
     }
 
+    /**
+     * The sweep against the cancelled campaign: they share one measured cell (the x86 box's batch 1); its B / A is
+     * the ratio of the two stored histograms' medians with the bootstrap CI of {@code Speedup}, computed here
+     * from the histograms the fixture recorded.
+     */
+    @Test
+    void compareGivesBOverAWithItsConfidenceIntervalFromTheStoredHistograms() throws Exception {
+        HttpResponse<String> response = get(server, "/api/compare?a=" + fixture.cancelled + "&b=" + fixture.sweep);
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+        JsonNode answer = JSON.readTree(response.body());
+        assertThat(answer.get("a").asText()).isEqualTo(fixture.cancelled);
+        assertThat(answer.get("rows")).hasSize(1);
+        JsonNode row = answer.get("rows").get(0);
+        assertThat(row.get("device").asText()).isEqualTo(X86);
+        assertThat(row.get("batch").asInt()).isEqualTo(1);
+        String jobA = fixture.job(fixture.cancelled, X86, 1).id();
+        String jobB = fixture.job(fixture.sweep, X86, 1).id();
+        dev.edgeperf.core.stats.Speedup expected = dev.edgeperf.core.stats.Speedup.of(fixture.histogram(jobB),
+                fixture.histogram(jobA));
+        assertThat(row.get("ratio").asDouble()).isEqualTo(expected.speedup());
+        assertThat(row.get("ciLow").asDouble()).isEqualTo(expected.ciLow()).isLessThanOrEqualTo(expected.speedup());
+        assertThat(row.get("ciHigh").asDouble()).isEqualTo(expected.ciHigh()).isGreaterThan(expected.ciLow());
+        assertThat(row.get("different").asBoolean()).isEqualTo(expected.ciLow() > 1 || expected.ciHigh() < 1);
+        assertThat(row.get("aP50Ms").asDouble()).isEqualTo(fixture.histogram(jobA).getValueAtPercentile(50) / 1e6,
+                org.assertj.core.data.Offset.offset(0.002));
+
+        assertThat(get(server, "/api/compare?a=" + fixture.sweep + "&b=no-such").statusCode()).isEqualTo(404);
+        HttpResponse<String> missing = get(server, "/api/compare?a=" + fixture.sweep);
+        assertThat(missing.statusCode()).isEqualTo(400);
+        assertThat(JSON.readTree(missing.body()).get("error").asText())
+                .isEqualTo("query parameters a and b must both name a campaign id, got a='" + fixture.sweep
+                        + "' b=(none)");
+    }
+
     @Test
     void blankCampaignFilterIsA400WithJsonError() throws Exception {
         HttpResponse<String> response = get(server, "/api/results?campaign=");

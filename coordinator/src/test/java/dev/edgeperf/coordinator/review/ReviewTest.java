@@ -152,6 +152,40 @@ class ReviewTest {
     }
 
     @Test
+    void comparisonDividesBsMedianByAsPerMatchingCellWithTheIntervalFromTheHistograms() {
+        List<ResultRecord> a = campaign();
+        List<ResultRecord> b = List.of(row("pi-1", "baseline", 1, 4.0, 3.9, 4.1, 6.0, 400_000, 0.990),
+                row("pi-1", "quantized:int8-static", 1, 1.0, 0.95, 1.05, 1.5, 110_000, 0.989),
+                row("pi-1", "quantized:fp16", 1, 2.0, 1.9, 2.1, 3.0, 200_000, 0.990),
+                row("pi-2", "baseline", 1, 2.0, 1.9, 2.1, 5.0, 400_000, 0.990));
+        Map<String, byte[]> ha = new LinkedHashMap<>();
+        ha.put(a.get(0).text(ResultField.JOB_ID), hist(2_000_000));
+        ha.put(a.get(1).text(ResultField.JOB_ID), hist(1_000_000));
+        Map<String, byte[]> hb = new LinkedHashMap<>();
+        hb.put(b.get(0).text(ResultField.JOB_ID), hist(4_000_000));
+        hb.put(b.get(1).text(ResultField.JOB_ID), hist(1_000_000));
+        CampaignComparison c = CampaignComparison.of(new CampaignRows("A", a, ha), new CampaignRows("B", b, hb));
+        // pruned is only in A, pi-2 only in B: three matching cells, by variant
+        assertThat(c.rows()).extracting(CampaignComparison.Row::variant)
+                .containsExactly("baseline", "quantized:fp16", "quantized:int8-static");
+        CampaignComparison.Row slower = c.rows().get(0);
+        assertThat(slower.ratio()).isBetween(1.99, 2.01);
+        assertThat(slower.ciLow()).isGreaterThan(1).isLessThanOrEqualTo(slower.ratio());
+        assertThat(slower.different()).isTrue();
+        CampaignComparison.Row same = c.rows().get(2);
+        assertThat(same.ratio()).isEqualTo(1.0);
+        assertThat(same.ciLow()).isLessThanOrEqualTo(1.0);
+        assertThat(same.ciHigh()).isGreaterThanOrEqualTo(1.0);
+        assertThat(same.different()).isFalse();
+        // no histograms: the ratio of the stored medians, no interval
+        CampaignComparison.Row fp16 = c.rows().get(1);
+        assertThat(fp16.ratio()).isEqualTo(2.0 / 2.5);
+        assertThat(fp16.ciLow()).isNull();
+        assertThat(fp16.different()).isNull();
+        assertThat(c.toJson().get("rows")).asList().hasSize(3);
+    }
+
+    @Test
     void reportHasEverySectionAndNoExternalUrl() {
         CampaignRows rows = new CampaignRows("c1", campaign(), Map.of());
         ReviewReport report = new ReviewReport("demo", "done", rows,
@@ -163,6 +197,43 @@ class ReviewTest {
         assertThat(html).contains("<svg", "data-pareto=\"true\"").doesNotContain("src=\"http", "href=\"http");
         assertThat(report.render("json")).contains("\"pareto\"", "\"accuracyTop1\" : 0.69");
         assertThatThrownBy(() -> report.render("pdf")).hasMessage("--format must be html, md or json, got 'pdf'");
+    }
+
+    @Test
+    void reportShowsTheCostModelsMacsAndTheTopLayersMeasuredVsPredicted() {
+        List<ResultRecord> rows = new ArrayList<>();
+        for (ResultRecord r : campaign()) {
+            Map<ResultField, Object> v = new EnumMap<>(ResultField.class);
+            for (ResultField f : ResultField.values()) {
+                if (r.get(f) != null) {
+                    v.put(f, r.get(f));
+                }
+            }
+            v.put(ResultField.FLOPS, 2_000_000L);
+            v.put(ResultField.MACS, 987_654L); // not FLOPs / 2: pooling and activations count FLOPs, no MACs
+            rows.add(new ResultRecord(v));
+        }
+        String job = rows.get(0).text(ResultField.JOB_ID);
+        List<dev.edgeperf.coordinator.store.StoredLayers.Layer> layers = new ArrayList<>();
+        layers.add(new dev.edgeperf.coordinator.store.StoredLayers.Layer("conv1", "FusedConv", "Conv", true, 900, 5,
+                456_789L, 0.3));
+        layers.add(new dev.edgeperf.coordinator.store.StoredLayers.Layer("ReorderOutput", "ReorderOutput", "", false,
+                50, 5, null, null));
+        for (int i = 0; i < 6; i++) {
+            layers.add(new dev.edgeperf.coordinator.store.StoredLayers.Layer("relu" + i, "Relu", "Relu", true, 10 + i, 5,
+                    0L, 0.001));
+        }
+        CampaignRows withLayers = new CampaignRows("c1", rows, Map.of(), Map.of(job,
+                new dev.edgeperf.coordinator.store.StoredLayers(job, 1, layers, "roofline")));
+        ReviewReport report = new ReviewReport("demo", "done", withLayers, List.of());
+        String md = report.render("md");
+        assertThat(md).contains("| mnist-cnn | baseline | 400,000 | 987,654 |").doesNotContain("1,000,000");
+        assertThat(md).contains("## Top layers",
+                "| pi-1 | mnist-cnn | baseline | 1 | 1 | conv1 | FusedConv | 0.9000 | 0.3000 (roofline) | 3.00x | 456,789 |",
+                "| pi-1 | mnist-cnn | baseline | 1 | 2 | ReorderOutput | ReorderOutput | 0.0500 | - | - | - |",
+                "| 3 | relu5 | Relu | 0.0150 | 0.00100 (roofline) | 15.00x | 0 |", "| 5 | relu3 |")
+                .as("the top 5 only").doesNotContain("relu2 |");
+        assertThat(report.render("json")).contains("\"topLayers\"", "\"macs\" : 456789", "\"predictor\" : \"roofline\"");
     }
 
     private static byte[] hist(long center) {

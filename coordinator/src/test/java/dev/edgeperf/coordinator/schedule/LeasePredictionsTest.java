@@ -192,6 +192,83 @@ class LeasePredictionsTest {
     }
 
     @Test
+    void eachMeasuredLayerGetsItsNodesMacsAndTheRecommendedPredictorsTime() {
+        ModelProfile profile = mnistAtBatch4();
+        AgentHello hello = Fixtures.hello("cal", 100).toBuilder().setCalibration(CALIBRATION).build();
+        store = Fixtures.store(dir);
+        JobScheduler scheduler = new JobScheduler(store, new FleetRegistry(), new SchedulerSettings(Duration.ofSeconds(5),
+                2), new AtomicLong()::get, new NaivePredictor(), job -> Optional.of(profile));
+        ConnectedAgent agent = scheduler.connect(JoiningAgent.of(hello), new RecordingLink());
+        NewJob job = Fixtures.openJob("name=" + hello.getName(), 4, profile.totalFlops());
+        store.insertCampaign("c1", "test", "{}", "", List.of(job));
+        scheduler.enqueue(store.queuedJobs());
+        dev.edgeperf.core.cost.NodeCost conv = profile.nodes().stream().filter(n -> n.opType().equals("Conv"))
+                .findFirst().orElseThrow();
+        dev.edgeperf.core.cost.NodeCost gemm = profile.nodes().stream().filter(n -> n.opType().equals("Gemm"))
+                .findFirst().orElseThrow();
+        scheduler.result(agent, Fixtures.result(job.id(), 1, 4, 0.5).toBuilder()
+                .addLayers(LayerTime.newBuilder().setNode(conv.name()).setOpType("FusedConv").setGraphOpType("Conv")
+                        .setInGraph(true).setMeanUs(300).setRuns(5))
+                .addLayers(LayerTime.newBuilder().setNode(gemm.name()).setOpType("FusedGemm").setGraphOpType("Gemm")
+                        .setInGraph(true).setMeanUs(40).setRuns(5))
+                // an inserted kernel that happens to share a graph node's name gets no estimate
+                .addLayers(LayerTime.newBuilder().setNode(conv.name()).setOpType("ReorderOutput").setMeanUs(25)
+                        .setRuns(5))
+                .build());
+
+        var roofline = new RooflinePredictor().predict(new PredictionInput(profile.totalFlops(), 4, 0, "CPU",
+                JoiningAgent.of(hello).peaks(), Optional.of(profile)));
+        java.util.function.Function<String, Double> predicted = node -> roofline.nodes().stream()
+                .filter(n -> n.node().equals(node)).mapToDouble(dev.edgeperf.core.predict.NodePrediction::millis).sum();
+        StoredLayers stored = store.layers(job.id()).orElseThrow();
+        assertThat(stored.predictor()).isEqualTo(RooflinePredictor.NAME);
+        assertThat(conv.macs()).isPositive();
+        assertThat(stored.layers()).containsExactly(
+                new StoredLayers.Layer(conv.name(), "FusedConv", "Conv", true, 300, 5, conv.macs(),
+                        predicted.apply(conv.name())),
+                new StoredLayers.Layer(gemm.name(), "FusedGemm", "Gemm", true, 40, 5, gemm.macs(),
+                        predicted.apply(gemm.name())),
+                new StoredLayers.Layer(conv.name(), "ReorderOutput", "", false, 25, 5, null, null));
+        assertThat(stored.layers().get(0).predictedMs()).isPositive();
+        ResultRecord row = store.campaignSummary("c1").orElseThrow().rows().get(0);
+        assertThat(row.get(ResultField.MACS)).isEqualTo(profile.totalMacs());
+    }
+
+    @Test
+    void onAnUncalibratedDeviceTheNaiveFigureIsSplitOverTheNodesByTheirFlops() {
+        ModelProfile profile = mnistAtBatch4();
+        store = Fixtures.store(dir);
+        JobScheduler scheduler = new JobScheduler(store, new FleetRegistry(), new SchedulerSettings(Duration.ofSeconds(5),
+                2), new AtomicLong()::get, new NaivePredictor(), job -> Optional.of(profile));
+        ConnectedAgent agent = scheduler.connect(JoiningAgent.of(Fixtures.hello("a", 10)), new RecordingLink());
+        NewJob job = Fixtures.openJob("name=a", 4, profile.totalFlops());
+        store.insertCampaign("c1", "test", "{}", "", List.of(job));
+        scheduler.enqueue(store.queuedJobs());
+        dev.edgeperf.core.cost.NodeCost conv = profile.nodes().stream().filter(n -> n.opType().equals("Conv"))
+                .findFirst().orElseThrow();
+        scheduler.result(agent, Fixtures.result(job.id(), 1, 4, 0.5).toBuilder()
+                .addLayers(LayerTime.newBuilder().setNode(conv.name()).setOpType("Conv").setGraphOpType("Conv")
+                        .setInGraph(true).setMeanUs(300).setRuns(5)).build());
+
+        ResultRecord row = store.campaignSummary("c1").orElseThrow().rows().get(0);
+        double naive = row.real(ResultField.PREDICTED_NAIVE_MS).orElseThrow();
+        long flops = profile.nodes().stream().mapToLong(dev.edgeperf.core.cost.NodeCost::flops).sum();
+        StoredLayers stored = store.layers(job.id()).orElseThrow();
+        assertThat(stored.predictor()).isEqualTo(NaivePredictor.NAME);
+        assertThat(stored.layers().get(0).predictedMs()).isCloseTo(naive * conv.flops() / flops, within(1e-12));
+        assertThat(stored.layers().get(0).macs()).isEqualTo(conv.macs());
+    }
+
+    @Test
+    void withoutAProfileNoNodeEstimatesOrMacsAreStored() {
+        AgentHello hello = Fixtures.hello("cal", 100).toBuilder().setCalibration(CALIBRATION).build();
+        ResultRecord row = runOne(hello, VariantProfiles.NONE, 4_000_000_000L);
+        assertThat(row.get(ResultField.MACS)).isNull();
+        StoredLayers stored = store.layers(row.text(ResultField.JOB_ID)).orElseThrow();
+        assertThat(stored.predictor()).isEmpty();
+    }
+
+    @Test
     void withoutAProfileTheRooflineIsEmptyAndNaiveIsRecommended() {
         AgentHello hello = Fixtures.hello("cal", 100).toBuilder().setCalibration(CALIBRATION).build();
         ResultRecord row = runOne(hello, VariantProfiles.NONE, 4_000_000_000L);
