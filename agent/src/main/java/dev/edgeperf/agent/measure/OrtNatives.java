@@ -1,5 +1,6 @@
 package dev.edgeperf.agent.measure;
 
+import dev.edgeperf.agent.probe.MappedLibraries;
 import dev.edgeperf.core.EdgeperfException;
 import java.io.IOException;
 import java.io.InputStream;
@@ -96,12 +97,7 @@ public final class OrtNatives {
     }
 
     static List<Path> loaded(Path maps) {
-        try (var lines = Files.lines(maps)) {
-            return lines.map(l -> l.substring(l.indexOf('/') < 0 ? l.length() : l.indexOf('/')).strip())
-                    .filter(f -> f.contains("libonnxruntime")).distinct().map(Path::of).toList();
-        } catch (IOException | java.io.UncheckedIOException e) {
-            return List.of();
-        }
+        return MappedLibraries.matching(maps, "libonnxruntime");
     }
 
     /** As {@link #install} without setting the property. */
