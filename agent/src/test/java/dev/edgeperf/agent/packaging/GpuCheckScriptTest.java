@@ -54,7 +54,7 @@ class GpuCheckScriptTest {
     }
 
     private Result run(String path) throws Exception {
-        Path script = repoRoot().resolve("scripts/gpu-check.sh");
+        Path script = InstallAgentScriptTest.repoRoot().resolve("scripts/gpu-check.sh");
         ProcessBuilder pb = new ProcessBuilder(List.of("bash", script.toString(), "--work", tmp.resolve("work").toString()))
                 .redirectErrorStream(true);
         pb.environment().put("PATH", path);
@@ -63,16 +63,5 @@ class GpuCheckScriptTest {
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertThat(p.waitFor(1, TimeUnit.MINUTES)).as("gpu-check.sh finished").isTrue();
         return new Result(p.exitValue(), out);
-    }
-
-    private static Path repoRoot() {
-        Path dir = Path.of("").toAbsolutePath();
-        while (dir != null && !Files.exists(dir.resolve("scripts/gpu-check.sh"))) {
-            dir = dir.getParent();
-        }
-        if (dir == null) {
-            throw new IllegalStateException("scripts/gpu-check.sh not found above " + Path.of("").toAbsolutePath());
-        }
-        return dir;
     }
 }
