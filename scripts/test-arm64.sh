@@ -16,15 +16,12 @@ if ! scripts/arm64/prepare.sh; then
   exit 2
 fi
 prepared=$(date +%s)
-log="$(mktemp)"
-trap 'rm -f "$log"' EXIT
+source scripts/lib/run-it.sh
 status=0
-mvn -B -o -pl coordinator,agent -am -Dsurefire.failIfNoSpecifiedTests=false -Dit.test=Arm64AgentIT -Dtest=none \
-  verify >"$log" 2>&1 || status=$?
-grep -E "^Arm64AgentIT:|Tests run:.*Arm64AgentIT|BUILD|ERROR\]" "$log" | sort -u || tail -40 "$log"
+run_it Arm64AgentIT "^Arm64AgentIT:|Tests run:.*Arm64AgentIT|BUILD|ERROR\]" || status=$?
 # the campaign test prints its figures only when it ran (it is skipped when the JVM is not prepared)
-if (( status == 0 )) && ! grep -q "^Arm64AgentIT: agent start to connected" "$log"; then
-  echo "test-arm64: Arm64AgentIT's campaign test did not run: $(grep -m1 -A2 "Skipped\|skipped" "$log" | tail -1)" >&2
+if (( status == 0 )) && ! grep -q "^Arm64AgentIT: agent start to connected" "$it_log"; then
+  echo "test-arm64: Arm64AgentIT's campaign test did not run: $(grep -m1 -A2 "Skipped\|skipped" "$it_log" | tail -1)" >&2
   status=1
 fi
 echo "test-arm64: exit $status after $(( $(date +%s) - start )) s (preparation $(( prepared - start )) s, build and test included)"
