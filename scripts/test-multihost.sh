@@ -17,11 +17,8 @@ if ! command -v ip >/dev/null; then
   exit 2
 fi
 start=$(date +%s)
-log="$(mktemp)"
-trap 'rm -f "$log"' EXIT
+source scripts/lib/run-it.sh
 status=0
-mvn -B -o -pl coordinator,agent -am -Dsurefire.failIfNoSpecifiedTests=false -Dit.test=MultiHostIT -Dtest=none \
-  verify >"$log" 2>&1 || status=$?
-grep -E "MultiHostIT|Tests run:|BUILD|ERROR\]" "$log" || tail -40 "$log"
+run_it MultiHostIT "MultiHostIT|Tests run:|BUILD|ERROR\]" || status=$?
 echo "test-multihost: exit $status after $(( $(date +%s) - start )) s (build included)"
 exit "$status"

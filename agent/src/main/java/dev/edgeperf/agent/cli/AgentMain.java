@@ -1,5 +1,6 @@
 package dev.edgeperf.agent.cli;
 
+import dev.edgeperf.agent.measure.WorkerLauncher;
 import dev.edgeperf.core.EdgeperfVersion;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
@@ -20,6 +21,7 @@ public final class AgentMain implements Callable<Integer> {
     CommandLine.Model.CommandSpec spec;
 
     public static void main(String[] args) {
+        WorkerLauncher.prepareThisJvm(System.getenv());
         System.exit(newCommandLine().execute(args));
     }
 

@@ -11,6 +11,7 @@ import dev.edgeperf.agent.probe.HardwareInfo;
 import dev.edgeperf.agent.probe.HardwareProbe;
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
@@ -37,12 +38,15 @@ final class InfoCommand implements Callable<Integer> {
         HardwareInfo hw = HardwareProbe.detectThisMachine();
         DeviceState now = new DeviceSensors(Path.of("/")).read();
         String engineVersion = InferenceRunner.engineVersion();
+        // what this build of ONNX Runtime offers (an onnxruntime_gpu build: CPU, CUDA, TENSOR_RT), not what runs
+        List<String> providers = InferenceRunner.availableProviders();
         PrintWriter out = spec.commandLine().getOut();
         if (json) {
             ObjectMapper mapper = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
             ObjectNode node = mapper.valueToTree(hw);
             node.put("engine", InferenceRunner.ENGINE);
             node.put("engineVersion", engineVersion);
+            node.putArray("executionProviders").addAll(providers.stream().map(node::textNode).toList());
             node.putArray("engineLibraries").addAll(OrtNatives.loaded().stream()
                     .map(f -> node.textNode(f.toString())).toList());
             if (now.cpuTempC().isPresent()) {
@@ -71,7 +75,8 @@ final class InfoCommand implements Callable<Integer> {
             row(out, "fingerprint", hw.fingerprint());
             row(out, "hostname", hw.hostname());
             row(out, "jvm", hw.jvm());
-            row(out, "engine", InferenceRunner.ENGINE + " " + engineVersion + " (" + InferenceRunner.EXECUTION_PROVIDER + ")");
+            row(out, "engine", InferenceRunner.ENGINE + " " + engineVersion + " (providers: "
+                    + (providers.isEmpty() ? "unknown" : String.join(", ", providers)) + ")");
             row(out, "engine libraries", OrtNatives.loaded().isEmpty() ? "unknown"
                     : OrtNatives.loaded().stream().map(Path::toString).collect(java.util.stream.Collectors.joining(" ")));
             row(out, "cpu temperature", now.cpuTempC().isPresent()

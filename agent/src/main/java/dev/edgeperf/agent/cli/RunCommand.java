@@ -133,6 +133,7 @@ final class RunCommand implements Callable<Integer> {
                 tlsCa == null ? "plaintext" : "TLS trusting " + tlsCa);
         LOG.info("ONNX Runtime {} from {}, execution providers {}", config.engineVersion(),
                 OrtNatives.loaded().isEmpty() ? "an unknown place" : OrtNatives.loaded(), InferenceRunner.availableProviders());
+        LOG.info("gRPC transport {}", CoordinatorChannel.transport());
 
         AgentClient client = AgentClient.measuring(channel, config, runner, inProcessRunner);
         Runtime.getRuntime().addShutdownHook(new Thread(client::close, "edgeperf-shutdown"));

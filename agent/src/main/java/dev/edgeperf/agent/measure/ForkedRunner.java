@@ -21,8 +21,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
 /**
- * Measures each request in a fresh worker JVM (as JMH forks): the same {@code java} and class path
- * as this JVM, main class {@link WorkerMain}, files in a scratch directory ({@link WorkerFiles}). A
+ * Measures each request in a fresh worker JVM (as JMH forks): the same {@code java} (behind the
+ * emulator prefix of {@link WorkerLauncher}, if any) and class path as this JVM, main class {@link WorkerMain}, files in a scratch directory ({@link WorkerFiles}). A
  * native crash, an out-of-memory kill or a hang fails only that request, with the exit code, the
  * signal and the worker's last stderr line in the reason; the worker's peak RSS is the job's own.
  */
@@ -35,6 +35,7 @@ public final class ForkedRunner implements MeasurementRunner {
     private final int defaultThreads;
     private final String mainClass;
     private final List<String> jvmOptions;
+    private final List<String> javaCommand;
 
     /**
      * @param scratch        where job directories are created (and deleted after each job)
@@ -60,6 +61,12 @@ public final class ForkedRunner implements MeasurementRunner {
     }
 
     ForkedRunner(Path scratch, int defaultThreads, String mainClass, List<String> jvmOptions) {
+        this(scratch, defaultThreads, mainClass, jvmOptions, WorkerLauncher.javaCommand());
+    }
+
+    /** @param javaCommand the worker's {@code java} and what goes before it, from {@link WorkerLauncher} */
+    ForkedRunner(Path scratch, int defaultThreads, String mainClass, List<String> jvmOptions, List<String> javaCommand) {
+        this.javaCommand = List.copyOf(javaCommand);
         this.scratch = Objects.requireNonNull(scratch, "scratch is null");
         this.defaultThreads = defaultThreads;
         this.mainClass = Objects.requireNonNull(mainClass, "mainClass is null");
@@ -85,15 +92,19 @@ public final class ForkedRunner implements MeasurementRunner {
 
     private MeasurementResult runWorker(Path dir, MeasurementRequest request, String file, ProgressListener progress)
             throws IOException {
-        List<String> command = new ArrayList<>();
-        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        List<String> command = new ArrayList<>(javaCommand);
         command.addAll(jvmOptions);
         command.add("-XX:+ExitOnOutOfMemoryError");
         command.add("-cp");
         command.add(absoluteClassPath(System.getProperty("java.class.path", "")));
         command.add(mainClass);
         command.add(dir.toString());
-        Process p = new ProcessBuilder(command).directory(dir.toFile()).start();
+        Process p;
+        try {
+            p = new ProcessBuilder(command).directory(dir.toFile()).start();
+        } catch (IOException e) {
+            throw WorkerLauncher.cannotStart(javaCommand, file, e);
+        }
         Deque<String> stderr = new ArrayDeque<>();
         Thread errReader = pump(p.getErrorStream(), line -> {
             synchronized (stderr) {

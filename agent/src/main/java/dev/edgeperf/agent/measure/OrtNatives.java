@@ -1,8 +1,11 @@
 package dev.edgeperf.agent.measure;
 
+import dev.edgeperf.agent.probe.MappedLibraries;
 import dev.edgeperf.core.EdgeperfException;
 import java.io.IOException;
 import java.io.InputStream;
+import java.net.URL;
+import java.net.URLConnection;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -10,6 +13,7 @@ import java.nio.file.StandardCopyOption;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
+import java.util.function.Function;
 
 /**
  * ONNX Runtime's native libraries, extracted once into a fixed folder under the agent's work dir.
@@ -27,12 +31,17 @@ public final class OrtNatives {
     public static final String JNI_PROPERTY = "onnxruntime.native.onnxruntime4j_jni.path";
     private static final String ORT_CLASS = "ai.onnxruntime.OrtEnvironment";
     private static final List<String> LIBRARIES = List.of("onnxruntime", "onnxruntime4j_jni");
+    private static final String CUDA_LIBRARY = "onnxruntime_providers_cuda";
+    /** Provider libraries of GPU and other accelerated builds, in the jar beside the core library where present. */
+    private static final List<String> PROVIDER_LIBRARIES = List.of("onnxruntime_providers_shared", CUDA_LIBRARY,
+            "onnxruntime_providers_tensorrt", "onnxruntime_providers_rocm", "onnxruntime_providers_dnnl",
+            "onnxruntime_providers_openvino");
 
     private OrtNatives() {
     }
 
     /**
-     * Extracts the libraries for this OS and architecture into {@code workDir/native/onnxruntime-VERSION-OS-ARCH}
+     * Extracts the libraries for this OS and architecture into {@code workDir/native/onnxruntime-VERSION[-gpu]-OS-ARCH}
      * (skipping files already there with the same size) and points this JVM at them; forked workers
      * inherit the property from {@link ForkedRunner}. Must run before ONNX Runtime is first used.
      *
@@ -96,42 +105,35 @@ public final class OrtNatives {
     }
 
     static List<Path> loaded(Path maps) {
-        try (var lines = Files.lines(maps)) {
-            return lines.map(l -> l.substring(l.indexOf('/') < 0 ? l.length() : l.indexOf('/')).strip())
-                    .filter(f -> f.contains("libonnxruntime")).distinct().map(Path::of).toList();
-        } catch (IOException | java.io.UncheckedIOException e) {
-            return List.of();
-        }
+        return MappedLibraries.matching(maps, "libonnxruntime");
     }
 
     /** As {@link #install} without setting the property. */
     static Optional<Path> extract(Path workDir) {
         Class<?> ort = ortClass();
-        String platform = platform();
         String version = Optional.ofNullable(ort.getPackage().getImplementationVersion()).orElse("unknown");
-        Path dir = workDir.resolve("native").resolve("onnxruntime-" + version + "-" + platform).toAbsolutePath();
+        return extract(workDir, platform(), version, ort::getResource);
+    }
+
+    /**
+     * As {@link #extract(Path)}, the jar's resources looked up by {@code resources} (absolute resource name to
+     * URL, null when absent). The execution provider libraries a GPU build carries (onnxruntime_gpu) go into the
+     * same folder: ONNX Runtime loads them from beside its core library, and the folder's name says "gpu", so
+     * a CPU and a GPU agent sharing a work dir do not overwrite each other's libraries.
+     */
+    static Optional<Path> extract(Path workDir, String platform, String version, Function<String, URL> resources) {
+        String prefix = "/ai/onnxruntime/native/" + platform + "/";
+        boolean gpu = resources.apply(prefix + fileName(CUDA_LIBRARY)) != null;
+        Path dir = workDir.resolve("native").resolve("onnxruntime-" + version + (gpu ? "-gpu" : "") + "-" + platform)
+                .toAbsolutePath();
         try {
             for (String library : LIBRARIES) {
-                String file = System.mapLibraryName(library).replace("jnilib", "dylib");
-                String resource = "/ai/onnxruntime/native/" + platform + "/" + file;
-                try (InputStream in = ort.getResourceAsStream(resource)) {
-                    if (in == null) {
-                        return Optional.empty();
-                    }
-                    Path target = dir.resolve(file);
-                    if (Files.isRegularFile(target) && Files.size(target) == resourceSize(ort, resource)) {
-                        continue;
-                    }
-                    Files.createDirectories(dir);
-                    // Write beside and rename, so a concurrent agent or a running worker never maps a half file.
-                    Path tmp = Files.createTempFile(dir, file, ".part");
-                    try {
-                        Files.copy(in, tmp, StandardCopyOption.REPLACE_EXISTING);
-                        move(tmp, target);
-                    } finally {
-                        Files.deleteIfExists(tmp);
-                    }
+                if (!copy(resources.apply(prefix + fileName(library)), dir, fileName(library))) {
+                    return Optional.empty();
                 }
+            }
+            for (String library : PROVIDER_LIBRARIES) {
+                copy(resources.apply(prefix + fileName(library)), dir, fileName(library));
             }
         } catch (IOException e) {
             throw EdgeperfException.userError("cannot extract ONNX Runtime's native libraries to " + dir + ": "
@@ -140,17 +142,39 @@ public final class OrtNatives {
         return Optional.of(dir);
     }
 
+    private static String fileName(String library) {
+        return System.mapLibraryName(library).replace("jnilib", "dylib");
+    }
+
+    /** Copies {@code resource} to {@code dir/file} unless a file of its size is there; false when it is absent. */
+    private static boolean copy(URL resource, Path dir, String file) throws IOException {
+        if (resource == null) {
+            return false;
+        }
+        URLConnection connection = resource.openConnection();
+        // a jar entry's size comes from the jar's directory: no need to read a 600 MB CUDA library to compare
+        long size = connection.getContentLengthLong();
+        Path target = dir.resolve(file);
+        if (size >= 0 && Files.isRegularFile(target) && Files.size(target) == size) {
+            return true;
+        }
+        Files.createDirectories(dir);
+        // Write beside and rename, so a concurrent agent or a running worker never maps a half file.
+        Path tmp = Files.createTempFile(dir, file, ".part");
+        try (InputStream in = connection.getInputStream()) {
+            Files.copy(in, tmp, StandardCopyOption.REPLACE_EXISTING);
+            move(tmp, target);
+        } finally {
+            Files.deleteIfExists(tmp);
+        }
+        return true;
+    }
+
     private static void move(Path from, Path to) throws IOException {
         try {
             Files.move(from, to, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
         } catch (AtomicMoveNotSupportedException e) {
             Files.move(from, to, StandardCopyOption.REPLACE_EXISTING);
-        }
-    }
-
-    private static long resourceSize(Class<?> ort, String resource) throws IOException {
-        try (InputStream in = ort.getResourceAsStream(resource)) {
-            return in == null ? -1 : in.transferTo(java.io.OutputStream.nullOutputStream());
         }
     }
 

@@ -1,5 +1,6 @@
 package dev.edgeperf.agent.net;
 
+import dev.edgeperf.agent.probe.MappedLibraries;
 import dev.edgeperf.core.EdgeperfException;
 import io.grpc.ChannelCredentials;
 import io.grpc.Grpc;
@@ -16,8 +17,10 @@ import java.nio.file.Path;
 import java.security.cert.CertificateException;
 import java.security.cert.CertificateFactory;
 import java.time.Duration;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
 
 /**
  * Opens the agent's channel to the coordinator: plaintext, or TLS trusting exactly one PEM file (a
@@ -32,6 +35,8 @@ public final class CoordinatorChannel {
     static final Duration KEEPALIVE_TIMEOUT = Duration.ofSeconds(10);
     /** Artifact chunks may be larger than gRPC's 4 MiB default. */
     static final int MAX_INBOUND_BYTES = 32 * 1024 * 1024;
+    /** What the mapped file name of shaded Netty's epoll library contains, e.g. {@code ..._epoll_aarch_64}. */
+    static final String NETTY_EPOLL_LIBRARY = "netty_transport_native_epoll";
     private static final String PEM_CERTIFICATE = "-----BEGIN CERTIFICATE-----";
 
     private CoordinatorChannel() {
@@ -61,6 +66,21 @@ public final class CoordinatorChannel {
             // gRPC builds the TLS context here and reports a certificate it cannot use this way
             throw EdgeperfException.userError("cannot use --tls-ca " + tlsCa.get() + ": " + e.getMessage());
         }
+    }
+
+    /**
+     * Which Netty transport gRPC's channels use in this JVM: {@code epoll} with the native library the
+     * kernel mapped (shaded Netty extracts one per architecture), else {@code NIO} and why epoll is not
+     * available. Channels pick epoll whenever it is available.
+     */
+    public static String transport() {
+        if (io.grpc.netty.shaded.io.netty.channel.epoll.Epoll.isAvailable()) {
+            List<Path> libraries = MappedLibraries.matching(NETTY_EPOLL_LIBRARY);
+            return "epoll (" + (libraries.isEmpty() ? "native library not found in /proc/self/maps"
+                    : libraries.stream().map(Path::toString).collect(Collectors.joining(" "))) + ")";
+        }
+        Throwable cause = io.grpc.netty.shaded.io.netty.channel.epoll.Epoll.unavailabilityCause();
+        return "NIO (epoll unavailable: " + (cause == null ? "unknown" : cause.getMessage()) + ")";
     }
 
     /** TLS credentials trusting the certificates in {@code pemFile}, checked before gRPC sees them. */

@@ -221,6 +221,8 @@ class AgentMainTest {
         // The loaded runtime reports its own version, so an ONNX Runtime upgrade needs no test change.
         assertThat(hw.get("engineVersion").asText()).matches("\\d+\\.\\d+\\.\\d+")
                 .isEqualTo(ai.onnxruntime.OrtEnvironment.getEnvironment().getVersion());
+        // the default build's ONNX Runtime offers CPU; -Pgpu's adds CUDA and TENSOR_RT
+        assertThat(hw.get("executionProviders")).extracting(JsonNode::asText).contains("CPU");
     }
 
     @Test

@@ -99,6 +99,39 @@ class ForkedRunnerTest {
         }
     }
 
+    /** As an agent under qemu starts its workers: the prefix's program runs, and it runs the worker's java. */
+    @Test
+    void aWorkerStartsBehindThePrefixOfWorkerLauncher() throws Exception {
+        Path mnist = dir.resolve("mnist-cnn.onnx");
+        Files.write(mnist, ModelZoo.build("mnist-cnn"));
+        Path marker = dir.resolve("prefix-ran");
+        Path emulator = Files.writeString(dir.resolve("emulator.sh"), "#!/bin/sh\necho \"$1\" > " + marker
+                + "\nexec \"$@\"\n");
+        assertThat(emulator.toFile().setExecutable(true)).isTrue();
+        List<String> javaCommand = WorkerLauncher.javaCommand(java.util.Map.of(WorkerLauncher.PREFIX_ENV, emulator.toString()),
+                System.getProperty("java.home"));
+
+        MeasurementResult m = new ForkedRunner(dir.resolve("scratch"), 1, WorkerMain.class.getName(), List.of(), javaCommand)
+                .measure(new MeasurementRequest(mnist, 1, 1, new MeasurementSettings(0, 3, 0, 2_000)));
+
+        assertThat(m.inProcess()).isFalse();
+        assertThat(m.computeLatency().count()).isGreaterThanOrEqualTo(3);
+        assertThat(Files.readString(marker).strip()).isEqualTo(Path.of(System.getProperty("java.home"), "bin", "java")
+                .toString());
+    }
+
+    @Test
+    void aWorkerJavaTheKernelCannotExecFailsTheJobWithWhatToDo() throws Exception {
+        Path foreign = Files.writeString(dir.resolve("java"), "not a program this kernel runs");
+        ForkedRunner runner = new ForkedRunner(dir.resolve("scratch"), 1, WorkerMain.class.getName(), List.of(),
+                List.of(foreign.toString()));
+        assertThatThrownBy(() -> runner.measure(new MeasurementRequest(dir.resolve("m.onnx"), 1, 1,
+                new MeasurementSettings(0, 5, 0, 1000))))
+                .isInstanceOf(EdgeperfException.class)
+                .hasMessageStartingWith("cannot start the measurement worker JVM for m.onnx (" + foreign + "): ")
+                .hasMessageContaining("set " + WorkerLauncher.PREFIX_ENV);
+    }
+
     @Test
     void workerFailureKeepsItsCategoryAndMessage() throws Exception {
         Path junk = dir.resolve("junk.onnx");

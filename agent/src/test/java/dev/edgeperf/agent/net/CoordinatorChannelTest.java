@@ -30,6 +30,14 @@ class CoordinatorChannelTest {
     @TempDir
     Path tmp;
 
+    /** The agent logs this at start; on Linux shaded Netty's epoll library for this CPU is what it names. */
+    @Test
+    void transportNamesEpollAndTheNativeLibraryForThisArchitecture() {
+        String arch = System.getProperty("os.arch").equals("amd64") ? "x86_64" : "aarch_64";
+        assertThat(CoordinatorChannel.transport()).startsWith("epoll (/")
+                .contains(CoordinatorChannel.NETTY_EPOLL_LIBRARY + "_" + arch).doesNotContain("deleted");
+    }
+
     @Test
     void missingCaFileIsAUserErrorNamingIt() {
         Path missing = tmp.resolve("ca.pem");

@@ -34,7 +34,8 @@ class InstallAgentScriptTest {
         assertThat(out).contains("checks passed").doesNotContain("FAIL:");
     }
 
-    private static Path repoRoot() throws IOException {
+    /** The checkout's root: the folder above this module holding scripts/ (also for the other script tests). */
+    static Path repoRoot() throws IOException {
         Path dir = Path.of("").toAbsolutePath();
         while (dir != null && !Files.exists(dir.resolve("scripts/test-install-agent.sh"))) {
             dir = dir.getParent();

@@ -77,10 +77,18 @@ public final class Processes implements AutoCloseable {
 
     /** Runs a process to completion (or kills it after {@code timeout}) and returns its output. */
     public Outcome run(List<String> command, Path dir, Duration timeout) throws Exception {
+        return run(command, dir, timeout, java.util.Map.of());
+    }
+
+    /** As {@link #run(List, Path, Duration)}, with {@code env} added to (or replacing in) this JVM's environment. */
+    public Outcome run(List<String> command, Path dir, Duration timeout, java.util.Map<String, String> env)
+            throws Exception {
         Files.createDirectories(dir);
         Path out = Files.createTempFile(dir, "out", ".txt");
         Path err = Files.createTempFile(dir, "err", ".txt");
-        Process process = new ProcessBuilder(command).redirectOutput(out.toFile()).redirectError(err.toFile()).start();
+        ProcessBuilder builder = new ProcessBuilder(command).redirectOutput(out.toFile()).redirectError(err.toFile());
+        builder.environment().putAll(env);
+        Process process = builder.start();
         started.add(process);
         if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
             process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
