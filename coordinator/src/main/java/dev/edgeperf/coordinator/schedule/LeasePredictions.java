@@ -5,10 +5,13 @@ import dev.edgeperf.coordinator.store.LeasePrediction;
 import dev.edgeperf.coordinator.store.LeasedJob;
 import dev.edgeperf.coordinator.store.Prediction;
 import dev.edgeperf.core.cost.ModelProfile;
+import dev.edgeperf.core.predict.KernelPredictor;
 import dev.edgeperf.core.predict.PredictedLatency;
 import dev.edgeperf.core.predict.PredictionInput;
 import dev.edgeperf.core.predict.Predictor;
 import dev.edgeperf.core.predict.Predictors;
+import dev.edgeperf.core.predict.kernel.KernelInputs;
+import dev.edgeperf.proto.AgentHello;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -21,7 +24,9 @@ import org.slf4j.LoggerFactory;
 /**
  * What is predicted with each lease, for the agent that runs the job: the injected predictor's figure
  * (kept as {@code predictedMs}) and every registered predictor's ({@link Predictors#all()}), from the
- * variant's per-node profile at the job's input shapes when {@link VariantProfiles} has it.
+ * variant's per-node profile at the job's input shapes when {@link VariantProfiles} has it, and for
+ * the kernel predictor the variant's kernels with the leasing agent's regressors ({@link AgentKernels});
+ * without them the kernel prediction says why.
  */
 final class LeasePredictions {
     private static final Logger LOG = LoggerFactory.getLogger(LeasePredictions.class);
@@ -29,11 +34,17 @@ final class LeasePredictions {
     private final Predictor predictor;
     private final List<Predictor> registered;
     private final VariantProfiles profiles;
+    private final AgentKernels agentKernels = new AgentKernels();
 
     LeasePredictions(Predictor predictor, List<Predictor> registered, VariantProfiles profiles) {
         this.predictor = Objects.requireNonNull(predictor, "predictor is null");
         this.registered = List.copyOf(registered);
         this.profiles = Objects.requireNonNull(profiles, "profiles is null");
+    }
+
+    /** Fits the kernel samples the agent connected with, once, for the kernel predictions of its leases. */
+    void connected(ConnectedAgent agent, AgentHello hello) {
+        agentKernels.connected(agent.id(), hello);
     }
 
     /** Only the injected predictor, from FLOPs (no per-node profile). */
@@ -47,12 +58,25 @@ final class LeasePredictions {
     LeasePrediction predict(ConnectedAgent agent, LeasedJob job, String staleReason) {
         Optional<ModelProfile> profile = profiles.profile(job);
         PredictionInput input = new PredictionInput(job.flops(), job.batchSize(), job.threads(),
-                agent.executionProvider(), agent.peaks(), profile);
+                agent.executionProvider(), agent.peaks(), profile, Optional.empty());
+        String noKernels = "";
+        AgentKernels.Fit fit = agentKernels.of(agent.id());
+        if (fit.fitted().isEmpty()) {
+            noKernels = fit.why();
+        } else {
+            // detected only for agents that can use them: ONNX Runtime optimizing the variant is the costly part
+            VariantProfiles.DetectedKernels detected = profiles.kernels(job);
+            noKernels = detected.failure();
+            if (detected.kernels().isPresent()) {
+                input = withKernels(input, new KernelInputs(detected.kernels().get(), fit.fitted().get()));
+            }
+        }
         List<PredictedLatency> answers = new ArrayList<>();
         List<LeasePrediction.Figure> figures = new ArrayList<>();
         PredictedLatency injected = null;
         for (Predictor p : registered) {
-            PredictedLatency answer = safely(p, agent, input);
+            PredictedLatency answer = p.name().equals(KernelPredictor.NAME) && input.kernels().isEmpty()
+                    ? PredictedLatency.none(p.name(), noKernels) : safely(p, agent, input);
             answers.add(answer);
             figures.add(new LeasePrediction.Figure(p.name(), answer.millis(), answer.basis()));
             if (p.name().equals(predictor.name())) {
@@ -67,6 +91,11 @@ final class LeasePredictions {
         profile.ifPresent(pr -> pr.nodes().forEach(n -> flopsByOp.merge(n.opType(), n.flops(), Long::sum)));
         return new LeasePrediction(injected(injected), figures, recommended.known() ? recommended.predictor() : "",
                 staleReason, flopsByOp);
+    }
+
+    private static PredictionInput withKernels(PredictionInput in, KernelInputs kernels) {
+        return new PredictionInput(in.flopsPerBatch(), in.batchSize(), in.threads(), in.executionProvider(),
+                in.device(), in.profile(), Optional.of(kernels));
     }
 
     private static Prediction injected(PredictedLatency p) {
