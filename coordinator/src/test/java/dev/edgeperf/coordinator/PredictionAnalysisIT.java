@@ -224,7 +224,7 @@ class PredictionAnalysisIT {
         assertThat(o.stderr()).contains(message);
     }
 
-    private static void awaitConnectedAgent(String jdbc) throws Exception {
+    static void awaitConnectedAgent(String jdbc) throws Exception {
         long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
         while (System.nanoTime() < deadline) {
             try (Connection c = DriverManager.getConnection(jdbc, "sa", "");
