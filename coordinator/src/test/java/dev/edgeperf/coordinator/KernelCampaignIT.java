@@ -75,7 +75,7 @@ class KernelCampaignIT {
             assertThat(row.get("predictedKernelMs").asDouble()).as("row %s, basis %s", row, bases.get(job))
                     .isPositive();
             // the calibration covers every kernel these variants run, int8 ones included
-            assertThat(bases.get(job)).as(row.get("variant").asText()).startsWith("sum of ")
+            assertThat(bases.get(job)).as(row.get("variantRecipe").asText()).startsWith("sum of ")
                     .doesNotContain("not predicted");
             assertThat(row.get("recommendedPredictor").asText()).isEqualTo("kernel");
         }
