@@ -8,6 +8,7 @@ import dev.edgeperf.core.onnx.OnnxModels;
 import dev.edgeperf.core.predict.kernel.Kernel;
 import dev.edgeperf.core.predict.kernel.KernelCalibration;
 import dev.edgeperf.core.predict.kernel.KernelDetector;
+import dev.edgeperf.core.predict.kernel.KernelRegressor;
 import dev.edgeperf.core.predict.kernel.KernelSample;
 import dev.edgeperf.core.predict.kernel.KernelType;
 import java.io.IOException;
@@ -24,10 +25,10 @@ import java.util.function.Consumer;
 import java.util.function.LongSupplier;
 
 /**
- * Measures single-kernel models ({@link KernelModels}) for the kernel predictor: for each thread count
- * an equal share of the budget, the per-call overhead first (a one-node model), then kernel types in
- * turn, one generated shape each, until the share is spent (one sample of every type is always taken,
- * so even a tiny budget gives every type a regressor). Each sample is the median of a few runs after
+ * Measures single-kernel models ({@link KernelModels}, {@link Int8Kernels}) for the kernel predictor:
+ * for each thread count an equal share of the budget, the per-call overhead first (a one-node model),
+ * then kernel types in turn, fp32 then int8, one generated shape each, until the share is spent (one
+ * sample of every type is always taken, so even a tiny budget gives every type a regressor). Each sample is the median of a few runs after
  * two warm-up runs (about 20 ms of runs, 5 to 40 of them), minus the call overhead, with the kernel's
  * features, FLOPs and bytes taken by {@link KernelDetector} from the generated model as ONNX Runtime
  * optimizes it, the same code that reads a real model's kernels.
@@ -68,19 +69,35 @@ public final class KernelCalibrator {
                 budget.toMillis() / 1e3, seconds, all);
     }
 
+    /** One kind of kernel on one element type: what a round of calibration takes a sample of. */
+    private record Kind(KernelType type, boolean int8) {
+    }
+
+    /** The fp32 kinds, then the int8 ones: a round samples each once, so the budget is shared across dtypes. */
+    private static List<Kind> kinds() {
+        List<Kind> kinds = new ArrayList<>();
+        Arrays.stream(KernelType.values()).filter(KernelType::learned)
+                .filter(t -> t != KernelType.QUANTIZE && t != KernelType.DEQUANTIZE)
+                .forEach(t -> kinds.add(new Kind(t, false)));
+        Int8Kernels.TYPES.forEach(t -> kinds.add(new Kind(t, true)));
+        return kinds;
+    }
+
     private KernelCalibration.ThreadSamples atThreads(int threads, long deadline, Consumer<String> progress)
             throws IOException {
         double overheadMs = callOverheadMs(threads);
         KernelModels models = new KernelModels(0xCA11B + threads, MAX_FLOPS_PER_THREAD * threads);
-        List<KernelType> types = Arrays.stream(KernelType.values()).filter(KernelType::learned).toList();
+        Int8Kernels int8 = new Int8Kernels(models, 0x1A8 + threads);
+        List<Kind> kinds = kinds();
         List<KernelSample> samples = new ArrayList<>();
         long lastReport = nanoClock.getAsLong();
         for (int round = 0; round == 0 || nanoClock.getAsLong() < deadline; round++) {
-            for (KernelType type : types) {
+            for (Kind kind : kinds) {
                 if (round > 0 && nanoClock.getAsLong() >= deadline) {
                     break;
                 }
-                sample(type, models.next(type), threads, overheadMs).ifPresent(samples::add);
+                byte[] model = kind.int8() ? int8.next(kind.type()) : models.next(kind.type());
+                sample(kind.type(), model, threads, overheadMs, samples).ifPresent(samples::add);
                 if (nanoClock.getAsLong() - lastReport > 5_000_000_000L) {
                     lastReport = nanoClock.getAsLong();
                     progress.accept(String.format(Locale.ROOT, "kernels at %d thread(s): %d samples, %.0f s left",
@@ -88,24 +105,45 @@ public final class KernelCalibrator {
                 }
             }
         }
-        progress.accept(String.format(Locale.ROOT, "kernels at %d thread(s): %d samples, call overhead %.1f us",
-                threads, samples.size(), overheadMs * 1e3));
+        Map<String, Long> perType = new java.util.TreeMap<>();
+        samples.forEach(s -> perType.merge(s.type(), 1L, Long::sum));
+        progress.accept(String.format(Locale.ROOT, "kernels at %d thread(s): %d samples, call overhead %.1f us; per"
+                + " type %s", threads, samples.size(), overheadMs * 1e3, perType));
         return new KernelCalibration.ThreadSamples(threads, overheadMs * 1e3, samples);
     }
 
-    private java.util.Optional<KernelSample> sample(KernelType type, byte[] bytes, int threads, double overheadMs)
-            throws IOException {
+    /**
+     * A sample of the model's kernel of type {@code type}. A quantized model also runs other kernels
+     * (the QuantizeLinear and DequantizeLinear at its int8 region's edges, a side conv): their time,
+     * predicted from the samples of their types taken so far, is subtracted; with no such samples yet
+     * there is no sample.
+     */
+    private java.util.Optional<KernelSample> sample(KernelType type, byte[] bytes, int threads, double overheadMs,
+                                                    List<KernelSample> taken) throws IOException {
         OnnxMl.ModelProto model = OnnxModels.parse(bytes, "kernel-" + type.key());
         List<Kernel> kernels = KernelDetector.detect(model, "kernel-" + type.key(), 1, Map.of(), Map.of()).stream()
                 .filter(k -> k.type().map(KernelType::learned).orElse(true)).toList();
-        if (kernels.size() != 1 || kernels.get(0).regressorKey().isEmpty()) {
+        List<Kernel> target = kernels.stream().filter(k -> k.type().equals(java.util.Optional.of(type))).toList();
+        if (target.size() != 1 || kernels.stream().anyMatch(k -> k.regressorKey().isEmpty())) {
             // ONNX Runtime did not fuse it as expected: a sample of the wrong kernel would mislead the fit
             return java.util.Optional.empty();
         }
-        Kernel k = kernels.get(0);
+        double othersMs = 0;
+        for (Kernel other : kernels) {
+            if (other == target.get(0)) {
+                continue;
+            }
+            String key = other.regressorKey().orElseThrow();
+            List<KernelSample> of = taken.stream().filter(s -> s.type().equals(key)).toList();
+            if (of.isEmpty()) {
+                return java.util.Optional.empty();
+            }
+            othersMs += Math.max(0, KernelRegressor.fit(of).predictMs(other.flops(), other.bytes()));
+        }
+        Kernel k = target.get(0);
         // every input of a generated model has the same leading dim; the loop takes it as the batch
         int batch = (int) model.getGraph().getInput(0).getType().getTensorType().getShape().getDim(0).getDimValue();
-        double ms = Math.max(0, medianMs(bytes, batch, threads) - overheadMs);
+        double ms = Math.max(0, medianMs(bytes, batch, threads) - overheadMs - othersMs);
         return java.util.Optional.of(new KernelSample(k.regressorKey().get(), k.features(), k.flops(), k.bytes(), ms));
     }
 

@@ -69,7 +69,8 @@ final class KernelModels {
             case SOFTMAX -> rows(n * pick(1, 8, 64, 128, 512), pick(10, 100, 128, 512, 1000, 4096), "Softmax");
             case LAYERNORM -> rows(n * pick(1, 16, 64, 128, 512), pick(64, 128, 256, 512, 768, 1024), "LayerNorm");
             case CONCAT -> concat(n, hw, small);
-            case VIEW -> throw new IllegalArgumentException("views are not calibrated");
+            case QUANTIZE, DEQUANTIZE, VIEW -> throw new IllegalArgumentException(type.key()
+                    + " is not an fp32 kernel");
         };
     }
 
@@ -152,10 +153,18 @@ final class KernelModels {
         return MicroModels.model(g);
     }
 
-    private byte[] elementwise(long n, long c, long hw) {
-        if (n * c * hw * hw > MAX_ACTIVATION) {
-            return null;
+    /** A residual-style Add of two activations (what an int8 network runs as QLinearAdd). */
+    byte[] add() {
+        for (int attempt = 0; ; attempt++) {
+            boolean small = attempt > 50;
+            byte[] model = elementwise(small ? 1 : pick(BATCH), ch(small), small ? 7 : pick(SPATIAL), "Add");
+            if (model != null) {
+                return model;
+            }
         }
+    }
+
+    private byte[] elementwise(long n, long c, long hw) {
         String op = switch (random.nextInt(5)) {
             case 0 -> "Add";
             case 1 -> "Mul";
@@ -163,6 +172,13 @@ final class KernelModels {
             case 3 -> "Sigmoid";
             default -> "Add";
         };
+        return elementwise(n, c, hw, op);
+    }
+
+    private byte[] elementwise(long n, long c, long hw, String op) {
+        if (n * c * hw * hw > MAX_ACTIVATION) {
+            return null;
+        }
         boolean binary = op.equals("Add") || op.equals("Mul");
         OnnxMl.GraphProto.Builder g = OnnxMl.GraphProto.newBuilder().setName("kernel-elementwise")
                 .addInput(value("X", n, c, hw, hw)).addOutput(value("Y", n, c, hw, hw));

@@ -120,13 +120,19 @@ public final class MicroModels {
 
     /** A float tensor value; -1 makes a dimension dynamic. */
     static OnnxMl.ValueInfoProto value(String name, long... dims) {
+        return value(name, OnnxMl.TensorProto.DataType.FLOAT, dims);
+    }
+
+    /** A tensor value of element type {@code type}; -1 makes a dimension dynamic. */
+    static OnnxMl.ValueInfoProto value(String name, OnnxMl.TensorProto.DataType type, long... dims) {
         OnnxMl.TensorShapeProto.Builder shape = OnnxMl.TensorShapeProto.newBuilder();
         for (int i = 0; i < dims.length; i++) {
             shape.addDim(dims[i] < 0 ? OnnxMl.TensorShapeProto.Dimension.newBuilder().setDimParam("d" + i)
                     : OnnxMl.TensorShapeProto.Dimension.newBuilder().setDimValue(dims[i]));
         }
         return OnnxMl.ValueInfoProto.newBuilder().setName(name).setType(OnnxMl.TypeProto.newBuilder()
-                .setTensorType(OnnxMl.TypeProto.Tensor.newBuilder().setElemType(FLOAT).setShape(shape))).build();
+                .setTensorType(OnnxMl.TypeProto.Tensor.newBuilder().setElemType(type.getNumber()).setShape(shape)))
+                .build();
     }
 
     static OnnxMl.TensorProto floats(String name, SplittableRandom random, long... dims) {

@@ -70,6 +70,8 @@ final class InputTensors implements AutoCloseable {
             return OnnxTensor.createTensor(env, d, shape);
         } else if (b instanceof LongBuffer l) {
             return OnnxTensor.createTensor(env, l, shape);
+        } else if (b instanceof java.nio.ByteBuffer u) {
+            return OnnxTensor.createTensor(env, u, shape, ai.onnxruntime.OnnxJavaType.UINT8);
         }
         return OnnxTensor.createTensor(env, (IntBuffer) b, shape);
     }
@@ -261,8 +263,16 @@ final class InputTensors implements AutoCloseable {
                 }
                 return b;
             }
+            case UINT8 -> {
+                // quantized tensors (an int8 kernel's input), uniform over the byte range
+                java.nio.ByteBuffer b = java.nio.ByteBuffer.allocateDirect(n);
+                for (int i = 0; i < n; i++) {
+                    b.put(i, (byte) random.nextInt(256));
+                }
+                return b;
+            }
             default -> throw EdgeperfException.userError("model " + modelFile + " input '" + name + "' has type "
-                    + info.type + "; edgeperf can fill float, double, int32 and int64 inputs");
+                    + info.type + "; edgeperf can fill float, double, uint8, int32 and int64 inputs");
         }
     }
 

@@ -16,7 +16,7 @@ class KernelModelsTest {
         long cap = 50_000_000L;
         KernelModels models = new KernelModels(42, cap);
         for (KernelType type : KernelType.values()) {
-            if (!type.learned()) {
+            if (!type.learned() || type == KernelType.QUANTIZE || type == KernelType.DEQUANTIZE) {
                 continue;
             }
             for (int i = 0; i < 4; i++) {
@@ -28,6 +28,36 @@ class KernelModelsTest {
                 assertThat(k.regressorKey()).contains(type.key());
                 assertThat(k.flops()).isLessThanOrEqualTo(cap);
                 assertThat(k.bytes()).isPositive();
+            }
+        }
+    }
+
+    /**
+     * Each int8 model is one uint8 kernel of its kind, plus the QuantizeLinear/DequantizeLinear at its
+     * edges and, for Add and pooling, a side conv (which calibration subtracts).
+     */
+    @Test
+    void everyInt8ModelRunsAsOneUint8KernelOfItsTypeBetweenQuantizeAndDequantize() {
+        Int8Kernels models = new Int8Kernels(new KernelModels(7, 50_000_000L), 7);
+        for (KernelType type : Int8Kernels.TYPES) {
+            for (int i = 0; i < 2; i++) {
+                List<Kernel> kernels = KernelDetector.detect(OnnxModels.parse(models.next(type), "k"), "k", 1, Map.of(),
+                        Map.of()).stream().filter(k -> k.type().map(KernelType::learned).orElse(true)).toList();
+                String what = type + " sample " + i + ": " + kernels.stream().map(k -> k.opType() + "/" + k.dtype())
+                        .toList();
+                List<Kernel> inner = kernels.stream().filter(k -> k.type().equals(java.util.Optional.of(type)))
+                        .toList();
+                assertThat(inner).as(what).hasSize(1);
+                // the rest: quantize/dequantize at the edges and the weightless kinds' side conv
+                assertThat(kernels.stream().filter(k -> k != inner.get(0)).map(k -> k.regressorKey().orElse("?")))
+                        .as(what).allMatch(key -> key.equals("quantize") || key.equals("dequantize")
+                                || key.equals("conv-pointwise/uint8"));
+                Kernel k = inner.get(0);
+                assertThat(k.type()).as(what).contains(type);
+                String dtype = type == KernelType.QUANTIZE ? "float" : "uint8";
+                boolean fixed = type == KernelType.QUANTIZE || type == KernelType.DEQUANTIZE;
+                assertThat(k.dtype()).as(what).isEqualTo(dtype);
+                assertThat(k.regressorKey()).as(what).contains(fixed ? type.key() : type.key() + "/uint8");
             }
         }
     }

@@ -105,6 +105,7 @@ public final class JobScheduler {
         LOG.info("agent '{}' connected (id {}, peak {} GFLOP/s {})", name, agent.id(),
                 calibrated ? agent.calibratedPeakGflops() : agent.peakGflops(),
                 calibrated ? "calibrated" : "theoretical");
+        predictions.connected(agent, joining.hello());
         String stale = ProfileStaleness.of(joining.hello());
         if (stale.isEmpty()) {
             staleProfiles.remove(agent.id());

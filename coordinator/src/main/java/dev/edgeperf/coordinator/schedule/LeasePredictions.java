@@ -5,12 +5,15 @@ import dev.edgeperf.coordinator.store.LeasePrediction;
 import dev.edgeperf.coordinator.store.LeasedJob;
 import dev.edgeperf.coordinator.store.Prediction;
 import dev.edgeperf.core.cost.ModelProfile;
+import dev.edgeperf.core.predict.KernelPredictor;
 import dev.edgeperf.core.predict.PredictedLatency;
 import dev.edgeperf.core.predict.PredictionInput;
 import dev.edgeperf.core.predict.Predictor;
 import dev.edgeperf.core.predict.Predictors;
 import dev.edgeperf.core.predict.learned.CampaignCell;
 import dev.edgeperf.core.predict.learned.LearnedInputs;
+import dev.edgeperf.core.predict.kernel.KernelInputs;
+import dev.edgeperf.proto.AgentHello;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -24,7 +27,9 @@ import org.slf4j.LoggerFactory;
 /**
  * What is predicted with each lease, for the agent that runs the job: the injected predictor's figure
  * (kept as {@code predictedMs}) and every registered predictor's ({@link Predictors#all()}), from the
- * variant's per-node profile at the job's input shapes when {@link VariantProfiles} has it.
+ * variant's per-node profile at the job's input shapes when {@link VariantProfiles} has it, and for
+ * the kernel predictor the variant's kernels with the leasing agent's regressors ({@link AgentKernels});
+ * without them the kernel prediction says why.
  */
 final class LeasePredictions {
     private static final Logger LOG = LoggerFactory.getLogger(LeasePredictions.class);
@@ -33,6 +38,7 @@ final class LeasePredictions {
     private final List<Predictor> registered;
     private final VariantProfiles profiles;
     private final Function<String, List<CampaignCell>> deviceCells;
+    private final AgentKernels agentKernels = new AgentKernels();
 
     /** Without campaign history: the learned predictor does not predict. */
     LeasePredictions(Predictor predictor, List<Predictor> registered, VariantProfiles profiles) {
@@ -48,6 +54,11 @@ final class LeasePredictions {
         this.deviceCells = Objects.requireNonNull(deviceCells, "deviceCells is null");
     }
 
+    /** Fits the kernel samples the agent connected with, once, for the kernel predictions of its leases. */
+    void connected(ConnectedAgent agent, AgentHello hello) {
+        agentKernels.connected(agent.id(), hello);
+    }
+
     /** Only the injected predictor, from FLOPs (no per-node profile). */
     Prediction predict(ConnectedAgent agent, long flops, int batch, int threads) {
         PredictedLatency p = safely(predictor, agent, new PredictionInput(flops, batch, threads,
@@ -59,17 +70,30 @@ final class LeasePredictions {
     LeasePrediction predict(ConnectedAgent agent, LeasedJob job, String staleReason) {
         Optional<ModelProfile> profile = profiles.profile(job);
         PredictionInput input = new PredictionInput(job.flops(), job.batchSize(), job.threads(),
-                agent.executionProvider(), agent.peaks(), profile);
+                agent.executionProvider(), agent.peaks(), profile, Optional.empty());
         if (profile.isPresent()) {
             // without a profile there is no base figure to correct: the store is not read for nothing
             input = input.withLearned(new LearnedInputs(Objects.requireNonNullElse(job.modelName(), ""),
                     Objects.requireNonNullElse(job.variantRecipe(), ""), history(agent)));
         }
+        String noKernels = "";
+        AgentKernels.Fit fit = agentKernels.of(agent.id());
+        if (fit.fitted().isEmpty()) {
+            noKernels = fit.why();
+        } else {
+            // detected only for agents that can use them: ONNX Runtime optimizing the variant is the costly part
+            VariantProfiles.DetectedKernels detected = profiles.kernels(job);
+            noKernels = detected.failure();
+            if (detected.kernels().isPresent()) {
+                input = input.withKernels(new KernelInputs(detected.kernels().get(), fit.fitted().get()));
+            }
+        }
         List<PredictedLatency> answers = new ArrayList<>();
         List<LeasePrediction.Figure> figures = new ArrayList<>();
         PredictedLatency injected = null;
         for (Predictor p : registered) {
-            PredictedLatency answer = safely(p, agent, input);
+            PredictedLatency answer = p.name().equals(KernelPredictor.NAME) && input.kernels().isEmpty()
+                    ? PredictedLatency.none(p.name(), noKernels) : safely(p, agent, input);
             answers.add(answer);
             figures.add(new LeasePrediction.Figure(p.name(), answer.millis(), answer.basis()));
             if (p.name().equals(predictor.name())) {

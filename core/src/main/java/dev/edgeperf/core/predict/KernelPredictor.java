@@ -47,7 +47,7 @@ public final class KernelPredictor implements Predictor {
             return PredictedLatency.none(NAME, "the device profile has kernel samples at threads "
                     + calibration.threadCounts() + ", not at " + (threads == 0 ? "the default" : threads));
         }
-        Map<String, KernelRegressor> regressors = at.get().regressors();
+        Map<String, KernelRegressor> regressors = k.fitted().regressors(threads).orElseThrow();
         Map<String, Long> profileFlops = new HashMap<>();
         input.profile().ifPresent(p -> p.nodes().forEach(n -> profileFlops.merge(n.name(), n.flops(), Long::sum)));
         double nodeOverheadMs = input.device().nodeOverheadUs() / 1e3;

@@ -53,6 +53,12 @@ public record PredictionInput(long flopsPerBatch, int batchSize, int threads, St
                 Optional.of(inputs));
     }
 
+    /** The same call with the variant's kernels and the device's regressors. */
+    public PredictionInput withKernels(KernelInputs inputs) {
+        return new PredictionInput(flopsPerBatch, batchSize, threads, executionProvider, device, profile,
+                Optional.of(inputs), learned);
+    }
+
     /** Without kernels. */
     public PredictionInput(long flopsPerBatch, int batchSize, int threads, String executionProvider,
                            DevicePeaks device, Optional<ModelProfile> profile) {

@@ -27,11 +27,19 @@ class KernelPredictorTest {
     }
 
     private static KernelCalibration calibration(int threads) {
+        return calibration(threads, false);
+    }
+
+    /** Samples of every type's law; with {@code int8} also under the uint8 keys, at half the time. */
+    private static KernelCalibration calibration(int threads, boolean int8) {
         List<KernelSample> samples = new ArrayList<>();
         for (KernelType t : KernelType.values()) {
             for (long f = 1_000; f < 1_000_000_000L; f *= 7) {
                 long bytes = f / 3 + 17 * (f % 11);
                 samples.add(new KernelSample(t.key(), Map.of(), f, bytes, law(t, f, bytes)));
+                if (int8) {
+                    samples.add(new KernelSample(t.key() + "/uint8", Map.of(), f, bytes, law(t, f, bytes) / 2));
+                }
             }
         }
         return new KernelCalibration(1, "onnxruntime test", 10, 9, List.of(
@@ -99,5 +107,26 @@ class KernelPredictorTest {
         PredictedLatency k = predictor.predict(input(kernels, 1, calibration(1)));
         PredictedLatency roofline = new PredictedLatency(RooflinePredictor.NAME, 2, 40, true, "r");
         assertThat(Predictors.recommended(List.of(roofline, k))).isSameAs(k);
+    }
+
+    @Test
+    void anInt8StaticVariantIsCompleteOnceItsUint8KernelsAreCalibrated() {
+        List<Kernel> kernels = KernelDetector.detect(
+                dev.edgeperf.core.predict.kernel.Int8KernelDetectorTest.variant("resnet18", "quantized:int8-static"),
+                "r18-int8", 1, Map.of(), Map.of());
+        PredictedLatency fp32Only = predictor.predict(input(kernels, 1, calibration(1)));
+        assertThat(KernelPredictor.complete(fp32Only)).isFalse();
+        assertThat(fp32Only.basis()).contains("not predicted: ").contains("QLinearConv (uint8) x20");
+
+        PredictedLatency p = predictor.predict(input(kernels, 1, calibration(1, true)));
+        assertThat(KernelPredictor.complete(p)).as(p.basis()).isTrue();
+        double expected = 30e-3;
+        for (Kernel k : kernels) {
+            KernelType t = k.type().orElseThrow();
+            boolean uint8 = k.regressorKey().orElseThrow().endsWith("/uint8");
+            expected += t == KernelType.VIEW ? DEVICE.nodeOverheadUs() / 1e3
+                    : law(t, k.flops(), k.bytes()) / (uint8 ? 2 : 1);
+        }
+        assertThat(p.millis()).isCloseTo(expected, within(1e-6 * expected));
     }
 }

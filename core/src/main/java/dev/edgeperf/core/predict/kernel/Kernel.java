@@ -33,11 +33,13 @@ public record Kernel(String node, String opType, Optional<KernelType> type, Stri
     }
 
     /**
-     * The regressor this kernel needs: the type's key, with "/dtype" unless fp32 (calibration measures
-     * fp32 kernels, so an int8 or fp16 kernel has no regressor yet and is reported as not predicted);
-     * empty when no type covers the op.
+     * The regressor this kernel needs: the type's key, with "/dtype" unless fp32 ("conv/uint8" for a
+     * QLinearConv), without it for the types whose element types are fixed by what they do (views,
+     * quantize, dequantize); empty when no type covers the op. A kernel whose key the device profile
+     * has no samples of is reported as not predicted.
      */
     public Optional<String> regressorKey() {
-        return type.map(t -> dtype.equals("float") || t == KernelType.VIEW ? t.key() : t.key() + "/" + dtype);
+        return type.map(t -> dtype.equals("float") || t == KernelType.VIEW || t == KernelType.QUANTIZE
+                || t == KernelType.DEQUANTIZE ? t.key() : t.key() + "/" + dtype);
     }
 }

@@ -42,13 +42,24 @@ import java.util.Set;
  * kh kw (+ N Cout Hout Wout for the residual Add); gemm {@code m k n} (m includes every leading batch
  * dim), FLOPs 2 m k n; pooling {@code n c h w hout wout kh kw stride}, FLOPs = outputs x kh kw (a
  * global pool: its inputs); elementwise, softmax, layer-norm and concat {@code elements inputs}, FLOPs
- * = output elements (0 for concat). Bytes = every input (weights included) + every output.
+ * = output elements (0 for concat); quantize and dequantize {@code elements}, FLOPs = elements, bytes =
+ * 5 x elements (fp32 on one side, 8-bit on the other: ONNX Runtime often renames the 8-bit side, whose
+ * shape is then unknown here). Int8 kernels have the
+ * features of their fp32 kind (QLinearConv's weights are its fourth input, its scales and zero points
+ * count in its bytes). Bytes = every input (weights included) + every output, at their element types.
  */
 public final class KernelDetector {
     private static final Set<String> CONV = Set.of("Conv", "FusedConv");
-    private static final Set<String> GEMM = Set.of("Gemm", "MatMul", "FusedMatMul", "FusedGemm");
-    private static final Set<String> POOL = Set.of("MaxPool", "AveragePool");
-    private static final Set<String> GLOBAL_POOL = Set.of("GlobalAveragePool", "GlobalMaxPool");
+    /** Convs of any element type; QLinearConv's weights are its fourth input. */
+    private static final Set<String> ANY_CONV = Set.of("Conv", "FusedConv", "QLinearConv");
+    private static final Set<String> GEMM = Set.of("Gemm", "MatMul", "FusedMatMul", "FusedGemm", "QGemm",
+            "QLinearMatMul");
+    private static final Set<String> POOL = Set.of("MaxPool", "AveragePool", "QLinearAveragePool");
+    private static final Set<String> GLOBAL_POOL = Set.of("GlobalAveragePool", "GlobalMaxPool",
+            "QLinearGlobalAveragePool");
+    /** Elementwise int8 kernels (com.microsoft domain) that requantize their output. */
+    private static final Set<String> QLINEAR_ELEMENTWISE = Set.of("QLinearAdd", "QLinearMul", "QLinearSigmoid",
+            "QLinearLeakyRelu");
     private static final Set<String> ELEMENTWISE = Set.of("Add", "Sub", "Mul", "Div", "Relu", "LeakyRelu", "Clip",
             "Sigmoid", "Tanh", "HardSigmoid", "HardSwish", "Erf", "Exp", "Log", "Sqrt", "Pow", "Neg", "Abs", "Max",
             "Min", "BatchNormalization", "Gelu", "FastGelu", "BiasGelu", "QuickGelu", "Softplus", "PRelu", "Elu",
@@ -188,7 +199,7 @@ public final class KernelDetector {
 
     static Kernel kernel(String label, NodeProto node, Shapes s) {
         String op = node.getOpType();
-        if (CONV.contains(op)) {
+        if (ANY_CONV.contains(op)) {
             return KernelFeatures.conv(label, node, s);
         }
         if (GEMM.contains(op)) {
@@ -200,8 +211,14 @@ public final class KernelDetector {
         if (GLOBAL_POOL.contains(op)) {
             return KernelFeatures.pool(label, node, s, KernelType.GLOBAL_POOL);
         }
-        if (ELEMENTWISE.contains(op)) {
+        if (ELEMENTWISE.contains(op) || QLINEAR_ELEMENTWISE.contains(op)) {
             return KernelFeatures.elementwise(label, node, s, KernelType.ELEMENTWISE);
+        }
+        if (op.equals("QuantizeLinear")) {
+            return KernelFeatures.quantize(label, node, s, KernelType.QUANTIZE);
+        }
+        if (op.equals("DequantizeLinear")) {
+            return KernelFeatures.quantize(label, node, s, KernelType.DEQUANTIZE);
         }
         if (SOFTMAX.contains(op)) {
             return KernelFeatures.elementwise(label, node, s, KernelType.SOFTMAX);

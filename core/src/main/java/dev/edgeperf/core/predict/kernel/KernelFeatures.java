@@ -80,7 +80,7 @@ final class KernelFeatures {
                 bytes(node, s));
     }
 
-    /** Elementwise, softmax, layer-norm and concat: features {@code elements inputs}. */
+    /** Elementwise, softmax, layer-norm, concat, quantize and dequantize: features {@code elements inputs}. */
     static Kernel elementwise(String label, NodeProto node, KernelDetector.Shapes s, KernelType type) {
         TensorInfo y = s.info(node.getOutput(0));
         if (!y.known()) {
@@ -91,6 +91,21 @@ final class KernelFeatures {
         f.put("inputs", node.getInputList().stream().filter(in -> !in.isEmpty()).count());
         return new Kernel(label, node.getOpType(), Optional.of(type), s.dtype(node.getInput(0)), f,
                 type == KernelType.CONCAT ? 0 : y.elements(), bytes(node, s));
+    }
+
+    /** QuantizeLinear / DequantizeLinear: features {@code elements}, from whichever of its tensors has a known shape. */
+    static Kernel quantize(String label, NodeProto node, KernelDetector.Shapes s, KernelType type) {
+        TensorInfo t = s.info(node.getOutput(0));
+        if (!t.known()) {
+            t = s.info(node.getInput(0));
+        }
+        if (!t.known()) {
+            return unknownShape(label, node, s);
+        }
+        Map<String, Long> f = new LinkedHashMap<>();
+        f.put("elements", t.elements());
+        return new Kernel(label, node.getOpType(), Optional.of(type), s.dtype(node.getInput(0)), f, t.elements(),
+                5 * t.elements());
     }
 
     static Kernel view(String label, NodeProto node, KernelDetector.Shapes s) {
@@ -112,7 +127,8 @@ final class KernelFeatures {
     /** {@code n cin h w cout hout wout kh kw stride groups}; null when a shape is unknown or not 2-D. */
     private static Map<String, Long> convFeatures(NodeProto node, KernelDetector.Shapes s) {
         TensorInfo x = s.info(node.getInput(0));
-        TensorInfo w = s.info(node.getInput(1));
+        // QLinearConv: x, x_scale, x_zero_point, w, …
+        TensorInfo w = s.info(node.getInput(node.getOpType().equals("QLinearConv") ? 3 : 1));
         TensorInfo y = s.info(node.getOutput(0));
         if (!x.known() || !w.known() || !y.known() || x.rank() != 4 || w.rank() != 4 || y.rank() != 4) {
             return null;

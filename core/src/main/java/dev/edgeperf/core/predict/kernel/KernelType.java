@@ -6,8 +6,14 @@ import java.util.Optional;
 
 /**
  * The kinds of kernel ONNX Runtime runs on a CPU after fusion that calibration measures, each with
- * a regressor of its own. Bias, batch-norm (folded into the weights) and a fused activation belong
- * to the convolution that absorbed them.
+ * a regressor of its own per element type ({@link Kernel#regressorKey()}: "conv" for fp32,
+ * "conv/uint8" for the same kind of kernel on int8 data). Bias, batch-norm (folded into the weights)
+ * and a fused activation belong to the convolution that absorbed them. The int8 kernels of a static
+ * (QDQ or QOperator) quantized model are the same kinds on uint8 data: QLinearConv is a conv,
+ * QGemm and QLinearMatMul a gemm, QLinearAdd and QLinearMul elementwise, QLinearGlobalAveragePool a
+ * global pool, plus the {@link #QUANTIZE} and {@link #DEQUANTIZE} kernels at the int8 region's edges.
+ * An fp16 model needs no kernels of its own on the CPU execution provider: ONNX Runtime has no fp16
+ * conv or gemm there, inserts casts to fp32 and folds them, so its optimized graph holds fp32 kernels.
  */
 public enum KernelType {
     /** Conv or FusedConv, one group, kernel larger than 1x1. */
@@ -32,6 +38,10 @@ public enum KernelType {
     LAYERNORM,
     /** Concat. */
     CONCAT,
+    /** QuantizeLinear: fp32 to uint8 where an int8 region starts. */
+    QUANTIZE,
+    /** DequantizeLinear: uint8 back to fp32 where an int8 region ends. */
+    DEQUANTIZE,
     /** Reshape-like ops ONNX Runtime runs as views of the same buffer: only their dispatch costs. */
     VIEW;
 
