@@ -23,6 +23,7 @@
 #   --no-systemd             no unit (for hosts without systemd): install the files, print how to run in the foreground
 #   --no-start               write and enable the unit, do not (re)start the agent
 #   --dry-run                print every change, change nothing
+#   --no-reach-check         do not check that the coordinator answers (install before it is up)
 #   --uninstall              stop and remove the service and the program files; keeps /etc/edgeperf and the work dir
 #   --purge                  with --uninstall: also remove /etc/edgeperf, the work dir and the service user
 #   --root DIR               act on the tree under DIR instead of / (tests); systemctl is then only run as
@@ -37,7 +38,7 @@ die() { echo "$me: $*" >&2; exit 2; }
 warn() { echo "$me: warning: $*" >&2; }
 
 coordinator="" token_file="" tls_ca="" name="" labels="" cpus="" nice="" java="" user="" prefix="" work_dir=""
-tarball="" systemd=1 start=1 dry_run=0 uninstall=0 purge=0 root=""
+tarball="" systemd=1 start=1 dry_run=0 uninstall=0 purge=0 root="" reach_check=1
 install_opts=()
 need() { [[ -n "${2:-}" && "${2:-}" != --* ]] || die "$1 needs a value: $3"; }
 while (( $# )); do
@@ -59,9 +60,10 @@ while (( $# )); do
     --no-systemd) systemd=0; shift; continue ;;
     --no-start) start=0; shift; continue ;;
     --dry-run) dry_run=1; shift; continue ;;
+    --no-reach-check) reach_check=0; shift; continue ;;
     --uninstall) uninstall=1; shift; continue ;;
     --purge) purge=1; shift; continue ;;
-    -h|--help) sed -n '2,31p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,32p' "$0"; exit 0 ;;
     *) die "unknown option '$1' (see --help)" ;;
   esac
   case "$1" in --coordinator|--token-file|--tls-ca|--name|--labels|--cpus|--nice|--java|--tarball) install_opts+=("$1") ;; esac
@@ -136,6 +138,14 @@ if (( ! uninstall )); then
   fi
 fi
 [[ -n "$R" || $EUID -eq 0 ]] || die "run as root (sudo): it writes $prefix, $etc and a systemd unit"
+
+# an agent pointed at a coordinator it cannot reach would only retry forever in the journal: say so now
+if (( reach_check && ! uninstall )); then
+  target="${coordinator:-${old[coordinator]:-}}"
+  host="${target%:*}"; host="${host#[}"; host="${host%]}"
+  timeout 3 bash -c "exec 3<>/dev/tcp/$host/${target##*:}" 2>/dev/null \
+    || die "coordinator $target does not answer from this host (no TCP connection within 3 s); check the address, that it runs \`serve\` and the firewall, or pass --no-reach-check to install anyway; nothing was changed"
+fi
 
 # systemd before anything: a host without it must not end up half installed
 have_systemd() { [[ -d "$R/run/systemd/system" ]] && { [[ -n "$R" ]] || command -v systemctl >/dev/null; }; }

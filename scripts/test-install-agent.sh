@@ -72,7 +72,9 @@ new_root() { # dir [nosystemd]
 snapshot() { (cd "$1" && find . -printf '%p %m %u:%g %s\n' | sort && find . -type f -exec sha256sum {} + | sort); }
 inst() { # root, args...
   local r="$1"; shift
-  bash "$repo/scripts/install-agent.sh" --root "$r" "$@" > "$t/out" 2> "$t/err"
+  # the fixtures' coordinators do not exist: only the reach-check tests (reach=1) let the script try to connect
+  local flags=(--no-reach-check); (( ${reach:-0} )) && flags=()
+  bash "$repo/scripts/install-agent.sh" --root "$r" "${flags[@]}" "$@" > "$t/out" 2> "$t/err"
 }
 # exit 2, exactly one line on stderr, the root as before
 rejects() { # what root expected-text args...
@@ -207,6 +209,20 @@ rejects "unknown option" "$r" "unknown option '--bogus'" --bogus
 rejects "--purge alone" "$r" "--purge only goes with --uninstall" --purge
 rejects "--uninstall with install options" "$r" "--uninstall takes no install options" --uninstall --coordinator h:1
 rejects "--root not a directory" "$r" "is not a directory" --root "$t/nope"
+
+# ---- a coordinator that does not answer is refused before anything changes; one that answers is not ----
+answers() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
+closed=47311; while answers "$closed"; do closed=$((closed + 1)); done
+reach=1 rejects "unreachable coordinator" "$r" "coordinator 127.0.0.1:$closed does not answer from this host" \
+  --coordinator "127.0.0.1:$closed"
+if command -v python3 >/dev/null; then
+  python3 -c 'import socket,sys,time; s=socket.socket(); s.bind(("127.0.0.1",0)); s.listen(8); print(s.getsockname()[1], flush=True); time.sleep(60)' > "$t/port" &
+  listener=$!
+  for _ in $(seq 50); do [[ -s "$t/port" ]] && break; sleep 0.1; done
+  reach=1 inst "$r" --dry-run --coordinator "127.0.0.1:$(cat "$t/port")"
+  check "reachable coordinator: exit 0 ($(head -c 200 "$t/err"))" test $? -eq 0
+  kill "$listener" 2>/dev/null || true
+fi
 
 # ---- first install needs coordinator and token; no systemd is refused before anything ----
 r2="$t/root2"; new_root "$r2"
