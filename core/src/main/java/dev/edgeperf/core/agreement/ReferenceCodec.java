@@ -13,7 +13,8 @@ import java.util.List;
 
 /**
  * A {@link ReferenceSet}'s stored form: magic, version, then per sample its input feeds and its outputs. Version 2
- * holds every float output; version 1 (the first output alone) still reads, so sets stored before stay usable.
+ * holds several outputs (a count before them); version 1 holds one, and is what a one-output model's set is still
+ * written as, so its digest is unchanged and older agents still check it.
  */
 final class ReferenceCodec {
     private static final int MAGIC = 0x45505253; // "EPRS"
@@ -23,12 +24,14 @@ final class ReferenceCodec {
     private ReferenceCodec() {
     }
 
-    /** {@code set} as bytes, in the current version. */
+    /** {@code set} as bytes: version 1 when every sample has one output, else version 2. */
     static byte[] encode(ReferenceSet set) {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         try (DataOutputStream out = new DataOutputStream(bytes)) {
             out.writeInt(MAGIC);
-            out.writeInt(VERSION);
+            // one output per sample is version 1, byte for byte: agents that read only version 1 keep checking
+            boolean single = set.samples().stream().allMatch(x -> x.outputs().size() == 1);
+            out.writeInt(single ? 1 : VERSION);
             out.writeInt(set.samples().size());
             for (ReferenceSet.Sample s : set.samples()) {
                 out.writeInt(s.input().inputs().size());
@@ -46,7 +49,9 @@ final class ReferenceCodec {
                         }
                     }
                 }
-                out.writeInt(s.outputs().size());
+                if (!single) {
+                    out.writeInt(s.outputs().size());
+                }
                 for (OutputTensor o : s.outputs()) {
                     out.writeUTF(o.name());
                     writeShape(out, o.shape());

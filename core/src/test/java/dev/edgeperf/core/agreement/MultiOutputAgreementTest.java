@@ -111,6 +111,9 @@ class MultiOutputAgreementTest {
             }
         }
         ReferenceSet old = ReferenceSet.decode(bytes.toByteArray(), "old set");
+        // a one-output set is still written as version 1, byte for byte
+        assertThat(old.encode()).isEqualTo(bytes.toByteArray());
+        assertThat(java.nio.ByteBuffer.wrap(now.encode(), 4, 4).getInt()).isEqualTo(2);
         assertThat(old.samples().get(1).outputs()).hasSize(1);
         assertThat(old.samples().get(1).output().values()).isEqualTo(now.samples().get(1).output().values());
         DeviceAgreement a = old.check(model, "two");
