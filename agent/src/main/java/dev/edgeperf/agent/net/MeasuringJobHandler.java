@@ -107,8 +107,9 @@ public final class MeasuringJobHandler implements JobHandler {
 
     /**
      * The on-device agreement check (issue 13), after the timed runs and never inside them: the variant on
-     * the job's reference inputs against the coordinator's outputs. A check that cannot be made is reported
-     * in {@code device_agreement_error}, never as a failed measurement.
+     * the job's reference inputs against the coordinator's outputs, every output compared. A check that cannot be
+     * made is reported in {@code device_agreement_error}, never as a failed measurement; so is the worst output's
+     * name when the device disagrees.
      */
     private void agreement(JobAssignment job, Path model, JobResult.Builder result) {
         String digest = job.getReferenceSetDigest();
@@ -122,8 +123,10 @@ public final class MeasuringJobHandler implements JobHandler {
             result.setDeviceAgreementCosine(a.cosine()).setDeviceMaxAbsDiff(a.maxAbsDiff())
                     .setDeviceDisagrees(a.disagrees());
             if (a.disagrees()) {
-                LOG.warn("job {}: {} {} disagrees with the coordinator's reference outputs: cosine {}, max abs diff {}",
-                        job.getJobId(), job.getModelName(), job.getVariantRecipe(), a.cosine(), a.maxAbsDiff());
+                // the cosine field holds the worst output's; which output that is goes in the reason field
+                result.setDeviceAgreementError("disagrees at " + a.describe());
+                LOG.warn("job {}: {} {} disagrees with the coordinator's reference outputs at {}", job.getJobId(),
+                        job.getModelName(), job.getVariantRecipe(), a.describe());
             }
         } catch (IOException | RuntimeException e) {
             LOG.warn("job {}: agreement check not made: {}", job.getJobId(), e.getMessage());

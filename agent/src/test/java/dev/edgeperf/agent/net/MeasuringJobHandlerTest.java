@@ -186,6 +186,8 @@ class MeasuringJobHandlerTest {
         assertThat(o.getComputeLatency().getCount()).isGreaterThanOrEqualTo(3);
         assertThat(o.getDeviceAgreementCosine()).isLessThan(DeviceAgreement.COSINE_THRESHOLD);
         assertThat(o.getDeviceDisagrees()).isTrue();
+        assertThat(o.getDeviceAgreementError()).startsWith("disagrees at output '"
+                + model.getGraph().getOutput(0).getName() + "': cosine ");
 
         // no reference set: no fields; an unreadable one: the measurement stands and the reason is given
         assertThat(handler().execute(job(f, quick)).hasDeviceAgreementCosine()).isFalse();

@@ -2,11 +2,13 @@ package dev.edgeperf.coordinator.schedule;
 
 import ai.onnx.proto.OnnxMl.ModelProto;
 import dev.edgeperf.core.EdgeperfException;
+import dev.edgeperf.core.agreement.ReferenceSet;
 import dev.edgeperf.core.calibration.CalibrationInputs;
 import dev.edgeperf.core.calibration.CalibrationSource;
 import dev.edgeperf.core.io.Digests;
 import dev.edgeperf.core.onnx.ModelInputs;
 import dev.edgeperf.core.onnx.OnnxModels;
+import dev.edgeperf.core.variants.InputBatch;
 import dev.edgeperf.core.variants.OrtRunner;
 import dev.edgeperf.core.variants.VariantBuilder;
 import dev.edgeperf.core.variants.VariantRecipe;
@@ -112,6 +114,16 @@ final class ModelBuilder implements VariantPreparation.CalibratedBuilder {
             }
             throw e;
         }
+    }
+
+    /** The first {@code count} calibration samples at batch 1; none for random calibration. */
+    @Override
+    public synchronized List<InputBatch> referenceInputs(byte[] baseline, String modelName, ModelInputs inputs,
+            ModelCalibration calibration, int count) {
+        if (calibration.parse().kind() == CalibrationSource.Kind.RANDOM) {
+            return List.of();
+        }
+        return ReferenceSet.batchOne(load(baseline, modelName, inputs, calibration).inputs().calibration(), count);
     }
 
     private Loaded load(byte[] baseline, String modelName, ModelInputs inputs, ModelCalibration calibration) {

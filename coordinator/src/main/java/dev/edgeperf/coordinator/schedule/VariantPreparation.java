@@ -93,6 +93,15 @@ public final class VariantPreparation implements AutoCloseable {
             return "";
         }
 
+        /**
+         * Up to {@code count} batch-1 inputs from the model's calibration data, for its variants' reference sets;
+         * empty when the campaign has none (random calibration), and from builders that keep no data.
+         */
+        default List<dev.edgeperf.core.variants.InputBatch> referenceInputs(byte[] baseline, String modelName,
+                ModelInputs inputs, ModelCalibration calibration, int count) {
+            return List.of();
+        }
+
         /** Drops what it kept for the next recipe of the same model (called when a preparation ends). */
         default void release() {
         }
@@ -287,7 +296,8 @@ public final class VariantPreparation implements AutoCloseable {
                 PreparedVariant variant = baseline.stored() != null && isBaseline(build.recipe())
                         ? storedBaseline(baseline, batches, calibration) : buildAndStore(baseline, build, batches,
                         calibration);
-                new ReferenceSets(artifacts).record(build.model(), build.recipe(), variant.digest(), baseline.inputs);
+                new ReferenceSets(artifacts).record(build.model(), build.recipe(), variant.digest(), baseline.inputs,
+                        referenceInputs(baseline, build.model(), calibration));
                 ModelCalibration evaluation = evaluations.getOrDefault(build.model(), evaluations.get(""));
                 if (evaluation != null) {
                     progress.step(prepared.size(), builds.size(), "evaluating " + build);
@@ -408,6 +418,22 @@ public final class VariantPreparation implements AutoCloseable {
                 return ModelProfiler.profile(artifacts.path(stored.digest()), options(batch)).totalFlops();
             }
             return ModelProfiler.profile(bytes, name, options(batch)).totalFlops();
+        }
+    }
+
+    /** The campaign's calibration data cut to batch-1 reference inputs; empty (generated ones) without it. */
+    private List<dev.edgeperf.core.variants.InputBatch> referenceInputs(Baseline baseline, String model,
+                                                                       ModelCalibration calibration) {
+        if (calibration.parse().kind() == dev.edgeperf.core.calibration.CalibrationSource.Kind.RANDOM
+                || baseline.tooLargeToLoad().isPresent()) {
+            return List.of(); // generated inputs; a model over protobuf's limit is never loaded whole
+        }
+        try {
+            return builder.referenceInputs(baseline.bytes(), model, baseline.inputs, calibration,
+                    dev.edgeperf.core.agreement.ReferenceSet.DEFAULT_SAMPLES);
+        } catch (RuntimeException e) {
+            LOG.warn("{}: reference inputs generated, the calibration data gave none: {}", model, e.getMessage());
+            return List.of();
         }
     }
 

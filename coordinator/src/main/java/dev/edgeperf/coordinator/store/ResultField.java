@@ -217,8 +217,8 @@ public enum ResultField {
     // The on-device agreement check (issue 13 item 1, V13): the agent's outputs on the variant's reference inputs
     // against the coordinator's ONNX Runtime outputs, made after the timed runs.
     DEVICE_AGREEMENT_COSINE("deviceAgreementCosine", Type.DOUBLE, "r.device_agreement_cosine",
-            "cosine similarity of the device's outputs to the coordinator's on the variant's reference inputs (batch 1);"
-                    + " null = not checked or a non-finite output", "device_agreement_cosine",
+            "cosine similarity of the device's outputs to the coordinator's on the variant's reference inputs (batch 1),"
+                    + " the worst of the model's float outputs; null = not checked or a non-finite output", "device_agreement_cosine",
             c -> c.result().hasDeviceAgreementCosine() ? finite(c.result().getDeviceAgreementCosine()) : null),
     DEVICE_MAX_ABS_DIFF("deviceMaxAbsDiff", Type.DOUBLE, "r.device_max_abs_diff",
             "largest absolute difference of one output value between the device and the coordinator on the reference"
@@ -229,7 +229,8 @@ public enum ResultField {
                     + " (a flag, not a failed job); null = not checked", "device_disagrees",
             c -> c.result().hasDeviceAgreementCosine() ? (Object) c.result().getDeviceDisagrees() : null),
     DEVICE_AGREEMENT_ERROR("deviceAgreementError", Type.TEXT, "r.device_agreement_error",
-            "why the agreement check could not be made; null = made, or no reference set", "device_agreement_error",
+            "why the agreement check could not be made, or, when the device disagrees, which output is worst"
+                    + " (disagrees at output 'NAME' (worst of N): cosine C, ...); null = made and agrees, or no reference set", "device_agreement_error",
             c -> c.result().getDeviceAgreementError().isEmpty() ? null : cut(c.result().getDeviceAgreementError(), 500)),
     // execution providers per job (issue 14 item 3, V11)
     PROVIDERS_REQUESTED("providersRequested", Type.TEXT, "NULLIF(j.providers, '')",

@@ -94,16 +94,17 @@ class ReferenceSetTest {
         assertThat(fromFile.cosine()).isCloseTo(1.0, within(1e-9));
         assertThat(fromFile.samples()).isEqualTo(4);
 
-        List<OutputTensor> negated = set.samples().stream().map(s -> {
+        List<List<OutputTensor>> negated = set.samples().stream().map(s -> {
             float[] v = s.output().values().clone();
             for (int i = 0; i < v.length; i++) {
                 v[i] = -v[i];
             }
-            return new OutputTensor(s.output().name(), s.output().shape(), v);
+            return List.of(new OutputTensor(s.output().name(), s.output().shape(), v));
         }).toList();
         DeviceAgreement wrong = back.compare(negated);
         assertThat(wrong.cosine()).isCloseTo(-1.0, within(1e-9));
         assertThat(wrong.disagrees()).isTrue();
+        assertThat(wrong.worstOutput()).isEqualTo(model.getGraph().getOutput(0).getName());
     }
 
     @Test
