@@ -87,6 +87,7 @@ final class CampaignReport {
     static String submitted(CampaignStatus status) {
         return status.getState() == dev.edgeperf.proto.CampaignState.CAMPAIGN_STATE_PREPARING
                 ? "preparing " + status.getVariantsTotal() + " variant(s), then its jobs"
+                + (status.getPreparationMessage().isEmpty() ? "" : " (" + status.getPreparationMessage() + ")")
                 : status.getJobsTotal() + " jobs";
     }
 

@@ -398,8 +398,13 @@ public final class CampaignSpecParser {
                 }
             }
         }
+        // a fixed-batch file asked for other batches is rebatched or refused by the coordinator at submit
+        // (it builds the rebatched graph): here its sizes are checked at the batches it has
+        List<Integer> checked = ref.inputs().batchesAny(declared) ? batches : batches.stream()
+                .filter(b -> ModelInputs.fixedBatchRefusal(ref.displayName(), declared, b) == null).toList();
         try {
-            CampaignPlanner.inputShapes(ref.displayName(), declared, ref.inputs(), batches);
+            CampaignPlanner.inputShapes(ref.displayName(), declared, ref.inputs(), checked.isEmpty() ? List.of(1)
+                    : checked);
         } catch (EdgeperfException e) {
             throw error(n.line(), "models: " + e.getMessage());
         }

@@ -21,7 +21,7 @@ public final class PreparationQueries {
         this.clock = clock;
     }
 
-    long create(String id, String name, String specJson, String specSource, int prepTotal) {
+    long create(String id, String name, String specJson, String specSource, int prepTotal, List<String> notes) {
         if (prepTotal < 1) {
             throw new IllegalArgumentException("a campaign prepares at least one variant, got " + prepTotal);
         }
@@ -35,7 +35,8 @@ public final class PreparationQueries {
                 st.setLong(4, now);
                 st.setString(5, specSource);
                 st.setInt(6, prepTotal);
-                st.setString(7, "waiting to prepare " + prepTotal + " variant(s)");
+                st.setString(7, clip("waiting to prepare " + prepTotal + " variant(s)"
+                        + notes.stream().map(w -> "; " + w).collect(java.util.stream.Collectors.joining())));
                 return st.executeUpdate();
             }
         });

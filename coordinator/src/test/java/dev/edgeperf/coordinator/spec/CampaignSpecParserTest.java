@@ -313,11 +313,13 @@ class CampaignSpecParserTest {
     }
 
     @Test
-    void aFixedBatchFileAskedForAnotherBatchIsRefusedAtItsLine() throws Exception {
+    void aFixedBatchFileAskedForAnotherBatchIsLeftToTheCoordinatorWithItsSizesChecked() throws Exception {
+        // leading 1: the coordinator rebatches it or refuses it at submit, saying why (Rebatching)
         OpenModels.write(dir, "fixed.onnx", OpenModels.input("x", 1, 3, "?", "?"));
-        assertSpecError("models:\n  - {file: fixed.onnx, inputs: {x: 1x3x48x192}}\nbatch_sizes: [1, 4]\n",
-                "spec.yaml:2: models: model fixed.onnx: input 'x' has a fixed batch dimension of 1 ([1, 3, ?, ?]),"
-                        + " so batch 4 cannot be measured; measure batch 1, or export the model with a symbolic"
-                        + " leading dimension");
+        assertThat(parse("models:\n  - {file: fixed.onnx, inputs: {x: 1x3x48x192}}\nbatch_sizes: [1, 4]\n")
+                .batchSizes()).containsExactly(1, 4);
+        // its sizes are still checked here, at the batch it has
+        assertSpecError("models:\n  - {file: fixed.onnx, inputs: {x: 1x3x48}}\nbatch_sizes: [4]\n",
+                "spec.yaml:2: models: input 'x' of fixed.onnx has rank 4 ([1, 3, ?, ?]), but shape 1x3x48 was given");
     }
 }
