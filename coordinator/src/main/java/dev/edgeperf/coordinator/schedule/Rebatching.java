@@ -2,6 +2,7 @@ package dev.edgeperf.coordinator.schedule;
 
 import ai.onnx.proto.OnnxMl.ModelProto;
 import dev.edgeperf.coordinator.artifacts.ArtifactStore;
+import dev.edgeperf.coordinator.store.PreparationQueries;
 import dev.edgeperf.core.EdgeperfException;
 import dev.edgeperf.core.io.Digests;
 import dev.edgeperf.core.onnx.InputDims;
@@ -71,7 +72,7 @@ final class Rebatching {
             byte[] bytes = outcome.model().toByteArray();
             files.add(bytes);
             uploads.put(name, UploadedModel.stored(Digests.sha256Hex(bytes), bytes.length, List.of()));
-            outcome.inputs().forEach(in -> notes.add("rebatched: " + name + " input " + in + " leading dim 1 → "
+            outcome.inputs().forEach(in -> notes.add(PreparationQueries.REBATCHED_PREFIX + name + " input " + in + " leading dim 1 → "
                     + Rebatcher.SYMBOL));
         }
         if (notes.isEmpty()) {

@@ -123,6 +123,8 @@ public final class PreparationQueries {
 
     /** Starts each no-op variant's part of the message a finished preparation leaves. */
     public static final String NOOP_PREFIX = "no-op: ";
+    /** Starts each rebatched input's part of the message (a submit note, kept among the warnings). */
+    public static final String REBATCHED_PREFIX = "rebatched: ";
 
     private static String clip(String text) {
         String s = String.valueOf(text);
