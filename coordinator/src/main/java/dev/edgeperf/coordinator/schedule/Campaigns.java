@@ -116,7 +116,9 @@ public final class Campaigns {
 
         @Override
         public boolean step(int done, int total, String message) {
-            return store.preparationProgress(campaignId, done, message);
+            // submit's notes stay in front, so that whichever message the submit reply reads carries them
+            return store.preparationProgress(campaignId, done, notes.stream().map(w -> w + "; ")
+                    .collect(java.util.stream.Collectors.joining()) + message);
         }
 
         @Override

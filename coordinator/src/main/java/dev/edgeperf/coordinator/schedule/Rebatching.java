@@ -21,7 +21,7 @@ import java.util.Objects;
  * artifact of its own (content-addressed), replaces the upload for every variant and batch of that model.
  * Where it cannot be, the submit is refused with the fixed-batch line and why it could not be rebatched.
  */
-final class Rebatching {
+public final class Rebatching {
     /**
      * @param request the request with rebatched uploads in place of the fixed-batch ones
      * @param notes   one line per rebatched input: {@code rebatched: MODEL input NAME leading dim 1 → batch}
@@ -57,17 +57,9 @@ final class Rebatching {
             if (model == null) {
                 continue;
             }
-            List<InputDims.Declared> declared = ModelInputs.declared(model);
-            ModelInputs given = request.inputsOf(name);
-            String refusal = given.batchesAny(declared) ? null : request.batches().stream()
-                    .map(b -> ModelInputs.fixedBatchRefusal(name, declared, b)).filter(Objects::nonNull)
-                    .findFirst().orElse(null);
-            if (refusal == null) {
+            Rebatcher.Outcome outcome = rebatched(name, model, request.inputsOf(name), request.batches());
+            if (outcome == null) {
                 continue;
-            }
-            Rebatcher.Outcome outcome = Rebatcher.rebatch(model, given);
-            if (!outcome.rebatched()) {
-                throw EdgeperfException.userError(refusal + " (it cannot be rebatched: " + outcome.reason() + ")");
             }
             byte[] bytes = outcome.model().toByteArray();
             files.add(bytes);
@@ -81,6 +73,32 @@ final class Rebatching {
         return new Result(new CampaignRequest(request.name(), request.models(), uploads, request.variants(),
                 request.batches(), request.threads(), request.modes(), request.selectors(), request.measurement(),
                 request.specSource(), request.inputs(), request.calibrations(), request.evaluations()), notes, files);
+    }
+
+    /**
+     * The model rebatched (with the inputs that got the symbol) when the batches need it: null when it has a batched input or only its fixed batch
+     * is asked for. Client and coordinator both call it (the client before it uploads anything).
+     *
+     * @throws EdgeperfException USER_ERROR, one line: the fixed-batch refusal and why it cannot be rebatched
+     */
+    public static Rebatcher.Outcome rebatched(String name, ModelProto model, ModelInputs given,
+                                              List<Integer> batches) {
+        List<InputDims.Declared> declared = ModelInputs.declared(model);
+        String refusal = given.batchesAny(declared) ? null : batches.stream()
+                .map(b -> ModelInputs.fixedBatchRefusal(name, declared, b)).filter(Objects::nonNull)
+                .findFirst().orElse(null);
+        if (refusal == null) {
+            return null;
+        }
+        if (ModelInputs.fixedBatchRefusal(name, declared, 1) == null) {
+            // sizes that do not fit the model are that error, not a reason it cannot be rebatched
+            CampaignPlanner.inputShapes(name, declared, given, List.of(1));
+        }
+        Rebatcher.Outcome outcome = Rebatcher.rebatch(model, given);
+        if (!outcome.rebatched()) {
+            throw EdgeperfException.userError(refusal + " (it cannot be rebatched: " + outcome.reason() + ")");
+        }
+        return outcome;
     }
 
     /** Stores the rebatched files: called once the rest of the submit is checked, so a refusal stores nothing. */

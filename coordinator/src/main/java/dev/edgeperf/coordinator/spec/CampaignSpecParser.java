@@ -363,8 +363,10 @@ public final class CampaignSpecParser {
             return;
         }
         List<InputDims.Declared> declared;
+        ai.onnx.proto.OnnxMl.ModelProto graph;
         try {
-            declared = ModelInputs.declared(OnnxModels.map(ref.file()));
+            graph = OnnxModels.map(ref.file());
+            declared = ModelInputs.declared(graph);
         } catch (EdgeperfException e) {
             throw error(n.line(), "models: " + e.getMessage());
         }
@@ -398,13 +400,8 @@ public final class CampaignSpecParser {
                 }
             }
         }
-        // a fixed-batch file asked for other batches is rebatched or refused by the coordinator at submit
-        // (it builds the rebatched graph): here its sizes are checked at the batches it has
-        List<Integer> checked = ref.inputs().batchesAny(declared) ? batches : batches.stream()
-                .filter(b -> ModelInputs.fixedBatchRefusal(ref.displayName(), declared, b) == null).toList();
         try {
-            CampaignPlanner.inputShapes(ref.displayName(), declared, ref.inputs(), checked.isEmpty() ? List.of(1)
-                    : checked);
+            CampaignPlanner.checkBeforeUpload(ref.displayName(), graph, ref.inputs(), batches);
         } catch (EdgeperfException e) {
             throw error(n.line(), "models: " + e.getMessage());
         }
