@@ -91,14 +91,29 @@ class CampaignInputsIT {
         }).toList();
         assertThat(stored).containsExactlyInAnyOrder("1: x=1x3x24x40 ids=1x16", "2: x=2x3x24x40 ids=2x16");
 
-        // bad sizes: one line, exit 2, nothing stored
+        // a fixed batch of 1 that the graph allows is rebatched at submit, saying so, and measured at batch 4
         Path fixed = OpenModels.write(tmp, "fixed.onnx", input("x", 1, 3, "?", "?"));
+        Processes.Outcome rebatched = cli(grpc, dataDir, with(new String[] {"campaign", "run", "--model",
+            fixed.toString(), "--input", "x=1x3x24x40", "--batch", "1,4", "--json"}, QUICK));
+        assertThat(rebatched.exitCode()).as(rebatched.stderr()).isZero();
+        // on the submit line, and on a line of its own from the campaign's stored warnings once it is prepared
+        assertThat(rebatched.stderr()).contains("then its jobs; rebatched: fixed.onnx input x leading dim 1 → batch");
+        assertThat(rebatched.stderr().lines()).contains("rebatched: fixed.onnx input x leading dim 1 → batch");
+        JsonNode rebatchedDone = new ObjectMapper().readTree(rebatched.stdout());
+        assertThat(rebatchedDone.get("state").asText()).isEqualTo("done");
+        Processes.Outcome rebatchedCsv = cli(grpc, dataDir, "campaign", "export",
+                rebatchedDone.get("campaignId").asText(), "--format", "csv");
+        assertThat(rebatchedCsv.stdout()).contains("x=4x3x24x40").contains("x=1x3x24x40");
+
+        // bad sizes: one line, exit 2, nothing stored
+        Path pinned = OpenModels.pinnedReshape(tmp, "pinned.onnx");
         Processes.Outcome fixedBatch = cli(grpc, dataDir, with(new String[] {"campaign", "run", "--model",
-            fixed.toString(), "--input", "x=1x3x24x40", "--batch", "1,2"}, QUICK));
+            pinned.toString(), "--batch", "1,2"}, QUICK));
         assertThat(fixedBatch.exitCode()).as(fixedBatch.stderr()).isEqualTo(2);
-        assertThat(fixedBatch.stderr().strip()).hasLineCount(1).isEqualTo("edgeperf: model fixed.onnx: input 'x' has"
-                + " a fixed batch dimension of 1 ([1, 3, ?, ?]), so batch 2 cannot be measured; measure batch 1, or"
-                + " export the model with a symbolic leading dimension");
+        assertThat(fixedBatch.stderr().strip()).hasLineCount(1).isEqualTo("edgeperf: model pinned.onnx: input 'x' has"
+                + " a fixed batch dimension of 1 ([1, 4]), so batch 2 cannot be measured; measure batch 1, or"
+                + " export the model with a symbolic leading dimension (it cannot be rebatched: node 'reshape'"
+                + " (Reshape) has a constant shape leading with 1)");
 
         Processes.Outcome unresolved = cli(grpc, dataDir, with(new String[] {"campaign", "run", "--model",
             det.toString(), "--input", "x=1x3x24x40", "--batch", "1"}, QUICK));
@@ -121,6 +136,6 @@ class CampaignInputsIT {
                 + ":4: models.inputs: model det.onnx has no input 'images'");
 
         Processes.Outcome list = cli(grpc, dataDir, "campaign", "list", "--json");
-        assertThat(new ObjectMapper().readTree(list.stdout())).hasSize(1);
+        assertThat(new ObjectMapper().readTree(list.stdout())).hasSize(2);
     }
 }

@@ -61,6 +61,12 @@ final class CampaignReport {
                 : r.text(ResultField.VARIANT_RECIPE);
     }
 
+    /** One line per input a fixed-batch model was rebatched on at submit, from its preparation's message. */
+    static List<String> rebatchedLines(CampaignStatus status) {
+        return java.util.Arrays.stream(status.getPreparationMessage().split("; "))
+                .filter(p -> p.startsWith(dev.edgeperf.coordinator.store.PreparationQueries.REBATCHED_PREFIX)).toList();
+    }
+
     /**
      * One line per no-op variant of a prepared campaign, e.g. "no-op: keras-mlp pruned:structured:0.5 (no Conv
      * to prune)", from the message its preparation left, and from its rows (each variant once).
@@ -87,6 +93,7 @@ final class CampaignReport {
     static String submitted(CampaignStatus status) {
         return status.getState() == dev.edgeperf.proto.CampaignState.CAMPAIGN_STATE_PREPARING
                 ? "preparing " + status.getVariantsTotal() + " variant(s), then its jobs"
+                + rebatchedLines(status).stream().map(l -> "; " + l).collect(java.util.stream.Collectors.joining())
                 : status.getJobsTotal() + " jobs";
     }
 

@@ -271,7 +271,7 @@ final class CampaignRunCommand implements Callable<Integer> {
                 // size, external data and input shapes at every batch, before anything is uploaded (the
                 // coordinator checks them again at submit)
                 ModelUploads.check(ref.displayName(), ref.file(), ArtifactStore.MAX_FILE_BYTES);
-                CampaignPlanner.inputShapes(ref.displayName(), ModelInputs.declared(OnnxModels.map(ref.file())),
+                CampaignPlanner.checkBeforeUpload(ref.displayName(), OnnxModels.map(ref.file()),
                         sizes, batches);
             }
             refs.add(ref);

@@ -49,6 +49,8 @@ final class CampaignWatcher {
                 if (!preparing && !noopsShown) {
                     // once the variants are prepared: one line per variant whose recipe changed nothing
                     CampaignReport.noopLines(status).forEach(err::println);
+                    // and one per input a fixed-batch model was rebatched on, as stored with the campaign
+                    CampaignReport.rebatchedLines(status).forEach(err::println);
                     noopsShown = true;
                 }
                 String line = preparing ? preparingLine(status) : String.format(

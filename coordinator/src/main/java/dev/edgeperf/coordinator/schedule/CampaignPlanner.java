@@ -105,6 +105,20 @@ public final class CampaignPlanner {
     }
 
     /**
+     * The client's check of a model file's sizes before it is uploaded: {@link #inputShapes} at every batch,
+     * for a fixed-batch file asked for other batches on its rebatched graph ({@link Rebatching#rebatched}),
+     * so that a file that cannot be rebatched is refused before anything is sent (the coordinator rebatches
+     * it again at submit, and stores that file).
+     *
+     * @throws EdgeperfException USER_ERROR as {@link #inputShapes} and {@link Rebatching#rebatched}
+     */
+    public static void checkBeforeUpload(String model, ai.onnx.proto.OnnxMl.ModelProto graph, ModelInputs given,
+                                         List<Integer> batches) {
+        dev.edgeperf.core.variants.Rebatcher.Outcome rebatched = Rebatching.rebatched(model, graph, given, batches);
+        inputShapes(model, ModelInputs.declared(rebatched == null ? graph : rebatched.model()), given, batches);
+    }
+
+    /**
      * Refuses, at submit, sizes for a model the campaign lacks and any model input that would have no
      * concrete shape at some batch. Inline uploads are checked against their bytes here (stored uploads
      * against their file in {@link VariantPreparation#checkUploads}); a zoo model only

@@ -67,21 +67,25 @@ public final class Campaigns {
      *                           INSUFFICIENT_RESOURCES while the store is failing (see {@code StoreHealth})
      * @throws dev.edgeperf.coordinator.fleet.NoAgentConnectedException for {@code all} with no agent connected
      */
-    public CampaignProgress submit(CampaignRequest request) {
+    public CampaignProgress submit(CampaignRequest submitted) {
         store.health().failure().ifPresent(reason -> {
             throw new EdgeperfException(ErrorCategory.INSUFFICIENT_RESOURCES,
                     "the coordinator's store is failing (" + reason + "); new campaigns are refused until it recovers");
         });
+        Rebatching rebatching = new Rebatching(preparation.artifacts());
+        Rebatching.Result rebatched = rebatching.apply(submitted);
+        CampaignRequest request = rebatched.request();
         CampaignPlan plan = planner.plan(request, snapshot());
-        preparation.checkUploads(request.uploads(), plan.inputs(), plan.batches());
+        rebatching.store(rebatched); // content-addressed: a refusal below leaves at most an unreferenced file
         preparation.checkEvaluations(request.models(), request.uploads(), request.evaluations());
+        preparation.checkUploads(request.uploads(), plan.inputs(), plan.batches());
         String id = UUID.randomUUID().toString();
         store.createPreparingCampaign(id, plan.name(), specJson(request, plan), request.specSource(),
-                plan.builds().size());
+                plan.builds().size(), rebatched.notes());
         LOG.info("campaign {} '{}' submitted: {} variant(s) to prepare, then {} job(s)", id, plan.name(),
                 plan.builds().size(), plan.jobCount());
         preparation.start(id, plan.builds(), plan.batches(), request.uploads(), plan.inputs(), request.calibrations(),
-                request.evaluations(), new Progress(id, plan));
+                request.evaluations(), new Progress(id, plan, rebatched.notes()));
         return status(id);
     }
 
@@ -101,15 +105,20 @@ public final class Campaigns {
     private final class Progress implements VariantPreparation.Progress {
         private final String campaignId;
         private final CampaignPlan plan;
+        private final List<String> notes;
 
-        Progress(String campaignId, CampaignPlan plan) {
+        /** @param notes submit's notes (a rebatched model), kept first among the preparation's warnings */
+        Progress(String campaignId, CampaignPlan plan, List<String> notes) {
             this.campaignId = campaignId;
             this.plan = plan;
+            this.notes = List.copyOf(notes);
         }
 
         @Override
         public boolean step(int done, int total, String message) {
-            return store.preparationProgress(campaignId, done, message);
+            // submit's notes stay in front, so that whichever message the submit reply reads carries them
+            return store.preparationProgress(campaignId, done, notes.stream().map(w -> w + "; ")
+                    .collect(java.util.stream.Collectors.joining()) + message);
         }
 
         @Override
@@ -122,8 +131,9 @@ public final class Campaigns {
             List<NewJob> jobs = planner.jobs(plan, variants, skipped.keySet());
             // under the lock cancel() takes, so that a cancel sees either no jobs or all of them queued
             synchronized (Campaigns.this) {
-                List<String> warnings = java.util.stream.Stream.concat(skipped.values().stream(), variants.values().stream()
-                        .flatMap(v -> v.warnings().stream())).distinct().toList();
+                List<String> warnings = java.util.stream.Stream.of(notes.stream(), skipped.values().stream(),
+                        variants.values().stream().flatMap(v -> v.warnings().stream())).flatMap(s -> s).distinct()
+                        .toList();
                 if (!store.finishPreparation(campaignId, jobs, warnings)) {
                     LOG.info("campaign {} was cancelled while its variants were prepared; no job queued", campaignId);
                     return;

@@ -155,6 +155,11 @@ public final class VariantPreparation implements AutoCloseable {
         });
     }
 
+    /** Where its variants and the campaigns' uploads are stored. */
+    ArtifactStore artifacts() {
+        return artifacts;
+    }
+
     private static CalibratedBuilder uncalibrated(VariantBuilder builder) {
         Objects.requireNonNull(builder, "builder is null");
         return (baseline, model, recipe, inputs, calibration) -> new BuiltVariant(builder.build(baseline, model, recipe, inputs),

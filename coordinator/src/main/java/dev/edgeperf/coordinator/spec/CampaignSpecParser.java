@@ -363,8 +363,10 @@ public final class CampaignSpecParser {
             return;
         }
         List<InputDims.Declared> declared;
+        ai.onnx.proto.OnnxMl.ModelProto graph;
         try {
-            declared = ModelInputs.declared(OnnxModels.map(ref.file()));
+            graph = OnnxModels.map(ref.file());
+            declared = ModelInputs.declared(graph);
         } catch (EdgeperfException e) {
             throw error(n.line(), "models: " + e.getMessage());
         }
@@ -399,7 +401,7 @@ public final class CampaignSpecParser {
             }
         }
         try {
-            CampaignPlanner.inputShapes(ref.displayName(), declared, ref.inputs(), batches);
+            CampaignPlanner.checkBeforeUpload(ref.displayName(), graph, ref.inputs(), batches);
         } catch (EdgeperfException e) {
             throw error(n.line(), "models: " + e.getMessage());
         }

@@ -21,7 +21,7 @@ public final class PreparationQueries {
         this.clock = clock;
     }
 
-    long create(String id, String name, String specJson, String specSource, int prepTotal) {
+    long create(String id, String name, String specJson, String specSource, int prepTotal, List<String> notes) {
         if (prepTotal < 1) {
             throw new IllegalArgumentException("a campaign prepares at least one variant, got " + prepTotal);
         }
@@ -35,7 +35,8 @@ public final class PreparationQueries {
                 st.setLong(4, now);
                 st.setString(5, specSource);
                 st.setInt(6, prepTotal);
-                st.setString(7, "waiting to prepare " + prepTotal + " variant(s)");
+                st.setString(7, clip("waiting to prepare " + prepTotal + " variant(s)"
+                        + notes.stream().map(w -> "; " + w).collect(java.util.stream.Collectors.joining())));
                 return st.executeUpdate();
             }
         });
@@ -122,6 +123,8 @@ public final class PreparationQueries {
 
     /** Starts each no-op variant's part of the message a finished preparation leaves. */
     public static final String NOOP_PREFIX = "no-op: ";
+    /** Starts each rebatched input's part of the message (a submit note, kept among the warnings). */
+    public static final String REBATCHED_PREFIX = "rebatched: ";
 
     private static String clip(String text) {
         String s = String.valueOf(text);

@@ -351,7 +351,13 @@ public final class Store implements StoreReader {
      * @return the campaign's creation time, coordinator clock (its place in the queue order)
      */
     public long createPreparingCampaign(String id, String name, String specJson, String specSource, int prepTotal) {
-        return preparations.create(id, name, specJson, specSource, prepTotal);
+        return createPreparingCampaign(id, name, specJson, specSource, prepTotal, List.of());
+    }
+
+    /** As above, with submit's one-line notes (a rebatched model) as its first preparation message. */
+    public long createPreparingCampaign(String id, String name, String specJson, String specSource, int prepTotal,
+                                        List<String> notes) {
+        return preparations.create(id, name, specJson, specSource, prepTotal, notes);
     }
 
     /**

@@ -313,11 +313,20 @@ class CampaignSpecParserTest {
     }
 
     @Test
-    void aFixedBatchFileAskedForAnotherBatchIsRefusedAtItsLine() throws Exception {
+    void aFixedBatchFileAskedForAnotherBatchIsCheckedRebatchedOrRefusedAtItsLine() throws Exception {
+        // a Relu graph can be rebatched: its sizes are checked on the rebatched graph (the coordinator stores it)
         OpenModels.write(dir, "fixed.onnx", OpenModels.input("x", 1, 3, "?", "?"));
-        assertSpecError("models:\n  - {file: fixed.onnx, inputs: {x: 1x3x48x192}}\nbatch_sizes: [1, 4]\n",
-                "spec.yaml:2: models: model fixed.onnx: input 'x' has a fixed batch dimension of 1 ([1, 3, ?, ?]),"
-                        + " so batch 4 cannot be measured; measure batch 1, or export the model with a symbolic"
-                        + " leading dimension");
+        assertThat(parse("models:\n  - {file: fixed.onnx, inputs: {x: 1x3x48x192}}\nbatch_sizes: [1, 4]\n")
+                .batchSizes()).containsExactly(1, 4);
+        assertSpecError("models:\n  - {file: fixed.onnx, inputs: {x: 1x3x48}}\nbatch_sizes: [4]\n",
+                "spec.yaml:2: models: input 'x' of fixed.onnx has rank 4 ([1, 3, ?, ?]), but shape 1x3x48 was"
+                        + " given");
+        // a constant Reshape pins the batch: refused at its line, saying why
+        OpenModels.pinnedReshape(dir, "pinned.onnx");
+        assertSpecError("models:\n  - {file: pinned.onnx, inputs: {x: 1x4}}\nbatch_sizes: [1, 4]\n",
+                "spec.yaml:2: models: model pinned.onnx: input 'x' has a fixed batch dimension of 1 ([1, 4]), so"
+                        + " batch 4 cannot be measured; measure batch 1, or export the model with a symbolic leading"
+                        + " dimension (it cannot be rebatched: node 'reshape' (Reshape) has a constant shape leading"
+                        + " with 1)");
     }
 }

@@ -40,6 +40,35 @@ public final class OpenModels {
                 .setGraph(graph).build().toByteArray();
     }
 
+    /**
+     * {@code x [1, 4]} reshaped to {@code y [1, 2, 2]} by the constant shape {@code [1, 2, 2]}: a fixed batch of 1
+     * that the graph pins, so it cannot be rebatched.
+     */
+    public static Path pinnedReshape(Path dir, String fileName) throws IOException {
+        OnnxMl.GraphProto graph = OnnxMl.GraphProto.newBuilder().setName("pinned")
+                .addInput(floats("x", 1, 4)).addOutput(floats("y", 1, 2, 2))
+                .addInitializer(OnnxMl.TensorProto.newBuilder().setName("shape").addDims(3)
+                        .setDataType(OnnxMl.TensorProto.DataType.INT64_VALUE).addInt64Data(1).addInt64Data(2)
+                        .addInt64Data(2))
+                .addNode(OnnxMl.NodeProto.newBuilder().setOpType("Reshape").setName("reshape").addInput("x")
+                        .addInput("shape").addOutput("y")).build();
+        Path file = dir.resolve(fileName);
+        Files.write(file, OnnxMl.ModelProto.newBuilder().setIrVersion(8)
+                .addOpsetImport(OnnxMl.OperatorSetIdProto.newBuilder().setDomain("").setVersion(17))
+                .setGraph(graph).build().toByteArray());
+        return file;
+    }
+
+    private static OnnxMl.ValueInfoProto floats(String name, long... dims) {
+        OnnxMl.TensorShapeProto.Builder shape = OnnxMl.TensorShapeProto.newBuilder();
+        for (long d : dims) {
+            shape.addDim(OnnxMl.TensorShapeProto.Dimension.newBuilder().setDimValue(d));
+        }
+        return OnnxMl.ValueInfoProto.newBuilder().setName(name).setType(OnnxMl.TypeProto.newBuilder().setTensorType(
+                OnnxMl.TypeProto.Tensor.newBuilder().setElemType(OnnxMl.TensorProto.DataType.FLOAT_VALUE)
+                        .setShape(shape))).build();
+    }
+
     /** One input entry for {@link #relu}: its name, then its dims. */
     public static Object[] input(String name, Object... dims) {
         Object[] entry = new Object[dims.length + 1];

@@ -178,31 +178,12 @@ public record ModelInputs(Map<String, long[]> shapes, Map<String, Long> dims, Ma
         }
         Map<String, long[]> given = new LinkedHashMap<>(shapes); // names the model lacks stay, for resolve's error
         Map<String, Long> symbols = new LinkedHashMap<>(dims);
-        // a symbol the user sized (by dim, or inside a given shape) is not the batch, wherever it leads
-        Set<String> sized = new HashSet<>(dims.keySet());
-        // ... except the symbol leading an input whose full shape is given (its leading size is the batch one):
-        // a state [2, batch, 128] given as 2x1x128 beside an input [batch, sequence] given as 1x512 follows the batch
-        Set<String> leading = new HashSet<>();
-        for (InputDims.Declared in : inputs) {
-            if (in.sizes() != null && in.sizes().length > 0 && in.sizes()[0] == 0 && in.symbol(0) != null
-                    && shapes.containsKey(in.name())) {
-                leading.add(in.symbol(0));
-            }
-        }
-        for (InputDims.Declared in : inputs) {
-            if (in.sizes() != null && shapes.containsKey(in.name())) {
-                for (int i = 1; i < in.sizes().length; i++) {
-                    if (in.symbol(i) != null && !leading.contains(in.symbol(i))) {
-                        sized.add(in.symbol(i));
-                    }
-                }
-            }
-        }
+        Set<String> leading = leadingGiven(inputs);
+        Set<String> sized = sizedSymbols(inputs, leading);
         boolean anyBatched = false;
         for (InputDims.Declared in : inputs) {
             long[] g = shapes.get(in.name());
-            boolean batched = in.sizes() == null ? g != null
-                    : in.sizes().length > 0 && in.sizes()[0] == 0 && !sized.contains(in.symbols()[0]);
+            boolean batched = batched(in, sized);
             if (batched) {
                 anyBatched = true;
                 if (g != null) {
@@ -255,24 +236,79 @@ public record ModelInputs(Map<String, long[]> shapes, Map<String, Long> dims, Ma
 
     /** A model nothing batches: a batch other than its fixed leading dimension is refused. */
     private static void refuseFixedBatch(String model, List<InputDims.Declared> inputs, long batch) {
+        String refusal = fixedBatchRefusal(model, inputs, batch);
+        if (refusal != null) {
+            throw EdgeperfException.userError(refusal);
+        }
+    }
+
+    /**
+     * Whether these sizes leave any input of the model batched (see {@link #resolve}); a model without one
+     * has a fixed batch.
+     */
+    public boolean batchesAny(List<InputDims.Declared> inputs) {
+        Set<String> sized = sizedSymbols(inputs, leadingGiven(inputs));
+        return inputs.stream().anyMatch(in -> batched(in, sized));
+    }
+
+    // the symbol leading an input whose full shape is given (its leading size is the batch one): a state
+    // [2, batch, 128] given as 2x1x128 beside an input [batch, sequence] given as 1x512 follows the batch
+    private Set<String> leadingGiven(List<InputDims.Declared> inputs) {
+        Set<String> leading = new HashSet<>();
+        for (InputDims.Declared in : inputs) {
+            if (in.sizes() != null && in.sizes().length > 0 && in.sizes()[0] == 0 && in.symbol(0) != null
+                    && shapes.containsKey(in.name())) {
+                leading.add(in.symbol(0));
+            }
+        }
+        return leading;
+    }
+
+    // a symbol the user sized (by dim, or inside a given shape) is not the batch, wherever it leads,
+    // except those in leading
+    private Set<String> sizedSymbols(List<InputDims.Declared> inputs, Set<String> leading) {
+        Set<String> sized = new HashSet<>(dims.keySet());
+        for (InputDims.Declared in : inputs) {
+            if (in.sizes() != null && shapes.containsKey(in.name())) {
+                for (int i = 1; i < in.sizes().length; i++) {
+                    if (in.symbol(i) != null && !leading.contains(in.symbol(i))) {
+                        sized.add(in.symbol(i));
+                    }
+                }
+            }
+        }
+        return sized;
+    }
+
+    private boolean batched(InputDims.Declared in, Set<String> sized) {
+        return in.sizes() == null ? shapes.containsKey(in.name())
+                : in.sizes().length > 0 && in.sizes()[0] == 0 && !sized.contains(in.symbols()[0]);
+    }
+
+    /**
+     * Why a model nothing batches cannot be measured at {@code batch}: one line naming the model, the input and
+     * its fixed size; null when {@code batch} is its fixed batch.
+     */
+    public static String fixedBatchRefusal(String model, List<InputDims.Declared> inputs, long batch) {
         boolean anyLeading = false;
         for (InputDims.Declared in : inputs) {
             if (in.sizes() != null && in.sizes().length > 0 && in.sizes()[0] > 0) {
                 anyLeading = true;
                 if (in.sizes()[0] != batch) {
-                    throw EdgeperfException.userError("model " + model + ": input '" + in.name()
+                    return "model " + model + ": input '" + in.name()
                             + "' has a fixed batch dimension of " + in.sizes()[0] + " (" + in.describe()
                             + "), so batch " + batch + " cannot be measured; measure batch " + in.sizes()[0]
-                            + ", or export the model with a symbolic leading dimension");
+                            + ", or export the model with a symbolic leading dimension";
                 }
             } else if (in.sizes() != null && in.sizes().length > 0) {
                 anyLeading = true;
             }
         }
         if (!anyLeading && batch != 1) {
-            throw EdgeperfException.userError("model " + model + " has no input with a batch dimension, so batch "
-                    + batch + " cannot be measured; measure batch 1");
+            return "model " + model + " has no input with a batch dimension, so batch "
+                    + batch + " cannot be measured; measure batch 1";
         }
+        return null;
     }
 
     /** Resolved shapes as results show them: {@code x=8x3x320x320 y=8x10} (a scalar input is {@code name=scalar}). */
