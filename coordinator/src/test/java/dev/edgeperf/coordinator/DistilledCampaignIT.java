@@ -5,14 +5,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.edgeperf.coordinator.testing.Processes;
-import dev.edgeperf.core.data.DatasetLocator;
-import dev.edgeperf.core.data.Datasets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.regex.Matcher;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -35,12 +32,7 @@ class DistilledCampaignIT {
 
     @Test
     void aCampaignTrainsAndMeasuresADistilledStudentAndRefusesItWithoutTrainingData() throws Exception {
-        if (DatasetLocator.system().locate().filter(d -> Datasets.isPresent(Datasets.MNIST, d)).isEmpty()) {
-            if ("true".equals(System.getenv("CI"))) {
-                throw new AssertionError("MNIST not found but CI=true");
-            }
-            Assumptions.abort("MNIST not found (scripts/fetch-datasets.sh)");
-        }
+        dev.edgeperf.coordinator.testing.Fixtures.mnist();
         Path dataDir = tmp.resolve("data");
         Matcher listening = processes.startCoordinator(dataDir, tmp.resolve("coordinator.log"));
         String grpc = "127.0.0.1:" + listening.group(1);

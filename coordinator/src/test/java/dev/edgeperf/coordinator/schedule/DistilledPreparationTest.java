@@ -14,8 +14,6 @@ import dev.edgeperf.coordinator.store.Store;
 import dev.edgeperf.coordinator.testing.Fixtures;
 import dev.edgeperf.coordinator.testing.RecordingLink;
 import dev.edgeperf.core.EdgeperfException;
-import dev.edgeperf.core.data.DatasetLocator;
-import dev.edgeperf.core.data.Datasets;
 import dev.edgeperf.core.measure.MeasurementSettings;
 import dev.edgeperf.core.predict.NaivePredictor;
 import dev.edgeperf.core.zoo.ModelZoo;
@@ -30,7 +28,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -51,14 +48,7 @@ class DistilledPreparationTest {
     private Campaigns campaigns;
 
     private static Path mnist() {
-        return DatasetLocator.system().locate().filter(d -> Datasets.isPresent(Datasets.MNIST, d))
-                .orElseGet(() -> {
-                    if ("true".equals(System.getenv("CI"))) {
-                        throw new AssertionError("MNIST not found but CI=true");
-                    }
-                    Assumptions.abort("MNIST not found (scripts/fetch-datasets.sh)");
-                    return null;
-                });
+        return dev.edgeperf.coordinator.testing.Fixtures.mnist();
     }
 
     @BeforeEach
