@@ -1,5 +1,6 @@
 package dev.edgeperf.coordinator.cli;
 
+import dev.edgeperf.coordinator.schedule.TrainingData;
 import dev.edgeperf.coordinator.artifacts.ArtifactStore;
 import dev.edgeperf.coordinator.schedule.CampaignPlanner;
 import dev.edgeperf.coordinator.spec.CampaignSpec;
@@ -79,7 +80,9 @@ final class CampaignRunCommand implements Callable<Integer> {
             description = "Intra-op thread count(s), 0 = engine default (default: ${DEFAULT-VALUE}).")
     List<Integer> threads;
 
-    @Option(names = "--variant", split = ",", defaultValue = "baseline", paramLabel = "RECIPE",
+    // commas inside a distilled: recipe's options do not split, as in variants build
+    @Option(names = "--variant", split = VariantsBuildCommand.RECIPE_SPLIT, defaultValue = "baseline",
+            paramLabel = "RECIPE",
             description = "Variant recipe(s) (default: ${DEFAULT-VALUE}).")
     List<String> variants;
 
@@ -120,6 +123,15 @@ final class CampaignRunCommand implements Callable<Integer> {
             description = "With --evaluation images:DIR: the same keys as --preprocess.")
     String evaluationPreprocess;
 
+    @Option(names = "--training", paramLabel = "SOURCE",
+            description = "Train split distilled:STUDENT variants are trained on, on the coordinator (overrides the"
+                    + " spec's training:): mnist or fashion-mnist.")
+    String training;
+
+    @Option(names = "--train-images", paramLabel = "N", defaultValue = "0",
+            description = "With --training: only the first N train images (default: 0 = all).")
+    int trainImages;
+
     @Mixin
     ConnectionOptions connection;
 
@@ -154,6 +166,10 @@ final class CampaignRunCommand implements Callable<Integer> {
         }
         dev.edgeperf.proto.ModelCalibration evaluationMessage = evaluation == null ? null
                 : CampaignSpec.evaluationMessage("", parseEvaluation(evaluation, evaluationPreprocess));
+        if (trainImages != 0 && training == null) {
+            throw EdgeperfException.userError("--train-images needs --training mnist|fashion-mnist");
+        }
+        TrainingData trainingData = training == null ? null : new TrainingData(training, trainImages);
         List<String> providerList = providers == null ? null : providers(providers);
         // flags are checked before connecting; a spec needs the fleet's label keys to be checked
         CampaignSpec flags = specFile == null ? flagsSpec() : null;
@@ -174,6 +190,10 @@ final class CampaignRunCommand implements Callable<Integer> {
             }
             if (evaluationMessage != null) {
                 request = request.toBuilder().clearEvaluations().addEvaluations(evaluationMessage).build();
+            }
+            if (trainingData != null) {
+                request = request.toBuilder().setTraining(trainingData.source())
+                        .setTrainImages(trainingData.trainImages()).build();
             }
             if (providerList != null) {
                 request = request.toBuilder().setSettings(dev.edgeperf.core.measure.MeasurementSettings.fromProto(

@@ -20,8 +20,8 @@ import dev.edgeperf.core.train.CnnTrainer;
 import dev.edgeperf.core.train.Distillation;
 import dev.edgeperf.core.train.Students;
 import dev.edgeperf.core.train.SeparableCnn;
-import dev.edgeperf.core.train.SoftTargets;
 import dev.edgeperf.core.variants.DistillRecipe;
+import dev.edgeperf.core.variants.DistilledVariant;
 import dev.edgeperf.core.train.MnistCnnOnnx;
 import dev.edgeperf.core.train.TrainingOptions;
 import dev.edgeperf.core.variants.Fidelity;
@@ -419,19 +419,15 @@ final class VariantsBuildCommand implements Callable<Integer> {
         DistillRecipe d = r.distill();
         TrainingOptions options = d.options();
         LabeledImages train = inputs.train();
-        String input = imageInputs(baseline.getGraph()).get(0).getName();
-        String output = baseline.getGraph().getOutput(0).getName();
-        long start = System.nanoTime();
         progress("  teacher logits over %,d train images", train.count());
-        SoftTargets soft = new SoftTargets(SoftTargets.teacherLogits(baselineBytes, train), d.temperature(), d.alpha());
-        Distillation.Trained trained = Distillation.train(d, train, soft, input, output,
-                "student " + d.student() + " distilled from " + modelName + " (" + r.text() + ")",
-                (what, stats) -> progress("  %s %s", what, stats));
+        DistilledVariant.Result result = DistilledVariant.build(builder, baselineBytes, modelName, d, train,
+                inputs.calibration(), (what, stats) -> progress("  %s %s", what, stats));
+        Distillation.Trained trained = result.trained();
         double seconds = trained.seconds();
-        ModelProto student = trained.distilled();
         ModelProto hardModel = trained.hardLabels();
-        ModelProto[] labelled = new ModelProto[1];
-        VariantRecord raw = trainedRecord(student, r, baseline, modelName, inputs, staging, builder, labelled);
+        VariantRecord raw = result.record();
+        Files.write(staging.resolve(raw.file()), result.bytes());
+        ModelProto[] labelled = {result.model()};
         Fidelity after = eval.of(labelled[0], r.text());
         Fidelity hardOnly = eval.of(hardModel, r.text() + " hard labels only");
         int evalCount = 0;
@@ -475,7 +471,7 @@ final class VariantsBuildCommand implements Callable<Integer> {
      */
     private static void checkTeacher(ModelProto teacher, String modelName, FinetuneRecipe r) {
         GraphProto g = teacher.getGraph();
-        List<ValueInfoProto> ins = imageInputs(g);
+        List<ValueInfoProto> ins = DistilledVariant.imageInputs(g);
         if (ins.size() != 1) {
             throw EdgeperfException.userError("recipe '" + r.text() + "': teacher " + modelName + " has " + ins.size()
                     + " inputs; the student takes one image input [N,1,H,W]");
@@ -500,13 +496,6 @@ final class VariantsBuildCommand implements Callable<Integer> {
                     + (g.getOutputCount() == 0 ? "(none)" : "'" + g.getOutput(0).getName() + "' " + shape(out))
                     + " is not [N, classes]; distillation needs a classifier");
         }
-    }
-
-    /** Graph inputs that are not initializers. */
-    private static List<ValueInfoProto> imageInputs(GraphProto g) {
-        Set<String> initializers = new HashSet<>();
-        g.getInitializerList().forEach(t -> initializers.add(t.getName()));
-        return g.getInputList().stream().filter(v -> !initializers.contains(v.getName())).toList();
     }
 
     private static String shape(List<TensorShapeProto.Dimension> dims) {

@@ -4,6 +4,7 @@ import dev.edgeperf.coordinator.store.AgentRecord;
 import dev.edgeperf.coordinator.schedule.CampaignProgress;
 import dev.edgeperf.coordinator.schedule.CampaignRequest;
 import dev.edgeperf.coordinator.schedule.ModelCalibration;
+import dev.edgeperf.coordinator.schedule.TrainingData;
 import dev.edgeperf.coordinator.store.CampaignSummary;
 import dev.edgeperf.core.measure.MeasurementSettings;
 import dev.edgeperf.coordinator.store.Preparation;
@@ -72,7 +73,8 @@ public final class CampaignMessages {
         return new CampaignRequest(r.getName(), r.getModelsList(), uploads, r.getVariantsList(),
                 r.getBatchSizesList(), r.getIntraOpThreadsList(), r.getModesList(), r.getSelectorsList(),
                 MeasurementSettings.fromProto(r.hasSettings() ? r.getSettings() : null), r.getSpecSource(), inputs,
-                calibrations, evaluations);
+                calibrations, evaluations, r.getTraining().isEmpty() ? null
+                        : new TrainingData(r.getTraining(), r.getTrainImages()));
     }
 
     /** The wire form of a shape. */

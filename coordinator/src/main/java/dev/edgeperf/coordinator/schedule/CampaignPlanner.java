@@ -67,7 +67,7 @@ public final class CampaignPlanner {
         List<Integer> threads = request.threads().isEmpty() ? List.of(0) : request.threads();
         List<Mode> modes = (request.modes().isEmpty() ? List.of("latency") : request.modes()).stream()
                 .map(Mode::parse).toList();
-        validate(request.models(), request.uploads(), variants, request.batches(), threads);
+        validate(request.models(), request.uploads(), variants, request.batches(), threads, request.training());
         Map<String, ModelInputs> inputs = checkInputs(request);
         List<Target> targets = targets(request.selectors(), fleet);
         Set<VariantBuild> builds = new LinkedHashSet<>();
@@ -231,7 +231,7 @@ public final class CampaignPlanner {
     }
 
     private static void validate(List<String> models, Map<String, UploadedModel> uploads, List<String> variants,
-                                 List<Integer> batches, List<Integer> threads) {
+                                 List<Integer> batches, List<Integer> threads, TrainingData training) {
         if (models.isEmpty()) {
             throw EdgeperfException.userError("a campaign needs at least one model: expected one of "
                     + String.join(", ", ModelZoo.names()) + " or an .onnx file");
@@ -241,7 +241,8 @@ public final class CampaignPlanner {
                 ModelZoo.describe(model); // USER_ERROR naming the unknown model and the known ones
             }
         }
-        variants.forEach(VariantRecipe::parse); // USER_ERROR naming the recipe and the accepted forms
+        // USER_ERROR naming the recipe and the accepted forms (distilled: only with training data)
+        variants.forEach(v -> TrainingData.recipe(v, training));
         if (batches.isEmpty()) {
             throw EdgeperfException.userError("a campaign needs at least one batch size");
         }

@@ -21,12 +21,24 @@ import java.util.Objects;
  * @param calibrations model name -> its calibration data, {@code ""} -> every other model's; empty = random
  * @param evaluations  model name -> its labelled evaluation data, {@code ""} -> every other model's; empty = no
  *                     accuracy measured
+ * @param training     the train split {@code distilled:} variants are trained on; null = none (such recipes are
+ *                     refused)
  */
 public record CampaignRequest(String name, List<String> models, Map<String, UploadedModel> uploads, List<String> variants,
                               List<Integer> batches, List<Integer> threads, List<String> modes,
                               List<String> selectors, MeasurementSettings measurement, String specSource,
                               Map<String, ModelInputs> inputs, Map<String, ModelCalibration> calibrations,
-                              Map<String, ModelCalibration> evaluations) {
+                              Map<String, ModelCalibration> evaluations, TrainingData training) {
+    /** Without training data. */
+    public CampaignRequest(String name, List<String> models, Map<String, UploadedModel> uploads, List<String> variants,
+                           List<Integer> batches, List<Integer> threads, List<String> modes,
+                           List<String> selectors, MeasurementSettings measurement, String specSource,
+                           Map<String, ModelInputs> inputs, Map<String, ModelCalibration> calibrations,
+                           Map<String, ModelCalibration> evaluations) {
+        this(name, models, uploads, variants, batches, threads, modes, selectors, measurement, specSource, inputs,
+                calibrations, evaluations, null);
+    }
+
     /** Without evaluation data. */
     public CampaignRequest(String name, List<String> models, Map<String, UploadedModel> uploads, List<String> variants,
                            List<Integer> batches, List<Integer> threads, List<String> modes,

@@ -85,7 +85,7 @@ public final class Campaigns {
         LOG.info("campaign {} '{}' submitted: {} variant(s) to prepare, then {} job(s)", id, plan.name(),
                 plan.builds().size(), plan.jobCount());
         preparation.start(id, plan.builds(), plan.batches(), request.uploads(), plan.inputs(), request.calibrations(),
-                request.evaluations(), new Progress(id, plan, rebatched.notes()));
+                request.evaluations(), request.training(), new Progress(id, plan, rebatched.notes()));
         return status(id);
     }
 

@@ -8,6 +8,12 @@ import dev.edgeperf.core.calibration.CalibrationSource;
 import dev.edgeperf.core.io.Digests;
 import dev.edgeperf.core.onnx.ModelInputs;
 import dev.edgeperf.core.onnx.OnnxModels;
+import dev.edgeperf.core.data.DatasetLocator;
+import dev.edgeperf.core.data.Datasets;
+import dev.edgeperf.core.data.LabeledImages;
+import dev.edgeperf.core.data.Split;
+import dev.edgeperf.core.variants.DistillRecipe;
+import dev.edgeperf.core.variants.DistilledVariant;
 import dev.edgeperf.core.variants.InputBatch;
 import dev.edgeperf.core.variants.OrtRunner;
 import dev.edgeperf.core.variants.VariantBuilder;
@@ -77,6 +83,26 @@ final class ModelBuilder implements VariantPreparation.CalibratedBuilder {
     @Override
     public synchronized BuiltVariant build(byte[] baseline, String modelName, String recipeText, ModelInputs inputs,
             ModelCalibration calibration) {
+        return build(baseline, modelName, recipeText, inputs, calibration, null);
+    }
+
+    /**
+     * A {@code distilled:} recipe trains its student on {@code training} through core's one path
+     * ({@link DistilledVariant}), as {@code variants build} does, so the same teacher, recipe and train images give
+     * the same bytes; the student is measured on the model's calibration data. Its fidelity to the teacher is not
+     * gated: a student is a new network, not a transform of the teacher's weights.
+     */
+    @Override
+    public synchronized BuiltVariant build(byte[] baseline, String modelName, String recipeText, ModelInputs inputs,
+            ModelCalibration calibration, TrainingData training) {
+        if (training != null && DistillRecipe.matches(recipeText)) {
+            Loaded loaded = load(baseline, modelName, inputs, calibration);
+            DistilledVariant.Result r = DistilledVariant.build(builder, baseline, modelName,
+                    DistillRecipe.parse(recipeText), trainSplit(training), loaded.inputs().calibration(),
+                    (what, stats) -> { });
+            return new BuiltVariant(r.bytes(), loaded.inputs().label(), null,
+                    loaded.baseline().degenerateWarning().stream().toList());
+        }
         Objects.requireNonNull(inputs, "inputs is null");
         Objects.requireNonNull(calibration, "calibration is null");
         VariantRecipe recipe = VariantRecipe.parse(recipeText);
@@ -124,6 +150,14 @@ final class ModelBuilder implements VariantPreparation.CalibratedBuilder {
             return List.of();
         }
         return ReferenceSet.batchOne(load(baseline, modelName, inputs, calibration).inputs().calibration(), count);
+    }
+
+    /** The train split as {@code variants build --calibration SRC --train-images N} reads it. */
+    private LabeledImages trainSplit(TrainingData training) {
+        Path dir = datasets != null ? datasets : DatasetLocator.system().require();
+        LabeledImages train = Datasets.load(training.parse().dataset(), dir, Split.TRAIN);
+        int n = training.trainImages();
+        return n > 0 && n < train.count() ? train.first(n) : train;
     }
 
     private Loaded load(byte[] baseline, String modelName, ModelInputs inputs, ModelCalibration calibration) {

@@ -84,6 +84,15 @@ public final class VariantPreparation implements AutoCloseable {
                 ModelCalibration calibration);
 
         /**
+         * As above, with the train split a {@code distilled:} recipe trains on (null = none: such a recipe is
+         * refused); builders that train nothing ignore it.
+         */
+        default BuiltVariant build(byte[] baseline, String modelName, String recipe, ModelInputs inputs,
+                ModelCalibration calibration, TrainingData training) {
+            return build(baseline, modelName, recipe, inputs, calibration);
+        }
+
+        /**
          * The calibration label an uploaded baseline's rows show: that of the data its variants are built with,
          * found without building anything ({@code graph} may be memory-mapped, its weights off the heap).
          *
@@ -233,6 +242,18 @@ public final class VariantPreparation implements AutoCloseable {
                            Map<String, UploadedModel> uploads, Map<String, ModelInputs> inputs,
                            Map<String, ModelCalibration> calibrations, Map<String, ModelCalibration> evaluations,
                            Progress progress) {
+        return start(campaignId, builds, batches, uploads, inputs, calibrations, evaluations, null, progress);
+    }
+
+    /**
+     * As above, and {@code distilled:} variants trained on {@code training}.
+     *
+     * @param training the train split of distilled variants; null = none
+     */
+    public Future<?> start(String campaignId, List<VariantBuild> builds, List<Integer> batches,
+                           Map<String, UploadedModel> uploads, Map<String, ModelInputs> inputs,
+                           Map<String, ModelCalibration> calibrations, Map<String, ModelCalibration> evaluations,
+                           TrainingData training, Progress progress) {
         Map<String, ModelCalibration> evals = Map.copyOf(evaluations);
         List<VariantBuild> todo = List.copyOf(builds);
         List<Integer> sizes = List.copyOf(batches);
@@ -240,15 +261,15 @@ public final class VariantPreparation implements AutoCloseable {
         Map<String, ModelInputs> given = Map.copyOf(inputs);
         Map<String, ModelCalibration> data = Map.copyOf(calibrations);
         Objects.requireNonNull(progress, "progress is null");
-        return executor.submit(() -> run(campaignId, todo, sizes, models, given, data, evals, progress));
+        return executor.submit(() -> run(campaignId, todo, sizes, models, given, data, evals, training, progress));
     }
 
     private void run(String campaignId, List<VariantBuild> builds, List<Integer> batches,
                      Map<String, UploadedModel> uploads, Map<String, ModelInputs> inputs,
                      Map<String, ModelCalibration> calibrations, Map<String, ModelCalibration> evaluations,
-                     Progress progress) {
+                     TrainingData training, Progress progress) {
         try {
-            prepare(campaignId, builds, batches, uploads, inputs, calibrations, evaluations, progress);
+            prepare(campaignId, builds, batches, uploads, inputs, calibrations, evaluations, training, progress);
         } catch (RuntimeException e) {
             // only a failing report gets here (e.g. the store is down); the campaign then stays as it was
             LOG.error("campaign {}: cannot record the end of its preparation", campaignId, e);
@@ -262,7 +283,7 @@ public final class VariantPreparation implements AutoCloseable {
     private void prepare(String campaignId, List<VariantBuild> builds, List<Integer> batches,
                          Map<String, UploadedModel> uploads, Map<String, ModelInputs> inputs,
                          Map<String, ModelCalibration> calibrations, Map<String, ModelCalibration> evaluations,
-                         Progress progress) {
+                         TrainingData training, Progress progress) {
         Map<VariantBuild, PreparedVariant> prepared = new LinkedHashMap<>();
         Map<VariantBuild, String> skipped = new LinkedHashMap<>();
         Map<String, Baseline> baselines = new HashMap<>();
@@ -300,7 +321,7 @@ public final class VariantPreparation implements AutoCloseable {
                 }
                 PreparedVariant variant = baseline.stored() != null && isBaseline(build.recipe())
                         ? storedBaseline(baseline, batches, calibration) : buildAndStore(baseline, build, batches,
-                        calibration);
+                        calibration, training);
                 new ReferenceSets(artifacts).record(build.model(), build.recipe(), variant.digest(), baseline.inputs,
                         referenceInputs(baseline, build.model(), calibration));
                 ModelCalibration evaluation = evaluations.getOrDefault(build.model(), evaluations.get(""));
@@ -513,7 +534,8 @@ public final class VariantPreparation implements AutoCloseable {
     }
 
     private static boolean isBaseline(String recipe) {
-        return VariantRecipe.parse(recipe).kind() == VariantRecipe.Kind.BASELINE;
+        return !dev.edgeperf.core.variants.DistillRecipe.matches(recipe)
+                && VariantRecipe.parse(recipe).kind() == VariantRecipe.Kind.BASELINE;
     }
 
     /** An uploaded model measured as it is: already stored, profiled from its file, never loaded whole. */
@@ -531,9 +553,9 @@ public final class VariantPreparation implements AutoCloseable {
     }
 
     private PreparedVariant buildAndStore(Baseline baseline, VariantBuild build, List<Integer> batches,
-                                          ModelCalibration calibration) {
+                                          ModelCalibration calibration, TrainingData training) {
         byte[] source = baseline.bytes();
-        BuiltVariant built = buildOne(source, build, baseline.inputs, calibration);
+        BuiltVariant built = buildOne(source, build, baseline.inputs, calibration, training);
         byte[] bytes = built.onnx();
         String digest = artifacts.put(bytes);
         Map<Integer, Long> flops = new HashMap<>();
@@ -545,9 +567,10 @@ public final class VariantPreparation implements AutoCloseable {
                 VariantTransforms.noopReason(bytes), built.calibration(), built.fidelity(), built.warnings());
     }
 
-    private BuiltVariant buildOne(byte[] baseline, VariantBuild build, ModelInputs inputs, ModelCalibration calibration) {
+    private BuiltVariant buildOne(byte[] baseline, VariantBuild build, ModelInputs inputs, ModelCalibration calibration,
+                                  TrainingData training) {
         try {
-            return builder.build(baseline, build.model(), build.recipe(), inputs, calibration);
+            return builder.build(baseline, build.model(), build.recipe(), inputs, calibration, training);
         } catch (EdgeperfException e) {
             throw e;
         } catch (RuntimeException e) {

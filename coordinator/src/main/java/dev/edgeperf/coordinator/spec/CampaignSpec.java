@@ -1,5 +1,6 @@
 package dev.edgeperf.coordinator.spec;
 
+import dev.edgeperf.coordinator.schedule.TrainingData;
 import dev.edgeperf.coordinator.grpc.CampaignMessages;
 import dev.edgeperf.core.EdgeperfException;
 import dev.edgeperf.core.onnx.ModelInputs;
@@ -24,11 +25,21 @@ import java.util.Optional;
  * @param source     the spec file's text, kept with the campaign for provenance
  * @param calibrations model display name -> its own calibration, {@code ""} -> the campaign's; empty = random
  * @param evaluation   labelled data every variant's accuracy is measured on ({@code evaluation:}), or null
+ * @param training     the train split {@code distilled:} variants train on ({@code training:}), or null
  */
 public record CampaignSpec(Optional<String> name, List<ModelRef> models, List<String> variants,
                            List<Integer> batchSizes, List<Integer> threads, List<Mode> modes, List<String> selectors,
                            MeasurementSettings settings, String source, Map<String, CalibrationSource> calibrations,
-                           CalibrationSource evaluation) {
+                           CalibrationSource evaluation, TrainingData training) {
+    /** Without training data. */
+    public CampaignSpec(Optional<String> name, List<ModelRef> models, List<String> variants,
+                        List<Integer> batchSizes, List<Integer> threads, List<Mode> modes, List<String> selectors,
+                        MeasurementSettings settings, String source, Map<String, CalibrationSource> calibrations,
+                        CalibrationSource evaluation) {
+        this(name, models, variants, batchSizes, threads, modes, selectors, settings, source, calibrations, evaluation,
+                null);
+    }
+
     /** Without evaluation data. */
     public CampaignSpec(Optional<String> name, List<ModelRef> models, List<String> variants,
                         List<Integer> batchSizes, List<Integer> threads, List<Mode> modes, List<String> selectors,
@@ -97,6 +108,9 @@ public record CampaignSpec(Optional<String> name, List<ModelRef> models, List<St
         calibrations.forEach((model, c) -> request.addCalibrations(calibrationMessage(model, c)));
         if (evaluation != null) {
             request.addEvaluations(evaluationMessage("", evaluation));
+        }
+        if (training != null) {
+            request.setTraining(training.source()).setTrainImages(training.trainImages());
         }
         for (ModelRef model : models) {
             request.addModels(model.displayName());

@@ -1,5 +1,6 @@
 package dev.edgeperf.coordinator.spec;
 
+import dev.edgeperf.coordinator.schedule.TrainingData;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
@@ -11,7 +12,6 @@ import dev.edgeperf.core.calibration.CalibrationSource;
 import dev.edgeperf.core.onnx.InputDims;
 import dev.edgeperf.core.onnx.ModelInputs;
 import dev.edgeperf.core.onnx.OnnxModels;
-import dev.edgeperf.core.variants.VariantRecipe;
 import dev.edgeperf.core.zoo.ModelZoo;
 import dev.edgeperf.proto.MeasurementSettings;
 import java.io.IOException;
@@ -49,11 +49,14 @@ import java.util.Set;
  *                                   # sets its own
  * evaluation: mnist                 # labelled data every variant's accuracy is measured on: mnist, fashion-mnist,
  * evaluation_preprocess: resize=28x28  # images:DIR (a sub-folder per class), tensors:DIR (+ labels.txt), idx:DIR
+ * training: mnist                   # train split distilled:STUDENT variants train on: mnist or fashion-mnist
+ * train_images: 1000                # only the first N train images (default 0 = all)
  * </pre>
  */
 public final class CampaignSpecParser {
     static final List<String> FIELDS = List.of("name", "models", "variants", "batch_sizes", "threads", "modes",
-            "devices", "measurement", "calibration", "preprocess", "evaluation", "evaluation_preprocess", "providers");
+            "devices", "measurement", "calibration", "preprocess", "evaluation", "evaluation_preprocess", "providers",
+            "training", "train_images");
     static final List<String> MODEL_FIELDS = List.of("name", "file", "inputs", "dims", "calibration", "preprocess",
             "values");
     static final List<String> MEASUREMENT_FIELDS = List.of("warmup_iterations", "min_iterations", "min_duration_ms",
@@ -132,11 +135,12 @@ public final class CampaignSpecParser {
             models.add(ref);
             modelNodes.put(ref, n);
         }
+        TrainingData training = training(fields);
         List<String> variants = new ArrayList<>();
         for (Node n : optionalList(fields, "variants", "baseline")) {
             String recipe = scalar(n, "variants");
             try {
-                variants.add(VariantRecipe.parse(recipe).text());
+                variants.add(TrainingData.recipe(recipe, training));
             } catch (EdgeperfException e) {
                 throw error(n.line(), "variants: unknown variant '" + recipe + "': " + e.getMessage());
             }
@@ -172,7 +176,25 @@ public final class CampaignSpecParser {
             calibrations.put("", common);
         }
         return new CampaignSpec(name, models, variants, batches, threads, modes, selectors, settings, text,
-                calibrations, evaluation(fields));
+                calibrations, evaluation(fields), training);
+    }
+
+    /** The {@code training:} (and {@code train_images:}), checked now; null when absent. */
+    private TrainingData training(Map<String, Node> fields) {
+        Node t = fields.get("training");
+        Node n = fields.get("train_images");
+        if (t == null) {
+            if (n != null) {
+                throw error(n.line(), "train_images: needs training: mnist|fashion-mnist beside it");
+            }
+            return null;
+        }
+        int images = n == null ? 0 : integer(n, "train_images", 0);
+        try {
+            return new TrainingData(scalar(t, "training"), images);
+        } catch (EdgeperfException e) {
+            throw error(t.line(), e.getMessage());
+        }
     }
 
     /** The {@code evaluation:} (and {@code evaluation_preprocess:}), checked now; null when absent. */

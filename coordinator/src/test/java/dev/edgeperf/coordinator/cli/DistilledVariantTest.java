@@ -8,7 +8,6 @@ import ai.onnx.proto.OnnxMl.NodeProto;
 import ai.onnx.proto.OnnxMl.OperatorSetIdProto;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.edgeperf.core.data.DatasetLocator;
 import dev.edgeperf.core.data.Datasets;
 import dev.edgeperf.core.data.LabeledImages;
 import dev.edgeperf.core.data.Split;
@@ -22,7 +21,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -34,14 +32,7 @@ class DistilledVariantTest {
     private final CliCapture cli = new CliCapture();
 
     private static Path mnist() {
-        return DatasetLocator.system().locate().filter(d -> Datasets.isPresent(Datasets.MNIST, d))
-                .orElseGet(() -> {
-                    if ("true".equals(System.getenv("CI"))) {
-                        throw new AssertionError("MNIST not found but CI=true");
-                    }
-                    Assumptions.abort("MNIST not found (scripts/fetch-datasets.sh)");
-                    return null;
-                });
+        return dev.edgeperf.coordinator.testing.Fixtures.mnist();
     }
 
     @Test

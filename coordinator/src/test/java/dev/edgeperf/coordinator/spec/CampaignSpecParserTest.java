@@ -104,12 +104,28 @@ class CampaignSpecParserTest {
     }
 
     @Test
+    void trainingDataLetsADistilledRecipeThroughAndTravelsInTheRequest() {
+        CampaignSpec spec = parse("models: [mnist-cnn]\nbatch_sizes: [1]\n"
+                + "variants: [baseline, \"distilled:mnist-cnn:width=0.5,epochs=1\"]\ntraining: mnist\ntrain_images: 1000\n");
+        assertThat(spec.variants()).containsExactly("baseline",
+                dev.edgeperf.core.variants.DistillRecipe.parse("distilled:mnist-cnn:width=0.5,epochs=1").text());
+        assertThat(spec.toRequest().getTraining()).isEqualTo("mnist");
+        assertThat(spec.toRequest().getTrainImages()).isEqualTo(1000);
+        assertThat(parse("models: [mnist-cnn]\nbatch_sizes: [1]\n").toRequest().getTraining()).isEmpty();
+        assertThatThrownBy(() -> parse("models: [mnist-cnn]\nbatch_sizes: [1]\ntraining: random\n"))
+                .hasMessage("spec.yaml:3: training 'random' is not a labelled dataset; expected mnist or fashion-mnist"
+                        + " (the train split distilled: students are trained on)");
+        assertThatThrownBy(() -> parse("models: [mnist-cnn]\nbatch_sizes: [1]\ntrain_images: 10\n"))
+                .hasMessage("spec.yaml:3: train_images: needs training: mnist|fashion-mnist beside it");
+    }
+
+    @Test
     void unknownVariantModelFieldAndModeNameTheirLines() {
         assertThatThrownBy(() -> parse("models: [mnist-cnn]\nbatch_sizes: [1]\nvariants: [baseline, prunned:0.5]\n"))
                 .hasMessageStartingWith("spec.yaml:3: variants: unknown variant 'prunned:0.5'");
         assertThatThrownBy(() -> parse("models: [mnist-cnn]\nbatch_sizes: [1]\nvariants: [\"distilled:mnist-cnn\"]\n"))
                 .hasMessageContaining("spec.yaml:3: variants: unknown variant 'distilled:mnist-cnn'")
-                .hasMessageContaining("only variants build does");
+                .hasMessageContaining("and none was given: campaign spec training: mnist|fashion-mnist");
         assertThatThrownBy(() -> parse("models:\n  - mnist-cnn\n  - resnet-9000\nbatch_sizes: [1]\n"))
                 .hasMessageStartingWith("spec.yaml:3: models: unknown model 'resnet-9000'");
         assertThatThrownBy(() -> parse("models: [mnist-cnn]\nbatch: [1]\n"))

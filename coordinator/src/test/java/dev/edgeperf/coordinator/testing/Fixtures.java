@@ -19,6 +19,21 @@ import java.util.UUID;
 
 /** Hand-made agents, jobs and results for store and scheduler tests. */
 public final class Fixtures {
+    /**
+     * The MNIST folder the data sets are found in; the test is aborted where there is none, and fails under CI.
+     */
+    public static Path mnist() {
+        return dev.edgeperf.core.data.DatasetLocator.system().locate()
+                .filter(d -> dev.edgeperf.core.data.Datasets.isPresent(dev.edgeperf.core.data.Datasets.MNIST, d))
+                .orElseGet(() -> {
+                    if ("true".equals(System.getenv("CI"))) {
+                        throw new AssertionError("MNIST not found but CI=true");
+                    }
+                    org.junit.jupiter.api.Assumptions.abort("MNIST not found (scripts/fetch-datasets.sh)");
+                    return null;
+                });
+    }
+
     public static final String DIGEST = "a".repeat(64);
 
     private Fixtures() {

@@ -114,9 +114,9 @@ public record VariantRecipe(Kind kind, double sparsity, int clusters, Calibratio
                 return new VariantRecipe(Kind.CLUSTERED, 0, k, CalibrationMethod.MIN_MAX, "clustered:" + k);
             }
             case "distilled":
-                throw EdgeperfException.userError("recipe '" + recipe + "' trains a student on labelled data, which only"
-                        + " variants build does: variants build MODEL --variants " + recipe.trim()
-                        + " --calibration mnist|fashion-mnist");
+                throw EdgeperfException.userError("recipe '" + recipe + "' trains a student on labelled data, and none"
+                        + " was given: campaign spec training: mnist|fashion-mnist (campaign run --training), or"
+                        + " variants build MODEL --variants " + recipe.trim() + " --calibration mnist|fashion-mnist");
             default:
                 throw unknown(recipe);
         }

@@ -57,11 +57,11 @@ class VariantRecipeTest {
     }
 
     @Test
-    void aDistilledRecipeOutsideVariantsBuildSaysWhereItIsBuilt() {
+    void aDistilledRecipeWithoutTrainingDataSaysWhereItIsBuilt() {
         assertThatThrownBy(() -> VariantRecipe.parse("distilled:mnist-cnn:T=2"))
                 .isInstanceOf(EdgeperfException.class)
-                .hasMessage("recipe 'distilled:mnist-cnn:T=2' trains a student on labelled data, which only variants"
-                        + " build does: variants build MODEL --variants distilled:mnist-cnn:T=2 --calibration"
-                        + " mnist|fashion-mnist");
+                .hasMessage("recipe 'distilled:mnist-cnn:T=2' trains a student on labelled data, and none was given:"
+                        + " campaign spec training: mnist|fashion-mnist (campaign run --training), or variants build"
+                        + " MODEL --variants distilled:mnist-cnn:T=2 --calibration mnist|fashion-mnist");
     }
 }
