@@ -54,12 +54,13 @@ final class StaticQuantizer {
     private StaticQuantizer() {
     }
 
-    static TransformResult apply(ModelProto model, CalibrationData data, CalibrationMethod method, OrtRunner runner) {
+    static TransformResult apply(ModelProto model, CalibrationData data, CalibrationMethod method,
+                                 boolean fp32Depthwise, OrtRunner runner) {
         List<String> notes = new ArrayList<>();
         if (Graphs.opset(model) < 13) {
             // Per-channel DequantizeLinear (axis) needs opset 13; QLinearConv/MatMulInteger take per-channel
             // weight scales since opset 10, so older models get the QOperator form instead.
-            return QOperatorQuantizer.apply(model, data, method, runner);
+            return QOperatorQuantizer.apply(model, data, method, fp32Depthwise, runner);
         }
         model = flattenAsReshape(ConvAffineFolder.prepare(model, notes));
         GraphProto g = model.getGraph();
@@ -73,9 +74,9 @@ final class StaticQuantizer {
         for (int i = 0; i < g.getNodeCount(); i++) {
             NodeProto n = g.getNode(i);
             Integer axis = weightAxis(n, inits);
-            if (axis != null && isNarrowConv(n, inits)) {
-                notes.add(Graphs.nodeName(n, i) + ": Conv with " + inits.get(n.getInput(1)).getDims(0)
-                        + " filters (< " + MIN_INT8_CONV_FILTERS + ") left fp32; int8 kernels are slower than fp32 here");
+            String fp32 = axis == null ? null : keptFp32(g, n, inits, consumers, fp32Depthwise);
+            if (fp32 != null) {
+                notes.add(Graphs.nodeName(n, i) + ": " + fp32);
             } else if (axis != null) {
                 weightAxis.put(i, axis);
                 quantized.add(i);
@@ -188,9 +189,48 @@ final class StaticQuantizer {
                 notes);
     }
 
-    static boolean isNarrowConv(NodeProto n, Map<String, TensorProto> inits) {
-        return n.getOpType().equals("Conv") && Attributes.getInt(n, "group", 1) == 1
-                && inits.get(n.getInput(1)).getDims(0) < MIN_INT8_CONV_FILTERS;
+    /**
+     * Why a weight op stays fp32 (the note after its name), or null when it is quantized: a narrow conv (see
+     * {@link #MIN_INT8_CONV_FILTERS}), or with {@code fp32Depthwise} a depthwise conv (one input channel per group)
+     * unless ONNX Runtime would quantize it anyway: its WeightBiasQuantization pass gives a float-weight Conv
+     * between a DequantizeLinear and a QuantizeLinear (through Relu/Clip only) per-tensor int8 weights, coarser
+     * than ours, and at opset 10 adds a Round the opset lacks, so the session fails.
+     */
+    static String keptFp32(GraphProto g, NodeProto n, Map<String, TensorProto> inits,
+                           Map<String, List<Integer>> consumers, boolean fp32Depthwise) {
+        if (!n.getOpType().equals("Conv")) {
+            return null;
+        }
+        long group = Attributes.getInt(n, "group", 1);
+        TensorProto w = inits.get(n.getInput(1));
+        if (group == 1 && w.getDims(0) < MIN_INT8_CONV_FILTERS) {
+            return "Conv with " + w.getDims(0) + " filters (< " + MIN_INT8_CONV_FILTERS
+                    + ") left fp32; int8 kernels are slower than fp32 here";
+        }
+        if (!fp32Depthwise || group == 1 || w.getDimsCount() < 2 || w.getDims(1) != 1) {
+            return null;
+        }
+        return reachesQuantizedOp(g, n, inits, consumers) ? null
+                : "depthwise Conv (group " + group + ") left fp32 (" + VariantRecipe.FP32_DEPTHWISE + ")";
+    }
+
+    /** Whether n's output reaches a Conv/Gemm/MatMul or activation op through single-consumer Relu/Clip only. */
+    private static boolean reachesQuantizedOp(GraphProto g, NodeProto n, Map<String, TensorProto> inits,
+                                              Map<String, List<Integer>> consumers) {
+        NodeProto at = n;
+        while (true) {
+            List<Integer> next = consumers.getOrDefault(at.getOutput(0), List.of());
+            if (next.size() != 1) {
+                return false;
+            }
+            at = g.getNode(next.get(0));
+            if (weightAxis(at, inits) != null || isActivationOp(at, inits)) {
+                return true;
+            }
+            if (!at.getOpType().equals("Relu") && !at.getOpType().equals("Clip")) {
+                return false;
+            }
+        }
     }
 
     /** Add of two activations, or a pooling op: runs as QLinearAdd / QLinear*Pool when Q/DQ'd. */
