@@ -76,10 +76,8 @@ final class QOperatorQuantizer {
         for (int i = 0; i < g.getNodeCount(); i++) {
             NodeProto n = g.getNode(i);
             Integer axis = StaticQuantizer.weightAxis(n, inits);
-            String fp32 = axis == null ? null
-                    : StaticQuantizer.keptFp32(g, n, inits, consumers, fp32Depthwise);
-            if (fp32 != null) {
-                notes.add(Graphs.nodeName(n, i) + ": " + fp32);
+            if (axis != null && StaticQuantizer.keptFp32(g, i, inits, consumers, fp32Depthwise, notes)) {
+                continue;
             } else if (axis != null && n.getOpType().equals("Conv") && !floatBiasOrNone(n, inits)) {
                 notes.add(Graphs.nodeName(n, i) + ": Conv bias is not a float initializer; left fp32");
             } else if (axis != null) {

@@ -74,9 +74,8 @@ final class StaticQuantizer {
         for (int i = 0; i < g.getNodeCount(); i++) {
             NodeProto n = g.getNode(i);
             Integer axis = weightAxis(n, inits);
-            String fp32 = axis == null ? null : keptFp32(g, n, inits, consumers, fp32Depthwise);
-            if (fp32 != null) {
-                notes.add(Graphs.nodeName(n, i) + ": " + fp32);
+            if (axis != null && keptFp32(g, i, inits, consumers, fp32Depthwise, notes)) {
+                continue;
             } else if (axis != null) {
                 weightAxis.put(i, axis);
                 quantized.add(i);
@@ -190,28 +189,34 @@ final class StaticQuantizer {
     }
 
     /**
-     * Why a weight op stays fp32 (the note after its name), or null when it is quantized: a narrow conv (see
+     * Whether weight op {@code i} stays fp32, noted with why: a narrow conv (see
      * {@link #MIN_INT8_CONV_FILTERS}), or with {@code fp32Depthwise} a depthwise conv (one input channel per group)
      * unless ONNX Runtime would quantize it anyway: its WeightBiasQuantization pass gives a float-weight Conv
      * between a DequantizeLinear and a QuantizeLinear (through Relu/Clip only) per-tensor int8 weights, coarser
-     * than ours, and at opset 10 adds a Round the opset lacks, so the session fails.
+     * than ours, and at opset 10 adds a Round the opset lacks, so the session fails (noted too).
      */
-    static String keptFp32(GraphProto g, NodeProto n, Map<String, TensorProto> inits,
-                           Map<String, List<Integer>> consumers, boolean fp32Depthwise) {
+    static boolean keptFp32(GraphProto g, int i, Map<String, TensorProto> inits, Map<String, List<Integer>> consumers,
+                            boolean fp32Depthwise, List<String> notes) {
+        NodeProto n = g.getNode(i);
         if (!n.getOpType().equals("Conv")) {
-            return null;
+            return false;
         }
         long group = Attributes.getInt(n, "group", 1);
         TensorProto w = inits.get(n.getInput(1));
         if (group == 1 && w.getDims(0) < MIN_INT8_CONV_FILTERS) {
-            return "Conv with " + w.getDims(0) + " filters (< " + MIN_INT8_CONV_FILTERS
-                    + ") left fp32; int8 kernels are slower than fp32 here";
+            notes.add(Graphs.nodeName(n, i) + ": Conv with " + w.getDims(0) + " filters (< " + MIN_INT8_CONV_FILTERS
+                    + ") left fp32; int8 kernels are slower than fp32 here");
+            return true;
         }
         if (!fp32Depthwise || group == 1 || w.getDimsCount() < 2 || w.getDims(1) != 1) {
-            return null;
+            return false;
         }
-        return reachesQuantizedOp(g, n, inits, consumers) ? null
-                : "depthwise Conv (group " + group + ") left fp32 (" + VariantRecipe.FP32_DEPTHWISE + ")";
+        boolean kept = !reachesQuantizedOp(g, n, inits, consumers);
+        notes.add(Graphs.nodeName(n, i) + ": depthwise Conv (group " + group + ") " + (kept
+                ? "left fp32 (" + VariantRecipe.FP32_DEPTHWISE + ")"
+                : "quantized all the same: its output reaches a quantizer through Relu/Clip only, where ONNX Runtime"
+                        + " would give it per-tensor int8 weights itself"));
+        return kept;
     }
 
     /** Whether n's output reaches a Conv/Gemm/MatMul or activation op through single-consumer Relu/Clip only. */
