@@ -9,7 +9,8 @@ import java.util.Objects;
  *
  * <p>Accepted texts: {@code baseline}, {@code pruned:unstructured:S}, {@code pruned:structured:S}
  * (S a sparsity in (0, 1)), {@code quantized:int8-dynamic}, {@code quantized:int8-static} (optionally
- * {@code :minmax} or {@code :percentile}, default minmax, then optionally {@code :fp32-depthwise}),
+ * {@code :minmax} or {@code :percentile}, default minmax, then optionally {@code :fp32-depthwise} and/or
+ * {@code :fp32-matmul}),
  * {@code quantized:fp16}, {@code separable}, {@code clustered:K} (K clusters in [2, 256]).
  *
  * @param kind        the transform
@@ -19,9 +20,12 @@ import java.util.Objects;
  * @param text        the canonical text form
  * @param fp32Depthwise int8-static leaves depthwise convs fp32: on MobileNetV3-style backbones (PP-OCR det/rec)
  *                    their per-channel ranges lose the most, while they are a small share of the time
+ * @param fp32MatMul  int8-static leaves MatMul/Gemm with weights fp32: a transformer neck and a wide classifier
+ *                    head (PP-OCR rec's SVTR neck and its 6625-class CTC head) whose error the softmax after them
+ *                    amplifies
  */
 public record VariantRecipe(Kind kind, double sparsity, int clusters, CalibrationMethod calibration, String text,
-                            boolean fp32Depthwise) {
+                            boolean fp32Depthwise, boolean fp32MatMul) {
     /** The transform a recipe applies. */
     public enum Kind {
         BASELINE, PRUNED_UNSTRUCTURED, PRUNED_STRUCTURED, QUANTIZED_INT8_DYNAMIC, QUANTIZED_INT8_STATIC,
@@ -29,15 +33,17 @@ public record VariantRecipe(Kind kind, double sparsity, int clusters, Calibratio
     }
 
     static final String EXPECTED = "expected one of baseline, pruned:unstructured:S, pruned:structured:S, "
-            + "quantized:int8-dynamic, quantized:int8-static[:minmax|:percentile][:fp32-depthwise], quantized:fp16, "
+            + "quantized:int8-dynamic, quantized:int8-static[:minmax|:percentile][:fp32-depthwise][:fp32-matmul], "
+            + "quantized:fp16, "
             + "separable, "
             + "clustered:K (S in (0,1), K in [2,256])";
 
     static final String FP32_DEPTHWISE = "fp32-depthwise";
+    static final String FP32_MATMUL = "fp32-matmul";
 
     /** A recipe with every int8-static option off. */
     public VariantRecipe(Kind kind, double sparsity, int clusters, CalibrationMethod calibration, String text) {
-        this(kind, sparsity, clusters, calibration, text, false);
+        this(kind, sparsity, clusters, calibration, text, false, false);
     }
 
     public VariantRecipe {
@@ -122,23 +128,27 @@ public record VariantRecipe(Kind kind, double sparsity, int clusters, Calibratio
         }
     }
 
-    /** {@code quantized:int8-static[:METHOD][:fp32-depthwise]}: the method first, then the option. */
+    /** {@code quantized:int8-static[:METHOD][:fp32-depthwise][:fp32-matmul]}: the method first, then the options. */
     private static VariantRecipe int8Static(String recipe, String t, String[] p) {
-        boolean fp32Depthwise = p.length > 2 && p[p.length - 1].equals(FP32_DEPTHWISE);
-        int methods = p.length - 2 - (fp32Depthwise ? 1 : 0);
-        if (methods > 1) {
+        int end = p.length;
+        boolean fp32MatMul = end > 2 && p[end - 1].equals(FP32_MATMUL);
+        end -= fp32MatMul ? 1 : 0;
+        boolean fp32Depthwise = end > 2 && p[end - 1].equals(FP32_DEPTHWISE);
+        end -= fp32Depthwise ? 1 : 0;
+        if (end > 3) {
             throw unknown(recipe);
         }
         CalibrationMethod m = CalibrationMethod.MIN_MAX;
-        if (methods == 1) {
+        if (end == 3) {
             m = switch (p[2]) {
                 case "minmax" -> CalibrationMethod.MIN_MAX;
                 case "percentile" -> CalibrationMethod.PERCENTILE;
                 default -> throw EdgeperfException.userError("unknown calibration method '" + p[2] + "' in recipe '"
-                        + recipe + "'; expected minmax or percentile (then optionally :" + FP32_DEPTHWISE + ")");
+                        + recipe + "'; expected minmax or percentile (then optionally :" + FP32_DEPTHWISE + " and :"
+                        + FP32_MATMUL + ")");
             };
         }
-        return new VariantRecipe(Kind.QUANTIZED_INT8_STATIC, 0, 0, m, t, fp32Depthwise);
+        return new VariantRecipe(Kind.QUANTIZED_INT8_STATIC, 0, 0, m, t, fp32Depthwise, fp32MatMul);
     }
 
     private static double parseSparsity(String recipe, String value) {

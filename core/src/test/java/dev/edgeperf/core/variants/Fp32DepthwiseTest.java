@@ -8,6 +8,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import ai.onnx.proto.OnnxMl.ModelProto;
 import ai.onnx.proto.OnnxMl.NodeProto;
 import dev.edgeperf.core.onnx.Attributes;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -51,6 +52,13 @@ class Fp32DepthwiseTest {
         return b.model("separable-block", new long[] {-1, 3, 12, 12}, new long[] {-1, 10}, opset);
     }
 
+    /** Kernel name -> count ORT runs for the recipe's variant of m; the variant's notes go to {@code notes}. */
+    private static Map<String, Integer> kernels(ModelProto m, CalibrationData data, String recipe, List<String> notes) {
+        TransformResult r = VariantTransforms.apply(m, VariantRecipe.parse(recipe), data, RUNNER);
+        notes.addAll(r.notes());
+        return RUNNER.executedKernels(r.model(), data.iterator().next(), recipe);
+    }
+
     private static long fp32Convs(ModelProto m) {
         return m.getGraph().getNodeList().stream().filter(n -> n.getOpType().equals("Conv")).count();
     }
@@ -89,11 +97,21 @@ class Fp32DepthwiseTest {
     @ValueSource(longs = {10, 13})
     void aDepthwiseConvThatOnnxRuntimeWouldQuantizeAnywayIsQuantizedPerChannel(long opset) {
         ModelProto m = separableBlock(opset, true);
-        CalibrationData data = inputs(m, 8, 2);
-        TransformResult dw = VariantTransforms.apply(m,
-                VariantRecipe.parse("quantized:int8-static:percentile:fp32-depthwise"), data, RUNNER);
-        assertThat(dw.notes()).anyMatch(n -> n.startsWith("dw: depthwise Conv (group 16) quantized all the same"));
-        Map<String, Integer> k = RUNNER.executedKernels(dw.model(), data.iterator().next(), "fp32-depthwise relu");
+        List<String> notes = new ArrayList<>();
+        Map<String, Integer> k = kernels(m, inputs(m, 8, 2), "quantized:int8-static:percentile:fp32-depthwise", notes);
+        assertThat(notes).anyMatch(n -> n.startsWith("dw: depthwise Conv (group 16) quantized all the same"));
         assertThat(k.getOrDefault("QLinearConv", 0)).isEqualTo(3);
+    }
+
+    @ParameterizedTest
+    @ValueSource(longs = {10, 13})
+    void fp32MatMulLeavesTheGemmFp32AndTheConvsInt8(long opset) {
+        ModelProto m = separableBlock(opset, false);
+        List<String> notes = new ArrayList<>();
+        Map<String, Integer> k = kernels(m, inputs(m, 8, 2), "quantized:int8-static:fp32-depthwise:fp32-matmul", notes);
+        assertThat(notes).anyMatch(n -> n.startsWith("fc: Gemm left fp32 (fp32-matmul)"));
+        assertThat(k.getOrDefault("QLinearConv", 0)).isEqualTo(2);
+        assertThat(k).doesNotContainKeys("QGemm", "MatMulInteger", "DynamicQuantizeLinear");
+        assertThat(k.getOrDefault("Gemm", 0) + k.getOrDefault("FusedGemm", 0)).isEqualTo(1);
     }
 }

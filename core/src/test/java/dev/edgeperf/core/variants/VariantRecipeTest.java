@@ -24,6 +24,12 @@ class VariantRecipeTest {
         assertThat(dw.calibration()).isEqualTo(CalibrationMethod.PERCENTILE);
         assertThat(dw.fp32Depthwise()).isTrue();
         assertThat(dw.fileSuffix()).isEqualTo("quantized-int8-static-percentile-fp32-depthwise");
+        VariantRecipe both = VariantRecipe.parse("quantized:int8-static:fp32-depthwise:fp32-matmul");
+        assertThat(both.fp32Depthwise()).isTrue();
+        assertThat(both.fp32MatMul()).isTrue();
+        assertThat(dw.fp32MatMul()).isFalse();
+        assertThatThrownBy(() -> VariantRecipe.parse("quantized:int8-static:fp32-matmul:fp32-depthwise"))
+                .hasMessageContaining("unknown calibration method 'fp32-matmul'");
         assertThat(VariantRecipe.parse("quantized:int8-static:fp32-depthwise").calibration())
                 .isEqualTo(CalibrationMethod.MIN_MAX);
         assertThatThrownBy(() -> VariantRecipe.parse("quantized:int8-static:fp32-depthwise:percentile"))
