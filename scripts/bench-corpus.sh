@@ -65,7 +65,7 @@ for n in "${names[@]}"; do
   [[ "$recipes" == all ]] && recipes="$every"
   [[ "$recipes" == none ]] && continue
   [[ ",$recipes," == *,baseline,* ]] || recipes="baseline,$recipes"
-  # NAME=SHAPE[:VALUE]: shapes go to --input, constant values to --value (variants build) ...
+  # NAME=SHAPE[:VALUE]: shapes go to --input, constant values to --value (variants build and agent bench) ...
   shape_flags=()
   value_flags=()
   IFS=';' read -ra parts <<<"$inputs"
@@ -106,7 +106,7 @@ for v in json.load(open(sys.argv[1]))["variants"]:
     print(v["file"])' "$dir/manifest.json")
   # A fixed batch shows as a refused batch-8 run of the baseline; then batch 1 only.
   model_batches="$batches"
-  bench "$dir/${files[0]}" "$work/$n.probe" "$batches" "${shape_flags[@]}"
+  bench "$dir/${files[0]}" "$work/$n.probe" "$batches" "${shape_flags[@]}" "${value_flags[@]}"
   if [[ ! -s "$work/$n.probe" ]]; then
     model_batches="1"
     cp "$work/$n.probe.err" "$work/$n.batch-refused"
@@ -115,10 +115,10 @@ for v in json.load(open(sys.argv[1]))["variants"]:
   echo "$model_batches" >"$work/$n.batches"
   for ((r = 1; r <= rounds; r++)); do
     echo "bench-corpus: $n: round $r/$rounds (load $(cut -d' ' -f1 /proc/loadavg))" >&2
-    bench "$dir/${files[0]}" "$work/$n.r$r.base0" "$model_batches" "${shape_flags[@]}"
+    bench "$dir/${files[0]}" "$work/$n.r$r.base0" "$model_batches" "${shape_flags[@]}" "${value_flags[@]}"
     for ((i = 1; i < ${#files[@]}; i++)); do
-      bench "$dir/${files[$i]}" "$work/$n.r$r.v$i" "$model_batches" "${shape_flags[@]}"
-      bench "$dir/${files[0]}" "$work/$n.r$r.base$i" "$model_batches" "${shape_flags[@]}"
+      bench "$dir/${files[$i]}" "$work/$n.r$r.v$i" "$model_batches" "${shape_flags[@]}" "${value_flags[@]}"
+      bench "$dir/${files[0]}" "$work/$n.r$r.base$i" "$model_batches" "${shape_flags[@]}" "${value_flags[@]}"
     done
   done
 done

@@ -37,7 +37,8 @@ import picocli.CommandLine.Parameters;
         description = "Measure an ONNX file or a zoo model on this machine, without a coordinator.",
         footer = {"", "Examples:", "  scripts/agent bench mobilenet-v2 --batch=1,8 --threads=0,2 --target-ci=1%%",
             "  scripts/agent bench det.onnx --input x=1x3x48x192 --batch 1,4",
-            "  scripts/agent bench bert.onnx --dim sequence=128"})
+            "  scripts/agent bench bert.onnx --dim sequence=128",
+            "  scripts/agent bench silero-vad.onnx --input input=1x512 --input state=2x1x128 --value sr=16000"})
 final class BenchCommand implements Callable<Integer> {
     @Parameters(index = "0", paramLabel = "MODEL", description = "An .onnx file or a zoo model name (e.g. mnist-cnn).")
     String model;
@@ -54,6 +55,10 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--dim", paramLabel = "NAME=SIZE",
             description = "Size of a named symbolic dimension in every input that has it, e.g. sequence=128 (repeatable).")
     Map<String, String> dims = new LinkedHashMap<>();
+
+    @Option(names = "--value", paramLabel = "NAME=V[,V...]",
+            description = "Values of an integer input fed instead of generated data, e.g. sr=16000 (repeatable).")
+    List<String> values = new ArrayList<>();
 
     @Option(names = "--threads", split = ",", paramLabel = "N", defaultValue = "0",
             description = "Intra-op thread counts, 0 = engine default (default: ${DEFAULT-VALUE}).")
@@ -84,6 +89,7 @@ final class BenchCommand implements Callable<Integer> {
         MeasurementSettings settings = measurement.settings();
         Map<String, long[]> shapes = ShapeArgs.shapes(inputs);
         Map<String, Long> dimValues = ShapeArgs.dims(dims);
+        Map<String, long[]> inputValues = ShapeArgs.values(values);
         if (batches == null) {
             batches = List.of(shapes.values().stream().findFirst().map(s -> (int) Math.min(s[0], Integer.MAX_VALUE))
                     .orElse(1));
@@ -111,7 +117,7 @@ final class BenchCommand implements Callable<Integer> {
                                 + (c > 1 ? ", concurrency " + c : "");
                         bar.setExtraMessage(label);
                         results.add(measure(runner, new MeasurementRequest(file, b, t, settings.withConcurrency(c),
-                                        shapes, dimValues),
+                                        shapes, dimValues, inputValues),
                                 (it, ms) -> bar.setExtraMessage(label + ": " + it + " it, " + ms + " ms")));
                         bar.step();
                     }

@@ -176,6 +176,28 @@ class AgentMainTest {
     }
 
     @Test
+    void benchFeedsValueToAnIntegerInputAndRefusesABadOneInOneLine(@TempDir Path dir) throws Exception {
+        Path model = TinyModels.gatherByInput(dir);
+        assertThat(bench(model, "--value", "idx=3", "--batch", "1,2")).as(err.toString()).isZero();
+        assertThat(new ObjectMapper().readTree(out.toString())).hasSize(2);
+        // idx 7 is out of x's 4 columns: the run fails only because the value reached the model
+        out.getBuffer().setLength(0);
+        assertThat(bench(model, "--value", "idx=7")).isNotZero();
+        assertThat(err.toString()).containsIgnoringCase("idx");
+
+        out.getBuffer().setLength(0);
+        err.getBuffer().setLength(0);
+        assertThat(bench(model, "--value", "idx=fast")).isEqualTo(2);
+        assertThat(out.toString()).isEmpty();
+        assertThat(err.toString()).hasLineCount(1)
+                .contains("--value 'idx=fast' is not NAME=V[,V...] with integer values");
+
+        err.getBuffer().setLength(0);
+        assertThat(bench(model, "--value", "rate=16000", "--in-process")).isEqualTo(2);
+        assertThat(err.toString()).hasLineCount(1).contains("has no input 'rate'");
+    }
+
+    @Test
     void badTargetCiIsOneLine() {
         assertThat(run("bench", "--work-dir", WORK.toString(), "mnist-cnn", "--target-ci", "150%")).isEqualTo(2);
         assertThat(err.toString()).contains("'150%' is not a fraction in [0, 1)");

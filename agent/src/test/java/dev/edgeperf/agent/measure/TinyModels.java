@@ -58,4 +58,38 @@ public final class TinyModels {
                 .setGraph(graph).build().toByteArray());
         return file;
     }
+
+    /**
+     * y = Gather(x, idx, axis 1) with x float [batch, 4] and idx an int64 scalar input (as silero-vad's sr): runs
+     * only when idx is within [-4, 3], so a value fed to it shows in whether the run succeeds.
+     */
+    public static Path gatherByInput(Path dir) throws IOException {
+        OnnxMl.ValueInfoProto.Builder x = fixed("x", OnnxMl.TensorProto.DataType.FLOAT, 1, 4).toBuilder();
+        x.getTypeBuilder().getTensorTypeBuilder().getShapeBuilder().getDimBuilder(0).setDimParam("batch");
+        OnnxMl.GraphProto graph = OnnxMl.GraphProto.newBuilder().setName("gather")
+                .addInput(x)
+                .addInput(fixed("idx", OnnxMl.TensorProto.DataType.INT64))
+                .addOutput(OnnxMl.ValueInfoProto.newBuilder().setName("y").setType(OnnxMl.TypeProto.newBuilder()
+                        .setTensorType(OnnxMl.TypeProto.Tensor.newBuilder()
+                                .setElemType(OnnxMl.TensorProto.DataType.FLOAT.getNumber()))))
+                .addNode(OnnxMl.NodeProto.newBuilder().setOpType("Gather").addInput("x").addInput("idx")
+                        .addOutput("y").addAttribute(OnnxMl.AttributeProto.newBuilder().setName("axis")
+                                .setType(OnnxMl.AttributeProto.AttributeType.INT).setI(1)))
+                .build();
+        Path file = dir.resolve("gather.onnx");
+        Files.write(file, OnnxMl.ModelProto.newBuilder().setIrVersion(8)
+                .addOpsetImport(OnnxMl.OperatorSetIdProto.newBuilder().setDomain("").setVersion(17))
+                .setGraph(graph).build().toByteArray());
+        return file;
+    }
+
+    private static OnnxMl.ValueInfoProto fixed(String name, OnnxMl.TensorProto.DataType type, long... dims) {
+        OnnxMl.TensorShapeProto.Builder shape = OnnxMl.TensorShapeProto.newBuilder();
+        for (long d : dims) {
+            shape.addDim(OnnxMl.TensorShapeProto.Dimension.newBuilder().setDimValue(d));
+        }
+        return OnnxMl.ValueInfoProto.newBuilder().setName(name).setType(OnnxMl.TypeProto.newBuilder()
+                .setTensorType(OnnxMl.TypeProto.Tensor.newBuilder().setElemType(type.getNumber()).setShape(shape)))
+                .build();
+    }
 }

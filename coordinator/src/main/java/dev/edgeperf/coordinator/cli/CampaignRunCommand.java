@@ -8,6 +8,7 @@ import dev.edgeperf.coordinator.spec.CampaignSpecParser;
 import dev.edgeperf.core.EdgeperfException;
 import dev.edgeperf.core.onnx.ModelInputs;
 import dev.edgeperf.core.onnx.OnnxModels;
+import dev.edgeperf.core.onnx.ShapeArgs;
 import dev.edgeperf.core.zoo.ModelZoo;
 import dev.edgeperf.proto.CampaignStatus;
 import dev.edgeperf.proto.SubmitCampaignRequest;
@@ -279,7 +280,7 @@ final class CampaignRunCommand implements Callable<Integer> {
             }
         }
         ModelInputs sizes = ModelInputs.parse(inputs == null ? Map.of() : inputs, dims == null ? Map.of() : dims)
-                .withValues(ModelsProfileCommand.inputValues(values == null ? List.of() : values));
+                .withValues(ShapeArgs.values(values == null ? List.of() : values));
         if (!sizes.isEmpty() && models.size() != 1) {
             throw EdgeperfException.userError("--input, --dim and --value apply to one --model, but " + models.size()
                     + " are given (" + String.join(", ", models) + "); give each model's sizes in a campaign spec");

@@ -8,12 +8,12 @@ import dev.edgeperf.core.cost.ModelProfiler;
 import dev.edgeperf.core.cost.NodeCost;
 import dev.edgeperf.core.cost.ProfileOptions;
 import dev.edgeperf.core.cost.QuotedLayers;
+import dev.edgeperf.core.onnx.ShapeArgs;
 import dev.edgeperf.core.predict.FlopsPredictor;
 import dev.edgeperf.core.zoo.ModelZoo;
 import dev.edgeperf.core.zoo.PublishedFigure;
 import dev.edgeperf.core.zoo.QuotedLayer;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -77,7 +77,7 @@ final class ModelsProfileCommand implements Callable<Integer> {
         if (peakGflops != null && !(peakGflops > 0)) {
             throw EdgeperfException.userError("--peak-gflops must be > 0, got '" + peakGflops + "'");
         }
-        ProfileOptions options = new ProfileOptions(batch, sizes.shapes(), sizes.dimValues(), inputValues(values),
+        ProfileOptions options = new ProfileOptions(batch, sizes.shapes(), sizes.dimValues(), ShapeArgs.values(values),
                 convention());
         ModelProfile profile;
         List<PublishedFigure> published = List.of();
@@ -97,28 +97,6 @@ final class ModelsProfileCommand implements Callable<Integer> {
                 : table(profile, published, quoted));
         spec.commandLine().getOut().flush();
         return 0;
-    }
-
-    /** {@code --value NAME=V[,V...]} as input name -> values; a malformed one is a one-line user error. */
-    static Map<String, long[]> inputValues(List<String> values) {
-        Map<String, long[]> out = new LinkedHashMap<>();
-        for (String v : values) {
-            int eq = v.indexOf('=');
-            try {
-                if (eq <= 0) {
-                    throw new NumberFormatException();
-                }
-                long[] parsed = Arrays.stream(v.substring(eq + 1).split(",", -1)).map(String::trim)
-                        .mapToLong(Long::parseLong).toArray();
-                if (out.put(v.substring(0, eq), parsed) != null) {
-                    throw EdgeperfException.userError("--value for input '" + v.substring(0, eq) + "' given twice");
-                }
-            } catch (NumberFormatException e) {
-                throw EdgeperfException.userError("--value '" + v + "' is not NAME=V[,V...] with integer values, "
-                        + "e.g. sr=16000");
-            }
-        }
-        return out;
     }
 
     /**

@@ -10,6 +10,7 @@ import dev.edgeperf.core.cost.ProfileOptions;
 import dev.edgeperf.core.io.AtomicFiles;
 import dev.edgeperf.core.io.Digests;
 import dev.edgeperf.core.onnx.OnnxModels;
+import dev.edgeperf.core.onnx.ShapeArgs;
 import ai.onnx.proto.OnnxMl.GraphProto;
 import ai.onnx.proto.OnnxMl.TensorShapeProto;
 import ai.onnx.proto.OnnxMl.ValueInfoProto;
@@ -196,7 +197,7 @@ final class VariantsBuildCommand implements Callable<Integer> {
         }
         CalibrationInputs inputs = CalibrationInputs.load(CalibrationSource.parse(calibration, preprocess, null),
                 datasets, baseline, modelName, calibrationBatches, evalImages,
-                new ModelInputs(sizes.shapes(), sizes.dimValues(), ModelsProfileCommand.inputValues(values)),
+                new ModelInputs(sizes.shapes(), sizes.dimValues(), ShapeArgs.values(values)),
                 freeDim == null ? 0 : freeDim);
         if (finetune && inputs.train() == null) {
             throw EdgeperfException.userError("+finetune needs labelled training images: use --calibration mnist or "

@@ -1,13 +1,16 @@
 package dev.edgeperf.core.onnx;
 
 import dev.edgeperf.core.EdgeperfException;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
 /**
  * Parses the command-line forms of input sizes shared by the coordinator and agent CLIs:
- * {@code --input NAME=1x3x48x192} (a full shape) and {@code --dim NAME=128} (a named symbolic dim).
+ * {@code --input NAME=1x3x48x192} (a full shape), {@code --dim NAME=128} (a named symbolic dim) and
+ * {@code --value NAME=V[,V...]} (the values of an integer input).
  * What the values mean is {@link InputDims}' business.
  */
 public final class ShapeArgs {
@@ -59,5 +62,27 @@ public final class ShapeArgs {
             dims.put(name, v);
         });
         return dims;
+    }
+
+    /** {@code --value NAME=V[,V...]} as input name -> values; a malformed one is a one-line user error. */
+    public static Map<String, long[]> values(List<String> values) {
+        Map<String, long[]> out = new LinkedHashMap<>();
+        for (String v : values) {
+            int eq = v.indexOf('=');
+            try {
+                if (eq <= 0) {
+                    throw new NumberFormatException();
+                }
+                long[] parsed = Arrays.stream(v.substring(eq + 1).split(",", -1)).map(String::trim)
+                        .mapToLong(Long::parseLong).toArray();
+                if (out.put(v.substring(0, eq), parsed) != null) {
+                    throw EdgeperfException.userError("--value for input '" + v.substring(0, eq) + "' given twice");
+                }
+            } catch (NumberFormatException e) {
+                throw EdgeperfException.userError("--value '" + v + "' is not NAME=V[,V...] with integer values, "
+                        + "e.g. sr=16000");
+            }
+        }
+        return out;
     }
 }

@@ -51,7 +51,8 @@ final class QOperatorQuantizer {
     private QOperatorQuantizer() {
     }
 
-    static TransformResult apply(ModelProto model, CalibrationData data, CalibrationMethod method, OrtRunner runner) {
+    static TransformResult apply(ModelProto model, CalibrationData data, VariantRecipe recipe, OrtRunner runner) {
+        CalibrationMethod method = recipe.calibration();
         List<String> notes = new ArrayList<>();
         OpsetUpgrade.Result up = OpsetUpgrade.toOpset10(model);
         if (up.refusal() != null) {
@@ -75,9 +76,8 @@ final class QOperatorQuantizer {
         for (int i = 0; i < g.getNodeCount(); i++) {
             NodeProto n = g.getNode(i);
             Integer axis = StaticQuantizer.weightAxis(n, inits);
-            if (axis != null && StaticQuantizer.isNarrowConv(n, inits)) {
-                notes.add(Graphs.nodeName(n, i) + ": Conv with " + inits.get(n.getInput(1)).getDims(0) + " filters (< "
-                        + StaticQuantizer.MIN_INT8_CONV_FILTERS + ") left fp32; int8 kernels are slower than fp32 here");
+            if (axis != null && StaticQuantizer.keptFp32(g, i, inits, consumers, recipe, notes)) {
+                continue;
             } else if (axis != null && n.getOpType().equals("Conv") && !floatBiasOrNone(n, inits)) {
                 notes.add(Graphs.nodeName(n, i) + ": Conv bias is not a float initializer; left fp32");
             } else if (axis != null) {

@@ -54,12 +54,13 @@ final class StaticQuantizer {
     private StaticQuantizer() {
     }
 
-    static TransformResult apply(ModelProto model, CalibrationData data, CalibrationMethod method, OrtRunner runner) {
+    static TransformResult apply(ModelProto model, CalibrationData data, VariantRecipe recipe, OrtRunner runner) {
+        CalibrationMethod method = recipe.calibration();
         List<String> notes = new ArrayList<>();
         if (Graphs.opset(model) < 13) {
             // Per-channel DequantizeLinear (axis) needs opset 13; QLinearConv/MatMulInteger take per-channel
             // weight scales since opset 10, so older models get the QOperator form instead.
-            return QOperatorQuantizer.apply(model, data, method, runner);
+            return QOperatorQuantizer.apply(model, data, recipe, runner);
         }
         model = flattenAsReshape(ConvAffineFolder.prepare(model, notes));
         GraphProto g = model.getGraph();
@@ -73,9 +74,8 @@ final class StaticQuantizer {
         for (int i = 0; i < g.getNodeCount(); i++) {
             NodeProto n = g.getNode(i);
             Integer axis = weightAxis(n, inits);
-            if (axis != null && isNarrowConv(n, inits)) {
-                notes.add(Graphs.nodeName(n, i) + ": Conv with " + inits.get(n.getInput(1)).getDims(0)
-                        + " filters (< " + MIN_INT8_CONV_FILTERS + ") left fp32; int8 kernels are slower than fp32 here");
+            if (axis != null && keptFp32(g, i, inits, consumers, recipe, notes)) {
+                continue;
             } else if (axis != null) {
                 weightAxis.put(i, axis);
                 quantized.add(i);
@@ -188,9 +188,66 @@ final class StaticQuantizer {
                 notes);
     }
 
-    static boolean isNarrowConv(NodeProto n, Map<String, TensorProto> inits) {
-        return n.getOpType().equals("Conv") && Attributes.getInt(n, "group", 1) == 1
-                && inits.get(n.getInput(1)).getDims(0) < MIN_INT8_CONV_FILTERS;
+    /**
+     * Whether weight op {@code i} stays fp32, noted with why: a narrow conv (see
+     * {@link #MIN_INT8_CONV_FILTERS}), with {@code fp32-matmul} a MatMul/Gemm, with {@code fp32-depthwise} a
+     * depthwise conv (one input channel per group)
+     * unless ONNX Runtime would quantize it anyway: its WeightBiasQuantization pass gives a float-weight Conv
+     * between a DequantizeLinear and a QuantizeLinear (through Relu/Clip only) per-tensor int8 weights, coarser
+     * than ours, and at opset 10 adds a Round the opset lacks, so the session fails (noted too).
+     */
+    static boolean keptFp32(GraphProto g, int i, Map<String, TensorProto> inits, Map<String, List<Integer>> consumers,
+                            VariantRecipe recipe, List<String> notes) {
+        NodeProto n = g.getNode(i);
+        if (recipe.fp32MatMul() && (n.getOpType().equals("MatMul") || n.getOpType().equals("Gemm"))) {
+            return keptUnlessOrtRequantizes(g, i, inits, consumers, n.getOpType(), VariantRecipe.FP32_MATMUL, notes);
+        }
+        if (!n.getOpType().equals("Conv")) {
+            return false;
+        }
+        long group = Attributes.getInt(n, "group", 1);
+        TensorProto w = inits.get(n.getInput(1));
+        if (group == 1 && w.getDims(0) < MIN_INT8_CONV_FILTERS) {
+            notes.add(Graphs.nodeName(n, i) + ": Conv with " + w.getDims(0) + " filters (< " + MIN_INT8_CONV_FILTERS
+                    + ") left fp32; int8 kernels are slower than fp32 here");
+            return true;
+        }
+        if (!recipe.fp32Depthwise() || group == 1 || w.getDimsCount() < 2 || w.getDims(1) != 1) {
+            return false;
+        }
+        return keptUnlessOrtRequantizes(g, i, inits, consumers, "depthwise Conv (group " + group + ")",
+                VariantRecipe.FP32_DEPTHWISE, notes);
+    }
+
+    private static boolean keptUnlessOrtRequantizes(GraphProto g, int i, Map<String, TensorProto> inits,
+                                                    Map<String, List<Integer>> consumers, String what, String option,
+                                                    List<String> notes) {
+        NodeProto n = g.getNode(i);
+        // ORT's pass takes Conv and Gemm, not MatMul
+        boolean kept = n.getOpType().equals("MatMul") || !reachesQuantizedOp(g, n, inits, consumers);
+        notes.add(Graphs.nodeName(n, i) + ": " + what + " " + (kept ? "left fp32 (" + option + ")"
+                : "quantized all the same: its output reaches a quantizer through Relu/Clip only, where ONNX Runtime"
+                        + " would give it per-tensor int8 weights itself"));
+        return kept;
+    }
+
+    /** Whether n's output reaches a Conv/Gemm/MatMul or activation op through single-consumer Relu/Clip only. */
+    private static boolean reachesQuantizedOp(GraphProto g, NodeProto n, Map<String, TensorProto> inits,
+                                              Map<String, List<Integer>> consumers) {
+        NodeProto at = n;
+        while (true) {
+            List<Integer> next = consumers.getOrDefault(at.getOutput(0), List.of());
+            if (next.size() != 1) {
+                return false;
+            }
+            at = g.getNode(next.get(0));
+            if (weightAxis(at, inits) != null || isActivationOp(at, inits)) {
+                return true;
+            }
+            if (!at.getOpType().equals("Relu") && !at.getOpType().equals("Clip")) {
+                return false;
+            }
+        }
     }
 
     /** Add of two activations, or a pooling op: runs as QLinearAdd / QLinear*Pool when Q/DQ'd. */

@@ -9,16 +9,23 @@ import java.util.Objects;
  *
  * <p>Accepted texts: {@code baseline}, {@code pruned:unstructured:S}, {@code pruned:structured:S}
  * (S a sparsity in (0, 1)), {@code quantized:int8-dynamic}, {@code quantized:int8-static} (optionally
- * {@code :minmax} or {@code :percentile}, default minmax), {@code quantized:fp16}, {@code separable},
- * {@code clustered:K} (K clusters in [2, 256]).
+ * {@code :minmax} or {@code :percentile}, default minmax, then optionally {@code :fp32-depthwise} and/or
+ * {@code :fp32-matmul}),
+ * {@code quantized:fp16}, {@code separable}, {@code clustered:K} (K clusters in [2, 256]).
  *
  * @param kind        the transform
  * @param sparsity    fraction of weights (unstructured) or filters (structured) removed; 0 when unused
  * @param clusters    number of shared weight values per layer; 0 when unused
  * @param calibration activation-range method for int8-static; {@link CalibrationMethod#MIN_MAX} otherwise
  * @param text        the canonical text form
+ * @param fp32Depthwise int8-static leaves depthwise convs fp32: on MobileNetV3-style backbones (PP-OCR det/rec)
+ *                    their per-channel ranges lose the most, while they are a small share of the time
+ * @param fp32MatMul  int8-static leaves MatMul/Gemm with weights fp32: a transformer neck and a wide classifier
+ *                    head (PP-OCR rec's SVTR neck and its 6625-class CTC head) whose error the softmax after them
+ *                    amplifies
  */
-public record VariantRecipe(Kind kind, double sparsity, int clusters, CalibrationMethod calibration, String text) {
+public record VariantRecipe(Kind kind, double sparsity, int clusters, CalibrationMethod calibration, String text,
+                            boolean fp32Depthwise, boolean fp32MatMul) {
     /** The transform a recipe applies. */
     public enum Kind {
         BASELINE, PRUNED_UNSTRUCTURED, PRUNED_STRUCTURED, QUANTIZED_INT8_DYNAMIC, QUANTIZED_INT8_STATIC,
@@ -26,8 +33,18 @@ public record VariantRecipe(Kind kind, double sparsity, int clusters, Calibratio
     }
 
     static final String EXPECTED = "expected one of baseline, pruned:unstructured:S, pruned:structured:S, "
-            + "quantized:int8-dynamic, quantized:int8-static[:minmax|:percentile], quantized:fp16, separable, "
+            + "quantized:int8-dynamic, quantized:int8-static[:minmax|:percentile][:fp32-depthwise][:fp32-matmul], "
+            + "quantized:fp16, "
+            + "separable, "
             + "clustered:K (S in (0,1), K in [2,256])";
+
+    static final String FP32_DEPTHWISE = "fp32-depthwise";
+    static final String FP32_MATMUL = "fp32-matmul";
+
+    /** A recipe with every int8-static option off. */
+    public VariantRecipe(Kind kind, double sparsity, int clusters, CalibrationMethod calibration, String text) {
+        this(kind, sparsity, clusters, calibration, text, false, false);
+    }
 
     public VariantRecipe {
         Objects.requireNonNull(kind, "kind is null");
@@ -82,18 +99,7 @@ public record VariantRecipe(Kind kind, double sparsity, int clusters, Calibratio
                         return new VariantRecipe(Kind.QUANTIZED_INT8_DYNAMIC, 0, 0, CalibrationMethod.MIN_MAX,
                                 "quantized:int8-dynamic");
                     case "int8-static":
-                        if (p.length == 2) {
-                            return new VariantRecipe(Kind.QUANTIZED_INT8_STATIC, 0, 0, CalibrationMethod.MIN_MAX,
-                                    "quantized:int8-static");
-                        }
-                        requireParts(recipe, p, 3);
-                        CalibrationMethod m = switch (p[2]) {
-                            case "minmax" -> CalibrationMethod.MIN_MAX;
-                            case "percentile" -> CalibrationMethod.PERCENTILE;
-                            default -> throw EdgeperfException.userError("unknown calibration method '" + p[2]
-                                    + "' in recipe '" + recipe + "'; expected minmax or percentile");
-                        };
-                        return new VariantRecipe(Kind.QUANTIZED_INT8_STATIC, 0, 0, m, t);
+                        return int8Static(recipe, t, p);
                     default:
                         throw unknown(recipe);
                 }
@@ -120,6 +126,29 @@ public record VariantRecipe(Kind kind, double sparsity, int clusters, Calibratio
             default:
                 throw unknown(recipe);
         }
+    }
+
+    /** {@code quantized:int8-static[:METHOD][:fp32-depthwise][:fp32-matmul]}: the method first, then the options. */
+    private static VariantRecipe int8Static(String recipe, String t, String[] p) {
+        int end = p.length;
+        boolean fp32MatMul = end > 2 && p[end - 1].equals(FP32_MATMUL);
+        end -= fp32MatMul ? 1 : 0;
+        boolean fp32Depthwise = end > 2 && p[end - 1].equals(FP32_DEPTHWISE);
+        end -= fp32Depthwise ? 1 : 0;
+        if (end > 3) {
+            throw unknown(recipe);
+        }
+        CalibrationMethod m = CalibrationMethod.MIN_MAX;
+        if (end == 3) {
+            m = switch (p[2]) {
+                case "minmax" -> CalibrationMethod.MIN_MAX;
+                case "percentile" -> CalibrationMethod.PERCENTILE;
+                default -> throw EdgeperfException.userError("unknown calibration method '" + p[2] + "' in recipe '"
+                        + recipe + "'; expected minmax or percentile (then optionally :" + FP32_DEPTHWISE + " and :"
+                        + FP32_MATMUL + ")");
+            };
+        }
+        return new VariantRecipe(Kind.QUANTIZED_INT8_STATIC, 0, 0, m, t, fp32Depthwise, fp32MatMul);
     }
 
     private static double parseSparsity(String recipe, String value) {

@@ -48,7 +48,7 @@ public final class VariantTransforms {
                     throw dev.edgeperf.core.EdgeperfException.userError(
                             "quantized:int8-static needs calibration inputs; none were given");
                 }
-                yield StaticQuantizer.apply(m, calibration, recipe.calibration(),
+                yield StaticQuantizer.apply(m, calibration, recipe,
                         runner == null ? new OrtRunner(1) : runner);
             }
         };

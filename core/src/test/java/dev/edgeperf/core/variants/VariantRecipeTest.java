@@ -19,6 +19,23 @@ class VariantRecipeTest {
         assertThat(VariantRecipe.parse("quantized:int8-static").calibration()).isEqualTo(CalibrationMethod.MIN_MAX);
         assertThat(VariantRecipe.parse("quantized:int8-static:percentile").calibration())
                 .isEqualTo(CalibrationMethod.PERCENTILE);
+        assertThat(VariantRecipe.parse("quantized:int8-static:percentile").fp32Depthwise()).isFalse();
+        VariantRecipe dw = VariantRecipe.parse("quantized:int8-static:percentile:fp32-depthwise");
+        assertThat(dw.calibration()).isEqualTo(CalibrationMethod.PERCENTILE);
+        assertThat(dw.fp32Depthwise()).isTrue();
+        assertThat(dw.fileSuffix()).isEqualTo("quantized-int8-static-percentile-fp32-depthwise");
+        VariantRecipe both = VariantRecipe.parse("quantized:int8-static:fp32-depthwise:fp32-matmul");
+        assertThat(both.fp32Depthwise()).isTrue();
+        assertThat(both.fp32MatMul()).isTrue();
+        assertThat(dw.fp32MatMul()).isFalse();
+        assertThatThrownBy(() -> VariantRecipe.parse("quantized:int8-static:fp32-matmul:fp32-depthwise"))
+                .hasMessageContaining("unknown calibration method 'fp32-matmul'");
+        assertThat(VariantRecipe.parse("quantized:int8-static:fp32-depthwise").calibration())
+                .isEqualTo(CalibrationMethod.MIN_MAX);
+        assertThatThrownBy(() -> VariantRecipe.parse("quantized:int8-static:fp32-depthwise:percentile"))
+                .hasMessageContaining("unknown variant recipe");
+        assertThatThrownBy(() -> VariantRecipe.parse("quantized:int8-static:minmax:percentile:fp32-depthwise"))
+                .hasMessageContaining("unknown variant recipe");
         assertThat(VariantRecipe.parse("quantized:fp16").kind()).isEqualTo(VariantRecipe.Kind.QUANTIZED_FP16);
         assertThat(VariantRecipe.parse("separable").kind()).isEqualTo(VariantRecipe.Kind.SEPARABLE);
         assertThat(VariantRecipe.parse("clustered:16").clusters()).isEqualTo(16);
