@@ -18,7 +18,7 @@ import picocli.CommandLine.Spec;
 /** {@code edgeperf campaign analyze ID}: every predictor's error against the measurements, per device and variant kind. */
 @Command(name = "analyze", mixinStandardHelpOptions = true,
         description = "Predicted vs measured: per device and predictor the median |error|, MAPE, share of cells within"
-                + " 10% and 25% and the worst cells; per variant kind the same. Error = (predicted - measured p50)"
+                + " 10%% and 25%% and the worst cells; per variant kind the same. Error = (predicted - measured p50)"
                 + " / measured p50.",
         footer = {"%nExamples:", "  edgeperf campaign analyze latest", "  edgeperf campaign analyze 3f2a --json"})
 final class CampaignAnalyzeCommand implements Callable<Integer> {

@@ -17,7 +17,7 @@ import picocli.CommandLine.Model.CommandSpec;
 
 /** {@code edgeperf campaign report ID --format html|md|json [--out FILE]}: the campaign report. */
 @Command(name = "report", mixinStandardHelpOptions = true,
-        description = "A self-contained campaign report: fleet, settings, variants, results, speedups with 95% CIs,"
+        description = "A self-contained campaign report: fleet, settings, variants, results, speedups with 95%% CIs,"
                 + " Pareto fronts, predicted vs measured, provenance.",
         footer = {"%nExamples:", "  edgeperf campaign report latest --format html --out report.html",
             "  edgeperf campaign report 3f2a --format md > report.md"})

@@ -14,7 +14,7 @@ import picocli.CommandLine.Model.CommandSpec;
  * best variant that fits, with its evidence, or (exit 1) that none does and the closest.
  */
 @Command(name = "recommend", mixinStandardHelpOptions = true,
-        description = "The most accurate variant whose median's 95% CI fits a latency budget on a device, with its"
+        description = "The most accurate variant whose median's 95%% CI fits a latency budget on a device, with its"
                 + " evidence and the runner-up. Exit 0 = found, 1 = no variant meets the budget (the closest is named),"
                 + " 2 = bad input.",
         footer = {"%nExamples:", "  edgeperf recommend latest --device pi-1 --latency-budget 5ms --min-accuracy 0.98",
