@@ -6,6 +6,7 @@ import dev.edgeperf.core.EdgeperfException;
 import dev.edgeperf.core.calibration.CalibrationSource;
 import dev.edgeperf.core.calibration.EvaluationData;
 import dev.edgeperf.core.io.Digests;
+import dev.edgeperf.core.onnx.ModelInputs;
 import dev.edgeperf.core.onnx.OnnxModels;
 import dev.edgeperf.core.variants.Fidelity;
 import dev.edgeperf.core.variants.ModelEvaluator;
@@ -39,9 +40,9 @@ final class ModelAccuracy implements VariantPreparation.Evaluator {
 
     @Override
     public VariantEvaluation evaluate(String modelName, byte[] baseline, byte[] variant, String recipe,
-            ModelCalibration evaluation) {
+            ModelInputs inputs, ModelCalibration evaluation) {
         Objects.requireNonNull(baseline, "baseline is null");
-        ModelEvaluator.Reference reference = reference(modelName, baseline, evaluation);
+        ModelEvaluator.Reference reference = reference(modelName, baseline, inputs, evaluation);
         ModelEvaluator.Result r = variant == null ? reference.baseline()
                 : evaluator.evaluate(reference, OnnxModels.parse(variant, modelName + " " + recipe),
                         modelName + " variant " + recipe);
@@ -51,8 +52,9 @@ final class ModelAccuracy implements VariantPreparation.Evaluator {
                 f == null ? null : f.top1Agreement());
     }
 
-    private ModelEvaluator.Reference reference(String modelName, byte[] baseline, ModelCalibration evaluation) {
-        String key = Digests.sha256Hex(baseline) + "\n" + evaluation.source() + "\n" + evaluation.preprocess() + "\n"
+    private ModelEvaluator.Reference reference(String modelName, byte[] baseline, ModelInputs inputs,
+            ModelCalibration evaluation) {
+        String key = Digests.sha256Hex(baseline) + "\n" + inputs.describe() + "\n" + evaluation.source() + "\n" + evaluation.preprocess() + "\n"
                 + ModelBuilder.filesKey(evaluation.files());
         if (key.equals(cachedKey)) {
             return cached;
@@ -63,11 +65,11 @@ final class ModelAccuracy implements VariantPreparation.Evaluator {
         CalibrationSource source = evaluation.parse();
         EvaluationData data;
         if (source.folder() == null) {
-            data = EvaluationData.load(source, datasets, model, modelName, MAX_SAMPLES);
+            data = EvaluationData.load(source, datasets, model, modelName, MAX_SAMPLES, inputs);
         } else {
             Path dir = materialize(evaluation.files(), source);
             try {
-                data = EvaluationData.load(source.withFolder(dir), datasets, model, modelName, MAX_SAMPLES);
+                data = EvaluationData.load(source.withFolder(dir), datasets, model, modelName, MAX_SAMPLES, inputs);
             } finally {
                 ModelBuilder.deleteTree(dir);
             }

@@ -122,10 +122,11 @@ public final class VariantPreparation implements AutoCloseable {
         /**
          * @param baseline the model's baseline bytes
          * @param variant  the variant's bytes, or null when the variant is the baseline itself
+         * @param inputs   the campaign's input sizes and values for the model (they feed inputs the data lacks)
          * @throws EdgeperfException USER_ERROR when the data does not fit the model (classes, labels, shapes)
          */
         dev.edgeperf.coordinator.store.VariantEvaluation evaluate(String modelName, byte[] baseline, byte[] variant,
-                String recipe, ModelCalibration evaluation);
+                String recipe, ModelInputs inputs, ModelCalibration evaluation);
     }
 
     private final ArtifactStore artifacts;
@@ -329,7 +330,7 @@ public final class VariantPreparation implements AutoCloseable {
                     progress.step(prepared.size(), builds.size(), "evaluating " + build);
                     variant = variant.withEvaluation(evaluator.evaluate(build.model(), baseline.bytes(),
                             isBaseline(build.recipe()) ? null : readArtifact(variant.digest()), build.recipe(),
-                            evaluation));
+                            baseline.inputs, evaluation));
                     LOG.info("campaign {}: variant {} top-1 {} on {}", campaignId, build, variant.evaluation().top1(),
                             variant.evaluation().source());
                 }

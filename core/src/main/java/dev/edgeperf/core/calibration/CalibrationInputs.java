@@ -83,7 +83,7 @@ public record CalibrationInputs(CalibrationData calibration, CalibrationData eva
         ModelInput input = ModelInput.of(model, modelName, sizes);
         return switch (source.kind()) {
             case RANDOM -> random(source, model, input, batches, sizes, freeDim);
-            case IMAGES, TENSORS -> FolderInputs.load(source, model, input, modelName, sizes);
+            case IMAGES, TENSORS -> FolderInputs.load(source, model, input, modelName, sizes, "calibration");
             case DATASET, IDX -> {
                 if (!sizes.isEmpty() || freeDim > 0) {
                     throw EdgeperfException.userError("--input, --dim and --free-dim size random calibration inputs; with"
