@@ -122,14 +122,10 @@ class CampaignEndToEndIT {
             }
             javax.imageio.ImageIO.write(img, "png", images.resolve("d" + i + ".png").toFile());
         }
-        Path dataDir = tmp.resolve("data");
-        Matcher listening = processes.startCoordinator(dataDir, tmp.resolve("coordinator.log"));
-        String grpc = "127.0.0.1:" + listening.group(1);
-        String jdbc = "jdbc:h2:file:" + dataDir.toAbsolutePath().resolve("edgeperf") + ";AUTO_SERVER=TRUE";
-        processes.start(Processes.javaJar(Processes.agentJar(), "run", "--coordinator", grpc, "--name", "it-agent-1",
-                "--token-file", dataDir.resolve("join-token").toString(), "--work-dir", tmp.resolve("agent-1").toString()),
-                tmp.resolve("agent-1.log"));
-        awaitConnectedAgents(jdbc, 1);
+        OneAgent fleet = OneAgent.start(processes, tmp);
+        String grpc = fleet.grpc();
+        String jdbc = fleet.jdbc();
+        Path dataDir = fleet.dataDir();
 
         Processes.Outcome run = processes.run(Processes.javaJar(Processes.coordinatorJar(), "campaign", "run",
                 "--model", "mnist-cnn", "--batch", "1", "--variant", "baseline,quantized:int8-static", "--calibration",

@@ -98,9 +98,14 @@ class CampaignInputsIT {
         assertThat(rebatched.exitCode()).as(rebatched.stderr()).isZero();
         // on the submit line, and on a line of its own from the campaign's stored warnings once it is prepared
         assertThat(rebatched.stderr()).contains("then its jobs; rebatched: fixed.onnx input x leading dim 1 → batch");
-        assertThat(rebatched.stderr().lines()).contains("rebatched: fixed.onnx input x leading dim 1 → batch");
+        // the note names both files: the user's upload and the rebatched one the rows' modelDigest names
+        String note = "rebatched: fixed.onnx input x leading dim 1 → batch (uploaded "
+                + dev.edgeperf.core.io.Digests.sha256Hex(Files.readAllBytes(fixed)).substring(0, 12) + ", measured as ";
+        assertThat(rebatched.stderr().lines()).anyMatch(l -> l.startsWith(note) && l.endsWith(")"));
         JsonNode rebatchedDone = new ObjectMapper().readTree(rebatched.stdout());
         assertThat(rebatchedDone.get("state").asText()).isEqualTo("done");
+        // --json carries the same note the text output prints
+        assertThat(rebatchedDone.get("rebatched")).singleElement().satisfies(n -> assertThat(n.asText()).startsWith(note));
         Processes.Outcome rebatchedCsv = cli(grpc, dataDir, "campaign", "export",
                 rebatchedDone.get("campaignId").asText(), "--format", "csv");
         assertThat(rebatchedCsv.stdout()).contains("x=4x3x24x40").contains("x=1x3x24x40");

@@ -14,7 +14,6 @@ import java.sql.Statement;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
-import java.util.regex.Matcher;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -37,14 +36,10 @@ class DeviceAgreementIT {
 
     @Test
     void baselineAndInt8StaticAgreeWithTheCoordinatorsOutputsOnTheDevice() throws Exception {
-        Path dataDir = tmp.resolve("data");
-        Matcher listening = processes.startCoordinator(dataDir, tmp.resolve("coordinator.log"));
-        String grpc = "127.0.0.1:" + listening.group(1);
-        String jdbc = "jdbc:h2:file:" + dataDir.toAbsolutePath().resolve("edgeperf") + ";AUTO_SERVER=TRUE";
-        processes.start(Processes.javaJar(Processes.agentJar(), "run", "--coordinator", grpc, "--name", "it-agent-1",
-                "--token-file", dataDir.resolve("join-token").toString(), "--work-dir", tmp.resolve("agent-1").toString()),
-                tmp.resolve("agent-1.log"));
-        CampaignEndToEndIT.awaitConnectedAgents(jdbc, 1);
+        OneAgent fleet = OneAgent.start(processes, tmp);
+        String grpc = fleet.grpc();
+        String jdbc = fleet.jdbc();
+        Path dataDir = fleet.dataDir();
 
         Processes.Outcome run = processes.run(Processes.javaJar(Processes.coordinatorJar(), "campaign", "run",
                 "--model", "mnist-cnn", "--batch", "1,4", "--variant", "baseline,quantized:int8-static", "--json",

@@ -253,12 +253,14 @@ public final class ArtifactStore {
     }
 
     /**
-     * Records the external-data files a stored model reads, so jobs that measure it can name them.
-     * A model's .onnx bytes fix the file names but not their contents, so the latest list recorded
-     * for a digest is the one jobs get.
+     * Records the external-data files a stored model reads in one campaign, so that campaign's jobs name
+     * exactly them. A model's .onnx bytes fix the file names but not their contents: two campaigns may upload
+     * the same .onnx with different data beside it, so the list is kept per campaign, never shared by digest.
+     *
+     * @throws IllegalArgumentException for a campaign id that is not letters, digits and dashes
      */
-    public void putExternalData(String modelDigest, List<ExternalFile> files) {
-        Path target = existing(modelDigest).resolveSibling(modelDigest + EXTERNAL_SUFFIX);
+    public void putExternalData(String campaignId, String modelDigest, List<ExternalFile> files) {
+        Path target = existing(modelDigest).resolveSibling(externalName(campaignId, modelDigest));
         StringBuilder text = new StringBuilder();
         for (ExternalFile f : files) {
             text.append(f.digest()).append('\t').append(f.sizeBytes()).append('\t').append(f.name()).append('\n');
@@ -274,12 +276,27 @@ public final class ArtifactStore {
         }
     }
 
-    /** The external-data files recorded for a stored model; empty for a self-contained one (or an unknown digest). */
-    public List<ExternalFile> externalData(String modelDigest) {
+    /**
+     * The external-data files a campaign's jobs on a stored model read; for a campaign stored before lists were
+     * kept per campaign, the list last recorded for the model. Empty for a self-contained model (or an unknown
+     * digest).
+     */
+    public List<ExternalFile> externalData(String campaignId, String modelDigest) {
         if (!isDigest(modelDigest)) {
             return List.of();
         }
-        Path file = root.resolve(modelDigest + EXTERNAL_SUFFIX);
+        Path own = root.resolve(externalName(campaignId, modelDigest));
+        return read(Files.isRegularFile(own) ? own : root.resolve(modelDigest + EXTERNAL_SUFFIX));
+    }
+
+    private static String externalName(String campaignId, String modelDigest) {
+        if (!campaignId.matches("[A-Za-z0-9-]{1,64}")) {
+            throw new IllegalArgumentException("not a campaign id: " + campaignId);
+        }
+        return modelDigest + "." + campaignId + EXTERNAL_SUFFIX;
+    }
+
+    private static List<ExternalFile> read(Path file) {
         if (!Files.isRegularFile(file)) {
             return List.of();
         }

@@ -140,6 +140,8 @@ final class CampaignReport {
         root.put("createdUnixMs", status.getCreatedUnixMs());
         root.put("waitingReason", status.getWaitingReason());
         root.put("jobsCancelled", status.getJobsCancelled());
+        // what the text output prints on stderr: one line per input a fixed-batch model was rebatched on
+        root.put("rebatched", rebatchedLines(status));
         return root;
     }
 

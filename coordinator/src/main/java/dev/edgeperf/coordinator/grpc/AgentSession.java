@@ -28,18 +28,20 @@ final class AgentSession implements StreamObserver<AgentMessage> {
     private ConnectedAgent agent;
 
     AgentSession(JobScheduler scheduler, StreamObserver<CoordinatorMessage> responses) {
-        this(scheduler, responses, digest -> java.util.List.of());
+        this(scheduler, responses, job -> java.util.List.of());
     }
 
-    /** @param externalData model digest -> the external-data files its jobs name */
+    /** @param externalData job -> the external-data files of its model, as its campaign uploaded them */
     AgentSession(JobScheduler scheduler, StreamObserver<CoordinatorMessage> responses,
-                 java.util.function.Function<String, java.util.List<dev.edgeperf.proto.ExternalDataFile>> externalData) {
+                 java.util.function.Function<dev.edgeperf.coordinator.store.LeasedJob,
+                         java.util.List<dev.edgeperf.proto.ExternalDataFile>> externalData) {
         this(scheduler, responses, externalData, digest -> "");
     }
 
     /** @param referenceSets model digest -> its reference set's digest, "" = none */
     AgentSession(JobScheduler scheduler, StreamObserver<CoordinatorMessage> responses,
-                 java.util.function.Function<String, java.util.List<dev.edgeperf.proto.ExternalDataFile>> externalData,
+                 java.util.function.Function<dev.edgeperf.coordinator.store.LeasedJob,
+                         java.util.List<dev.edgeperf.proto.ExternalDataFile>> externalData,
                  java.util.function.Function<String, String> referenceSets) {
         this.scheduler = Objects.requireNonNull(scheduler, "scheduler is null");
         this.link = new StreamLink(Objects.requireNonNull(responses, "responses is null"), externalData, referenceSets);

@@ -25,21 +25,21 @@ final class StreamLink implements AgentLink {
     private static final Logger LOG = LoggerFactory.getLogger(StreamLink.class);
 
     private final StreamObserver<CoordinatorMessage> responses;
-    private final Function<String, List<ExternalDataFile>> externalData;
+    private final Function<LeasedJob, List<ExternalDataFile>> externalData;
     private final Function<String, String> referenceSets;
     private boolean closed;
 
     StreamLink(StreamObserver<CoordinatorMessage> responses) {
-        this(responses, digest -> List.of());
+        this(responses, job -> List.of());
     }
 
-    /** @param externalData model digest -> the external-data files a job on it names */
-    StreamLink(StreamObserver<CoordinatorMessage> responses, Function<String, List<ExternalDataFile>> externalData) {
+    /** @param externalData job -> the external-data files of its model, as its campaign uploaded them */
+    StreamLink(StreamObserver<CoordinatorMessage> responses, Function<LeasedJob, List<ExternalDataFile>> externalData) {
         this(responses, externalData, digest -> "");
     }
 
     /** @param referenceSets model digest -> the digest of its reference set (issue 13), "" = none */
-    StreamLink(StreamObserver<CoordinatorMessage> responses, Function<String, List<ExternalDataFile>> externalData,
+    StreamLink(StreamObserver<CoordinatorMessage> responses, Function<LeasedJob, List<ExternalDataFile>> externalData,
                Function<String, String> referenceSets) {
         this.responses = responses;
         this.externalData = externalData;
@@ -57,7 +57,7 @@ final class StreamLink implements AgentLink {
         JobAssignment assignment;
         try {
             assignment = assignment(job).toBuilder()
-                    .addAllModelExternalData(externalData.apply(job.modelDigest())).build();
+                    .addAllModelExternalData(externalData.apply(job)).build();
         } catch (RuntimeException e) {
             // unreadable list: the agent then reports the model's missing data as the job's failure
             LOG.error("cannot read the external-data list of model {}", job.modelDigest(), e);

@@ -83,6 +83,12 @@ public record CampaignRequest(String name, List<String> models, Map<String, Uplo
                 Objects.requireNonNull(evaluations, "evaluations is null")));
     }
 
+    /** This request with other uploads (a rebatched file in place of the user's), everything else kept. */
+    public CampaignRequest withUploads(Map<String, UploadedModel> replaced) {
+        return new CampaignRequest(name, models, replaced, variants, batches, threads, modes, selectors, measurement,
+                specSource, inputs, calibrations, evaluations, training);
+    }
+
     /** The input sizes given for {@code model}, or none. */
     public ModelInputs inputsOf(String model) {
         return inputs.getOrDefault(model, ModelInputs.none());

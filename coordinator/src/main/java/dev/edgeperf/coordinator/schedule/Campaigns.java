@@ -14,6 +14,7 @@ import dev.edgeperf.coordinator.store.NewJob;
 import dev.edgeperf.coordinator.store.Preparation;
 import dev.edgeperf.coordinator.store.Store;
 import dev.edgeperf.core.EdgeperfException;
+import dev.edgeperf.core.io.Digests;
 import dev.edgeperf.core.ErrorCategory;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -76,11 +77,12 @@ public final class Campaigns {
         Rebatching.Result rebatched = rebatching.apply(submitted);
         CampaignRequest request = rebatched.request();
         CampaignPlan plan = planner.plan(request, snapshot());
-        rebatching.store(rebatched); // content-addressed: a refusal below leaves at most an unreferenced file
-        preparation.checkEvaluations(request.models(), request.uploads(), request.evaluations());
-        preparation.checkUploads(request.uploads(), plan.inputs(), plan.batches());
+        preparation.checkEvaluations(request.models(), request.uploads(), request.evaluations(), rebatched::pending);
+        preparation.checkUploads(request.uploads(), plan.inputs(), plan.batches(), rebatched::pending);
+        // only now that every check has passed: a refusal leaves no rebatched file behind in the artifact store
+        rebatching.store(rebatched);
         String id = UUID.randomUUID().toString();
-        store.createPreparingCampaign(id, plan.name(), specJson(request, plan), request.specSource(),
+        store.createPreparingCampaign(id, plan.name(), specJson(request, plan, rebatched), request.specSource(),
                 plan.builds().size(), rebatched.notes());
         LOG.info("campaign {} '{}' submitted: {} variant(s) to prepare, then {} job(s)", id, plan.name(),
                 plan.builds().size(), plan.jobCount());
@@ -230,9 +232,25 @@ public final class Campaigns {
                 + (unmatched.size() == 1 ? " matches" : " match") + " no connected agent";
     }
 
-    private static String specJson(CampaignRequest r, CampaignPlan plan) {
+    private static String specJson(CampaignRequest r, CampaignPlan plan, Rebatching.Result rebatched) {
         Map<String, Object> spec = new LinkedHashMap<>();
         spec.put("models", r.models());
+        Map<String, Object> uploads = new LinkedHashMap<>();
+        r.uploads().forEach((model, u) -> {
+            // the user's file, as uploaded; a rebatched one (what the jobs run) beside it
+            UploadedModel source = rebatched.sources().getOrDefault(model, u);
+            Map<String, Object> file = new LinkedHashMap<>();
+            file.put("digest", source.inline() != null ? Digests.sha256Hex(source.inline()) : source.digest());
+            file.put("sizeBytes", source.sizeBytes());
+            if (source != u) {
+                file.put("rebatchedDigest", u.digest());
+                file.put("rebatchedSizeBytes", u.sizeBytes());
+            }
+            uploads.put(model, file);
+        });
+        if (!uploads.isEmpty()) {
+            spec.put("uploads", uploads);
+        }
         spec.put("variants", plan.builds().stream().map(VariantBuild::recipe).distinct().toList());
         spec.put("batchSizes", r.batches());
         spec.put("intraOpThreads", plan.threads());

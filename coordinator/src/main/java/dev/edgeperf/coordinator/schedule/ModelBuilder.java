@@ -18,16 +18,10 @@ import dev.edgeperf.core.variants.InputBatch;
 import dev.edgeperf.core.variants.OrtRunner;
 import dev.edgeperf.core.variants.VariantBuilder;
 import dev.edgeperf.core.variants.VariantRecipe;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.stream.Stream;
 
 /**
  * Campaign preparation's variant builds: a thin call into core's one pipeline ({@link CalibrationInputs} then
@@ -181,12 +175,9 @@ final class ModelBuilder implements VariantPreparation.CalibratedBuilder {
         if (source.folder() == null) {
             return CalibrationInputs.load(source, datasets, model, modelName, CALIBRATION_BATCHES, EVAL_IMAGES, inputs, 0);
         }
-        Path dir = materialize(calibration.files(), source);
-        try {
-            return CalibrationInputs.load(source.withFolder(dir), datasets, model, modelName, CALIBRATION_BATCHES,
+        try (StagedFolder staged = StagedFolder.of(calibration.files(), source, "calibration")) {
+            return CalibrationInputs.load(staged.source(source), datasets, model, modelName, CALIBRATION_BATCHES,
                     EVAL_IMAGES, inputs, 0);
-        } finally {
-            deleteTree(dir);
         }
     }
 
@@ -194,37 +185,5 @@ final class ModelBuilder implements VariantPreparation.CalibratedBuilder {
         StringBuilder s = new StringBuilder();
         files.forEach((name, bytes) -> s.append(name).append('=').append(Digests.sha256Hex(bytes)).append(';'));
         return s.toString();
-    }
-
-    /** The files the CLI sent, in a temporary folder the loaders read like the user's own. */
-    private static Path materialize(Map<String, byte[]> files, CalibrationSource source) {
-        if (files.isEmpty()) {
-            throw EdgeperfException.userError("calibration " + source.text() + " came without its files; expected the"
-                    + " folder's files sent with the campaign");
-        }
-        try {
-            Path dir = Files.createTempDirectory("edgeperf-calibration-");
-            for (Map.Entry<String, byte[]> f : files.entrySet()) {
-                Path name = Path.of(f.getKey()).getFileName();
-                if (name == null || !name.toString().equals(f.getKey()) || f.getKey().startsWith(".")) {
-                    throw EdgeperfException.userError("calibration file name '" + f.getKey() + "' is not a plain file name");
-                }
-                Files.write(dir.resolve(name), f.getValue());
-            }
-            return dir;
-        } catch (IOException e) {
-            throw EdgeperfException.external("cannot stage calibration files: " + e.getMessage(), e);
-        }
-    }
-
-    static void deleteTree(Path dir) {
-        try (Stream<Path> s = Files.walk(dir)) {
-            List<Path> all = new ArrayList<>(s.sorted(Comparator.reverseOrder()).toList());
-            for (Path p : all) {
-                Files.deleteIfExists(p);
-            }
-        } catch (IOException | UncheckedIOException e) {
-            // a temp folder left behind is harmless; the OS cleans its temp directory
-        }
     }
 }

@@ -25,13 +25,31 @@ public final class Rebatching {
     /**
      * @param request the request with rebatched uploads in place of the fixed-batch ones
      * @param notes   one line per rebatched input: {@code rebatched: MODEL input NAME leading dim 1 → batch}
-     * @param files   the rebatched files the request names by digest, not stored yet ({@link #store})
+     * @param files   the rebatched files the request names by digest -> their graph and bytes, not stored yet
+     *                ({@link #store}): the submit checks read {@link #pending} until every check has passed
+     * @param sources model name -> the user's upload a rebatched one replaced, so the campaign keeps naming it
      */
-    record Result(CampaignRequest request, List<String> notes, List<byte[]> files) {
+    record Result(CampaignRequest request, List<String> notes, Map<String, Rebatched> files,
+            Map<String, UploadedModel> sources) {
         Result {
             Objects.requireNonNull(request, "request is null");
             notes = List.copyOf(notes);
-            files = List.copyOf(files);
+            files = Map.copyOf(files);
+            sources = Map.copyOf(sources);
+        }
+
+        /** The graph of a rebatched file not stored yet, or null for any other digest. */
+        ModelProto pending(String digest) {
+            Rebatched r = files.get(digest);
+            return r == null ? null : r.model();
+        }
+    }
+
+    /** A rebatched file: its graph and its bytes (what is stored). */
+    record Rebatched(ModelProto model, byte[] bytes) {
+        Rebatched {
+            Objects.requireNonNull(model, "model is null");
+            Objects.requireNonNull(bytes, "bytes is null");
         }
     }
 
@@ -50,7 +68,8 @@ public final class Rebatching {
     Result apply(CampaignRequest request) {
         Map<String, UploadedModel> uploads = new LinkedHashMap<>(request.uploads());
         List<String> notes = new ArrayList<>();
-        List<byte[]> files = new ArrayList<>();
+        Map<String, Rebatched> files = new LinkedHashMap<>();
+        Map<String, UploadedModel> sources = new LinkedHashMap<>();
         for (Map.Entry<String, UploadedModel> e : request.uploads().entrySet()) {
             String name = e.getKey();
             ModelProto model = read(e.getValue(), name);
@@ -62,17 +81,19 @@ public final class Rebatching {
                 continue;
             }
             byte[] bytes = outcome.model().toByteArray();
-            files.add(bytes);
-            uploads.put(name, UploadedModel.stored(Digests.sha256Hex(bytes), bytes.length, List.of()));
-            outcome.inputs().forEach(in -> notes.add(PreparationQueries.REBATCHED_PREFIX + name + " input " + in + " leading dim 1 → "
-                    + Rebatcher.SYMBOL));
+            String digest = Digests.sha256Hex(bytes);
+            files.put(digest, new Rebatched(outcome.model(), bytes));
+            sources.put(name, e.getValue());
+            uploads.put(name, UploadedModel.stored(digest, bytes.length, List.of()));
+            // both files named: result rows carry the rebatched digest (what ran), the user knows their own
+            String both = " (uploaded " + shortDigest(e.getValue()) + ", measured as " + digest.substring(0, 12) + ")";
+            outcome.inputs().forEach(in -> notes.add(PreparationQueries.REBATCHED_PREFIX + name + " input " + in
+                    + " leading dim 1 → " + Rebatcher.SYMBOL + both));
         }
         if (notes.isEmpty()) {
-            return new Result(request, List.of(), List.of());
+            return new Result(request, List.of(), Map.of(), Map.of());
         }
-        return new Result(new CampaignRequest(request.name(), request.models(), uploads, request.variants(),
-                request.batches(), request.threads(), request.modes(), request.selectors(), request.measurement(),
-                request.specSource(), request.inputs(), request.calibrations(), request.evaluations()), notes, files);
+        return new Result(request.withUploads(uploads), notes, files, sources);
     }
 
     /**
@@ -103,7 +124,11 @@ public final class Rebatching {
 
     /** Stores the rebatched files: called once the rest of the submit is checked, so a refusal stores nothing. */
     void store(Result result) {
-        result.files().forEach(artifacts::put);
+        result.files().values().forEach(r -> artifacts.put(r.bytes()));
+    }
+
+    private static String shortDigest(UploadedModel u) {
+        return (u.inline() != null ? Digests.sha256Hex(u.inline()) : u.digest()).substring(0, 12);
     }
 
     /** The upload's graph, or null when it is not (yet) there: planning and the upload check refuse it then. */

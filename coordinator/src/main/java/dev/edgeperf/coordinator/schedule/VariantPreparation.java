@@ -122,10 +122,11 @@ public final class VariantPreparation implements AutoCloseable {
         /**
          * @param baseline the model's baseline bytes
          * @param variant  the variant's bytes, or null when the variant is the baseline itself
+         * @param inputs   the campaign's input sizes and values for the model (they feed inputs the data lacks)
          * @throws EdgeperfException USER_ERROR when the data does not fit the model (classes, labels, shapes)
          */
         dev.edgeperf.coordinator.store.VariantEvaluation evaluate(String modelName, byte[] baseline, byte[] variant,
-                String recipe, ModelCalibration evaluation);
+                String recipe, ModelInputs inputs, ModelCalibration evaluation);
     }
 
     private final ArtifactStore artifacts;
@@ -187,20 +188,35 @@ public final class VariantPreparation implements AutoCloseable {
      * shape at every batch (read from the memory-mapped file), so a campaign never starts on a file
      * that is not there or on shapes no agent can feed.
      *
-     * @param inputs model name -> the input sizes given for it
+     * @param inputs  model name -> the input sizes given for it
+     * @param pending digest -> the graph of a file made at submit and not stored yet (a rebatched upload), else
+     *                null: it is checked in memory, so that a refusal stores nothing
      * @throws EdgeperfException USER_ERROR naming the model and the missing file, input or dimension
      */
-    public void checkUploads(Map<String, UploadedModel> uploads, Map<String, ModelInputs> inputs, List<Integer> batches) {
+    public void checkUploads(Map<String, UploadedModel> uploads, Map<String, ModelInputs> inputs, List<Integer> batches,
+            Function<String, ModelProto> pending) {
+        Map<String, String> byDigest = new HashMap<>();
         uploads.forEach((name, u) -> {
             if (u.inline() != null) {
                 return; // the planner checked its bytes
             }
-            checkStored(name, "model file '" + name + "'", u.digest(), u.sizeBytes());
+            String same = byDigest.putIfAbsent(u.digest(), name);
+            if (same != null && !uploads.get(same).externalData().equals(u.externalData())) {
+                // a campaign's jobs on one .onnx digest read one external-data list
+                throw EdgeperfException.userError("models '" + same + "' and '" + name + "' are the same .onnx file"
+                        + " (SHA-256 " + u.digest() + ") with different external data beside it; submit them in"
+                        + " separate campaigns");
+            }
+            ModelProto graph = pending.apply(u.digest());
+            if (graph == null) {
+                checkStored(name, "model file '" + name + "'", u.digest(), u.sizeBytes());
+                graph = OnnxModels.map(artifacts.path(u.digest()));
+            }
             for (ArtifactStore.ExternalFile f : u.externalData()) {
                 checkStored(name, "external data '" + f.name() + "' of model '" + name + "'", f.digest(), f.sizeBytes());
             }
-            CampaignPlanner.inputShapes(name, ModelInputs.declared(OnnxModels.map(artifacts.path(u.digest()))),
-                    inputs.getOrDefault(name, ModelInputs.none()), batches);
+            CampaignPlanner.inputShapes(name, ModelInputs.declared(graph), inputs.getOrDefault(name, ModelInputs.none()),
+                    batches);
         });
     }
 
@@ -320,7 +336,7 @@ public final class VariantPreparation implements AutoCloseable {
                     continue;
                 }
                 PreparedVariant variant = baseline.stored() != null && isBaseline(build.recipe())
-                        ? storedBaseline(baseline, batches, calibration) : buildAndStore(baseline, build, batches,
+                        ? storedBaseline(campaignId, baseline, batches, calibration) : buildAndStore(baseline, build, batches,
                         calibration, training);
                 new ReferenceSets(artifacts).record(build.model(), build.recipe(), variant.digest(), baseline.inputs,
                         referenceInputs(baseline, build.model(), calibration));
@@ -329,7 +345,7 @@ public final class VariantPreparation implements AutoCloseable {
                     progress.step(prepared.size(), builds.size(), "evaluating " + build);
                     variant = variant.withEvaluation(evaluator.evaluate(build.model(), baseline.bytes(),
                             isBaseline(build.recipe()) ? null : readArtifact(variant.digest()), build.recipe(),
-                            evaluation));
+                            baseline.inputs, evaluation));
                     LOG.info("campaign {}: variant {} top-1 {} on {}", campaignId, build, variant.evaluation().top1(),
                             variant.evaluation().source());
                 }
@@ -513,10 +529,11 @@ public final class VariantPreparation implements AutoCloseable {
      * layout its form needs.
      *
      * @param evaluations model name -> its evaluation data, {@code ""} -> the others'
+     * @param pending     as {@link #checkUploads}: graphs made at submit, not stored yet
      * @throws EdgeperfException USER_ERROR naming the model, the data and what was expected
      */
     public void checkEvaluations(List<String> models, Map<String, UploadedModel> uploads,
-                                 Map<String, ModelCalibration> evaluations) {
+                                 Map<String, ModelCalibration> evaluations, Function<String, ModelProto> pending) {
         if (evaluations.isEmpty()) {
             return;
         }
@@ -528,6 +545,7 @@ public final class VariantPreparation implements AutoCloseable {
             UploadedModel u = uploads.get(model);
             ModelProto proto = u == null ? OnnxModels.parseShared(modelSource.apply(model), model)
                     : u.inline() != null ? OnnxModels.parseShared(u.inline(), model)
+                    : pending.apply(u.digest()) != null ? pending.apply(u.digest())
                     : OnnxModels.map(artifacts.path(u.digest()));
             EvaluationCheck.check(model, proto, evaluation);
         }
@@ -539,9 +557,11 @@ public final class VariantPreparation implements AutoCloseable {
     }
 
     /** An uploaded model measured as it is: already stored, profiled from its file, never loaded whole. */
-    private PreparedVariant storedBaseline(Baseline baseline, List<Integer> batches, ModelCalibration calibration) {
+    private PreparedVariant storedBaseline(String campaignId, Baseline baseline, List<Integer> batches,
+            ModelCalibration calibration) {
         UploadedModel u = baseline.stored();
-        artifacts.putExternalData(u.digest(), u.externalData());
+        // this campaign's list: another campaign may upload the same .onnx with other data beside it
+        artifacts.putExternalData(campaignId, u.digest(), u.externalData());
         Map<Integer, Long> flops = new HashMap<>();
         for (int batch : batches) {
             flops.computeIfAbsent(batch, baseline::flops);

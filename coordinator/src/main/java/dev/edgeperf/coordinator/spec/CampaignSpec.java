@@ -163,8 +163,8 @@ public record CampaignSpec(Optional<String> name, List<ModelRef> models, List<St
         dev.edgeperf.proto.ModelCalibration.Builder m = dev.edgeperf.proto.ModelCalibration.newBuilder().setModel(model)
                 .setSource(source.text()).setPreprocess(source.preprocess().text());
         long total = 0;
-        try (java.util.stream.Stream<Path> s = Files.list(source.folder())) {
-            List<Path> entries = s.filter(p -> !p.getFileName().toString().startsWith(".")).sorted().toList();
+        try {
+            List<Path> entries = visible(source.folder());
             List<Path> loose = entries.stream().filter(p -> !Files.isDirectory(p)).toList();
             if (!loose.isEmpty()) {
                 throw EdgeperfException.userError(what + ": " + source.folder() + " holds files beside its class"
@@ -176,24 +176,13 @@ public record CampaignSpec(Optional<String> name, List<ModelRef> models, List<St
                         + " one sub-folder of images per class");
             }
             for (Path classDir : entries) {
-                List<Path> files;
-                try (java.util.stream.Stream<Path> c = Files.list(classDir)) {
-                    files = c.filter(Files::isRegularFile).filter(p -> !p.getFileName().toString().startsWith("."))
-                            .sorted().toList();
-                }
+                List<Path> files = visible(classDir).stream().filter(Files::isRegularFile).toList();
                 if (files.isEmpty()) {
                     throw EdgeperfException.userError(what + ": class folder " + classDir + " holds no images");
                 }
                 for (Path f : files) {
-                    byte[] bytes = Files.readAllBytes(f);
-                    total += bytes.length;
-                    if (total > dev.edgeperf.coordinator.schedule.CampaignPlanner.MAX_UPLOAD_BYTES) {
-                        throw EdgeperfException.userError(what + ": " + source.folder() + " holds more than "
-                                + dev.edgeperf.coordinator.schedule.CampaignPlanner.MAX_UPLOAD_BYTES + " bytes; a"
-                                + " campaign carries at most that");
-                    }
-                    m.addFiles(dev.edgeperf.proto.CalibrationFile.newBuilder()
-                            .setName(classDir.getFileName() + "/" + f.getFileName()).setData(ByteString.copyFrom(bytes)));
+                    total = add(m, classDir.getFileName() + "/" + f.getFileName(), f, total, what + ": "
+                            + source.folder());
                 }
             }
         } catch (IOException e) {
@@ -205,7 +194,9 @@ public record CampaignSpec(Optional<String> name, List<ModelRef> models, List<St
 
     /**
      * The wire form of a calibration source: for a folder, its files (plain files, hidden ones left out), which
-     * the coordinator may not see otherwise.
+     * the coordinator may not see otherwise; a tensor folder's sub-folders (one per run, as ONNX test data's
+     * {@code test_data_set_0/}) travel as {@code RUN/FILE}, so a campaign reads the layouts {@code variants build}
+     * reads.
      *
      * @param model the model it is for, "" = every model without its own
      * @throws EdgeperfException USER_ERROR when the folder cannot be read or its files exceed what a campaign carries
@@ -220,25 +211,43 @@ public record CampaignSpec(Optional<String> name, List<ModelRef> models, List<St
             throw EdgeperfException.userError("calibration folder " + source.folder() + " (" + source.text()
                     + ") does not exist or is not a folder");
         }
+        boolean runs = source.kind() == CalibrationSource.Kind.TENSORS;
+        String what = "calibration folder " + source.folder();
         long total = 0;
-        List<Path> files;
-        try (java.util.stream.Stream<Path> s = Files.list(source.folder())) {
-            files = s.filter(Files::isRegularFile).filter(p -> !p.getFileName().toString().startsWith(".")).sorted()
-                    .toList();
-            for (Path f : files) {
-                byte[] bytes = Files.readAllBytes(f);
-                total += bytes.length;
-                if (total > dev.edgeperf.coordinator.schedule.CampaignPlanner.MAX_UPLOAD_BYTES) {
-                    throw EdgeperfException.userError("calibration folder " + source.folder() + " holds more than "
-                            + dev.edgeperf.coordinator.schedule.CampaignPlanner.MAX_UPLOAD_BYTES + " bytes; a campaign"
-                            + " carries at most that (use fewer or smaller calibration files)");
+        try {
+            for (Path f : visible(source.folder())) {
+                if (Files.isDirectory(f) && runs) {
+                    for (Path g : visible(f)) {
+                        if (Files.isRegularFile(g)) {
+                            total = add(m, f.getFileName() + "/" + g.getFileName(), g, total, what);
+                        }
+                    }
+                } else if (Files.isRegularFile(f)) {
+                    total = add(m, f.getFileName().toString(), f, total, what);
                 }
-                m.addFiles(dev.edgeperf.proto.CalibrationFile.newBuilder().setName(f.getFileName().toString())
-                        .setData(ByteString.copyFrom(bytes)));
             }
         } catch (IOException e) {
             throw EdgeperfException.userError("cannot read calibration folder " + source.folder() + ": " + e.getMessage());
         }
         return m.build();
+    }
+
+    private static List<Path> visible(Path dir) throws IOException {
+        try (java.util.stream.Stream<Path> s = Files.list(dir)) {
+            return s.filter(p -> !p.getFileName().toString().startsWith(".")).sorted().toList();
+        }
+    }
+
+    /** Adds one file, refusing a folder whose files together exceed what a campaign carries. */
+    private static long add(dev.edgeperf.proto.ModelCalibration.Builder m, String name, Path f, long total,
+            String what) throws IOException {
+        byte[] bytes = Files.readAllBytes(f);
+        if (total + bytes.length > dev.edgeperf.coordinator.schedule.CampaignPlanner.MAX_UPLOAD_BYTES) {
+            throw EdgeperfException.userError(what + " holds more than "
+                    + dev.edgeperf.coordinator.schedule.CampaignPlanner.MAX_UPLOAD_BYTES + " bytes; a campaign"
+                    + " carries at most that (use fewer or smaller files)");
+        }
+        m.addFiles(dev.edgeperf.proto.CalibrationFile.newBuilder().setName(name).setData(ByteString.copyFrom(bytes)));
+        return total + bytes.length;
     }
 }

@@ -61,17 +61,29 @@ class ArtifactStoreTest {
     }
 
     @Test
-    void aModelsExternalDataListIsRecordedBesideIt() {
+    void aModelsExternalDataListIsRecordedPerCampaign() throws Exception {
         ArtifactStore store = new ArtifactStore(dir);
         String model = store.put("model".getBytes(StandardCharsets.US_ASCII));
         String weights = store.put("weights".getBytes(StandardCharsets.US_ASCII));
+        String other = store.put("other weights".getBytes(StandardCharsets.US_ASCII));
         var list = java.util.List.of(new ArtifactStore.ExternalFile("data/weights.bin", weights, 7));
+        var otherList = java.util.List.of(new ArtifactStore.ExternalFile("data/weights.bin", other, 13));
 
-        store.putExternalData(model, list);
+        // two campaigns upload the same .onnx with different data beside it: each keeps its own
+        store.putExternalData("c-1", model, list);
+        store.putExternalData("c-2", model, otherList);
 
-        assertThat(store.externalData(model)).isEqualTo(list);
-        assertThat(store.externalData(weights)).isEmpty();
-        store.putExternalData(model, java.util.List.of());
-        assertThat(store.externalData(model)).isEmpty();
+        assertThat(store.externalData("c-1", model)).isEqualTo(list);
+        assertThat(store.externalData("c-2", model)).isEqualTo(otherList);
+        assertThat(store.externalData("c-1", weights)).isEmpty();
+        assertThat(store.externalData("c-3", model)).isEmpty();
+        store.putExternalData("c-1", model, java.util.List.of());
+        assertThat(store.externalData("c-1", model)).isEmpty();
+        assertThat(store.externalData("c-2", model)).isEqualTo(otherList);
+        // a campaign stored before lists were per campaign reads the model's one list
+        Files.writeString(dir.resolve(model + ".external"), weights + "\t7\tw.bin\n");
+        assertThat(store.externalData("old", model)).containsExactly(new ArtifactStore.ExternalFile("w.bin", weights, 7));
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> store.putExternalData("../x", model, list))
+                .isInstanceOf(IllegalArgumentException.class);
     }
 }

@@ -47,7 +47,7 @@ class VariantEvaluationTest {
         scheduler.connect(JoiningAgent.of(Fixtures.hello("a", 10)), new RecordingLink());
         ArtifactStore artifacts = new ArtifactStore(dir.resolve("artifacts"));
         // a fake evaluator: the baseline scores 0.99, any variant 0.5, and says what it was given
-        VariantPreparation.Evaluator fake = (model, baseline, variant, recipe, evaluation) -> {
+        VariantPreparation.Evaluator fake = (model, baseline, variant, recipe, inputs, evaluation) -> {
             evaluated.add(model + " " + recipe + " " + (variant == null ? "baseline-bytes" : "variant-bytes") + " "
                     + evaluation.source());
             return variant == null ? new VariantEvaluation("fake test[0:10]", 10, 0.99, 1.0, null, null, null)

@@ -354,6 +354,27 @@ class VariantPreparationTest {
                 weightsDigest, java.nio.file.Files.size(folder.resolve("weights.bin")))));
     }
 
+    @Test
+    void oneCampaignWithTheSameOnnxTwiceWithOtherWeightsIsRefusedAndNothingIsStored() throws Exception {
+        release.countDown();
+        start(ModelBuilder::variant);
+        UploadedModel model = storedExternalModel();
+        String other = artifacts.put("other weights".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+        UploadedModel otherWeights = UploadedModel.stored(model.digest(), model.sizeBytes(),
+                List.of(new ArtifactStore.ExternalFile("weights.bin", other, 13)));
+        Map<String, UploadedModel> uploads = new java.util.LinkedHashMap<>();
+        uploads.put("a/cnn.onnx", model);
+        uploads.put("b/cnn.onnx", otherWeights);
+        CampaignRequest both = new CampaignRequest("", List.of("a/cnn.onnx", "b/cnn.onnx"), uploads, List.of("baseline"),
+                List.of(1), List.of(), List.of(), List.of(), new MeasurementSettings(2, 5, 10, 1000), "");
+
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> campaigns.submit(both))
+                .isInstanceOf(dev.edgeperf.core.EdgeperfException.class)
+                .hasMessage("models 'a/cnn.onnx' and 'b/cnn.onnx' are the same .onnx file (SHA-256 " + model.digest()
+                        + ") with different external data beside it; submit them in separate campaigns");
+        assertThat(campaigns.list()).isEmpty();
+    }
+
     private static CampaignRequest uploadRequest(UploadedModel model, List<String> variants) {
         return new CampaignRequest("", List.of("cnn.onnx"), Map.of("cnn.onnx", model), variants, List.of(1),
                 List.of(), List.of(), List.of(), new MeasurementSettings(2, 5, 10, 1000), "");
@@ -380,13 +401,14 @@ class VariantPreparationTest {
                     "z", new dev.edgeperf.core.cost.ProfileOptions(1, Map.of(),
                             dev.edgeperf.core.cost.CountingConvention.SEED)).totalFlops());
         });
-        assertThat(artifacts.externalData(model.digest())).isEqualTo(model.externalData());
+        String campaign = submitted.summary().id();
+        assertThat(artifacts.externalData(campaign, model.digest())).isEqualTo(model.externalData());
         assertThat(store.queuedJobs()).singleElement().satisfies(job -> {
             assertThat(job.variantRecipe()).isEqualTo("pruned:structured:0.5");
             // a variant holds its weights inside: built from the model with weights.bin read in
             var variant = dev.edgeperf.core.onnx.OnnxModels.map(artifacts.path(job.modelDigest()));
             assertThat(dev.edgeperf.core.onnx.ExternalData.uses(variant, "v")).isFalse();
-            assertThat(artifacts.externalData(job.modelDigest())).isEmpty();
+            assertThat(artifacts.externalData(campaign, job.modelDigest())).isEmpty();
         });
         // the variant and its external-data list, and the variant's reference set and the note naming it (the
         // stored baseline gets none: its external data lies in the store under digests, not beside its file)

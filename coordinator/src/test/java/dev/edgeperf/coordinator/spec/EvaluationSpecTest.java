@@ -59,4 +59,24 @@ class EvaluationSpecTest {
         assertThatThrownBy(() -> CampaignSpec.evaluationMessage("", CalibrationSource.parse("tensors:" + dir.resolve("t"),
                 null, null))).hasMessageContaining("labels.txt is missing");
     }
+
+    @Test
+    void tensorFoldersTravelWithTheirRunSubFoldersOtherFoldersFlat() throws Exception {
+        for (String set : new String[] {"test_data_set_0", "test_data_set_1"}) {
+            Files.createDirectories(dir.resolve("runs").resolve(set));
+            Files.write(dir.resolve("runs").resolve(set).resolve("input_0.pb"), new byte[] {1});
+            Files.write(dir.resolve("runs").resolve(set).resolve(".hidden"), new byte[] {1});
+        }
+        Files.write(dir.resolve("runs/labels.txt"), "0 1".getBytes());
+        var t = CampaignSpec.evaluationMessage("", CalibrationSource.parse("tensors:" + dir.resolve("runs"), null, null));
+        assertThat(t.getFilesList()).extracting(CalibrationFile::getName).containsExactly("labels.txt",
+                "test_data_set_0/input_0.pb", "test_data_set_1/input_0.pb");
+        var c = CampaignSpec.calibrationMessage("m", CalibrationSource.parse("tensors:" + dir.resolve("runs"), null,
+                null));
+        assertThat(c.getFilesList()).extracting(CalibrationFile::getName).contains("test_data_set_1/input_0.pb");
+        // an image calibration folder is read flat, as variants build reads it: sub-folders do not travel
+        Files.write(dir.resolve("runs/a.png"), new byte[] {2});
+        var i = CampaignSpec.calibrationMessage("", CalibrationSource.parse("images:" + dir.resolve("runs"), null, null));
+        assertThat(i.getFilesList()).extracting(CalibrationFile::getName).containsExactly("a.png", "labels.txt");
+    }
 }

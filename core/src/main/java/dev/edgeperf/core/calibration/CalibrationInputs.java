@@ -83,7 +83,7 @@ public record CalibrationInputs(CalibrationData calibration, CalibrationData eva
         ModelInput input = ModelInput.of(model, modelName, sizes);
         return switch (source.kind()) {
             case RANDOM -> random(source, model, input, batches, sizes, freeDim);
-            case IMAGES, TENSORS -> FolderInputs.load(source, model, input, modelName, sizes);
+            case IMAGES, TENSORS -> FolderInputs.load(source, model, input, modelName, sizes, "calibration");
             case DATASET, IDX -> {
                 if (!sizes.isEmpty() || freeDim > 0) {
                     throw EdgeperfException.userError("--input, --dim and --free-dim size random calibration inputs; with"
@@ -156,15 +156,7 @@ public record CalibrationInputs(CalibrationData calibration, CalibrationData eva
     private static CalibrationInputs random(CalibrationSource source, ModelProto model, ModelInput input, int batches,
             ModelInputs sizes, long freeDim) {
         long batch = input.fixedBatch(RANDOM_BATCH);
-        // an input given one value (a sample rate) is a scalar, whatever shape the model declares for it
-        Map<String, long[]> shapes = new LinkedHashMap<>(sizes.shapes());
-        sizes.values().forEach((name, v) -> {
-            if (v.length == 1) {
-                shapes.putIfAbsent(name, new long[0]);
-            }
-        });
-        CalibrationData data = withValues(CalibrationData.random(model, batch, shapes, sizes.dims(), freeDim,
-                batches, source.seed()), sizes.values());
+        CalibrationData data = CalibrationData.random(model, batch, sizes, freeDim, batches, source.seed());
         Map<String, Object> feeds = new LinkedHashMap<>();
         for (InputBatch.Feed f : data.iterator().next().inputs()) {
             feeds.put(f.name(), Arrays.stream(f.shape()).boxed().toList());
@@ -177,41 +169,6 @@ public record CalibrationInputs(CalibrationData calibration, CalibrationData eva
         d.put("calibration", calibration);
         d.put("evaluation", evaluation("the calibration inputs", batches * batch, false));
         return new CalibrationInputs(data, data, null, "random (seed " + source.seed() + ")", d);
-    }
-
-    /**
-     * Random data with the given input values fed instead ({@code sr=16000}): an input whose batch holds a
-     * multiple of the values (the same values per sample) takes them repeated.
-     *
-     * @throws EdgeperfException USER_ERROR when an input's batch cannot hold the values given
-     */
-    static CalibrationData withValues(CalibrationData data, Map<String, long[]> values) {
-        if (values.isEmpty()) {
-            return data;
-        }
-        List<InputBatch> out = new ArrayList<>();
-        for (InputBatch b : data) {
-            List<InputBatch.Feed> feeds = new ArrayList<>();
-            for (InputBatch.Feed f : b.inputs()) {
-                long[] v = values.get(f.name());
-                if (v == null) {
-                    feeds.add(f);
-                    continue;
-                }
-                long count = Arrays.stream(f.shape()).reduce(1, Math::multiplyExact);
-                if (count % v.length != 0) {
-                    throw EdgeperfException.userError("input '" + f.name() + "' of shape " + Arrays.toString(f.shape())
-                            + " cannot be fed the " + v.length + " value(s) given for it");
-                }
-                long[] repeated = new long[Math.toIntExact(count)];
-                for (int i = 0; i < repeated.length; i++) {
-                    repeated[i] = v[i % v.length];
-                }
-                feeds.add(new InputBatch.Feed(f.name(), f.shape(), null, repeated));
-            }
-            out.add(new InputBatch(feeds, b.labels()));
-        }
-        return CalibrationData.of(out);
     }
 
     static Map<String, Object> evaluation(String source, long samples, boolean labels) {

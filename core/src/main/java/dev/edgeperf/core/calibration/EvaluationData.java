@@ -28,6 +28,10 @@ import java.util.stream.Stream;
  *     {@value #LABELS_FILE} file with one integer class per sample, in the same order;</li>
  * <li>{@code idx:DIR}: the folder's {@code t10k-images/labels} IDX files.</li>
  * </ul>
+ * A multi-input model's other inputs are fed as calibration feeds them (one loader, {@link TensorRuns}): a
+ * tensor folder in the flat {@code <run>.<input>.npy} or one-sub-folder-per-run layout gives them per run (the
+ * labels file beside the runs, one label per sample of each run in run order); inputs no file gives take their
+ * {@code --value}, or for int64 inputs the int64 rule.
  *
  * @param batches    the model's inputs, each batch with its labels
  * @param samples    number of labelled samples
@@ -41,6 +45,7 @@ public record EvaluationData(CalibrationData batches, int samples, int classes, 
     public static final String LABELS_FILE = "labels.txt";
     /** Samples per batch from a dataset when the model's batch dimension is free. */
     static final int BATCH = 100;
+    private static final String USE = "evaluation";
 
     public EvaluationData {
         Objects.requireNonNull(batches, "batches is null");
@@ -51,26 +56,29 @@ public record EvaluationData(CalibrationData batches, int samples, int classes, 
     /**
      * @param datasets   datasets folder for mnist/fashion-mnist, or null for {@link DatasetLocator#system()}
      * @param maxSamples at most this many samples of a dataset's test split
+     * @param sizes      the campaign's {@code --input}/{@code --dim}/{@code --value} for the model: values feed
+     *                   inputs the data does not give, sizes shape them
      * @throws EdgeperfException USER_ERROR for a source without labels (random), a folder that does not have the
      *         expected layout, a labels file that is missing or does not match the samples, or data that does not
      *         fit the model's input
      */
     public static EvaluationData load(CalibrationSource source, Path datasets, ModelProto model, String modelName,
-            int maxSamples) {
+            int maxSamples, ModelInputs sizes) {
+        Objects.requireNonNull(sizes, "sizes is null");
         Objects.requireNonNull(source, "source is null");
         return switch (source.kind()) {
             case RANDOM -> throw EdgeperfException.userError("evaluation '" + source.text() + "' has no labels; expected "
                     + String.join(", ", Datasets.names()) + ", images:DIR (one sub-folder per class), tensors:DIR (with "
                     + LABELS_FILE + ") or idx:DIR");
-            case DATASET -> dataset(source, datasets, model, modelName, maxSamples);
-            case IDX -> idx(source, datasets, model, modelName, maxSamples);
-            case IMAGES -> images(source, model, modelName);
-            case TENSORS -> tensors(source, model, modelName);
+            case DATASET -> dataset(source, datasets, model, modelName, maxSamples, sizes);
+            case IDX -> idx(source, datasets, model, modelName, maxSamples, sizes);
+            case IMAGES -> images(source, model, modelName, sizes);
+            case TENSORS -> tensors(source, model, modelName, sizes);
         };
     }
 
     private static EvaluationData dataset(CalibrationSource source, Path datasets, ModelProto model, String modelName,
-            int maxSamples) {
+            int maxSamples, ModelInputs sizes) {
         Path dir = datasets != null ? datasets : DatasetLocator.system().require();
         LabeledImages test = Datasets.load(source.dataset(), dir, Split.TEST);
         ModelInput input = ModelInput.of(model, modelName, ModelInputs.none());
@@ -90,12 +98,12 @@ public record EvaluationData(CalibrationData batches, int samples, int classes, 
             batchShape[0] = s.count();
             list.add(new InputBatch(batchShape, s.images(), s.labels()));
         }
-        return new EvaluationData(CalibrationData.of(list), count, test.classes(), List.of(),
-                source.dataset() + " test[0:" + count + "]");
+        return new EvaluationData(complete(CalibrationData.of(list), model, modelName, sizes, source), count,
+                test.classes(), List.of(), source.dataset() + " test[0:" + count + "]");
     }
 
     private static EvaluationData idx(CalibrationSource source, Path datasets, ModelProto model, String modelName,
-            int maxSamples) {
+            int maxSamples, ModelInputs sizes) {
         CalibrationInputs in = CalibrationInputs.load(source, datasets, model, modelName, 1, maxSamples,
                 ModelInputs.none(), 0);
         if (!in.separateEvaluation()) {
@@ -106,10 +114,12 @@ public record EvaluationData(CalibrationData batches, int samples, int classes, 
         for (InputBatch b : in.evaluation()) {
             samples += b.labels().length;
         }
-        return new EvaluationData(in.evaluation(), samples, 0, List.of(), source.text() + " t10k[0:" + samples + "]");
+        return new EvaluationData(complete(in.evaluation(), model, modelName, sizes, source), samples, 0, List.of(),
+                source.text() + " t10k[0:" + samples + "]");
     }
 
-    private static EvaluationData images(CalibrationSource source, ModelProto model, String modelName) {
+    private static EvaluationData images(CalibrationSource source, ModelProto model, String modelName,
+            ModelInputs sizes) {
         Path dir = source.folder();
         List<Path> classDirs = new ArrayList<>();
         List<String> loose = new ArrayList<>();
@@ -147,8 +157,7 @@ public record EvaluationData(CalibrationData batches, int samples, int classes, 
             names.add(classDir.getFileName().toString());
             CalibrationSource one = new CalibrationSource(CalibrationSource.Kind.IMAGES, classDir, 0, source.text(),
                     source.preprocess());
-            CalibrationInputs in = FolderInputs.load(one, model, ModelInput.of(model, modelName, ModelInputs.none()), modelName,
-                    ModelInputs.none());
+            CalibrationInputs in = folder(one, model, modelName, sizes);
             for (InputBatch b : in.calibration()) {
                 int[] labels = new int[(int) b.inputs().get(0).shape()[0]];
                 java.util.Arrays.fill(labels, c);
@@ -160,14 +169,14 @@ public record EvaluationData(CalibrationData batches, int samples, int classes, 
                 source.text() + " " + classDirs.size() + " classes, " + samples + " images");
     }
 
-    private static EvaluationData tensors(CalibrationSource source, ModelProto model, String modelName) {
+    private static EvaluationData tensors(CalibrationSource source, ModelProto model, String modelName,
+            ModelInputs sizes) {
         Path labelsFile = source.folder().resolve(LABELS_FILE);
         if (!Files.isRegularFile(labelsFile)) {
             throw EdgeperfException.userError("evaluation " + source.text() + ": " + labelsFile + " is missing; expected"
                     + " one integer class per sample, in file order");
         }
-        CalibrationInputs in = FolderInputs.load(source, model, ModelInput.of(model, modelName, ModelInputs.none()), modelName,
-                ModelInputs.none());
+        CalibrationInputs in = folder(source, model, modelName, sizes);
         int[] labels = labels(labelsFile);
         int samples = 0;
         for (InputBatch b : in.calibration()) {
@@ -186,6 +195,18 @@ public record EvaluationData(CalibrationData batches, int samples, int classes, 
         }
         return new EvaluationData(CalibrationData.of(all), samples, 0, List.of(),
                 source.text() + " " + samples + " samples");
+    }
+
+    /** A folder read as calibration reads it, every input fed. */
+    private static CalibrationInputs folder(CalibrationSource source, ModelProto model, String modelName,
+            ModelInputs sizes) {
+        return FolderInputs.load(source, model, ModelInput.of(model, modelName, sizes), modelName, sizes, USE);
+    }
+
+    /** A dataset's batches (the first input only) with the model's other inputs added as calibration adds them. */
+    private static CalibrationData complete(CalibrationData data, ModelProto model, String modelName, ModelInputs sizes,
+            CalibrationSource source) {
+        return TensorRuns.complete(data, model, modelName, sizes, source, USE);
     }
 
     /** Integers separated by white space or commas. */

@@ -16,13 +16,14 @@ final class FolderInputs {
     private FolderInputs() {
     }
 
+    /** @param use {@code calibration} or {@code evaluation}, as messages name it */
     static CalibrationInputs load(CalibrationSource source, ai.onnx.proto.OnnxMl.ModelProto model, ModelInput input,
-            String modelName, dev.edgeperf.core.onnx.ModelInputs sizes) {
+            String modelName, dev.edgeperf.core.onnx.ModelInputs sizes, String use) {
         boolean images = source.kind() == CalibrationSource.Kind.IMAGES;
         if (!images) {
             var runs = TensorRuns.runs(source.folder(), TensorRuns.fed(model).stream().map(v -> v.getName()).toList());
             if (runs != null) {
-                return TensorRuns.load(source, model, modelName, sizes, runs);
+                return TensorRuns.load(source, model, modelName, sizes, runs, use);
             }
         }
         List<Sample> samples = images ? images(source, input) : tensors(source, input);
@@ -61,7 +62,7 @@ final class FolderInputs {
         d.put("calibration", cal);
         d.put("evaluation", CalibrationInputs.evaluation("the calibration inputs", usable, false));
         // the model's other inputs (a state, a mask): values, the int64 rule, or an error naming them
-        CalibrationData data = TensorRuns.complete(CalibrationData.of(batches), model, modelName, sizes, source);
+        CalibrationData data = TensorRuns.complete(CalibrationData.of(batches), model, modelName, sizes, source, use);
         return new CalibrationInputs(data, data, null, label, d);
     }
 

@@ -63,7 +63,8 @@ final class TensorRuns {
             return null;
         }
         List<Path> folders = list(dir, Files::isDirectory);
-        if (!folders.isEmpty() && list(dir, Files::isRegularFile).isEmpty()) {
+        // files other than tensors (an evaluation folder's labels file) do not make the layout flat
+        if (!folders.isEmpty() && list(dir, p -> Files.isRegularFile(p) && isTensor(p)).isEmpty()) {
             Map<String, Map<String, Path>> runs = new TreeMap<>(TensorFiles::natural);
             for (Path f : folders) {
                 Map<String, Path> run = new LinkedHashMap<>();
@@ -122,7 +123,7 @@ final class TensorRuns {
 
     /** Loads named runs: each run one batch, its inputs' files validated against the model. */
     static CalibrationInputs load(CalibrationSource source, ModelProto model, String modelName, ModelInputs sizes,
-            Map<String, Map<String, Path>> runs) {
+            Map<String, Map<String, Path>> runs, String use) {
         Set<String> given = runs.values().iterator().next().keySet();
         List<InputBatch> batches = new ArrayList<>();
         for (Map.Entry<String, Map<String, Path>> run : runs.entrySet()) {
@@ -131,7 +132,7 @@ final class TensorRuns {
                 missing.removeAll(run.getValue().keySet());
                 Set<String> extra = new HashSet<>(run.getValue().keySet());
                 extra.removeAll(given);
-                throw EdgeperfException.userError("calibration folder " + source.folder() + ": run '" + run.getKey()
+                throw EdgeperfException.userError(use + " folder " + source.folder() + ": run '" + run.getKey()
                         + "' has " + (missing.isEmpty() ? "a file for input(s) " + extra + " that the first run has not"
                         : "no file for input(s) " + missing) + "; every run needs the same inputs (first run: " + given + ")");
             }
@@ -144,7 +145,7 @@ final class TensorRuns {
             }
             batches.add(new InputBatch(feeds, new int[0]));
         }
-        CalibrationData data = complete(CalibrationData.of(batches), model, modelName, sizes, source);
+        CalibrationData data = complete(CalibrationData.of(batches), model, modelName, sizes, source, use);
         long[] first = data.iterator().next().inputs().get(0).shape();
         String label = source.text() + " " + runs.size() + (runs.size() == 1 ? " run" : " runs") + " of " + given;
         Map<String, Object> cal = CalibrationInputs.describe(source.folder() + ": " + runs.size() + " runs, files for "
@@ -173,11 +174,12 @@ final class TensorRuns {
      * Adds every fed input a batch lacks: its {@code --value}, or the int64 rule; shapes from the inputs the
      * batch has (shared symbols), {@code --input}, {@code --dim}, with the batch's leading size.
      *
+     * @param use {@code calibration} or {@code evaluation}: what the data is for, as messages name it
      * @throws EdgeperfException USER_ERROR naming the input nothing gives (a float input), or the file shape that
      *         contradicts the model
      */
     static CalibrationData complete(CalibrationData data, ModelProto model, String modelName, ModelInputs sizes,
-            CalibrationSource source) {
+            CalibrationSource source, String use) {
         List<ValueInfoProto> fed = fed(model);
         if (fed.size() < 2 && data.iterator().next().inputs().size() == fed.size()) {
             return data;
@@ -208,12 +210,13 @@ final class TensorRuns {
             try {
                 shapes = InputDims.resolve(modelName, declared, b.inputs().get(0).shape()[0], given, sizes.dims(), 0);
             } catch (EdgeperfException e) {
-                throw EdgeperfException.userError("calibration " + source.text() + ": " + e.getMessage());
+                throw EdgeperfException.userError(use + " " + source.text() + ": " + e.getMessage());
             }
             List<InputBatch.Feed> feeds = new ArrayList<>();
             for (ValueInfoProto v : fed) {
                 InputBatch.Feed f = have.get(v.getName());
-                feeds.add(f != null ? f : generated(v, shapes.get(v.getName()), sizes, rules, rnd, source, modelName));
+                feeds.add(f != null ? f : generated(v, shapes.get(v.getName()), sizes, rules, rnd, source, modelName,
+                        use));
             }
             out.add(new InputBatch(feeds, b.labels()));
         }
@@ -221,7 +224,8 @@ final class TensorRuns {
     }
 
     private static InputBatch.Feed generated(ValueInfoProto v, long[] shape, ModelInputs sizes,
-            Map<String, IntegerInputs.Rule> rules, SplittableRandom rnd, CalibrationSource source, String modelName) {
+            Map<String, IntegerInputs.Rule> rules, SplittableRandom rnd, CalibrationSource source, String modelName,
+            String use) {
         int n = Math.toIntExact(Arrays.stream(shape).reduce(1, Math::multiplyExact));
         boolean floatInput = v.getType().getTensorType().getElemType() == DataType.FLOAT_VALUE;
         long[] values = sizes.values().get(v.getName());
@@ -244,7 +248,7 @@ final class TensorRuns {
             return new InputBatch.Feed(v.getName(), shape, f, null);
         }
         if (floatInput || !rules.containsKey(v.getName())) {
-            throw EdgeperfException.userError("calibration " + source.text() + " gives no data for input '" + v.getName()
+            throw EdgeperfException.userError(use + " " + source.text() + " gives no data for input '" + v.getName()
                     + "' " + InputDims.Declared.of(v).describe() + " of model " + modelName + "; add one file per run"
                     + " named <run>." + v.getName() + ".npy to the folder, or --value " + v.getName() + "=V");
         }
@@ -254,6 +258,11 @@ final class TensorRuns {
             l[i] = rule.next(rnd);
         }
         return new InputBatch.Feed(v.getName(), shape, null, l);
+    }
+
+    private static boolean isTensor(Path p) {
+        String name = p.getFileName().toString().toLowerCase(java.util.Locale.ROOT);
+        return name.endsWith(".npy") || name.endsWith(".pb");
     }
 
     private static String stem(Path p) {

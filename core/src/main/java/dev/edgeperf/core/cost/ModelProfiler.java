@@ -6,6 +6,7 @@ import ai.onnx.proto.OnnxMl.ValueInfoProto;
 import dev.edgeperf.core.CheckedMath;
 import dev.edgeperf.core.EdgeperfException;
 import dev.edgeperf.core.onnx.InferredShapes;
+import dev.edgeperf.core.onnx.InputDims;
 import dev.edgeperf.core.onnx.OnnxGraph;
 import dev.edgeperf.core.onnx.OnnxModels;
 import dev.edgeperf.core.onnx.ShapeInference;
@@ -150,9 +151,31 @@ public final class ModelProfiler {
             costs.add(new NodeCost(OnnxGraph.nodeLabel(node, i), node.getOpType(), shape, paramsPerNode[i],
                     cost.macs(), cost.flops(), outputBytes(node, shapes), cost.counted(), inputBytes(node, shapes)));
         }
-        return new ModelProfile(source, options.batch(), options.convention(), costs, params.total(),
+        return new ModelProfile(source, batch(graph, shapes, options.batch()), options.convention(), costs,
+                params.total(),
                 params.trainable(), totalMacs, totalFlops, params.weightBytes(), peakActivationBytes(graph, shapes),
                 fileSize, uncounted, notes);
+    }
+
+    /**
+     * The batch the counts are for: the resolved leading dimension of the first input whose leading dimension
+     * is open (a state input leading with a fixed 2 is not the batch), else of the first input with one; what
+     * {@code --input input=8x512} sets, not only {@code --batch}.
+     */
+    static long batch(OnnxGraph graph, InferredShapes shapes, long asked) {
+        Long fixed = null;
+        for (ValueInfoProto v : graph.inputs()) {
+            long[] resolved = shapes.inputShapes().get(v.getName());
+            InputDims.Declared d = InputDims.Declared.of(v);
+            if (resolved == null || resolved.length == 0 || d.sizes() == null || d.sizes().length == 0) {
+                continue;
+            }
+            if (d.sizes()[0] < 1) {
+                return resolved[0];
+            }
+            fixed = fixed == null ? resolved[0] : fixed;
+        }
+        return fixed == null ? asked : fixed;
     }
 
     private static long outputBytes(NodeProto node, InferredShapes shapes) {

@@ -9,8 +9,9 @@ import java.util.Iterator;
 import java.util.List;
 
 /**
- * Runs a rebatched model at batch 2 on two different random samples and compares each batch item with
- * the original model's output for that sample alone: what {@link Rebatcher} accepts a rewrite on.
+ * Runs a rebatched model at batch 2 on two different random samples (inputs given values take them) and
+ * compares each batch item with the original model's output for that sample alone: what {@link Rebatcher}
+ * accepts a rewrite on.
  */
 final class BatchCheck {
     private static final long SEED = 20_261_202L;
@@ -23,7 +24,8 @@ final class BatchCheck {
         List<String> outputs = original.getGraph().getOutputList().stream().map(ValueInfoProto::getName).toList();
         OrtRunner ort = new OrtRunner(1);
         try {
-            CalibrationData samples = CalibrationData.random(original, 1, given.shapes(), given.dims(), 0, 2, SEED);
+            // the user's --value for an integer input (a sample rate) too: random ids may take a path it never does
+            CalibrationData samples = CalibrationData.random(original, 1, given, 0, 2, SEED);
             Iterator<InputBatch> it = samples.iterator();
             InputBatch first = it.next();
             InputBatch second = it.next();

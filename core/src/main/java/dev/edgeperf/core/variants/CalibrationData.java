@@ -69,6 +69,19 @@ public interface CalibrationData extends Iterable<InputBatch> {
         return RandomInputs.of(model, batch, shapes, dims, freeDim, batches, seed);
     }
 
+    /**
+     * As {@link #random(ModelProto, long, Map, Map, long, int, long)}, sized and fed as the user gave them:
+     * {@code --input} shapes and {@code --dim} sizes, and each {@code --value} fed instead of random data (an
+     * input given one value is a scalar unless given a shape; a batch holding a multiple of the values takes
+     * them repeated).
+     *
+     * @throws dev.edgeperf.core.EdgeperfException USER_ERROR as above, or when an input cannot hold its values
+     */
+    static CalibrationData random(ModelProto model, long batch, dev.edgeperf.core.onnx.ModelInputs given,
+            long freeDim, int batches, long seed) {
+        return GivenValues.random(model, batch, given, freeDim, batches, seed);
+    }
+
     @Override
     Iterator<InputBatch> iterator();
 }

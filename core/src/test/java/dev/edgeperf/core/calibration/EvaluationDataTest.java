@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import ai.onnx.proto.OnnxMl.ModelProto;
 import dev.edgeperf.core.EdgeperfException;
+import dev.edgeperf.core.onnx.ModelInputs;
 import dev.edgeperf.core.variants.InputBatch;
 import dev.edgeperf.core.variants.ModelEvaluator;
 import dev.edgeperf.core.variants.OrtRunner;
@@ -38,7 +39,7 @@ class EvaluationDataTest {
             }
         }
         EvaluationData data = EvaluationData.load(CalibrationSource.parse("images:" + dir, null, null), null,
-                MNIST_CNN, "mnist-cnn", 1000);
+                MNIST_CNN, "mnist-cnn", 1000, ModelInputs.none());
         assertThat(data.samples()).isEqualTo(12);
         assertThat(data.classes()).isEqualTo(10);
         assertThat(data.classNames()).startsWith("digit-0", "digit-1");
@@ -61,7 +62,7 @@ class EvaluationDataTest {
             png(dir.resolve(c).resolve("a.png"), 10);
         }
         EvaluationData data = EvaluationData.load(CalibrationSource.parse("images:" + dir, null, null), null,
-                MNIST_CNN, "mnist-cnn", 1000);
+                MNIST_CNN, "mnist-cnn", 1000, ModelInputs.none());
         assertThat(data.classes()).isEqualTo(3);
         assertThatThrownBy(() -> new ModelEvaluator(new OrtRunner(1)).reference(MNIST_CNN, "mnist-cnn",
                 data.batches(), data.classes(), "images:x"))
@@ -74,11 +75,11 @@ class EvaluationDataTest {
     void looseFilesOrNoSubFoldersAreRefused(@TempDir Path dir) throws Exception {
         png(dir.resolve("a.png"), 1);
         assertThatThrownBy(() -> EvaluationData.load(CalibrationSource.parse("images:" + dir, null, null), null,
-                MNIST_CNN, "mnist-cnn", 10)).isInstanceOf(EdgeperfException.class)
+                MNIST_CNN, "mnist-cnn", 10, ModelInputs.none())).isInstanceOf(EdgeperfException.class)
                 .hasMessageContaining("has no class sub-folders (1 loose files)");
         png(dir.resolve("zero").resolve("b.png"), 1);
         assertThatThrownBy(() -> EvaluationData.load(CalibrationSource.parse("images:" + dir, null, null), null,
-                MNIST_CNN, "mnist-cnn", 10)).isInstanceOf(EdgeperfException.class)
+                MNIST_CNN, "mnist-cnn", 10, ModelInputs.none())).isInstanceOf(EdgeperfException.class)
                 .hasMessageContaining("holds files beside its class sub-folders (a.png)");
     }
 
@@ -90,14 +91,16 @@ class EvaluationDataTest {
                     CalibrationFixtures.floats(CalibrationFixtures.ramp(784, 0.1f * i)));
         }
         CalibrationSource src = CalibrationSource.parse("tensors:" + dir, null, null);
-        assertThatThrownBy(() -> EvaluationData.load(src, null, MNIST_CNN, "mnist-cnn", 10))
+        assertThatThrownBy(() -> EvaluationData.load(src, null, MNIST_CNN, "mnist-cnn", 10,
+                ModelInputs.none()))
                 .isInstanceOf(EdgeperfException.class).hasMessageContaining("labels.txt is missing");
         Files.writeString(dir.resolve("labels.txt"), "3\n");
-        assertThatThrownBy(() -> EvaluationData.load(src, null, MNIST_CNN, "mnist-cnn", 10))
+        assertThatThrownBy(() -> EvaluationData.load(src, null, MNIST_CNN, "mnist-cnn", 10,
+                ModelInputs.none()))
                 .isInstanceOf(EdgeperfException.class)
                 .hasMessageContaining("has 1 labels but the folder gives 2 samples");
         Files.writeString(dir.resolve("labels.txt"), "3\n12\n");
-        EvaluationData data = EvaluationData.load(src, null, MNIST_CNN, "mnist-cnn", 10);
+        EvaluationData data = EvaluationData.load(src, null, MNIST_CNN, "mnist-cnn", 10, ModelInputs.none());
         assertThatThrownBy(() -> new ModelEvaluator(new OrtRunner(1)).reference(MNIST_CNN, "mnist-cnn",
                 data.batches(), data.classes(), "tensors:t"))
                 .isInstanceOf(EdgeperfException.class).hasMessageContaining("has label 12 but model mnist-cnn outputs 10");
@@ -105,7 +108,8 @@ class EvaluationDataTest {
 
     @Test
     void randomHasNoLabels() {
-        assertThatThrownBy(() -> EvaluationData.load(CalibrationSource.random(), null, MNIST_CNN, "mnist-cnn", 10))
+        assertThatThrownBy(() -> EvaluationData.load(CalibrationSource.random(), null, MNIST_CNN, "mnist-cnn", 10,
+                ModelInputs.none()))
                 .isInstanceOf(EdgeperfException.class).hasMessageStartingWith("evaluation 'random' has no labels");
     }
 

@@ -126,4 +126,26 @@ class UnknownDimsTest {
             return ((TensorInfo) r.get(0).getInfo()).getShape();
         }
     }
+
+    /** A VAD-shaped model: state [2, batch, 3] first (its leading 2 is not the batch), input [batch, 4]. */
+    private static OnnxFixture stateFirst() {
+        return new OnnxFixture("vad", "pytorch", 13).input("state", F, 2, "batch", 3).input("input", F, "batch", 4)
+                .weight("w", 4, 3).node("mm", "MatMul", "input,w", "y").node("relu", "Relu", "state", "s")
+                .output("y", F).output("s", F);
+    }
+
+    @Test
+    void theBatchOfTheCountsIsWhatTheGivenShapesMakeItNotTheStatesLeadingDimension() {
+        ModelProfile given = ModelProfiler.profile(stateFirst().bytes(), "vad.onnx",
+                new ProfileOptions(1, Map.of("input", new long[] {8, 4}), CountingConvention.SEED));
+        // input=8x4 sets the shared 'batch' to 8: the MatMul's 8 x 4 x 3 MACs are per batch of 8
+        assertThat(given.batch()).isEqualTo(8);
+        assertThat(given.totalMacs()).isEqualTo(8 * 4 * 3);
+        assertThat(ModelProfiler.profile(stateFirst().bytes(), "vad.onnx", new ProfileOptions(1, Map.of(),
+                Map.of("batch", 3L), Map.of(), CountingConvention.SEED)).batch()).isEqualTo(3);
+        // a fixed leading dimension is the batch the counts are for, whatever --batch says
+        OnnxFixture fixed = new OnnxFixture("fixed", "pytorch", 13).input("x", F, 1, 4).weight("w", 4, 3)
+                .node("mm", "MatMul", "x,w", "y").output("y", F);
+        assertThat(ModelProfiler.profile(fixed.bytes(), "fixed.onnx", ProfileOptions.batch(1)).batch()).isEqualTo(1);
+    }
 }

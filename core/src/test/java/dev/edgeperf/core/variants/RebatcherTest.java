@@ -73,6 +73,27 @@ class RebatcherTest {
         assertThat(Rebatcher.rebatch(m, ModelInputs.none()).reason()).isEqualTo("output 'y' does not lead with 1 (4)");
     }
 
+    @Test
+    void theBatchTwoCheckFeedsAnIntegerInputItsGivenValue() {
+        // y = sr == 16000 ? x : ReduceSum(x over the batch): batch-safe only on the path the given value takes
+        ModelProto m = model(List.of(node("Equal", "eq", List.of("sr", "k"), "c"),
+                node("ReduceSum", "sum", List.of("x", "axes"), "s"), node("Where", "where", List.of("c", "x", "s"), "y")),
+                float4("x", 1, 4), float4("y", 1, 4));
+        m = m.toBuilder().setGraph(m.getGraph().toBuilder()
+                .addInput(ValueInfoProto.newBuilder().setName("sr").setType(TypeProto.newBuilder().setTensorType(
+                        TypeProto.Tensor.newBuilder().setElemType(TensorProto.DataType.INT64_VALUE)
+                                .setShape(TensorShapeProto.newBuilder()))))
+                .addInitializer(Tensors.int64Tensor("k", new long[0], 16000))
+                .addInitializer(Tensors.int64Tensor("axes", new long[] {1}, 0))).build();
+        ModelInputs sr = ModelInputs.none().withValues(java.util.Map.of("sr", new long[] {16000}));
+
+        assertThat(Rebatcher.rebatch(m, sr).reason()).isNull();
+        // random data (sr sized as a scalar, no value) takes the batch-mixing path, which the check refuses
+        ModelInputs scalar = new ModelInputs(java.util.Map.of("sr", new long[0]), java.util.Map.of(), java.util.Map.of());
+        assertThat(Rebatcher.rebatch(m, scalar).reason())
+                .startsWith("at batch 2 item 0 of output 'y' differs from the batch-1 output");
+    }
+
     /** x [1, 4] reshaped to y [1, 2, 2] by the constant shape [first, 2, 2]. */
     private static ModelProto reshape(long first) {
         ModelProto m = model(List.of(node("Reshape", "reshape", List.of("x", "shape"), "y")), float4("x", 1, 4),
