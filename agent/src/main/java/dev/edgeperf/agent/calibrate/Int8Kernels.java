@@ -39,7 +39,7 @@ final class Int8Kernels {
     private final OrtRunner runner = new OrtRunner(1);
 
     Int8Kernels(KernelModels fp32, long seed) {
-        this.fp32 = fp32;
+        this.fp32 = fp32.forInt8(seed);
         this.random = new SplittableRandom(seed);
     }
 

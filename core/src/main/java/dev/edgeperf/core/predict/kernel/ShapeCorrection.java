@@ -1,0 +1,165 @@
+package dev.edgeperf.core.predict.kernel;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeSet;
+
+/**
+ * The shape-dependent part of a kernel's latency that a rate ({@link KernelRegressor}'s
+ * {@code a + b x FLOPs + c x bytes}) cannot express: ONNX Runtime's conv blocks channels by 8 or 16
+ * (5 channels run at a fraction of the rate 64 do), a small GEMM or a cin = 1 conv misses the vector
+ * units, a fused Tanh costs per output, weights that leave the cache run at memory speed. Gradient-boosted
+ * regression trees (depth {@value #DEPTH}, {@value #ROUNDS} rounds, shrinkage {@value #SHRINKAGE}) fitted
+ * on log(measured / rate prediction) over the log of every feature, each channel-like feature's use of
+ * an 8-wide vector, log FLOPs, log bytes and log arithmetic intensity. The factor it returns is
+ * bounded by the residuals it saw, so a kernel larger than any calibrated one still extrapolates by the
+ * rate, only the factor stays within the calibrated range (a tree alone would return the largest
+ * calibrated time, see {@link KernelRegressor}).
+ */
+final class ShapeCorrection {
+    static final int ROUNDS = 60;
+    static final int DEPTH = 3;
+    static final double SHRINKAGE = 0.15;
+    /** Fewer samples per leaf than this and a leaf follows one noisy sample. */
+    static final int MIN_LEAF = 4;
+    /** Below this many usable samples the rate alone is used. */
+    static final int MIN_SAMPLES = 12;
+    static final ShapeCorrection NONE = new ShapeCorrection(List.of(), List.of());
+
+    private final List<String> names;
+    private final List<Node> trees;
+
+    private ShapeCorrection(List<String> names, List<Node> trees) {
+        this.names = names;
+        this.trees = trees;
+    }
+
+    /** A node: a leaf when {@code left} is null. */
+    private record Node(int feature, double threshold, double value, Node left, Node right) {
+        double eval(double[] x) {
+            Node n = this;
+            while (n.left != null) {
+                n = x[n.feature] <= n.threshold ? n.left : n.right;
+            }
+            return n.value;
+        }
+    }
+
+    /**
+     * Fits the trees on the samples whose time and rate prediction are both positive.
+     *
+     * @param rateMs the rate part's prediction of each sample, in the order of {@code data}
+     */
+    static ShapeCorrection fit(List<KernelSample> data, double[] rateMs) {
+        List<Integer> usable = new ArrayList<>();
+        for (int i = 0; i < data.size(); i++) {
+            if (data.get(i).ms() > 0 && rateMs[i] > 0) {
+                usable.add(i);
+            }
+        }
+        if (usable.size() < MIN_SAMPLES) {
+            return NONE;
+        }
+        TreeSet<String> keys = new TreeSet<>();
+        data.forEach(s -> keys.addAll(s.features().keySet()));
+        List<String> names = List.copyOf(keys);
+        double[][] x = new double[usable.size()][];
+        double[] residual = new double[usable.size()];
+        for (int j = 0; j < usable.size(); j++) {
+            KernelSample s = data.get(usable.get(j));
+            x[j] = encode(names, s.features(), s.flops(), s.bytes());
+            residual[j] = Math.log(s.ms() / rateMs[usable.get(j)]);
+        }
+        List<Node> trees = new ArrayList<>();
+        int[] all = java.util.stream.IntStream.range(0, x.length).toArray();
+        for (int round = 0; round < ROUNDS; round++) {
+            Node tree = grow(x, residual, all, DEPTH);
+            trees.add(tree);
+            for (int j = 0; j < x.length; j++) {
+                residual[j] -= SHRINKAGE * tree.eval(x[j]);
+            }
+        }
+        return new ShapeCorrection(names, List.copyOf(trees));
+    }
+
+    /** The factor to multiply the rate prediction of a kernel with these features by; 1 without trees. */
+    double factor(Map<String, Long> features, long flops, long bytes) {
+        if (trees.isEmpty()) {
+            return 1;
+        }
+        double[] x = encode(names, features, flops, bytes);
+        double log = 0;
+        for (Node t : trees) {
+            log += SHRINKAGE * t.eval(x);
+        }
+        return Math.exp(log);
+    }
+
+    boolean fitted() {
+        return !trees.isEmpty();
+    }
+
+    /** The tree inputs: per feature log(1 + v) and v / (v rounded up to 8); then log FLOPs, bytes and FLOPs per byte. */
+    static double[] encode(List<String> names, Map<String, Long> features, long flops, long bytes) {
+        double[] x = new double[2 * names.size() + 3];
+        for (int i = 0; i < names.size(); i++) {
+            long v = Math.max(0, features.getOrDefault(names.get(i), 0L));
+            x[2 * i] = Math.log1p(v);
+            x[2 * i + 1] = v == 0 ? 1 : v / (8.0 * Math.ceil(v / 8.0));
+        }
+        int k = 2 * names.size();
+        x[k] = Math.log1p(flops);
+        x[k + 1] = Math.log1p(bytes);
+        x[k + 2] = Math.log((flops + 1.0) / (bytes + 1.0));
+        return x;
+    }
+
+    /** A least-squares regression tree over the rows {@code rows}. */
+    private static Node grow(double[][] x, double[] r, int[] rows, int depth) {
+        double sum = 0;
+        for (int i : rows) {
+            sum += r[i];
+        }
+        double mean = sum / rows.length;
+        if (depth == 0 || rows.length < 2 * MIN_LEAF) {
+            return new Node(-1, 0, mean, null, null);
+        }
+        double bestGain = 1e-12;
+        int bestFeature = -1;
+        double bestThreshold = 0;
+        Integer[] order = new Integer[rows.length];
+        for (int f = 0; f < x[0].length; f++) {
+            for (int j = 0; j < rows.length; j++) {
+                order[j] = rows[j];
+            }
+            int feature = f;
+            Arrays.sort(order, (a, b) -> Double.compare(x[a][feature], x[b][feature]));
+            double left = 0;
+            for (int j = 0; j < order.length - 1; j++) {
+                left += r[order[j]];
+                int nl = j + 1;
+                int nr = order.length - nl;
+                if (nl < MIN_LEAF || nr < MIN_LEAF || x[order[j]][f] == x[order[j + 1]][f]) {
+                    continue;
+                }
+                // reduction of the squared error relative to the parent's mean
+                double gain = left * left / nl + (sum - left) * (sum - left) / nr - sum * sum / order.length;
+                if (gain > bestGain) {
+                    bestGain = gain;
+                    bestFeature = f;
+                    bestThreshold = (x[order[j]][f] + x[order[j + 1]][f]) / 2;
+                }
+            }
+        }
+        if (bestFeature < 0) {
+            return new Node(-1, 0, mean, null, null);
+        }
+        int f = bestFeature;
+        double t = bestThreshold;
+        int[] l = Arrays.stream(rows).filter(i -> x[i][f] <= t).toArray();
+        int[] g = Arrays.stream(rows).filter(i -> x[i][f] > t).toArray();
+        return new Node(f, t, mean, grow(x, r, l, depth - 1), grow(x, r, g, depth - 1));
+    }
+}
