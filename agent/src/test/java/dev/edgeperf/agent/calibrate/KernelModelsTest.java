@@ -55,6 +55,7 @@ class KernelModelsTest {
     @Test
     void everyInt8ModelRunsAsOneUint8KernelOfItsTypeBetweenQuantizeAndDequantize() {
         Int8Kernels models = new Int8Kernels(new KernelModels(7, 50_000_000L), 7);
+        java.util.Set<Long> pools = new java.util.TreeSet<>();
         for (KernelType type : Int8Kernels.TYPES) {
             for (int i = 0; i < 4; i++) {
                 List<Kernel> kernels = KernelDetector.detect(OnnxModels.parse(models.next(type), "k"), "k", 1, Map.of(),
@@ -74,7 +75,12 @@ class KernelModelsTest {
                 boolean fixed = type == KernelType.QUANTIZE || type == KernelType.DEQUANTIZE;
                 assertThat(k.dtype()).as(what).isEqualTo(dtype);
                 assertThat(k.regressorKey()).as(what).contains(fixed ? type.key() : type.key() + "/uint8");
+                if (type == KernelType.POOL) {
+                    pools.add(k.features().get("avg"));
+                }
             }
         }
+        // both uint8 MaxPool and QLinearAveragePool are sampled
+        assertThat(pools).containsExactly(0L, 1L);
     }
 }

@@ -76,6 +76,8 @@ final class KernelFeatures {
         f.put("kh", k[0]);
         f.put("kw", k.length > 1 ? k[1] : k[0]);
         f.put("stride", type == KernelType.GLOBAL_POOL ? 1L : strides[0]);
+        // an int8 average pool (QLinearAveragePool) runs several times slower than a uint8 MaxPool of its size
+        f.put("avg", node.getOpType().contains("AveragePool") ? 1L : 0L);
         long flops = type == KernelType.GLOBAL_POOL ? x.elements() : y.elements() * f.get("kh") * f.get("kw");
         return new Kernel(label, node.getOpType(), Optional.of(type), s.dtype(node.getInput(0)), f, flops,
                 bytes(node, s));

@@ -60,13 +60,18 @@ public class KernelDetectorTest {
     }
 
     @Test
-    void aFusedTanhIsATranscendentalActivationFeature() {
+    void lenet5sFusedTanhAndAveragePoolsAreFeatures() {
         // lenet5's convs and first dense layers end in Tanh, which ONNX Runtime fuses into the kernel
         List<Kernel> kernels = detect("lenet5", 1);
         assertThat(kernels).filteredOn(k -> k.type().equals(java.util.Optional.of(KernelType.CONV)))
                 .isNotEmpty().allSatisfy(k -> assertThat(k.features()).containsEntry("act", 3L));
         assertThat(kernels).filteredOn(k -> k.opType().equals("FusedGemm"))
                 .isNotEmpty().allSatisfy(k -> assertThat(k.features()).containsEntry("act", 3L));
+        // and it averages where resnet18 takes the maximum
+        assertThat(kernels).filteredOn(k -> k.opType().equals("AveragePool"))
+                .isNotEmpty().allSatisfy(k -> assertThat(k.features()).containsEntry("avg", 1L));
+        assertThat(detect("resnet18", 1)).filteredOn(k -> k.opType().equals("MaxPool"))
+                .singleElement().satisfies(k -> assertThat(k.features()).containsEntry("avg", 0L));
     }
 
     @Test
