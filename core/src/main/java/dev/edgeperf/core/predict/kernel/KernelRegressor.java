@@ -110,7 +110,7 @@ public final class KernelRegressor {
         return predictMs(flops, bytes) * correction.factor(features, flops, bytes);
     }
 
-    /** Whether a shape correction was fitted (it needs a dozen samples with a time above zero). */
+    /** Whether a shape correction was fitted (it needs {@value ShapeCorrection#MIN_SAMPLES} samples with a time above zero). */
     public boolean corrected() {
         return correction.fitted();
     }
