@@ -76,10 +76,18 @@ final class ShapeCorrection {
             x[j] = encode(names, s.features(), s.flops(), s.bytes());
             residual[j] = Math.log(s.ms() / rateMs[usable.get(j)]);
         }
+        // each feature's row order, sorted once: a node walks it filtered by membership (no sort per node)
+        int[][] order = new int[x[0].length][];
+        for (int f = 0; f < order.length; f++) {
+            int feature = f;
+            order[f] = java.util.stream.IntStream.range(0, x.length).boxed()
+                    .sorted((a, b) -> Double.compare(x[a][feature], x[b][feature])).mapToInt(Integer::intValue).toArray();
+        }
+        boolean[] all = new boolean[x.length];
+        Arrays.fill(all, true);
         List<Node> trees = new ArrayList<>();
-        int[] all = java.util.stream.IntStream.range(0, x.length).toArray();
         for (int round = 0; round < ROUNDS; round++) {
-            Node tree = grow(x, residual, all, DEPTH);
+            Node tree = grow(x, residual, order, all, x.length, DEPTH);
             trees.add(tree);
             for (int j = 0; j < x.length; j++) {
                 residual[j] -= SHRINKAGE * tree.eval(x[j]);
@@ -120,50 +128,56 @@ final class ShapeCorrection {
         return x;
     }
 
-    /** A least-squares regression tree over the rows {@code rows}. */
-    private static Node grow(double[][] x, double[] r, int[] rows, int depth) {
+    /** A least-squares regression tree over the rows marked in {@code in} ({@code count} of them). */
+    private static Node grow(double[][] x, double[] r, int[][] order, boolean[] in, int count, int depth) {
         double sum = 0;
-        for (int i : rows) {
-            sum += r[i];
+        for (int i = 0; i < in.length; i++) {
+            sum += in[i] ? r[i] : 0;
         }
-        double mean = sum / rows.length;
-        if (depth == 0 || rows.length < 2 * MIN_LEAF) {
+        double mean = sum / count;
+        if (depth == 0 || count < 2 * MIN_LEAF) {
             return new Node(-1, 0, mean, null, null);
         }
         double bestGain = 1e-12;
         int bestFeature = -1;
         double bestThreshold = 0;
-        Integer[] order = new Integer[rows.length];
-        for (int f = 0; f < x[0].length; f++) {
-            for (int j = 0; j < rows.length; j++) {
-                order[j] = rows[j];
-            }
-            int feature = f;
-            Arrays.sort(order, (a, b) -> Double.compare(x[a][feature], x[b][feature]));
+        for (int f = 0; f < order.length; f++) {
             double left = 0;
-            for (int j = 0; j < order.length - 1; j++) {
-                left += r[order[j]];
-                int nl = j + 1;
-                int nr = order.length - nl;
-                if (nl < MIN_LEAF || nr < MIN_LEAF || x[order[j]][f] == x[order[j + 1]][f]) {
+            int nl = 0;
+            int previous = -1;
+            for (int i : order[f]) {
+                if (!in[i]) {
                     continue;
                 }
-                // reduction of the squared error relative to the parent's mean
-                double gain = left * left / nl + (sum - left) * (sum - left) / nr - sum * sum / order.length;
-                if (gain > bestGain) {
-                    bestGain = gain;
-                    bestFeature = f;
-                    bestThreshold = (x[order[j]][f] + x[order[j + 1]][f]) / 2;
+                if (previous >= 0 && nl >= MIN_LEAF && count - nl >= MIN_LEAF && x[previous][f] != x[i][f]) {
+                    // reduction of the squared error relative to the parent's mean
+                    double gain = left * left / nl + (sum - left) * (sum - left) / (count - nl) - sum * sum / count;
+                    if (gain > bestGain) {
+                        bestGain = gain;
+                        bestFeature = f;
+                        bestThreshold = (x[previous][f] + x[i][f]) / 2;
+                    }
                 }
+                left += r[i];
+                nl++;
+                previous = i;
             }
         }
         if (bestFeature < 0) {
             return new Node(-1, 0, mean, null, null);
         }
-        int f = bestFeature;
-        double t = bestThreshold;
-        int[] l = Arrays.stream(rows).filter(i -> x[i][f] <= t).toArray();
-        int[] g = Arrays.stream(rows).filter(i -> x[i][f] > t).toArray();
-        return new Node(f, t, mean, grow(x, r, l, depth - 1), grow(x, r, g, depth - 1));
+        boolean[] l = new boolean[in.length];
+        boolean[] g = new boolean[in.length];
+        int nl = 0;
+        for (int i = 0; i < in.length; i++) {
+            if (in[i]) {
+                boolean goesLeft = x[i][bestFeature] <= bestThreshold;
+                l[i] = goesLeft;
+                g[i] = !goesLeft;
+                nl += goesLeft ? 1 : 0;
+            }
+        }
+        return new Node(bestFeature, bestThreshold, mean, grow(x, r, order, l, nl, depth - 1),
+                grow(x, r, order, g, count - nl, depth - 1));
     }
 }
