@@ -9,6 +9,10 @@
 # Usage: scripts/bench-predict.sh [MODEL ...]   (default: the zoo CNNs below, their variants and two corpus models)
 #   EDGEPERF_BENCH_VARIANTS=RECIPE,...   variants per zoo model (default below; empty = baselines only)
 #   EDGEPERF_BENCH_BUDGET=DURATION       kernel calibration budget (default: calibrate's own, 6m)
+#   EDGEPERF_BENCH_PROFILE=FILE          reuse the calibrated profiles FILE.t1.json / FILE.t2.json when they exist,
+#                                        else calibrate and keep them there (iterate on the predictor, not the samples)
+#   EDGEPERF_BENCH_MEASURED=FILE         reuse the measured p50 of a cell found in FILE (label thr batch ms per line),
+#                                        append new ones (iterate on the predictor without re-measuring)
 set -euo pipefail
 here=$(cd "$(dirname "$0")/.." && pwd)
 models=("$@")
@@ -22,6 +26,11 @@ work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 echo "load average before: $(cut -d' ' -f1-3 /proc/loadavg), $(nproc) CPUs"
 
+profile=${EDGEPERF_BENCH_PROFILE:-}
+if [[ -n "$profile" && -f "$profile.t1.json" && -f "$profile.t2.json" ]]; then
+  cp "$profile.t1.json" "$work/device-t1.json"; cp "$profile.t2.json" "$work/device-t2.json"
+  echo "calibration: reused $profile.t1.json, $profile.t2.json"
+else
 start=$SECONDS
 "$here/scripts/agent" calibrate --threads 1 --budget 0 --work-dir "$work/agent1" --out "$work/device-t1.json" \
   >/dev/null 2>"$work/calibrate.err" || { cat "$work/calibrate.err" >&2; exit 1; }
@@ -38,6 +47,10 @@ one, two = (json.load(open(p)) for p in sys.argv[1:])
 one["kernels"] = two["kernels"]
 json.dump(one, open(sys.argv[1], "w"))
 PY
+[[ -n "$profile" ]] && cp "$work/device-t1.json" "$profile.t1.json" && cp "$work/device-t2.json" "$profile.t2.json"
+fi
+measured_cache=${EDGEPERF_BENCH_MEASURED:-}
+[[ -n "$measured_cache" ]] && touch "$measured_cache"
 
 # cells: "label|model argument|kind|input spec"
 cells=()
@@ -68,9 +81,15 @@ for c in "${cells[@]}"; do
   for t in "${threads_list[@]}"; do
     for b in "${batches[@]}"; do
       input=(); [[ -n "$spec" ]] && input=(--input "${spec//B/$b}")
-      measured=$("$here/scripts/agent" bench "$model" --batch "$b" --threads "$t" "${input[@]}" --json \
-        --min-duration-ms 1000 --work-dir "$work/agent1" 2>/dev/null \
-        | python3 -c 'import json,sys; print(json.load(sys.stdin)[0]["p50Ms"])') || { echo "$label: bench failed" >&2; continue; }
+      measured=""
+      [[ -n "$measured_cache" ]] && measured=$(awk -v l="$label" -v t="$t" -v b="$b" \
+        '$1 == l && $2 == t && $3 == b { ms = $4 } END { print ms }' "$measured_cache")
+      if [[ -z "$measured" ]]; then
+        measured=$("$here/scripts/agent" bench "$model" --batch "$b" --threads "$t" "${input[@]}" --json \
+          --min-duration-ms 1000 --work-dir "$work/agent1" 2>/dev/null \
+          | python3 -c 'import json,sys; print(json.load(sys.stdin)[0]["p50Ms"])') || { echo "$label: bench failed" >&2; continue; }
+        [[ -n "$measured_cache" ]] && echo "$label $t $b $measured" >> "$measured_cache"
+      fi
       predicted=$("$here/scripts/coordinator" models predict "$model" --batch "$b" --threads "$t" "${input[@]}" \
         --device-profile "$work/device-t$t.json" --json) || { echo "$label: predict failed" >&2; continue; }
       python3 - "$label" "$kind" "$t" "$b" "$measured" "$predicted" "$work/cells.tsv" <<'PY'

@@ -23,7 +23,8 @@ import java.util.SplittableRandom;
  * transform: the kernel ONNX Runtime fuses from them is exactly the one a variant of a user's model
  * gets. Those models also run a QuantizeLinear at their input and a DequantizeLinear at their output
  * (and the weightless kinds a tiny side conv), which calibration measures on their own and subtracts.
- * MaxPool on uint8, which the quantizer only passes through, is generated directly.
+ * Pooling is either a MaxPool generated directly on uint8 (the quantizer only passes it through) or
+ * the fp32 pool through the quantizer (QLinearAveragePool, several times slower per element).
  */
 final class Int8Kernels {
     /** Kinds measured on int8 data, in calibration order (quantize and dequantize first: the others subtract them). */
@@ -39,7 +40,7 @@ final class Int8Kernels {
     private final OrtRunner runner = new OrtRunner(1);
 
     Int8Kernels(KernelModels fp32, long seed) {
-        this.fp32 = fp32;
+        this.fp32 = fp32.forInt8(seed);
         this.random = new SplittableRandom(seed);
     }
 
@@ -48,7 +49,9 @@ final class Int8Kernels {
         return switch (type) {
             case QUANTIZE -> quantize(pick(CHANNELS), pick(SPATIAL));
             case DEQUANTIZE -> dequantize(pick(CHANNELS), pick(SPATIAL));
-            case POOL -> maxPool(pick(CHANNELS), Math.max(14, pick(SPATIAL)));
+            // a uint8 MaxPool, or the fp32 pool through the quantizer (an AveragePool becomes QLinearAveragePool)
+            case POOL -> random.nextBoolean() ? maxPool(pick(CHANNELS), Math.max(14, pick(SPATIAL)))
+                    : quantized(fp32.next(type), true);
             case CONV, CONV_POINTWISE, CONV_DEPTHWISE, GEMM -> quantized(fp32.next(type), false);
             case GLOBAL_POOL -> quantized(fp32.next(type), true);
             case ELEMENTWISE -> quantized(fp32.add(), true);

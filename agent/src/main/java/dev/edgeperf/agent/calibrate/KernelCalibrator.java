@@ -138,7 +138,7 @@ public final class KernelCalibrator {
             if (of.isEmpty()) {
                 return java.util.Optional.empty();
             }
-            othersMs += Math.max(0, KernelRegressor.fit(of).predictMs(other.flops(), other.bytes()));
+            othersMs += Math.max(0, KernelRegressor.fitRate(of).predictMs(other.flops(), other.bytes()));
         }
         Kernel k = target.get(0);
         // every input of a generated model has the same leading dim; the loop takes it as the batch

@@ -11,7 +11,12 @@ import java.util.SplittableRandom;
 /**
  * Single-kernel ONNX models for the kernel regressors, one per call, with shapes drawn from the
  * spread real CNNs and transformers use (channels 3-512, spatial 7-112, kernels 1-7, strides 1-2,
- * batch 1-8), rejecting draws above a FLOPs cap so one sample stays a few milliseconds. Every model
+ * batch 1-8), rejecting draws above a FLOPs cap so one sample stays a few milliseconds. Half the
+ * channel counts are drawn log-uniformly from 1-512 instead of the usual multiples of 8: pruned
+ * variants and small models (mnist-cnn's 5 channels, a 1-channel input) have odd counts, which
+ * ONNX Runtime's 8- and 16-channel blocks run at a fraction of the rate, and a regressor that never
+ * saw one predicts the rate of the blocked ones. Convs get valid or same padding and a fused Relu,
+ * Clip, Tanh, Sigmoid or none (a Tanh costs as much per output as a small conv's MACs). Every model
  * is fully static and fp32, and is built so that ONNX Runtime fuses it into the kernel named by its
  * type (Conv + Relu into FusedConv, Conv + Add + Relu into the NCHWc conv-add kernel).
  */
@@ -26,14 +31,26 @@ final class KernelModels {
 
     private final SplittableRandom random;
     private final long maxFlops;
+    /** Only clamp activations: the int8 quantizer keeps a conv + Relu/Clip in int8, but a Tanh leaves it in fp32. */
+    private final boolean clampsOnly;
 
     /**
      * @param seed     fixes the sequence of shapes
      * @param maxFlops FLOPs cap of one generated kernel
      */
     KernelModels(long seed, long maxFlops) {
+        this(seed, maxFlops, false);
+    }
+
+    private KernelModels(long seed, long maxFlops, boolean clampsOnly) {
         this.random = new SplittableRandom(seed);
         this.maxFlops = maxFlops;
+        this.clampsOnly = clampsOnly;
+    }
+
+    /** Models of the same spread for the int8 quantizer: activations limited to those it keeps in int8. */
+    KernelModels forInt8(long seed) {
+        return new KernelModels(seed, maxFlops, true);
     }
 
     /** The next model of this type (serialized ONNX). */
@@ -52,12 +69,12 @@ final class KernelModels {
         long hw = small ? 7 : pick(SPATIAL);
         return switch (type) {
             case CONV -> conv(n, ch(small), ch(small), hw, small ? 3 : pick(3, 3, 3, 5, 7), stride(), 1, false,
-                    random.nextBoolean() ? "Relu" : "Clip");
+                    activation());
             case CONV_POINTWISE -> conv(n, ch(small), ch(small), hw, 1, pick(1, 1, 1, 2), 1, false,
                     random.nextBoolean() ? "Relu" : null);
             case CONV_DEPTHWISE -> {
-                long c = ch(small);
-                yield conv(n, c, c, hw, pick(3, 3, 5), stride(), c, false, random.nextBoolean() ? "Relu" : "Clip");
+                long c = Math.max(2, ch(small)); // one channel would be a plain conv
+                yield conv(n, c, c, hw, pick(3, 3, 5), stride(), c, false, activation());
             }
             case CONV_ADD -> conv(n, ch(small), ch(small), hw, pick(1, 3), 1, 1, true,
                     random.nextBoolean() ? "Relu" : null);
@@ -76,7 +93,8 @@ final class KernelModels {
 
     private byte[] conv(long n, long cin, long cout, long hw, long k, long s, long groups, boolean residual,
                         String activation) {
-        long pad = k / 2;
+        // most real convs keep the size (same padding); LeNet-style models and stems use none
+        long pad = random.nextInt(4) == 0 ? 0 : k / 2;
         long out = (hw + 2 * pad - k) / s + 1;
         long flops = 2 * n * cout * out * out * (cin / groups) * k * k;
         if (flops > maxFlops || cout * (cin / groups) * k * k > MAX_WEIGHTS || out < 1
@@ -116,17 +134,24 @@ final class KernelModels {
             return null;
         }
         boolean matmul = random.nextInt(3) == 0;
+        // ONNX Runtime fuses Gemm + activation into FusedGemm (a MatMul + Relu stays two kernels)
+        String activation = matmul ? null : clampsOnly ? pick("Relu", null) : pick("Relu", "Tanh", null, null);
         OnnxMl.GraphProto.Builder g = OnnxMl.GraphProto.newBuilder().setName("kernel-gemm")
                 .addInput(value("A", m, k)).addInitializer(floats("B", random, k, n)).addOutput(value("Y", m, n));
         OnnxMl.NodeProto.Builder node = OnnxMl.NodeProto.newBuilder().setName("gemm").addInput("A").addInput("B")
-                .addOutput("Y");
+                .addOutput(activation == null ? "Y" : "G");
+
         if (matmul) {
             node.setOpType("MatMul");
         } else {
             g.addInitializer(floats("C", random, n));
             node.setOpType("Gemm").addInput("C");
         }
-        return MicroModels.model(g.addNode(node));
+        g.addNode(node);
+        if (activation != null) {
+            g.addNode(OnnxMl.NodeProto.newBuilder().setName("act").setOpType(activation).addInput("G").addOutput("Y"));
+        }
+        return MicroModels.model(g);
     }
 
     private byte[] pool(long n, long c, long hw, long k, long s, boolean max) {
@@ -229,7 +254,21 @@ final class KernelModels {
     }
 
     private long ch(boolean small) {
-        return small ? 8 : pick(CHANNELS);
+        if (small) {
+            return 8;
+        }
+        long c = random.nextBoolean() ? pick(CHANNELS) : Math.round(Math.exp(random.nextDouble() * Math.log(512)));
+        // the int8 quantizer keeps convs with fewer than 8 filters in fp32 (StaticQuantizer.MIN_INT8_CONV_FILTERS)
+        return clampsOnly ? Math.max(8, c) : c;
+    }
+
+    /** The activation after a conv: the clamps most CNNs use, the transcendentals older ones use, or none. */
+    private String activation() {
+        return clampsOnly ? pick("Relu", "Clip", null) : pick("Relu", "Relu", "Clip", "Tanh", "Sigmoid", null);
+    }
+
+    private String pick(String... values) {
+        return values[random.nextInt(values.length)];
     }
 
     private long stride() {

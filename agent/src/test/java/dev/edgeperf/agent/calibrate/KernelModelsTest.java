@@ -19,7 +19,7 @@ class KernelModelsTest {
             if (!type.learned() || type == KernelType.QUANTIZE || type == KernelType.DEQUANTIZE) {
                 continue;
             }
-            for (int i = 0; i < 4; i++) {
+            for (int i = 0; i < 8; i++) {
                 byte[] bytes = models.next(type);
                 List<Kernel> kernels = KernelDetector.detect(OnnxModels.parse(bytes, "k"), "k", 1, Map.of(), Map.of());
                 assertThat(kernels).as(type + " sample " + i).hasSize(1);
@@ -32,6 +32,22 @@ class KernelModelsTest {
         }
     }
 
+    /** Odd channel counts and transcendental activations are drawn, as pruned variants and LeNet-style models have. */
+    @Test
+    void theShapesIncludeOddChannelsAndFusedTranscendentals() {
+        KernelModels models = new KernelModels(42, 50_000_000L);
+        java.util.Set<Long> acts = new java.util.TreeSet<>();
+        boolean odd = false;
+        for (int i = 0; i < 24; i++) {
+            Kernel k = KernelDetector.detect(OnnxModels.parse(models.next(KernelType.CONV), "k"), "k", 1, Map.of(),
+                    Map.of()).get(0);
+            acts.add(k.features().get("act"));
+            odd |= k.features().get("cin") % 8 != 0 && k.features().get("cin") != 3;
+        }
+        assertThat(odd).isTrue();
+        assertThat(acts).contains(1L, 3L);
+    }
+
     /**
      * Each int8 model is one uint8 kernel of its kind, plus the QuantizeLinear/DequantizeLinear at its
      * edges and, for Add and pooling, a side conv (which calibration subtracts).
@@ -39,8 +55,9 @@ class KernelModelsTest {
     @Test
     void everyInt8ModelRunsAsOneUint8KernelOfItsTypeBetweenQuantizeAndDequantize() {
         Int8Kernels models = new Int8Kernels(new KernelModels(7, 50_000_000L), 7);
+        java.util.Set<Long> pools = new java.util.TreeSet<>();
         for (KernelType type : Int8Kernels.TYPES) {
-            for (int i = 0; i < 2; i++) {
+            for (int i = 0; i < 4; i++) {
                 List<Kernel> kernels = KernelDetector.detect(OnnxModels.parse(models.next(type), "k"), "k", 1, Map.of(),
                         Map.of()).stream().filter(k -> k.type().map(KernelType::learned).orElse(true)).toList();
                 String what = type + " sample " + i + ": " + kernels.stream().map(k -> k.opType() + "/" + k.dtype())
@@ -58,7 +75,12 @@ class KernelModelsTest {
                 boolean fixed = type == KernelType.QUANTIZE || type == KernelType.DEQUANTIZE;
                 assertThat(k.dtype()).as(what).isEqualTo(dtype);
                 assertThat(k.regressorKey()).as(what).contains(fixed ? type.key() : type.key() + "/uint8");
+                if (type == KernelType.POOL) {
+                    pools.add(k.features().get("avg"));
+                }
             }
         }
+        // both uint8 MaxPool and QLinearAveragePool are sampled
+        assertThat(pools).containsExactly(0L, 1L);
     }
 }

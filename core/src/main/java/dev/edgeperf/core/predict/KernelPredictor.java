@@ -74,7 +74,7 @@ public final class KernelPredictor implements Predictor {
                 flopsMissing += flops;
                 continue;
             }
-            double ms = Math.max(0, r.predictMs(kernel.flops(), kernel.bytes()));
+            double ms = Math.max(0, r.predictMs(kernel.features(), kernel.flops(), kernel.bytes()));
             NodePrediction.Bound bound = switch (r.dominantTerm(kernel.flops(), kernel.bytes())) {
                 case FIXED -> NodePrediction.Bound.OVERHEAD;
                 case COMPUTE -> NodePrediction.Bound.COMPUTE;

@@ -52,6 +52,7 @@ final class KernelFeatures {
         f.put("k", k);
         f.put("n", n);
         f.put("gemm", gemm ? 1L : 0L);
+        f.put("act", activationCost(node));
         return new Kernel(label, node.getOpType(), Optional.of(KernelType.GEMM), s.dtype(node.getInput(0)), f,
                 2 * m * k * n, bytes(node, s));
     }
@@ -75,6 +76,8 @@ final class KernelFeatures {
         f.put("kh", k[0]);
         f.put("kw", k.length > 1 ? k[1] : k[0]);
         f.put("stride", type == KernelType.GLOBAL_POOL ? 1L : strides[0]);
+        // an int8 average pool (QLinearAveragePool) runs several times slower than a uint8 MaxPool of its size
+        f.put("avg", node.getOpType().contains("AveragePool") ? 1L : 0L);
         long flops = type == KernelType.GLOBAL_POOL ? x.elements() : y.elements() * f.get("kh") * f.get("kw");
         return new Kernel(label, node.getOpType(), Optional.of(type), s.dtype(node.getInput(0)), f, flops,
                 bytes(node, s));
@@ -146,7 +149,24 @@ final class KernelFeatures {
         f.put("kw", w.dim(3));
         f.put("stride", strides[0]);
         f.put("groups", Attributes.getInt(node, "group", 1));
+        f.put("act", activationCost(node));
         return f;
+    }
+
+    /**
+     * The cost class of the activation ONNX Runtime fused into a FusedConv / FusedGemm: 0 none, 1 a
+     * clamp (Relu, Clip), 2 arithmetic (LeakyRelu, HardSigmoid), 3 a transcendental (Tanh, Sigmoid …),
+     * which costs per output as much as a small conv's MACs (lenet5's 1-channel Tanh conv).
+     */
+    static long activationCost(NodeProto node) {
+        String act = node.getAttributeList().stream().filter(a -> a.getName().equals("activation"))
+                .map(a -> a.getS().toStringUtf8()).findFirst().orElse("");
+        return switch (act) {
+            case "" -> 0;
+            case "Relu", "Clip" -> 1;
+            case "LeakyRelu", "HardSigmoid" -> 2;
+            default -> 3;
+        };
     }
 
     private static long convFlops(Map<String, Long> f) {

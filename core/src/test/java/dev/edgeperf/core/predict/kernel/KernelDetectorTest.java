@@ -31,7 +31,7 @@ public class KernelDetectorTest {
         assertThat(conv1.opType()).isEqualTo("FusedConv");
         assertThat(conv1.type()).contains(KernelType.CONV);
         assertThat(conv1.features()).containsExactlyEntriesOf(orderedMap("n", 1, "cin", 3, "h", 224, "w", 224,
-                "cout", 64, "hout", 112, "wout", 112, "kh", 7, "kw", 7, "stride", 2, "groups", 1));
+                "cout", 64, "hout", 112, "wout", 112, "kh", 7, "kw", 7, "stride", 2, "groups", 1, "act", 1));
         // hand count: 2 x 64 x 112 x 112 x 3 x 7 x 7
         assertThat(conv1.flops()).isEqualTo(2L * 64 * 112 * 112 * 3 * 7 * 7);
         // input + folded weights + folded bias + output, fp32
@@ -45,6 +45,8 @@ public class KernelDetectorTest {
         assertThat(block.bytes()).isEqualTo(4L * (64 * 56 * 56 + 64 * 64 * 9 + 64 + 64 * 56 * 56 + 64 * 56 * 56));
         // where both inputs of the Add are convs, the later one takes it (as the NCHWc transformer does)
         assertThat(byNode.get("layer2.0.downsample.0").type()).contains(KernelType.CONV_POINTWISE);
+        // no activation fused into the downsample conv
+        assertThat(byNode.get("layer2.0.downsample.0").features()).containsEntry("act", 0L);
         assertThat(byNode.get("layer2.0.conv2").type()).contains(KernelType.CONV_ADD);
 
         Kernel fc = byNode.get("fc");
@@ -55,6 +57,21 @@ public class KernelDetectorTest {
         assertThat(countByType(kernels)).containsExactlyInAnyOrderEntriesOf(Map.of("conv", 9L, "conv-add", 8L,
                 "conv-pointwise", 3L, "pool", 1L, "global-pool", 1L, "view", 1L, "gemm", 1L));
         assertThat(kernels).allSatisfy(k -> assertThat(k.regressorKey()).isPresent());
+    }
+
+    @Test
+    void lenet5sFusedTanhAndAveragePoolsAreFeatures() {
+        // lenet5's convs and first dense layers end in Tanh, which ONNX Runtime fuses into the kernel
+        List<Kernel> kernels = detect("lenet5", 1);
+        assertThat(kernels).filteredOn(k -> k.type().equals(java.util.Optional.of(KernelType.CONV)))
+                .isNotEmpty().allSatisfy(k -> assertThat(k.features()).containsEntry("act", 3L));
+        assertThat(kernels).filteredOn(k -> k.opType().equals("FusedGemm"))
+                .isNotEmpty().allSatisfy(k -> assertThat(k.features()).containsEntry("act", 3L));
+        // and it averages where resnet18 takes the maximum
+        assertThat(kernels).filteredOn(k -> k.opType().equals("AveragePool"))
+                .isNotEmpty().allSatisfy(k -> assertThat(k.features()).containsEntry("avg", 1L));
+        assertThat(detect("resnet18", 1)).filteredOn(k -> k.opType().equals("MaxPool"))
+                .singleElement().satisfies(k -> assertThat(k.features()).containsEntry("avg", 0L));
     }
 
     @Test

@@ -66,4 +66,53 @@ class KernelRegressorTest {
                 .isCloseTo(2.0, within(1e-9));
         assertThatThrownBy(() -> KernelRegressor.fit(List.of())).isInstanceOf(IllegalArgumentException.class);
     }
+
+    /** Convs at 1 GFLOP/s whose channel count is a multiple of 8, 3x slower otherwise (ONNX Runtime's channel blocks). */
+    private static List<KernelSample> blocked(int n, long seed) {
+        SplittableRandom r = new SplittableRandom(seed);
+        List<KernelSample> data = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            long c = 1 + r.nextInt(128);
+            long flops = 2 * c * c * 9 * 28 * 28;
+            double ms = flops / 1e9 * 1e3 * (c % 8 == 0 ? 1 : 3) * (0.97 + 0.06 * r.nextDouble());
+            data.add(new KernelSample("conv", Map.of("cin", c, "cout", c), flops, flops / 10, ms));
+        }
+        return data;
+    }
+
+    @Test
+    void theShapeCorrectionLearnsWhatTheRateCannot() {
+        KernelRegressor fit = KernelRegressor.fit(blocked(120, 3));
+        assertThat(fit.corrected()).isTrue();
+        int rateWithin = 0;
+        int fullWithin = 0;
+        List<KernelSample> unseen = blocked(60, 99);
+        for (KernelSample s : unseen) {
+            rateWithin += Math.abs(fit.predictMs(s.flops(), s.bytes()) / s.ms() - 1) <= 0.1 ? 1 : 0;
+            fullWithin += Math.abs(fit.predictMs(s.features(), s.flops(), s.bytes()) / s.ms() - 1) <= 0.1 ? 1 : 0;
+        }
+        // one rate cannot be right for both kinds; the factor tells them apart on samples it never saw
+        assertThat(rateWithin).isLessThan(unseen.size() / 2);
+        assertThat(fullWithin).isGreaterThanOrEqualTo(unseen.size() * 9 / 10);
+    }
+
+    @Test
+    void theShapeCorrectionKeepsTheRatesExtrapolation() {
+        List<KernelSample> data = new ArrayList<>();
+        for (long f = 1_000_000; f <= 512_000_000; f *= 2) {
+            data.add(new KernelSample("gemm", Map.of("m", f / 1_000_000), f, 0, f / 1e9 * 1e3));
+        }
+        KernelRegressor fit = KernelRegressor.fit(data);
+        // 20x the largest sample: the rate carries it, the factor stays near the 1 it learned
+        assertThat(fit.predictMs(Map.of("m", 10_000L), 10_000_000_000L, 0)).isCloseTo(10_000, within(100.0));
+    }
+
+    @Test
+    void tooFewSamplesForTreesLeaveTheRateAlone() {
+        List<KernelSample> data = blocked(ShapeCorrection.MIN_SAMPLES - 1, 5);
+        KernelRegressor fit = KernelRegressor.fit(data);
+        assertThat(fit.corrected()).isFalse();
+        KernelSample s = data.get(0);
+        assertThat(fit.predictMs(s.features(), s.flops(), s.bytes())).isEqualTo(fit.predictMs(s.flops(), s.bytes()));
+    }
 }
