@@ -12,18 +12,18 @@ import java.util.Set;
 
 /**
  * Sensitivity-ranked mixed precision for int8-static ({@code :fp32-sensitive=K}): quantizes the model as the rest
- * of the recipe says, then once more per layer that could stay fp32 with that one layer fp32, measures each
- * result's output cosine to the float model on the calibration inputs, and leaves the K layers fp32 whose return to
- * fp32 gained the most (only those that gained at all). Layers are judged one at a time against the all-int8 model,
- * so the cost is one quantize-and-run per candidate; the calibration ranges are observed once and shared
- * ({@link LayerChoice}). The notes name the chosen layers with their gains, so the result is reproducible from the
- * recipe and the calibration inputs alone.
+ * of the recipe says, then once more per layer that could stay fp32 with that one layer fp32, and ranks the layers
+ * by the output cosine to the float model (on the calibration inputs) that this gained. Walking the ranking, a
+ * layer is left fp32 when it raises the cosine of the model with the layers left before it, until K are. The cost
+ * is one quantize-and-run per candidate plus one per layer tried in the walk; the calibration ranges are observed
+ * once and shared ({@link LayerChoice}). The notes name the chosen layers with their gains; the choice depends on
+ * the recipe and the calibration inputs only, so both give the same bytes again.
  */
 final class SensitiveLayers {
     private SensitiveLayers() {
     }
 
-    /** A layer and the output cosine its return to fp32 gained over the all-int8 model. */
+    /** A layer and the output cosine its return to fp32 gained (over the all-int8 model, or in the walk). */
     record Gain(String layer, double cosineGain) {
     }
 
@@ -44,30 +44,46 @@ final class SensitiveLayers {
             double c = cosine(base, one.model(), data, checked, runner, recipe.text() + " with " + layer + " fp32");
             gains.add(new Gain(layer, c - allInt8));
         }
-        List<Gain> chosen = choose(gains, recipe.fp32Sensitive());
+        // Gains measured one at a time do not add up (the errors of int8 layers partly cancel), so the ranking is
+        // walked and a layer is kept only when it raises the cosine of the model with the ones kept before it.
         Set<String> names = new LinkedHashSet<>();
-        chosen.forEach(g -> names.add(g.layer()));
-        TransformResult r = names.isEmpty() ? full
-                : StaticQuantizer.apply(model, data, recipe, runner, new LayerChoice(names, ranges));
+        List<Gain> chosen = new ArrayList<>();
+        TransformResult r = full;
+        double cosine = allInt8;
+        for (Gain g : ranked(gains)) {
+            if (chosen.size() == recipe.fp32Sensitive()) {
+                break;
+            }
+            Set<String> with = new LinkedHashSet<>(names);
+            with.add(g.layer());
+            TransformResult t = StaticQuantizer.apply(model, data, recipe, runner, new LayerChoice(with, ranges));
+            double c = cosine(base, t.model(), data, checked, runner, recipe.text() + " with " + with + " fp32");
+            if (c > cosine) {
+                names = with;
+                chosen.add(new Gain(g.layer(), c - cosine));
+                r = t;
+                cosine = c;
+            }
+        }
         List<String> notes = new ArrayList<>(r.notes());
-        notes.add(note(recipe.fp32Sensitive(), gains.size(), allInt8, chosen));
+        notes.add(note(recipe.fp32Sensitive(), gains.size(), allInt8, chosen, cosine));
         return new TransformResult(r.model(), notes, r.noopReason());
     }
 
-    /** The k largest positive gains, largest first (ties: graph order, which {@code gains} is in). */
-    static List<Gain> choose(List<Gain> gains, int k) {
+    /** The positive gains, largest first (ties: graph order, which {@code gains} is in). */
+    private static List<Gain> ranked(List<Gain> gains) {
         return gains.stream().filter(g -> g.cosineGain() > 0)
-                .sorted(Comparator.comparingDouble(Gain::cosineGain).reversed()).limit(k).toList();
+                .sorted(Comparator.comparingDouble(Gain::cosineGain).reversed()).toList();
     }
 
-    private static String note(int k, int candidates, double allInt8, List<Gain> chosen) {
+    private static String note(int k, int candidates, double allInt8, List<Gain> chosen, double cosine) {
         StringBuilder s = new StringBuilder(String.format(Locale.ROOT, "%s=%d: ranked %d int8 layers by the output"
-                + " cosine gained when each alone stays fp32 (all int8: %.4f); ", VariantRecipe.FP32_SENSITIVE, k,
-                candidates, allInt8));
+                + " cosine gained when each alone stays fp32 (all int8: %.4f, with those kept: %.4f); ",
+                VariantRecipe.FP32_SENSITIVE, k, candidates, allInt8, cosine));
         if (chosen.isEmpty()) {
             return s.append("none gained, none left fp32").toString();
         }
-        s.append("left fp32: ");
+        s.append("left fp32, each with what it added: ");
         for (int i = 0; i < chosen.size(); i++) {
             s.append(i == 0 ? "" : ", ").append(String.format(Locale.ROOT, "%s (+%.4f)", chosen.get(i).layer(),
                     chosen.get(i).cosineGain()));

@@ -47,7 +47,7 @@ class SensitiveLayersTest {
         TransformResult r = VariantTransforms.apply(m, recipe, data, RUNNER);
         String chosen = best;
         assertThat(r.notes()).anyMatch(n -> n.startsWith("fp32-sensitive=1: ranked " + all.candidates().size()
-                + " int8 layers") && n.contains("left fp32: " + chosen + " (+"));
+                + " int8 layers") && n.contains("left fp32, each with what it added: " + chosen + " (+"));
         if (!chosen.equals("gap")) { // a weight layer: noted as the quantizer notes every layer it leaves fp32
             assertThat(r.notes()).anyMatch(n -> n.startsWith(chosen + ": ") && n.endsWith("left fp32 (fp32-sensitive)"));
             assertThat(r.model().getGraph().getNodeList()).anyMatch(n -> n.getName().equals(chosen)
