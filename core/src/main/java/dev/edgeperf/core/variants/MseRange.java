@@ -35,12 +35,12 @@ final class MseRange {
         double bestHi = max;
         for (int a = min < 0 ? 1 : GRID; a <= GRID; a++) {
             double lo = min * a / GRID;
-            int below = lowerBound(sorted, lo); // values < lo: [0, below)
+            int below = SortedFloats.lowerBound(sorted, lo); // values < lo: [0, below)
             // Σ (lo − x)² over them
             double loErr = below * lo * lo - 2 * lo * sum[below] + sq[below];
             for (int b = max > 0 ? 1 : GRID; b <= GRID; b++) {
                 double hi = max * b / GRID;
-                int above = upperBound(sorted, hi); // values > hi: [above, n)
+                int above = SortedFloats.upperBound(sorted, hi); // values > hi: [above, n)
                 double hiErr = (n - above) * hi * hi - 2 * hi * (sum[n] - sum[above]) + (sq[n] - sq[above]);
                 double step = (hi - lo) / 255;
                 double err = loErr + hiErr + (above - below) * step * step / 12;
@@ -52,35 +52,5 @@ final class MseRange {
             }
         }
         return new float[] {(float) bestLo, (float) bestHi};
-    }
-
-    /** First index whose value is ≥ v. */
-    private static int lowerBound(float[] a, double v) {
-        int lo = 0;
-        int hi = a.length;
-        while (lo < hi) {
-            int mid = (lo + hi) >>> 1;
-            if (a[mid] < v) {
-                lo = mid + 1;
-            } else {
-                hi = mid;
-            }
-        }
-        return lo;
-    }
-
-    /** First index whose value is > v. */
-    private static int upperBound(float[] a, double v) {
-        int lo = 0;
-        int hi = a.length;
-        while (lo < hi) {
-            int mid = (lo + hi) >>> 1;
-            if (a[mid] <= v) {
-                lo = mid + 1;
-            } else {
-                hi = mid;
-            }
-        }
-        return lo;
     }
 }
