@@ -77,7 +77,8 @@ final class VariantsBuildCommand implements Callable<Integer> {
     static final String RECIPE_SPLIT = ",(?![A-Za-z]+=)";
 
     @Option(names = "--variants", required = true, split = RECIPE_SPLIT, paramLabel = "RECIPE[,RECIPE...]",
-            description = "baseline, pruned:unstructured:S, pruned:structured:S, quantized:int8-static[:minmax|:percentile],"
+            description = "baseline, pruned:unstructured:S, pruned:structured:S, quantized:int8-static[:minmax|:percentile|:mse]"
+                    + "[:fp32-depthwise][:fp32-matmul][:fp32-sensitive=K],"
                     + " quantized:int8-dynamic, quantized:fp16, separable, clustered:K,"
                     + " distilled:STUDENT[:width=W,T=4,alpha=0.7,epochs=N,seed=S] (STUDENT mnist-cnn, mnist-cnn-pool or"
                     + " lenet5 trained on this model's soft labels); pruned and separable recipes of mnist-cnn,"

@@ -69,7 +69,8 @@ class OneVariantPipelineTest {
         var cli = CoordinatorMain.newCommandLine();
         cli.setOut(new PrintWriter(new StringWriter(), true));
         cli.setErr(new PrintWriter(err, true));
-        int code = cli.execute("variants", "build", "mnist-cnn", "--variants", "quantized:int8-static,clustered:16",
+        int code = cli.execute("variants", "build", "mnist-cnn", "--variants",
+                "quantized:int8-static,clustered:16,quantized:int8-static:mse:fp32-sensitive=2",
                 "--calibration", "images:" + folder, "--out", out.toString());
         assertThat(code).as(err.toString()).isZero();
         JsonNode manifest = new ObjectMapper().readTree(Files.readString(out.resolve("manifest.json")));

@@ -39,30 +39,40 @@ final class ActivationRanges {
                 }
                 ranges.put(tensors.get(t), new float[] {lo, hi});
             } else {
-                List<float[]> samples = new ArrayList<>();
-                int total = 0;
-                for (float[] b : batches) {
-                    int stride = Math.max(1, b.length / SAMPLE_PER_BATCH);
-                    float[] s = new float[(b.length + stride - 1) / stride];
-                    for (int i = 0, j = 0; i < b.length; i += stride, j++) {
-                        s[j] = b[i];
-                    }
-                    samples.add(s);
-                    total += s.length;
+                float[] all = sortedSample(batches);
+                if (method == CalibrationMethod.MSE) {
+                    ranges.put(tensors.get(t), MseRange.of(all));
+                    continue;
                 }
-                float[] all = new float[total];
-                int p = 0;
-                for (float[] s : samples) {
-                    System.arraycopy(s, 0, all, p, s.length);
-                    p += s.length;
-                }
-                Arrays.sort(all);
                 int lo = (int) Math.floor((100 - PERCENTILE) / 100 * (all.length - 1));
                 int hi = (int) Math.ceil(PERCENTILE / 100 * (all.length - 1));
                 ranges.put(tensors.get(t), new float[] {all[lo], all[hi]});
             }
         }
         return ranges;
+    }
+
+    /** Up to {@link #SAMPLE_PER_BATCH} values of every batch (a strided sample), sorted ascending. */
+    private static float[] sortedSample(List<float[]> batches) {
+        List<float[]> samples = new ArrayList<>();
+        int total = 0;
+        for (float[] b : batches) {
+            int stride = Math.max(1, b.length / SAMPLE_PER_BATCH);
+            float[] s = new float[(b.length + stride - 1) / stride];
+            for (int i = 0, j = 0; i < b.length; i += stride, j++) {
+                s[j] = b[i];
+            }
+            samples.add(s);
+            total += s.length;
+        }
+        float[] all = new float[total];
+        int p = 0;
+        for (float[] s : samples) {
+            System.arraycopy(s, 0, all, p, s.length);
+            p += s.length;
+        }
+        Arrays.sort(all);
+        return all;
     }
 
     /** uint8 asymmetric parameters {scale, zeroPoint} for a range widened to include 0. */

@@ -51,7 +51,8 @@ final class QOperatorQuantizer {
     private QOperatorQuantizer() {
     }
 
-    static TransformResult apply(ModelProto model, CalibrationData data, VariantRecipe recipe, OrtRunner runner) {
+    static TransformResult apply(ModelProto model, CalibrationData data, VariantRecipe recipe, OrtRunner runner,
+                                 LayerChoice choice) {
         CalibrationMethod method = recipe.calibration();
         List<String> notes = new ArrayList<>();
         OpsetUpgrade.Result up = OpsetUpgrade.toOpset10(model);
@@ -76,7 +77,7 @@ final class QOperatorQuantizer {
         for (int i = 0; i < g.getNodeCount(); i++) {
             NodeProto n = g.getNode(i);
             Integer axis = StaticQuantizer.weightAxis(n, inits);
-            if (axis != null && StaticQuantizer.keptFp32(g, i, inits, consumers, recipe, notes)) {
+            if (axis != null && StaticQuantizer.keptFp32(g, i, inits, consumers, recipe, choice, notes)) {
                 continue;
             } else if (axis != null && n.getOpType().equals("Conv") && !floatBiasOrNone(n, inits)) {
                 notes.add(Graphs.nodeName(n, i) + ": Conv bias is not a float initializer; left fp32");
@@ -122,7 +123,7 @@ final class QOperatorQuantizer {
         }
         observe.removeIf(inits::containsKey);
         Map<String, float[]> params = new HashMap<>();
-        ActivationRanges.observe(folded, new ArrayList<>(observe), data, method, runner)
+        choice.observe(folded, new ArrayList<>(observe), data, method, runner)
                 .forEach((t, r) -> params.put(t, ActivationRanges.uint8Params(r)));
 
         Map<String, AbsorbedAffine.Affine> absorbed = AbsorbedAffine.find(g, weightOps, params, inits);
@@ -146,7 +147,7 @@ final class QOperatorQuantizer {
             } else if (e.passesThrough(n, opset)) {
                 e.passThrough(n);
             } else if (StaticQuantizer.isActivationOp(n, inits) && e.int8Inputs(n) && params.containsKey(n.getOutput(0))
-                    && !outputs.contains(n.getOutput(0))) {
+                    && !outputs.contains(n.getOutput(0)) && choice.int8(Graphs.nodeName(n, i))) {
                 e.qdq(n);
                 qdqOps++;
             } else {

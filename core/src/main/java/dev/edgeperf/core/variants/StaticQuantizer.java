@@ -55,12 +55,19 @@ final class StaticQuantizer {
     }
 
     static TransformResult apply(ModelProto model, CalibrationData data, VariantRecipe recipe, OrtRunner runner) {
+        return recipe.fp32Sensitive() > 0 ? SensitiveLayers.apply(model, data, recipe, runner)
+                : apply(model, data, recipe, runner, LayerChoice.none());
+    }
+
+    /** The recipe's quantization, leaving also the layers {@code choice} names fp32. */
+    static TransformResult apply(ModelProto model, CalibrationData data, VariantRecipe recipe, OrtRunner runner,
+                                 LayerChoice choice) {
         CalibrationMethod method = recipe.calibration();
         List<String> notes = new ArrayList<>();
         if (Graphs.opset(model) < 13) {
             // Per-channel DequantizeLinear (axis) needs opset 13; QLinearConv/MatMulInteger take per-channel
             // weight scales since opset 10, so older models get the QOperator form instead.
-            return QOperatorQuantizer.apply(model, data, recipe, runner);
+            return QOperatorQuantizer.apply(model, data, recipe, runner, choice);
         }
         model = flattenAsReshape(ConvAffineFolder.prepare(model, notes));
         GraphProto g = model.getGraph();
@@ -74,7 +81,7 @@ final class StaticQuantizer {
         for (int i = 0; i < g.getNodeCount(); i++) {
             NodeProto n = g.getNode(i);
             Integer axis = weightAxis(n, inits);
-            if (axis != null && keptFp32(g, i, inits, consumers, recipe, notes)) {
+            if (axis != null && keptFp32(g, i, inits, consumers, recipe, choice, notes)) {
                 continue;
             } else if (axis != null) {
                 weightAxis.put(i, axis);
@@ -85,7 +92,7 @@ final class StaticQuantizer {
                         : n.getOpType() + " without a supported float weight initializer"
                                 + " (or Gemm with transA/alpha/beta)";
                 notes.add(Graphs.nodeName(n, i) + ": " + why + "; left fp32");
-            } else if (isActivationOp(n, inits)) {
+            } else if (isActivationOp(n, inits) && choice.int8(Graphs.nodeName(n, i))) {
                 quantized.add(i);
             }
         }
@@ -134,7 +141,7 @@ final class StaticQuantizer {
         }
 
         List<String> observed = new ArrayList<>(act);
-        Map<String, float[]> ranges = ActivationRanges.observe(model, observed, data, method, runner);
+        Map<String, float[]> ranges = choice.observe(model, observed, data, method, runner);
         Map<String, float[]> params = new HashMap<>();
         ranges.forEach((t, r) -> params.put(t, ActivationRanges.uint8Params(r)));
         for (NodeProto n : g.getNodeList()) {
@@ -194,10 +201,29 @@ final class StaticQuantizer {
      * depthwise conv (one input channel per group)
      * unless ONNX Runtime would quantize it anyway: its WeightBiasQuantization pass gives a float-weight Conv
      * between a DequantizeLinear and a QuantizeLinear (through Relu/Clip only) per-tensor int8 weights, coarser
-     * than ours, and at opset 10 adds a Round the opset lacks, so the session fails (noted too).
+     * than ours, and at opset 10 adds a Round the opset lacks, so the session fails (noted too). The same holds
+     * for a layer {@code choice} names ({@code fp32-sensitive}); a layer quantized that could have stayed fp32 is
+     * reported to {@code choice} as a candidate.
      */
     static boolean keptFp32(GraphProto g, int i, Map<String, TensorProto> inits, Map<String, List<Integer>> consumers,
-                            VariantRecipe recipe, List<String> notes) {
+                            VariantRecipe recipe, LayerChoice choice, List<String> notes) {
+        if (keptByRecipe(g, i, inits, consumers, recipe, notes)) {
+            return true;
+        }
+        NodeProto n = g.getNode(i);
+        String name = Graphs.nodeName(n, i);
+        boolean keepable = n.getOpType().equals("MatMul") || !reachesQuantizedOp(g, n, inits, consumers);
+        if (!choice.fp32(name)) {
+            if (keepable) {
+                choice.candidate(name);
+            }
+            return false;
+        }
+        return keptUnlessOrtRequantizes(g, i, inits, consumers, n.getOpType(), VariantRecipe.FP32_SENSITIVE, notes);
+    }
+
+    private static boolean keptByRecipe(GraphProto g, int i, Map<String, TensorProto> inits,
+                                        Map<String, List<Integer>> consumers, VariantRecipe recipe, List<String> notes) {
         NodeProto n = g.getNode(i);
         if (recipe.fp32MatMul() && (n.getOpType().equals("MatMul") || n.getOpType().equals("Gemm"))) {
             return keptUnlessOrtRequantizes(g, i, inits, consumers, n.getOpType(), VariantRecipe.FP32_MATMUL, notes);

@@ -9,8 +9,8 @@ import java.util.Objects;
  *
  * <p>Accepted texts: {@code baseline}, {@code pruned:unstructured:S}, {@code pruned:structured:S}
  * (S a sparsity in (0, 1)), {@code quantized:int8-dynamic}, {@code quantized:int8-static} (optionally
- * {@code :minmax} or {@code :percentile}, default minmax, then optionally {@code :fp32-depthwise} and/or
- * {@code :fp32-matmul}),
+ * {@code :minmax}, {@code :percentile} or {@code :mse}, default minmax, then optionally {@code :fp32-depthwise},
+ * {@code :fp32-matmul} and {@code :fp32-sensitive=K}),
  * {@code quantized:fp16}, {@code separable}, {@code clustered:K} (K clusters in [2, 256]).
  *
  * @param kind        the transform
@@ -23,9 +23,11 @@ import java.util.Objects;
  * @param fp32MatMul  int8-static leaves MatMul/Gemm with weights fp32: a transformer neck and a wide classifier
  *                    head (PP-OCR rec's SVTR neck and its 6625-class CTC head) whose error the softmax after them
  *                    amplifies
+ * @param fp32Sensitive int8-static leaves the K weight layers fp32 whose int8 form costs the output the most
+ *                    cosine on the calibration inputs ({@link SensitiveLayers}); 0 when unused
  */
 public record VariantRecipe(Kind kind, double sparsity, int clusters, CalibrationMethod calibration, String text,
-                            boolean fp32Depthwise, boolean fp32MatMul) {
+                            boolean fp32Depthwise, boolean fp32MatMul, int fp32Sensitive) {
     /** The transform a recipe applies. */
     public enum Kind {
         BASELINE, PRUNED_UNSTRUCTURED, PRUNED_STRUCTURED, QUANTIZED_INT8_DYNAMIC, QUANTIZED_INT8_STATIC,
@@ -33,17 +35,21 @@ public record VariantRecipe(Kind kind, double sparsity, int clusters, Calibratio
     }
 
     static final String EXPECTED = "expected one of baseline, pruned:unstructured:S, pruned:structured:S, "
-            + "quantized:int8-dynamic, quantized:int8-static[:minmax|:percentile][:fp32-depthwise][:fp32-matmul], "
+            + "quantized:int8-dynamic, quantized:int8-static[:minmax|:percentile|:mse][:fp32-depthwise][:fp32-matmul]"
+            + "[:fp32-sensitive=K], "
             + "quantized:fp16, "
             + "separable, "
             + "clustered:K (S in (0,1), K in [2,256])";
 
     static final String FP32_DEPTHWISE = "fp32-depthwise";
     static final String FP32_MATMUL = "fp32-matmul";
+    static final String FP32_SENSITIVE = "fp32-sensitive";
+    /** Most layers {@code :fp32-sensitive=K} may name: each costs one quantize-and-run of the model to rank. */
+    static final int MAX_FP32_SENSITIVE = 64;
 
     /** A recipe with every int8-static option off. */
     public VariantRecipe(Kind kind, double sparsity, int clusters, CalibrationMethod calibration, String text) {
-        this(kind, sparsity, clusters, calibration, text, false, false);
+        this(kind, sparsity, clusters, calibration, text, false, false, 0);
     }
 
     public VariantRecipe {
@@ -128,9 +134,17 @@ public record VariantRecipe(Kind kind, double sparsity, int clusters, Calibratio
         }
     }
 
-    /** {@code quantized:int8-static[:METHOD][:fp32-depthwise][:fp32-matmul]}: the method first, then the options. */
+    /**
+     * {@code quantized:int8-static[:METHOD][:fp32-depthwise][:fp32-matmul][:fp32-sensitive=K]}: the method first, then
+     * the options in that order.
+     */
     private static VariantRecipe int8Static(String recipe, String t, String[] p) {
         int end = p.length;
+        int sensitive = 0;
+        if (end > 2 && p[end - 1].startsWith(FP32_SENSITIVE + "=")) {
+            sensitive = parseSensitive(recipe, p[end - 1].substring(FP32_SENSITIVE.length() + 1));
+            end--;
+        }
         boolean fp32MatMul = end > 2 && p[end - 1].equals(FP32_MATMUL);
         end -= fp32MatMul ? 1 : 0;
         boolean fp32Depthwise = end > 2 && p[end - 1].equals(FP32_DEPTHWISE);
@@ -143,12 +157,31 @@ public record VariantRecipe(Kind kind, double sparsity, int clusters, Calibratio
             m = switch (p[2]) {
                 case "minmax" -> CalibrationMethod.MIN_MAX;
                 case "percentile" -> CalibrationMethod.PERCENTILE;
+                case "mse" -> CalibrationMethod.MSE;
                 default -> throw EdgeperfException.userError("unknown calibration method '" + p[2] + "' in recipe '"
-                        + recipe + "'; expected minmax or percentile (then optionally :" + FP32_DEPTHWISE + " and :"
-                        + FP32_MATMUL + ")");
+                        + recipe + "'; expected minmax, percentile or mse (then optionally :" + FP32_DEPTHWISE + ", :"
+                        + FP32_MATMUL + " and :" + FP32_SENSITIVE + "=K)");
             };
         }
-        return new VariantRecipe(Kind.QUANTIZED_INT8_STATIC, 0, 0, m, t, fp32Depthwise, fp32MatMul);
+        if (sensitive > 0) { // canonical text: fp32-sensitive=04 is fp32-sensitive=4
+            t = t.substring(0, t.lastIndexOf(':') + 1) + FP32_SENSITIVE + "=" + sensitive;
+        }
+        return new VariantRecipe(Kind.QUANTIZED_INT8_STATIC, 0, 0, m, t, fp32Depthwise, fp32MatMul, sensitive);
+    }
+
+    private static int parseSensitive(String recipe, String value) {
+        int k;
+        try {
+            k = Integer.parseInt(value);
+        } catch (NumberFormatException e) {
+            throw EdgeperfException.userError(FP32_SENSITIVE + " count '" + value + "' in recipe '" + recipe
+                    + "' is not an integer; expected K in [1, " + MAX_FP32_SENSITIVE + "]");
+        }
+        if (k < 1 || k > MAX_FP32_SENSITIVE) {
+            throw EdgeperfException.userError(FP32_SENSITIVE + " count " + k + " in recipe '" + recipe
+                    + "' is out of range; expected K in [1, " + MAX_FP32_SENSITIVE + "]");
+        }
+        return k;
     }
 
     private static double parseSparsity(String recipe, String value) {

@@ -92,7 +92,7 @@ final class WeightClusterer {
             boolean changed = false;
             int start = 0;
             for (int j = 0; j < k; j++) {
-                int end = j == k - 1 ? sorted.length : upperBound(sorted, (c[j] + c[j + 1]) / 2);
+                int end = j == k - 1 ? sorted.length : SortedFloats.upperBound(sorted, (c[j] + c[j + 1]) / 2);
                 end = Math.max(end, start);
                 if (end > start) {
                     double mean = (prefix[end] - prefix[start]) / (end - start);
@@ -134,19 +134,5 @@ final class WeightClusterer {
             idx[i] = (byte) best;
         }
         return idx;
-    }
-
-    private static int upperBound(float[] sorted, double x) {
-        int lo = 0;
-        int hi = sorted.length;
-        while (lo < hi) {
-            int mid = (lo + hi) >>> 1;
-            if (sorted[mid] <= x) {
-                lo = mid + 1;
-            } else {
-                hi = mid;
-            }
-        }
-        return lo;
     }
 }

@@ -42,6 +42,25 @@ class VariantRecipeTest {
     }
 
     @Test
+    void parsesTheMseMethodAndFp32SensitiveCount() {
+        assertThat(VariantRecipe.parse("quantized:int8-static:mse").calibration()).isEqualTo(CalibrationMethod.MSE);
+        VariantRecipe r = VariantRecipe.parse("quantized:int8-static:mse:fp32-depthwise:fp32-sensitive=04");
+        assertThat(r.calibration()).isEqualTo(CalibrationMethod.MSE);
+        assertThat(r.fp32Depthwise()).isTrue();
+        assertThat(r.fp32Sensitive()).isEqualTo(4);
+        assertThat(r.text()).isEqualTo("quantized:int8-static:mse:fp32-depthwise:fp32-sensitive=4");
+        assertThat(VariantRecipe.parse("quantized:int8-static:fp32-sensitive=2").calibration())
+                .isEqualTo(CalibrationMethod.MIN_MAX);
+        assertThat(VariantRecipe.parse("quantized:int8-static:percentile").fp32Sensitive()).isZero();
+        assertThatThrownBy(() -> VariantRecipe.parse("quantized:int8-static:fp32-sensitive=0"))
+                .hasMessageContaining("fp32-sensitive count 0 in recipe").hasMessageContaining("[1, 64]");
+        assertThatThrownBy(() -> VariantRecipe.parse("quantized:int8-static:fp32-sensitive=x"))
+                .hasMessageContaining("fp32-sensitive count 'x'");
+        assertThatThrownBy(() -> VariantRecipe.parse("quantized:int8-static:fp32-sensitive=2:fp32-matmul"))
+                .hasMessageContaining("unknown calibration method 'fp32-sensitive=2'");
+    }
+
+    @Test
     void fileSuffixReplacesColons() {
         assertThat(VariantRecipe.parse("quantized:int8-static").fileSuffix()).isEqualTo("quantized-int8-static");
         assertThat(VariantRecipe.parse("pruned:structured:0.5").fileSuffix()).isEqualTo("pruned-structured-0.5");
