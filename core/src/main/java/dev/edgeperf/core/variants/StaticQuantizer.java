@@ -194,7 +194,8 @@ final class StaticQuantizer {
      * depthwise conv (one input channel per group)
      * unless ONNX Runtime would quantize it anyway: its WeightBiasQuantization pass gives a float-weight Conv
      * between a DequantizeLinear and a QuantizeLinear (through Relu/Clip only) per-tensor int8 weights, coarser
-     * than ours, and at opset 10 adds a Round the opset lacks, so the session fails (noted too).
+     * than ours, and at opset 10 adds a Round the opset lacks, so the session fails (noted too); with
+     * {@code fp32-slow-convs} the kinds {@link SlowInt8Convs} names, under the same exception.
      */
     static boolean keptFp32(GraphProto g, int i, Map<String, TensorProto> inits, Map<String, List<Integer>> consumers,
                             VariantRecipe recipe, List<String> notes) {
@@ -211,6 +212,13 @@ final class StaticQuantizer {
             notes.add(Graphs.nodeName(n, i) + ": Conv with " + w.getDims(0) + " filters (< " + MIN_INT8_CONV_FILTERS
                     + ") left fp32; int8 kernels are slower than fp32 here");
             return true;
+        }
+        String slow = recipe.fp32SlowConvs() ? SlowInt8Convs.reason(g, n, inits) : null;
+        if (slow != null) {
+            boolean kept = SlowInt8Convs.keptFp32(g, inits, consumers).contains(i);
+            notes.add(Graphs.nodeName(n, i) + ": " + slow + (kept ? " left fp32 (" + VariantRecipe.FP32_SLOW_CONVS + ")"
+                    : " quantized all the same: between two int8 ops, where ONNX Runtime would quantize it itself"));
+            return kept;
         }
         if (!recipe.fp32Depthwise() || group == 1 || w.getDimsCount() < 2 || w.getDims(1) != 1) {
             return false;

@@ -9,8 +9,8 @@ import java.util.Objects;
  *
  * <p>Accepted texts: {@code baseline}, {@code pruned:unstructured:S}, {@code pruned:structured:S}
  * (S a sparsity in (0, 1)), {@code quantized:int8-dynamic}, {@code quantized:int8-static} (optionally
- * {@code :minmax} or {@code :percentile}, default minmax, then optionally {@code :fp32-depthwise} and/or
- * {@code :fp32-matmul}),
+ * {@code :minmax} or {@code :percentile}, default minmax, then optionally {@code :fp32-depthwise},
+ * {@code :fp32-matmul} and {@code :fp32-slow-convs}, in that order),
  * {@code quantized:fp16}, {@code separable}, {@code clustered:K} (K clusters in [2, 256]).
  *
  * @param kind        the transform
@@ -23,9 +23,11 @@ import java.util.Objects;
  * @param fp32MatMul  int8-static leaves MatMul/Gemm with weights fp32: a transformer neck and a wide classifier
  *                    head (PP-OCR rec's SVTR neck and its 6625-class CTC head) whose error the softmax after them
  *                    amplifies
+ * @param fp32SlowConvs int8-static leaves fp32 the conv kinds ONNX Runtime's int8 kernels run slower than fp32
+ *                    ({@link SlowInt8Convs}): depthwise, on a 1x1 map (squeeze-and-excitation), narrow
  */
 public record VariantRecipe(Kind kind, double sparsity, int clusters, CalibrationMethod calibration, String text,
-                            boolean fp32Depthwise, boolean fp32MatMul) {
+                            boolean fp32Depthwise, boolean fp32MatMul, boolean fp32SlowConvs) {
     /** The transform a recipe applies. */
     public enum Kind {
         BASELINE, PRUNED_UNSTRUCTURED, PRUNED_STRUCTURED, QUANTIZED_INT8_DYNAMIC, QUANTIZED_INT8_STATIC,
@@ -33,17 +35,19 @@ public record VariantRecipe(Kind kind, double sparsity, int clusters, Calibratio
     }
 
     static final String EXPECTED = "expected one of baseline, pruned:unstructured:S, pruned:structured:S, "
-            + "quantized:int8-dynamic, quantized:int8-static[:minmax|:percentile][:fp32-depthwise][:fp32-matmul], "
+            + "quantized:int8-dynamic, quantized:int8-static[:minmax|:percentile][:fp32-depthwise][:fp32-matmul]"
+            + "[:fp32-slow-convs], "
             + "quantized:fp16, "
             + "separable, "
             + "clustered:K (S in (0,1), K in [2,256])";
 
     static final String FP32_DEPTHWISE = "fp32-depthwise";
     static final String FP32_MATMUL = "fp32-matmul";
+    static final String FP32_SLOW_CONVS = "fp32-slow-convs";
 
     /** A recipe with every int8-static option off. */
     public VariantRecipe(Kind kind, double sparsity, int clusters, CalibrationMethod calibration, String text) {
-        this(kind, sparsity, clusters, calibration, text, false, false);
+        this(kind, sparsity, clusters, calibration, text, false, false, false);
     }
 
     public VariantRecipe {
@@ -128,9 +132,14 @@ public record VariantRecipe(Kind kind, double sparsity, int clusters, Calibratio
         }
     }
 
-    /** {@code quantized:int8-static[:METHOD][:fp32-depthwise][:fp32-matmul]}: the method first, then the options. */
+    /**
+     * {@code quantized:int8-static[:METHOD][:fp32-depthwise][:fp32-matmul][:fp32-slow-convs]}: the method first,
+     * then the options.
+     */
     private static VariantRecipe int8Static(String recipe, String t, String[] p) {
         int end = p.length;
+        boolean fp32SlowConvs = end > 2 && p[end - 1].equals(FP32_SLOW_CONVS);
+        end -= fp32SlowConvs ? 1 : 0;
         boolean fp32MatMul = end > 2 && p[end - 1].equals(FP32_MATMUL);
         end -= fp32MatMul ? 1 : 0;
         boolean fp32Depthwise = end > 2 && p[end - 1].equals(FP32_DEPTHWISE);
@@ -144,11 +153,11 @@ public record VariantRecipe(Kind kind, double sparsity, int clusters, Calibratio
                 case "minmax" -> CalibrationMethod.MIN_MAX;
                 case "percentile" -> CalibrationMethod.PERCENTILE;
                 default -> throw EdgeperfException.userError("unknown calibration method '" + p[2] + "' in recipe '"
-                        + recipe + "'; expected minmax or percentile (then optionally :" + FP32_DEPTHWISE + " and :"
-                        + FP32_MATMUL + ")");
+                        + recipe + "'; expected minmax or percentile (then optionally :" + FP32_DEPTHWISE + ", :"
+                        + FP32_MATMUL + " and :" + FP32_SLOW_CONVS + ")");
             };
         }
-        return new VariantRecipe(Kind.QUANTIZED_INT8_STATIC, 0, 0, m, t, fp32Depthwise, fp32MatMul);
+        return new VariantRecipe(Kind.QUANTIZED_INT8_STATIC, 0, 0, m, t, fp32Depthwise, fp32MatMul, fp32SlowConvs);
     }
 
     private static double parseSparsity(String recipe, String value) {
