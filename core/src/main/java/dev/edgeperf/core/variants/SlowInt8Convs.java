@@ -42,10 +42,6 @@ final class SlowInt8Convs {
     private SlowInt8Convs() {
     }
 
-    /** Ops ORT runs on the int8 tensor itself (the quantizers give their output their input's parameters). */
-    private static final Set<String> PASS_THROUGH = Set.of("MaxPool", "Reshape", "Transpose", "Squeeze",
-            "Unsqueeze", "Flatten");
-
     /**
      * Indices of the convs that stay fp32: those {@link #reason} names, less those ORT would quantize itself,
      * dropped until none is left between an int8 producer and an int8 consumer (each drop can make another conv's
@@ -69,7 +65,7 @@ final class SlowInt8Convs {
         boolean changed = true;
         while (changed) {
             changed = kept.removeIf(i -> int8(g, g.getNode(i).getInput(0), inits, producers, kept, 0)
-                    && reachesInt8(g, g.getNode(i), inits, consumers, kept));
+                    && StaticQuantizer.reachesQuantizedOp(g, g.getNode(i), inits, consumers, kept));
         }
         return kept;
     }
@@ -85,33 +81,11 @@ final class SlowInt8Convs {
         if (StaticQuantizer.weightAxis(n, inits) != null) {
             return !kept.contains(p);
         }
-        boolean through = PASS_THROUGH.contains(n.getOpType()) || StaticQuantizer.isFoldableActivation(n, inits)
+        boolean through = StaticQuantizer.PASS_THROUGH.contains(n.getOpType()) || StaticQuantizer.isFoldableActivation(n, inits)
                 || StaticQuantizer.isActivationOp(n, inits);
         return through && n.getDomain().isEmpty()
                 && n.getInputList().stream().limit(StaticQuantizer.isActivationOp(n, inits) ? 2 : 1)
                         .allMatch(x -> int8(g, x, inits, producers, kept, depth + 1));
-    }
-
-    /** Whether n's output reaches an int8 weight op or an activation op through single-consumer Relu/Clip only. */
-    private static boolean reachesInt8(GraphProto g, NodeProto n, Map<String, TensorProto> inits,
-                                       Map<String, List<Integer>> consumers, Set<Integer> kept) {
-        NodeProto at = n;
-        while (true) {
-            List<Integer> next = consumers.getOrDefault(at.getOutput(0), List.of());
-            if (next.size() != 1) {
-                return false;
-            }
-            at = g.getNode(next.get(0));
-            if (StaticQuantizer.weightAxis(at, inits) != null) {
-                return !kept.contains(next.get(0));
-            }
-            if (StaticQuantizer.isActivationOp(at, inits)) {
-                return true;
-            }
-            if (!at.getOpType().equals("Relu") && !at.getOpType().equals("Clip")) {
-                return false;
-            }
-        }
     }
 
     /** Why Conv {@code n} is a kind whose int8 kernel is slower than its fp32 one, or null when it is not. */

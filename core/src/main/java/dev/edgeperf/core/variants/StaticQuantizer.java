@@ -40,7 +40,7 @@ import java.util.Set;
  */
 final class StaticQuantizer {
     /** Ops whose output may reuse their input's quantization parameters, so ORT drops their Q/DQ pair. */
-    private static final Set<String> PASS_THROUGH = Set.of("MaxPool", "Reshape", "Transpose", "Squeeze",
+    static final Set<String> PASS_THROUGH = Set.of("MaxPool", "Reshape", "Transpose", "Squeeze",
             "Unsqueeze", "Flatten");
     /** Weight-free ops ORT runs in int8 when all their inputs and the output are Q/DQ'd (QLinearAdd …). */
     static final Set<String> ACTIVATION_OPS = Set.of("Add", "GlobalAveragePool", "AveragePool");
@@ -232,16 +232,19 @@ final class StaticQuantizer {
                                                     List<String> notes) {
         NodeProto n = g.getNode(i);
         // ORT's pass takes Conv and Gemm, not MatMul
-        boolean kept = n.getOpType().equals("MatMul") || !reachesQuantizedOp(g, n, inits, consumers);
+        boolean kept = n.getOpType().equals("MatMul") || !reachesQuantizedOp(g, n, inits, consumers, Set.of());
         notes.add(Graphs.nodeName(n, i) + ": " + what + " " + (kept ? "left fp32 (" + option + ")"
                 : "quantized all the same: its output reaches a quantizer through Relu/Clip only, where ONNX Runtime"
                         + " would give it per-tensor int8 weights itself"));
         return kept;
     }
 
-    /** Whether n's output reaches a Conv/Gemm/MatMul or activation op through single-consumer Relu/Clip only. */
-    private static boolean reachesQuantizedOp(GraphProto g, NodeProto n, Map<String, TensorProto> inits,
-                                              Map<String, List<Integer>> consumers) {
+    /**
+     * Whether n's output reaches a Conv/Gemm/MatMul (one not in {@code fp32}, indices of weight ops known to stay
+     * fp32) or an activation op through single-consumer Relu/Clip only.
+     */
+    static boolean reachesQuantizedOp(GraphProto g, NodeProto n, Map<String, TensorProto> inits,
+                                      Map<String, List<Integer>> consumers, Set<Integer> fp32) {
         NodeProto at = n;
         while (true) {
             List<Integer> next = consumers.getOrDefault(at.getOutput(0), List.of());
@@ -249,7 +252,10 @@ final class StaticQuantizer {
                 return false;
             }
             at = g.getNode(next.get(0));
-            if (weightAxis(at, inits) != null || isActivationOp(at, inits)) {
+            if (weightAxis(at, inits) != null) {
+                return !fp32.contains(next.get(0));
+            }
+            if (isActivationOp(at, inits)) {
                 return true;
             }
             if (!at.getOpType().equals("Relu") && !at.getOpType().equals("Clip")) {
