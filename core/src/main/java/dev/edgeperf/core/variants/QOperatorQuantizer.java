@@ -184,6 +184,10 @@ final class QOperatorQuantizer {
         /** uint8 tensor name -> {scale initializer, zero-point initializer}. */
         private final Map<String, String[]> qparams = new HashMap<>();
         private final Set<String> floats = new HashSet<>();
+        /** float tensors made here by a DequantizeLinear (the others an fp32 op wrote), each to itself. */
+        private final Map<String, String> dequantized = new HashMap<>();
+        /** float tensor an fp32 op wrote -> a DequantizeLinear of its uint8 form, for ops ORT fuses ({@link #qdq}). */
+        private final Map<String, String> fusableDequant = new HashMap<>();
         private final Map<String, AbsorbedAffine.Affine> absorbed;
 
         Emitter(GraphProto g, Map<String, float[]> params, Map<String, AbsorbedAffine.Affine> absorbed) {
@@ -242,6 +246,7 @@ final class QOperatorQuantizer {
             graph.addNode(Graphs.node("DequantizeLinear", names.fresh(t + "_dequant"), List.of(int8.get(t), p[0], p[1]),
                     List.of(t)));
             floats.add(t);
+            dequantized.put(t, t);
         }
 
         void conv(NodeProto n, Map<String, TensorProto> inits, String y) {
@@ -365,10 +370,30 @@ final class QOperatorQuantizer {
             return n.getInputList().stream().filter(t -> !t.isEmpty()).allMatch(int8::containsKey);
         }
 
-        /** DQ(inputs) → op → Q(output): per-tensor QDQ around a weight-free op, fused by ORT. */
+        /**
+         * DQ(inputs) → op → Q(output): per-tensor QDQ around a weight-free op, fused by ORT. An input that an fp32
+         * op wrote (a residual Add's output, say) is read through a DequantizeLinear of its uint8 form all the
+         * same: ORT fuses only when every input comes out of a DequantizeLinear and the op's output feeds nothing
+         * but its QuantizeLinear, so a chain of residual Adds becomes QLinearAdds instead of fp32 Adds between
+         * Q/DQ pairs.
+         */
         void qdq(NodeProto n) {
-            n.getInputList().forEach(this::ensureFloat);
-            graph.addNode(n);
+            NodeProto.Builder b = n.toBuilder();
+            for (int k = 0; k < b.getInputCount(); k++) {
+                String t = b.getInput(k);
+                if (floats.contains(t) && !dequantized.containsKey(t) && int8.containsKey(t)) {
+                    b.setInput(k, fusableDequant.computeIfAbsent(t, x -> {
+                        String dq = names.fresh(x + "_dq");
+                        String[] p = qparams(x);
+                        graph.addNode(Graphs.node("DequantizeLinear", names.fresh(x + "_dequant"),
+                                List.of(int8.get(x), p[0], p[1]), List.of(dq)));
+                        return dq;
+                    }));
+                } else {
+                    ensureFloat(t);
+                }
+            }
+            graph.addNode(b);
             floats.add(n.getOutput(0));
             ensureInt8(n.getOutput(0));
         }

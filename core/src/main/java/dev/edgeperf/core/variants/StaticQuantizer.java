@@ -40,7 +40,7 @@ import java.util.Set;
  */
 final class StaticQuantizer {
     /** Ops whose output may reuse their input's quantization parameters, so ORT drops their Q/DQ pair. */
-    private static final Set<String> PASS_THROUGH = Set.of("MaxPool", "Reshape", "Transpose", "Squeeze",
+    static final Set<String> PASS_THROUGH = Set.of("MaxPool", "Reshape", "Transpose", "Squeeze",
             "Unsqueeze", "Flatten");
     /** Weight-free ops ORT runs in int8 when all their inputs and the output are Q/DQ'd (QLinearAdd …). */
     static final Set<String> ACTIVATION_OPS = Set.of("Add", "GlobalAveragePool", "AveragePool");
@@ -201,7 +201,8 @@ final class StaticQuantizer {
      * depthwise conv (one input channel per group)
      * unless ONNX Runtime would quantize it anyway: its WeightBiasQuantization pass gives a float-weight Conv
      * between a DequantizeLinear and a QuantizeLinear (through Relu/Clip only) per-tensor int8 weights, coarser
-     * than ours, and at opset 10 adds a Round the opset lacks, so the session fails (noted too). The same holds
+     * than ours, and at opset 10 adds a Round the opset lacks, so the session fails (noted too); with
+     * {@code fp32-slow-convs} the kinds {@link SlowInt8Convs} names, under the same exception. The same holds
      * for a layer {@code choice} names ({@code fp32-sensitive}); a layer quantized that could have stayed fp32 is
      * reported to {@code choice} as a candidate.
      */
@@ -212,7 +213,7 @@ final class StaticQuantizer {
         }
         NodeProto n = g.getNode(i);
         String name = Graphs.nodeName(n, i);
-        boolean keepable = n.getOpType().equals("MatMul") || !reachesQuantizedOp(g, n, inits, consumers);
+        boolean keepable = n.getOpType().equals("MatMul") || !reachesQuantizedOp(g, n, inits, consumers, Set.of());
         if (!choice.fp32(name)) {
             if (keepable) {
                 choice.candidate(name);
@@ -238,6 +239,13 @@ final class StaticQuantizer {
                     + ") left fp32; int8 kernels are slower than fp32 here");
             return true;
         }
+        String slow = recipe.fp32SlowConvs() ? SlowInt8Convs.reason(g, n, inits) : null;
+        if (slow != null) {
+            boolean kept = SlowInt8Convs.keptFp32(g, inits, consumers).contains(i);
+            notes.add(Graphs.nodeName(n, i) + ": " + slow + (kept ? " left fp32 (" + VariantRecipe.FP32_SLOW_CONVS + ")"
+                    : " quantized all the same: between two int8 ops, where ONNX Runtime would quantize it itself"));
+            return kept;
+        }
         if (!recipe.fp32Depthwise() || group == 1 || w.getDimsCount() < 2 || w.getDims(1) != 1) {
             return false;
         }
@@ -250,16 +258,19 @@ final class StaticQuantizer {
                                                     List<String> notes) {
         NodeProto n = g.getNode(i);
         // ORT's pass takes Conv and Gemm, not MatMul
-        boolean kept = n.getOpType().equals("MatMul") || !reachesQuantizedOp(g, n, inits, consumers);
+        boolean kept = n.getOpType().equals("MatMul") || !reachesQuantizedOp(g, n, inits, consumers, Set.of());
         notes.add(Graphs.nodeName(n, i) + ": " + what + " " + (kept ? "left fp32 (" + option + ")"
                 : "quantized all the same: its output reaches a quantizer through Relu/Clip only, where ONNX Runtime"
                         + " would give it per-tensor int8 weights itself"));
         return kept;
     }
 
-    /** Whether n's output reaches a Conv/Gemm/MatMul or activation op through single-consumer Relu/Clip only. */
-    private static boolean reachesQuantizedOp(GraphProto g, NodeProto n, Map<String, TensorProto> inits,
-                                              Map<String, List<Integer>> consumers) {
+    /**
+     * Whether n's output reaches a Conv/Gemm/MatMul (one not in {@code fp32}, indices of weight ops known to stay
+     * fp32) or an activation op through single-consumer Relu/Clip only.
+     */
+    static boolean reachesQuantizedOp(GraphProto g, NodeProto n, Map<String, TensorProto> inits,
+                                      Map<String, List<Integer>> consumers, Set<Integer> fp32) {
         NodeProto at = n;
         while (true) {
             List<Integer> next = consumers.getOrDefault(at.getOutput(0), List.of());
@@ -267,7 +278,10 @@ final class StaticQuantizer {
                 return false;
             }
             at = g.getNode(next.get(0));
-            if (weightAxis(at, inits) != null || isActivationOp(at, inits)) {
+            if (weightAxis(at, inits) != null) {
+                return !fp32.contains(next.get(0));
+            }
+            if (isActivationOp(at, inits)) {
                 return true;
             }
             if (!at.getOpType().equals("Relu") && !at.getOpType().equals("Clip")) {

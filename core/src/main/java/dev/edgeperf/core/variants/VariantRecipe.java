@@ -10,7 +10,7 @@ import java.util.Objects;
  * <p>Accepted texts: {@code baseline}, {@code pruned:unstructured:S}, {@code pruned:structured:S}
  * (S a sparsity in (0, 1)), {@code quantized:int8-dynamic}, {@code quantized:int8-static} (optionally
  * {@code :minmax}, {@code :percentile} or {@code :mse}, default minmax, then optionally {@code :fp32-depthwise},
- * {@code :fp32-matmul} and {@code :fp32-sensitive=K}),
+ * {@code :fp32-matmul}, {@code :fp32-slow-convs} and {@code :fp32-sensitive=K}, in that order),
  * {@code quantized:fp16}, {@code separable}, {@code clustered:K} (K clusters in [2, 256]).
  *
  * @param kind        the transform
@@ -23,11 +23,13 @@ import java.util.Objects;
  * @param fp32MatMul  int8-static leaves MatMul/Gemm with weights fp32: a transformer neck and a wide classifier
  *                    head (PP-OCR rec's SVTR neck and its 6625-class CTC head) whose error the softmax after them
  *                    amplifies
+ * @param fp32SlowConvs int8-static leaves fp32 the conv kinds ONNX Runtime's int8 kernels run slower than fp32
+ *                    ({@link SlowInt8Convs}): depthwise, on a 1x1 map (squeeze-and-excitation), narrow
  * @param fp32Sensitive int8-static leaves the K weight layers fp32 whose int8 form costs the output the most
  *                    cosine on the calibration inputs ({@link SensitiveLayers}); 0 when unused
  */
 public record VariantRecipe(Kind kind, double sparsity, int clusters, CalibrationMethod calibration, String text,
-                            boolean fp32Depthwise, boolean fp32MatMul, int fp32Sensitive) {
+                            boolean fp32Depthwise, boolean fp32MatMul, boolean fp32SlowConvs, int fp32Sensitive) {
     /** The transform a recipe applies. */
     public enum Kind {
         BASELINE, PRUNED_UNSTRUCTURED, PRUNED_STRUCTURED, QUANTIZED_INT8_DYNAMIC, QUANTIZED_INT8_STATIC,
@@ -36,20 +38,21 @@ public record VariantRecipe(Kind kind, double sparsity, int clusters, Calibratio
 
     static final String EXPECTED = "expected one of baseline, pruned:unstructured:S, pruned:structured:S, "
             + "quantized:int8-dynamic, quantized:int8-static[:minmax|:percentile|:mse][:fp32-depthwise][:fp32-matmul]"
-            + "[:fp32-sensitive=K], "
+            + "[:fp32-slow-convs][:fp32-sensitive=K], "
             + "quantized:fp16, "
             + "separable, "
             + "clustered:K (S in (0,1), K in [2,256])";
 
     static final String FP32_DEPTHWISE = "fp32-depthwise";
     static final String FP32_MATMUL = "fp32-matmul";
+    static final String FP32_SLOW_CONVS = "fp32-slow-convs";
     static final String FP32_SENSITIVE = "fp32-sensitive";
     /** Most layers {@code :fp32-sensitive=K} may name: each costs one quantize-and-run of the model to rank. */
     static final int MAX_FP32_SENSITIVE = 64;
 
     /** A recipe with every int8-static option off. */
     public VariantRecipe(Kind kind, double sparsity, int clusters, CalibrationMethod calibration, String text) {
-        this(kind, sparsity, clusters, calibration, text, false, false, 0);
+        this(kind, sparsity, clusters, calibration, text, false, false, false, 0);
     }
 
     public VariantRecipe {
@@ -135,8 +138,8 @@ public record VariantRecipe(Kind kind, double sparsity, int clusters, Calibratio
     }
 
     /**
-     * {@code quantized:int8-static[:METHOD][:fp32-depthwise][:fp32-matmul][:fp32-sensitive=K]}: the method first, then
-     * the options in that order.
+     * {@code quantized:int8-static[:METHOD][:fp32-depthwise][:fp32-matmul][:fp32-slow-convs][:fp32-sensitive=K]}:
+     * the method first, then the options in that order.
      */
     private static VariantRecipe int8Static(String recipe, String t, String[] p) {
         int end = p.length;
@@ -145,6 +148,8 @@ public record VariantRecipe(Kind kind, double sparsity, int clusters, Calibratio
             sensitive = parseSensitive(recipe, p[end - 1].substring(FP32_SENSITIVE.length() + 1));
             end--;
         }
+        boolean fp32SlowConvs = end > 2 && p[end - 1].equals(FP32_SLOW_CONVS);
+        end -= fp32SlowConvs ? 1 : 0;
         boolean fp32MatMul = end > 2 && p[end - 1].equals(FP32_MATMUL);
         end -= fp32MatMul ? 1 : 0;
         boolean fp32Depthwise = end > 2 && p[end - 1].equals(FP32_DEPTHWISE);
@@ -160,13 +165,14 @@ public record VariantRecipe(Kind kind, double sparsity, int clusters, Calibratio
                 case "mse" -> CalibrationMethod.MSE;
                 default -> throw EdgeperfException.userError("unknown calibration method '" + p[2] + "' in recipe '"
                         + recipe + "'; expected minmax, percentile or mse (then optionally :" + FP32_DEPTHWISE + ", :"
-                        + FP32_MATMUL + " and :" + FP32_SENSITIVE + "=K)");
+                        + FP32_MATMUL + ", :" + FP32_SLOW_CONVS + " and :" + FP32_SENSITIVE + "=K)");
             };
         }
         if (sensitive > 0) { // canonical text: fp32-sensitive=04 is fp32-sensitive=4
             t = t.substring(0, t.lastIndexOf(':') + 1) + FP32_SENSITIVE + "=" + sensitive;
         }
-        return new VariantRecipe(Kind.QUANTIZED_INT8_STATIC, 0, 0, m, t, fp32Depthwise, fp32MatMul, sensitive);
+        return new VariantRecipe(Kind.QUANTIZED_INT8_STATIC, 0, 0, m, t, fp32Depthwise, fp32MatMul, fp32SlowConvs,
+                sensitive);
     }
 
     private static int parseSensitive(String recipe, String value) {

@@ -62,7 +62,7 @@ class PaddleOcrInt8Test {
      * (scripts/TextImages.java) with PaddleOCR's normalisation. On random pixels the detector's probability map
      * is ~1e-8 everywhere, so its fidelity says nothing and the fidelity gate rightly refuses the variant.
      */
-    private static CalibrationData renderedText(Corpus.Entry e, Path images) throws Exception {
+    static CalibrationData renderedText(Corpus.Entry e, Path images) throws Exception {
         long[] shape = e.shapes().values().iterator().next(); // [1, 3, H, W]
         boolean detector = e.name().startsWith("ppocr-det");
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();

@@ -28,6 +28,15 @@ class VariantRecipeTest {
         assertThat(both.fp32Depthwise()).isTrue();
         assertThat(both.fp32MatMul()).isTrue();
         assertThat(dw.fp32MatMul()).isFalse();
+        assertThat(dw.fp32SlowConvs()).isFalse();
+        VariantRecipe slow = VariantRecipe.parse("quantized:int8-static:percentile:fp32-slow-convs");
+        assertThat(slow.fp32SlowConvs()).isTrue();
+        assertThat(slow.calibration()).isEqualTo(CalibrationMethod.PERCENTILE);
+        assertThat(slow.fp32Depthwise()).isFalse();
+        VariantRecipe three = VariantRecipe.parse("quantized:int8-static:fp32-depthwise:fp32-matmul:fp32-slow-convs");
+        assertThat(three.fp32Depthwise() && three.fp32MatMul() && three.fp32SlowConvs()).isTrue();
+        assertThatThrownBy(() -> VariantRecipe.parse("quantized:int8-static:fp32-slow-convs:fp32-matmul"))
+                .hasMessageContaining("unknown calibration method 'fp32-slow-convs'");
         assertThatThrownBy(() -> VariantRecipe.parse("quantized:int8-static:fp32-matmul:fp32-depthwise"))
                 .hasMessageContaining("unknown calibration method 'fp32-matmul'");
         assertThat(VariantRecipe.parse("quantized:int8-static:fp32-depthwise").calibration())
