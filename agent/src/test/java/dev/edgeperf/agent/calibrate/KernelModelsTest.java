@@ -16,7 +16,8 @@ class KernelModelsTest {
         long cap = 50_000_000L;
         KernelModels models = new KernelModels(42, cap);
         for (KernelType type : KernelType.values()) {
-            if (!type.learned() || type == KernelType.QUANTIZE || type == KernelType.DEQUANTIZE) {
+            if (!type.learned() || type == KernelType.QUANTIZE || type == KernelType.DEQUANTIZE
+                    || type == KernelType.DYNAMIC_QUANTIZE) {
                 continue;
             }
             for (int i = 0; i < 4; i++) {
@@ -58,6 +59,38 @@ class KernelModelsTest {
                 boolean fixed = type == KernelType.QUANTIZE || type == KernelType.DEQUANTIZE;
                 assertThat(k.dtype()).as(what).isEqualTo(dtype);
                 assertThat(k.regressorKey()).as(what).contains(fixed ? type.key() : type.key() + "/uint8");
+            }
+        }
+    }
+
+    /**
+     * Each dynamic int8 model is one kernel of its kind: a DynamicQuantizeLinear, a Cast of int32, or a
+     * ConvInteger / DynamicQuantizeMatMul ("dynamic-int8") with, for the conv, the DynamicQuantizeLinear in
+     * front and fp32 elementwise kernels behind (calibration subtracts them).
+     */
+    @Test
+    void everyDynamicInt8ModelRunsOneKernelOfItsTypeAmongKindsCalibratedBeforeIt() {
+        DynamicInt8Kernels models = new DynamicInt8Kernels(new KernelModels(11, 50_000_000L), 11);
+        for (KernelType type : DynamicInt8Kernels.TYPES) {
+            for (int i = 0; i < 3; i++) {
+                List<Kernel> kernels = KernelDetector.detect(OnnxModels.parse(models.next(type), "k"), "k", 1, Map.of(),
+                        Map.of());
+                String what = type + " sample " + i + ": " + kernels.stream().map(k -> k.opType() + "/" + k.dtype())
+                        .toList();
+                List<Kernel> inner = kernels.stream().filter(k -> k.type().equals(java.util.Optional.of(type)))
+                        .toList();
+                assertThat(inner).as(what).hasSize(1);
+                String key = switch (type) {
+                    case DYNAMIC_QUANTIZE -> "dynamic-quantize";
+                    case ELEMENTWISE -> "elementwise/int32";
+                    default -> type.key() + "/dynamic-int8";
+                };
+                assertThat(inner.get(0).regressorKey()).as(what).contains(key);
+                assertThat(inner.get(0).opType()).as(what).isIn("DynamicQuantizeLinear", "Cast", "ConvInteger",
+                        "DynamicQuantizeMatMul");
+                assertThat(kernels.stream().filter(k -> k != inner.get(0)).map(k -> k.regressorKey().orElse("?")))
+                        .as(what).allMatch(k -> k.equals("dynamic-quantize") || k.equals("elementwise/int32")
+                                || k.equals("elementwise"));
             }
         }
     }
