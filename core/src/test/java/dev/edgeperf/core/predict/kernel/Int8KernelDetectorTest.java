@@ -24,6 +24,11 @@ public class Int8KernelDetectorTest {
         return VariantTransforms.apply(m, VariantRecipe.parse(recipe), data, RUNNER).model();
     }
 
+    /** The kernels of the zoo model's variant at batch 1. */
+    private static List<Kernel> kernelsOf(String zooModel, String recipe) {
+        return KernelDetector.detect(variant(zooModel, recipe), zooModel + " " + recipe, 1, Map.of(), Map.of());
+    }
+
     private static Map<String, Long> byKey(List<Kernel> kernels) {
         Map<String, Long> out = new TreeMap<>();
         kernels.forEach(k -> out.merge(k.regressorKey().orElse("none:" + k.opType()), 1L, Long::sum));
@@ -67,8 +72,7 @@ public class Int8KernelDetectorTest {
 
     @Test
     void resnet18Int8DynamicRunsConvIntegersBetweenDynamicQuantizeAndFp32Rescales() {
-        List<Kernel> kernels = KernelDetector.detect(variant("resnet18", "quantized:int8-dynamic"), "r18-dyn", 1,
-                Map.of(), Map.of());
+        List<Kernel> kernels = kernelsOf("resnet18", "quantized:int8-dynamic");
         // hand-checked against the optimized graph: the 20 convs as ConvInteger (17 3x3/7x7, 3 1x1
         // downsample), 17 DynamicQuantizeLinear (a downsample conv shares its block's quantized input),
         // per conv a Cast of the int32 result and two Muls (x_scale * w_scale, the rescale) and the bias
@@ -89,12 +93,11 @@ public class Int8KernelDetectorTest {
 
     @Test
     void mobilenetV2Int8DynamicKeepsItsDepthwiseConvsFp32() {
-        List<Kernel> kernels = KernelDetector.detect(variant("mobilenet-v2", "quantized:int8-dynamic"), "mv2-dyn", 1,
-                Map.of(), Map.of());
         // the stem 3x3 and 34 1x1 convs as ConvInteger, each behind its own DynamicQuantizeLinear, with a
         // Cast, 2 Muls and the bias Add; the 17 depthwise convs fp32 (FusedConv with their ReLU6); fp32
         // elementwise: 70 Muls, 35 + 10 residual Adds, 18 Clips (the ReLU6 behind stem, expand and last conv)
-        assertThat(byKey(kernels)).containsExactlyInAnyOrderEntriesOf(Map.of("conv/dynamic-int8", 1L,
+        assertThat(byKey(kernelsOf("mobilenet-v2", "quantized:int8-dynamic"))).containsExactlyInAnyOrderEntriesOf(
+                Map.of("conv/dynamic-int8", 1L,
                 "conv-pointwise/dynamic-int8", 34L, "dynamic-quantize", 35L, "elementwise/int32", 35L,
                 "elementwise", 133L, "conv-depthwise", 17L, "gemm/dynamic-int8", 1L, "global-pool", 1L, "view", 1L));
     }
