@@ -129,7 +129,7 @@ public final class KernelCalibrator {
      * A sample of the model's kernel of type {@code type}. A quantized model also runs other kernels
      * (the QuantizeLinear and DequantizeLinear at its int8 region's edges, a side conv): their time,
      * predicted from the samples of their types taken so far, is subtracted; with no such samples yet
-     * there is no sample.
+     * there is no sample, nor when their time is all of the measured one.
      */
     private java.util.Optional<KernelSample> sample(KernelType type, byte[] bytes, int threads, double overheadMs,
                                                     List<KernelSample> taken) throws IOException {
@@ -157,6 +157,12 @@ public final class KernelCalibrator {
         // every input of a generated model has the same leading dim; the loop takes it as the batch
         int batch = (int) model.getGraph().getInput(0).getType().getTensorType().getShape().getDim(0).getDimValue();
         double ms = Math.max(0, medianMs(bytes, batch, threads) - overheadMs - othersMs);
+        if (ms == 0 && othersMs > 0) {
+            // the other kernels' predictions took the whole run: noise, not the kernel; at the regressor's
+            // 1 us weight floor a 0 ms sample would outweigh every other (seen on a loaded machine: the
+            // 2-thread conv-pointwise/dynamic-int8 fit became a constant)
+            return java.util.Optional.empty();
+        }
         return java.util.Optional.of(new KernelSample(k.regressorKey().get(), k.features(), k.flops(), k.bytes(), ms));
     }
 
