@@ -27,8 +27,9 @@ import java.util.function.LongSupplier;
 /**
  * Measures single-kernel models ({@link KernelModels}, {@link Int8Kernels}) for the kernel predictor:
  * for each thread count an equal share of the budget, the per-call overhead first (a one-node model),
- * then kernel types in turn, fp32 then int8, one generated shape each, until the share is spent (one
- * sample of every type is always taken, so even a tiny budget gives every type a regressor). Each sample is the median of a few runs after
+ * then kernel types in turn, fp32, static int8, dynamic int8 ({@link DynamicInt8Kernels}), one generated
+ * shape each, until the share is spent (one sample of every type is always taken, so even a tiny budget
+ * gives every type a regressor). Each sample is the median of a few runs after
  * two warm-up runs (about 20 ms of runs, 5 to 40 of them), minus the call overhead, with the kernel's
  * features, FLOPs and bytes taken by {@link KernelDetector} from the generated model as ONNX Runtime
  * optimizes it, the same code that reads a real model's kernels.
@@ -69,17 +70,24 @@ public final class KernelCalibrator {
                 budget.toMillis() / 1e3, seconds, all);
     }
 
+    /** Where a kind's models come from: fp32, static int8 or dynamic int8 generators. */
+    private enum Source { FP32, INT8_STATIC, INT8_DYNAMIC }
+
     /** One kind of kernel on one element type: what a round of calibration takes a sample of. */
-    private record Kind(KernelType type, boolean int8) {
+    private record Kind(KernelType type, Source source) {
     }
 
-    /** The fp32 kinds, then the int8 ones: a round samples each once, so the budget is shared across dtypes. */
+    /**
+     * The fp32 kinds, then the static int8 ones, then the dynamic int8 ones: a round samples each once,
+     * so the budget is shared across dtypes (each kind gets about 1/{@code kinds().size()} of the rounds).
+     */
     private static List<Kind> kinds() {
         List<Kind> kinds = new ArrayList<>();
         Arrays.stream(KernelType.values()).filter(KernelType::learned)
-                .filter(t -> t != KernelType.QUANTIZE && t != KernelType.DEQUANTIZE)
-                .forEach(t -> kinds.add(new Kind(t, false)));
-        Int8Kernels.TYPES.forEach(t -> kinds.add(new Kind(t, true)));
+                .filter(t -> t != KernelType.QUANTIZE && t != KernelType.DEQUANTIZE && t != KernelType.DYNAMIC_QUANTIZE)
+                .forEach(t -> kinds.add(new Kind(t, Source.FP32)));
+        Int8Kernels.TYPES.forEach(t -> kinds.add(new Kind(t, Source.INT8_STATIC)));
+        DynamicInt8Kernels.TYPES.forEach(t -> kinds.add(new Kind(t, Source.INT8_DYNAMIC)));
         return kinds;
     }
 
@@ -88,6 +96,7 @@ public final class KernelCalibrator {
         double overheadMs = callOverheadMs(threads);
         KernelModels models = new KernelModels(0xCA11B + threads, MAX_FLOPS_PER_THREAD * threads);
         Int8Kernels int8 = new Int8Kernels(models, 0x1A8 + threads);
+        DynamicInt8Kernels dynamic = new DynamicInt8Kernels(models, 0xD1A8 + threads);
         List<Kind> kinds = kinds();
         List<KernelSample> samples = new ArrayList<>();
         long lastReport = nanoClock.getAsLong();
@@ -96,7 +105,11 @@ public final class KernelCalibrator {
                 if (round > 0 && nanoClock.getAsLong() >= deadline) {
                     break;
                 }
-                byte[] model = kind.int8() ? int8.next(kind.type()) : models.next(kind.type());
+                byte[] model = switch (kind.source()) {
+                    case FP32 -> models.next(kind.type());
+                    case INT8_STATIC -> int8.next(kind.type());
+                    case INT8_DYNAMIC -> dynamic.next(kind.type());
+                };
                 sample(kind.type(), model, threads, overheadMs, samples).ifPresent(samples::add);
                 if (nanoClock.getAsLong() - lastReport > 5_000_000_000L) {
                     lastReport = nanoClock.getAsLong();
@@ -116,7 +129,7 @@ public final class KernelCalibrator {
      * A sample of the model's kernel of type {@code type}. A quantized model also runs other kernels
      * (the QuantizeLinear and DequantizeLinear at its int8 region's edges, a side conv): their time,
      * predicted from the samples of their types taken so far, is subtracted; with no such samples yet
-     * there is no sample.
+     * there is no sample, nor when their time is all of the measured one.
      */
     private java.util.Optional<KernelSample> sample(KernelType type, byte[] bytes, int threads, double overheadMs,
                                                     List<KernelSample> taken) throws IOException {
@@ -144,6 +157,12 @@ public final class KernelCalibrator {
         // every input of a generated model has the same leading dim; the loop takes it as the batch
         int batch = (int) model.getGraph().getInput(0).getType().getTensorType().getShape().getDim(0).getDimValue();
         double ms = Math.max(0, medianMs(bytes, batch, threads) - overheadMs - othersMs);
+        if (ms == 0 && othersMs > 0) {
+            // the other kernels' predictions took the whole run: noise, not the kernel; at the regressor's
+            // 1 us weight floor a 0 ms sample would outweigh every other (seen on a loaded machine: the
+            // 2-thread conv-pointwise/dynamic-int8 fit became a constant)
+            return java.util.Optional.empty();
+        }
         return java.util.Optional.of(new KernelSample(k.regressorKey().get(), k.features(), k.flops(), k.bytes(), ms));
     }
 

@@ -86,7 +86,7 @@ final class KernelModels {
             case SOFTMAX -> rows(n * pick(1, 8, 64, 128, 512), pick(10, 100, 128, 512, 1000, 4096), "Softmax");
             case LAYERNORM -> rows(n * pick(1, 16, 64, 128, 512), pick(64, 128, 256, 512, 768, 1024), "LayerNorm");
             case CONCAT -> concat(n, hw, small);
-            case QUANTIZE, DEQUANTIZE, VIEW -> throw new IllegalArgumentException(type.key()
+            case QUANTIZE, DEQUANTIZE, DYNAMIC_QUANTIZE, VIEW -> throw new IllegalArgumentException(type.key()
                     + " is not an fp32 kernel");
         };
     }

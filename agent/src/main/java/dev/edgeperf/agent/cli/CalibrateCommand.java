@@ -26,7 +26,8 @@ import picocli.CommandLine.Option;
 @Command(name = "calibrate", mixinStandardHelpOptions = true,
         description = "Run generated micro-models (MatMul, Conv, elementwise Add, a tiny op) and store the figures "
                 + "in <work-dir>/calibration.json; then, within --budget, single-kernel models (conv, depthwise, "
-                + "pointwise, conv+add, gemm, pooling, elementwise, softmax, layer-norm, concat) whose samples the "
+                + "pointwise, conv+add, gemm, pooling, elementwise, softmax, layer-norm, concat; their int8-static and "
+                + "int8-dynamic forms) whose samples the "
                 + "kernel predictor fits; `run` sends them to the coordinator.",
         footer = {"", "Examples:", "  scripts/agent calibrate --threads=4 --work-dir=/var/lib/edgeperf-agent",
                 "  scripts/agent calibrate --budget 5m --kernel-threads 1,2 --out pi5.json"})

@@ -32,13 +32,18 @@ class KernelPredictorTest {
 
     /** Samples of every type's law; with {@code int8} also under the uint8 keys, at half the time. */
     private static KernelCalibration calibration(int threads, boolean int8) {
+        return calibration(threads, int8 ? List.of("uint8") : List.of());
+    }
+
+    /** Samples of every type's law, and under each "type/dtype" key of {@code dtypes} at half the time. */
+    private static KernelCalibration calibration(int threads, List<String> dtypes) {
         List<KernelSample> samples = new ArrayList<>();
         for (KernelType t : KernelType.values()) {
             for (long f = 1_000; f < 1_000_000_000L; f *= 7) {
                 long bytes = f / 3 + 17 * (f % 11);
                 samples.add(new KernelSample(t.key(), Map.of(), f, bytes, law(t, f, bytes)));
-                if (int8) {
-                    samples.add(new KernelSample(t.key() + "/uint8", Map.of(), f, bytes, law(t, f, bytes) / 2));
+                for (String dtype : dtypes) {
+                    samples.add(new KernelSample(t.key() + "/" + dtype, Map.of(), f, bytes, law(t, f, bytes) / 2));
                 }
             }
         }
@@ -120,13 +125,41 @@ class KernelPredictorTest {
 
         PredictedLatency p = predictor.predict(input(kernels, 1, calibration(1, true)));
         assertThat(KernelPredictor.complete(p)).as(p.basis()).isTrue();
+        double expected = expectedMs(kernels);
+        assertThat(p.millis()).isCloseTo(expected, within(1e-6 * expected));
+    }
+
+    @Test
+    void anInt8DynamicVariantIsCompleteOnceItsDynamicKernelsAreCalibrated() {
+        List<Kernel> kernels = KernelDetector.detect(
+                dev.edgeperf.core.predict.kernel.Int8KernelDetectorTest.variant("resnet18", "quantized:int8-dynamic"),
+                "r18-dyn", 1, Map.of(), Map.of());
+        // fp32 and int8-static samples (the dynamic-quantize key is among the types) leave the ConvIntegers,
+        // the DynamicQuantizeMatMul and the int32 Casts without a regressor
+        PredictedLatency staticOnly = predictor.predict(input(kernels, 1, calibration(1, true)));
+        assertThat(KernelPredictor.complete(staticOnly)).isFalse();
+        assertThat(staticOnly.basis()).contains("ConvInteger (dynamic-int8) x20")
+                .contains("DynamicQuantizeMatMul (dynamic-int8) x1").contains("Cast (int32) x20")
+                .doesNotContain("DynamicQuantizeLinear");
+
+        PredictedLatency p = predictor.predict(input(kernels, 1, calibration(1, List.of("dynamic-int8", "int32"))));
+        assertThat(KernelPredictor.complete(p)).as(p.basis()).isTrue();
+        double expected = expectedMs(kernels);
+        assertThat(p.millis()).isCloseTo(expected, within(1e-6 * expected));
+    }
+
+    /**
+     * The call overhead plus each kernel's law, halved for a "type/dtype" key (the calibrations above
+     * sample those at half the time), views at the node overhead.
+     */
+    private static double expectedMs(List<Kernel> kernels) {
         double expected = 30e-3;
         for (Kernel k : kernels) {
             KernelType t = k.type().orElseThrow();
-            boolean uint8 = k.regressorKey().orElseThrow().endsWith("/uint8");
+            boolean suffixed = k.regressorKey().orElseThrow().contains("/");
             expected += t == KernelType.VIEW ? DEVICE.nodeOverheadUs() / 1e3
-                    : law(t, k.flops(), k.bytes()) / (uint8 ? 2 : 1);
+                    : law(t, k.flops(), k.bytes()) / (suffixed ? 2 : 1);
         }
-        assertThat(p.millis()).isCloseTo(expected, within(1e-6 * expected));
+        return expected;
     }
 }

@@ -44,16 +44,26 @@ import java.util.Set;
  * global pool: its inputs); elementwise, softmax, layer-norm and concat {@code elements inputs}, FLOPs
  * = output elements (0 for concat); quantize and dequantize {@code elements}, FLOPs = elements, bytes =
  * 5 x elements (fp32 on one side, 8-bit on the other: ONNX Runtime often renames the 8-bit side, whose
- * shape is then unknown here). Int8 kernels have the
+ * shape is then unknown here; dynamic quantize likewise, its min/max pass not counted). Int8 kernels have the
  * features of their fp32 kind (QLinearConv's weights are its fourth input, its scales and zero points
  * count in its bytes). Bytes = every input (weights included) + every output, at their element types.
  */
 public final class KernelDetector {
     private static final Set<String> CONV = Set.of("Conv", "FusedConv");
     /** Convs of any element type; QLinearConv's weights are its fourth input. */
-    private static final Set<String> ANY_CONV = Set.of("Conv", "FusedConv", "QLinearConv");
+    private static final Set<String> ANY_CONV = Set.of("Conv", "FusedConv", "QLinearConv", "ConvInteger");
+    /**
+     * MatMulInteger (the QOperator form's, or one ONNX Runtime did not fuse) and MatMulIntegerToFloat
+     * (MatMulInteger + Cast + Mul fused; the dynamic form's when several share one DynamicQuantizeLinear)
+     * read a uint8 tensor quantized elsewhere: the u8s8 gemm of QGemm, "gemm/uint8".
+     */
     private static final Set<String> GEMM = Set.of("Gemm", "MatMul", "FusedMatMul", "FusedGemm", "QGemm",
-            "QLinearMatMul");
+            "QLinearMatMul", "MatMulInteger", "MatMulIntegerToFloat", "DynamicQuantizeMatMul");
+    /**
+     * Kernels of dynamic int8 quantization, {@link Kernel#DYNAMIC_INT8}: ConvInteger (im2col + u8s8 gemm
+     * to int32, no NCHWc kernel) and DynamicQuantizeMatMul (quantizes its fp32 input itself).
+     */
+    private static final Set<String> DYNAMIC_INT8 = Set.of("ConvInteger", "DynamicQuantizeMatMul");
     private static final Set<String> POOL = Set.of("MaxPool", "AveragePool", "QLinearAveragePool");
     private static final Set<String> GLOBAL_POOL = Set.of("GlobalAveragePool", "GlobalMaxPool",
             "QLinearGlobalAveragePool");
@@ -198,6 +208,13 @@ public final class KernelDetector {
     }
 
     static Kernel kernel(String label, NodeProto node, Shapes s) {
+        Kernel k = byOpType(label, node, s);
+        return DYNAMIC_INT8.contains(node.getOpType()) && k.type().isPresent()
+                ? new Kernel(k.node(), k.opType(), k.type(), Kernel.DYNAMIC_INT8, k.features(), k.flops(), k.bytes())
+                : k;
+    }
+
+    private static Kernel byOpType(String label, NodeProto node, Shapes s) {
         String op = node.getOpType();
         if (ANY_CONV.contains(op)) {
             return KernelFeatures.conv(label, node, s);
@@ -219,6 +236,9 @@ public final class KernelDetector {
         }
         if (op.equals("DequantizeLinear")) {
             return KernelFeatures.quantize(label, node, s, KernelType.DEQUANTIZE);
+        }
+        if (op.equals("DynamicQuantizeLinear")) {
+            return KernelFeatures.quantize(label, node, s, KernelType.DYNAMIC_QUANTIZE);
         }
         if (SOFTMAX.contains(op)) {
             return KernelFeatures.elementwise(label, node, s, KernelType.SOFTMAX);

@@ -12,6 +12,9 @@ import java.util.Optional;
  * (QDQ or QOperator) quantized model are the same kinds on uint8 data: QLinearConv is a conv,
  * QGemm and QLinearMatMul a gemm, QLinearAdd and QLinearMul elementwise, QLinearGlobalAveragePool a
  * global pool, plus the {@link #QUANTIZE} and {@link #DEQUANTIZE} kernels at the int8 region's edges.
+ * The int8 kernels of a dynamic quantized model have regressors of their own ("conv/dynamic-int8",
+ * "gemm/dynamic-int8", see {@link Kernel#dtype()}), plus the {@link #DYNAMIC_QUANTIZE} kernel in front
+ * of them; their int32 output is cast and rescaled by fp32 elementwise kernels.
  * An fp16 model needs no kernels of its own on the CPU execution provider: ONNX Runtime has no fp16
  * conv or gemm there, inserts casts to fp32 and folds them, so its optimized graph holds fp32 kernels.
  */
@@ -42,6 +45,8 @@ public enum KernelType {
     QUANTIZE,
     /** DequantizeLinear: uint8 back to fp32 where an int8 region ends. */
     DEQUANTIZE,
+    /** DynamicQuantizeLinear: fp32 to uint8 with the tensor's own range, found at run time (a min/max pass, then the quantize). */
+    DYNAMIC_QUANTIZE,
     /** Reshape-like ops ONNX Runtime runs as views of the same buffer: only their dispatch costs. */
     VIEW;
 

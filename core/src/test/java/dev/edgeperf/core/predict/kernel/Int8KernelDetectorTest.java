@@ -24,6 +24,11 @@ public class Int8KernelDetectorTest {
         return VariantTransforms.apply(m, VariantRecipe.parse(recipe), data, RUNNER).model();
     }
 
+    /** The kernels of the zoo model's variant at batch 1. */
+    private static List<Kernel> kernelsOf(String zooModel, String recipe) {
+        return KernelDetector.detect(variant(zooModel, recipe), zooModel + " " + recipe, 1, Map.of(), Map.of());
+    }
+
     private static Map<String, Long> byKey(List<Kernel> kernels) {
         Map<String, Long> out = new TreeMap<>();
         kernels.forEach(k -> out.merge(k.regressorKey().orElse("none:" + k.opType()), 1L, Long::sum));
@@ -63,5 +68,63 @@ public class Int8KernelDetectorTest {
         List<Kernel> fp32 = KernelDetector.detect(ModelZoo.buildProto("resnet18"), "r18", 1, Map.of(), Map.of());
         assertThat(byKey(fp16)).isEqualTo(byKey(fp32));
         assertThat(fp16).allMatch(k -> k.regressorKey().isPresent() && !k.regressorKey().get().contains("/"));
+    }
+
+    @Test
+    void resnet18Int8DynamicRunsConvIntegersBetweenDynamicQuantizeAndFp32Rescales() {
+        List<Kernel> kernels = kernelsOf("resnet18", "quantized:int8-dynamic");
+        // hand-checked against the optimized graph: the 20 convs as ConvInteger (17 3x3/7x7, 3 1x1
+        // downsample), 17 DynamicQuantizeLinear (a downsample conv shares its block's quantized input),
+        // per conv a Cast of the int32 result and two Muls (x_scale * w_scale, the rescale) and the bias
+        // Add: 20 Casts, 40 Muls, 20 + 8 residual Adds + 17 Relus fp32; the fc as one DynamicQuantizeMatMul
+        assertThat(byKey(kernels)).containsExactlyInAnyOrderEntriesOf(Map.of("conv/dynamic-int8", 17L,
+                "conv-pointwise/dynamic-int8", 3L, "dynamic-quantize", 17L, "elementwise/int32", 20L,
+                "elementwise", 85L, "gemm/dynamic-int8", 1L, "pool", 1L, "global-pool", 1L, "view", 1L));
+        Kernel first = kernels.stream().filter(k -> k.opType().equals("ConvInteger")).findFirst().orElseThrow();
+        assertThat(first.features()).containsEntry("cin", 3L).containsEntry("cout", 64L).containsEntry("kh", 7L)
+                .containsEntry("stride", 2L).containsEntry("hout", 112L);
+        assertThat(first.flops()).isEqualTo(2L * 64 * 112 * 112 * 3 * 7 * 7);
+        Kernel fc = kernels.stream().filter(k -> k.opType().equals("DynamicQuantizeMatMul")).findFirst().orElseThrow();
+        assertThat(fc.features()).containsEntry("m", 1L).containsEntry("k", 512L).containsEntry("n", 1000L);
+        Kernel quantize = kernels.stream().filter(k -> k.opType().equals("DynamicQuantizeLinear")).findFirst()
+                .orElseThrow();
+        assertThat(quantize.features()).containsEntry("elements", 3L * 224 * 224);
+    }
+
+    @Test
+    void mobilenetV2Int8DynamicKeepsItsDepthwiseConvsFp32() {
+        // the stem 3x3 and 34 1x1 convs as ConvInteger, each behind its own DynamicQuantizeLinear, with a
+        // Cast, 2 Muls and the bias Add; the 17 depthwise convs fp32 (FusedConv with their ReLU6); fp32
+        // elementwise: 70 Muls, 35 + 10 residual Adds, 18 Clips (the ReLU6 behind stem, expand and last conv)
+        assertThat(byKey(kernelsOf("mobilenet-v2", "quantized:int8-dynamic"))).containsExactlyInAnyOrderEntriesOf(
+                Map.of("conv/dynamic-int8", 1L,
+                "conv-pointwise/dynamic-int8", 34L, "dynamic-quantize", 35L, "elementwise/int32", 35L,
+                "elementwise", 133L, "conv-depthwise", 17L, "gemm/dynamic-int8", 1L, "global-pool", 1L, "view", 1L));
+    }
+
+    /**
+     * An opset-11 model's int8-static variant is in the QOperator form: QLinearConv, MatMulInteger with an
+     * int32 bias Add and a Cast, explicit QuantizeLinear/DequantizeLinear around what stays fp32.
+     */
+    @Test
+    void resnet18AtOpset11Int8StaticMapsTheQOperatorForm() {
+        OnnxMl.ModelProto opset11 = ModelZoo.buildProto("resnet18").toBuilder().clearOpsetImport()
+                .addOpsetImport(OnnxMl.OperatorSetIdProto.newBuilder().setDomain("").setVersion(11)).build();
+        CalibrationData data = CalibrationData.random(opset11, 1, 1, 2, 7);
+        OnnxMl.ModelProto v = VariantTransforms.apply(opset11, VariantRecipe.parse("quantized:int8-static"), data,
+                RUNNER).model();
+        List<Kernel> kernels = KernelDetector.detect(v, "r18-op11-int8", 1, Map.of(), Map.of());
+        // hand-checked against the optimized graph: 20 QLinearConvs (the Relus behind them absorbed into
+        // their output quantizers); MaxPool fp32 (uint8 MaxPool needs opset 12) between a DequantizeLinear
+        // and a QuantizeLinear; the 8 residual Adds fp32 (5 with their Relu) between 12 DequantizeLinear and
+        // 18 QuantizeLinear in all; GlobalAveragePool fp32; the fc as MatMulInteger (the u8s8 gemm) + int32
+        // bias Add + Cast + Mul by the constant scale
+        assertThat(byKey(kernels)).containsExactlyInAnyOrderEntriesOf(Map.of("conv/uint8", 17L,
+                "conv-pointwise/uint8", 3L, "quantize", 18L, "dequantize", 12L, "elementwise", 14L,
+                "elementwise/int32", 2L, "gemm/uint8", 1L, "pool", 1L, "global-pool", 1L, "view", 1L));
+        Kernel fc = kernels.stream().filter(k -> k.opType().equals("MatMulInteger")).findFirst().orElseThrow();
+        assertThat(fc.dtype()).isEqualTo("uint8");
+        assertThat(fc.features()).containsEntry("m", 1L).containsEntry("k", 512L).containsEntry("n", 1000L);
+        assertThat(fc.flops()).isEqualTo(2L * 512 * 1000);
     }
 }
