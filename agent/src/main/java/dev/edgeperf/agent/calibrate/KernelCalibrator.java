@@ -156,14 +156,30 @@ public final class KernelCalibrator {
         Kernel k = target.get(0);
         // every input of a generated model has the same leading dim; the loop takes it as the batch
         int batch = (int) model.getGraph().getInput(0).getType().getTensorType().getShape().getDim(0).getDimValue();
-        double ms = Math.max(0, medianMs(bytes, batch, threads) - overheadMs - othersMs);
-        if (ms == 0 && othersMs > 0) {
-            // the other kernels' predictions took the whole run: noise, not the kernel; at the regressor's
-            // 1 us weight floor a 0 ms sample would outweigh every other (seen on a loaded machine: the
-            // 2-thread conv-pointwise/dynamic-int8 fit became a constant)
+        java.util.OptionalDouble ms = leftoverMs(medianMs(bytes, batch, threads) - overheadMs, othersMs);
+        if (ms.isEmpty()) {
             return java.util.Optional.empty();
         }
-        return java.util.Optional.of(new KernelSample(k.regressorKey().get(), k.features(), k.flops(), k.bytes(), ms));
+        return java.util.Optional.of(new KernelSample(k.regressorKey().get(), k.features(), k.flops(), k.bytes(),
+                ms.getAsDouble()));
+    }
+
+    /** Least share of a run, after the call overhead, that the sampled kernel must keep once the others are taken. */
+    static final double MIN_KERNEL_SHARE = 0.2;
+
+    /**
+     * The sampled kernel's time: the run's time less the call overhead ({@code runMs}) less the other kernels'
+     * predicted time; empty when that leaves under {@link #MIN_KERNEL_SHARE} of the run. The others' predictions
+     * carry their own error, of the size of such a remainder: it is their noise, not the kernel (a 3 us sample of a
+     * 10-MFLOP pointwise ConvInteger was seen at 2 threads), and the fit, weighting samples by 1/ms^2, would be
+     * decided by it (the 2-thread conv-pointwise/dynamic-int8 regressor lost its FLOPs term).
+     */
+    static java.util.OptionalDouble leftoverMs(double runMs, double othersMs) {
+        double ms = Math.max(0, runMs - othersMs);
+        if (othersMs > 0 && ms < MIN_KERNEL_SHARE * runMs) {
+            return java.util.OptionalDouble.empty();
+        }
+        return java.util.OptionalDouble.of(ms);
     }
 
     private double callOverheadMs(int threads) throws IOException {
