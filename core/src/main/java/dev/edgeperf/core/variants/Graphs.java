@@ -121,6 +121,31 @@ final class Graphs {
         return b.build();
     }
 
+    /**
+     * The graph without QuantizeLinear/DequantizeLinear nodes whose output nothing reads (repeated, so a DQ that
+     * fed only a dropped Q goes too), then without the initializers they alone read. The quantizers emit a tensor's
+     * uint8 form when it is written, before knowing whether an int8 op will read it (a residual Add's output whose
+     * Relu is folded into a quantizer of its own): ONNX Runtime runs such nodes all the same.
+     */
+    static GraphProto dropUnreadQuantizers(GraphProto g) {
+        GraphProto current = g;
+        while (true) {
+            Set<String> used = new HashSet<>(graphOutputs(current));
+            addNodeInputs(current, used);
+            GraphProto.Builder b = current.toBuilder().clearNode();
+            for (NodeProto n : current.getNodeList()) {
+                boolean quantizer = n.getOpType().equals("QuantizeLinear") || n.getOpType().equals("DequantizeLinear");
+                if (!quantizer || n.getOutputList().stream().anyMatch(used::contains)) {
+                    b.addNode(n);
+                }
+            }
+            if (b.getNodeCount() == current.getNodeCount()) {
+                return dropUnusedInitializers(current);
+            }
+            current = b.build();
+        }
+    }
+
     /** Every input name of the graph's nodes and of the nodes of their subgraphs, at any depth. */
     private static void addNodeInputs(GraphProto g, Set<String> used) {
         for (NodeProto n : g.getNodeList()) {

@@ -162,7 +162,7 @@ final class QOperatorQuantizer {
                 + " Relu/Clip folded into output quantizers, " + affineNodes.size() + " scalar Mul/Add taken into the"
                 + " quantizers of " + absorbed.size() + " conv inputs; activations uint8 asymmetric (calibration " + method
                 + "), weights int8 per-channel symmetric, bias int32");
-        GraphProto out = Graphs.dropUnusedInitializers(e.graph.build());
+        GraphProto out = Graphs.dropUnreadQuantizers(e.graph.build());
         return new TransformResult(folded.toBuilder().setGraph(out).build(), notes);
     }
 

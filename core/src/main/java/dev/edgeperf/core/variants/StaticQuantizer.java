@@ -191,7 +191,7 @@ final class StaticQuantizer {
         notes.add("activations uint8 asymmetric, weights int8 per-channel symmetric, calibration "
                 + method + " over the given inputs; " + removedAct.size()
                 + " Relu/Clip folded into output quantizers");
-        return new TransformResult(model.toBuilder().setGraph(Graphs.dropUnusedInitializers(out.build())).build(),
+        return new TransformResult(model.toBuilder().setGraph(Graphs.dropUnreadQuantizers(out.build())).build(),
                 notes);
     }
 
