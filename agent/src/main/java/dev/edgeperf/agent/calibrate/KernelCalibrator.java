@@ -30,7 +30,8 @@ import java.util.function.LongSupplier;
  * then kernel types in turn, fp32, static int8, dynamic int8 ({@link DynamicInt8Kernels}), one generated
  * shape each, until the share is spent (one sample of every type is always taken, so even a tiny budget
  * gives every type a regressor). Each sample is the median of a few runs after
- * two warm-up runs (about 20 ms of runs, 5 to 40 of them), minus the call overhead, with the kernel's
+ * two warm-up runs (about 20 ms of runs, 5 to 40 of them), minus the call overhead and the layout
+ * reorders around the lone kernel ({@link LayoutNodes}, profiled after the timed runs), with the kernel's
  * features, FLOPs and bytes taken by {@link KernelDetector} from the generated model as ONNX Runtime
  * optimizes it, the same code that reads a real model's kernels.
  */
@@ -128,8 +129,9 @@ public final class KernelCalibrator {
     /**
      * A sample of the model's kernel of type {@code type}. A quantized model also runs other kernels
      * (the QuantizeLinear and DequantizeLinear at its int8 region's edges, a side conv): their time,
-     * predicted from the samples of their types taken so far, is subtracted; with no such samples yet
-     * there is no sample, nor when their time is all of the measured one.
+     * predicted from the samples of their types taken so far, is subtracted, and so is the profiled
+     * time of the layout nodes ONNX Runtime puts around a lone kernel ({@link LayoutNodes}); with no
+     * samples of the others yet there is no sample, nor when the others leave too little of the run.
      */
     private java.util.Optional<KernelSample> sample(KernelType type, byte[] bytes, int threads, double overheadMs,
                                                     List<KernelSample> taken) throws IOException {
@@ -156,7 +158,17 @@ public final class KernelCalibrator {
         Kernel k = target.get(0);
         // every input of a generated model has the same leading dim; the loop takes it as the batch
         int batch = (int) model.getGraph().getInput(0).getType().getTensorType().getShape().getDim(0).getDimValue();
-        java.util.OptionalDouble ms = leftoverMs(medianMs(bytes, batch, threads) - overheadMs, othersMs);
+        Path file = scratch.resolve("kernel-sample.onnx");
+        Files.write(file, bytes);
+        double runMs;
+        double layoutMs;
+        try {
+            runMs = medianMs(file, batch, threads) - overheadMs;
+            layoutMs = LayoutNodes.ms(file, batch, threads, scratch);
+        } finally {
+            Files.deleteIfExists(file);
+        }
+        java.util.OptionalDouble ms = leftoverMs(runMs, othersMs + layoutMs);
         if (ms.isEmpty()) {
             return java.util.Optional.empty();
         }
@@ -193,16 +205,12 @@ public final class KernelCalibrator {
         }
     }
 
-    private double medianMs(byte[] model, int batch, int threads) throws IOException {
-        Path file = scratch.resolve("kernel-sample.onnx");
-        Files.write(file, model);
+    private static double medianMs(Path file, int batch, int threads) {
         try (RawOrtLoop loop = new RawOrtLoop(file, batch, threads)) {
             long[] warm = loop.time(2);
             double oneMs = Math.max(1e-3, warm[1] / 1e6);
             int runs = (int) Math.max(5, Math.min(40, Math.ceil(TARGET_RUN_MS / oneMs)));
             return RawOrtLoop.medianMs(loop.time(runs));
-        } finally {
-            Files.deleteIfExists(file);
         }
     }
 }

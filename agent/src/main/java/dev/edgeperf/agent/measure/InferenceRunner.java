@@ -47,6 +47,8 @@ public final class InferenceRunner implements MeasurementRunner {
     public static final String ENGINE = "onnxruntime";
     /** Runs of the profiled pass after the timed runs, at most. */
     static final int PROFILED_RUNS = 5;
+    /** Runs of the profiled pass before those, not counted: the new session's first run faults in its buffers. */
+    static final int PROFILED_WARM_UP = 1;
     /** Budget of the profiled pass's runs, ms (at least one run). */
     static final double PROFILED_PASS_MS = 2000;
     private static final Logger LOG = LoggerFactory.getLogger(InferenceRunner.class);
@@ -204,7 +206,7 @@ public final class InferenceRunner implements MeasurementRunner {
 
     /**
      * After the timed runs, never inside them (the profiler slows every kernel): a few runs in a
-     * second session with ONNX Runtime's profiler on: per-node mean times. Bounded to
+     * second session with ONNX Runtime's profiler on, after one that is not counted: per-node mean times. Bounded to
      * about {@link #PROFILED_PASS_MS} of runs; a failure is logged and gives no layers, never a failed job.
      */
     private List<LayerTime> profiledPass(MeasurementRequest request, Map<String, OnnxTensor> feed, double p50Ms) {
@@ -221,13 +223,13 @@ public final class InferenceRunner implements MeasurementRunner {
                 options.enableProfiling(dir.resolve("ort").toString());
                 try (OrtSession session = OrtEnvironment.getEnvironment().createSession(request.model().toString(),
                         options)) {
-                    for (int i = 0; i < runs; i++) {
+                    for (int i = 0; i < PROFILED_WARM_UP + runs; i++) {
                         session.run(feed).close();
                     }
                     trace = Files.readString(Path.of(session.endProfiling()));
                 }
             }
-            return LayerTimes.parse(trace, runs, graph);
+            return LayerTimes.parse(trace, PROFILED_WARM_UP, runs, graph);
         } catch (OrtException | IOException | RuntimeException e) {
             LOG.warn("profiled pass of {} failed ({}); the result has no per-layer times",
                     request.model().getFileName(), oneLine(e));

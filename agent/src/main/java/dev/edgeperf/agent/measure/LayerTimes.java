@@ -19,7 +19,7 @@ import java.util.Map;
  * {@code name: "<node>_kernel_time"}, {@code args.op_name}, {@code args.provider}, {@code dur} in µs), mapped to the
  * submitted graph's node names and op types.
  */
-final class LayerTimes {
+public final class LayerTimes {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final String KERNEL_TIME = "_kernel_time";
     /** Graph files above this size are not parsed for node names (their layers are reported unmapped). */
@@ -37,6 +37,15 @@ final class LayerTimes {
      * @throws IllegalArgumentException when the trace is not a JSON array of events
      */
     static List<LayerTime> parse(String trace, int runs, GraphNodes graph) {
+        return parse(trace, 0, runs, graph);
+    }
+
+    /**
+     * As {@link #parse(String, int, GraphNodes)} for a trace whose first {@code warmUp} runs are left out:
+     * each node's first {@code warmUp} events (a session's first run faults in its buffers; a reorder
+     * writing fresh memory took 17x its later time there).
+     */
+    public static List<LayerTime> parse(String trace, int warmUp, int runs, GraphNodes graph) {
         if (runs < 1) {
             throw new IllegalArgumentException("runs must be >= 1, got " + runs);
         }
@@ -58,7 +67,10 @@ final class LayerTimes {
                 continue;
             }
             String node = name.substring(0, name.length() - KERNEL_TIME.length());
-            double[] t = totals.computeIfAbsent(node, n -> new double[2]);
+            double[] t = totals.computeIfAbsent(node, n -> new double[3]);
+            if (t[2]++ < warmUp) {
+                continue;
+            }
             t[0] += Math.max(0, e.path("dur").asDouble(0));
             t[1]++;
             ops.putIfAbsent(node, e.path("args").path("op_name").asText(""));
@@ -85,11 +97,11 @@ final class LayerTimes {
      * @param producer tensor name -> the node producing it
      * @param inputs   node name -> its first input tensor
      */
-    record GraphNodes(Map<String, String> ops, Map<String, String> producer, Map<String, String> inputs) {
-        static final GraphNodes NONE = new GraphNodes(Map.of(), Map.of(), Map.of());
+    public record GraphNodes(Map<String, String> ops, Map<String, String> producer, Map<String, String> inputs) {
+        public static final GraphNodes NONE = new GraphNodes(Map.of(), Map.of(), Map.of());
         private static final int MAX_CHAIN = 4;
 
-        GraphNodes {
+        public GraphNodes {
             ops = Map.copyOf(ops);
             producer = Map.copyOf(producer);
             inputs = Map.copyOf(inputs);

@@ -24,6 +24,14 @@ public final class RawOrtLoop implements AutoCloseable {
 
     /** Opens a session on {@code model} with inputs for {@code batch}; threads 0 = engine default. */
     public RawOrtLoop(Path model, int batch, int threads) {
+        this(model, batch, threads, null);
+    }
+
+    /**
+     * As {@link #RawOrtLoop(Path, int, int)}, with ONNX Runtime's profiler on when {@code profilePrefix}
+     * is not null: every run is traced (and slowed by it) until {@link #endProfiling()}.
+     */
+    public RawOrtLoop(Path model, int batch, int threads, Path profilePrefix) {
         String file = model.getFileName().toString();
         try {
             OrtEnvironment env = OrtEnvironment.getEnvironment();
@@ -31,6 +39,9 @@ public final class RawOrtLoop implements AutoCloseable {
             options.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.ALL_OPT);
             if (threads > 0) {
                 options.setIntraOpNumThreads(threads);
+            }
+            if (profilePrefix != null) {
+                options.enableProfiling(profilePrefix.toString());
             }
             session = env.createSession(model.toString(), options);
             inputs = InputTensors.create(env, session.getInputInfo(), batch, Map.of(), Map.of(),
@@ -56,6 +67,15 @@ public final class RawOrtLoop implements AutoCloseable {
             throw EdgeperfException.external("ONNX Runtime failed: " + InferenceRunner.oneLine(e), e);
         }
         return ns;
+    }
+
+    /** Stops the profiler of a session opened with a profile prefix; returns the trace file it wrote. */
+    public Path endProfiling() {
+        try {
+            return Path.of(session.endProfiling());
+        } catch (OrtException e) {
+            throw EdgeperfException.external("ONNX Runtime cannot end profiling: " + InferenceRunner.oneLine(e), e);
+        }
     }
 
     /** The median of {@code ns}, milliseconds (the mean of the two middle values for even counts). */

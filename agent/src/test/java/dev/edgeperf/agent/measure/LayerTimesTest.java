@@ -44,6 +44,17 @@ class LayerTimesTest {
     }
 
     @Test
+    void eachNodesWarmUpEventsAreLeftOut() {
+        String trace = "[{\"cat\":\"Node\",\"name\":\"conv1_kernel_time\",\"dur\":1700,\"args\":{\"op_name\":\"Conv\"}},"
+                + "{\"cat\":\"Node\",\"name\":\"conv1_kernel_time\",\"dur\":100,\"args\":{\"op_name\":\"Conv\"}},"
+                + "{\"cat\":\"Node\",\"name\":\"conv1_kernel_time\",\"dur\":120,\"args\":{\"op_name\":\"Conv\"}}]";
+        // the first run's 1700 us (cold buffers) is not part of the mean of the two counted runs
+        LayerTime conv = LayerTimes.parse(trace, 1, 2, LayerTimes.GraphNodes.NONE).get(0);
+        assertThat(conv.getMeanUs()).isCloseTo(110, within(1e-9));
+        assertThat(conv.getRuns()).isEqualTo(2);
+    }
+
+    @Test
     void kernelsOnnxRuntimeRenamedMapBackToTheirGraphNodes() {
         // conv1 -> relu_1 (output relu_1_out), fc1: ORT runs "relu_1_out_nchwc" (Conv+Relu) and "fused fc1"
         LayerTimes.GraphNodes graph = new LayerTimes.GraphNodes(Map.of("conv1", "Conv", "relu_1", "Relu", "fc1", "Gemm"),

@@ -1,0 +1,67 @@
+package dev.edgeperf.agent.calibrate;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.offset;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import dev.edgeperf.agent.measure.RawOrtLoop;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The layout reorders ONNX Runtime puts around a lone kernel are measured, so that a sample can leave them out. */
+class LayoutNodesTest {
+    @TempDir
+    Path dir;
+
+    @Test
+    void eachLayoutNodeCountsItsMeanAfterTheWarmUpRuns() {
+        StringBuilder trace = new StringBuilder("[");
+        double[] reorderIn = {1500, 100, 120, 110};
+        double[] reorderOut = {300, 60, 70, 65};
+        for (int run = 0; run < 4; run++) {
+            trace.append(node("X_nchwc_reorder", "ReorderInput", reorderIn[run])).append(',')
+                    .append(node("conv_nchwc", "Conv", 500)).append(',')
+                    .append(node("Y_reorder", "ReorderOutput", reorderOut[run])).append(',')
+                    .append(node("t", "Transpose", 40)).append(',');
+        }
+        trace.append("{\"cat\":\"Session\",\"name\":\"model_run\",\"dur\":900}]");
+        // the first run (cold buffers) is left out: means 110 + 65 + 40 us over the other 3; the conv and the
+        // session are not layout
+        assertThat(LayoutNodes.ms(trace.toString(), 1, 3)).isCloseTo(0.215, offset(1e-12));
+    }
+
+    @Test
+    void aTraceThatIsNotJsonIsRefused() {
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> LayoutNodes.ms("not json", 1, 1))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("not JSON");
+    }
+
+    @Test
+    void anNchwcConvRunsReordersAroundItAndAnAddRunsNone() throws Exception {
+        // ONNX Runtime's NCHWc layout is an x86 (AVX2 / AVX-512) transformation
+        assumeTrue(System.getProperty("os.arch").matches("amd64|x86_64"));
+        Path conv = dir.resolve("conv.onnx");
+        Files.write(conv, MicroModels.conv(64, 28));
+        double layout = LayoutNodes.ms(conv, 1, 1, dir);
+        double run;
+        try (RawOrtLoop loop = new RawOrtLoop(conv, 1, 1)) {
+            loop.time(3);
+            run = RawOrtLoop.medianMs(loop.time(21));
+        }
+        assertThat(layout).isGreaterThan(0).isLessThan(run);
+
+        Path add = dir.resolve("add.onnx");
+        Files.write(add, MicroModels.tiny());
+        assertThat(LayoutNodes.ms(add, 1, 1, dir)).isZero();
+        try (var left = Files.list(dir)) {
+            assertThat(left.map(p -> p.getFileName().toString())).containsExactlyInAnyOrder("conv.onnx", "add.onnx");
+        }
+    }
+
+    private static String node(String name, String op, double us) {
+        return "{\"cat\":\"Node\",\"name\":\"" + name + "_kernel_time\",\"dur\":" + us + ",\"args\":{\"op_name\":\"" + op
+                + "\",\"provider\":\"CPUExecutionProvider\"}}";
+    }
+}
