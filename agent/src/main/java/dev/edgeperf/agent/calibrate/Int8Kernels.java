@@ -51,7 +51,7 @@ final class Int8Kernels {
             case DEQUANTIZE -> dequantize(pick(CHANNELS), pick(SPATIAL));
             // a uint8 MaxPool, or the fp32 pool through the quantizer (an AveragePool becomes QLinearAveragePool)
             case POOL -> random.nextBoolean() ? maxPool(pick(CHANNELS), Math.max(14, pick(SPATIAL)))
-                    : quantized(fp32.next(type), true);
+                    : quantized(fp32.averagePool(), true);
             case CONV, CONV_POINTWISE, CONV_DEPTHWISE, GEMM -> quantized(fp32.next(type), false);
             case GLOBAL_POOL -> quantized(fp32.next(type), true);
             case ELEMENTWISE -> quantized(fp32.add(), true);

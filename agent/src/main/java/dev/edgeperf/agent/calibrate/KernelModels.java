@@ -71,7 +71,7 @@ final class KernelModels {
             case CONV -> conv(n, ch(small), ch(small), hw, small ? 3 : pick(3, 3, 3, 5, 7), stride(), 1, false,
                     activation());
             case CONV_POINTWISE -> conv(n, ch(small), ch(small), hw, 1, pick(1, 1, 1, 2), 1, false,
-                    random.nextBoolean() ? "Relu" : null);
+                    pick("Relu", "Relu", "Clip", null, null));
             case CONV_DEPTHWISE -> {
                 long c = Math.max(2, ch(small)); // one channel would be a plain conv
                 yield conv(n, c, c, hw, pick(3, 3, 5), stride(), c, false, activation());
@@ -94,7 +94,7 @@ final class KernelModels {
     private byte[] conv(long n, long cin, long cout, long hw, long k, long s, long groups, boolean residual,
                         String activation) {
         // most real convs keep the size (same padding); LeNet-style models and stems use none
-        long pad = random.nextInt(4) == 0 ? 0 : k / 2;
+        long pad = random.nextInt(6) == 0 ? 0 : k / 2;
         long out = (hw + 2 * pad - k) / s + 1;
         long flops = 2 * n * cout * out * out * (cin / groups) * k * k;
         if (flops > maxFlops || cout * (cin / groups) * k * k > MAX_WEIGHTS || out < 1
@@ -178,6 +178,18 @@ final class KernelModels {
         return MicroModels.model(g);
     }
 
+    /** An AveragePool (what the int8 quantizer turns into QLinearAveragePool; it passes a MaxPool through in fp32). */
+    byte[] averagePool() {
+        for (int attempt = 0; ; attempt++) {
+            boolean small = attempt > 50;
+            byte[] model = pool(small ? 1 : pick(BATCH), ch(small), small ? 14 : Math.max(14, pick(SPATIAL)),
+                    pick(2, 3, 3), 2, false);
+            if (model != null) {
+                return model;
+            }
+        }
+    }
+
     /** A residual-style Add of two activations (what an int8 network runs as QLinearAdd). */
     byte[] add() {
         for (int attempt = 0; ; attempt++) {
@@ -257,14 +269,14 @@ final class KernelModels {
         if (small) {
             return 8;
         }
-        long c = random.nextBoolean() ? pick(CHANNELS) : Math.round(Math.exp(random.nextDouble() * Math.log(512)));
+        long c = random.nextInt(4) > 0 ? pick(CHANNELS) : Math.round(Math.exp(random.nextDouble() * Math.log(512)));
         // the int8 quantizer keeps convs with fewer than 8 filters in fp32 (StaticQuantizer.MIN_INT8_CONV_FILTERS)
         return clampsOnly ? Math.max(8, c) : c;
     }
 
     /** The activation after a conv: the clamps most CNNs use, the transcendentals older ones use, or none. */
     private String activation() {
-        return clampsOnly ? pick("Relu", "Clip", null) : pick("Relu", "Relu", "Clip", "Tanh", "Sigmoid", null);
+        return clampsOnly ? pick("Relu", "Clip", null) : pick("Relu", "Relu", "Relu", "Clip", "Clip", null, null, "Tanh", "Sigmoid");
     }
 
     private String pick(String... values) {

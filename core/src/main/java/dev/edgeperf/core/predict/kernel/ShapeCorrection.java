@@ -113,15 +113,19 @@ final class ShapeCorrection {
         return !trees.isEmpty();
     }
 
-    /** The tree inputs: per feature log(1 + v) and v / (v rounded up to 8); then log FLOPs, bytes and FLOPs per byte. */
+    /**
+     * The tree inputs: per feature log(1 + v) and v / (v rounded up to 8) and to 16 (AVX2 and AVX-512 NCHWc
+     * blocks); then log FLOPs, bytes and FLOPs per byte.
+     */
     static double[] encode(List<String> names, Map<String, Long> features, long flops, long bytes) {
-        double[] x = new double[2 * names.size() + 3];
+        double[] x = new double[3 * names.size() + 3];
         for (int i = 0; i < names.size(); i++) {
             long v = Math.max(0, features.getOrDefault(names.get(i), 0L));
-            x[2 * i] = Math.log1p(v);
-            x[2 * i + 1] = v == 0 ? 1 : v / (8.0 * Math.ceil(v / 8.0));
+            x[3 * i] = Math.log1p(v);
+            x[3 * i + 1] = v == 0 ? 1 : v / (8.0 * Math.ceil(v / 8.0));
+            x[3 * i + 2] = v == 0 ? 1 : v / (16.0 * Math.ceil(v / 16.0));
         }
-        int k = 2 * names.size();
+        int k = 3 * names.size();
         x[k] = Math.log1p(flops);
         x[k + 1] = Math.log1p(bytes);
         x[k + 2] = Math.log((flops + 1.0) / (bytes + 1.0));

@@ -90,6 +90,8 @@ public class KernelDetectorTest {
                 * f.get("kw"));
         assertThat(kernels.stream().filter(k -> k.type().equals(Optional.of(KernelType.CONV_ADD))))
                 .allSatisfy(k -> assertThat(k.opType()).isEqualTo("Conv+Add"));
+        // ReLU6 is a fused Clip: a pass of its own over the output, a cost class above Relu's
+        assertThat(dw.features()).containsEntry("act", 2L);
     }
 
     @Test
