@@ -1,11 +1,15 @@
 package dev.edgeperf.agent.calibrate;
 
-import dev.edgeperf.agent.measure.LayerTimes;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.edgeperf.agent.measure.RawOrtLoop;
-import dev.edgeperf.proto.LayerTime;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 /**
@@ -28,8 +32,10 @@ final class LayoutNodes {
      * memory took 17x and 6x its later time in the first two runs of a depthwise conv's model.
      */
     static final int WARM_UP = 3;
-    /** Profiled runs counted: a layout node's time is its mean over them. */
+    /** Profiled runs counted: a layout node's time is its median over them. */
     static final int RUNS = 7;
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final String KERNEL_TIME = "_kernel_time";
 
     private LayoutNodes() {
     }
@@ -40,7 +46,7 @@ final class LayoutNodes {
         try (RawOrtLoop loop = new RawOrtLoop(model, batch, threads, scratch.resolve("layout"))) {
             loop.time(WARM_UP + RUNS);
             trace = loop.endProfiling();
-            return ms(Files.readString(trace), WARM_UP, RUNS);
+            return ms(Files.readString(trace), WARM_UP);
         } finally {
             if (trace != null) {
                 Files.deleteIfExists(trace);
@@ -49,13 +55,37 @@ final class LayoutNodes {
     }
 
     /**
-     * The layout nodes' mean milliseconds per run in a profiler trace of {@code warmUp} runs left out and
-     * {@code runs} counted.
+     * The sum over the layout nodes of a profiler trace of each one's median time, leaving out its first
+     * {@code warmUp} runs. A median rather than {@link LayerTimes}' mean: a reorder's later runs still
+     * show a spike now and then (169 us among 86-104 us), and a sample is its run less this figure,
+     * so a mean would take a spike out of every sample.
      *
      * @throws IllegalArgumentException when the trace is not a JSON array of events
      */
-    static double ms(String trace, int warmUp, int runs) {
-        return LayerTimes.parse(trace, warmUp, runs, LayerTimes.GraphNodes.NONE).stream()
-                .filter(l -> OPS.contains(l.getOpType())).mapToDouble(LayerTime::getMeanUs).sum() / 1e3;
+    static double ms(String trace, int warmUp) {
+        JsonNode events;
+        try {
+            events = JSON.readTree(trace);
+        } catch (IOException e) {
+            throw new IllegalArgumentException("profiler output is not JSON: " + e.getMessage(), e);
+        }
+        if (events == null || !events.isArray()) {
+            throw new IllegalArgumentException("profiler output is not a JSON array of events");
+        }
+        Map<String, List<Double>> byNode = new LinkedHashMap<>();
+        for (JsonNode e : events) {
+            String name = e.path("name").asText("");
+            if (e.path("cat").asText("").equals("Node") && name.endsWith(KERNEL_TIME)
+                    && OPS.contains(e.path("args").path("op_name").asText(""))) {
+                byNode.computeIfAbsent(name, n -> new ArrayList<>()).add(e.path("dur").asDouble(0));
+            }
+        }
+        double us = 0;
+        for (List<Double> runs : byNode.values()) {
+            List<Double> kept = runs.subList(Math.min(warmUp, runs.size() - 1), runs.size()).stream().sorted()
+                    .toList();
+            us += kept.get(kept.size() / 2);
+        }
+        return us / 1e3;
     }
 }

@@ -19,7 +19,7 @@ import java.util.Map;
  * {@code name: "<node>_kernel_time"}, {@code args.op_name}, {@code args.provider}, {@code dur} in µs), mapped to the
  * submitted graph's node names and op types.
  */
-public final class LayerTimes {
+final class LayerTimes {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final String KERNEL_TIME = "_kernel_time";
     /** Graph files above this size are not parsed for node names (their layers are reported unmapped). */
@@ -45,7 +45,7 @@ public final class LayerTimes {
      * each node's first {@code warmUp} events (a session's first run faults in its buffers; a reorder
      * writing fresh memory took 17x its later time there).
      */
-    public static List<LayerTime> parse(String trace, int warmUp, int runs, GraphNodes graph) {
+    static List<LayerTime> parse(String trace, int warmUp, int runs, GraphNodes graph) {
         if (runs < 1) {
             throw new IllegalArgumentException("runs must be >= 1, got " + runs);
         }
@@ -97,11 +97,11 @@ public final class LayerTimes {
      * @param producer tensor name -> the node producing it
      * @param inputs   node name -> its first input tensor
      */
-    public record GraphNodes(Map<String, String> ops, Map<String, String> producer, Map<String, String> inputs) {
-        public static final GraphNodes NONE = new GraphNodes(Map.of(), Map.of(), Map.of());
+    record GraphNodes(Map<String, String> ops, Map<String, String> producer, Map<String, String> inputs) {
+        static final GraphNodes NONE = new GraphNodes(Map.of(), Map.of(), Map.of());
         private static final int MAX_CHAIN = 4;
 
-        public GraphNodes {
+        GraphNodes {
             ops = Map.copyOf(ops);
             producer = Map.copyOf(producer);
             inputs = Map.copyOf(inputs);
