@@ -23,14 +23,15 @@ import java.util.SplittableRandom;
  * transform: the kernel ONNX Runtime fuses from them is exactly the one a variant of a user's model
  * gets. Those models also run a QuantizeLinear at their input and a DequantizeLinear at their output
  * (and the weightless kinds a tiny side conv), which calibration measures on their own and subtracts.
- * Pooling is either a MaxPool generated directly on uint8 (the quantizer only passes it through) or
- * the fp32 pool through the quantizer (QLinearAveragePool, several times slower per element).
+ * Pooling is either a MaxPool behind a 1x1 depthwise conv through the quantizer (a uint8 MaxPool that
+ * ONNX Runtime runs in NHWC beside the QLinearConv, as in a network; {@link KernelModels#maxPoolAfterConv})
+ * or an AveragePool through the quantizer (QLinearAveragePool, several times slower per element).
  */
 final class Int8Kernels {
     /** Kinds measured on int8 data, in calibration order (quantize and dequantize first: the others subtract them). */
     static final List<KernelType> TYPES = List.of(KernelType.QUANTIZE, KernelType.DEQUANTIZE, KernelType.CONV,
             KernelType.CONV_POINTWISE, KernelType.CONV_DEPTHWISE, KernelType.GEMM, KernelType.ELEMENTWISE,
-            KernelType.GLOBAL_POOL, KernelType.POOL);
+            KernelType.GLOBAL_POOL, KernelType.POOL, KernelType.CONCAT);
     private static final long[] CHANNELS = {8, 16, 32, 64, 96, 128, 256, 512};
     private static final long[] SPATIAL = {7, 14, 28, 56, 112};
     private static final VariantRecipe INT8_STATIC = VariantRecipe.parse("quantized:int8-static");
@@ -49,12 +50,14 @@ final class Int8Kernels {
         return switch (type) {
             case QUANTIZE -> quantize(pick(CHANNELS), pick(SPATIAL));
             case DEQUANTIZE -> dequantize(pick(CHANNELS), pick(SPATIAL));
-            // a uint8 MaxPool, or the fp32 pool through the quantizer (an AveragePool becomes QLinearAveragePool)
-            case POOL -> random.nextBoolean() ? maxPool(pick(CHANNELS), Math.max(14, pick(SPATIAL)))
+            // a MaxPool behind a conv (uint8 and NHWC, as in a network), or an AveragePool through the quantizer
+            // (QLinearAveragePool)
+            case POOL -> random.nextBoolean() ? quantized(fp32.maxPoolAfterConv(), false)
                     : quantized(fp32.averagePool(), true);
             case CONV, CONV_POINTWISE, CONV_DEPTHWISE, GEMM -> quantized(fp32.next(type), false);
             case GLOBAL_POOL -> quantized(fp32.next(type), true);
             case ELEMENTWISE -> quantized(fp32.add(), true);
+            case CONCAT -> quantized(fp32.concatAfterConvs(), false);
             default -> throw new IllegalArgumentException(type.key() + " is not calibrated on int8 data");
         };
     }
@@ -101,16 +104,6 @@ final class Int8Kernels {
                 .addNode(OnnxMl.NodeProto.newBuilder().setName("dq").setOpType("DequantizeLinear").addInput("X")
                         .addInput("scale").addInput("zero").addOutput("Y"));
         return MicroModels.model(withScale(g));
-    }
-
-    private byte[] maxPool(long c, long hw) {
-        long k = pick(2, 3, 3);
-        long out = (hw - k) / 2 + 1;
-        OnnxMl.GraphProto.Builder g = OnnxMl.GraphProto.newBuilder().setName("kernel-pool-uint8")
-                .addInput(value("X", DataType.UINT8, 1, c, hw, hw)).addOutput(value("Y", DataType.UINT8, 1, c, out, out))
-                .addNode(OnnxMl.NodeProto.newBuilder().setName("pool").setOpType("MaxPool").addInput("X")
-                        .addOutput("Y").addAttribute(ints("kernel_shape", k, k)).addAttribute(ints("strides", 2, 2)));
-        return MicroModels.model(g);
     }
 
     /** The per-tensor scale and uint8 zero point edgeperf's quantizer writes for activations. */

@@ -29,8 +29,8 @@ import java.util.function.LongSupplier;
  * for each thread count an equal share of the budget, the per-call overhead first (a one-node model),
  * then kernel types in turn, fp32, static int8, dynamic int8 ({@link DynamicInt8Kernels}), one generated
  * shape each, until the share is spent (one sample of every type is always taken, so even a tiny budget
- * gives every type a regressor). Each sample is the median of a few runs after
- * two warm-up runs (about 20 ms of runs, 5 to 40 of them), minus the call overhead and the layout
+ * gives every type a regressor). Each sample is the median of about 20 ms of runs (5 to 40 of them)
+ * after about 2 ms of warm-up runs (2 to 202), minus the call overhead and the layout
  * reorders around the lone kernel ({@link LayoutNodes}, profiled after the timed runs), with the kernel's
  * features, FLOPs and bytes taken by {@link KernelDetector} from the generated model as ONNX Runtime
  * optimizes it, the same code that reads a real model's kernels.
@@ -85,7 +85,8 @@ public final class KernelCalibrator {
     private static List<Kind> kinds() {
         List<Kind> kinds = new ArrayList<>();
         Arrays.stream(KernelType.values()).filter(KernelType::learned)
-                .filter(t -> t != KernelType.QUANTIZE && t != KernelType.DEQUANTIZE && t != KernelType.DYNAMIC_QUANTIZE)
+                .filter(t -> t != KernelType.QUANTIZE && t != KernelType.DEQUANTIZE && t != KernelType.DYNAMIC_QUANTIZE
+                        && t != KernelType.LAYOUT)
                 .forEach(t -> kinds.add(new Kind(t, Source.FP32)));
         Int8Kernels.TYPES.forEach(t -> kinds.add(new Kind(t, Source.INT8_STATIC)));
         DynamicInt8Kernels.TYPES.forEach(t -> kinds.add(new Kind(t, Source.INT8_DYNAMIC)));
@@ -99,7 +100,10 @@ public final class KernelCalibrator {
         Int8Kernels int8 = new Int8Kernels(models, 0x1A8 + threads);
         DynamicInt8Kernels dynamic = new DynamicInt8Kernels(models, 0xD1A8 + threads);
         List<Kind> kinds = kinds();
-        List<KernelSample> samples = new ArrayList<>();
+        List<MeasuredKernel> measured = new ArrayList<>();
+        // samples as the profiler's part is known so far: the others' predictions of later samples use them
+        List<KernelSample> provisional = new ArrayList<>();
+        ProfilerInflation inflation = new ProfilerInflation();
         long lastReport = nanoClock.getAsLong();
         for (int round = 0; round == 0 || nanoClock.getAsLong() < deadline; round++) {
             for (Kind kind : kinds) {
@@ -111,33 +115,41 @@ public final class KernelCalibrator {
                     case INT8_STATIC -> int8.next(kind.type());
                     case INT8_DYNAMIC -> dynamic.next(kind.type());
                 };
-                sample(kind.type(), model, threads, overheadMs, samples).ifPresent(samples::add);
+                measure(kind.type(), model, threads, overheadMs, provisional).ifPresent(m -> {
+                    measured.add(m);
+                    inflation.add(m);
+                    provisional.addAll(m.samples(inflation.ms()));
+                });
                 if (nanoClock.getAsLong() - lastReport > 5_000_000_000L) {
                     lastReport = nanoClock.getAsLong();
                     progress.accept(String.format(Locale.ROOT, "kernels at %d thread(s): %d samples, %.0f s left",
-                            threads, samples.size(), Math.max(0, deadline - lastReport) / 1e9));
+                            threads, provisional.size(), Math.max(0, deadline - lastReport) / 1e9));
                 }
             }
         }
+        double inflationMs = inflation.ms();
+        List<KernelSample> samples = new ArrayList<>();
+        measured.forEach(m -> samples.addAll(m.samples(inflationMs)));
         Map<String, Long> perType = new java.util.TreeMap<>();
         samples.forEach(s -> perType.merge(s.type(), 1L, Long::sum));
-        progress.accept(String.format(Locale.ROOT, "kernels at %d thread(s): %d samples, call overhead %.1f us; per"
-                + " type %s", threads, samples.size(), overheadMs * 1e3, perType));
+        progress.accept(String.format(Locale.ROOT, "kernels at %d thread(s): %d samples, call overhead %.1f us,"
+                + " profiler %.1f us per node; per type %s", threads, samples.size(), overheadMs * 1e3,
+                inflationMs * 1e3, perType));
         return new KernelCalibration.ThreadSamples(threads, overheadMs * 1e3, samples);
     }
 
     /**
-     * A sample of the model's kernel of type {@code type}. A quantized model also runs other kernels
-     * (the QuantizeLinear and DequantizeLinear at its int8 region's edges, a side conv): their time,
-     * predicted from the samples of their types taken so far, is subtracted, and so is the profiled
-     * time of the layout nodes ONNX Runtime puts around a lone kernel ({@link LayoutNodes}); with no
-     * samples of the others yet there is no sample, nor when the others leave too little of the run.
+     * The model's kernel of type {@code type} measured: its run, the others' time and its profiled nodes.
+     * A quantized model also runs other kernels (the QuantizeLinear and DequantizeLinear at its int8
+     * region's edges, a side conv): their time, predicted from the samples of their types taken so far, is
+     * subtracted, and so is the profiled time of the layout nodes ONNX Runtime puts around a lone kernel
+     * ({@link LayoutNodes}); with no samples of the others yet nothing is measured.
      */
-    private java.util.Optional<KernelSample> sample(KernelType type, byte[] bytes, int threads, double overheadMs,
-                                                    List<KernelSample> taken) throws IOException {
+    private java.util.Optional<MeasuredKernel> measure(KernelType type, byte[] bytes, int threads, double overheadMs,
+                                                 List<KernelSample> taken) throws IOException {
         OnnxMl.ModelProto model = OnnxModels.parse(bytes, "kernel-" + type.key());
-        List<Kernel> kernels = KernelDetector.detect(model, "kernel-" + type.key(), 1, Map.of(), Map.of()).stream()
-                .filter(k -> k.type().map(KernelType::learned).orElse(true)).toList();
+        List<Kernel> kernels = KernelDetector.detectFused(model, "kernel-" + type.key(), 1, Map.of(), Map.of())
+                .stream().filter(k -> k.type().map(KernelType::learned).orElse(true)).toList();
         List<Kernel> target = kernels.stream().filter(k -> k.type().equals(java.util.Optional.of(type))).toList();
         if (target.size() != 1 || kernels.stream().anyMatch(k -> k.regressorKey().isEmpty())) {
             // ONNX Runtime did not fuse it as expected: a sample of the wrong kernel would mislead the fit
@@ -155,43 +167,17 @@ public final class KernelCalibrator {
             }
             othersMs += Math.max(0, KernelRegressor.fitRate(of).predictMs(other.flops(), other.bytes()));
         }
-        Kernel k = target.get(0);
         // every input of a generated model has the same leading dim; the loop takes it as the batch
         int batch = (int) model.getGraph().getInput(0).getType().getTensorType().getShape().getDim(0).getDimValue();
         Path file = scratch.resolve("kernel-sample.onnx");
         Files.write(file, bytes);
-        double runMs;
-        double layoutMs;
         try {
-            runMs = medianMs(file, batch, threads) - overheadMs;
-            layoutMs = LayoutNodes.ms(file, batch, threads, scratch);
+            double runMs = medianMs(file, batch, threads) - overheadMs;
+            return java.util.Optional.of(new MeasuredKernel(target.get(0), runMs, othersMs,
+                    LayoutNodes.of(file, batch, threads, scratch)));
         } finally {
             Files.deleteIfExists(file);
         }
-        java.util.OptionalDouble ms = leftoverMs(runMs, othersMs + layoutMs);
-        if (ms.isEmpty()) {
-            return java.util.Optional.empty();
-        }
-        return java.util.Optional.of(new KernelSample(k.regressorKey().get(), k.features(), k.flops(), k.bytes(),
-                ms.getAsDouble()));
-    }
-
-    /** Least share of a run, after the call overhead, that the sampled kernel must keep once the others are taken. */
-    static final double MIN_KERNEL_SHARE = 0.2;
-
-    /**
-     * The sampled kernel's time: the run's time less the call overhead ({@code runMs}) less the other kernels'
-     * predicted time; empty when that leaves under {@link #MIN_KERNEL_SHARE} of the run. The others' predictions
-     * carry their own error, of the size of such a remainder: it is their noise, not the kernel (a 3 us sample of a
-     * 10-MFLOP pointwise ConvInteger was seen at 2 threads), and the fit, weighting samples by 1/ms^2, would be
-     * decided by it (the 2-thread conv-pointwise/dynamic-int8 regressor lost its FLOPs term).
-     */
-    static java.util.OptionalDouble leftoverMs(double runMs, double othersMs) {
-        double ms = Math.max(0, runMs - othersMs);
-        if (othersMs > 0 && ms < MIN_KERNEL_SHARE * runMs) {
-            return java.util.OptionalDouble.empty();
-        }
-        return java.util.OptionalDouble.of(ms);
     }
 
     private double callOverheadMs(int threads) throws IOException {
@@ -209,8 +195,27 @@ public final class KernelCalibrator {
         try (RawOrtLoop loop = new RawOrtLoop(file, batch, threads)) {
             long[] warm = loop.time(2);
             double oneMs = Math.max(1e-3, warm[1] / 1e6);
-            int runs = (int) Math.max(5, Math.min(40, Math.ceil(TARGET_RUN_MS / oneMs)));
+            loop.time(warmUpRuns(oneMs));
+            int runs = (int) Math.max(5, Math.min(MAX_RUNS, Math.ceil(TARGET_RUN_MS / oneMs)));
             return RawOrtLoop.medianMs(loop.time(runs));
         }
+    }
+
+    /**
+     * Most timed runs of one sample. Short kernels get fewer than {@link #TARGET_RUN_MS} of runs: more
+     * runs of them moved no sample's median, and 1000 runs cost 44 % of the budget's samples.
+     */
+    static final int MAX_RUNS = 40;
+    /** Warm-up wall time of a sample's session beyond its first two runs, ms. */
+    static final double WARM_UP_MS = 2;
+
+    /**
+     * Uncounted runs after the first two for a model whose run takes {@code oneMs}: {@link #WARM_UP_MS} of
+     * them, at most 200. A new session's first few dozen runs of a microsecond kernel are slow (fresh
+     * buffers, cold caches): a lone 10-element Softmax sampled at 1.7 us over the call overhead after two
+     * warm-up runs, and at 0.3 us after 200.
+     */
+    static int warmUpRuns(double oneMs) {
+        return (int) Math.min(200, Math.ceil(WARM_UP_MS / Math.max(1e-3, oneMs)));
     }
 }

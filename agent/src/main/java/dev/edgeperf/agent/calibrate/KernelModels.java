@@ -86,7 +86,7 @@ final class KernelModels {
             case SOFTMAX -> rows(n * pick(1, 8, 64, 128, 512), pick(10, 100, 128, 512, 1000, 4096), "Softmax");
             case LAYERNORM -> rows(n * pick(1, 16, 64, 128, 512), pick(64, 128, 256, 512, 768, 1024), "LayerNorm");
             case CONCAT -> concat(n, hw, small);
-            case QUANTIZE, DEQUANTIZE, DYNAMIC_QUANTIZE, VIEW -> throw new IllegalArgumentException(type.key()
+            case QUANTIZE, DEQUANTIZE, DYNAMIC_QUANTIZE, LAYOUT, VIEW -> throw new IllegalArgumentException(type.key()
                     + " is not an fp32 kernel");
         };
     }
@@ -190,6 +190,50 @@ final class KernelModels {
         }
     }
 
+    /**
+     * A MaxPool behind a 1x1 depthwise conv, as an int8 network has it: through the quantizer the conv
+     * is a QLinearConv and the pool a uint8 MaxPool, which ONNX Runtime runs in NHWC beside the conv. A
+     * uint8 MaxPool on a graph input stays NCHW, where ONNX Runtime's generic pool took 8.5 ms for
+     * 512 x 56 x 56, and squeezenet's three NHWC pools take 0.1 ms in the network. The depthwise conv
+     * costs about what the pool does, so the pool keeps its share of the run.
+     */
+    byte[] maxPoolAfterConv() {
+        for (int attempt = 0; ; attempt++) {
+            boolean small = attempt > 50;
+            long n = small ? 1 : pick(BATCH);
+            long c = Math.max(2, ch(small));
+            long hw = small ? 14 : Math.max(14, pick(SPATIAL));
+            long k = pick(2, 3, 3);
+            long out = (hw - k) / 2 + 1;
+            if (n * c * hw * hw > MAX_ACTIVATION || 2 * n * c * hw * hw + n * c * out * out * k * k > maxFlops) {
+                continue;
+            }
+            OnnxMl.GraphProto.Builder g = OnnxMl.GraphProto.newBuilder().setName("kernel-conv-pool")
+                    .addInput(value("X", n, c, hw, hw))
+                    .addInitializer(floats("W", random, c, 1, 1, 1))
+                    .addInitializer(floats("B", random, c))
+                    .addNode(OnnxMl.NodeProto.newBuilder().setName("conv").setOpType("Conv").addInput("X")
+                            .addInput("W").addInput("B").addOutput("C").addAttribute(ints("kernel_shape", 1, 1))
+                            .addAttribute(OnnxMl.AttributeProto.newBuilder().setName("group").setI(c)
+                                    .setType(OnnxMl.AttributeProto.AttributeType.INT)))
+                    .addNode(OnnxMl.NodeProto.newBuilder().setName("pool").setOpType("MaxPool").addInput("C")
+                            .addOutput("Y").addAttribute(ints("kernel_shape", k, k)).addAttribute(ints("strides", 2, 2)))
+                    .addOutput(value("Y", n, c, out, out));
+            return MicroModels.model(g);
+        }
+    }
+
+    /** A Concat of 1x1 depthwise convs' outputs (what an int8 network runs as QLinearConcat). */
+    byte[] concatAfterConvs() {
+        for (int attempt = 0; ; attempt++) {
+            boolean small = attempt > 50;
+            byte[] model = concat(small ? 1 : pick(BATCH), small ? 7 : pick(SPATIAL), small, true);
+            if (model != null) {
+                return model;
+            }
+        }
+    }
+
     /** A residual-style Add of two activations (what an int8 network runs as QLinearAdd). */
     byte[] add() {
         for (int attempt = 0; ; attempt++) {
@@ -247,6 +291,15 @@ final class KernelModels {
     }
 
     private byte[] concat(long n, long hw, boolean small) {
+        return concat(n, hw, small, false);
+    }
+
+    /**
+     * A channel Concat of 2 to 4 inputs; with {@code afterConvs} each input comes through a 1x1 depthwise
+     * conv and another reads the result, as in squeezenet's fire modules: through the int8 quantizer that
+     * Concat is a QLinearConcat (a Concat of graph inputs, or of a graph output, stays fp32).
+     */
+    private byte[] concat(long n, long hw, boolean small, boolean afterConvs) {
         int parts = small ? 2 : 2 + random.nextInt(3);
         OnnxMl.GraphProto.Builder g = OnnxMl.GraphProto.newBuilder().setName("kernel-concat");
         OnnxMl.NodeProto.Builder node = OnnxMl.NodeProto.newBuilder().setName("concat").setOpType("Concat")
@@ -257,10 +310,27 @@ final class KernelModels {
             long c = ch(small);
             total += c;
             g.addInput(value("X" + i, n, c, hw, hw));
-            node.addInput("X" + i);
+            if (afterConvs) {
+                g.addInitializer(floats("W" + i, random, c, 1, 1, 1)).addInitializer(floats("B" + i, random, c))
+                        .addNode(OnnxMl.NodeProto.newBuilder().setName("conv" + i).setOpType("Conv")
+                                .addInput("X" + i).addInput("W" + i).addInput("B" + i).addOutput("C" + i)
+                                .addAttribute(ints("kernel_shape", 1, 1))
+                                .addAttribute(OnnxMl.AttributeProto.newBuilder().setName("group").setI(c)
+                                        .setType(OnnxMl.AttributeProto.AttributeType.INT)));
+            }
+            node.addInput((afterConvs ? "C" : "X") + i);
         }
         if (n * total * hw * hw > MAX_ACTIVATION) {
             return null;
+        }
+        if (afterConvs) {
+            // and a conv reads it: the quantizer quantizes a Concat's output only for a quantized consumer
+            node.setOutput(0, "J");
+            g.addInitializer(floats("WJ", random, total, 1, 1, 1)).addInitializer(floats("BJ", random, total))
+                    .addNode(OnnxMl.NodeProto.newBuilder().setName("conv_joined").setOpType("Conv").addInput("J")
+                            .addInput("WJ").addInput("BJ").addOutput("Y").addAttribute(ints("kernel_shape", 1, 1))
+                            .addAttribute(OnnxMl.AttributeProto.newBuilder().setName("group").setI(total)
+                                    .setType(OnnxMl.AttributeProto.AttributeType.INT)));
         }
         return MicroModels.model(g.addNode(node).addOutput(value("Y", n, total, hw, hw)));
     }

@@ -17,12 +17,12 @@ class KernelModelsTest {
         KernelModels models = new KernelModels(42, cap);
         for (KernelType type : KernelType.values()) {
             if (!type.learned() || type == KernelType.QUANTIZE || type == KernelType.DEQUANTIZE
-                    || type == KernelType.DYNAMIC_QUANTIZE) {
+                    || type == KernelType.DYNAMIC_QUANTIZE || type == KernelType.LAYOUT) {
                 continue;
             }
             for (int i = 0; i < 8; i++) {
                 byte[] bytes = models.next(type);
-                List<Kernel> kernels = KernelDetector.detect(OnnxModels.parse(bytes, "k"), "k", 1, Map.of(), Map.of());
+                List<Kernel> kernels = KernelDetector.detectFused(OnnxModels.parse(bytes, "k"), "k", 1, Map.of(), Map.of());
                 assertThat(kernels).as(type + " sample " + i).hasSize(1);
                 Kernel k = kernels.get(0);
                 assertThat(k.type()).as(type + " as " + k.opType() + " " + k.features()).contains(type);
@@ -40,7 +40,7 @@ class KernelModelsTest {
         java.util.Set<Long> acts = new java.util.TreeSet<>();
         boolean odd = false;
         for (int i = 0; i < 24; i++) {
-            Kernel k = KernelDetector.detect(OnnxModels.parse(models.next(KernelType.CONV), "k"), "k", 1, Map.of(),
+            Kernel k = KernelDetector.detectFused(OnnxModels.parse(models.next(KernelType.CONV), "k"), "k", 1, Map.of(),
                     Map.of()).get(0);
             acts.add(k.features().get("act"));
             odd |= k.features().get("cin") % 8 != 0 && k.features().get("cin") != 3;
@@ -51,7 +51,8 @@ class KernelModelsTest {
 
     /**
      * Each int8 model is one uint8 kernel of its kind, plus the QuantizeLinear/DequantizeLinear at its
-     * edges and, for Add and pooling, a side conv (which calibration subtracts).
+     * edges and, for Add and the average pool, a side conv, for the MaxPool and the Concat the 1x1
+     * depthwise convs around them (which calibration subtracts).
      */
     @Test
     void everyInt8ModelRunsAsOneUint8KernelOfItsTypeBetweenQuantizeAndDequantize() {
@@ -65,7 +66,7 @@ class KernelModelsTest {
                 assertThat(inner).as(what).hasSize(1);
                 // the rest: quantize/dequantize at the edges and the weightless kinds' side conv
                 assertThat(otherKeys(kernels, inner.get(0))).as(what)
-                        .isSubsetOf("quantize", "dequantize", "conv-pointwise/uint8");
+                        .isSubsetOf("quantize", "dequantize", "conv-pointwise/uint8", "conv-depthwise/uint8");
                 Kernel k = inner.get(0);
                 assertThat(k.type()).as(what).contains(type);
                 String dtype = type == KernelType.QUANTIZE ? "float" : "uint8";
@@ -77,7 +78,7 @@ class KernelModelsTest {
                 }
             }
         }
-        // both uint8 MaxPool and QLinearAveragePool are sampled
+        // both the uint8 MaxPool (in NHWC behind its conv) and QLinearAveragePool are sampled
         assertThat(pools).containsExactly(0L, 1L);
     }
 
@@ -112,7 +113,7 @@ class KernelModelsTest {
 
     /** The kernels ONNX Runtime runs for a generated model, views left out. */
     private static List<Kernel> learnedKernels(byte[] model) {
-        return KernelDetector.detect(OnnxModels.parse(model, "k"), "k", 1, Map.of(), Map.of()).stream()
+        return KernelDetector.detectFused(OnnxModels.parse(model, "k"), "k", 1, Map.of(), Map.of()).stream()
                 .filter(k -> k.type().map(KernelType::learned).orElse(true)).toList();
     }
 

@@ -20,7 +20,9 @@ import java.util.stream.Collectors;
  * on single-kernel models measured on the device at the call's thread count, plus the measured
  * per-call overhead once, plus the device's per-node dispatch cost per kernel (a sample is its run less
  * the call overhead, which leaves the dispatch of its one node out: on lenet5's 10 kernels at 27 us
- * that is 9 %). View kernels (Reshape, Flatten …) cost the dispatch alone.
+ * that is 9 %). View kernels (Reshape, Flatten …) cost the dispatch alone. Layout kernels (the
+ * reorders and Transposes of ONNX Runtime's ALL level) are predicted where the device's calibration
+ * profiled layout nodes of their element type, and cost nothing where it met none.
  * Kernels of a type or element type with no regressor (int8 and fp16 kernels, op types calibration
  * does not generate) are named in the basis with the share of kernels and FLOPs they hold; the
  * prediction then covers only the rest.
@@ -58,6 +60,7 @@ public final class KernelPredictor implements Predictor {
         long flopsAll = 0;
         long flopsMissing = 0;
         int learned = 0;
+        int layoutNotRun = 0;
         double total = at.get().callOverheadUs() / 1e3;
         for (Kernel kernel : k.kernels()) {
             long flops = kernel.flops() > 0 ? kernel.flops() : profileFlops.getOrDefault(kernel.node(), 0L);
@@ -69,6 +72,12 @@ public final class KernelPredictor implements Predictor {
                 continue;
             }
             KernelRegressor r = kernel.regressorKey().map(regressors::get).orElse(null);
+            if (r == null && kernel.type().isPresent() && kernel.type().get() == KernelType.LAYOUT) {
+                // the coordinator's ALL graph has it, but the device's calibration met no layout node of
+                // that kind: its CPU has no such layout (an ARM board has no NCHWc reorders)
+                layoutNotRun++;
+                continue;
+            }
             if (r == null) {
                 String name = kernel.opType() + (kernel.dtype().equals("float") || kernel.dtype().equals("?") ? ""
                         : " (" + kernel.dtype() + ")");
@@ -88,14 +97,15 @@ public final class KernelPredictor implements Predictor {
             learned++;
         }
         int missingCount = missing.values().stream().mapToInt(Integer::intValue).sum();
+        int run = k.kernels().size() - layoutNotRun;
         if (learned == 0) {
             return PredictedLatency.none(NAME, "no kernel of the model has a regressor" + describe(missing,
-                    missingCount, k.kernels().size(), flopsMissing, flopsAll));
+                    missingCount, run, flopsMissing, flopsAll));
         }
         String basis = String.format(Locale.ROOT, "sum of %d kernels' regressors fitted on %d samples at %d"
-                        + " thread(s) (%s) + %.1f us per call", k.kernels().size() - missingCount,
+                        + " thread(s) (%s) + %.1f us per call", run - missingCount,
                 at.get().samples().size(), threads, calibration.engine(), at.get().callOverheadUs())
-                + (missing.isEmpty() ? "" : describe(missing, missingCount, k.kernels().size(), flopsMissing, flopsAll));
+                + (missing.isEmpty() ? "" : describe(missing, missingCount, run, flopsMissing, flopsAll));
         return new PredictedLatency(NAME, total, 0, true, basis, nodes);
     }
 

@@ -78,6 +78,27 @@ class KernelPredictorTest {
     }
 
     @Test
+    void aLayoutKernelTheDeviceNeverProfiledCostsNothingAndIsNotNamed() {
+        List<Kernel> kernels = KernelDetector.detect(ModelZoo.buildProto("mnist-cnn"), "mnist-cnn", 4, Map.of(),
+                Map.of());
+        List<Kernel> layout = kernels.stream().filter(k -> k.type().equals(Optional.of(KernelType.LAYOUT))).toList();
+        org.junit.jupiter.api.Assumptions.assumeFalse(layout.isEmpty(), "no NCHWc layout on this CPU");
+        PredictedLatency withLayout = predictor.predict(input(kernels, 1, calibration(1)));
+        // a calibration that met no layout node: its device has no such layout (an ARM board)
+        KernelCalibration c = calibration(1);
+        KernelCalibration noLayout = new KernelCalibration(1, c.engine(), 10, 9, List.of(
+                new KernelCalibration.ThreadSamples(1, 30, c.at(1).orElseThrow().samples().stream()
+                        .filter(s -> !s.type().equals(KernelType.LAYOUT.key())).toList())));
+        PredictedLatency p = predictor.predict(input(kernels, 1, noLayout));
+        double layoutMs = layout.stream().mapToDouble(k -> DEVICE.nodeOverheadUs() / 1e3
+                + law(KernelType.LAYOUT, k.flops(), k.bytes())).sum();
+        assertThat(p.millis()).isCloseTo(withLayout.millis() - layoutMs, within(1e-9));
+        assertThat(KernelPredictor.complete(p)).as(p.basis()).isTrue();
+        assertThat(p.basis()).startsWith("sum of " + (kernels.size() - layout.size()) + " kernels'");
+        assertThat(withLayout.basis()).startsWith("sum of " + kernels.size() + " kernels'");
+    }
+
+    @Test
     void namesWhatNoRegressorCoversWithItsShareOfKernels() {
         List<Kernel> kernels = KernelDetector.detect(KernelDetectorTest.transposeThenSoftmax(), "t", 1, Map.of(),
                 Map.of());

@@ -33,7 +33,10 @@ import java.util.Set;
  * the x86 NCHWc layout, whose graph ONNX Runtime itself calls non-portable and whose tensors lose the
  * original names. The one fusion of the {@code ALL} level that changes the kernel count is applied
  * here: a Conv whose only consumer is the residual Add (then optionally a Relu) is one
- * {@link KernelType#CONV_ADD} kernel, as the NCHWc transformer runs it. Shapes come from the core
+ * {@link KernelType#CONV_ADD} kernel, as the NCHWc transformer runs it. The layout nodes the
+ * {@code ALL} level adds (NCHWc reorders, NHWC Transposes) are read from a second, {@code ALL}-level
+ * graph ({@link LayoutKernels}); that graph is the coordinator's machine's, so for a device of another
+ * instruction set (an ARM board has no NCHWc) they are an estimate. Shapes come from the core
  * shape inference of the original model (ONNX Runtime keeps tensor names) and from the optimized
  * graph's own initializers (folded weights).
  *
@@ -83,7 +86,8 @@ public final class KernelDetector {
     }
 
     /**
-     * The kernels of a model at one set of input shapes.
+     * The kernels of a model at one set of input shapes: those of its {@code EXTENDED} graph, then the
+     * {@link LayoutKernels layout nodes} its {@code ALL} graph adds.
      *
      * @param file        the ONNX file (external data beside it is found by ONNX Runtime)
      * @param batch       value of an open leading input dim
@@ -96,33 +100,58 @@ public final class KernelDetector {
         ModelProto original = OnnxModels.read(file);
         InferredShapes shapes = ShapeInference.infer(OnnxGraph.of(original, file.getFileName().toString()), batch,
                 inputShapes, dims, true);
-        return kernels(optimize(file), shapes);
+        String source = file.getFileName().toString();
+        ModelProto extended = optimize(file.toString(), null, source, OrtSession.SessionOptions.OptLevel.EXTENDED_OPT);
+        ModelProto all = optimize(file.toString(), null, source, OrtSession.SessionOptions.OptLevel.ALL_OPT);
+        return withLayout(extended, all, shapes);
     }
 
-    /** As {@link #detect(Path, long, Map, Map)} for a model held in memory (a zoo model, a generated kernel). */
+    /** As {@link #detect(Path, long, Map, Map)} for a model held in memory (a zoo model). */
     public static List<Kernel> detect(ModelProto model, String source, long batch, Map<String, long[]> inputShapes,
                                       Map<String, Long> dims) {
+        InferredShapes shapes = ShapeInference.infer(OnnxGraph.of(model, source), batch, inputShapes, dims, true);
+        byte[] bytes = model.toByteArray();
+        ModelProto extended = optimize(null, bytes, source, OrtSession.SessionOptions.OptLevel.EXTENDED_OPT);
+        ModelProto all = optimize(null, bytes, source, OrtSession.SessionOptions.OptLevel.ALL_OPT);
+        return withLayout(extended, all, shapes);
+    }
+
+    /**
+     * The kernels of the {@code EXTENDED} graph alone, without layout nodes: calibration's view of a
+     * generated single-kernel model, whose layout nodes it measures itself (a lone kernel has them on
+     * both sides, a network only at the edges of a layout region).
+     */
+    public static List<Kernel> detectFused(ModelProto model, String source, long batch,
+                                           Map<String, long[]> inputShapes, Map<String, Long> dims) {
         InferredShapes shapes = ShapeInference.infer(OnnxGraph.of(model, source), batch, inputShapes, dims, true);
         return kernels(optimize(model.toByteArray(), source), shapes);
     }
 
     /** The graph ONNX Runtime writes after {@code EXTENDED} optimization of the file. */
     public static ModelProto optimize(Path file) {
-        return optimize(file.toString(), null, file.getFileName().toString());
+        return optimize(file.toString(), null, file.getFileName().toString(),
+                OrtSession.SessionOptions.OptLevel.EXTENDED_OPT);
     }
 
     /** The graph ONNX Runtime writes after {@code EXTENDED} optimization of the model bytes. */
     public static ModelProto optimize(byte[] model, String source) {
-        return optimize(null, model, source);
+        return optimize(null, model, source, OrtSession.SessionOptions.OptLevel.EXTENDED_OPT);
     }
 
-    private static ModelProto optimize(String path, byte[] bytes, String source) {
+    private static List<Kernel> withLayout(ModelProto extended, ModelProto all, InferredShapes shapes) {
+        List<Kernel> kernels = new ArrayList<>(kernels(extended, shapes));
+        kernels.addAll(LayoutKernels.of(all, extended, shapes(extended, shapes)));
+        return kernels;
+    }
+
+    private static ModelProto optimize(String path, byte[] bytes, String source,
+                                       OrtSession.SessionOptions.OptLevel level) {
         Path out = null;
         try {
             out = Files.createTempFile("edgeperf-optimized-", ".onnx");
             OrtEnvironment env = OrtEnvironment.getEnvironment();
             try (OrtSession.SessionOptions options = new OrtSession.SessionOptions()) {
-                options.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.EXTENDED_OPT);
+                options.setOptimizationLevel(level);
                 options.setSessionLogLevel(OrtLoggingLevel.ORT_LOGGING_LEVEL_FATAL);
                 options.setIntraOpNumThreads(1);
                 options.setOptimizedModelFilePath(out.toString());
@@ -156,15 +185,8 @@ public final class KernelDetector {
      * @param shapes    shapes of the original model (its tensor names survive optimization)
      */
     public static List<Kernel> kernels(ModelProto optimized, InferredShapes shapes) {
-        Map<String, TensorInfo> folded = new HashMap<>();
-        for (TensorProto t : optimized.getGraph().getInitializerList()) {
-            folded.put(t.getName(), TensorInfo.of(t.getDimsList().stream().mapToLong(Long::longValue).toArray(),
-                    t.getDataType()));
-        }
-        Shapes s = name -> {
-            TensorInfo known = shapes.get(name);
-            return known.known() ? known : folded.getOrDefault(name, known);
-        };
+        Map<String, TensorInfo> folded = folded(optimized);
+        Shapes s = shapes(optimized, shapes);
         List<NodeProto> nodes = optimized.getGraph().getNodeList();
         Map<String, List<Integer>> consumers = new HashMap<>();
         Map<String, Integer> producers = new HashMap<>();
@@ -207,6 +229,47 @@ public final class KernelDetector {
         return kernels;
     }
 
+    /** The optimized graph's own initializers (folded weights) by name. */
+    private static Map<String, TensorInfo> folded(ModelProto optimized) {
+        Map<String, TensorInfo> folded = new HashMap<>();
+        for (TensorProto t : optimized.getGraph().getInitializerList()) {
+            folded.put(t.getName(), TensorInfo.of(t.getDimsList().stream().mapToLong(Long::longValue).toArray(),
+                    t.getDataType()));
+        }
+        return folded;
+    }
+
+    /**
+     * Shapes by tensor name: the original model's, else the optimized graph's initializers', else, for a
+     * tensor ONNX Runtime's QDQ propagation made ({@link #PROPAGATED}), the original tensor's shape on uint8.
+     */
+    private static Shapes shapes(ModelProto optimized, InferredShapes shapes) {
+        Map<String, TensorInfo> folded = folded(optimized);
+        return name -> {
+            TensorInfo known = shapes.get(name);
+            if (known.known()) {
+                return known;
+            }
+            if (folded.containsKey(name)) {
+                return folded.get(name);
+            }
+            java.util.regex.Matcher m = PROPAGATED.matcher(name);
+            if (m.matches() && shapes.get(m.group(1)).known()) {
+                return TensorInfo.of(shapes.get(m.group(1)).shape(), TensorProto.DataType.UINT8_VALUE);
+            }
+            return known;
+        };
+    }
+
+    /**
+     * The name ONNX Runtime gives a quantized tensor it carries past a pass-through op that the quantizer
+     * left in fp32 (a MaxPool, Reshape or Transpose between a QuantizeLinear and a DequantizeLinear it
+     * inserts): the fp32 tensor's name plus {@code _q_to_dq}, made unique with {@code _token_N}. Its shape
+     * is the fp32 tensor's: squeezenet's int8 MaxPools write such tensors.
+     */
+    private static final java.util.regex.Pattern PROPAGATED = java.util.regex.Pattern.compile(
+            "(.+)_q_to_dq(?:_token_\\d+)?");
+
     static Kernel kernel(String label, NodeProto node, Shapes s) {
         Kernel k = byOpType(label, node, s);
         return DYNAMIC_INT8.contains(node.getOpType()) && k.type().isPresent()
@@ -248,6 +311,9 @@ public final class KernelDetector {
         }
         if (op.equals("Concat")) {
             return KernelFeatures.elementwise(label, node, s, KernelType.CONCAT);
+        }
+        if (op.equals("QLinearConcat")) {
+            return KernelFeatures.qlinearConcat(label, node, s);
         }
         if (VIEW.contains(op)) {
             return KernelFeatures.view(label, node, s);

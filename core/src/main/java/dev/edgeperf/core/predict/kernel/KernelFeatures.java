@@ -96,6 +96,26 @@ final class KernelFeatures {
                 type == KernelType.CONCAT ? 0 : y.elements(), bytes(node, s));
     }
 
+    /**
+     * QLinearConcat (com.microsoft): inputs {@code y_scale, y_zero_point} then a {@code x, scale, zero_point}
+     * triple per part; features {@code elements inputs} as a Concat's, with the parts' element type.
+     */
+    static Kernel qlinearConcat(String label, NodeProto node, KernelDetector.Shapes s) {
+        TensorInfo y = s.info(node.getOutput(0));
+        if (!y.known() || node.getInputCount() < 5) {
+            return unknownShape(label, node, s);
+        }
+        Map<String, Long> f = new LinkedHashMap<>();
+        f.put("elements", y.elements());
+        f.put("inputs", (long) (node.getInputCount() - 2) / 3);
+        long bytes = y.bytes();
+        for (int i = 2; i < node.getInputCount(); i += 3) {
+            bytes += s.info(node.getInput(i)).bytes();
+        }
+        return new Kernel(label, node.getOpType(), Optional.of(KernelType.CONCAT), s.dtype(node.getInput(2)), f, 0,
+                bytes);
+    }
+
     /** QuantizeLinear / DequantizeLinear: features {@code elements}, from whichever of its tensors has a known shape. */
     static Kernel quantize(String label, NodeProto node, KernelDetector.Shapes s, KernelType type) {
         TensorInfo t = s.info(node.getOutput(0));

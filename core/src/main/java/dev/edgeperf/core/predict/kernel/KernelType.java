@@ -10,7 +10,7 @@ import java.util.Optional;
  * "conv/uint8" for the same kind of kernel on int8 data). Bias, batch-norm (folded into the weights)
  * and a fused activation belong to the convolution that absorbed them. The int8 kernels of a static
  * (QDQ or QOperator) quantized model are the same kinds on uint8 data: QLinearConv is a conv,
- * QGemm and QLinearMatMul a gemm, QLinearAdd and QLinearMul elementwise, QLinearGlobalAveragePool a
+ * QGemm and QLinearMatMul a gemm, QLinearAdd and QLinearMul elementwise, QLinearConcat a concat, QLinearGlobalAveragePool a
  * global pool, plus the {@link #QUANTIZE} and {@link #DEQUANTIZE} kernels at the int8 region's edges.
  * The int8 kernels of a dynamic quantized model have regressors of their own ("conv/dynamic-int8",
  * "gemm/dynamic-int8", see {@link Kernel#dtype()}), plus the {@link #DYNAMIC_QUANTIZE} kernel in front
@@ -39,7 +39,7 @@ public enum KernelType {
     SOFTMAX,
     /** LayerNormalization (ONNX Runtime also fuses the decomposed form into it). */
     LAYERNORM,
-    /** Concat. */
+    /** Concat; QLinearConcat on int8 data. */
     CONCAT,
     /** QuantizeLinear: fp32 to uint8 where an int8 region starts. */
     QUANTIZE,
@@ -47,6 +47,11 @@ public enum KernelType {
     DEQUANTIZE,
     /** DynamicQuantizeLinear: fp32 to uint8 with the tensor's own range, found at run time (a min/max pass, then the quantize). */
     DYNAMIC_QUANTIZE,
+    /**
+     * ReorderInput, ReorderOutput and the Transposes ONNX Runtime adds to change a tensor's layout
+     * ({@link LayoutKernels}); calibration samples them from the profiled layout nodes around each lone kernel.
+     */
+    LAYOUT,
     /** Reshape-like ops ONNX Runtime runs as views of the same buffer: only their dispatch costs. */
     VIEW;
 

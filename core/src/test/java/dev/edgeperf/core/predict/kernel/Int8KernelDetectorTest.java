@@ -29,9 +29,11 @@ public class Int8KernelDetectorTest {
         return KernelDetector.detect(variant(zooModel, recipe), zooModel + " " + recipe, 1, Map.of(), Map.of());
     }
 
+    /** Kernels per regressor key, layout nodes left out (the counts are those of the EXTENDED graph). */
     private static Map<String, Long> byKey(List<Kernel> kernels) {
         Map<String, Long> out = new TreeMap<>();
-        kernels.forEach(k -> out.merge(k.regressorKey().orElse("none:" + k.opType()), 1L, Long::sum));
+        kernels.stream().filter(k -> !k.type().equals(java.util.Optional.of(KernelType.LAYOUT)))
+                .forEach(k -> out.merge(k.regressorKey().orElse("none:" + k.opType()), 1L, Long::sum));
         return out;
     }
 
@@ -51,6 +53,25 @@ public class Int8KernelDetectorTest {
         assertThat(first.flops()).isEqualTo(2L * 64 * 112 * 112 * 3 * 7 * 7);
         // int8 weights: 64 x 3 x 7 x 7 bytes, not 4 bytes each
         assertThat(first.bytes()).isLessThan(3L * 224 * 224 * 4 + 64L * 3 * 7 * 7 * 2 + 64L * 112 * 112 * 2);
+    }
+
+    @Test
+    void squeezenetsInt8MaxPoolsAndConcatsAreUint8Kernels() {
+        // the quantizer leaves squeezenet's MaxPools fp32; ONNX Runtime runs them on uint8 and names their
+        // outputs "<fp32 name>_q_to_dq": their shapes are the fp32 tensors' (55x55, 27x27, 13x13 at batch 1)
+        List<Kernel> kernels = kernelsOf("squeezenet1_1", "quantized:int8-static");
+        List<Kernel> pools = kernels.stream().filter(k -> k.opType().equals("MaxPool")).toList();
+        assertThat(pools).hasSize(3).allSatisfy(k -> assertThat(k.regressorKey()).contains("pool/uint8"));
+        assertThat(pools).extracting(k -> k.features().get("hout")).containsExactly(55L, 27L, 13L);
+        assertThat(pools).extracting(k -> k.features().get("c")).containsExactly(64L, 128L, 256L);
+        // each fire module's expand 1x1 and 3x3 outputs joined on uint8: the first one 2 x 64 channels at 55x55
+        List<Kernel> concats = kernels.stream().filter(k -> k.opType().equals("QLinearConcat")).toList();
+        assertThat(concats).hasSize(8).allSatisfy(k -> {
+            assertThat(k.regressorKey()).contains("concat/uint8");
+            assertThat(k.features()).containsEntry("inputs", 2L);
+        });
+        assertThat(concats.get(0).features()).containsEntry("elements", 128L * 55 * 55);
+        assertThat(concats.get(0).bytes()).isEqualTo(2L * 128 * 55 * 55);
     }
 
     @Test
