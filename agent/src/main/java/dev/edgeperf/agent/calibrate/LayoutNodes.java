@@ -1,7 +1,7 @@
 package dev.edgeperf.agent.calibrate;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.edgeperf.agent.measure.ProfilerTrace;
 import dev.edgeperf.agent.measure.RawOrtLoop;
 import dev.edgeperf.core.predict.kernel.KernelSample;
 import dev.edgeperf.core.predict.kernel.KernelType;
@@ -42,8 +42,6 @@ final class LayoutNodes {
     static final int WARM_UP = 3;
     /** Profiled runs counted: a node's time is its median over them. */
     static final int RUNS = 7;
-    private static final ObjectMapper JSON = new ObjectMapper();
-    private static final String KERNEL_TIME = "_kernel_time";
 
     private LayoutNodes() {
     }
@@ -131,23 +129,11 @@ final class LayoutNodes {
      * @throws IllegalArgumentException when the trace is not a JSON array of events
      */
     static List<Node> of(String trace, int warmUp) {
-        JsonNode events;
-        try {
-            events = JSON.readTree(trace);
-        } catch (IOException e) {
-            throw new IllegalArgumentException("profiler output is not JSON: " + e.getMessage(), e);
-        }
-        if (events == null || !events.isArray()) {
-            throw new IllegalArgumentException("profiler output is not a JSON array of events");
-        }
         Map<String, List<Double>> byNode = new LinkedHashMap<>();
         Map<String, JsonNode> argsByNode = new LinkedHashMap<>();
-        for (JsonNode e : events) {
-            String name = e.path("name").asText("");
-            if (e.path("cat").asText("").equals("Node") && name.endsWith(KERNEL_TIME)) {
-                byNode.computeIfAbsent(name, n -> new ArrayList<>()).add(e.path("dur").asDouble(0));
-                argsByNode.putIfAbsent(name, e.path("args"));
-            }
+        for (ProfilerTrace.KernelEvent e : ProfilerTrace.kernelEvents(trace)) {
+            byNode.computeIfAbsent(e.node(), n -> new ArrayList<>()).add(e.durUs());
+            argsByNode.putIfAbsent(e.node(), e.args());
         }
         List<Node> nodes = new ArrayList<>();
         for (Map.Entry<String, List<Double>> node : byNode.entrySet()) {
@@ -157,9 +143,8 @@ final class LayoutNodes {
             JsonNode args = argsByNode.get(node.getKey());
             Map.Entry<String, long[]> in = shape(args.path("input_type_shape"));
             Map.Entry<String, long[]> out = shape(args.path("output_type_shape"));
-            String name = node.getKey().substring(0, node.getKey().length() - KERNEL_TIME.length());
-            nodes.add(new Node(name, args.path("op_name").asText(""), in.getKey(), in.getValue(), out.getValue(),
-                    kept.get(kept.size() / 2) / 1e3));
+            nodes.add(new Node(node.getKey(), args.path("op_name").asText(""), in.getKey(), in.getValue(),
+                    out.getValue(), kept.get(kept.size() / 2) / 1e3));
         }
         return nodes;
     }

@@ -2,8 +2,6 @@ package dev.edgeperf.agent.measure;
 
 import ai.onnx.proto.OnnxMl.ModelProto;
 import ai.onnx.proto.OnnxMl.NodeProto;
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.edgeperf.core.onnx.OnnxModels;
 import dev.edgeperf.proto.LayerTime;
 import java.io.IOException;
@@ -20,8 +18,6 @@ import java.util.Map;
  * submitted graph's node names and op types.
  */
 final class LayerTimes {
-    private static final ObjectMapper JSON = new ObjectMapper();
-    private static final String KERNEL_TIME = "_kernel_time";
     /** Graph files above this size are not parsed for node names (their layers are reported unmapped). */
     static final long MAX_GRAPH_BYTES = 256L << 20;
 
@@ -49,32 +45,19 @@ final class LayerTimes {
         if (runs < 1) {
             throw new IllegalArgumentException("runs must be >= 1, got " + runs);
         }
-        JsonNode events;
-        try {
-            events = JSON.readTree(trace);
-        } catch (IOException e) {
-            throw new IllegalArgumentException("profiler output is not JSON: " + e.getMessage(), e);
-        }
-        if (events == null || !events.isArray()) {
-            throw new IllegalArgumentException("profiler output is not a JSON array of events");
-        }
         Map<String, double[]> totals = new LinkedHashMap<>(); // node -> {total µs, count}
         Map<String, String> ops = new LinkedHashMap<>();
         Map<String, String> providers = new LinkedHashMap<>();
-        for (JsonNode e : events) {
-            String name = e.path("name").asText("");
-            if (!e.path("cat").asText("").equals("Node") || !name.endsWith(KERNEL_TIME)) {
-                continue;
-            }
-            String node = name.substring(0, name.length() - KERNEL_TIME.length());
+        for (ProfilerTrace.KernelEvent e : ProfilerTrace.kernelEvents(trace)) {
+            String node = e.node();
             double[] t = totals.computeIfAbsent(node, n -> new double[3]);
             if (t[2]++ < warmUp) {
                 continue;
             }
-            t[0] += Math.max(0, e.path("dur").asDouble(0));
+            t[0] += Math.max(0, e.durUs());
             t[1]++;
-            ops.putIfAbsent(node, e.path("args").path("op_name").asText(""));
-            providers.putIfAbsent(node, e.path("args").path("provider").asText(""));
+            ops.putIfAbsent(node, e.args().path("op_name").asText(""));
+            providers.putIfAbsent(node, e.args().path("provider").asText(""));
         }
         List<LayerTime> out = new ArrayList<>();
         totals.forEach((kernel, t) -> {

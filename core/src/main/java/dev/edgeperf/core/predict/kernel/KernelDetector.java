@@ -140,7 +140,7 @@ public final class KernelDetector {
 
     private static List<Kernel> withLayout(ModelProto extended, ModelProto all, InferredShapes shapes) {
         List<Kernel> kernels = new ArrayList<>(kernels(extended, shapes));
-        kernels.addAll(LayoutKernels.of(all, extended, shapes(extended, shapes)));
+        kernels.addAll(LayoutKernels.of(all, extended, shapes(folded(extended), shapes)));
         return kernels;
     }
 
@@ -186,7 +186,7 @@ public final class KernelDetector {
      */
     public static List<Kernel> kernels(ModelProto optimized, InferredShapes shapes) {
         Map<String, TensorInfo> folded = folded(optimized);
-        Shapes s = shapes(optimized, shapes);
+        Shapes s = shapes(folded, shapes);
         List<NodeProto> nodes = optimized.getGraph().getNodeList();
         Map<String, List<Integer>> consumers = new HashMap<>();
         Map<String, Integer> producers = new HashMap<>();
@@ -243,8 +243,7 @@ public final class KernelDetector {
      * Shapes by tensor name: the original model's, else the optimized graph's initializers', else, for a
      * tensor ONNX Runtime's QDQ propagation made ({@link #PROPAGATED}), the original tensor's shape on uint8.
      */
-    private static Shapes shapes(ModelProto optimized, InferredShapes shapes) {
-        Map<String, TensorInfo> folded = folded(optimized);
+    private static Shapes shapes(Map<String, TensorInfo> folded, InferredShapes shapes) {
         return name -> {
             TensorInfo known = shapes.get(name);
             if (known.known()) {
