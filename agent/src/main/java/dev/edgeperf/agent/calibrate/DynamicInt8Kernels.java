@@ -28,8 +28,6 @@ final class DynamicInt8Kernels {
     private static final long[] CHANNELS = {8, 16, 32, 64, 96, 128, 256, 512};
     private static final long[] SPATIAL = {7, 14, 28, 56, 112};
     private static final long[] BATCH = {1, 1, 2, 8};
-    /** Largest activation generated, elements (as {@link KernelModels}). */
-    private static final long MAX_ACTIVATION = 4L << 20;
     private static final VariantRecipe INT8_DYNAMIC = VariantRecipe.parse("quantized:int8-dynamic");
 
     private final KernelModels fp32;
@@ -88,7 +86,7 @@ final class DynamicInt8Kernels {
         while (true) {
             long[] s = {pick(BATCH), pick(CHANNELS), 0, 0};
             s[2] = s[3] = pick(SPATIAL);
-            if (s[0] * s[1] * s[2] * s[3] <= MAX_ACTIVATION) {
+            if (s[0] * s[1] * s[2] * s[3] <= KernelModels.MAX_ACTIVATION) {
                 return s;
             }
         }

@@ -36,7 +36,10 @@ import java.util.function.LongSupplier;
  * optimizes it, the same code that reads a real model's kernels.
  */
 public final class KernelCalibrator {
-    /** FLOPs cap of one generated kernel at one thread; scaled by the thread count. */
+    /**
+     * FLOPs cap of most generated kernels at one thread ({@link KernelModels} draws some larger); scaled
+     * by the thread count.
+     */
     static final long MAX_FLOPS_PER_THREAD = 300_000_000L;
     private static final double TARGET_RUN_MS = 20;
 

@@ -26,11 +26,26 @@ final class KernelModels {
     private static final long[] BATCH = {1, 1, 1, 2, 4, 8};
     /** Largest weight tensor generated, elements (filling it is part of the budget). */
     private static final long MAX_WEIGHTS = 4L << 20;
-    /** Largest activation tensor generated, elements (16 MB of floats). */
-    private static final long MAX_ACTIVATION = 4L << 20;
+    /**
+     * Largest activation tensor generated, elements (32 MB of floats): mobilenet-v1's 64 x 112 x 112
+     * activations at batch 8 are 6.4 M.
+     */
+    static final long MAX_ACTIVATION = 8L << 20;
+
+    /**
+     * One draw in {@link #LARGE_DRAW_ONE_IN} of {@link #next} may be this many times the FLOPs cap.
+     * Batch-8 layers of common CNNs are that large (resnet18's 3x3 convs are 1.85 GFLOP): with no
+     * sample near them the regressors extrapolated, and resnet18 at batch 8 and 1 thread was predicted
+     * 26 % slow. Raising the cap for every draw made a fifth of the conv samples large and cost 40 %
+     * of all samples in the same budget, and the small kernels lost more than the large ones gained.
+     */
+    static final long LARGE_DRAW_FACTOR = 8;
+    static final int LARGE_DRAW_ONE_IN = 4;
 
     private final SplittableRandom random;
     private final long maxFlops;
+    /** FLOPs cap of the draw under way: {@code maxFlops}, or {@link #LARGE_DRAW_FACTOR} times it. */
+    private long drawCap;
     /** Only clamp activations: the int8 quantizer keeps a conv + Relu/Clip in int8, but a Tanh leaves it in fp32. */
     private final boolean clampsOnly;
 
@@ -45,6 +60,7 @@ final class KernelModels {
     private KernelModels(long seed, long maxFlops, boolean clampsOnly) {
         this.random = new SplittableRandom(seed);
         this.maxFlops = maxFlops;
+        this.drawCap = maxFlops;
         this.clampsOnly = clampsOnly;
     }
 
@@ -55,6 +71,7 @@ final class KernelModels {
 
     /** The next model of this type (serialized ONNX). */
     byte[] next(KernelType type) {
+        drawCap = random.nextInt(LARGE_DRAW_ONE_IN) == 0 ? maxFlops * LARGE_DRAW_FACTOR : maxFlops;
         for (int attempt = 0; ; attempt++) {
             byte[] model = tryNext(type, attempt > 50);
             if (model != null) {
@@ -97,7 +114,7 @@ final class KernelModels {
         long pad = random.nextInt(6) == 0 ? 0 : k / 2;
         long out = (hw + 2 * pad - k) / s + 1;
         long flops = 2 * n * cout * out * out * (cin / groups) * k * k;
-        if (flops > maxFlops || cout * (cin / groups) * k * k > MAX_WEIGHTS || out < 1
+        if (flops > drawCap || cout * (cin / groups) * k * k > MAX_WEIGHTS || out < 1
                 || n * Math.max(cin * hw * hw, cout * out * out) > MAX_ACTIVATION) {
             return null;
         }
@@ -130,7 +147,7 @@ final class KernelModels {
     }
 
     private byte[] gemm(long m, long k, long n) {
-        if (2 * m * k * n > maxFlops || k * n > MAX_WEIGHTS || m * Math.max(k, n) > MAX_ACTIVATION) {
+        if (2 * m * k * n > drawCap || k * n > MAX_WEIGHTS || m * Math.max(k, n) > MAX_ACTIVATION) {
             return null;
         }
         boolean matmul = random.nextInt(3) == 0;
@@ -156,7 +173,7 @@ final class KernelModels {
 
     private byte[] pool(long n, long c, long hw, long k, long s, boolean max) {
         long out = (hw - k) / s + 1;
-        if (n * c * out * out * k * k > maxFlops || n * c * hw * hw > MAX_ACTIVATION) {
+        if (n * c * out * out * k * k > drawCap || n * c * hw * hw > MAX_ACTIVATION) {
             return null;
         }
         OnnxMl.GraphProto.Builder g = OnnxMl.GraphProto.newBuilder().setName("kernel-pool")
