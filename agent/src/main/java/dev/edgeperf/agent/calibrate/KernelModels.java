@@ -197,6 +197,8 @@ final class KernelModels {
 
     /** An AveragePool (what the int8 quantizer turns into QLinearAveragePool; it passes a MaxPool through in fp32). */
     byte[] averagePool() {
+        // the cap of this draw, not the one the last next() left behind
+        drawCap = maxFlops;
         for (int attempt = 0; ; attempt++) {
             boolean small = attempt > 50;
             byte[] model = pool(small ? 1 : pick(BATCH), ch(small), small ? 14 : Math.max(14, pick(SPATIAL)),
