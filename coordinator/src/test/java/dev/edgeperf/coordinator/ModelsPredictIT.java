@@ -98,6 +98,63 @@ class ModelsPredictIT {
         assertThat(table.stdout()).contains("roofline *").contains("Top 3 of").doesNotContain("naive-flops");
     }
 
+    /**
+     * A profile whose samples say the device was twice as fast as it is: {@code agent calibrate --refresh}
+     * re-times the first samples, finds each type about 2x slower now, keeps the samples, and the kernel
+     * prediction comes back to what the true profile predicts.
+     */
+    @Test
+    void aRefreshFindsTheDriftOfAProfileTakenOnAFasterDayAndScalesItsPredictions() throws Exception {
+        Path truthDir = tmp.resolve("truth");
+        Processes.Outcome calibrate = processes.run(Processes.javaJar(Processes.agentJar(), "calibrate", "--quick",
+                "--threads", "1", "--budget", "8s", "--kernel-threads", "1", "--work-dir", truthDir.toString()), tmp,
+                Duration.ofSeconds(180));
+        assertThat(calibrate.exitCode()).as(calibrate.stderr()).isZero();
+        Path truth = truthDir.resolve("calibration.json");
+        com.fasterxml.jackson.databind.node.ObjectNode fast = (com.fasterxml.jackson.databind.node.ObjectNode) JSON.readTree(truth.toFile());
+        for (JsonNode sample : fast.get("kernels").get("threads").get(0).get("samples")) {
+            ((com.fasterxml.jackson.databind.node.ObjectNode) sample).put("ms", sample.get("ms").asDouble() / 2);
+        }
+        Path fastDir = Files.createDirectories(tmp.resolve("fast"));
+        Path fastFile = fastDir.resolve("calibration.json");
+        Files.writeString(fastFile, JSON.writeValueAsString(fast));
+        double truthMs = kernelMs(truth);
+        double fastMs = kernelMs(fastFile);
+
+        Path refreshedFile = tmp.resolve("refreshed.json");
+        Processes.Outcome refresh = processes.run(Processes.javaJar(Processes.agentJar(), "calibrate", "--quick",
+                "--refresh", "--budget", "8s", "--work-dir", fastDir.toString(), "--out", refreshedFile.toString()), tmp,
+                Duration.ofSeconds(180));
+
+        assertThat(refresh.exitCode()).as(refresh.stderr()).isZero();
+        assertThat(refresh.stdout()).containsPattern("drift +x\\d\\.\\d\\d median at 1 thread\\(s\\) over \\d+ kernel types");
+        JsonNode refreshed = JSON.readTree(refreshedFile.toFile()).get("kernels").get("threads").get(0);
+        // the samples are kept as they were; the drift of each type re-timed is about 2 (both runs are noisy)
+        assertThat(refreshed.get("samples")).isEqualTo(fast.get("kernels").get("threads").get(0).get("samples"));
+        JsonNode drift = refreshed.get("drift");
+        assertThat(drift.size()).as(drift.toString()).isGreaterThanOrEqualTo(5);
+        double[] factors = java.util.stream.StreamSupport.stream(drift.spliterator(), false)
+                .mapToDouble(JsonNode::asDouble).sorted().toArray();
+        assertThat(factors[factors.length / 2]).as(drift.toString()).isBetween(1.4, 2.9);
+        assertThat(Files.readString(fastDir.resolve("calibration.json"))).isEqualTo(Files.readString(refreshedFile));
+
+        double refreshedMs = kernelMs(refreshedFile);
+        assertThat(refreshedMs / truthMs).as("refreshed %.4f, true %.4f, fast %.4f ms", refreshedMs, truthMs, fastMs)
+                .isBetween(0.7, 1.45);
+        assertThat(refreshedMs).isGreaterThan(1.3 * fastMs);
+        Processes.Outcome o = coordinator("models", "predict", "mnist-cnn", "--threads", "1", "--device-profile",
+                refreshedFile.toString(), "--predictor", "kernel");
+        assertThat(o.stdout()).contains("refreshed: each type scaled by its drift since calibration, median x");
+    }
+
+    /** The kernel predictor's ms for mnist-cnn at 1 thread from a profile file. */
+    private double kernelMs(Path profile) throws Exception {
+        Processes.Outcome o = coordinator("models", "predict", "mnist-cnn", "--threads", "1", "--device-profile",
+                profile.toString(), "--json");
+        assertThat(o.exitCode()).as(o.stderr()).isZero();
+        return JSON.readTree(o.stdout()).get("predictors").get("kernel").asDouble();
+    }
+
     @Test
     void aProfileFromAnotherEngineVersionIsWarnedAndItsPredictionsLabelledStale() throws Exception {
         Path old = Files.writeString(tmp.resolve("old.json"), "{\"matmulGflops\": 40, \"convGflops\": 30,"

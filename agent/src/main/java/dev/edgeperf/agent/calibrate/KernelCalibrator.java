@@ -8,6 +8,7 @@ import dev.edgeperf.core.onnx.OnnxModels;
 import dev.edgeperf.core.predict.kernel.Kernel;
 import dev.edgeperf.core.predict.kernel.KernelCalibration;
 import dev.edgeperf.core.predict.kernel.KernelDetector;
+import dev.edgeperf.core.predict.kernel.KernelDrift;
 import dev.edgeperf.core.predict.kernel.KernelRegressor;
 import dev.edgeperf.core.predict.kernel.KernelSample;
 import dev.edgeperf.core.predict.kernel.KernelType;
@@ -72,6 +73,38 @@ public final class KernelCalibrator {
         double seconds = (nanoClock.getAsLong() - start) / 1e9;
         return new KernelCalibration(KernelCalibration.FORMAT, "onnxruntime " + InferenceRunner.engineVersion(),
                 budget.toMillis() / 1e3, seconds, all);
+    }
+
+    /**
+     * The stored calibration with each kernel type's drift since it was taken ({@link KernelDrift}): at
+     * each of its thread counts, an equal share of {@code budget} re-runs calibration's first rounds, which
+     * the fixed seeds make the same shapes in the same order, and compares them with the stored samples.
+     * The stored samples are kept as they were; the call overhead is the one measured now, since it is
+     * added to every prediction as it is now.
+     *
+     * @param stored a calibration this engine took (the caller checks the engine and hardware)
+     */
+    public KernelCalibration refresh(KernelCalibration stored, Duration budget, Consumer<String> progress) {
+        long start = nanoClock.getAsLong();
+        long share = budget.toNanos() / Math.max(1, stored.threads().size());
+        List<KernelCalibration.ThreadSamples> refreshed = new ArrayList<>();
+        try {
+            Files.createDirectories(scratch);
+            for (int i = 0; i < stored.threads().size(); i++) {
+                KernelCalibration.ThreadSamples then = stored.threads().get(i);
+                KernelCalibration.ThreadSamples now = atThreads(then.threads(), start + share * (i + 1), progress);
+                Map<String, Double> drift = KernelDrift.between(then.samples(), now.samples());
+                KernelCalibration.ThreadSamples out = new KernelCalibration.ThreadSamples(then.threads(),
+                        now.callOverheadUs(), then.samples(), drift);
+                progress.accept(String.format(Locale.ROOT, "refresh at %d thread(s): %d types re-timed, median drift"
+                        + " x%.2f, call overhead %.1f -> %.1f us", then.threads(), drift.size(), out.typicalDrift(),
+                        then.callOverheadUs(), now.callOverheadUs()));
+                refreshed.add(out);
+            }
+        } catch (IOException e) {
+            throw EdgeperfException.external("cannot write kernel models to " + scratch + ": " + e.getMessage(), e);
+        }
+        return new KernelCalibration(stored.format(), stored.engine(), stored.budgetS(), stored.seconds(), refreshed);
     }
 
     /** Where a kind's models come from: fp32, static int8 or dynamic int8 generators. */

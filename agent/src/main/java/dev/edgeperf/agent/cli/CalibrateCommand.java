@@ -30,7 +30,8 @@ import picocli.CommandLine.Option;
                 + "int8-dynamic forms) whose samples the "
                 + "kernel predictor fits; `run` sends them to the coordinator.",
         footer = {"", "Examples:", "  scripts/agent calibrate --threads=4 --work-dir=/var/lib/edgeperf-agent",
-                "  scripts/agent calibrate --budget 5m --kernel-threads 1,2 --out pi5.json"})
+                "  scripts/agent calibrate --budget 5m --kernel-threads 1,2 --out pi5.json",
+                "  scripts/agent calibrate --refresh --out pi5.json"})
 final class CalibrateCommand implements Callable<Integer> {
     @Option(names = "--threads", paramLabel = "N", defaultValue = "0",
             description = "Intra-op threads, 0 = engine default (default: ${DEFAULT-VALUE}).")
@@ -59,12 +60,21 @@ final class CalibrateCommand implements Callable<Integer> {
                     + "core count).")
     List<Integer> kernelThreads;
 
+    @Option(names = "--refresh",
+            description = "Keep the stored profile's kernel samples and re-time its first ones within --budget "
+                    + "(default: 30s): each kernel type's drift since calibration (how much slower or faster it runs "
+                    + "now) is stored and scales its predictions; the peak probes and call overhead are measured "
+                    + "again. For a profile calibrated days ago or under other conditions (cooling, power mode, load).")
+    boolean refresh;
+
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
     /** Kernel budget: with the peak probes, under 10 minutes on a 2-core x86 (measured: see README). */
     static final Duration DEFAULT_BUDGET = Duration.ofMinutes(6);
     static final Duration QUICK_BUDGET = Duration.ofSeconds(5);
+    /** Refresh budget: about 20 rounds of every kernel kind at each of two thread counts on a 2-core x86. */
+    static final Duration REFRESH_BUDGET = Duration.ofSeconds(30);
 
     /** The --kernel-threads list, checked; 1 and the core count by default. */
     private List<Integer> kernelThreads(int cores) {
@@ -80,6 +90,32 @@ final class CalibrateCommand implements Callable<Integer> {
         return List.copyOf(new java.util.LinkedHashSet<>(kernelThreads));
     }
 
+    /**
+     * The stored kernel samples a refresh can compare with: present, and taken on this hardware by this
+     * engine (a refresh measures drift, not another machine).
+     */
+    private KernelCalibration refreshable(CalibrationStore store, CalibrationStore.MeasuredOn here) {
+        if (kernelThreads != null && !kernelThreads.isEmpty()) {
+            throw EdgeperfException.userError("--kernel-threads does not go with --refresh: a refresh re-times the"
+                    + " thread counts the stored profile has");
+        }
+        if (budget != null && budget.isZero()) {
+            throw EdgeperfException.userError("--budget 0 with --refresh re-times nothing; expected a duration such as"
+                    + " 30s");
+        }
+        KernelCalibration stored = store.readKernels().orElseThrow(() -> EdgeperfException.userError("--refresh needs"
+                + " a profile with kernel samples in " + store.file() + "; run `agent calibrate` without --refresh"
+                + " first"));
+        CalibrationStore.MeasuredOn then = store.measuredOn();
+        if (!then.hardwareFingerprint().equals(here.hardwareFingerprint())
+                || !then.engineVersion().equals(here.engineVersion())) {
+            throw EdgeperfException.userError(store.file() + " was calibrated on hardware " + then.hardwareFingerprint()
+                    + " with ONNX Runtime " + then.engineVersion() + ", not this machine's " + here.hardwareFingerprint()
+                    + " with " + here.engineVersion() + "; run `agent calibrate` without --refresh");
+        }
+        return stored;
+    }
+
     @Override
     public Integer call() throws Exception {
         if (threads < 0) {
@@ -87,18 +123,25 @@ final class CalibrateCommand implements Callable<Integer> {
         }
         Path workDir = work.prepare();
         HardwareInfo hw = HardwareProbe.detectThisMachine();
-        List<Integer> kernelAt = kernelThreads(hw.physicalCores());
-        InferenceRunner runner = new InferenceRunner(DeviceSensors.forThisMachine(() -> Double.NaN), hw.physicalCores());
         CalibrationStore store = CalibrationStore.inWorkDir(workDir);
-        Calibrator calibrator = new Calibrator(runner, workDir.resolve("work"), System::currentTimeMillis);
-        CalibrationFigures f = calibrator.calibrate(quick ? MicroModels.Sizes.QUICK : MicroModels.Sizes.FULL, threads,
-                step -> System.err.println("calibrate: " + step));
         CalibrationStore.MeasuredOn measuredOn = new CalibrationStore.MeasuredOn(hw.fingerprint(),
                 InferenceRunner.engineVersion());
+        Optional<KernelCalibration> toRefresh = refresh ? Optional.of(refreshable(store, measuredOn)) : Optional.empty();
+        List<Integer> kernelAt = kernelThreads(hw.physicalCores());
+        InferenceRunner runner = new InferenceRunner(DeviceSensors.forThisMachine(() -> Double.NaN), hw.physicalCores());
+        Calibrator calibrator = new Calibrator(runner, workDir.resolve("work"), System::currentTimeMillis);
+        // a refresh measures the probes at the stored profile's threads unless told otherwise
+        int probeThreads = refresh && threads == 0 ? store.read().map(CalibrationFigures::threads).orElse(0) : threads;
+        CalibrationFigures f = calibrator.calibrate(quick ? MicroModels.Sizes.QUICK : MicroModels.Sizes.FULL, probeThreads,
+                step -> System.err.println("calibrate: " + step));
         Optional<KernelCalibration> kernels = Optional.empty();
-        Duration kernelBudget = budget != null ? budget : quick ? QUICK_BUDGET : DEFAULT_BUDGET;
-        if (!kernelBudget.isZero()) {
-            kernels = Optional.of(new KernelCalibrator(workDir.resolve("work"), System::nanoTime).calibrate(kernelAt,
+        KernelCalibrator kernelCalibrator = new KernelCalibrator(workDir.resolve("work"), System::nanoTime);
+        Duration kernelBudget = budget != null ? budget : refresh ? REFRESH_BUDGET : quick ? QUICK_BUDGET : DEFAULT_BUDGET;
+        if (toRefresh.isPresent()) {
+            kernels = Optional.of(kernelCalibrator.refresh(toRefresh.get(), kernelBudget,
+                    line -> System.err.println("calibrate: " + line)));
+        } else if (!kernelBudget.isZero()) {
+            kernels = Optional.of(kernelCalibrator.calibrate(kernelAt,
                     kernelBudget, line -> System.err.println("calibrate: " + line)));
         }
         store.write(f, measuredOn, kernels);
@@ -120,6 +163,9 @@ final class CalibrateCommand implements Callable<Integer> {
             kernels.ifPresent(k -> out.printf(Locale.ROOT, "%-16s %s samples at threads %s in %.0f s%n", "kernels",
                     k.threads().stream().map(t -> Integer.toString(t.samples().size())).toList(), k.threadCounts(),
                     k.seconds()));
+            kernels.ifPresent(k -> k.threads().stream().filter(t -> !t.drift().isEmpty()).forEach(t ->
+                    out.printf(Locale.ROOT, "%-16s x%.2f median at %d thread(s) over %d kernel types%n", "drift",
+                            t.typicalDrift(), t.threads(), t.drift().size())));
             out.printf(Locale.ROOT, "%-16s %s%n", "stored in", store.file() + (outFile == null ? "" : " and " + outFile));
         }
         out.flush();

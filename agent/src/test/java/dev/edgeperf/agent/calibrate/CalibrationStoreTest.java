@@ -35,13 +35,30 @@ class CalibrationStoreTest {
         KernelCalibration k = new KernelCalibration(1, "onnxruntime 1.28.0", 60, 58.5, java.util.List.of(
                 new KernelCalibration.ThreadSamples(1, 4.5, java.util.List.of(
                         new KernelSample("conv", features, 1_000_000, 40_000, 0.125),
-                        new KernelSample("gemm", java.util.Map.of(), 2_000, 300, 0.0)))));
+                        new KernelSample("gemm", java.util.Map.of(), 2_000, 300, 0.0))),
+                // a refreshed thread count carries its drift factors
+                new KernelCalibration.ThreadSamples(2, 5.5, java.util.List.of(
+                        new KernelSample("conv", features, 1_000_000, 40_000, 0.07)), java.util.Map.of("conv", 1.125))));
         assertThat(store.readKernels()).isEmpty();
         store.write(f, java.util.Optional.of(k));
         // the figures still read as before, the samples as written
         assertThat(store.read()).contains(f);
         assertThat(store.readKernels()).contains(k);
         assertThat(KernelCalibrationProto.fromProto(KernelCalibrationProto.toProto(k))).isEqualTo(k);
+        assertThat(store.readKernels().orElseThrow().at(2).orElseThrow().drift()).containsEntry("conv", 1.125);
+    }
+
+    @Test
+    void aProfileFromBeforeRefreshesReadsAsNeverRefreshed(@TempDir Path dir) throws Exception {
+        Files.writeString(dir.resolve("calibration.json"), "{\"matmulGflops\": 41.5, \"convGflops\": 30.25,"
+                + " \"memoryGbPerS\": 9.5, \"callOverheadUs\": 12.0, \"threads\": 2, \"measuredUnixMs\": 1,"
+                + " \"kernels\": {\"format\": 1, \"engine\": \"onnxruntime 1.28.0\", \"budgetS\": 1, \"seconds\": 1,"
+                + " \"threads\": [{\"threads\": 1, \"callOverheadUs\": 3.0, \"samples\": [{\"type\": \"gemm\","
+                + " \"features\": {\"m\": 1}, \"flops\": 10, \"bytes\": 20, \"ms\": 0.5}]}]}}");
+        KernelCalibration.ThreadSamples t = CalibrationStore.inWorkDir(dir).readKernels().orElseThrow().at(1).orElseThrow();
+        assertThat(t.drift()).isEmpty();
+        assertThat(t.typicalDrift()).isEqualTo(1);
+        assertThat(t.regressors().get("gemm").predictMs(10, 20)).isCloseTo(0.5, org.assertj.core.api.Assertions.within(1e-12));
     }
 
     @Test

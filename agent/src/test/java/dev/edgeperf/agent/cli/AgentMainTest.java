@@ -235,6 +235,37 @@ class AgentMainTest {
     }
 
     @Test
+    void aRefreshWithoutAStoredProfileIsAOneLineUserError(@TempDir Path dir) {
+        assertThat(run("calibrate", "--refresh", "--work-dir", dir.toString())).isEqualTo(2);
+        assertThat(err.toString()).contains("--refresh needs a profile with kernel samples in "
+                + dir.resolve("calibration.json") + "; run `agent calibrate` without --refresh first");
+        assertThat(dir.resolve("calibration.json")).doesNotExist();
+    }
+
+    @Test
+    void aRefreshOfAnotherMachinesProfileIsRefusedAndTheFileKept(@TempDir Path dir) throws Exception {
+        Path file = dir.resolve("calibration.json");
+        String other = "{\"matmulGflops\": 41.5, \"convGflops\": 30.25, \"memoryGbPerS\": 9.5, \"callOverheadUs\": 12.0,"
+                + " \"threads\": 2, \"measuredUnixMs\": 1, \"hardwareFingerprint\": \"0123456789abcdef\","
+                + " \"engineVersion\": \"1.19.2\", \"kernels\": {\"format\": 1, \"engine\": \"onnxruntime 1.19.2\","
+                + " \"budgetS\": 1, \"seconds\": 1, \"threads\": [{\"threads\": 1, \"callOverheadUs\": 3.0,"
+                + " \"samples\": [{\"type\": \"gemm\", \"features\": {\"m\": 1}, \"flops\": 10, \"bytes\": 20,"
+                + " \"ms\": 0.5}]}]}}";
+        Files.writeString(file, other);
+        assertThat(run("calibrate", "--refresh", "--work-dir", dir.toString())).isEqualTo(2);
+        assertThat(err.toString()).contains(file + " was calibrated on hardware 0123456789abcdef with ONNX Runtime"
+                + " 1.19.2, not this machine's ").contains("; run `agent calibrate` without --refresh")
+                .doesNotContain("\tat ");
+        assertThat(Files.readString(file)).isEqualTo(other);
+        // nor does a refresh take thread counts or a zero budget: it re-times what the profile has
+        assertThat(run("calibrate", "--refresh", "--kernel-threads", "1", "--work-dir", dir.toString())).isEqualTo(2);
+        assertThat(err.toString()).contains("--kernel-threads does not go with --refresh");
+        assertThat(run("calibrate", "--refresh", "--budget", "0", "--work-dir", dir.toString())).isEqualTo(2);
+        assertThat(err.toString()).contains("--budget 0 with --refresh re-times nothing");
+        assertThat(Files.readString(file)).isEqualTo(other);
+    }
+
+    @Test
     void infoJsonHasTheHardwareFields() throws Exception {
         assertThat(run("info", "--json", "--work-dir", WORK.toString())).isZero();
         JsonNode hw = new ObjectMapper().readTree(out.toString());

@@ -25,7 +25,8 @@ import java.util.stream.Collectors;
  * profiled layout nodes of their element type, and cost nothing where it met none.
  * Kernels of a type or element type with no regressor (int8 and fp16 kernels, op types calibration
  * does not generate) are named in the basis with the share of kernels and FLOPs they hold; the
- * prediction then covers only the rest.
+ * prediction then covers only the rest. A refreshed profile's regressors come scaled by each type's
+ * drift since calibration ({@link KernelCalibration.ThreadSamples#drift()}), and the basis says so.
  */
 public final class KernelPredictor implements Predictor {
     public static final String NAME = "kernel";
@@ -105,8 +106,19 @@ public final class KernelPredictor implements Predictor {
         String basis = String.format(Locale.ROOT, "sum of %d kernels' regressors fitted on %d samples at %d"
                         + " thread(s) (%s) + %.1f us per call", run - missingCount,
                 at.get().samples().size(), threads, calibration.engine(), at.get().callOverheadUs())
+                + refreshed(at.get())
                 + (missing.isEmpty() ? "" : describe(missing, missingCount, run, flopsMissing, flopsAll));
         return new PredictedLatency(NAME, total, 0, true, basis, nodes);
+    }
+
+    /** What a refresh changed: the regressors are scaled by how much slower the device now runs each type. */
+    private static String refreshed(KernelCalibration.ThreadSamples at) {
+        if (at.drift().isEmpty()) {
+            return "";
+        }
+        double[] f = at.drift().values().stream().mapToDouble(Double::doubleValue).sorted().toArray();
+        return String.format(Locale.ROOT, "; refreshed: each type scaled by its drift since calibration,"
+                + " median x%.2f (x%.2f to x%.2f over %d types)", at.typicalDrift(), f[0], f[f.length - 1], f.length);
     }
 
     /** True when a kernel prediction covered every kernel of the model. */

@@ -78,6 +78,32 @@ class KernelPredictorTest {
     }
 
     @Test
+    void aRefreshedProfileScalesEachTypeByItsDriftAndOthersByTheMedian() {
+        List<Kernel> kernels = KernelDetector.detect(ModelZoo.buildProto("mnist-cnn"), "mnist-cnn", 4, Map.of(),
+                Map.of());
+        KernelCalibration.ThreadSamples at = calibration(1).at(1).orElseThrow();
+        // conv 1.5x slower now, gemm 1.1x, softmax 0.9x: every other type takes the median, 1.1
+        Map<String, Double> drift = Map.of("conv", 1.5, "gemm", 1.1, "softmax", 0.9);
+        KernelCalibration refreshed = new KernelCalibration(1, "onnxruntime test", 10, 9, List.of(
+                new KernelCalibration.ThreadSamples(1, 30, at.samples(), drift)));
+
+        PredictedLatency p = predictor.predict(input(kernels, 1, refreshed));
+
+        double expected = 30e-3;
+        for (Kernel k : kernels) {
+            KernelType t = k.type().orElseThrow();
+            double factor = drift.getOrDefault(t.key(), 1.1);
+            expected += DEVICE.nodeOverheadUs() / 1e3 + (t == KernelType.VIEW ? 0 : factor * law(t, k.flops(), k.bytes()));
+        }
+        assertThat(kernels).extracting(k -> k.type().orElseThrow()).contains(KernelType.CONV, KernelType.GEMM,
+                KernelType.SOFTMAX);
+        assertThat(p.millis()).isCloseTo(expected, within(1e-6 * expected));
+        assertThat(p.basis()).contains("; refreshed: each type scaled by its drift since calibration, median x1.10"
+                + " (x0.90 to x1.50 over 3 types)");
+        assertThat(predictor.predict(input(kernels, 1, calibration(1))).basis()).doesNotContain("refreshed");
+    }
+
+    @Test
     void aLayoutKernelTheDeviceNeverProfiledCostsNothingAndIsNotNamed() {
         List<Kernel> kernels = KernelDetector.detect(ModelZoo.buildProto("mnist-cnn"), "mnist-cnn", 4, Map.of(),
                 Map.of());

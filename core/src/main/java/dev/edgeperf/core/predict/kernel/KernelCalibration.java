@@ -18,8 +18,10 @@ import java.util.TreeMap;
  * {"format": 1, "engine": "onnxruntime 1.28.0", "budgetS": 300, "seconds": 291.4,
  *  "threads": [{"threads": 1, "callOverheadUs": 38.2,
  *               "samples": [{"type": "conv", "features": {"n": 1, "cin": 16, …}, "flops": 1179648,
- *                            "bytes": 74304, "ms": 0.0412}, …]}, …]}
+ *                            "bytes": 74304, "ms": 0.0412}, …],
+ *               "drift": {"conv": 1.14, …}}, …]}
  * </pre>
+ * ({@code drift} only in a refreshed profile).
  *
  * @param format  {@value #FORMAT}; a reader rejects any other
  * @param engine  the engine and version that ran the samples
@@ -47,8 +49,12 @@ public record KernelCalibration(int format, String engine, double budgetS, doubl
      * @param threads        intra-op threads, >= 1
      * @param callOverheadUs median of a one-node model at these threads, microseconds (subtracted from
      *                       every sample, added once per predicted call)
+     * @param drift          per regressor key, how much slower (> 1) or faster the device ran that type's
+     *                       reference samples when {@code agent calibrate --refresh} re-timed them than when
+     *                       they were sampled; empty when never refreshed (and in files from before refreshes)
      */
-    public record ThreadSamples(int threads, double callOverheadUs, List<KernelSample> samples) {
+    public record ThreadSamples(int threads, double callOverheadUs, List<KernelSample> samples,
+                                Map<String, Double> drift) {
         public ThreadSamples {
             if (threads < 1) {
                 throw new IllegalArgumentException("threads must be >= 1, got " + threads);
@@ -57,17 +63,38 @@ public record KernelCalibration(int format, String engine, double budgetS, doubl
                 throw new IllegalArgumentException("callOverheadUs must be >= 0, got " + callOverheadUs);
             }
             samples = List.copyOf(samples);
+            drift = drift == null ? Map.of() : Map.copyOf(new TreeMap<>(drift));
+            drift.forEach((type, factor) -> {
+                if (!(factor > 0) || !Double.isFinite(factor)) {
+                    throw new IllegalArgumentException("drift of " + type + " must be > 0, got " + factor);
+                }
+            });
         }
 
-        /** One regressor per kernel type that has samples, by {@link Kernel#regressorKey()}. */
+        /** Samples as calibration took them, never refreshed. */
+        public ThreadSamples(int threads, double callOverheadUs, List<KernelSample> samples) {
+            this(threads, callOverheadUs, samples, Map.of());
+        }
+
+        /**
+         * One regressor per kernel type that has samples, by {@link Kernel#regressorKey()}, scaled by that
+         * type's drift; a type the refresh did not re-time takes the median drift of those it did.
+         */
         public Map<String, KernelRegressor> regressors() {
             Map<String, List<KernelSample>> byType = new TreeMap<>();
             for (KernelSample s : samples) {
                 byType.computeIfAbsent(s.type(), k -> new ArrayList<>()).add(s);
             }
+            double typical = typicalDrift();
             Map<String, KernelRegressor> out = new LinkedHashMap<>();
-            byType.forEach((type, list) -> out.put(type, KernelRegressor.fit(list)));
+            byType.forEach((type, list) -> out.put(type,
+                    KernelRegressor.fit(list).scaled(drift.getOrDefault(type, typical))));
             return out;
+        }
+
+        /** The median of the drift factors; 1 when never refreshed. */
+        public double typicalDrift() {
+            return KernelDrift.typical(drift);
         }
     }
 

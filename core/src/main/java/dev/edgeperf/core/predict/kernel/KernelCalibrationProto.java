@@ -14,7 +14,7 @@ public final class KernelCalibrationProto {
                 .setFormat(c.format()).setEngine(c.engine()).setBudgetS(c.budgetS()).setSeconds(c.seconds());
         for (KernelCalibration.ThreadSamples t : c.threads()) {
             dev.edgeperf.proto.KernelThreadSamples.Builder tb = dev.edgeperf.proto.KernelThreadSamples.newBuilder()
-                    .setThreads(t.threads()).setCallOverheadUs(t.callOverheadUs());
+                    .setThreads(t.threads()).setCallOverheadUs(t.callOverheadUs()).putAllDrift(t.drift());
             for (KernelSample s : t.samples()) {
                 tb.addSamples(dev.edgeperf.proto.KernelSample.newBuilder().setType(s.type())
                         .putAllFeatures(s.features()).setFlops(s.flops()).setBytes(s.bytes()).setMs(s.ms()));
@@ -34,7 +34,8 @@ public final class KernelCalibrationProto {
                 Map<String, Long> features = new LinkedHashMap<>(new TreeMap<>(s.getFeaturesMap()));
                 samples.add(new KernelSample(s.getType(), features, s.getFlops(), s.getBytes(), s.getMs()));
             }
-            threads.add(new KernelCalibration.ThreadSamples(t.getThreads(), t.getCallOverheadUs(), samples));
+            threads.add(new KernelCalibration.ThreadSamples(t.getThreads(), t.getCallOverheadUs(), samples,
+                    t.getDriftMap()));
         }
         return new KernelCalibration(p.getFormat(), p.getEngine(), p.getBudgetS(), p.getSeconds(), threads);
     }

@@ -100,6 +100,18 @@ public final class KernelRegressor {
         return new KernelRegressor(best[0], best[1], best[2], data.size());
     }
 
+    /**
+     * This regressor with every prediction multiplied by {@code factor} (a refreshed profile's drift: the
+     * device now runs the type's kernels {@code factor} times as long); itself for 1.
+     */
+    public KernelRegressor scaled(double factor) {
+        if (!(factor > 0) || !Double.isFinite(factor)) {
+            throw new IllegalArgumentException("scale factor must be > 0, got " + factor);
+        }
+        return factor == 1 ? this
+                : new KernelRegressor(fixedMs * factor, msPerFlop * factor, msPerByte * factor, samples, correction);
+    }
+
     /** Predicted ms of the rate part alone for a kernel with these FLOPs and bytes. */
     public double predictMs(long flops, long bytes) {
         return fixedMs + msPerFlop * flops + msPerByte * bytes;
