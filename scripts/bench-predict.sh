@@ -13,6 +13,9 @@
 #                                        else calibrate and keep them there (iterate on the predictor, not the samples)
 #   EDGEPERF_BENCH_MEASURED=FILE         reuse the measured p50 of a cell found in FILE (label thr batch ms per line),
 #                                        append new ones (iterate on the predictor without re-measuring)
+#   EDGEPERF_BENCH_REFRESH=DURATION      with a reused EDGEPERF_BENCH_PROFILE, first refresh it (`agent calibrate
+#                                        --refresh --budget DURATION`: each kernel type's drift since it was taken);
+#                                        the stored files are left as they were
 set -euo pipefail
 here=$(cd "$(dirname "$0")/.." && pwd)
 models=("$@")
@@ -26,10 +29,34 @@ work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 echo "load average before: $(cut -d' ' -f1-3 /proc/loadavg), $(nproc) CPUs"
 
+# one profile per thread count: its own peaks, the same kernel samples (those of the 2-thread profile)
+share_kernels() {
+  python3 - "$work/device-t1.json" "$work/device-t2.json" <<'PY'
+import json, sys
+one, two = (json.load(open(p)) for p in sys.argv[1:])
+one["kernels"] = two["kernels"]
+json.dump(one, open(sys.argv[1], "w"))
+PY
+}
+
 profile=${EDGEPERF_BENCH_PROFILE:-}
+refresh=${EDGEPERF_BENCH_REFRESH:-}
+if [[ -n "$refresh" && ! ( -n "$profile" && -f "$profile.t1.json" && -f "$profile.t2.json" ) ]]; then
+  echo "EDGEPERF_BENCH_REFRESH=$refresh needs EDGEPERF_BENCH_PROFILE naming stored profiles (FILE.t1.json, FILE.t2.json)" >&2
+  exit 2
+fi
 if [[ -n "$profile" && -f "$profile.t1.json" && -f "$profile.t2.json" ]]; then
   cp "$profile.t1.json" "$work/device-t1.json"; cp "$profile.t2.json" "$work/device-t2.json"
   echo "calibration: reused $profile.t1.json, $profile.t2.json"
+  if [[ -n "$refresh" ]]; then
+    start=$SECONDS
+    mkdir -p "$work/refresh"; cp "$work/device-t2.json" "$work/refresh/calibration.json"
+    "$here/scripts/agent" calibrate --refresh --budget "$refresh" --work-dir "$work/refresh" \
+      --out "$work/device-t2.json" >"$work/refresh.out" 2>"$work/calibrate.err" || { cat "$work/calibrate.err" >&2; exit 1; }
+    share_kernels
+    echo "refresh: $((SECONDS - start)) s"
+    grep '^drift' "$work/refresh.out" || true
+  fi
 else
 start=$SECONDS
 "$here/scripts/agent" calibrate --threads 1 --budget 0 --work-dir "$work/agent1" --out "$work/device-t1.json" \
@@ -40,13 +67,7 @@ peaks=$((SECONDS - start)); start=$SECONDS
   >"$work/calibrate.out" 2>"$work/calibrate.err" || { cat "$work/calibrate.err" >&2; exit 1; }
 echo "calibration: peaks at 1 thread $peaks s, peaks at 2 threads + kernel samples $((SECONDS - start)) s"
 grep '^kernels' "$work/calibrate.out" || true
-# one profile per thread count: its own peaks, the same kernel samples
-python3 - "$work/device-t1.json" "$work/device-t2.json" <<'PY'
-import json, sys
-one, two = (json.load(open(p)) for p in sys.argv[1:])
-one["kernels"] = two["kernels"]
-json.dump(one, open(sys.argv[1], "w"))
-PY
+share_kernels
 [[ -n "$profile" ]] && cp "$work/device-t1.json" "$profile.t1.json" && cp "$work/device-t2.json" "$profile.t2.json"
 fi
 measured_cache=${EDGEPERF_BENCH_MEASURED:-}

@@ -50,9 +50,10 @@ class KernelCampaignIT {
         Matcher listening = processes.startCoordinator(dataDir, tmp.resolve("coordinator.log"));
         String grpc = "127.0.0.1:" + listening.group(1);
         String jdbc = "jdbc:h2:file:" + dataDir.toAbsolutePath().resolve("edgeperf") + ";AUTO_SERVER=TRUE";
+        // the agent refreshes its profile before joining, so the coordinator predicts with today's drift
         processes.start(Processes.javaJar(Processes.agentJar(), "run", "--coordinator", grpc, "--name", "k-agent",
-                "--token-file", dataDir.resolve("join-token").toString(), "--work-dir", agentDir.toString()),
-                tmp.resolve("agent.log"));
+                "--token-file", dataDir.resolve("join-token").toString(), "--work-dir", agentDir.toString(),
+                "--refresh-calibration", "4s"), tmp.resolve("agent.log"));
         CampaignEndToEndIT.awaitConnectedAgents(jdbc, 1);
 
         Processes.Outcome run = processes.coordinatorCli(grpc, dataDir, tmp.resolve("cli"), Duration.ofMinutes(5),
@@ -76,7 +77,8 @@ class KernelCampaignIT {
                     .isPositive();
             // the calibration covers every kernel these variants run, int8 ones included
             assertThat(bases.get(job)).as(row.get("variantRecipe").asText()).startsWith("sum of ")
-                    .doesNotContain("not predicted");
+                    .doesNotContain("not predicted")
+                    .contains("; refreshed: each type scaled by its drift since calibration, median x");
             assertThat(row.get("recommendedPredictor").asText()).isEqualTo("kernel");
         }
 

@@ -189,6 +189,15 @@ class ModelsPredictIT {
         Processes.Outcome o = coordinator("models", "predict", "mnist-cnn", "--device-profile", none.toString());
         assertThat(o.exitCode()).as(o.stderr()).isZero();
         assertThat(o.stdout()).contains("no prediction: needs the model's ONNX Runtime kernels").contains("roofline *");
+        // a kernel section from before refreshes (no "drift") still reads, as never refreshed
+        Path unrefreshed = Files.writeString(tmp.resolve("old-format.json"), "{" + figures + ", \"kernels\":"
+                + " {\"format\": 1, \"engine\": \"ort\", \"budgetS\": 1, \"seconds\": 1, \"threads\": [{\"threads\": 1,"
+                + " \"callOverheadUs\": 3, \"samples\": [{\"type\": \"softmax\", \"features\": {}, \"flops\": 10,"
+                + " \"bytes\": 80, \"ms\": 0.001}]}]}}");
+        Processes.Outcome old = coordinator("models", "predict", "mnist-cnn", "--threads", "1", "--device-profile",
+                unrefreshed.toString(), "--predictor", "kernel");
+        assertThat(old.exitCode()).as(old.stderr()).isZero();
+        assertThat(old.stdout()).contains("sum of ").doesNotContain("refreshed:");
     }
 
     /** X [4, 6] -> Transpose -> Softmax, fp32. */

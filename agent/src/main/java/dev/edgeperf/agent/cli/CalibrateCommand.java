@@ -5,6 +5,7 @@ import dev.edgeperf.agent.calibrate.CalibrationStore;
 import dev.edgeperf.agent.calibrate.Calibrator;
 import dev.edgeperf.agent.calibrate.KernelCalibrator;
 import dev.edgeperf.agent.calibrate.MicroModels;
+import dev.edgeperf.agent.calibrate.ProfileRefresh;
 import dev.edgeperf.agent.measure.InferenceRunner;
 import dev.edgeperf.agent.probe.DeviceSensors;
 import dev.edgeperf.agent.probe.HardwareInfo;
@@ -18,6 +19,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Locale;
 import java.util.concurrent.Callable;
+import java.util.function.Consumer;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -90,11 +92,8 @@ final class CalibrateCommand implements Callable<Integer> {
         return List.copyOf(new java.util.LinkedHashSet<>(kernelThreads));
     }
 
-    /**
-     * The stored kernel samples a refresh can compare with: present, and taken on this hardware by this
-     * engine (a refresh measures drift, not another machine).
-     */
-    private KernelCalibration refreshable(CalibrationStore store, CalibrationStore.MeasuredOn here) {
+    /** A refresh re-times what the stored profile has: thread counts and a zero budget do not apply. */
+    private void checkRefreshOptions() {
         if (kernelThreads != null && !kernelThreads.isEmpty()) {
             throw EdgeperfException.userError("--kernel-threads does not go with --refresh: a refresh re-times the"
                     + " thread counts the stored profile has");
@@ -103,17 +102,6 @@ final class CalibrateCommand implements Callable<Integer> {
             throw EdgeperfException.userError("--budget 0 with --refresh re-times nothing; expected a duration such as"
                     + " 30s");
         }
-        KernelCalibration stored = store.readKernels().orElseThrow(() -> EdgeperfException.userError("--refresh needs"
-                + " a profile with kernel samples in " + store.file() + "; run `agent calibrate` without --refresh"
-                + " first"));
-        CalibrationStore.MeasuredOn then = store.measuredOn();
-        if (!then.hardwareFingerprint().equals(here.hardwareFingerprint())
-                || !then.engineVersion().equals(here.engineVersion())) {
-            throw EdgeperfException.userError(store.file() + " was calibrated on hardware " + then.hardwareFingerprint()
-                    + " with ONNX Runtime " + then.engineVersion() + ", not this machine's " + here.hardwareFingerprint()
-                    + " with " + here.engineVersion() + "; run `agent calibrate` without --refresh");
-        }
-        return stored;
     }
 
     @Override
@@ -126,25 +114,28 @@ final class CalibrateCommand implements Callable<Integer> {
         CalibrationStore store = CalibrationStore.inWorkDir(workDir);
         CalibrationStore.MeasuredOn measuredOn = new CalibrationStore.MeasuredOn(hw.fingerprint(),
                 InferenceRunner.engineVersion());
-        Optional<KernelCalibration> toRefresh = refresh ? Optional.of(refreshable(store, measuredOn)) : Optional.empty();
-        List<Integer> kernelAt = kernelThreads(hw.physicalCores());
         InferenceRunner runner = new InferenceRunner(DeviceSensors.forThisMachine(() -> Double.NaN), hw.physicalCores());
-        Calibrator calibrator = new Calibrator(runner, workDir.resolve("work"), System::currentTimeMillis);
-        // a refresh measures the probes at the stored profile's threads unless told otherwise
-        int probeThreads = refresh && threads == 0 ? store.read().map(CalibrationFigures::threads).orElse(0) : threads;
-        CalibrationFigures f = calibrator.calibrate(quick ? MicroModels.Sizes.QUICK : MicroModels.Sizes.FULL, probeThreads,
-                step -> System.err.println("calibrate: " + step));
+        MicroModels.Sizes sizes = quick ? MicroModels.Sizes.QUICK : MicroModels.Sizes.FULL;
+        Consumer<String> progress = line -> System.err.println("calibrate: " + line);
+        CalibrationFigures f;
         Optional<KernelCalibration> kernels = Optional.empty();
-        KernelCalibrator kernelCalibrator = new KernelCalibrator(workDir.resolve("work"), System::nanoTime);
-        Duration kernelBudget = budget != null ? budget : refresh ? REFRESH_BUDGET : quick ? QUICK_BUDGET : DEFAULT_BUDGET;
-        if (toRefresh.isPresent()) {
-            kernels = Optional.of(kernelCalibrator.refresh(toRefresh.get(), kernelBudget,
-                    line -> System.err.println("calibrate: " + line)));
-        } else if (!kernelBudget.isZero()) {
-            kernels = Optional.of(kernelCalibrator.calibrate(kernelAt,
-                    kernelBudget, line -> System.err.println("calibrate: " + line)));
+        if (refresh) {
+            checkRefreshOptions();
+            ProfileRefresh.Refreshed r = ProfileRefresh.of(workDir, measuredOn).run(runner, workDir.resolve("work"),
+                    sizes, threads, budget != null ? budget : REFRESH_BUDGET, progress);
+            f = r.figures();
+            kernels = Optional.of(r.kernels());
+        } else {
+            List<Integer> kernelAt = kernelThreads(hw.physicalCores());
+            f = new Calibrator(runner, workDir.resolve("work"), System::currentTimeMillis).calibrate(sizes, threads,
+                    progress);
+            Duration kernelBudget = budget != null ? budget : quick ? QUICK_BUDGET : DEFAULT_BUDGET;
+            if (!kernelBudget.isZero()) {
+                kernels = Optional.of(new KernelCalibrator(workDir.resolve("work"), System::nanoTime).calibrate(kernelAt,
+                        kernelBudget, progress));
+            }
+            store.write(f, measuredOn, kernels);
         }
-        store.write(f, measuredOn, kernels);
         if (outFile != null) {
             CalibrationStore.atFile(outFile).write(f, measuredOn, kernels);
         }

@@ -2,6 +2,8 @@ package dev.edgeperf.agent.cli;
 
 import dev.edgeperf.agent.calibrate.CalibrationFigures;
 import dev.edgeperf.agent.calibrate.CalibrationStore;
+import dev.edgeperf.agent.calibrate.MicroModels;
+import dev.edgeperf.agent.calibrate.ProfileRefresh;
 import dev.edgeperf.agent.measure.ForkedRunner;
 import dev.edgeperf.agent.measure.InferenceRunner;
 import dev.edgeperf.agent.measure.OrtNatives;
@@ -86,6 +88,11 @@ final class RunCommand implements Callable<Integer> {
                     + "evicted after each download (bytes, or e.g. 512M, 2G; default: ${DEFAULT-VALUE}).")
     long cacheMaxBytes;
 
+    @Option(names = "--refresh-calibration", paramLabel = "DURATION", converter = DurationConverter.class,
+            description = "Before joining, refresh the stored profile for this long (as `calibrate --refresh "
+                    + "--budget DURATION`, e.g. 30s), so that the coordinator predicts with the device's speed of today.")
+    Duration refreshCalibration;
+
     @Option(names = "--in-process", hidden = true,
             description = "Measure every job in this JVM instead of a forked worker per job (debugging).")
     boolean inProcess;
@@ -100,6 +107,10 @@ final class RunCommand implements Callable<Integer> {
                     + "--coordinator=192.168.1.10:7700) or set " + COORDINATOR_ENV);
         }
         String target = validateTarget(coordinator);
+        if (refreshCalibration != null && refreshCalibration.isZero()) {
+            throw EdgeperfException.userError("--refresh-calibration 0 refreshes nothing; expected a duration such as"
+                    + " 30s, or leave it out");
+        }
         String token = readToken(tokenFile, tokenFileSource());
         workDir = work.prepare();
         ManagedChannel channel = CoordinatorChannel.open(target, Optional.ofNullable(tlsCa));
@@ -114,6 +125,9 @@ final class RunCommand implements Callable<Integer> {
     private void serve(ManagedChannel channel, String target, String token) throws IOException {
         HardwareInfo hardware = HardwareProbe.detectThisMachine();
         String agentName = name != null && !name.isBlank() ? name : hardware.hostname();
+        if (refreshCalibration != null) {
+            refreshCalibration(hardware);
+        }
         Optional<CalibrationFigures> calibration = readCalibration(workDir);
         AgentConfig config = new AgentConfig(agentName, target, token, tokenFile, workDir, labels, connectTimeout,
                 AgentConfig.DEFAULT_FETCH_TIMEOUT, hardware, EdgeperfVersion.get(), InferenceRunner.engineVersion(),
@@ -138,6 +152,16 @@ final class RunCommand implements Callable<Integer> {
         AgentClient client = AgentClient.measuring(channel, config, runner, inProcessRunner);
         Runtime.getRuntime().addShutdownHook(new Thread(client::close, "edgeperf-shutdown"));
         client.run();
+    }
+
+    /** Brings the stored profile up to date ({@link ProfileRefresh}) before it is sent to the coordinator. */
+    private void refreshCalibration(HardwareInfo hardware) {
+        ProfileRefresh refresh = ProfileRefresh.of(workDir, new CalibrationStore.MeasuredOn(hardware.fingerprint(),
+                InferenceRunner.engineVersion()));
+        LOG.info("refreshing the calibration in {} for {} s before joining", refresh.store().file(),
+                refreshCalibration.toSeconds());
+        refresh.run(new InferenceRunner(DeviceSensors.forThisMachine(() -> Double.NaN), hardware.physicalCores()),
+                workDir.resolve("work"), MicroModels.Sizes.FULL, 0, refreshCalibration, line -> LOG.info("refresh: {}", line));
     }
 
     /** The stored calibration; a broken file is logged and ignored, so it never stops the agent serving. */

@@ -76,6 +76,21 @@ class AgentMainTest {
     }
 
     @Test
+    void runRefusesToRefreshACalibrationItDoesNotHave(@TempDir Path dir) throws Exception {
+        Path token = Files.writeString(dir.resolve("join-token"), "abc123\n");
+        Path empty = Files.createDirectories(dir.resolve("agent"));
+        // checked before the coordinator is called: nothing listens on port 1
+        assertThat(run("run", "--coordinator", "127.0.0.1:1", "--token-file", token.toString(), "--work-dir",
+                empty.toString(), "--refresh-calibration", "5s")).isEqualTo(2);
+        assertThat(err.toString()).contains("a refresh needs a profile with kernel samples in "
+                + empty.resolve("calibration.json")).hasLineCount(1);
+        assertThat(empty.resolve("calibration.json")).doesNotExist();
+        assertThat(run("run", "--coordinator", "127.0.0.1:1", "--token-file", token.toString(), "--work-dir",
+                empty.toString(), "--refresh-calibration", "0")).isEqualTo(2);
+        assertThat(err.toString()).contains("--refresh-calibration 0 refreshes nothing");
+    }
+
+    @Test
     void unknownModelListsTheZoo() {
         assertThat(run("bench", "--work-dir", WORK.toString(), "no-such-model")).isEqualTo(2);
         assertThat(err.toString()).contains("'no-such-model' is neither an existing file nor a zoo model")
@@ -237,7 +252,7 @@ class AgentMainTest {
     @Test
     void aRefreshWithoutAStoredProfileIsAOneLineUserError(@TempDir Path dir) {
         assertThat(run("calibrate", "--refresh", "--work-dir", dir.toString())).isEqualTo(2);
-        assertThat(err.toString()).contains("--refresh needs a profile with kernel samples in "
+        assertThat(err.toString()).contains("a refresh needs a profile with kernel samples in "
                 + dir.resolve("calibration.json") + "; run `agent calibrate` without --refresh first");
         assertThat(dir.resolve("calibration.json")).doesNotExist();
     }

@@ -64,6 +64,12 @@ final class DeviceProfileFile {
         if (kernels == null || kernels.isNull()) {
             return Optional.empty();
         }
+        // the one optional field: a thread count's drift, which only a refreshed profile has
+        kernels.path("threads").forEach(t -> {
+            if (t instanceof com.fasterxml.jackson.databind.node.ObjectNode o && !o.has("drift")) {
+                o.putObject("drift");
+            }
+        });
         try {
             KernelCalibration k = JSON.treeToValue(kernels, KernelCalibration.class);
             if (k.threads().isEmpty()) {
