@@ -171,6 +171,38 @@ class ModelsPredictIT {
     }
 
     @Test
+    void aProfileOlderThanTheMaxAgeIsWarnedAndLabelledStaleUnlessTheLimitAllowsIt() throws Exception {
+        long tenDaysAgo = System.currentTimeMillis() - java.time.Duration.ofDays(10).toMillis() - 60_000;
+        Path old = Files.writeString(tmp.resolve("ten-days.json"), "{\"matmulGflops\": 40, \"convGflops\": 30,"
+                + " \"memoryGbPerS\": 10, \"callOverheadUs\": 20, \"threads\": 2, \"measuredUnixMs\": " + tenDaysAgo
+                + "}");
+        Processes.Outcome o = coordinator("models", "predict", "mnist-cnn", "--device-profile", old.toString(), "--json");
+        assertThat(o.exitCode()).as(o.stderr()).isZero();
+        assertThat(o.stderr()).contains("warning: --device-profile " + old + " is stale (measured 10.0 days ago, more"
+                + " than the 7 days limit (--profile-max-age)").contains("scripts/agent calibrate --refresh");
+        JsonNode json = JSON.readTree(o.stdout());
+        assertThat(json.get("stale").asBoolean()).isTrue();
+        assertThat(json.get("staleReason").asText()).startsWith("measured 10.0 days ago");
+        assertThat(json.get("predictors").get("roofline").asDouble()).isPositive();
+
+        Processes.Outcome table = coordinator("models", "predict", "mnist-cnn", "--device-profile", old.toString());
+        assertThat(table.stdout()).contains("stale profile: measured 10.0 days ago");
+        for (String limit : new String[] {"30d", "0s"}) {
+            Processes.Outcome allowed = coordinator("models", "predict", "mnist-cnn", "--device-profile",
+                    old.toString(), "--profile-max-age", limit, "--json");
+            assertThat(allowed.exitCode()).as(allowed.stderr()).isZero();
+            assertThat(allowed.stderr()).as(limit).doesNotContain("stale");
+            assertThat(JSON.readTree(allowed.stdout()).get("stale").asBoolean()).as(limit).isFalse();
+        }
+        Processes.Outcome bad = coordinator("models", "predict", "mnist-cnn", "--device-profile", old.toString(),
+                "--profile-max-age", "2w");
+        assertThat(bad.exitCode()).isEqualTo(2);
+        assertThat(bad.stdout()).isEmpty();
+        assertThat(bad.stderr().lines().findFirst().orElseThrow()).startsWith("Invalid value for option"
+                + " '--profile-max-age'").contains("a duration must look like 500ms, 30s, 10m, 1h or 7d, got '2w'");
+    }
+
+    @Test
     void aCorruptKernelSectionIsAOneLineUserError() throws Exception {
         String figures = "\"matmulGflops\": 40, \"convGflops\": 30, \"memoryGbPerS\": 10, \"callOverheadUs\": 20,"
                 + " \"threads\": 1";

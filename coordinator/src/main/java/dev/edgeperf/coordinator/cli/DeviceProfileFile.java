@@ -106,6 +106,16 @@ final class DeviceProfileFile {
         return "calibrated with onnxruntime " + measuredWith + ", this machine runs " + localEngineVersion;
     }
 
+    /** When the profile was calibrated or last refreshed, ms since the epoch; 0 when it does not say. Call after {@link #read}. */
+    static long measuredUnixMs(Path file) {
+        try {
+            JsonNode root = JSON.readTree(Files.readString(file));
+            return root == null ? 0 : Math.max(0, root.path("measuredUnixMs").asLong(0));
+        } catch (IOException e) {
+            return 0;
+        }
+    }
+
     /** A text field of the profile, e.g. {@code hardwareFingerprint}; "" when absent. Call after {@link #read}. */
     static String text(Path file, String field) {
         try {

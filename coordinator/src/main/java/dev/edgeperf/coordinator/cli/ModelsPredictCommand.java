@@ -14,6 +14,7 @@ import dev.edgeperf.core.predict.kernel.KernelInputs;
 import dev.edgeperf.core.zoo.ModelZoo;
 import dev.edgeperf.core.io.Digests;
 import dev.edgeperf.core.predict.learned.LearnedInputs;
+import dev.edgeperf.coordinator.schedule.ProfileStaleness;
 import dev.edgeperf.coordinator.store.ResultField;
 import dev.edgeperf.core.predict.NodePrediction;
 import dev.edgeperf.core.predict.PredictedLatency;
@@ -79,6 +80,12 @@ final class ModelsPredictCommand implements Callable<Integer> {
             description = "Nodes shown, by predicted time (default: ${DEFAULT-VALUE}).")
     int top;
 
+    @Option(names = "--profile-max-age", paramLabel = "DURATION", defaultValue = "7d",
+            converter = DurationConverter.class,
+            description = "A device profile calibrated or refreshed longer ago than this is stale, and its predictions"
+                    + " are labelled so; 0s = never by age (default: ${DEFAULT-VALUE}).")
+    java.time.Duration profileMaxAge;
+
     @Mixin
     JsonOption json;
 
@@ -103,12 +110,17 @@ final class ModelsPredictCommand implements Callable<Integer> {
         if ((deviceProfile == null) == (device == null)) {
             throw EdgeperfException.userError("give exactly one of --device-profile FILE and --device NAME");
         }
+        if (profileMaxAge.isNegative()) {
+            throw EdgeperfException.userError("--profile-max-age must be >= 0s, got '" + profileMaxAge + "'");
+        }
         DevicePeaks peaks;
         String stale;
+        long measuredUnixMs;
         Optional<KernelCalibration> samples;
         if (deviceProfile != null) {
             peaks = DeviceProfileFile.read(deviceProfile);
             stale = DeviceProfileFile.staleReason(deviceProfile, localEngineVersion());
+            measuredUnixMs = DeviceProfileFile.measuredUnixMs(deviceProfile);
             samples = DeviceProfileFile.readKernels(deviceProfile);
         } else {
             AgentInfo agent;
@@ -118,6 +130,7 @@ final class ModelsPredictCommand implements Callable<Integer> {
             }
             peaks = AgentProfiles.peaks(agent);
             stale = AgentProfiles.staleReason(agent);
+            measuredUnixMs = agent.getCalibration().getMeasuredUnixMs();
             samples = agent.getCalibration().hasKernels()
                     ? Optional.of(KernelCalibrationProto.fromProto(agent.getCalibration().getKernels())) : Optional.empty();
         }
@@ -126,8 +139,13 @@ final class ModelsPredictCommand implements Callable<Integer> {
         if (!stale.isEmpty()) {
             spec.commandLine().getErr().println("warning: " + source + " is stale (" + stale
                     + "): its predictions may not hold; run `scripts/agent calibrate` again");
-            spec.commandLine().getErr().flush();
         }
+        String old = ProfileStaleness.age(measuredUnixMs, System.currentTimeMillis(), profileMaxAge);
+        if (!old.isEmpty()) {
+            spec.commandLine().getErr().println("warning: " + source + " is stale (" + old + ")");
+        }
+        spec.commandLine().getErr().flush();
+        stale = ProfileStaleness.both(stale, old);
         // the detailed convention: a predictor must see the FLOPs the kernels really do
         ModelProfile profile = ModelArgument.profile(model,
                 new ProfileOptions(batch, sizes.shapes(), sizes.dimValues(), CountingConvention.DETAILED));

@@ -60,6 +60,12 @@ final class ServeCommand implements Callable<Integer> {
                     + " the agents' hostname and hardware fingerprint, so measurements never share a board).")
     boolean shareHosts;
 
+    @Option(names = "--profile-max-age", paramLabel = "DURATION", defaultValue = "7d",
+            converter = DurationConverter.class,
+            description = "An agent's device profile calibrated or refreshed longer ago than this is stale, and so"
+                    + " are its jobs' predictions; 0s = never by age (default: ${DEFAULT-VALUE}).")
+    Duration profileMaxAge;
+
     @Mixin
     VerboseOption verbose;
 
@@ -79,7 +85,7 @@ final class ServeCommand implements Callable<Integer> {
         }
         SchedulerSettings scheduler;
         try {
-            scheduler = new SchedulerSettings(leaseTimeout, maxAttempts, shareHosts);
+            scheduler = new SchedulerSettings(leaseTimeout, maxAttempts, shareHosts, profileMaxAge);
         } catch (IllegalArgumentException e) {
             throw EdgeperfException.userError(e.getMessage());
         }

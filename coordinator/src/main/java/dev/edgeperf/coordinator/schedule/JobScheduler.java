@@ -51,8 +51,10 @@ public final class JobScheduler {
     private final Map<String, LeasedJob> busy = new HashMap<>();
     /** agent id -> why its leases must go back to the queue, for releases the store could not write. */
     private final Map<String, String> pendingReleases = new HashMap<>();
-    /** agent id -> why its device profile is stale; absent = current. */
+    /** agent id -> why its device profile is stale against its hardware and engine; absent = current. */
     private final Map<String, String> staleProfiles = new java.util.concurrent.ConcurrentHashMap<>();
+    /** agent id -> when its device profile was calibrated or refreshed (ms since the epoch); absent = unknown. */
+    private final Map<String, Long> profileMeasured = new java.util.concurrent.ConcurrentHashMap<>();
     /** agent id -> System.nanoTime() of the last message. */
     private final Map<String, Long> lastHeard = new HashMap<>();
 
@@ -113,6 +115,12 @@ public final class JobScheduler {
             staleProfiles.put(agent.id(), stale);
             LOG.warn("agent '{}' has a stale device profile ({}): its predictions are marked stale; run"
                     + " `scripts/agent calibrate` on it again", name, stale);
+        }
+        long measured = joining.hello().getCalibration().getMeasuredUnixMs();
+        profileMeasured.put(agent.id(), measured);
+        String old = ProfileStaleness.age(measured, System.currentTimeMillis(), settings.profileMaxAge());
+        if (!old.isEmpty()) {
+            LOG.warn("agent '{}' has an old device profile ({}): its predictions are marked stale", name, old);
         }
         List<String> peers;
         synchronized (this) {
@@ -377,6 +385,12 @@ public final class JobScheduler {
      * @return true when a job was sent to the agent (or, after a lease that fell through, to another
      *         agent on its host)
      */
+    /** Why predictions for the agent are stale now: its profile's hardware or engine, or its age; "" = current. */
+    private String staleReason(ConnectedAgent agent) {
+        return ProfileStaleness.both(staleProfiles.getOrDefault(agent.id(), ""), ProfileStaleness.age(
+                profileMeasured.getOrDefault(agent.id(), 0L), System.currentTimeMillis(), settings.profileMaxAge()));
+    }
+
     private boolean dispatchTo(ConnectedAgent agent) {
         boolean gaveHostBack = false;
         while (true) {
@@ -395,8 +409,7 @@ public final class JobScheduler {
             }
             boolean leased;
             try {
-                leased = store.lease(job, agent.id(), predictions.predict(agent, job,
-                        staleProfiles.getOrDefault(agent.id(), "")));
+                leased = store.lease(job, agent.id(), predictions.predict(agent, job, staleReason(agent)));
             } catch (EdgeperfException e) {
                 rethrowUnlessStoreFailing(e);
                 // nothing is leased while the store cannot write: the job waits in the queue

@@ -12,13 +12,16 @@ import java.util.Objects;
  * @param shareHosts   false (the default): agents on one physical host ({@link
  *                     dev.edgeperf.coordinator.fleet.ConnectedAgent#host()}) run one job at a time between
  *                     them, so measurements never share a board; true: every agent gets its own job at once
+ * @param profileMaxAge an agent's device profile calibrated or refreshed longer ago than this is stale
+ *                      ({@link ProfileStaleness#age}); {@link Duration#ZERO} = never by age
  */
-public record SchedulerSettings(Duration leaseTimeout, int maxAttempts, boolean shareHosts) {
+public record SchedulerSettings(Duration leaseTimeout, int maxAttempts, boolean shareHosts, Duration profileMaxAge) {
     public static final Duration DEFAULT_LEASE_TIMEOUT = Duration.ofSeconds(30);
     public static final int DEFAULT_MAX_ATTEMPTS = 3;
     public static final boolean DEFAULT_SHARE_HOSTS = false;
+    public static final Duration DEFAULT_PROFILE_MAX_AGE = Duration.ofDays(7);
     public static final SchedulerSettings DEFAULTS = new SchedulerSettings(DEFAULT_LEASE_TIMEOUT,
-            DEFAULT_MAX_ATTEMPTS, DEFAULT_SHARE_HOSTS);
+            DEFAULT_MAX_ATTEMPTS, DEFAULT_SHARE_HOSTS, DEFAULT_PROFILE_MAX_AGE);
 
     public SchedulerSettings {
         Objects.requireNonNull(leaseTimeout, "leaseTimeout is null");
@@ -29,6 +32,15 @@ public record SchedulerSettings(Duration leaseTimeout, int maxAttempts, boolean 
         if (maxAttempts < 1) {
             throw new IllegalArgumentException("max attempts must be >= 1, got " + maxAttempts);
         }
+        Objects.requireNonNull(profileMaxAge, "profileMaxAge is null");
+        if (profileMaxAge.isNegative()) {
+            throw new IllegalArgumentException("profile max age must be >= 0, got " + profileMaxAge);
+        }
+    }
+
+    /** The default profile age limit. */
+    public SchedulerSettings(Duration leaseTimeout, int maxAttempts, boolean shareHosts) {
+        this(leaseTimeout, maxAttempts, shareHosts, DEFAULT_PROFILE_MAX_AGE);
     }
 
     /** One job per host at a time (the default). */

@@ -57,9 +57,13 @@ class LeasePredictionsTest {
     }
 
     private ResultRecord runOne(AgentHello hello, VariantProfiles profiles, long flops) {
+        return runOne(hello, profiles, flops, SchedulerSettings.DEFAULT_PROFILE_MAX_AGE);
+    }
+
+    private ResultRecord runOne(AgentHello hello, VariantProfiles profiles, long flops, Duration profileMaxAge) {
         store = Fixtures.store(dir);
         JobScheduler scheduler = new JobScheduler(store, new FleetRegistry(), new SchedulerSettings(Duration.ofSeconds(5),
-                2), new AtomicLong()::get, new NaivePredictor(), profiles);
+                2, false, profileMaxAge), new AtomicLong()::get, new NaivePredictor(), profiles);
         ConnectedAgent agent = scheduler.connect(JoiningAgent.of(hello), new RecordingLink());
         NewJob job = new NewJob(UUID.randomUUID().toString(), null, "name=" + hello.getName(), "mnist-cnn",
                 Fixtures.DIGEST, 1234, "baseline", 4, 2, new MeasurementSettings(2, 5, 10, 1000), flops);
@@ -286,6 +290,65 @@ class LeasePredictionsTest {
         assertThat(row.text(ResultField.PREDICTION_STALE_REASON))
                 .isEqualTo("calibrated on hardware fp-other, agent now reports fp-cal;"
                         + " calibrated with engine 1.17.0, agent now runs 1.19.2");
+    }
+
+    @Test
+    void aProfileOlderThanTheMaxAgeMarksThePredictionsStaleWithTheRefreshToRun() {
+        long tenDaysAgo = System.currentTimeMillis() - Duration.ofDays(10).toMillis() - 60_000;
+        AgentHello hello = Fixtures.hello("cal", 100).toBuilder().setCalibration(CALIBRATION.toBuilder()
+                .setMeasuredUnixMs(tenDaysAgo)).build();
+        ResultRecord row = runOne(hello, VariantProfiles.NONE, 4_000_000_000L);
+        assertThat(row.get(ResultField.PREDICTION_STALE)).isEqualTo(true);
+        assertThat(row.text(ResultField.PREDICTION_STALE_REASON)).startsWith("measured 10.0 days ago, more than the"
+                + " 7 days limit (--profile-max-age)").contains("scripts/agent calibrate --refresh");
+    }
+
+    @Test
+    void aLongerMaxAgeOrNoneKeepsAnOldProfileCurrent() throws Exception {
+        long tenDaysAgo = System.currentTimeMillis() - Duration.ofDays(10).toMillis();
+        AgentHello hello = Fixtures.hello("cal", 100).toBuilder().setCalibration(CALIBRATION.toBuilder()
+                .setMeasuredUnixMs(tenDaysAgo)).build();
+        assertThat(runOne(hello, VariantProfiles.NONE, 4_000_000_000L, Duration.ZERO)
+                .get(ResultField.PREDICTION_STALE)).isEqualTo(false);
+        tearDown();
+        store = null;
+        dir = java.nio.file.Files.createDirectories(dir.resolve("second"));
+        assertThat(runOne(hello, VariantProfiles.NONE, 4_000_000_000L, Duration.ofDays(11))
+                .get(ResultField.PREDICTION_STALE)).isEqualTo(false);
+    }
+
+    @Test
+    void anOldProfileFromOtherHardwareGivesBothReasons() {
+        long tenDaysAgo = System.currentTimeMillis() - Duration.ofDays(10).toMillis() - 60_000;
+        AgentHello hello = Fixtures.hello("cal", 100).toBuilder().setCalibration(CALIBRATION.toBuilder()
+                .setHardwareFingerprint("fp-other").setMeasuredUnixMs(tenDaysAgo)).build();
+        ResultRecord row = runOne(hello, VariantProfiles.NONE, 4_000_000_000L);
+        assertThat(row.text(ResultField.PREDICTION_STALE_REASON)).startsWith("calibrated on hardware fp-other, agent"
+                + " now reports fp-cal; measured 10.0 days ago");
+    }
+
+    @Test
+    void theAgeReasonNamesTheAgeAndTheLimitAndIsEmptyWhenUnknownOrYounger() {
+        long now = 1_800_000_000_000L;
+        Duration week = Duration.ofDays(7);
+        assertThat(ProfileStaleness.age(0, now, week)).isEmpty();
+        assertThat(ProfileStaleness.age(now - week.toMillis(), now, week)).isEmpty();
+        assertThat(ProfileStaleness.age(now - Duration.ofDays(30).toMillis(), now, Duration.ZERO)).isEmpty();
+        assertThat(ProfileStaleness.age(now - Duration.ofDays(8).toMillis(), now, week))
+                .startsWith("measured 8 days ago, more than the 7 days limit");
+        assertThat(ProfileStaleness.age(now - Duration.ofHours(30).toMillis(), now, Duration.ofDays(1)))
+                .startsWith("measured 1.3 days ago, more than the 1 day limit");
+        assertThat(ProfileStaleness.age(now - Duration.ofHours(3).toMillis(), now, Duration.ofHours(2)))
+                .startsWith("measured 3.0 hours ago, more than the 2.0 hours limit");
+        assertThat(ProfileStaleness.both("a", "")).isEqualTo("a");
+        assertThat(ProfileStaleness.both("", "b")).isEqualTo("b");
+        assertThat(ProfileStaleness.both("a", "b")).isEqualTo("a; b");
+    }
+
+    @Test
+    void aNegativeProfileMaxAgeIsRefused() {
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> new SchedulerSettings(Duration.ofSeconds(5), 2, false,
+                Duration.ofDays(-1))).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("profile max age");
     }
 
     @Test
