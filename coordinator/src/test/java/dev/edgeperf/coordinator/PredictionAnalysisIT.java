@@ -72,11 +72,13 @@ class PredictionAnalysisIT {
             assertThat(row.get("predictedMs").asDouble()).isEqualTo(row.get("predictedNaiveMs").asDouble());
             assertThat(row.get("recommendedPredictor").asText()).isEqualTo("roofline");
             assertThat(row.get("predictionStale").asBoolean()).isTrue();
+            // its profile says it was measured at the epoch: stale by age too, past serve's default 7 days
             assertThat(row.get("predictionStaleReason").asText()).startsWith("calibrated on hardware fp-elsewhere,"
-                    + " agent now reports ");
+                    + " agent now reports ").contains("; measured ").contains("days ago, more than the 7 days limit"
+                    + " (--profile-max-age)");
         }
         assertThat(Files.readString(tmp.resolve("coordinator.log"))).contains("agent 'it-agent' has a stale device"
-                + " profile");
+                + " profile").contains("agent 'it-agent' has an old device profile (measured ");
 
         Processes.Outcome analyze = processes.coordinatorCli(grpc, dataDir, tmp.resolve("cli"), Duration.ofMinutes(2),
                 "campaign", "analyze", id, "--json");
@@ -187,7 +189,7 @@ class PredictionAnalysisIT {
         assertThat(predicted.get("predictors").get("roofline").asDouble()).isPositive();
         assertThat(predicted.get("stale").asBoolean()).isTrue();
         assertThat(predict.stderr()).contains("warning: the profile of agent 'it-agent' is stale (calibrated on"
-                + " hardware fp-elsewhere");
+                + " hardware fp-elsewhere").contains("warning: the profile of agent 'it-agent' is stale (measured ");
         assertOneLine(processes.coordinatorCli(grpc, dataDir, tmp.resolve("cli"), Duration.ofMinutes(2), "models",
                 "predict", "mnist-cnn", "--device", "nobody"), "--device nobody: no agent of that name; the coordinator"
                 + " knows it-agent");
