@@ -16,9 +16,14 @@
 #   EDGEPERF_BENCH_REFRESH=DURATION      with a reused EDGEPERF_BENCH_PROFILE, first refresh it (`agent calibrate
 #                                        --refresh --budget DURATION`: each kernel type's drift since it was taken);
 #                                        the stored files are left as they were
+#   EDGEPERF_BENCH_CAMPAIGN=1            measure the cells as campaigns instead (a coordinator and one local agent
+#                                        with the 2-thread profile; the zoo models with their variants, then the
+#                                        corpus models) and print `campaign analyze`: every predictor, the
+#                                        learned-from-campaigns one judged leave-one-model-out
 set -euo pipefail
 here=$(cd "$(dirname "$0")/.." && pwd)
 models=("$@")
+given=$#
 (( ${#models[@]} )) || models=(mnist-cnn lenet5 resnet18 mobilenet-v1 mobilenet-v2 squeezenet1_1)
 variants=${EDGEPERF_BENCH_VARIANTS-pruned:structured:0.5,quantized:int8-static}
 # real models of the test corpus, with their input shape (B = the batch)
@@ -72,6 +77,13 @@ share_kernels
 fi
 measured_cache=${EDGEPERF_BENCH_MEASURED:-}
 [[ -n "$measured_cache" ]] && touch "$measured_cache"
+
+if [[ -n "${EDGEPERF_BENCH_CAMPAIGN:-}" ]]; then
+  source "$here/scripts/lib/bench-campaign.sh"
+  bench_campaigns
+  echo "load average after: $(cut -d' ' -f1-3 /proc/loadavg)"
+  exit 0
+fi
 
 # cells: "label|model argument|kind|input spec"
 cells=()
