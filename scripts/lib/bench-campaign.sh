@@ -22,7 +22,7 @@ bench_campaigns() {
   trap 'kill ${pid_a:-} ${pid_c:-} 2>/dev/null; wait 2>/dev/null; rm -rf "$work"' EXIT
   for _ in $(seq 1 600); do grep -q "listening" "$data/stdout.log" 2>/dev/null && break; sleep 0.1; done
   line=$(grep "listening" "$data/stdout.log") || { echo "coordinator did not start: $(tail -3 "$data/coordinator.log")" >&2; exit 1; }
-  grpc=$(sed -E 's/.*grpc=([^ ]+).*/\1/' <<<"$line"); http=$(sed -E 's/.*http=([^ ]+).*/\1/' <<<"$line")
+  grpc=$(sed -E 's/.*grpc=([^ ]+).*/\1/' <<<"$line"); http=$(sed -E 's/.*http=([^ ]+).*/\1/' <<<"$line"); http=${http%/}
   "$here/scripts/agent" run --coordinator "$grpc" --token-file "$data/join-token" --name bench-agent \
     --work-dir "$agent_dir" >"$agent_dir/agent.log" 2>&1 &
   pid_a=$!
