@@ -110,9 +110,6 @@ final class ModelsPredictCommand implements Callable<Integer> {
         if ((deviceProfile == null) == (device == null)) {
             throw EdgeperfException.userError("give exactly one of --device-profile FILE and --device NAME");
         }
-        if (profileMaxAge.isNegative()) {
-            throw EdgeperfException.userError("--profile-max-age must be >= 0s, got '" + profileMaxAge + "'");
-        }
         DevicePeaks peaks;
         String stale;
         long measuredUnixMs;

@@ -377,6 +377,12 @@ public final class JobScheduler {
         }
     }
 
+    /** Why predictions for the agent are stale now: its profile's hardware or engine, or its age; "" = current. */
+    private String staleReason(ConnectedAgent agent) {
+        return ProfileStaleness.both(staleProfiles.getOrDefault(agent.id(), ""), ProfileStaleness.age(
+                profileMeasured.getOrDefault(agent.id(), 0L), System.currentTimeMillis(), settings.profileMaxAge()));
+    }
+
     /**
      * Picks the agent's next job under the lock, but writes the lease outside it: with a thousand
      * agents the database write, not the in-memory pick, is what takes time, and holding the lock
@@ -385,12 +391,6 @@ public final class JobScheduler {
      * @return true when a job was sent to the agent (or, after a lease that fell through, to another
      *         agent on its host)
      */
-    /** Why predictions for the agent are stale now: its profile's hardware or engine, or its age; "" = current. */
-    private String staleReason(ConnectedAgent agent) {
-        return ProfileStaleness.both(staleProfiles.getOrDefault(agent.id(), ""), ProfileStaleness.age(
-                profileMeasured.getOrDefault(agent.id(), 0L), System.currentTimeMillis(), settings.profileMaxAge()));
-    }
-
     private boolean dispatchTo(ConnectedAgent agent) {
         boolean gaveHostBack = false;
         while (true) {
