@@ -4,11 +4,10 @@
 # leave-one-model-out over the agent's done rows). Uses the caller's here, work, models, variants, corpus,
 # threads_list and batches.
 
-# "a,b" -> "[a, b]" with every item quoted for YAML
+# items -> a YAML flow list: yaml_list 1 8 -> [1, 8]
 yaml_list() {
-  local IFS=','; local out=() item
-  for item in $1; do out+=("\"$item\""); done
-  (IFS=','; echo "[${out[*]}]" | sed 's/,/, /g')
+  local IFS=,; local joined="$*"
+  echo "[${joined//,/, }]"
 }
 
 bench_campaigns() {
@@ -43,13 +42,17 @@ PY
     if [[ -f "$m" ]]; then file_models+=("  - file: $(cd "$(dirname "$m")" && pwd)/$(basename "$m")"); else zoo+=("  - $m"); fi
   done
   local common
-  common="batch_sizes: [$(IFS=,; echo "${batches[*]}" | sed 's/,/, /g')]
-threads: [$(IFS=,; echo "${threads_list[*]}" | sed 's/,/, /g')]
+  common="batch_sizes: $(yaml_list "${batches[@]}")
+threads: $(yaml_list "${threads_list[@]}")
 measurement: {min_duration_ms: 1000}"
+  local recipes=("\"baseline\"") recipe
+  local IFS_saved=$IFS; IFS=,
+  for recipe in $variants; do recipes+=("\"$recipe\""); done
+  IFS=$IFS_saved
   {
     echo "name: bench-predict models"
     echo "models:"; printf '%s\n' "${zoo[@]}" "${file_models[@]}"
-    echo "variants: $(yaml_list "baseline${variants:+,$variants}")"
+    echo "variants: $(yaml_list "${recipes[@]}")"
     echo "$common"
   } >"$work/models.yaml"
   local specs=("$work/models.yaml")
