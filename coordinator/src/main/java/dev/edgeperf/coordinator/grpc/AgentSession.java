@@ -87,10 +87,14 @@ final class AgentSession implements StreamObserver<AgentMessage> {
         ended();
     }
 
+    /**
+     * The agent ended its stream: it leaves the fleet before the stream is ended on this side, so an agent
+     * that ended it to join again (with a refreshed profile) is not refused as a live duplicate.
+     */
     @Override
     public void onCompleted() {
-        link.complete();
         ended();
+        link.complete();
     }
 
     private void ended() {

@@ -80,6 +80,27 @@ class AgentSessionTest {
     }
 
     @Test
+    void anAgentThatEndsItsStreamHasLeftTheFleetWhenTheCoordinatorEndsItsOwnSoItsRejoinIsWelcomed()
+            throws Exception {
+        StreamRecorder first = new StreamRecorder();
+        StreamObserver<AgentMessage> out = AgentServiceGrpc.newStub(channel).connect(first);
+        out.onNext(AgentMessage.newBuilder().setHello(Fixtures.hello("pi", 10)).build());
+        await("the welcome", () -> !first.messages.isEmpty());
+        out.onCompleted();
+        assertThat(first.closed.get(5, TimeUnit.SECONDS).getCode()).isEqualTo(Status.Code.OK);
+        // no wait: the end of the stream comes after the agent left (what `agent run --refresh-every` relies on)
+        assertThat(fleet.connected()).isEmpty();
+
+        StreamRecorder second = new StreamRecorder();
+        AgentServiceGrpc.newStub(channel).connect(second).onNext(AgentMessage.newBuilder()
+                .setHello(Fixtures.hello("pi", 20)).build());
+        await("the second welcome", () -> !second.messages.isEmpty() || second.closed.isDone());
+        assertThat(second.closed).isNotDone();
+        assertThat(second.messages.get(0).hasWelcome()).isTrue();
+        assertThat(fleet.connected()).singleElement().satisfies(a -> assertThat(a.name()).isEqualTo("pi"));
+    }
+
+    @Test
     void helloIsWelcomedJobsAreAssignedResultsAckedAfterCommitAndFailuresRecorded() throws Exception {
         NewJob first = Fixtures.openJob("arch=x86_64", 1, 1_000_000_000L);
         NewJob second = Fixtures.openJob("arch=x86_64", 8, 8_000_000_000L);
