@@ -50,11 +50,13 @@ class KernelCampaignIT {
         Matcher listening = processes.startCoordinator(dataDir, tmp.resolve("coordinator.log"));
         String grpc = "127.0.0.1:" + listening.group(1);
         String jdbc = "jdbc:h2:file:" + dataDir.toAbsolutePath().resolve("edgeperf") + ";AUTO_SERVER=TRUE";
-        // the agent refreshes its profile before joining, so the coordinator predicts with today's drift
+        // the agent refreshes its profile before joining, so the coordinator predicts with today's drift, and
+        // again every 15 s while it serves (rejoining with it), here in the middle of the campaign
         processes.start(Processes.javaJar(Processes.agentJar(), "run", "--coordinator", grpc, "--name", "k-agent",
                 "--token-file", dataDir.resolve("join-token").toString(), "--work-dir", agentDir.toString(),
-                "--refresh-calibration", "4s"), tmp.resolve("agent.log"));
+                "--refresh-calibration", "4s", "--refresh-every", "15s"), tmp.resolve("agent.log"));
         CampaignEndToEndIT.awaitConnectedAgents(jdbc, 1);
+        long joinedWith = profileMeasuredMs(jdbc);
 
         Processes.Outcome run = processes.coordinatorCli(grpc, dataDir, tmp.resolve("cli"), Duration.ofMinutes(5),
                 "campaign", "run", "--model", "mnist-cnn", "--variant", "baseline,quantized:int8-static", "--batch",
@@ -89,6 +91,28 @@ class KernelCampaignIT {
         JSON.readTree(analyze.stdout()).get("byDevice").forEach(s -> cells.put(s.get("predictor").asText(),
                 s.get("cells").asInt()));
         assertThat(cells).containsEntry("kernel", 4);
+
+        // the periodic refresh reached the coordinator: a newer profile stored, by a rejoin, not a lost stream
+        long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
+        while (profileMeasuredMs(jdbc) <= joinedWith && System.nanoTime() < deadline) {
+            Thread.sleep(500);
+        }
+        String agentLog = Files.readString(tmp.resolve("agent.log"));
+        assertThat(profileMeasuredMs(jdbc)).as(agentLog).isGreaterThan(joinedWith);
+        assertThat(agentLog).contains("joining coordinator " + grpc + " again to send the refreshed device profile")
+                .doesNotContain("lost connection").doesNotContain("refused agent");
+        assertThat(Files.readString(tmp.resolve("coordinator.log"))).doesNotContain("already connected");
+    }
+
+    /** When the stored profile of the one agent was measured (or last refreshed). */
+    private static long profileMeasuredMs(String jdbc) throws Exception {
+        try (Connection c = DriverManager.getConnection(jdbc, "sa", "");
+             PreparedStatement st = c.prepareStatement("SELECT calib_measured_ms FROM agents WHERE name = ?")) {
+            st.setString(1, "k-agent");
+            try (ResultSet rs = st.executeQuery()) {
+                return rs.next() ? rs.getLong(1) : 0;
+            }
+        }
     }
 
     /** job id -> the basis of its kernel prediction, as stored with the lease. */

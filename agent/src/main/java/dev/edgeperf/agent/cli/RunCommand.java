@@ -93,6 +93,12 @@ final class RunCommand implements Callable<Integer> {
                     + "--budget DURATION`, e.g. 30s), so that the coordinator predicts with the device's speed of today.")
     Duration refreshCalibration;
 
+    @Option(names = "--refresh-every", paramLabel = "DURATION", converter = DurationConverter.class,
+            description = "While serving, refresh the profile again this often (between jobs, each for the"
+                    + " --refresh-calibration budget) and rejoin the coordinator with it, e.g. 6h: on a shared"
+                    + " machine whose speed drifts by the hour.")
+    Duration refreshEvery;
+
     @Option(names = "--in-process", hidden = true,
             description = "Measure every job in this JVM instead of a forked worker per job (debugging).")
     boolean inProcess;
@@ -110,6 +116,11 @@ final class RunCommand implements Callable<Integer> {
         if (refreshCalibration != null && refreshCalibration.isZero()) {
             throw EdgeperfException.userError("--refresh-calibration 0 refreshes nothing; expected a duration such as"
                     + " 30s, or leave it out");
+        }
+        if (refreshEvery != null && (refreshCalibration == null || refreshEvery.isZero())) {
+            throw EdgeperfException.userError(refreshEvery.isZero() ? "--refresh-every 0 never refreshes; expected a"
+                    + " duration such as 6h, or leave it out" : "--refresh-every needs --refresh-calibration DURATION,"
+                    + " the budget of each refresh (e.g. --refresh-calibration 30s --refresh-every 6h)");
         }
         String token = readToken(tokenFile, tokenFileSource());
         workDir = work.prepare();
@@ -131,8 +142,7 @@ final class RunCommand implements Callable<Integer> {
         Optional<CalibrationFigures> calibration = readCalibration(workDir);
         AgentConfig config = new AgentConfig(agentName, target, token, tokenFile, workDir, labels, connectTimeout,
                 AgentConfig.DEFAULT_FETCH_TIMEOUT, hardware, EdgeperfVersion.get(), InferenceRunner.engineVersion(),
-                calibration.map(c -> withKernels(CalibrationStore.inWorkDir(workDir).measuredOn().stamp(c.toProto()),
-                        workDir)), cacheMaxBytes, Optional.ofNullable(tlsCa));
+                profileToSend(calibration, workDir), cacheMaxBytes, Optional.ofNullable(tlsCa));
         SystemInfo si = new SystemInfo();
         DeviceSensors sensors = DeviceSensors.forThisMachine(() -> si.getHardware().getSensors().getCpuTemperature());
         InferenceRunner inProcessRunner = new InferenceRunner(sensors, hardware.physicalCores());
@@ -150,6 +160,12 @@ final class RunCommand implements Callable<Integer> {
         LOG.info("gRPC transport {}", CoordinatorChannel.transport());
 
         AgentClient client = AgentClient.measuring(channel, config, runner, inProcessRunner);
+        if (refreshEvery != null) {
+            client.refreshProfileEvery(refreshEvery, () -> {
+                refreshCalibration(hardware);
+                return profileToSend(readCalibration(workDir), workDir);
+            });
+        }
         Runtime.getRuntime().addShutdownHook(new Thread(client::close, "edgeperf-shutdown"));
         client.run();
     }
@@ -158,10 +174,16 @@ final class RunCommand implements Callable<Integer> {
     private void refreshCalibration(HardwareInfo hardware) {
         ProfileRefresh refresh = ProfileRefresh.of(workDir, new CalibrationStore.MeasuredOn(hardware.fingerprint(),
                 InferenceRunner.engineVersion()));
-        LOG.info("refreshing the calibration in {} for {} s before joining", refresh.store().file(),
-                refreshCalibration.toSeconds());
+        LOG.info("refreshing the calibration in {} for {} s", refresh.store().file(), refreshCalibration.toSeconds());
         refresh.run(new InferenceRunner(DeviceSensors.forThisMachine(() -> Double.NaN), hardware.physicalCores()),
                 workDir.resolve("work"), MicroModels.Sizes.FULL, 0, refreshCalibration, line -> LOG.info("refresh: {}", line));
+    }
+
+    /** The hello's profile: the stored figures, stamped with what they were measured on, and the kernel samples. */
+    private static Optional<dev.edgeperf.proto.Calibration> profileToSend(Optional<CalibrationFigures> figures,
+                                                                          Path workDir) {
+        return figures.map(c -> withKernels(CalibrationStore.inWorkDir(workDir).measuredOn().stamp(c.toProto()),
+                workDir));
     }
 
     /** The stored calibration; a broken file is logged and ignored, so it never stops the agent serving. */

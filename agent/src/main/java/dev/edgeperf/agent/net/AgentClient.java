@@ -7,6 +7,7 @@ import dev.edgeperf.proto.AgentHello;
 import dev.edgeperf.proto.AgentMessage;
 import dev.edgeperf.proto.AgentServiceGrpc;
 import dev.edgeperf.proto.ArtifactServiceGrpc;
+import dev.edgeperf.proto.Calibration;
 import dev.edgeperf.proto.CoordinatorMessage;
 import dev.edgeperf.proto.Heartbeat;
 import dev.edgeperf.proto.JobAssignment;
@@ -24,6 +25,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
@@ -35,7 +37,9 @@ import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Function;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -71,6 +75,10 @@ public final class AgentClient implements AutoCloseable {
     private final java.util.Map<String, Backoff> retries = new ConcurrentHashMap<>();
     private volatile Connection current;
     private volatile String busyJobId = "";
+    /** The device profile the next hello sends: the config's, until a refresh replaces it. */
+    private volatile Optional<Calibration> calibration;
+    /** Set when this agent ends its stream itself to join again with a refreshed profile. */
+    private final AtomicBoolean rejoining = new AtomicBoolean();
 
     /**
      * @param handlerFactory builds the job handler from the artifact cache this client sets up over
@@ -86,6 +94,53 @@ public final class AgentClient implements AutoCloseable {
                 Clock.systemUTC());
         this.handler = Objects.requireNonNull(handlerFactory.apply(cache), "handler is null");
         this.spool = new ResultSpool(config.workDir().resolve("spool"));
+        this.calibration = config.calibration();
+    }
+
+    /**
+     * Every {@code period}, between two jobs (on the job thread, so never during a measurement), runs
+     * {@code refresh} and, when it gives a profile, ends the stream and joins again with it: the coordinator
+     * takes an agent's profile from its hello, and refits its kernel regressors and the profile's age there.
+     * A failed refresh is logged and the profile sent before stays. Call before {@link #run()}.
+     *
+     * @param refresh measures the device again and returns the profile to send; empty = keep the old one
+     */
+    public void refreshProfileEvery(Duration period, Supplier<Optional<Calibration>> refresh) {
+        if (period.isNegative() || period.isZero()) {
+            throw new IllegalArgumentException("refresh period must be > 0, got " + period);
+        }
+        Objects.requireNonNull(refresh, "refresh is null");
+        heartbeats.scheduleWithFixedDelay(() -> {
+            try {
+                jobWorker.execute(() -> refreshProfile(refresh));
+            } catch (java.util.concurrent.RejectedExecutionException e) {
+                // shutting down
+            }
+        }, period.toMillis(), period.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    private void refreshProfile(Supplier<Optional<Calibration>> refresh) {
+        if (stop.isDone()) {
+            return;
+        }
+        Optional<Calibration> fresh;
+        try {
+            fresh = refresh.get();
+        } catch (RuntimeException e) {
+            LOG.warn("refreshing the device profile failed: {}; the coordinator keeps the one sent before",
+                    LogText.printable(String.valueOf(e.getMessage())));
+            return;
+        }
+        if (fresh.isEmpty()) {
+            return;
+        }
+        calibration = fresh;
+        Connection c = current;
+        if (c != null && !stop.isDone()) {
+            LOG.info("joining coordinator {} again to send the refreshed device profile", config.target());
+            rejoining.set(true);
+            c.leave();
+        }
     }
 
     /** A client whose jobs are all measured with {@code runner}. */
@@ -125,6 +180,10 @@ public final class AgentClient implements AutoCloseable {
                 Outcome outcome = connectAndServe();
                 if (stop.isDone()) {
                     return;
+                }
+                if (rejoining.getAndSet(false) && outcome.welcomed()) {
+                    // this agent ended the stream to send a refreshed profile: join again at once
+                    continue;
                 }
                 Status s = outcome.status();
                 if (s.getCode() == Status.Code.UNAUTHENTICATED) {
@@ -381,7 +440,7 @@ public final class AgentClient implements AutoCloseable {
         void open() {
             agentStub.connect(this);
             AgentHello.Builder hello = AgentHello.newBuilder();
-            config.calibration().ifPresent(hello::setCalibration);
+            calibration.ifPresent(hello::setCalibration);
             List<String> providers = InferenceRunner.availableProviders();
             send(AgentMessage.newBuilder().setHello(hello
                     .setName(config.name())
@@ -412,6 +471,15 @@ public final class AgentClient implements AutoCloseable {
         }
 
         synchronized void finish() {
+            leave();
+            closed.complete(Status.CANCELLED.withDescription("agent shutting down"));
+        }
+
+        /**
+         * Ends this agent's side of the stream and lets the coordinator end its own, which it does once the
+         * agent has left its fleet, so that the next hello under the same name is not refused as a duplicate.
+         */
+        synchronized void leave() {
             if (!closed.isDone() && out != null) {
                 try {
                     out.onCompleted();
@@ -419,7 +487,6 @@ public final class AgentClient implements AutoCloseable {
                     LOG.debug("completing a closing stream failed: {}", e.toString());
                 }
             }
-            closed.complete(Status.CANCELLED.withDescription("agent shutting down"));
         }
 
         synchronized void cancel(String why) {

@@ -91,6 +91,21 @@ class AgentMainTest {
     }
 
     @Test
+    void runRefusesARefreshPeriodWithoutABudgetOrOfZero(@TempDir Path dir) throws Exception {
+        Path token = Files.writeString(dir.resolve("join-token"), "abc123\n");
+        Path empty = Files.createDirectories(dir.resolve("agent"));
+        // checked before the coordinator is called: nothing listens on port 1
+        assertThat(run("run", "--coordinator", "127.0.0.1:1", "--token-file", token.toString(), "--work-dir",
+                empty.toString(), "--refresh-every", "6h")).isEqualTo(2);
+        assertThat(err.toString()).contains("--refresh-every needs --refresh-calibration DURATION, the budget of"
+                + " each refresh").hasLineCount(1);
+        err.getBuffer().setLength(0);
+        assertThat(run("run", "--coordinator", "127.0.0.1:1", "--token-file", token.toString(), "--work-dir",
+                empty.toString(), "--refresh-calibration", "5s", "--refresh-every", "0s")).isEqualTo(2);
+        assertThat(err.toString()).contains("--refresh-every 0 never refreshes").hasLineCount(1);
+    }
+
+    @Test
     void unknownModelListsTheZoo() {
         assertThat(run("bench", "--work-dir", WORK.toString(), "no-such-model")).isEqualTo(2);
         assertThat(err.toString()).contains("'no-such-model' is neither an existing file nor a zoo model")

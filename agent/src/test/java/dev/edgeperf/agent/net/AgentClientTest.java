@@ -135,6 +135,50 @@ class AgentClientTest {
     }
 
     @Test
+    void aRefreshedProfileIsSentInASecondHelloBetweenJobsAndAFailedRefreshKeepsTheStream() throws Exception {
+        coordinator = new FakeCoordinator(TOKEN);
+        coordinator.artifacts.put(mnistDigest, mnist);
+        channel = coordinator.channel();
+        client = AgentClient.measuring(channel, config(TOKEN, Duration.ofSeconds(10)),
+                new InferenceRunner(new DeviceSensors(work), 2));
+        java.util.concurrent.atomic.AtomicInteger refreshes = new java.util.concurrent.atomic.AtomicInteger();
+        client.refreshProfileEvery(Duration.ofMillis(300), () -> {
+            int n = refreshes.incrementAndGet();
+            if (n == 1) {
+                throw new IllegalStateException("probe failed");
+            }
+            return java.util.Optional.of(dev.edgeperf.proto.Calibration.newBuilder().setMatmulGflops(50)
+                    .setMeasuredUnixMs(1000L * n).build());
+        });
+        running = CompletableFuture.runAsync(client::run);
+
+        AgentMessage first = coordinator.next(AgentMessage.KindCase.HELLO, WAIT);
+        assertThat(first.getHello().hasCalibration()).isFalse();
+        // the first refresh fails: no second hello for it; the second one rejoins with its profile
+        AgentMessage second = coordinator.next(AgentMessage.KindCase.HELLO, WAIT);
+        assertThat(refreshes.get()).isGreaterThanOrEqualTo(2);
+        assertThat(second.getHello().getName()).isEqualTo("bench-1");
+        assertThat(second.getHello().getCalibration().getMatmulGflops()).isEqualTo(50);
+        assertThat(second.getHello().getCalibration().getMeasuredUnixMs()).isEqualTo(2000L);
+        assertThat(coordinator.connects.get()).isGreaterThanOrEqualTo(2);
+
+        // jobs on the new stream are served as before
+        coordinator.send(CoordinatorMessage.newBuilder().setJob(job("job-after", mnistDigest)).build());
+        assertThat(coordinator.next(AgentMessage.KindCase.RESULT, WAIT).getResult().getJobId()).isEqualTo("job-after");
+    }
+
+    @Test
+    void aRefreshPeriodMustBePositive() throws Exception {
+        coordinator = new FakeCoordinator(TOKEN);
+        channel = coordinator.channel();
+        AgentClient c = AgentClient.measuring(channel, config(TOKEN, Duration.ofSeconds(1)),
+                new InferenceRunner(new DeviceSensors(work), 2));
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> c.refreshProfileEvery(Duration.ZERO,
+                java.util.Optional::empty)).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("> 0");
+        c.close();
+    }
+
+    @Test
     void digestMismatchIsAJobFailureAndLeavesNoFile() throws Exception {
         coordinator = new FakeCoordinator(TOKEN);
         byte[] tampered = mnist.clone();
