@@ -57,8 +57,8 @@ public final class ProfileStaleness {
         }
         return String.format(Locale.ROOT, "measured %s ago, more than the %s limit (--profile-max-age); the"
                 + " device's speed may have drifted since: refresh it with `scripts/agent calibrate --refresh`"
-                + " or `scripts/agent run --refresh-calibration 30s`", days(nowUnixMs - measuredUnixMs),
-                days(maxAge.toMillis()));
+                + " or `scripts/agent run --refresh-calibration 30s --refresh-every 6h`",
+                days(nowUnixMs - measuredUnixMs), days(maxAge.toMillis()));
     }
 
     /** Both reasons, "; "-joined; either may be "". */

@@ -300,7 +300,8 @@ class LeasePredictionsTest {
         ResultRecord row = runOne(hello, VariantProfiles.NONE, 4_000_000_000L);
         assertThat(row.get(ResultField.PREDICTION_STALE)).isEqualTo(true);
         assertThat(row.text(ResultField.PREDICTION_STALE_REASON)).startsWith("measured 10.0 days ago, more than the"
-                + " 7 days limit (--profile-max-age)").contains("scripts/agent calibrate --refresh");
+                + " 7 days limit (--profile-max-age)").contains("scripts/agent calibrate --refresh")
+                .endsWith("`scripts/agent run --refresh-calibration 30s --refresh-every 6h`");
     }
 
     @Test
