@@ -1,5 +1,6 @@
 package dev.edgeperf.core.predict;
 
+import dev.edgeperf.core.predict.kernel.ImageLoop;
 import dev.edgeperf.core.predict.kernel.Kernel;
 import dev.edgeperf.core.predict.kernel.KernelCalibration;
 import dev.edgeperf.core.predict.kernel.KernelInputs;
@@ -17,7 +18,8 @@ import java.util.stream.Collectors;
 /**
  * nn-Meter's predictor for ONNX Runtime: the sum over the kernels ONNX Runtime runs after fusion
  * ({@link dev.edgeperf.core.predict.kernel.KernelDetector}) of each kernel type's regressor, fitted
- * on single-kernel models measured on the device at the call's thread count, plus the measured
+ * on single-kernel models measured on the device at the call's thread count (an int8 conv per image,
+ * times the batch: {@link ImageLoop}), plus the measured
  * per-call overhead once, plus the device's per-node dispatch cost per kernel (a sample is its run less
  * the call overhead, which leaves the dispatch of its one node out: on lenet5's 10 kernels at 27 us
  * that is 9 %). View kernels (Reshape, Flatten …) cost the dispatch alone. Layout kernels (the
@@ -87,7 +89,7 @@ public final class KernelPredictor implements Predictor {
                 continue;
             }
             // a sample is its run less the call overhead, so its node's dispatch is not in it: each kernel adds one
-            double ms = Math.max(0, r.predictMs(kernel.features(), kernel.flops(), kernel.bytes())) + nodeOverheadMs;
+            double ms = Math.max(0, ImageLoop.predictMs(r, kernel)) + nodeOverheadMs;
             NodePrediction.Bound bound = switch (r.dominantTerm(kernel.flops(), kernel.bytes())) {
                 case FIXED -> NodePrediction.Bound.OVERHEAD;
                 case COMPUTE -> NodePrediction.Bound.COMPUTE;
