@@ -32,6 +32,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ThreadLocalRandom;
@@ -113,7 +114,7 @@ public final class AgentClient implements AutoCloseable {
         heartbeats.scheduleWithFixedDelay(() -> {
             try {
                 jobWorker.execute(() -> refreshProfile(refresh));
-            } catch (java.util.concurrent.RejectedExecutionException e) {
+            } catch (RejectedExecutionException e) {
                 // shutting down
             }
         }, period.toMillis(), period.toMillis(), TimeUnit.MILLISECONDS);
@@ -370,7 +371,7 @@ public final class AgentClient implements AutoCloseable {
                         + "sending it again in {} ms", id, ack.getAttempt(), why, delayMs);
                 try {
                     heartbeats.schedule(() -> resend(ack.getJobId(), ack.getAttempt()), delayMs, TimeUnit.MILLISECONDS);
-                } catch (java.util.concurrent.RejectedExecutionException e) {
+                } catch (RejectedExecutionException e) {
                     // shutting down: the copy stays spooled for the next start
                 }
             }
