@@ -13,6 +13,8 @@ import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -77,31 +79,36 @@ class AgentMainTest {
 
     @Test
     void runRefusesToRefreshACalibrationItDoesNotHave(@TempDir Path dir) throws Exception {
-        Path token = Files.writeString(dir.resolve("join-token"), "abc123\n");
         Path empty = Files.createDirectories(dir.resolve("agent"));
-        // checked before the coordinator is called: nothing listens on port 1
-        assertThat(run("run", "--coordinator", "127.0.0.1:1", "--token-file", token.toString(), "--work-dir",
-                empty.toString(), "--refresh-calibration", "5s")).isEqualTo(2);
+        assertThat(runWithoutCoordinator(dir, empty, "--refresh-calibration", "5s")).isEqualTo(2);
         assertThat(err.toString()).contains("a refresh needs a profile with kernel samples in "
                 + empty.resolve("calibration.json")).hasLineCount(1);
         assertThat(empty.resolve("calibration.json")).doesNotExist();
-        assertThat(run("run", "--coordinator", "127.0.0.1:1", "--token-file", token.toString(), "--work-dir",
-                empty.toString(), "--refresh-calibration", "0")).isEqualTo(2);
+        assertThat(runWithoutCoordinator(dir, empty, "--refresh-calibration", "0")).isEqualTo(2);
         assertThat(err.toString()).contains("--refresh-calibration 0 refreshes nothing");
+    }
+
+    /**
+     * {@code agent run} with a token in {@code dir}, work dir {@code workDir} and {@code flags}, for checks made
+     * before the coordinator is called: nothing listens on port 1.
+     */
+    private int runWithoutCoordinator(Path dir, Path workDir, String... flags) throws Exception {
+        Path token = Files.writeString(dir.resolve("join-token"), "abc123\n");
+        List<String> args = new ArrayList<>(List.of("run", "--coordinator", "127.0.0.1:1", "--token-file",
+                token.toString(), "--work-dir", workDir.toString()));
+        args.addAll(List.of(flags));
+        return run(args.toArray(String[]::new));
     }
 
     @Test
     void runRefusesARefreshPeriodWithoutABudgetOrOfZero(@TempDir Path dir) throws Exception {
-        Path token = Files.writeString(dir.resolve("join-token"), "abc123\n");
         Path empty = Files.createDirectories(dir.resolve("agent"));
-        // checked before the coordinator is called: nothing listens on port 1
-        assertThat(run("run", "--coordinator", "127.0.0.1:1", "--token-file", token.toString(), "--work-dir",
-                empty.toString(), "--refresh-every", "6h")).isEqualTo(2);
+        assertThat(runWithoutCoordinator(dir, empty, "--refresh-every", "6h")).isEqualTo(2);
         assertThat(err.toString()).contains("--refresh-every needs --refresh-calibration DURATION, the budget of"
                 + " each refresh").hasLineCount(1);
         err.getBuffer().setLength(0);
-        assertThat(run("run", "--coordinator", "127.0.0.1:1", "--token-file", token.toString(), "--work-dir",
-                empty.toString(), "--refresh-calibration", "5s", "--refresh-every", "0s")).isEqualTo(2);
+        assertThat(runWithoutCoordinator(dir, empty, "--refresh-calibration", "5s", "--refresh-every", "0s"))
+                .isEqualTo(2);
         assertThat(err.toString()).contains("--refresh-every 0 never refreshes").hasLineCount(1);
     }
 

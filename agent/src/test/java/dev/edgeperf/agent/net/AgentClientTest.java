@@ -12,6 +12,7 @@ import dev.edgeperf.core.io.Digests;
 import dev.edgeperf.core.zoo.ModelZoo;
 import dev.edgeperf.proto.AckStatus;
 import dev.edgeperf.proto.AgentMessage;
+import dev.edgeperf.proto.Calibration;
 import dev.edgeperf.proto.CoordinatorMessage;
 import dev.edgeperf.proto.JobAssignment;
 import dev.edgeperf.proto.JobResult;
@@ -24,8 +25,10 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -141,13 +144,13 @@ class AgentClientTest {
         channel = coordinator.channel();
         client = AgentClient.measuring(channel, config(TOKEN, Duration.ofSeconds(10)),
                 new InferenceRunner(new DeviceSensors(work), 2));
-        java.util.concurrent.atomic.AtomicInteger refreshes = new java.util.concurrent.atomic.AtomicInteger();
+        AtomicInteger refreshes = new AtomicInteger();
         client.refreshProfileEvery(Duration.ofMillis(300), () -> {
             int n = refreshes.incrementAndGet();
             if (n == 1) {
                 throw new IllegalStateException("probe failed");
             }
-            return java.util.Optional.of(dev.edgeperf.proto.Calibration.newBuilder().setMatmulGflops(50)
+            return Optional.of(Calibration.newBuilder().setMatmulGflops(50)
                     .setMeasuredUnixMs(1000L * n).build());
         });
         running = CompletableFuture.runAsync(client::run);
@@ -173,8 +176,7 @@ class AgentClientTest {
         channel = coordinator.channel();
         AgentClient c = AgentClient.measuring(channel, config(TOKEN, Duration.ofSeconds(1)),
                 new InferenceRunner(new DeviceSensors(work), 2));
-        org.assertj.core.api.Assertions.assertThatThrownBy(() -> c.refreshProfileEvery(Duration.ZERO,
-                java.util.Optional::empty)).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("> 0");
+        assertThatThrownBy(() -> c.refreshProfileEvery(Duration.ZERO, Optional::empty)).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("> 0");
         c.close();
     }
 
