@@ -177,9 +177,10 @@ public final class KernelCalibrator {
     /**
      * The model's kernel of type {@code type} measured: its run, the others' time and its profiled nodes.
      * A quantized model also runs other kernels (the QuantizeLinear and DequantizeLinear at its int8
-     * region's edges, a side conv): their time, predicted from the samples of their types taken so far, is
-     * subtracted, and so is the profiled time of the layout nodes ONNX Runtime puts around a lone kernel
-     * ({@link LayoutNodes}); with no samples of the others yet nothing is measured.
+     * region's edges, a side conv): their time, predicted from the samples of their types taken so far (for a
+     * uint8 conv, profiled: {@link MeasuredKernel}), is subtracted, and so is the profiled time of the layout
+     * nodes ONNX Runtime puts around a lone kernel ({@link LayoutNodes}); with no samples of the others yet
+     * nothing is measured.
      */
     private java.util.Optional<MeasuredKernel> measure(KernelType type, byte[] bytes, int threads, double overheadMs,
                                                  List<KernelSample> taken) throws IOException {

@@ -54,6 +54,27 @@ class MeasuredKernelTest {
         assertThat(samples.get(2).ms()).isCloseTo(0.004, offset(1e-12));
     }
 
+    private static final Kernel UINT8_POINTWISE = new Kernel("pw", "Conv", Optional.of(KernelType.CONV_POINTWISE),
+            "uint8", Map.of("cin", 64L, "cout", 64L), 1000, 2000);
+
+    @Test
+    void aUint8ConvsOthersAreTheirProfiledTimeNotTheirPrediction() {
+        // Q 0.30 and DQ 0.20 profiled, where their lone samples predicted 0.10 in all
+        MeasuredKernel m = new MeasuredKernel(UINT8_POINTWISE, 1.00, 0.10, List.of(
+                node("input_quant", "QuantizeLinear", "float", 0.302), node("t_in", "Transpose", "uint8", 0.052),
+                node("pw_token_7", "QLinearConv", "uint8", 0.350), node("out_dq", "DequantizeLinear", "uint8", 0.202)));
+        // the run less Q, DQ and the Transpose, each less the profiler's 0.002 ms
+        assertThat(m.samples(0.002).get(0).ms()).isCloseTo(1.00 - 0.300 - 0.200 - 0.050, offset(1e-12));
+        // its own node not found: the predicted others, as for every other kernel
+        MeasuredKernel unnamed = new MeasuredKernel(UINT8_POINTWISE, 1.00, 0.10, List.of(
+                node("input_quant", "QuantizeLinear", "float", 0.302), node("t_in", "Transpose", "uint8", 0.052)));
+        assertThat(unnamed.samples(0.002).get(0).ms()).isCloseTo(1.00 - 0.10 - 0.050, offset(1e-12));
+        // a weightless uint8 kernel keeps the predicted others even with its node in the profile
+        MeasuredKernel pool = new MeasuredKernel(POOL, 1.00, 0.10, List.of(
+                node("input_quant", "QuantizeLinear", "float", 0.302), node("pool_token_3", "NhwcMaxPool", "uint8", 0.3)));
+        assertThat(pool.samples(0.002).get(0).ms()).isCloseTo(0.90, offset(1e-12));
+    }
+
     @Test
     void aKernelTheOthersDwarfIsItsOwnProfiledNodeLessTheProfilersPart() {
         // the seen case: a uint8 MaxPool (0.116 ms) behind a QuantizeLinear of 0.56 ms in a 1.4 ms run
